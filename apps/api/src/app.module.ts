@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppConfigModule, loadConfig } from '@cascade/config';
+import { DatabaseModule } from '@cascade/persistence';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { HealthModule } from './health/health.module';
+import { ProbesModule } from './probes/probes.module';
+import { TemporalModule } from './temporal/temporal.module';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggerModule.forRootAsync({
+      useFactory: () => ({
+        pinoHttp: {
+          name: 'cascade-api',
+          level: loadConfig(process.env).LOG_LEVEL,
+          // The caller's X-Request-Id when it is sane, else a new one; echoed back on the response.
+          genReqId: (req: IncomingMessage, res: ServerResponse) => {
+            const given = req.headers['x-request-id'];
+            const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+            res.setHeader('X-Request-Id', id);
+            return id;
+          },
+          redact: {
+            paths: [
+              'req.headers.authorization',
+              'req.headers.cookie',
+              'req.headers["x-api-key"]',
+              'res.headers["set-cookie"]',
+            ],
+            censor: '[redacted]',
+          },
+          autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+        },
+      }),
+    }),
+    DatabaseModule,
+    TemporalModule,
+    HealthModule,
+    ProbesModule,
+  ],
+  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+})
+export class AppModule {}

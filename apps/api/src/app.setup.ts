@@ -1,0 +1,35 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@cascade/config';
+import { bodyParserErrors, requireJsonBody } from './common/body-errors';
+import { createValidationPipe } from './common/validation';
+
+/** Everything main.ts does to the app besides listening; the end-to-end tests call it too. */
+export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
+  app.useLogger(app.get(Logger));
+  app.use(requireJsonBody);
+  app.useBodyParser('json', {
+    limit: config.API_BODY_LIMIT_BYTES,
+    type: ['application/json', 'application/*+json'],
+  });
+  app.use(bodyParserErrors);
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Cascade API')
+      .setDescription(
+        'Directives routed down a hierarchy of bodies, reports aggregated up. Errors are ' +
+          '`{ "error": { "code", "message", "details" } }`; state-changing requests take an `Idempotency-Key`.',
+      )
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', raw: ['json'] });
+  return app;
+}

@@ -1,0 +1,37 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/** Error codes shared by every feature; feature-specific codes live next to their feature. */
+export enum CommonErrorCode {
+  VALIDATION_FAILED = 'VALIDATION_FAILED',
+  BAD_REQUEST = 'BAD_REQUEST',
+  MALFORMED_JSON = 'MALFORMED_JSON',
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  NOT_FOUND = 'NOT_FOUND',
+  METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
+  IDEMPOTENCY_KEY_REQUIRED = 'IDEMPOTENCY_KEY_REQUIRED',
+  IDEMPOTENCY_KEY_INVALID = 'IDEMPOTENCY_KEY_INVALID',
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
+  TEMPORAL_UNAVAILABLE = 'TEMPORAL_UNAVAILABLE',
+  INTERNAL_ERROR = 'INTERNAL_ERROR',
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** Every error the API answers with: a stable code, a message naming the field, optional details. */
+export class ApiError extends HttpException {
+  constructor(
+    status: HttpStatus,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(
+      { error: { code, message, ...(details === undefined ? {} : { details }) } } satisfies ErrorBody,
+      status,
+    );
+  }
+}

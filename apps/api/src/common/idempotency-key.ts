@@ -1,0 +1,28 @@
+import { createParamDecorator, ExecutionContext, HttpStatus } from '@nestjs/common';
+import type { Request } from 'express';
+import { ApiError, CommonErrorCode } from './api-error';
+
+const KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * The `Idempotency-Key` header, required on every state-changing request: a retry with the same key gets the same
+ * answer and changes nothing more. It becomes the workflow id or the update id, so Temporal itself dedupes.
+ */
+export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
+  const header = ctx.switchToHttp().getRequest<Request>().header('idempotency-key');
+  if (header === undefined || header === '') {
+    throw new ApiError(
+      HttpStatus.BAD_REQUEST,
+      CommonErrorCode.IDEMPOTENCY_KEY_REQUIRED,
+      'Idempotency-Key: header is required on this request',
+    );
+  }
+  if (!KEY_PATTERN.test(header)) {
+    throw new ApiError(
+      HttpStatus.BAD_REQUEST,
+      CommonErrorCode.IDEMPOTENCY_KEY_INVALID,
+      'Idempotency-Key: must be 8-128 characters of [A-Za-z0-9._:-]',
+    );
+  }
+  return header;
+});

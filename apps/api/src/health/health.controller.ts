@@ -1,0 +1,62 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { DatabaseConnector } from '@cascade/persistence';
+import { TemporalClient } from '../temporal/temporal.module';
+
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
+    ),
+  ]);
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly database: DatabaseConnector,
+    private readonly dataSource: DataSource,
+    private readonly temporal: TemporalClient,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'PostgreSQL and Temporal, each reported separately; 503 when either is down' })
+  @ApiResponse({ status: 200, description: 'both up' })
+  @ApiResponse({ status: 503, description: 'at least one down; `error` names which' })
+  async check(@Res({ passthrough: true }) res: Response): Promise<unknown> {
+    try {
+      return await this.health.check([() => this.checkDatabase(), () => this.checkTemporal()]);
+    } catch (error) {
+      // Terminus throws a 503 carrying the per-dependency report; keep its shape rather than the error envelope.
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return (error as { getResponse?: () => unknown }).getResponse?.() ?? { status: 'error' };
+    }
+  }
+
+  private async checkDatabase() {
+    const session = this.indicators.check('database');
+    if (!this.database.isConnected) return session.down({ message: this.database.lastError ?? 'connecting' });
+    try {
+      await withTimeout(this.dataSource.query('SELECT 1'), 2_000);
+      return session.up();
+    } catch (error) {
+      return session.down({ message: (error as Error).message });
+    }
+  }
+
+  private async checkTemporal() {
+    const session = this.indicators.check('temporal');
+    try {
+      await this.temporal.ping();
+      return session.up();
+    } catch (error) {
+      return session.down({ message: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Builds the production workflow bundle: `npm run build:workflows` → dist/workflow-bundle.js.
+ * Exits non-zero when bundling fails, so that a broken workflow never ships.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { repoRoot, workflowBundleOptions } from './workflow-bundle';
+
+async function main(): Promise<void> {
+  const out = process.argv[2] ?? join(repoRoot(), 'dist', 'workflow-bundle.js');
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: undefined });
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, code);
+  console.log(`workflow bundle written to ${out} (${Math.round(code.length / 1024)} KiB)`);
+}
+
+main().catch((error: Error) => {
+  console.error(`workflow bundle failed: ${error.stack ?? error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@cascade/config';
+import { createActivities } from './activities';
+import { workflowBundleOptions } from './workflow-bundle';
+
+export type WorkerState = 'connecting' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+/**
+ * Hosts the Temporal worker inside the Nest application context: connects with backoff (the worker may start before
+ * the server), runs until shutdown, and on SIGTERM drains (`shutdown()`), awaits the run and closes the connection.
+ */
+@Injectable()
+export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TemporalWorkerService.name);
+  private connection: NativeConnection | null = null;
+  private worker: Worker | null = null;
+  private running: Promise<void> | null = null;
+  private stopping = false;
+  state: WorkerState = 'connecting';
+  lastError: string | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = this.start().catch((error: Error) => {
+      this.state = 'failed';
+      this.lastError = error.message;
+      this.logger.error(`worker failed: ${error.stack ?? error.message}`);
+      process.exitCode = 1;
+    });
+  }
+
+  private async connect(): Promise<NativeConnection> {
+    let delay = 250;
+    for (;;) {
+      try {
+        return await NativeConnection.connect({ address: this.config.TEMPORAL_ADDRESS });
+      } catch (error) {
+        if (this.stopping) throw error;
+        this.lastError = (error as Error).message;
+        this.logger.warn(`Temporal unreachable at ${this.config.TEMPORAL_ADDRESS}; retrying in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+
+  private workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
+    if (this.config.WORKFLOW_BUNDLE_PATH) {
+      return { workflowBundle: { codePath: this.config.WORKFLOW_BUNDLE_PATH } };
+    }
+    const { workflowsPath, webpackConfigHook } = workflowBundleOptions();
+    return { workflowsPath, bundlerOptions: { webpackConfigHook } };
+  }
+
+  private async start(): Promise<void> {
+    this.connection = await this.connect();
+    if (this.stopping) return;
+    this.worker = await Worker.create({
+      connection: this.connection,
+      namespace: this.config.TEMPORAL_NAMESPACE,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      activities: createActivities({ dataSource: this.dataSource }),
+      ...this.workflowSource(),
+    });
+    this.state = 'running';
+    this.logger.log(
+      `worker polling task queue "${this.config.TEMPORAL_TASK_QUEUE}" on ${this.config.TEMPORAL_ADDRESS}`,
+    );
+    await this.worker.run();
+    this.state = 'stopped';
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.state = 'stopping';
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running;
+    await this.connection?.close();
+    this.state = 'stopped';
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfigModule, loadConfig } from '@cascade/config';
+import { DatabaseModule } from '@cascade/persistence';
+import { TemporalWorkerService } from './temporal-worker.service';
+import { WorkerHealthServer } from './worker-health.server';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggerModule.forRootAsync({
+      useFactory: () => ({ pinoHttp: { level: loadConfig(process.env).LOG_LEVEL, name: 'cascade-worker' } }),
+    }),
+    DatabaseModule,
+  ],
+  providers: [TemporalWorkerService, WorkerHealthServer],
+})
+export class WorkerModule {}

@@ -1,0 +1,92 @@
+// @ts-check
+import eslint from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+/** Packages that do I/O or read the clock/randomness outside Temporal's control: never in workflow code. */
+const ioPackages = [
+  'pg',
+  'typeorm',
+  'nestjs-pino',
+  'pino',
+  'pino-http',
+  'express',
+  'supertest',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+  '@cascade/persistence',
+  '@cascade/config',
+];
+
+const restrictImports = (message) => [
+  'error',
+  {
+    paths: [...nodeBuiltins, ...ioPackages].map((name) => ({ name, message, allowTypeImports: true })),
+    patterns: [
+      { group: ['@nestjs/*'], message, allowTypeImports: true },
+      { group: ['**/apps/**', '**/activities/**'], message, allowTypeImports: true },
+    ],
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**', 'bench/results/**'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflow code must replay deterministically: no Node built-ins, no I/O, only pure libs and type imports.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': restrictImports(
+        'workflow code must be deterministic: no Node built-ins or I/O packages (use an activity)',
+      ),
+      'no-restricted-globals': [
+        'error',
+        { name: 'setInterval', message: 'use sleep() or condition() from @temporalio/workflow' },
+        { name: 'fetch', message: 'I/O belongs in an activity' },
+        {
+          name: 'process',
+          message: 'the environment is not deterministic; pass values in the workflow input',
+        },
+      ],
+    },
+  },
+  {
+    // The pure libraries are shared with workflows, so they obey the same rule.
+    files: ['libs/domain/**/*.ts', 'libs/contracts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrictImports(
+        'this library is imported by workflows: keep it free of I/O and Node built-ins',
+      ),
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['test/**/*.ts', '**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  prettier,
+);

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# The local stack. `npm start` (= `infra/dev.sh up`): installs what is missing, starts the Temporal dev server,
+# PostgreSQL (or uses yours), runs the migrations, starts the worker and the API, loads demo data, prints the URLs,
+# and stops what it started on Ctrl-C. A second `up` reuses whatever already runs.
+#   infra/dev.sh up [--detach]   keep running in the background with --detach
+#   infra/dev.sh down            stop what a detached `up` started
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$CASCADE_ROOT"
+
+RUN_DIR="$CASCADE_DATA_DIR/run"
+LOG_DIR="$CASCADE_DATA_DIR/logs"
+mkdir -p "$RUN_DIR" "$LOG_DIR"
+[[ -f .env ]] && { set -a; source .env; set +a; }
+
+export PORT="${PORT:-3000}"
+export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
+export TEMPORAL_NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
+export WORKER_HEALTH_PORT="${WORKER_HEALTH_PORT:-3001}"
+TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+NODE_PATHS=(env TS_NODE_BASEURL=./dist node -r tsconfig-paths/register)
+
+STARTED=() # "name:pid", in start order
+
+pid_alive() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+
+start_bg() { # name logfile command...
+  local name="$1" logfile="$2"; shift 2
+  setsid "$@" >>"$logfile" 2>&1 &
+  echo $! >"$RUN_DIR/$name.pid"
+  STARTED+=("$name:$!")
+}
+
+stop_pid() { # name pid
+  local name="$1" pid="$2"
+  kill -0 "$pid" 2>/dev/null || return 0
+  log "stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 30))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then kill -KILL "$pid" 2>/dev/null || true; break; fi
+    sleep 0.2
+  done
+  rm -f "$RUN_DIR/$name.pid"
+}
+
+cleanup() {
+  local rc=$?
+  trap - INT TERM EXIT
+  local i
+  for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do stop_pid "${STARTED[i]%%:*}" "${STARTED[i]##*:}"; done
+  [[ -f "$RUN_DIR/postgres.started" ]] && { bash infra/bin/postgres.sh stop; rm -f "$RUN_DIR/postgres.started"; }
+  exit "$rc"
+}
+
+temporal_healthy() { "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" 2>/dev/null | grep -q SERVING; }
+api_healthy() { curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; }
+
+up() {
+  local detach=0
+  [[ "${1:-}" == "--detach" ]] && detach=1
+  ((detach)) || trap cleanup INT TERM EXIT
+
+  ensure_node_modules
+  log "building (tsc + workflow bundle)"
+  npm run --silent build >"$LOG_DIR/build.log" 2>&1 || { tail -40 "$LOG_DIR/build.log"; die "build failed (see $LOG_DIR/build.log)"; }
+
+  TEMPORAL_BIN="$(bash infra/bin/temporal-cli.sh)"
+  local attributes
+  attributes="$("${NODE_PATHS[@]}" dist/infra/scripts/search-attributes.js)" || die "cannot list the search attributes"
+  if temporal_healthy; then
+    log "reusing the Temporal server at $TEMPORAL_ADDRESS"
+  else
+    local host="${TEMPORAL_ADDRESS%:*}" port="${TEMPORAL_ADDRESS##*:}"
+    local flags=()
+    while IFS= read -r sa; do flags+=(--search-attribute "$sa"); done <<<"$attributes"
+    log "starting the Temporal dev server on $TEMPORAL_ADDRESS (UI on $TEMPORAL_UI_PORT, data in $CASCADE_DATA_DIR/temporal.db)"
+    start_bg temporal "$LOG_DIR/temporal.log" "$TEMPORAL_BIN" server start-dev \
+      --ip "$host" --port "$port" --ui-port "$TEMPORAL_UI_PORT" --namespace "$TEMPORAL_NAMESPACE" \
+      --db-filename "$CASCADE_DATA_DIR/temporal.db" \
+      --sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL \
+      --log-level warn "${flags[@]}"
+    wait_for 90 "Temporal" temporal_healthy || die "Temporal did not start (see $LOG_DIR/temporal.log)"
+  fi
+  # Registering is idempotent: on a reused server an existing attribute is reported and skipped.
+  while IFS='=' read -r name type; do
+    "$TEMPORAL_BIN" operator search-attribute create --address "$TEMPORAL_ADDRESS" \
+      --namespace "$TEMPORAL_NAMESPACE" --name "$name" --type "$type" >/dev/null 2>&1 || true
+  done <<<"$attributes"
+
+  if [[ -z "${DATABASE_URL:-}" ]]; then
+    local pg_was_up=0
+    port_open 127.0.0.1 5432 && pg_was_up=1
+    local server
+    server="$(bash infra/bin/postgres.sh ensure)"
+    [[ "$server" == *":55432" ]] && ((pg_was_up == 0)) && touch "$RUN_DIR/postgres.started"
+    export DATABASE_URL="$server/cascade"
+  fi
+  log "database: ${DATABASE_URL%%\?*}"
+  "${NODE_PATHS[@]}" dist/libs/persistence/src/cli/db.js ensure >&2 || die "could not prepare the database"
+
+  if pid_alive worker; then
+    log "reusing the worker (pid $(cat "$RUN_DIR/worker.pid"))"
+  else
+    log "starting the worker (health on :$WORKER_HEALTH_PORT)"
+    start_bg worker "$LOG_DIR/worker.log" "${NODE_PATHS[@]}" dist/apps/worker/src/main.js
+  fi
+  if api_healthy; then
+    log "reusing the API on :$PORT"
+  else
+    log "starting the API on :$PORT"
+    start_bg api "$LOG_DIR/api.log" "${NODE_PATHS[@]}" dist/apps/api/src/main.js
+  fi
+  wait_for 120 "API" api_healthy || die "the API did not become healthy (see $LOG_DIR/api.log)"
+
+  log "loading demo data"
+  "${NODE_PATHS[@]}" dist/infra/scripts/seed-demo.js >&2 || warn "demo data failed (see above)"
+
+  cat >&2 <<MSG
+
+  Cascade is running.
+    API docs     http://127.0.0.1:$PORT/docs   (OpenAPI: http://127.0.0.1:$PORT/openapi.json)
+    Health       http://127.0.0.1:$PORT/health
+    Temporal UI  ${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}
+    Logs         $LOG_DIR
+MSG
+  if ((detach)); then
+    log "detached; stop with: npm run stop"
+    return 0
+  fi
+  log "press Ctrl-C to stop what this command started"
+  while true; do
+    for entry in "${STARTED[@]}"; do
+      kill -0 "${entry##*:}" 2>/dev/null || { warn "${entry%%:*} exited (see $LOG_DIR/${entry%%:*}.log)"; exit 1; }
+    done
+    sleep 2
+  done
+}
+
+down() {
+  for name in api worker temporal; do
+    pid_alive "$name" && stop_pid "$name" "$(cat "$RUN_DIR/$name.pid")"
+  done
+  [[ -f "$RUN_DIR/postgres.started" ]] && { bash infra/bin/postgres.sh stop; rm -f "$RUN_DIR/postgres.started"; }
+  log "stopped"
+}
+
+case "${1:-up}" in
+  up) shift || true; up "$@" ;;
+  down) down ;;
+  *) die "usage: infra/dev.sh (up [--detach]|down)" 2 ;;
+esac

@@ -1,0 +1,124 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toTrimmed = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+
+/**
+ * Every environment variable Cascade reads, with its default. The apps, the worker, the scripts and the tests all
+ * load configuration through {@link loadConfig}, so a bad value stops any of them with the same message.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @Transform(toTrimmed)
+  @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/cascade';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(toTrimmed)
+  @Matches(/^[^\s:/]+:\d{1,5}$/, { message: 'TEMPORAL_ADDRESS must be host:port' })
+  TEMPORAL_ADDRESS = '127.0.0.1:7233';
+
+  @Transform(toTrimmed)
+  @IsString()
+  @MinLength(1)
+  TEMPORAL_NAMESPACE = 'default';
+
+  @Transform(toTrimmed)
+  @Matches(/^[A-Za-z0-9._-]{1,200}$/, { message: 'TEMPORAL_TASK_QUEUE must be 1-200 of [A-Za-z0-9._-]' })
+  TEMPORAL_TASK_QUEUE = 'cascade';
+
+  @IsOptional()
+  @Transform(toTrimmed)
+  @IsString()
+  TEMPORAL_UI_URL?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  /** Port of the worker's health endpoint; 0 disables it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_HEALTH_PORT = 0;
+
+  /** A prebuilt workflow bundle (production); when unset the worker bundles workflows from source. */
+  @IsOptional()
+  @Transform(toTrimmed)
+  @IsString()
+  @MinLength(1)
+  WORKFLOW_BUNDLE_PATH?: string;
+
+  /** Largest JSON request body accepted by the API, in bytes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(50 * 1024 * 1024)
+  API_BODY_LIMIT_BYTES = 1024 * 1024;
+}
+
+export type AppConfig = Readonly<EnvironmentVariables>;
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super('Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'));
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function flatten(errors: ValidationError[]): { variable: string; message: string }[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((message) => ({ variable: e.property, message })),
+  );
+}
+
+/** Validates the environment; unknown variables are ignored, empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, unknown> = process.env): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const picked: Record<string, unknown> = {};
+  for (const key of [...known, 'TEMPORAL_UI_URL', 'WORKFLOW_BUNDLE_PATH']) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const config = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false, forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigValidationError(flatten(errors));
+  return Object.freeze(config);
+}
+
+/** Loads `.env` from the working directory when present; real environment variables win. */
+export function loadDotEnvFile(path = '.env'): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  if (!fs.existsSync(path)) return;
+  const before = { ...process.env };
+  process.loadEnvFile(path);
+  Object.assign(process.env, before);
+}

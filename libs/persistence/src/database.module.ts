@@ -1,0 +1,78 @@
+import { Global, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@cascade/config';
+import { createDataSource } from './data-source';
+
+/**
+ * Owns the DataSource. The first connection is made in the background with backoff, so that the API and the worker
+ * start (and report "database down" in their health) while PostgreSQL is unreachable; once connected, pg's pool
+ * replaces broken connections by itself.
+ */
+@Injectable()
+export class DatabaseConnector implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(DatabaseConnector.name);
+  private stopped = false;
+  private connecting: Promise<void> | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  lastError: string | null = null;
+
+  constructor(readonly dataSource: DataSource) {}
+
+  onModuleInit(): void {
+    this.connecting = this.connectWithRetry();
+  }
+
+  get isConnected(): boolean {
+    return this.dataSource.isInitialized;
+  }
+
+  /** Resolves once connected (or rejects after `timeoutMs`). */
+  async waitUntilConnected(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.dataSource.isInitialized) {
+      if (this.stopped) throw new Error('database connector stopped');
+      if (Date.now() > deadline) throw new Error(`database not reachable: ${this.lastError ?? 'timeout'}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async connectWithRetry(): Promise<void> {
+    let delay = 250;
+    while (!this.stopped && !this.dataSource.isInitialized) {
+      try {
+        await this.dataSource.initialize();
+        this.lastError = null;
+        this.logger.log('connected to PostgreSQL');
+        return;
+      } catch (error) {
+        this.lastError = (error as Error).message;
+        this.logger.warn(`PostgreSQL unreachable (${this.lastError}); retrying in ${delay} ms`);
+        await new Promise<void>((resolve) => {
+          this.retryTimer = setTimeout(resolve, delay);
+        });
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DataSource,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+    },
+    DatabaseConnector,
+  ],
+  exports: [DataSource, DatabaseConnector],
+})
+export class DatabaseModule {}

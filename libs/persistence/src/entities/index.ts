@@ -1,0 +1,4 @@
+import { ProbeEntity } from './probe.entity';
+
+export { ProbeEntity };
+export const ENTITIES = [ProbeEntity];

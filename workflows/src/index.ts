@@ -1,0 +1,3 @@
+// Every workflow type the worker registers. Workflow code is deterministic: see eslint.config.mjs for what it may
+// import.
+export { probeWorkflow } from './probe.workflow';
