@@ -16,7 +16,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   });
   app.use(bodyParserErrors);
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // SIGTERM from orchestrators, SIGINT from a terminal: finish in-flight requests, close Temporal and PostgreSQL.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   app.disable('x-powered-by');
 
   const document = SwaggerModule.createDocument(

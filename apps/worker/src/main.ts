@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   // An application context: the worker needs DI and lifecycle hooks, not an HTTP server.
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 }
 
 void bootstrap();

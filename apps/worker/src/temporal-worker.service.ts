@@ -1,9 +1,35 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  LogLevel,
+  NativeConnection,
+  Runtime,
+  Worker,
+  WorkerOptions,
+} from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cascade/config';
 import { createActivities } from './activities';
 import { workflowBundleOptions } from './workflow-bundle';
+
+const SDK_LEVELS: Record<AppConfig['LOG_LEVEL'], LogLevel> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'ERROR',
+  silent: 'ERROR',
+};
+
+/** The SDK logs through its own runtime, once per process; give it the configured level. */
+function installRuntime(level: AppConfig['LOG_LEVEL']): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger(SDK_LEVELS[level]) });
+  } catch {
+    // Already installed in this process (tests start several workers): keep the first.
+  }
+}
 
 export type WorkerState = 'connecting' | 'running' | 'stopping' | 'stopped' | 'failed';
 
@@ -59,6 +85,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   }
 
   private async start(): Promise<void> {
+    installRuntime(this.config.LOG_LEVEL);
     this.connection = await this.connect();
     if (this.stopping) return;
     this.worker = await Worker.create({
@@ -83,5 +110,6 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     await this.running;
     await this.connection?.close();
     this.state = 'stopped';
+    this.logger.log('worker stopped: in-flight tasks finished, connection closed');
   }
 }

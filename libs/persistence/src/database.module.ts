@@ -14,12 +14,18 @@ export class DatabaseConnector implements OnModuleInit, OnApplicationShutdown {
   private stopped = false;
   private connecting: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private wake: (() => void) | null = null;
   lastError: string | null = null;
 
   constructor(readonly dataSource: DataSource) {}
 
-  onModuleInit(): void {
-    this.connecting = this.connectWithRetry();
+  /** Waits for the first attempt only: a reachable database is connected before the app serves; an unreachable
+   * one is retried in the background. */
+  async onModuleInit(): Promise<void> {
+    let firstAttempt!: () => void;
+    const attempted = new Promise<void>((resolve) => (firstAttempt = resolve));
+    this.connecting = this.connectWithRetry(firstAttempt);
+    await attempted;
   }
 
   get isConnected(): boolean {
@@ -36,18 +42,21 @@ export class DatabaseConnector implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async connectWithRetry(): Promise<void> {
+  private async connectWithRetry(firstAttempt: () => void): Promise<void> {
     let delay = 250;
     while (!this.stopped && !this.dataSource.isInitialized) {
       try {
         await this.dataSource.initialize();
         this.lastError = null;
         this.logger.log('connected to PostgreSQL');
+        firstAttempt();
         return;
       } catch (error) {
+        firstAttempt();
         this.lastError = (error as Error).message;
         this.logger.warn(`PostgreSQL unreachable (${this.lastError}); retrying in ${delay} ms`);
         await new Promise<void>((resolve) => {
+          this.wake = resolve;
           this.retryTimer = setTimeout(resolve, delay);
         });
         delay = Math.min(delay * 2, 5_000);
@@ -58,7 +67,12 @@ export class DatabaseConnector implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    this.wake?.();
+    await this.connecting;
+    if (this.dataSource.isInitialized) {
+      await this.dataSource.destroy();
+      this.logger.log('PostgreSQL pool closed');
+    }
   }
 }
 

@@ -23,7 +23,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
     const { status, body } = this.toResponse(exception, req);
-    if (status >= 500) {
+    if (exception instanceof ApiError && status >= 500) {
+      // Expected unavailability (a dependency down): no stack, the code says it all.
+      this.logger.warn(`${req.method} ${req.url} → ${status} ${exception.code}`);
+    } else if (status >= 500) {
       const err = exception as Error;
       this.logger.error(
         { err, requestId: (req as Request & { id?: unknown }).id, path: req.url },

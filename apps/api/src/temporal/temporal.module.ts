@@ -35,7 +35,7 @@ export class TemporalClient implements OnApplicationShutdown {
    * Runs a client call with a deadline, so that a request fails fast with 503 TEMPORAL_UNAVAILABLE instead of
    * hanging while the server is down. Other errors pass through for the feature to map.
    */
-  async call<T>(fn: (client: Client) => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  async call<T>(fn: (client: Client) => Promise<T>, timeoutMs = 5_000): Promise<T> {
     try {
       return await this.connection.withDeadline(Date.now() + timeoutMs, () => fn(this.client));
     } catch (error) {

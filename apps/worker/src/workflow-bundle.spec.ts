@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, workflowAliases, workflowBundleOptions } from './workflow-bundle';
+
+describe('workflow bundle options', () => {
+  it('finds the repository root from any folder below it', () => {
+    const root = repoRoot();
+    expect(existsSync(join(root, 'nest-cli.json'))).toBe(true);
+    expect(repoRoot(join(root, 'libs', 'domain', 'src'))).toBe(root);
+  });
+
+  it('maps every @cascade alias to an existing source folder', () => {
+    const aliases = workflowAliases();
+    expect(Object.keys(aliases).sort()).toEqual([
+      '@cascade/config',
+      '@cascade/contracts',
+      '@cascade/domain',
+      '@cascade/persistence',
+    ]);
+    for (const target of Object.values(aliases)) expect(existsSync(join(target, 'index.ts'))).toBe(true);
+  });
+
+  it('points at the workflow sources and adds the aliases to webpack', () => {
+    const options = workflowBundleOptions();
+    expect(existsSync(options.workflowsPath)).toBe(true);
+    const config = options.webpackConfigHook!({ resolve: { alias: { keep: '/x' } } });
+    expect(config.resolve?.alias).toMatchObject({
+      keep: '/x',
+      '@cascade/domain': expect.stringContaining('libs'),
+    });
+  });
+});

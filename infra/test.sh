@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `npm test`: the whole suite on a fresh clone — installs what is missing, then lint, format, type check, the
+# production build (including the workflow bundle), and the unit, replay and integration tests. The integration
+# tests start their own Temporal dev server and PostgreSQL database (test/integration/global-setup.ts).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$CASCADE_ROOT"
+
+step() {
+  local name="$1"; shift
+  log "── $name"
+  local started=$SECONDS
+  "$@" || die "$name failed"
+  log "   $name ok ($((SECONDS - started)) s)"
+}
+
+ensure_node_modules
+# Fail early with instructions if no Temporal CLI can be had; builds it on the first run.
+step "Temporal CLI" bash infra/bin/temporal-cli.sh
+step "lint" npx eslint . --max-warnings 0
+step "format" npx prettier --check --log-level warn .
+step "type check" npx tsc -p tsconfig.json --noEmit
+step "build" npm run --silent build
+
+mkdir -p "$CASCADE_DATA_DIR"
+results="$CASCADE_DATA_DIR/jest-results.json"
+rm -f "$results"
+set +e
+npx jest --runInBand --json --outputFile="$results" "$@"
+status=$?
+set -e
+if [[ -f "$results" ]]; then
+  node -e '
+    const r = require(process.argv[1]);
+    if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+  ' "$results" || status=1
+fi
+exit "$status"

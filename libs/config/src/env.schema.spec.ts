@@ -1,0 +1,62 @@
+import { ConfigValidationError, loadConfig } from './env.schema';
+
+describe('loadConfig', () => {
+  it('fills every default from an empty environment', () => {
+    expect(loadConfig({})).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/cascade',
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'cascade',
+      LOG_LEVEL: 'info',
+      WORKER_HEALTH_PORT: 0,
+    });
+  });
+
+  it('reads and converts values, treating empty strings as unset', () => {
+    const config = loadConfig({
+      PORT: ' 8080 ',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      LOG_LEVEL: '',
+      UNRELATED: 'x',
+    });
+    expect(config.PORT).toBe(8080);
+    expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(config).not.toHaveProperty('UNRELATED');
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://localhost/x'],
+    ['TEMPORAL_ADDRESS', 'localhost'],
+    ['TEMPORAL_TASK_QUEUE', 'has spaces'],
+    ['LOG_LEVEL', 'loud'],
+    ['NODE_ENV', 'staging'],
+    ['API_BODY_LIMIT_BYTES', '10'],
+  ])('rejects %s=%s with a message naming the variable', (variable, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect(new Set((error as ConfigValidationError).problems.map((p) => p.variable))).toEqual(
+      new Set([variable]),
+    );
+    expect((error as Error).message).toContain(`- ${variable}:`);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(
+      /PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/,
+    );
+  });
+
+  it('returns a frozen object', () => {
+    expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  });
+});

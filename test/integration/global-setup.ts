@@ -1,0 +1,60 @@
+/**
+ * Starts what the integration tests talk to, fresh for every run: the Temporal dev server (the CLI found or built
+ * by infra/bin/temporal-cli.sh, passed to the SDK as `existing-path`) on a free port with a new SQLite file, and a
+ * new PostgreSQL database with the migrations applied. The tests find them through process.env.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../libs/contracts/src/temporal';
+import { ensureDatabase, runMigrations } from '../../libs/persistence/src/database-admin';
+
+const root = join(__dirname, '..', '..');
+
+export interface TestStack {
+  env: TestWorkflowEnvironment;
+  databaseUrl: string;
+  temporalDbFile: string;
+}
+
+function script(path: string, args: string[] = []): string {
+  return execFileSync('bash', [join(root, path), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+}
+
+export default async function globalSetup(): Promise<void> {
+  const runId = `${Date.now().toString(36)}${process.pid}`;
+  const temporalCli = script('infra/bin/temporal-cli.sh');
+  const pgServer = script('infra/bin/postgres.sh', ['ensure']);
+
+  const databaseUrl = `${pgServer}/cascade_test_${runId}`;
+  await ensureDatabase(databaseUrl);
+  await runMigrations(databaseUrl);
+
+  const dataDir = join(root, '.data', 'test');
+  mkdirSync(dataDir, { recursive: true });
+  const temporalDbFile = join(dataDir, `temporal-${runId}.db`);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCli },
+      ip: '127.0.0.1',
+      dbFilename: temporalDbFile,
+      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+    },
+  });
+
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: `cascade-test-${runId}`,
+    CASCADE_TEMPORAL_CLI: temporalCli,
+  });
+  (globalThis as { __CASCADE_STACK__?: TestStack }).__CASCADE_STACK__ = { env, databaseUrl, temporalDbFile };
+}

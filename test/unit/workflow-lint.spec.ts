@@ -1,0 +1,59 @@
+/** The determinism rules are enforced by lint: prove that they fire on workflow code and stay quiet elsewhere. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+jest.setTimeout(60_000);
+
+const root = join(__dirname, '..', '..');
+
+interface LintMessage {
+  ruleId: string | null;
+  message: string;
+  line: number;
+}
+
+/** Runs the project's ESLint as `npm run lint` does (its flat config is ESM, which Jest's VM cannot import). */
+function lint(args: string[]): LintMessage[] {
+  const run = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  if (!run.stdout) throw new Error(`eslint produced no report: ${run.stderr}`);
+  return (JSON.parse(run.stdout) as { messages: LintMessage[] }[]).flatMap((r) => r.messages);
+}
+
+describe('workflow lint rules', () => {
+  let messages: LintMessage[];
+
+  beforeAll(() => {
+    messages = lint(['--no-ignore', 'test/lint-fixtures/workflows/src/nondeterministic.workflow.ts']);
+  });
+
+  const restricted = () => messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports');
+
+  it('bans Node built-ins, with or without the node: prefix', () => {
+    expect(restricted().map((m) => m.line)).toEqual(expect.arrayContaining([2, 3]));
+  });
+
+  it('bans I/O packages and NestJS', () => {
+    expect(restricted().map((m) => m.line)).toEqual(expect.arrayContaining([4, 5]));
+  });
+
+  it('allows type-only imports and @temporalio/workflow', () => {
+    expect(restricted().map((m) => m.line)).not.toContain(6);
+    expect(restricted().map((m) => m.line)).not.toContain(7);
+  });
+
+  it('reports floating promises as errors', () => {
+    const floating = messages.filter((m) => m.ruleId === '@typescript-eslint/no-floating-promises');
+    expect(floating.map((m) => m.line)).toEqual([15]);
+  });
+
+  it('leaves the real workflows clean', () => {
+    expect(lint(['workflows'])).toEqual([]);
+  });
+});
