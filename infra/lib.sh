@@ -28,7 +28,9 @@ ensure_node_modules() {
   command -v npm >/dev/null || die "npm is required (it ships with Node.js)"
   local stamp="$CASCADE_ROOT/node_modules/.package-lock.json"
   if [[ ! -f "$stamp" || "$CASCADE_ROOT/package-lock.json" -nt "$stamp" ]]; then
-    log "installing npm packages (npm ci)"
-    (cd "$CASCADE_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    # `npm install` rather than `npm ci`: it installs the locked versions too, and unlike `npm ci` it does not
+    # insist that the lock lists every other platform's optional binaries (which npm leaves out on some mirrors).
+    log "installing npm packages"
+    (cd "$CASCADE_ROOT" && npm install --no-audit --no-fund --loglevel=error)
   fi
 }
