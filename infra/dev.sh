@@ -61,8 +61,15 @@ up() {
   ((detach)) || trap cleanup INT TERM EXIT
 
   ensure_node_modules
-  log "building (tsc + workflow bundle)"
-  npm run --silent build >"$LOG_DIR/build.log" 2>&1 || { tail -40 "$LOG_DIR/build.log"; die "build failed (see $LOG_DIR/build.log)"; }
+  # Rebuild only when a source changed since the last build: a second `up` must not swap dist/ under running apps.
+  local stamp="dist/.build-stamp"
+  if [[ ! -f "$stamp" || -n "$(find apps libs workflows infra tsconfig*.json package-lock.json -newer "$stamp" \( -name '*.ts' -o -name '*.json' \) -print -quit)" ]]; then
+    log "building (tsc + workflow bundle)"
+    npm run --silent build >"$LOG_DIR/build.log" 2>&1 || { tail -40 "$LOG_DIR/build.log"; die "build failed (see $LOG_DIR/build.log)"; }
+    touch "$stamp"
+  else
+    log "build is up to date"
+  fi
 
   TEMPORAL_BIN="$(bash infra/bin/temporal-cli.sh)"
   local attributes
