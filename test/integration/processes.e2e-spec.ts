@@ -2,9 +2,13 @@
  * The API and the worker as real processes: configuration is validated at boot (a bad variable stops the process
  * with a message naming it) and SIGTERM shuts each down cleanly.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { probeStateQuery, probeWorkflowId, probeWorkflowType } from '@cascade/contracts';
 import { waitFor } from './support/wait-for';
 
 jest.setTimeout(120_000);
@@ -84,9 +88,75 @@ describe.each(['api', 'worker'] as const)('the %s process', (app) => {
       expect(proc.output()).toContain('shutting down on SIGTERM');
       // The worker drains before its connection closes; both close their PostgreSQL pool.
       expect(proc.output()).toContain('PostgreSQL pool closed');
-      if (app === 'worker') expect(proc.output()).toContain('worker stopped');
+      if (app === 'worker') {
+        expect(proc.output()).toContain('worker stopped');
+        expect(proc.output()).toContain('Workflow bundle created'); // development: bundled from source
+      }
     } finally {
       if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('the production workflow bundle', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cascade-bundle-'));
+  const bundle = join(dir, 'workflow-bundle.js');
+  const build = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        'apps/worker/src/build-workflow-bundle.ts',
+        ...args,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fails the build with a non-zero exit when the workflows do not bundle', () => {
+    const result = build(join(dir, 'broken.js'), join(dir, 'no-such-workflows.ts'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('workflow bundle failed');
+    expect(existsSync(join(dir, 'broken.js'))).toBe(false);
+  });
+
+  it('runs workflows in a worker started from the prebuilt bundle', async () => {
+    expect(build(bundle).status).toBe(0);
+    const taskQueue = `bundle-${Date.now()}`;
+    const port = await freePort();
+    const proc = run('worker', {
+      WORKFLOW_BUNDLE_PATH: bundle,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      WORKER_HEALTH_PORT: String(port),
+    });
+    const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+    try {
+      await waitFor('the bundled worker to be healthy', () => healthy(port), {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+      });
+      const probeId = `prb_${Date.now().toString(16).padStart(24, '0')}`;
+      const handle = await new Client({ connection }).workflow.start(probeWorkflowType, {
+        workflowId: probeWorkflowId(probeId),
+        taskQueue,
+        args: [{ probeId, message: 'from the bundle' }],
+      });
+      const state = await waitFor('the bundled workflow to record its probe', async () => {
+        const s = await handle.query(probeStateQuery);
+        return s.status === 'recorded' ? s : undefined;
+      });
+      expect(state.message).toBe('from the bundle');
+      // It ran the file it was given: a worker that bundles from source logs the bundling.
+      expect(proc.output()).not.toContain('Workflow bundle created');
+      await handle.terminate('test done');
+    } finally {
+      await connection.close();
+      proc.child.kill('SIGTERM');
+      await proc.exited;
     }
   });
 });
