@@ -21,6 +21,10 @@ const ioPackages = [
   '@temporalio/testing',
   '@cascade/persistence',
   '@cascade/config',
+  '@cascade/auth',
+  'jsonwebtoken',
+  'csv-parse',
+  'csv-stringify',
 ];
 
 const restrictImports = (message) => [

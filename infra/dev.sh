@@ -10,7 +10,28 @@ cd "$CASCADE_ROOT"
 RUN_DIR="$CASCADE_DATA_DIR/run"
 LOG_DIR="$CASCADE_DATA_DIR/logs"
 mkdir -p "$RUN_DIR" "$LOG_DIR"
-[[ -f .env ]] && { set -a; source .env; set +a; }
+# Exports KEY=VALUE lines of a file for the keys not already set: real environment variables win.
+load_env_file() {
+  local key value
+  while IFS='=' read -r key value; do
+    [[ -z "$key" || "$key" == \#* ]] && continue
+    [[ -z "${!key:-}" && -n "$value" ]] && export "$key=$value"
+  done <"$1"
+}
+[[ -f .env ]] && load_env_file .env
+# Local secrets, made once per checkout and never committed: the JWT key, the bootstrap admin's and demo passwords.
+SECRETS="$CASCADE_DATA_DIR/secrets.env"
+if [[ ! -f "$SECRETS" ]]; then
+  rand() { node -e 'process.stdout.write(require("crypto").randomBytes(+process.argv[1]).toString("base64url"))' "$1"; }
+  (umask 077; {
+    echo "JWT_SECRET=$(rand 48)"
+    echo "CASCADE_ADMIN_PASSWORD=Sys-$(rand 12)-1"
+    echo "CASCADE_DEMO_PASSWORD=Demo-$(rand 9)-2"
+  } >"$SECRETS")
+  log "made local secrets in $SECRETS"
+fi
+load_env_file "$SECRETS"
+export CASCADE_ADMIN_EMAIL="${CASCADE_ADMIN_EMAIL:-admin@cascade.local}"
 
 export PORT="${PORT:-3000}"
 export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
@@ -104,6 +125,7 @@ up() {
   fi
   log "database: ${DATABASE_URL%%\?*}"
   "${NODE_PATHS[@]}" dist/libs/persistence/src/cli/db.js ensure >&2 || die "could not prepare the database"
+  "${NODE_PATHS[@]}" dist/libs/persistence/src/cli/db.js bootstrap-admin >&2 || die "could not create the administrator"
 
   if pid_alive worker; then
     log "reusing the worker (pid $(cat "$RUN_DIR/worker.pid"))"
@@ -129,6 +151,8 @@ up() {
     Health       http://127.0.0.1:$PORT/health
     Temporal UI  ${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}
     Logs         $LOG_DIR
+    Sign in      POST /auth/login as $CASCADE_ADMIN_EMAIL (system administrator) or a demo user from
+                 infra/demo/people.json; passwords in $SECRETS
 MSG
   if ((detach)); then
     log "detached; stop with: npm run stop"

@@ -1,27 +1,137 @@
 /**
- * Demo data, loaded through the public API with fixed idempotency keys, so that running it twice changes nothing.
- * Later features add theirs here (the demo hierarchy, a directive from the Tây Ninh seed, …).
+ * Demo data, loaded through the public API as the bootstrap administrator, with fixed idempotency keys so that
+ * running it twice changes nothing: the demo hierarchy (infra/demo/hierarchy.json), extra report targets and demo
+ * users (infra/demo/people.json, password CASCADE_DEMO_PASSWORD), and a wiring probe.
  */
-const API = process.env.CASCADE_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-async function post(path: string, key: string, body: unknown): Promise<unknown> {
+const API = process.env.CASCADE_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
+const DEMO = join(__dirname, '..', '..', '..', 'infra', 'demo');
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+async function call(
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+  key?: string,
+): Promise<Answer> {
   const res = await fetch(`${API}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify(body),
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(key ? { 'idempotency-key': key } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const json: unknown = await res.json();
-  if (!res.ok) throw new Error(`POST ${path} → ${res.status} ${JSON.stringify(json)}`);
-  return json;
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+}
+
+function ok(answer: Answer, what: string, accept: number[] = []): unknown {
+  if (answer.status >= 400 && !accept.includes(answer.status)) {
+    throw new Error(`${what} → ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+  return answer.body;
 }
 
 async function main(): Promise<void> {
-  const probe = (await post('/probes', 'demo-probe-0001', {
-    message: 'Cascade demo: hệ thống đã sẵn sàng',
-  })) as {
-    id: string;
-    status: string;
+  const email = process.env.CASCADE_ADMIN_EMAIL;
+  const password = process.env.CASCADE_ADMIN_PASSWORD;
+  const demoPassword = process.env.CASCADE_DEMO_PASSWORD;
+  if (!email || !password || !demoPassword) {
+    throw new Error('CASCADE_ADMIN_EMAIL, CASCADE_ADMIN_PASSWORD and CASCADE_DEMO_PASSWORD are required');
+  }
+  const login = ok(await call('POST', '/auth/login', null, { email, password }), 'login') as {
+    accessToken: string;
   };
+  const token = login.accessToken;
+
+  const raw = readFileSync(join(DEMO, 'hierarchy.json'), 'utf8');
+  const hierarchy = JSON.parse(raw) as { units: unknown[] };
+  // The key follows the content: the same file replays, an edited one imports again (an upsert by code).
+  const key = `demo-hierarchy-${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
+  const imported = ok(await call('POST', '/units/import', token, hierarchy, key), 'import') as {
+    created: unknown[];
+    updated: unknown[];
+    rejected: unknown[];
+  };
+  if (imported.rejected.length)
+    throw new Error(`demo hierarchy rows rejected: ${JSON.stringify(imported.rejected)}`);
+  console.log(`demo hierarchy: ${hierarchy.units.length} units (${imported.created.length} created)`);
+
+  const ids = new Map<string, string>();
+  const idOf = async (code: string): Promise<string> => {
+    if (!ids.has(code)) {
+      const page = ok(
+        await call('GET', `/units?code=${encodeURIComponent(code)}`, token),
+        `unit ${code}`,
+      ) as {
+        items: { id: string }[];
+      };
+      if (!page.items.length) throw new Error(`demo unit ${code} not found`);
+      ids.set(code, page.items[0].id);
+    }
+    return ids.get(code)!;
+  };
+
+  const people = JSON.parse(readFileSync(join(DEMO, 'people.json'), 'utf8')) as {
+    reportTargets: { unitCode: string; targets: unknown[] }[];
+    users: {
+      email: string;
+      name: string;
+      unitCode: string;
+      role: string;
+      authority?: string;
+      position?: string;
+    }[];
+  };
+  for (const link of people.reportTargets) {
+    ok(
+      await call('PUT', `/units/${await idOf(link.unitCode)}/report-targets`, token, {
+        targets: link.targets,
+      }),
+      'report targets',
+    );
+  }
+  for (const user of people.users) {
+    const membership = {
+      unitId: await idOf(user.unitCode),
+      role: user.role,
+      ...(user.authority ? { authority: user.authority } : {}),
+      ...(user.position ? { position: user.position } : {}),
+    };
+    ok(
+      await call(
+        'POST',
+        '/users',
+        token,
+        { email: user.email, name: user.name, password: demoPassword, membership },
+        `demo-user-${user.email.replace(/[^A-Za-z0-9._-]/g, '_')}`,
+      ),
+      `user ${user.email}`,
+      [409], // created by an earlier version of the demo data
+    );
+  }
+  console.log(`demo users: ${people.users.length} (password in .data/secrets.env: CASCADE_DEMO_PASSWORD)`);
+
+  const probe = ok(
+    await call(
+      'POST',
+      '/probes',
+      token,
+      { message: 'Cascade demo: hệ thống đã sẵn sàng' },
+      'demo-probe-0001',
+    ),
+    'probe',
+  ) as { id: string; status: string };
   console.log(`demo probe ${probe.id} (${probe.status})`);
 }
 

@@ -4,6 +4,7 @@
  * new PostgreSQL database with the migrations applied. The tests find them through process.env.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -55,6 +56,7 @@ export default async function globalSetup(): Promise<void> {
     TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_TASK_QUEUE: `cascade-test-${runId}`,
     CASCADE_TEMPORAL_CLI: temporalCli,
+    JWT_SECRET: randomBytes(48).toString('base64url'),
   });
   (globalThis as { __CASCADE_STACK__?: TestStack }).__CASCADE_STACK__ = { env, databaseUrl, temporalDbFile };
 }

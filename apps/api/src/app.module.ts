@@ -5,10 +5,13 @@ import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfigModule, loadConfig } from '@cascade/config';
 import { DatabaseModule } from '@cascade/persistence';
+import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { HealthModule } from './health/health.module';
+import { PeopleModule } from './people/people.module';
 import { ProbesModule } from './probes/probes.module';
 import { TemporalModule } from './temporal/temporal.module';
+import { UnitsModule } from './units/units.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -42,8 +45,11 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     }),
     DatabaseModule,
     TemporalModule,
+    AuthModule,
     HealthModule,
     ProbesModule,
+    UnitsModule,
+    PeopleModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -3,7 +3,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@cascade/config';
-import { bodyParserErrors, requireJsonBody } from './common/body-errors';
+import { json, text } from 'express';
+import { bodyParserErrors, requireJsonBody, TEXT_UPLOAD_PATHS } from './common/body-errors';
 import { createValidationPipe } from './common/validation';
 
 /** Everything main.ts does to the app besides listening; the end-to-end tests call it too. */
@@ -29,6 +30,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
           '`{ "error": { "code", "message", "details" } }`; state-changing requests take an `Idempotency-Key`.',
       )
       .setVersion('0.1.0')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', raw: ['json'] });

@@ -12,6 +12,7 @@ describe('workflow bundle options', () => {
   it('maps every @cascade alias to an existing source folder', () => {
     const aliases = workflowAliases();
     expect(Object.keys(aliases).sort()).toEqual([
+      '@cascade/auth',
       '@cascade/config',
       '@cascade/contracts',
       '@cascade/domain',

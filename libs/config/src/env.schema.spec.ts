@@ -1,4 +1,7 @@
-import { ConfigValidationError, loadConfig } from './env.schema';
+import { ConfigValidationError, loadConfig as load } from './env.schema';
+
+const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+const loadConfig = (env: Record<string, unknown>) => load({ JWT_SECRET: SECRET, ...env });
 
 describe('loadConfig', () => {
   it('fills every default from an empty environment', () => {
@@ -54,6 +57,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(
       /PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/,
     );
+  });
+
+  it('requires JWT_SECRET of 32+ characters and never echoes it', () => {
+    expect(() => load({})).toThrow(/JWT_SECRET/);
+    let message = '';
+    try {
+      load({ JWT_SECRET: 'short-secret-value' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('JWT_SECRET must be at least 32 characters');
+    expect(message).not.toContain('short-secret-value');
   });
 
   it('returns a frozen object', () => {

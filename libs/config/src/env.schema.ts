@@ -76,6 +76,46 @@ export class EnvironmentVariables {
   @MinLength(1)
   WORKFLOW_BUNDLE_PATH?: string;
 
+  /** Signs access tokens (HS256). Required; at least 32 characters. `openssl rand -base64 48` makes one. */
+  @Transform(toTrimmed)
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET!: string;
+
+  /** Lifetime of an access token, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** Lifetime of a refresh token (each use rotates it), in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(90 * 86_400)
+  REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+  /** Failed logins allowed per e-mail (and 4× per client address) within LOGIN_WINDOW_SECONDS before 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_WINDOW_SECONDS = 900;
+
+  /** Largest unit import (CSV or JSON), in bytes (413 above it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(200 * 1024 * 1024)
+  IMPORT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+
   /** Largest JSON request body accepted by the API, in bytes. */
   @Transform(toInt)
   @IsInt()
@@ -85,6 +125,14 @@ export class EnvironmentVariables {
 }
 
 export type AppConfig = Readonly<EnvironmentVariables>;
+
+/** Every variable name the schema reads. */
+export const CONFIG_KEYS: readonly string[] = [
+  ...Object.keys(new EnvironmentVariables()),
+  'TEMPORAL_UI_URL',
+  'WORKFLOW_BUNDLE_PATH',
+  'JWT_SECRET',
+];
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
@@ -101,9 +149,8 @@ function flatten(errors: ValidationError[]): { variable: string; message: string
 
 /** Validates the environment; unknown variables are ignored, empty strings count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, unknown> = process.env): AppConfig {
-  const known = Object.keys(new EnvironmentVariables());
   const picked: Record<string, unknown> = {};
-  for (const key of [...known, 'TEMPORAL_UI_URL', 'WORKFLOW_BUNDLE_PATH']) {
+  for (const key of CONFIG_KEYS) {
     const value = env[key];
     if (value !== undefined && value !== '') picked[key] = value;
   }

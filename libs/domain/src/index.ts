@@ -1,2 +1,6 @@
 export * from './text';
 export * from './probe';
+export * from './organisation';
+export * from './access';
+export * from './password-policy';
+export * from './unit-import';

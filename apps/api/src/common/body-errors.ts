@@ -42,11 +42,16 @@ export function bodyParserErrors(err: unknown, _req: Request, _res: Response, ne
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
-/** Requests that carry a body must say it is JSON: anything else is 415 rather than an empty object. */
+/** Routes that also take CSV or plain text uploads. */
+export const TEXT_UPLOAD_PATHS = ['/units/import'];
+
+/** Requests that carry a body must say it is JSON (or CSV where accepted): anything else is 415, never `{}`. */
 export function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
   const hasBody =
     Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (WITH_BODY.has(req.method) && hasBody && !req.is('application/json') && !req.is('application/*+json')) {
+  const textOk = TEXT_UPLOAD_PATHS.includes(req.path) && !!req.is(['text/csv', 'text/plain']);
+  const jsonOk = !!req.is(['application/json', 'application/*+json']);
+  if (WITH_BODY.has(req.method) && hasBody && !textOk && !jsonOk) {
     return next(
       new ApiError(
         HttpStatus.UNSUPPORTED_MEDIA_TYPE,

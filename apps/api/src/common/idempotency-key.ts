@@ -8,8 +8,13 @@ const KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
  * The `Idempotency-Key` header, required on every state-changing request: a retry with the same key gets the same
  * answer and changes nothing more. It becomes the workflow id or the update id, so Temporal itself dedupes.
  */
-export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const header = ctx.switchToHttp().getRequest<Request>().header('idempotency-key');
+export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string =>
+  readIdempotencyKey(ctx.switchToHttp().getRequest<Request>()),
+);
+
+/** The validated header, or a 400 naming it. */
+export function readIdempotencyKey(req: Request): string {
+  const header = req.header('idempotency-key');
   if (header === undefined || header === '') {
     throw new ApiError(
       HttpStatus.BAD_REQUEST,
@@ -25,4 +30,4 @@ export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionCo
     );
   }
   return header;
-});
+}

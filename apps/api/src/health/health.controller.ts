@@ -4,6 +4,7 @@ import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { DatabaseConnector } from '@cascade/persistence';
+import { Public } from '../auth/decorators';
 import { TemporalClient } from '../temporal/temporal.module';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
@@ -15,6 +16,7 @@ const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   ]);
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IdempotencyKey } from '../common/idempotency-key';
 import { FinishProbeDto, ProbeDto, StartProbeDto } from './dto/start-probe.dto';
 import { ProbesService } from './probes.service';
@@ -15,6 +15,7 @@ const IDEMPOTENCY_HEADER = {
  * back through a query. Operators use it to check a deployment end to end.
  */
 @ApiTags('probes')
+@ApiBearerAuth()
 @Controller('probes')
 export class ProbesController {
   constructor(private readonly probes: ProbesService) {}

@@ -1,8 +1,11 @@
 /**
  * `node dist/libs/persistence/src/cli/db.js ensure` — creates the database named by DATABASE_URL when missing and
  * runs the pending migrations. Used by infra/dev.sh and by deployments before the apps start.
+ * `… bootstrap-admin` — creates (or resets the password of) the system administrator named by CASCADE_ADMIN_EMAIL,
+ * CASCADE_ADMIN_PASSWORD and CASCADE_ADMIN_NAME: the first account, from which every other is made through the API.
  */
 import { loadConfig, loadDotEnvFile } from '@cascade/config';
+import { bootstrapAdmin } from '../bootstrap-admin';
 import { ensureDatabase, runMigrations } from '../database-admin';
 
 async function main(command: string | undefined): Promise<void> {
@@ -14,7 +17,18 @@ async function main(command: string | undefined): Promise<void> {
     console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: up to date');
     return;
   }
-  console.error('usage: db (ensure|migrate)');
+  if (command === 'bootstrap-admin') {
+    const {
+      CASCADE_ADMIN_EMAIL: email,
+      CASCADE_ADMIN_PASSWORD: password,
+      CASCADE_ADMIN_NAME: name,
+    } = process.env;
+    if (!email || !password) throw new Error('CASCADE_ADMIN_EMAIL and CASCADE_ADMIN_PASSWORD are required');
+    const id = await bootstrapAdmin(config.DATABASE_URL, email, password, name ?? 'System administrator');
+    console.log(`system administrator ${email} (${id}) ready`);
+    return;
+  }
+  console.error('usage: db (ensure|migrate|bootstrap-admin)');
   process.exitCode = 2;
 }
 

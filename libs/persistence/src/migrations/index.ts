@@ -1,4 +1,5 @@
 import { Init1763780000000 } from './1763780000000-init';
+import { Organisation1763790000000 } from './1763790000000-organisation';
 
 /** Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set. */
-export const MIGRATIONS = [Init1763780000000];
+export const MIGRATIONS = [Init1763780000000, Organisation1763790000000];

@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { AuthService } from './auth.service';
+import { CurrentPrincipal, Public } from './decorators';
+import { LoginDto, RefreshDto, TokenPairDto } from './dto/login.dto';
+import type { RequestPrincipal } from './principal';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Sign in: a short-lived access token and a rotating refresh token' })
+  @ApiResponse({ status: 200, type: TokenPairDto })
+  @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS' })
+  @ApiResponse({ status: 429, description: 'LOGIN_THROTTLED (details.retryAfterSeconds)' })
+  login(@Body() dto: LoginDto, @Req() req: Request): Promise<TokenPairDto> {
+    return this.auth.login(dto.email, dto.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new pair; a reused token revokes its whole session',
+  })
+  @ApiResponse({ status: 200, type: TokenPairDto })
+  refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Revoke the current session: its access and refresh tokens stop working at once' })
+  async logout(@CurrentPrincipal() principal: RequestPrincipal): Promise<void> {
+    if (principal.sessionId) await this.auth.revokeSession(principal.sessionId, 'logout');
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The caller, with its memberships' })
+  async me(@CurrentPrincipal() principal: RequestPrincipal) {
+    if (principal.kind === 'apiKey') {
+      return { kind: 'apiKey', id: principal.id, grants: principal.grants };
+    }
+    const memberships: unknown[] = await this.dataSource.query(
+      `SELECT m.id, m.role, m.authority, m.position, u.id AS "unitId", u.code AS "unitCode", u.name AS "unitName"
+         FROM membership m JOIN unit u ON u.id = m.unit_id WHERE m.user_id = $1 ORDER BY u.path, m.role`,
+      [principal.id],
+    );
+    return {
+      kind: 'user',
+      id: principal.id,
+      email: principal.email,
+      name: principal.name,
+      systemAdmin: principal.systemAdmin,
+      memberships,
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { idsFromPath, type Grant, type Role } from '@cascade/domain';
+import { ApiError, CommonErrorCode } from '../common/api-error';
+
+/** Loads grants (role + unit path) for users and API keys; unit paths come from the live hierarchy. */
+@Injectable()
+export class PrincipalService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  assertDatabase(): void {
+    if (!this.dataSource.isInitialized) {
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        CommonErrorCode.DATABASE_UNAVAILABLE,
+        'the database is unreachable',
+      );
+    }
+  }
+
+  async grantsOfUser(userId: string): Promise<Grant[]> {
+    const rows: { role: Role; path: string }[] = await this.dataSource.query(
+      `SELECT m.role, u.path::text AS path FROM membership m JOIN unit u ON u.id = m.unit_id WHERE m.user_id = $1`,
+      [userId],
+    );
+    return rows.map((r) => ({ role: r.role, unitPath: idsFromPath(r.path) }));
+  }
+
+  /** The unit's path of ids from the root, or null when it does not exist. */
+  async unitPath(unitId: string): Promise<string[] | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(unitId)) return null;
+    const rows: { path: string }[] = await this.dataSource.query(
+      `SELECT path::text AS path FROM unit WHERE id = $1`,
+      [unitId],
+    );
+    return rows.length ? idsFromPath(rows[0].path) : null;
+  }
+}

@@ -1,0 +1,156 @@
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpStatus,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { catchError, from, map, Observable, of, switchMap, throwError } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { ApiError, CommonErrorCode } from '../common/api-error';
+import { readIdempotencyKey } from '../common/idempotency-key';
+import type { AuthenticatedRequest } from '../auth/principal';
+
+export const IDEMPOTENT_KEY = 'cascade:idempotent';
+
+/**
+ * Marks a state-changing route whose effect lives in PostgreSQL: the `Idempotency-Key` header is required, the first
+ * answer is stored, a retry with the same key and body gets it again, the same key with another body gets 409.
+ * (Routes whose effect lives in Temporal use the key as workflow or update id instead.)
+ */
+export const Idempotent = (options: IdempotentOptions = {}) => SetMetadata(IDEMPOTENT_KEY, options);
+
+export interface IdempotentOptions {
+  /** Top-level response fields never stored (secrets shown once): a replay answers them as null. */
+  redact?: string[];
+}
+
+function canonical(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+function redact(body: unknown, fields: string[] | undefined): unknown {
+  if (!fields?.length || !body || typeof body !== 'object' || Array.isArray(body)) return body;
+  return { ...body, ...Object.fromEntries(fields.map((f) => [f, null])) };
+}
+
+interface StoredRecord {
+  request_hash: string;
+  status: number | null;
+  response: unknown;
+}
+
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const options = this.reflector.getAllAndOverride<IdempotentOptions | undefined>(IDEMPOTENT_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!options) return next.handle();
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request & AuthenticatedRequest>();
+    const res = http.getResponse<Response>();
+    const key = readIdempotencyKey(req);
+    const principal = req.principal ? `${req.principal.kind}:${req.principal.id}` : 'anonymous';
+    const path = req.originalUrl;
+    const hash = createHash('sha256')
+      .update(`${req.method} ${path}\n${canonical(req.body)}`)
+      .digest('hex');
+
+    return from(this.claim(principal, key, req.method, path, hash)).pipe(
+      switchMap((stored) => {
+        if (stored) {
+          if (stored.request_hash !== hash) {
+            throw new ApiError(
+              HttpStatus.CONFLICT,
+              CommonErrorCode.IDEMPOTENCY_KEY_REUSED,
+              'Idempotency-Key: already used for a different request',
+            );
+          }
+          if (stored.status === null) {
+            throw new ApiError(
+              HttpStatus.CONFLICT,
+              CommonErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS,
+              'Idempotency-Key: the first request with this key is still running; retry shortly',
+            );
+          }
+          res.status(stored.status);
+          res.setHeader('Idempotent-Replayed', 'true');
+          return of(stored.response);
+        }
+        return next.handle().pipe(
+          // Store before answering, so that a retry right after the answer finds it.
+          switchMap((body: unknown) =>
+            from(this.complete(principal, key, res.statusCode, redact(body, options.redact))).pipe(
+              map(() => body),
+            ),
+          ),
+          catchError((error: unknown) =>
+            from(this.release(principal, key)).pipe(switchMap(() => throwError(() => error))),
+          ),
+        );
+      }),
+    );
+  }
+
+  /** Inserts a pending record; returns the existing one when the key was used before. */
+  private async claim(
+    principal: string,
+    key: string,
+    method: string,
+    path: string,
+    hash: string,
+  ): Promise<StoredRecord | null> {
+    if (!this.dataSource.isInitialized) {
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        CommonErrorCode.DATABASE_UNAVAILABLE,
+        'the database is unreachable',
+      );
+    }
+    const inserted: unknown[] = await this.dataSource.query(
+      `INSERT INTO idempotency_record (principal, key, method, path, request_hash) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING key`,
+      [principal, key, method, path, hash],
+    );
+    if (inserted.length) return null;
+    const rows: StoredRecord[] = await this.dataSource.query(
+      `SELECT request_hash, status, response FROM idempotency_record WHERE principal = $1 AND key = $2`,
+      [principal, key],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async complete(principal: string, key: string, status: number, body: unknown): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE idempotency_record SET status = $3, response = $4::jsonb, completed_at = now() WHERE principal = $1 AND key = $2`,
+      [principal, key, status, JSON.stringify(body ?? null)],
+    );
+  }
+
+  /** A failed request leaves nothing behind, so that the client can fix it and retry with the same key. */
+  private async release(principal: string, key: string): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM idempotency_record WHERE principal = $1 AND key = $2 AND status IS NULL`,
+      [principal, key],
+    );
+  }
+}

@@ -1,0 +1,125 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { API_KEY_ROLES, normalizeText, ROLES, type Role } from '@cascade/domain';
+
+const normalize = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? normalizeText(value) : value;
+const AUTHORITY = /^(TM|KT|Q|TL|TUQ)\. .{1,120}$/u;
+
+export class MembershipInputDto {
+  @ApiProperty() @IsUUID() unitId!: string;
+
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
+
+  @ApiPropertyOptional({
+    example: 'TM. BAN THƯỜNG VỤ',
+    description: 'signing authority (leaders): TM., KT., Q., TL. or TUQ. and the body',
+  })
+  @IsOptional()
+  @Transform(normalize)
+  @Matches(AUTHORITY, { message: 'authority must start with TM., KT., Q., TL. or TUQ. followed by the body' })
+  authority?: string;
+
+  @ApiPropertyOptional({ example: 'PHÓ CHỦ TỊCH' })
+  @IsOptional()
+  @Transform(normalize)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(120)
+  position?: string;
+}
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'chuyen.vien@congdoan.vn' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ example: 'Nguyễn Văn A' })
+  @Transform(normalize)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ description: '10+ characters mixing three kinds (or 16+); never returned' })
+  @IsString()
+  @MaxLength(200)
+  password!: string;
+
+  @ApiPropertyOptional({
+    type: MembershipInputDto,
+    description: 'required unless you are a system administrator',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MembershipInputDto)
+  membership?: MembershipInputDto;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty() @IsString() @MaxLength(200) currentPassword!: string;
+  @ApiProperty() @IsString() @MaxLength(200) newPassword!: string;
+}
+
+export class AddMembershipDto {
+  @ApiPropertyOptional({ description: 'the user, by id…' })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+
+  @ApiPropertyOptional({ description: '…or by e-mail' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  email?: string;
+
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
+
+  @ApiPropertyOptional({ example: 'TM. BAN THƯỜNG VỤ' })
+  @IsOptional()
+  @Transform(normalize)
+  @Matches(AUTHORITY, { message: 'authority must start with TM., KT., Q., TL. or TUQ. followed by the body' })
+  authority?: string;
+
+  @ApiPropertyOptional({ example: 'PHÓ CHỦ TỊCH' })
+  @IsOptional()
+  @Transform(normalize)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(120)
+  position?: string;
+}
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'e-office connector' })
+  @Transform(normalize)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(120)
+  name!: string;
+
+  @ApiProperty({ enum: API_KEY_ROLES })
+  @IsIn(API_KEY_ROLES)
+  role!: (typeof API_KEY_ROLES)[number];
+}
+
+export class UserDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() active!: boolean;
+  @ApiProperty() systemAdmin!: boolean;
+}

@@ -1,0 +1,115 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Authorize, CurrentPrincipal } from '../auth/decorators';
+import type { RequestPrincipal } from '../auth/principal';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
+import {
+  AddMembershipDto,
+  ChangePasswordDto,
+  CreateApiKeyDto,
+  CreateUserDto,
+  UserDto,
+} from './dto/people.dto';
+import { PeopleService } from './people.service';
+
+const IDEMPOTENCY = {
+  name: 'Idempotency-Key',
+  required: true,
+  description: 'a retry with the same key gets the same answer',
+};
+const MEMBERSHIP_UNIT = `SELECT unit_id FROM membership WHERE id = $1`;
+const API_KEY_UNIT = `SELECT unit_id FROM api_key WHERE id = $1`;
+
+@ApiTags('people')
+@ApiBearerAuth()
+@Controller()
+export class PeopleController {
+  constructor(private readonly people: PeopleService) {}
+
+  @Post('users')
+  @Idempotent()
+  @ApiOperation({ summary: 'Create a user with a first membership in a unit you administer' })
+  @ApiHeader(IDEMPOTENCY)
+  @ApiResponse({ status: 201, type: UserDto })
+  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED, PASSWORD_TOO_WEAK, MEMBERSHIP_REQUIRED' })
+  @ApiResponse({ status: 409, description: 'USER_EMAIL_TAKEN' })
+  createUser(@CurrentPrincipal() principal: RequestPrincipal, @Body() dto: CreateUserDto) {
+    return this.people.createUser(principal, dto);
+  }
+
+  @Get('users')
+  @ApiOperation({ summary: 'Users holding a role in a unit you can see' })
+  listUsers(@CurrentPrincipal() principal: RequestPrincipal) {
+    return this.people.listUsers(principal);
+  }
+
+  @Post('users/me/password')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Change your password (other sessions are revoked)' })
+  async changePassword(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<void> {
+    await this.people.changePassword(principal, dto);
+  }
+
+  @Get('users/:id')
+  @ApiOperation({ summary: 'A user you can see, with the memberships you can see' })
+  getUser(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string) {
+    return this.people.getUser(principal, id);
+  }
+
+  @Get('units/:id/members')
+  @Authorize({ capability: 'view', unit: { param: 'id' } })
+  @ApiOperation({ summary: 'Who holds which role in the unit' })
+  members(@Param('id') id: string) {
+    return this.people.members(id);
+  }
+
+  @Post('units/:id/memberships')
+  @Idempotent()
+  @Authorize({ capability: 'manage', unit: { param: 'id' } })
+  @ApiOperation({ summary: 'Give a user a role in the unit (leaders: with authority and position)' })
+  @ApiHeader(IDEMPOTENCY)
+  @ApiResponse({ status: 409, description: 'MEMBERSHIP_EXISTS' })
+  addMembership(@Param('id') id: string, @Body() dto: AddMembershipDto) {
+    return this.people.addMembership(id, dto);
+  }
+
+  @Delete('memberships/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @Authorize({ capability: 'manage', unit: { param: 'id' }, via: MEMBERSHIP_UNIT })
+  async removeMembership(@Param('id') id: string): Promise<void> {
+    await this.people.removeMembership(id);
+  }
+
+  @Post('units/:id/api-keys')
+  @Idempotent({ redact: ['key'] })
+  @Authorize({ capability: 'manage', unit: { param: 'id' } })
+  @ApiOperation({
+    summary: 'Create an API key for a system acting as the unit (shown once; stored hashed)',
+    description:
+      'A retry with the same Idempotency-Key returns the key record with `key: null`: the secret is never stored.',
+  })
+  @ApiHeader(IDEMPOTENCY)
+  createApiKey(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: CreateApiKeyDto,
+  ) {
+    return this.people.createApiKey(principal, id, dto);
+  }
+
+  @Get('units/:id/api-keys')
+  @Authorize({ capability: 'manage', unit: { param: 'id' } })
+  apiKeys(@Param('id') id: string) {
+    return this.people.apiKeys(id);
+  }
+
+  @Delete('api-keys/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @Authorize({ capability: 'manage', unit: { param: 'id' }, via: API_KEY_UNIT })
+  async revokeApiKey(@Param('id') id: string): Promise<void> {
+    await this.people.revokeApiKey(id);
+  }
+}

@@ -1,0 +1,287 @@
+import { UNIT_CODE_PATTERN, UNIT_KINDS, pathLabel, type UnitKind } from './organisation';
+import { normalizeText } from './text';
+
+/** A row of a CSV or JSON import, as read (strings, not yet validated). */
+export interface ImportRow {
+  line: number;
+  code?: unknown;
+  name?: unknown;
+  kind?: unknown;
+  parentCode?: unknown;
+  symbol?: unknown;
+  active?: unknown;
+}
+
+/** A unit as it stands before the import. */
+export interface ExistingUnit {
+  id: string;
+  code: string;
+  symbol: string;
+  name: string;
+  kind: UnitKind;
+  parentId: string | null;
+  path: string;
+  active: boolean;
+}
+
+/** A unit as it must stand after the import (only those that change). */
+export interface UnitWrite {
+  id: string;
+  code: string;
+  symbol: string;
+  name: string;
+  kind: UnitKind;
+  parentId: string | null;
+  path: string;
+  active: boolean;
+  isNew: boolean;
+  /** Set when the import moved it to another parent (recorded as a move). */
+  movedFrom?: string | null;
+}
+
+export interface ImportResult {
+  created: { line: number; code: string; id: string }[];
+  updated: { line: number; code: string; id: string }[];
+  unchanged: { line: number; code: string; id: string }[];
+  rejected: { line: number; code: string | null; field: string; reason: string }[];
+  writes: UnitWrite[];
+}
+
+export interface ImportContext {
+  existing: readonly ExistingUnit[];
+  newId: () => string;
+  /** May the importer place a unit under this parent (null: a new root)? Checked on the final parent. */
+  mayPlaceUnder: (parent: { id: string; path: string } | null) => boolean;
+}
+
+interface Valid {
+  line: number;
+  code: string;
+  name: string;
+  kind: UnitKind;
+  parentCode: string | null;
+  symbol: string | null;
+  active: boolean | null;
+}
+
+type Rejection = ImportResult['rejected'][number];
+
+const str = (v: unknown): string | null => {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string' && typeof v !== 'number') return null;
+  const s = normalizeText(String(v));
+  return s === '' ? null : s;
+};
+
+function validate(row: ImportRow): Valid | Rejection {
+  const code = str(row.code);
+  const reject = (field: string, reason: string): Rejection => ({ line: row.line, code, field, reason });
+  if (!code) return reject('code', 'is required');
+  if (!UNIT_CODE_PATTERN.test(code))
+    return reject('code', 'must be 1-64 letters, digits or . _ - /, no spaces');
+  const name = str(row.name);
+  if (!name) return reject('name', 'is required');
+  if (name.length > 300) return reject('name', 'must be at most 300 characters');
+  const kind = str(row.kind);
+  if (!kind || !(UNIT_KINDS as readonly string[]).includes(kind)) {
+    return reject('kind', `must be one of ${UNIT_KINDS.join(', ')}`);
+  }
+  const parentCode = str(row.parentCode);
+  if (parentCode === code) return reject('parentCode', 'a unit cannot be its own parent');
+  const symbol = str(row.symbol);
+  if (symbol && symbol.length > 64) return reject('symbol', 'must be at most 64 characters');
+  let active: boolean | null = null;
+  if (row.active !== undefined && row.active !== null && row.active !== '') {
+    const a = typeof row.active === 'boolean' ? row.active : String(row.active).trim().toLowerCase();
+    if (a === true || a === 'true' || a === '1' || a === 'yes') active = true;
+    else if (a === false || a === 'false' || a === '0' || a === 'no') active = false;
+    else return reject('active', 'must be true or false');
+  }
+  return { line: row.line, code, name, kind: kind as UnitKind, parentCode, symbol, active };
+}
+
+/**
+ * Plans an upsert-by-code import against the existing hierarchy. A bad row rejects only itself (and the rows that
+ * need it as a parent); duplicates, unknown parents and cycles are rejected with the reason. The result lists the
+ * units to write, with their final materialised paths (moved subtrees included).
+ */
+export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): ImportResult {
+  const rejected: Rejection[] = [];
+  const byCode = new Map<string, Valid>();
+  for (const row of rows) {
+    const valid = validate(row);
+    if ('reason' in valid) {
+      rejected.push(valid);
+      continue;
+    }
+    const first = byCode.get(valid.code);
+    if (first) {
+      rejected.push({
+        line: valid.line,
+        code: valid.code,
+        field: 'code',
+        reason: `duplicate of line ${first.line}`,
+      });
+      continue;
+    }
+    byCode.set(valid.code, valid);
+  }
+
+  const existingByCode = new Map(ctx.existing.map((u) => [u.code, u]));
+  const existingById = new Map(ctx.existing.map((u) => [u.id, u]));
+
+  // Iterate until stable: rejecting a row can orphan the rows below it.
+  const accepted = new Map(byCode);
+  const reject = (v: Valid, field: string, reason: string) => {
+    accepted.delete(v.code);
+    rejected.push({ line: v.line, code: v.code, field, reason });
+  };
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const v of [...accepted.values()]) {
+      if (v.parentCode && !accepted.has(v.parentCode) && !existingByCode.has(v.parentCode)) {
+        const inFile = byCode.get(v.parentCode);
+        reject(
+          v,
+          'parentCode',
+          inFile
+            ? `parent ${v.parentCode} (line ${inFile.line}) was rejected`
+            : `unknown parent ${v.parentCode}`,
+        );
+        changed = true;
+      }
+    }
+    // The final parent of every code: the file's word for rows in it, the database's for the others.
+    const parentOf = (code: string): string | null => {
+      const row = accepted.get(code);
+      if (row) return row.parentCode;
+      const unit = existingByCode.get(code);
+      if (!unit?.parentId) return null;
+      return existingById.get(unit.parentId)?.code ?? null;
+    };
+    for (const v of [...accepted.values()]) {
+      const seen: string[] = [v.code];
+      let cursor = parentOf(v.code);
+      while (cursor !== null) {
+        if (cursor === v.code) {
+          reject(v, 'parentCode', `cycle: ${[...seen, v.code].join(' → ')}`);
+          changed = true;
+          break;
+        }
+        if (seen.length > 10_000) break;
+        seen.push(cursor);
+        cursor = parentOf(cursor);
+      }
+    }
+  }
+
+  // Ids: existing units keep theirs.
+  const idOf = new Map<string, string>();
+  for (const u of ctx.existing) idOf.set(u.code, u.id);
+  for (const v of accepted.values()) if (!idOf.has(v.code)) idOf.set(v.code, ctx.newId());
+
+  // Final parent ids for everyone, then final paths (memoised walk from the roots).
+  const finalParent = new Map<string, string | null>();
+  for (const u of ctx.existing) finalParent.set(u.id, u.parentId);
+  for (const v of accepted.values())
+    finalParent.set(idOf.get(v.code)!, v.parentCode ? idOf.get(v.parentCode)! : null);
+  const pathCache = new Map<string, string>();
+  const pathOf = (id: string): string => {
+    const cached = pathCache.get(id);
+    if (cached) return cached;
+    const chain: string[] = [];
+    let cursor: string | null = id;
+    while (cursor !== null && !pathCache.has(cursor)) {
+      chain.push(cursor);
+      cursor = finalParent.get(cursor) ?? null;
+    }
+    let path = cursor !== null ? pathCache.get(cursor)! : '';
+    for (let i = chain.length - 1; i >= 0; i--) {
+      path = path ? `${path}.${pathLabel(chain[i])}` : pathLabel(chain[i]);
+      pathCache.set(chain[i], path);
+    }
+    return path;
+  };
+
+  // Scope: the importer must be allowed to place each accepted row under its final parent.
+  for (const v of [...accepted.values()]) {
+    const parentId = v.parentCode ? idOf.get(v.parentCode)! : null;
+    const parent = parentId ? { id: parentId, path: pathOf(parentId) } : null;
+    const existing = existingByCode.get(v.code);
+    const movedOrNew = !existing || existing.parentId !== parentId;
+    if (movedOrNew && !ctx.mayPlaceUnder(parent)) {
+      reject(
+        v,
+        'parentCode',
+        parent
+          ? `not permitted to place a unit under ${v.parentCode}`
+          : 'not permitted to create a root unit',
+      );
+    } else if (existing && !ctx.mayPlaceUnder({ id: existing.id, path: existing.path })) {
+      reject(v, 'code', `not permitted to change ${v.code}`);
+    }
+  }
+  // Rows whose parent was just rejected for scope (file rows only), down to the leaves.
+  for (let orphaned = true; orphaned;) {
+    orphaned = false;
+    for (const v of [...accepted.values()]) {
+      if (v.parentCode && !accepted.has(v.parentCode) && !existingByCode.has(v.parentCode)) {
+        reject(v, 'parentCode', `parent ${v.parentCode} was rejected`);
+        orphaned = true;
+      }
+    }
+  }
+  // Recompute with the final accepted set.
+  finalParent.clear();
+  pathCache.clear();
+  for (const u of ctx.existing) finalParent.set(u.id, u.parentId);
+  for (const v of accepted.values())
+    finalParent.set(idOf.get(v.code)!, v.parentCode ? idOf.get(v.parentCode)! : null);
+
+  const result: ImportResult = { created: [], updated: [], unchanged: [], rejected, writes: [] };
+  const writtenIds = new Set<string>();
+  for (const v of accepted.values()) {
+    const id = idOf.get(v.code)!;
+    const parentId = finalParent.get(id) ?? null;
+    const existing = existingByCode.get(v.code);
+    const write: UnitWrite = {
+      id,
+      code: v.code,
+      symbol: v.symbol ?? existing?.symbol ?? v.code,
+      name: v.name,
+      kind: v.kind,
+      parentId,
+      path: pathOf(id),
+      active: v.active ?? existing?.active ?? true,
+      isNew: !existing,
+    };
+    if (!existing) {
+      result.created.push({ line: v.line, code: v.code, id });
+    } else {
+      if (existing.parentId !== parentId) write.movedFrom = existing.parentId;
+      const same =
+        existing.name === write.name &&
+        existing.kind === write.kind &&
+        existing.symbol === write.symbol &&
+        existing.active === write.active &&
+        existing.parentId === parentId &&
+        existing.path === write.path;
+      if (same) {
+        result.unchanged.push({ line: v.line, code: v.code, id });
+        continue;
+      }
+      result.updated.push({ line: v.line, code: v.code, id });
+    }
+    result.writes.push(write);
+    writtenIds.add(id);
+  }
+  // Descendants of moved units that the file did not mention still need their new paths.
+  for (const u of ctx.existing) {
+    if (writtenIds.has(u.id)) continue;
+    const path = pathOf(u.id);
+    if (path !== u.path) result.writes.push({ ...u, path, isNew: false });
+  }
+  result.rejected.sort((a, b) => a.line - b.line);
+  return result;
+}
