@@ -4,3 +4,4 @@ export * from './organisation';
 export * from './access';
 export * from './password-policy';
 export * from './unit-import';
+export * from './synthetic-units';

@@ -108,7 +108,10 @@ function validate(row: ImportRow): Valid | Rejection {
 export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): ImportResult {
   const rejected: Rejection[] = [];
   const byCode = new Map<string, Valid>();
+  const lineOf = new Map<string, number>(); // every code the file names, valid or not
   for (const row of rows) {
+    const code = str(row.code);
+    if (code && !lineOf.has(code)) lineOf.set(code, row.line);
     const valid = validate(row);
     if ('reason' in valid) {
       rejected.push(valid);
@@ -141,13 +144,11 @@ export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): 
     changed = false;
     for (const v of [...accepted.values()]) {
       if (v.parentCode && !accepted.has(v.parentCode) && !existingByCode.has(v.parentCode)) {
-        const inFile = byCode.get(v.parentCode);
+        const line = lineOf.get(v.parentCode);
         reject(
           v,
           'parentCode',
-          inFile
-            ? `parent ${v.parentCode} (line ${inFile.line}) was rejected`
-            : `unknown parent ${v.parentCode}`,
+          line ? `parent ${v.parentCode} (line ${line}) was rejected` : `unknown parent ${v.parentCode}`,
         );
         changed = true;
       }
@@ -206,6 +207,10 @@ export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): 
 
   // Scope: the importer must be allowed to place each accepted row under its final parent.
   for (const v of [...accepted.values()]) {
+    if (v.parentCode && !accepted.has(v.parentCode) && !existingByCode.has(v.parentCode)) {
+      reject(v, 'parentCode', `parent ${v.parentCode} was rejected`);
+      continue;
+    }
     const parentId = v.parentCode ? idOf.get(v.parentCode)! : null;
     const parent = parentId ? { id: parentId, path: pathOf(parentId) } : null;
     const existing = existingByCode.get(v.code);

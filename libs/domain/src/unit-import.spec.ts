@@ -1,0 +1,165 @@
+import { pathLabel } from './organisation';
+import { planUnitImport, type ExistingUnit, type ImportRow } from './unit-import';
+
+let counter = 0;
+const newId = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
+const everywhere = () => true;
+
+const row = (
+  line: number,
+  code: string,
+  parentCode: string | null,
+  extra: Partial<ImportRow> = {},
+): ImportRow => ({
+  line,
+  code,
+  name: `Đơn vị ${code}`,
+  kind: 'federation',
+  parentCode,
+  ...extra,
+});
+
+function existing(code: string, id: string, parent: ExistingUnit | null): ExistingUnit {
+  return {
+    id,
+    code,
+    symbol: code,
+    name: `Đơn vị ${code}`,
+    kind: 'federation',
+    parentId: parent?.id ?? null,
+    path: parent ? `${parent.path}.${pathLabel(id)}` : pathLabel(id),
+    active: true,
+  };
+}
+
+describe('planUnitImport', () => {
+  beforeEach(() => (counter = 0));
+
+  it('creates a tree given children before parents, with paths', () => {
+    const plan = planUnitImport([row(2, 'C', 'B'), row(3, 'B', 'A'), row(4, 'A', null)], {
+      existing: [],
+      newId,
+      mayPlaceUnder: everywhere,
+    });
+    expect(plan.rejected).toEqual([]);
+    expect(plan.created.map((c) => c.code)).toEqual(['C', 'B', 'A']);
+    const byCode = new Map(plan.writes.map((w) => [w.code, w]));
+    expect(byCode.get('C')!.path).toBe(
+      [byCode.get('A')!, byCode.get('B')!, byCode.get('C')!].map((w) => pathLabel(w.id)).join('.'),
+    );
+    expect(byCode.get('A')!.parentId).toBeNull();
+  });
+
+  it('rejects a bad row and the rows below it, keeping the rest', () => {
+    const plan = planUnitImport(
+      [
+        row(2, 'A', null),
+        row(3, 'B', 'A', { kind: 'province' }),
+        row(4, 'C', 'B'),
+        row(5, 'D', 'A'),
+        row(6, 'E', 'NOPE'),
+      ],
+      { existing: [], newId, mayPlaceUnder: everywhere },
+    );
+    expect(plan.created.map((c) => c.code).sort()).toEqual(['A', 'D']);
+    expect(plan.rejected).toEqual([
+      { line: 3, code: 'B', field: 'kind', reason: expect.stringContaining('must be one of') },
+      { line: 4, code: 'C', field: 'parentCode', reason: 'parent B (line 3) was rejected' },
+      { line: 6, code: 'E', field: 'parentCode', reason: 'unknown parent NOPE' },
+    ]);
+  });
+
+  it('rejects duplicates (the later row) and missing fields, naming the field', () => {
+    const plan = planUnitImport(
+      [row(2, 'A', null), row(3, 'A', null), { line: 4, code: 'B', kind: 'federation' }, { line: 5 }],
+      {
+        existing: [],
+        newId,
+        mayPlaceUnder: everywhere,
+      },
+    );
+    expect(plan.rejected).toEqual([
+      { line: 3, code: 'A', field: 'code', reason: 'duplicate of line 2' },
+      { line: 4, code: 'B', field: 'name', reason: 'is required' },
+      { line: 5, code: null, field: 'code', reason: 'is required' },
+    ]);
+  });
+
+  it('rejects cycles within the file', () => {
+    const plan = planUnitImport([row(2, 'A', 'B'), row(3, 'B', 'A'), row(4, 'C', null)], {
+      existing: [],
+      newId,
+      mayPlaceUnder: everywhere,
+    });
+    expect(plan.created.map((c) => c.code)).toEqual(['C']);
+    expect(plan.rejected.map((r) => [r.code, r.field])).toEqual([
+      ['A', 'parentCode'],
+      ['B', 'parentCode'],
+    ]);
+    expect(plan.rejected[0].reason).toMatch(/^cycle: A → B → A$/);
+  });
+
+  it('rejects a cycle through existing units (moving a unit under its own descendant)', () => {
+    const a = existing('A', '10000000-0000-4000-8000-000000000001', null);
+    const b = existing('B', '10000000-0000-4000-8000-000000000002', a);
+    const plan = planUnitImport([row(2, 'A', 'B')], { existing: [a, b], newId, mayPlaceUnder: everywhere });
+    expect(plan.rejected[0]).toMatchObject({
+      code: 'A',
+      field: 'parentCode',
+      reason: expect.stringMatching(/^cycle/),
+    });
+    expect(plan.writes).toEqual([]);
+  });
+
+  it('upserts by code: unchanged rows write nothing, changed rows update, moves carry their subtree', () => {
+    const a = existing('A', '10000000-0000-4000-8000-000000000001', null);
+    const b = existing('B', '10000000-0000-4000-8000-000000000002', a);
+    const c = existing('C', '10000000-0000-4000-8000-000000000003', b);
+    const d = existing('D', '10000000-0000-4000-8000-000000000004', a);
+    const plan = planUnitImport(
+      [row(2, 'A', null), row(3, 'B', 'D'), row(4, 'D', 'A', { name: 'Tên mới' })],
+      {
+        existing: [a, b, c, d],
+        newId,
+        mayPlaceUnder: everywhere,
+      },
+    );
+    expect(plan.unchanged.map((u) => u.code)).toEqual(['A']);
+    expect(plan.updated.map((u) => u.code).sort()).toEqual(['B', 'D']);
+    const byCode = new Map(plan.writes.map((w) => [w.code, w]));
+    expect(byCode.get('B')!.movedFrom).toBe(a.id);
+    expect(byCode.get('B')!.path).toBe(`${d.path}.${pathLabel(b.id)}`);
+    // C was not in the file, but it moves with B.
+    expect(byCode.get('C')!.path).toBe(`${d.path}.${pathLabel(b.id)}.${pathLabel(c.id)}`);
+    expect(byCode.get('D')!.name).toBe('Tên mới');
+  });
+
+  it('normalises text (NFD, tabs, non-breaking spaces) before storing', () => {
+    const plan = planUnitImport(
+      [row(2, 'LĐLĐ'.normalize('NFD'), null, { name: '\tLiên\u00a0đoàn'.normalize('NFD') })],
+      {
+        existing: [],
+        newId,
+        mayPlaceUnder: everywhere,
+      },
+    );
+    expect(plan.writes[0]).toMatchObject({ code: 'LĐLĐ', name: 'Liên đoàn' });
+  });
+
+  it('rejects rows the importer may not place, and the rows below them', () => {
+    const root = existing('R', '10000000-0000-4000-8000-000000000001', null);
+    const mine = existing('M', '10000000-0000-4000-8000-000000000002', root);
+    const plan = planUnitImport([row(2, 'N', 'M'), row(3, 'O', 'R'), row(4, 'P', 'O'), row(5, 'Q', null)], {
+      existing: [root, mine],
+      newId,
+      mayPlaceUnder: (parent) =>
+        parent?.id === mine.id || (parent?.path.startsWith(`${mine.path}.`) ?? false),
+    });
+    expect(plan.created.map((c) => c.code)).toEqual(['N']);
+    expect(plan.rejected.map((r) => [r.code, r.reason])).toEqual([
+      ['O', 'not permitted to place a unit under R'],
+      ['P', 'parent O was rejected'],
+      ['Q', 'not permitted to create a root unit'],
+    ]);
+  });
+});
