@@ -6,7 +6,10 @@ import { createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import request from 'supertest';
-import { dropDatabase, ensureDatabase, runMigrations } from '@cascade/persistence';
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { bootstrapAdmin, dropDatabase, ensureDatabase, runMigrations } from '@cascade/persistence';
+import { auth, login, PASSWORD } from './support/org';
 import { startApi } from './support/apps';
 import { newKey } from './support/ids';
 import { waitFor } from './support/wait-for';
@@ -68,12 +71,22 @@ describe('health', () => {
       expect(res.body.error.database.status).toBe('down');
       expect(res.body.error.temporal.status).toBe('down');
 
+      // A well-signed token cannot be checked against its session while PostgreSQL is down.
+      const token = jwt.sign(
+        { sub: randomUUID(), sid: randomUUID(), typ: 'access' },
+        process.env.JWT_SECRET!,
+        {
+          issuer: 'cascade',
+          expiresIn: 60,
+        },
+      );
       const probe = await request(api.getHttpServer())
         .post('/probes')
+        .set(auth(token))
         .set('Idempotency-Key', newKey())
         .send({ message: 'while down' });
       expect(probe.status).toBe(503);
-      expect(probe.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
+      expect(probe.body).toEqual({ error: { code: 'DATABASE_UNAVAILABLE', message: expect.any(String) } });
     });
 
     it('reconnects to each as it comes back', async () => {
@@ -88,6 +101,17 @@ describe('health', () => {
         { timeoutMs: 30_000 },
       );
       expect(dbUp.error.temporal.status).toBe('down');
+
+      // PostgreSQL is back, Temporal is not: requests that need Temporal say so.
+      await bootstrapAdmin(lateDatabaseUrl, 'late@test.cascade.vn', PASSWORD, 'Late');
+      const token = await login(api, 'late@test.cascade.vn');
+      const probe = await request(api.getHttpServer())
+        .post('/probes')
+        .set(auth(token))
+        .set('Idempotency-Key', newKey())
+        .send({ message: 'while Temporal is down' });
+      expect(probe.status).toBe(503);
+      expect(probe.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
 
       temporal = await TestWorkflowEnvironment.createLocal({
         server: {

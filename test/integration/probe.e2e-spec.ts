@@ -10,6 +10,7 @@ import { Client as PgClient } from 'pg';
 import { probeWorkflowId } from '@cascade/contracts';
 import { workflowBundleOptions } from '../../apps/worker/src/workflow-bundle';
 import { startApi, startWorker } from './support/apps';
+import { auth, systemAdmin } from './support/org';
 import { newKey } from './support/ids';
 import { waitFor } from './support/wait-for';
 
@@ -19,11 +20,13 @@ describe('probe: the vertical slice', () => {
   let api: INestApplication;
   let worker: INestApplicationContext;
   let pg: PgClient;
+  let token: string;
 
   beforeAll(async () => {
     [api, worker] = await Promise.all([startApi(), startWorker()]);
     pg = new PgClient({ connectionString: process.env.DATABASE_URL });
     await pg.connect();
+    token = (await systemAdmin(api)).token;
   });
 
   afterAll(async () => {
@@ -35,12 +38,12 @@ describe('probe: the vertical slice', () => {
   const http = () => request(api.getHttpServer());
 
   async function startProbe(key: string, message: string) {
-    return http().post('/probes').set('Idempotency-Key', key).send({ message });
+    return http().post('/probes').set(auth(token)).set('Idempotency-Key', key).send({ message });
   }
 
   async function waitRecorded(id: string) {
     return waitFor(`probe ${id} to be recorded`, async () => {
-      const res = await http().get(`/probes/${id}`);
+      const res = await http().get(`/probes/${id}`).set(auth(token));
       return res.status === 200 && res.body.status === 'recorded' ? res.body : undefined;
     });
   }
@@ -67,6 +70,7 @@ describe('probe: the vertical slice', () => {
     const finishKey = newKey('finish');
     const finished = await http()
       .post(`/probes/${started.body.id}/finish`)
+      .set(auth(token))
       .set('Idempotency-Key', finishKey)
       .send({ note: 'Đã nhận' });
     expect(finished.status).toBe(200);
@@ -81,12 +85,14 @@ describe('probe: the vertical slice', () => {
     // A retry of the same finish gets the same answer; a different finish is a conflict.
     const retried = await http()
       .post(`/probes/${started.body.id}/finish`)
+      .set(auth(token))
       .set('Idempotency-Key', finishKey)
       .send({ note: 'Đã nhận' });
     expect(retried.status).toBe(200);
     expect(retried.body).toEqual(finished.body);
     const other = await http()
       .post(`/probes/${started.body.id}/finish`)
+      .set(auth(token))
       .set('Idempotency-Key', newKey('finish'))
       .send({ note: 'khác' });
     expect(other.status).toBe(409);
@@ -110,14 +116,24 @@ describe('probe: the vertical slice', () => {
     expect(conflict.body.error.message).toContain('Idempotency-Key');
   });
 
+  it('refuses requests without credentials', async () => {
+    const res = await http().post('/probes').set('Idempotency-Key', newKey()).send({ message: 'x' });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
   it('answers bad input with a 4xx naming the field, and writes nothing', async () => {
     const before = await pg.query('SELECT count(*)::int AS n FROM probe');
 
-    const missingKey = await http().post('/probes').send({ message: 'x' });
+    const missingKey = await http().post('/probes').set(auth(token)).send({ message: 'x' });
     expect(missingKey.status).toBe(400);
     expect(missingKey.body.error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
 
-    const badKey = await http().post('/probes').set('Idempotency-Key', 'short').send({ message: 'x' });
+    const badKey = await http()
+      .post('/probes')
+      .set(auth(token))
+      .set('Idempotency-Key', 'short')
+      .send({ message: 'x' });
     expect(badKey.status).toBe(400);
     expect(badKey.body.error.code).toBe('IDEMPOTENCY_KEY_INVALID');
 
@@ -132,6 +148,7 @@ describe('probe: the vertical slice', () => {
 
     const unknownField = await http()
       .post('/probes')
+      .set(auth(token))
       .set('Idempotency-Key', newKey())
       .send({ message: 'x', admin: true });
     expect(unknownField.status).toBe(400);
@@ -142,6 +159,7 @@ describe('probe: the vertical slice', () => {
 
     const malformed = await http()
       .post('/probes')
+      .set(auth(token))
       .set('Idempotency-Key', newKey())
       .set('Content-Type', 'application/json')
       .send('{"message": ');
@@ -150,6 +168,7 @@ describe('probe: the vertical slice', () => {
 
     const textBody = await http()
       .post('/probes')
+      .set(auth(token))
       .set('Idempotency-Key', newKey())
       .set('Content-Type', 'text/plain')
       .send('message=x');
@@ -158,20 +177,22 @@ describe('probe: the vertical slice', () => {
 
     const huge = await http()
       .post('/probes')
+      .set(auth(token))
       .set('Idempotency-Key', newKey())
       .set('Content-Type', 'application/json')
       .send(JSON.stringify({ message: 'x'.repeat(2 * 1024 * 1024) }));
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('PAYLOAD_TOO_LARGE');
 
-    const notFound = await http().get('/probes/prb_000000000000000000000000');
+    const notFound = await http().get('/probes/prb_000000000000000000000000').set(auth(token));
     expect(notFound.status).toBe(404);
     expect(notFound.body.error.code).toBe('PROBE_NOT_FOUND');
-    const garbage = await http().get('/probes/..%2F..%2Fetc');
+    const garbage = await http().get('/probes/..%2F..%2Fetc').set(auth(token));
     expect(garbage.status).toBe(404);
 
     const badNote = await http()
       .post('/probes/prb_000000000000000000000000/finish')
+      .set(auth(token))
       .set('Idempotency-Key', newKey())
       .send({ note: '' });
     expect(badNote.status).toBe(400);
@@ -212,6 +233,7 @@ describe('probe: the vertical slice', () => {
     await waitRecorded(started.body.id);
     await http()
       .post(`/probes/${started.body.id}/finish`)
+      .set(auth(token))
       .set('Idempotency-Key', newKey())
       .send({ note: 'xong' })
       .expect(200);

@@ -1,0 +1,228 @@
+/**
+ * Every unit-scoped endpoint × every role × every relation to the caller's unit (self, parent, child, sibling,
+ * unrelated), with the expected 2xx / 403 / 404. Expectations are written out here, independently of the code that
+ * decides them: subtree roles (clerk, leader, auditor, admin) see their unit and below; a specialist sees its own
+ * unit; only admins manage; what you cannot see is 404, what you see but may not change is 403.
+ */
+import { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { ROLES, type Role } from '@cascade/domain';
+import { startApi } from './support/apps';
+import { newKey } from './support/ids';
+import { auth, buildOrg, PASSWORD, type Org } from './support/org';
+
+jest.setTimeout(300_000);
+
+type Relation = 'self' | 'parent' | 'child' | 'sibling' | 'unrelated';
+const RELATIONS: Record<Relation, keyof Org['ids']> = {
+  self: 'A',
+  parent: 'R',
+  child: 'A1',
+  sibling: 'B',
+  unrelated: 'X',
+};
+const SUBTREE_READERS: Role[] = ['admin', 'clerk', 'leader', 'auditor'];
+
+function canView(role: Role, relation: Relation): boolean {
+  if (relation === 'self') return true;
+  return relation === 'child' && SUBTREE_READERS.includes(role);
+}
+
+function expectedStatus(kind: 'view' | 'manage', role: Role, relation: Relation, success: number): number {
+  if (!canView(role, relation)) return 404;
+  if (kind === 'view') return success;
+  return role === 'admin' ? success : 403;
+}
+
+interface Endpoint {
+  name: string;
+  kind: 'view' | 'manage';
+  success: number;
+  call: (
+    http: () => request.Agent | ReturnType<typeof request>,
+    token: string,
+    unitId: string,
+  ) => Promise<request.Response>;
+}
+
+let api: INestApplication;
+let org: Org;
+let spareUserEmail: () => Promise<string>;
+
+const ENDPOINTS: Endpoint[] = [
+  {
+    name: 'GET /units/:id',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) => h().get(`/units/${id}`).set(auth(t)),
+  },
+  {
+    name: 'GET /units/:id/tree',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) => h().get(`/units/${id}/tree?depth=2`).set(auth(t)),
+  },
+  {
+    name: 'GET /units/:id/members',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) => h().get(`/units/${id}/members`).set(auth(t)),
+  },
+  {
+    name: 'GET /units/:id/report-targets',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) => h().get(`/units/${id}/report-targets`).set(auth(t)),
+  },
+  {
+    name: 'GET /units/:id/moves',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) => h().get(`/units/${id}/moves`).set(auth(t)),
+  },
+  {
+    name: 'GET /units/export?under=',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) => h().get(`/units/export?under=${id}`).set(auth(t)),
+  },
+  {
+    name: 'GET /units?under=',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) => h().get(`/units?under=${id}`).set(auth(t)),
+  },
+  {
+    name: 'PATCH /units/:id',
+    kind: 'manage',
+    success: 200,
+    call: (h, t, id) => h().patch(`/units/${id}`).set(auth(t)).send({ symbol: 'LĐLĐ' }),
+  },
+  {
+    name: 'POST /units (parentId)',
+    kind: 'manage',
+    success: 201,
+    call: (h, t, id) =>
+      h()
+        .post('/units')
+        .set(auth(t))
+        .set('Idempotency-Key', newKey())
+        .send({
+          code: `M-${randomUUID().slice(0, 8)}`,
+          name: 'Đơn vị mới',
+          kind: 'grassroots_union',
+          parentId: id,
+        }),
+  },
+  {
+    name: 'POST /units/:id/deactivate',
+    kind: 'manage',
+    success: 200,
+    call: async (h, t, id) => {
+      const res = await h().post(`/units/${id}/deactivate`).set(auth(t)).set('Idempotency-Key', newKey());
+      if (res.status === 200)
+        await h().post(`/units/${id}/activate`).set(auth(t)).set('Idempotency-Key', newKey()).expect(200);
+      return res;
+    },
+  },
+  {
+    name: 'POST /units/:id/memberships',
+    kind: 'manage',
+    success: 201,
+    call: async (h, t, id) =>
+      h()
+        .post(`/units/${id}/memberships`)
+        .set(auth(t))
+        .set('Idempotency-Key', newKey())
+        .send({ email: await spareUserEmail(), role: 'specialist' }),
+  },
+  {
+    name: 'GET /units/:id/api-keys',
+    kind: 'manage',
+    success: 200,
+    call: (h, t, id) => h().get(`/units/${id}/api-keys`).set(auth(t)),
+  },
+  {
+    name: 'POST /units/:id/api-keys',
+    kind: 'manage',
+    success: 201,
+    call: (h, t, id) =>
+      h()
+        .post(`/units/${id}/api-keys`)
+        .set(auth(t))
+        .set('Idempotency-Key', newKey())
+        .send({ name: 'connector', role: 'clerk' }),
+  },
+  {
+    name: 'PUT /units/:id/report-targets',
+    kind: 'manage',
+    success: 200,
+    call: (h, t, id) => h().put(`/units/${id}/report-targets`).set(auth(t)).send({ targets: [] }),
+  },
+];
+
+beforeAll(async () => {
+  api = await startApi();
+  org = await buildOrg(api);
+  spareUserEmail = async () => {
+    const email = `spare-${randomUUID().slice(0, 8)}@test.cascade.vn`;
+    await request(api.getHttpServer())
+      .post('/users')
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send({ email, name: 'Dự phòng', password: PASSWORD })
+      .expect(201);
+    return email;
+  };
+});
+
+afterAll(async () => {
+  await api?.close();
+});
+
+describe.each(ENDPOINTS.map((e) => [e.name, e] as const))('%s', (_name, endpoint) => {
+  it.each(
+    ROLES.flatMap((role) =>
+      (Object.keys(RELATIONS) as Relation[]).map((relation) => [role, relation] as const),
+    ),
+  )('%s → %s', async (role, relation) => {
+    const res = await endpoint.call(
+      () => request(api.getHttpServer()),
+      org.tokens[role],
+      org.ids[RELATIONS[relation]],
+    );
+    const expected = expectedStatus(endpoint.kind, role, relation, endpoint.success);
+    if (res.status !== expected)
+      throw new Error(`expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
+    if (expected >= 400) {
+      expect(res.body.error.code).toBe(expected === 404 ? 'UNIT_NOT_FOUND' : 'FORBIDDEN');
+    }
+  });
+});
+
+describe('scoped lists', () => {
+  it('search and export never return units outside the caller scope', async () => {
+    for (const role of ROLES) {
+      const search = await request(api.getHttpServer())
+        .get(`/units?q=${org.prefix}&limit=1000`)
+        .set(auth(org.tokens[role]));
+      const codes = (search.body.items as { code: string }[]).map((u) => u.code).sort();
+      const expected = role === 'specialist' ? [org.codes.A] : [org.codes.A, org.codes.A1];
+      expect(codes.filter((c) => Object.values(org.codes).includes(c)).sort()).toEqual(expected.sort());
+      const exported = await request(api.getHttpServer()).get('/units/export').set(auth(org.tokens[role]));
+      const exportedCodes = (exported.body as { code: string }[]).map((u) => u.code);
+      for (const hidden of [org.codes.R, org.codes.B, org.codes.X])
+        expect(exportedCodes).not.toContain(hidden);
+    }
+  });
+
+  it('auditors read and never write', async () => {
+    const res = await request(api.getHttpServer())
+      .post('/units/import')
+      .set(auth(org.tokens.auditor))
+      .set('Idempotency-Key', newKey())
+      .send({ units: [{ code: `${org.prefix}-Z`, name: 'Z', kind: 'federation', parentCode: org.codes.A }] });
+    expect(res.status).toBe(403);
+  });
+});
