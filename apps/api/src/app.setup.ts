@@ -11,6 +11,14 @@ import { createValidationPipe } from './common/validation';
 export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
   app.useLogger(app.get(Logger));
   app.use(requireJsonBody);
+  // Imports are large: their own parsers and limit, mounted before the general one (which then skips them).
+  for (const path of TEXT_UPLOAD_PATHS) {
+    app.use(
+      path,
+      json({ limit: config.IMPORT_BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }),
+    );
+    app.use(path, text({ limit: config.IMPORT_BODY_LIMIT_BYTES, type: ['text/csv', 'text/plain'] }));
+  }
   app.useBodyParser('json', {
     limit: config.API_BODY_LIMIT_BYTES,
     type: ['application/json', 'application/*+json'],

@@ -92,7 +92,12 @@ function validate(row: ImportRow): Valid | Rejection {
   if (symbol && symbol.length > 64) return reject('symbol', 'must be at most 64 characters');
   let active: boolean | null = null;
   if (row.active !== undefined && row.active !== null && row.active !== '') {
-    const a = typeof row.active === 'boolean' ? row.active : String(row.active).trim().toLowerCase();
+    const a =
+      typeof row.active === 'boolean'
+        ? row.active
+        : typeof row.active === 'string' || typeof row.active === 'number'
+          ? String(row.active).trim().toLowerCase()
+          : null;
     if (a === true || a === 'true' || a === '1' || a === 'yes') active = true;
     else if (a === false || a === 'false' || a === '0' || a === 'no') active = false;
     else return reject('active', 'must be true or false');
@@ -166,7 +171,12 @@ export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): 
       let cursor = parentOf(v.code);
       while (cursor !== null) {
         if (cursor === v.code) {
-          reject(v, 'parentCode', `cycle: ${[...seen, v.code].join(' → ')}`);
+          // Every row on the loop is rejected for the loop itself, not as the orphan of another.
+          const loop = `cycle: ${[...seen, v.code].join(' → ')}`;
+          for (const member of seen) {
+            const row = accepted.get(member);
+            if (row) reject(row, 'parentCode', loop);
+          }
           changed = true;
           break;
         }

@@ -74,7 +74,7 @@ export class AuthGuard implements CanActivate {
       throw new ApiError(HttpStatus.BAD_REQUEST, CommonErrorCode.VALIDATION_FAILED, `${field}: is required`);
     }
     if (typeof id !== 'string' || !UUID.test(id)) {
-      if (where === 'param') throw this.notFound(rule, String(id));
+      if (where === 'param') throw this.notFound(rule, typeof id === 'string' ? id : '?');
       throw new ApiError(
         HttpStatus.BAD_REQUEST,
         CommonErrorCode.VALIDATION_FAILED,

@@ -18,7 +18,7 @@ import {
   type UnitKind,
   type UnitWrite,
 } from '@cascade/domain';
-import { ApiError, CommonErrorCode } from '../common/api-error';
+import { ApiError } from '../common/api-error';
 import { AuthErrorCode } from '../auth/auth.exceptions';
 import type { RequestPrincipal } from '../auth/principal';
 import { PrincipalService } from '../auth/principal.service';
@@ -182,7 +182,7 @@ export class UnitsService {
       if (oldParent !== dto.parentId) {
         const newPath = `${target[0].path}.${pathLabel(id)}`;
         await m.query(
-          `UPDATE unit SET path = $2::ltree || subpath(path, nlevel($1::ltree)),
+          `UPDATE unit SET path = CASE WHEN path = $1::ltree THEN $2::ltree ELSE $2::ltree || subpath(path, nlevel($1::ltree)) END,
                   parent_id = CASE WHEN id = $3 THEN $4::uuid ELSE parent_id END,
                   version = version + 1, updated_at = now()
             WHERE path <@ $1::ltree`,
@@ -238,11 +238,13 @@ export class UnitsService {
       }
       under = pathFromIds(path);
     }
-    const folded = query.q ? `%${foldVietnamese(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    // Every word must appear (in any order), accents and case ignored: "son la lien doan" finds "Liên đoàn … Sơn La".
+    const words = query.q ? foldVietnamese(query.q).split(' ').filter(Boolean) : [];
+    const folded = words.length ? words.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : null;
     const scope = this.scopeClause(principal, 8);
     const rows: (UnitDto & { path: string })[] = await this.dataSource.query(
       `SELECT ${UNIT_COLUMNS}, u.path::text AS path FROM unit u
-        WHERE ($1::text IS NULL OR u.name_folded LIKE $1) AND ($2::ltree IS NULL OR u.path <@ $2::ltree)
+        WHERE ($1::text[] IS NULL OR u.name_folded LIKE ALL ($1::text[])) AND ($2::ltree IS NULL OR u.path <@ $2::ltree)
           AND ($3::text IS NULL OR u.kind = $3) AND ($4::ltree IS NULL OR u.path > $4::ltree) AND ($5 OR u.active)
           AND ($7::text IS NULL OR u.code = $7) AND ${scope.clause}
         ORDER BY u.path LIMIT $6`,
@@ -351,7 +353,7 @@ export class UnitsService {
       const list: unknown = Array.isArray(body) ? body : (body as { units?: unknown }).units;
       if (!Array.isArray(list)) throw malformed('units: must be an array of units');
       rows = list.map((r: unknown, i) =>
-        r && typeof r === 'object' && !Array.isArray(r) ? { ...(r as object), line: i + 1 } : { line: i + 1 },
+        r && typeof r === 'object' && !Array.isArray(r) ? { ...r, line: i + 1 } : { line: i + 1 },
       );
     } else {
       throw malformed('body: send text/csv or application/json');

@@ -15,6 +15,8 @@ import { API_KEY_ROLES, normalizeText, ROLES, type Role } from '@cascade/domain'
 
 const normalize = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? normalizeText(value) : value;
+const lowerCase = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
 const AUTHORITY = /^(TM|KT|Q|TL|TUQ)\. .{1,120}$/u;
 
 export class MembershipInputDto {
@@ -42,7 +44,7 @@ export class MembershipInputDto {
 
 export class CreateUserDto {
   @ApiProperty({ example: 'chuyen.vien@congdoan.vn' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(lowerCase)
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(254)
   email!: string;
@@ -82,7 +84,7 @@ export class AddMembershipDto {
 
   @ApiPropertyOptional({ description: '…or by e-mail' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(lowerCase)
   @IsEmail({}, { message: 'email must be an e-mail address' })
   email?: string;
 

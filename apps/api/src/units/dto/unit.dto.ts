@@ -154,7 +154,7 @@ export class TreeQueryDto {
 
   @ApiPropertyOptional({ description: 'include deactivated units', default: true })
   @IsOptional()
-  @Transform(({ value }) => (value === 'false' ? false : value === 'true' ? true : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'false' ? false : value === 'true' ? true : value))
   @IsBoolean()
   includeInactive: boolean = true;
 }
