@@ -41,6 +41,7 @@ TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 NODE_PATHS=(env TS_NODE_BASEURL=./dist node -r tsconfig-paths/register)
 
 STARTED=() # "name:pid", in start order
+REBUILT=0
 
 pid_alive() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
@@ -86,6 +87,7 @@ up() {
   local stamp="dist/.build-stamp"
   if [[ ! -f "$stamp" || -n "$(find apps libs workflows infra tsconfig*.json package-lock.json -newer "$stamp" \( -name '*.ts' -o -name '*.json' \) -print -quit)" ]]; then
     log "building (tsc + workflow bundle)"
+    REBUILT=1
     npm run --silent build >"$LOG_DIR/build.log" 2>&1 || { tail -40 "$LOG_DIR/build.log"; die "build failed (see $LOG_DIR/build.log)"; }
     touch "$stamp"
   else
@@ -129,12 +131,14 @@ up() {
 
   if pid_alive worker; then
     log "reusing the worker (pid $(cat "$RUN_DIR/worker.pid"))"
+    ((REBUILT)) && warn "the worker runs code older than this build: npm run stop && npm start to pick it up"
   else
     log "starting the worker (health on :$WORKER_HEALTH_PORT)"
     start_bg worker "$LOG_DIR/worker.log" "${NODE_PATHS[@]}" dist/apps/worker/src/main.js
   fi
   if api_healthy; then
     log "reusing the API on :$PORT"
+    ((REBUILT)) && pid_alive api && warn "the API runs code older than this build: npm run stop && npm start to pick it up"
   else
     log "starting the API on :$PORT"
     start_bg api "$LOG_DIR/api.log" "${NODE_PATHS[@]}" dist/apps/api/src/main.js
