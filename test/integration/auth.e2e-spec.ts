@@ -283,6 +283,44 @@ describe('users', () => {
     expect((await http().get(`/users/${outsider.body.id}`).set(auth(org.tokens.admin))).status).toBe(404);
   });
 
+  it('deactivating an account ends its sessions at once; only admins of all its units may', async () => {
+    const { email, id } = await newUser('specialist');
+    const pair = (await http().post('/auth/login').send({ email, password: PASSWORD }).expect(200)).body;
+    const byClerk = await http()
+      .post(`/users/${id}/deactivate`)
+      .set(auth(org.tokens.clerk))
+      .set('Idempotency-Key', newKey());
+    expect(byClerk.status).toBe(403);
+    const off = await http()
+      .post(`/users/${id}/deactivate`)
+      .set(auth(org.tokens.admin))
+      .set('Idempotency-Key', newKey());
+    expect(off.status).toBe(200);
+    expect(off.body.active).toBe(false);
+    expect((await http().get('/auth/me').set(auth(pair.accessToken))).body.error.code).toBe('TOKEN_REVOKED');
+    expect((await http().post('/auth/refresh').send({ refreshToken: pair.refreshToken })).status).toBe(401);
+    expect((await http().post('/auth/login').send({ email, password: PASSWORD })).status).toBe(401);
+    await http()
+      .post(`/users/${id}/activate`)
+      .set(auth(org.tokens.admin))
+      .set('Idempotency-Key', newKey())
+      .expect(200);
+    await http().post('/auth/login').send({ email, password: PASSWORD }).expect(200);
+
+    // A user who also belongs to a unit outside the admin's tree cannot be locked out by that admin.
+    await http()
+      .post(`/units/${org.ids.X}/memberships`)
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send({ userId: id, role: 'clerk' })
+      .expect(201);
+    const partial = await http()
+      .post(`/users/${id}/deactivate`)
+      .set(auth(org.tokens.admin))
+      .set('Idempotency-Key', newKey());
+    expect(partial.status).toBe(403);
+  });
+
   it('changing the password ends the other sessions', async () => {
     const { email } = await newUser();
     const a = (await http().post('/auth/login').send({ email, password: PASSWORD }).expect(200)).body;

@@ -59,6 +59,23 @@ export class PeopleController {
     return this.people.getUser(principal, id);
   }
 
+  @Post('users/:id/deactivate')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @ApiOperation({ summary: 'Deactivate an account: its sessions end at once (admins of all its units)' })
+  @ApiHeader(IDEMPOTENCY)
+  deactivateUser(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string) {
+    return this.people.setUserActive(principal, id, false);
+  }
+
+  @Post('users/:id/activate')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @ApiHeader(IDEMPOTENCY)
+  activateUser(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string) {
+    return this.people.setUserActive(principal, id, true);
+  }
+
   @Get('units/:id/members')
   @Authorize({ capability: 'view', unit: { param: 'id' } })
   @ApiOperation({ summary: 'Who holds which role in the unit' })

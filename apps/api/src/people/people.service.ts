@@ -154,6 +154,48 @@ export class PeopleService {
     );
   }
 
+  /**
+   * Deactivates or reactivates an account. Allowed to system administrators, and to a caller who administers every
+   * unit the user belongs to (an admin of one tree cannot lock a person out of another). Deactivation ends every
+   * session at once: each request checks the account.
+   */
+  async setUserActive(
+    principal: RequestPrincipal,
+    id: string,
+    active: boolean,
+  ): Promise<UserDto & { memberships: unknown[] }> {
+    const user = await this.getUser(principal, id);
+    if (principal.kind === 'user' && principal.id === id && !active) {
+      throw new ApiError(HttpStatus.FORBIDDEN, AuthErrorCode.FORBIDDEN, 'id: you cannot deactivate yourself');
+    }
+    if (!principal.systemAdmin) {
+      const units: { path: string }[] = await this.dataSource.query(
+        `SELECT u.path::text AS path FROM membership m JOIN unit u ON u.id = m.unit_id WHERE m.user_id = $1`,
+        [id],
+      );
+      const manageable =
+        units.length > 0 && units.every((u) => decide(principal, 'manage', idsFromPath(u.path)) === 'allow');
+      if (!manageable || user.systemAdmin) {
+        throw new ApiError(
+          HttpStatus.FORBIDDEN,
+          AuthErrorCode.FORBIDDEN,
+          'id: you do not administer every unit of this user',
+        );
+      }
+    }
+    await this.dataSource.query(`UPDATE app_user SET active = $2, updated_at = now() WHERE id = $1`, [
+      id,
+      active,
+    ]);
+    if (!active) {
+      await this.dataSource.query(
+        `UPDATE session_family SET revoked_at = now(), revoked_reason = 'account deactivated' WHERE user_id = $1 AND revoked_at IS NULL`,
+        [id],
+      );
+    }
+    return this.getUser(principal, id);
+  }
+
   async members(unitId: string): Promise<unknown[]> {
     return this.dataSource.query(
       `SELECT m.id, m.role, m.authority, m.position, u.id AS "userId", u.name AS "userName", u.email AS "userEmail", u.active AS "userActive"
