@@ -5,3 +5,4 @@ export * from './access';
 export * from './password-policy';
 export * from './unit-import';
 export * from './synthetic-units';
+export * from './calendar';

@@ -1,0 +1,196 @@
+import { loadHolidayCalendar, VN_HOLIDAYS } from './holidays';
+import {
+  applyPolicy,
+  cycleAt,
+  cycleCount,
+  cyclesBetween,
+  isWorkingDay,
+  scheduleProblems,
+  type DeadlineOptions,
+  type Schedule,
+} from './schedule';
+
+const calendar = loadHolidayCalendar(VN_HOLIDAYS);
+const keep: DeadlineOptions = { calendar, policy: 'keep' };
+
+/** 00:00 in Hà Nội of the day after `lastDay`, as UTC. */
+const deadlineAfter = (lastDay: string) => {
+  const [y, m, d] = lastDay.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1) - 7 * 3600_000).toISOString();
+};
+
+describe('the seeds’ schedules', () => {
+  it('Tây Ninh: "định kỳ ngày 08 hàng tháng" — monthly, on the 8th', () => {
+    const schedule: Schedule = { kind: 'monthly', rule: 'on', day: 8, from: '2020-05' };
+    expect(cycleCount(schedule)).toBeNull();
+    const may = cycleAt(schedule, 0, keep)!;
+    expect(may).toEqual({
+      index: 0,
+      label: '2020-05',
+      opensAt: '2020-04-30T17:00:00.000Z',
+      lastDays: ['2020-05-08'],
+      deadlines: ['2020-05-08T17:00:00.000Z'], // 00:00 on the 9th in Hà Nội
+    });
+    expect(cycleAt(schedule, 7, keep)!.lastDays).toEqual(['2020-12-08']);
+  });
+
+  it('Sơn La: "trước ngày 15 hàng tháng kể từ tháng 01/2020" — before the 15th, from January 2020', () => {
+    const schedule: Schedule = { kind: 'monthly', rule: 'before', day: 15, from: '2020-01' };
+    const jan = cycleAt(schedule, 0, keep)!;
+    expect(jan.lastDays).toEqual(['2020-01-14']);
+    expect(jan.deadlines).toEqual([deadlineAfter('2020-01-14')]);
+    expect(cycleAt(schedule, 11, keep)!.label).toBe('2020-12');
+  });
+
+  it('staggers deadlines by level: grassroots by the 8th, district by the 10th, province by the 12th', () => {
+    const schedule: Schedule = { kind: 'monthly', rule: 'on', day: 8, from: '2020-06' };
+    const june = cycleAt(schedule, 0, { ...keep, stagger: [0, 2, 4] })!;
+    expect(june.lastDays).toEqual(['2020-06-08', '2020-06-10', '2020-06-12']);
+    expect(june.deadlines).toEqual(june.lastDays.map((d) => deadlineAfter(d!)));
+  });
+
+  it('Thanh Hóa: "kịp thời" — ad hoc, no deadline', () => {
+    expect(cycleCount({ kind: 'adhoc' })).toBe(0);
+    expect(cycleAt({ kind: 'adhoc' }, 0, keep)).toBeNull();
+  });
+
+  it('phases "Đợt 1 … Đợt 4", each with its own window', () => {
+    const schedule: Schedule = {
+      kind: 'phases',
+      phases: [
+        { name: 'Đợt 1', opens: '2019-11-15', closes: '2019-12-15' },
+        { name: 'Đợt 2', opens: '2020-01-01', closes: '2020-02-28' },
+      ],
+    };
+    expect(cycleAt(schedule, 1, keep)).toMatchObject({
+      label: 'Đợt 2',
+      opensAt: '2019-12-31T17:00:00.000Z',
+      lastDays: ['2020-02-28'],
+    });
+    expect(cycleAt(schedule, 2, keep)).toBeNull();
+  });
+});
+
+describe('weekends and holidays under each policy', () => {
+  // March 2020: the 8th is a Sunday.
+  const march: Schedule = { kind: 'monthly', rule: 'on', day: 8, from: '2020-03', until: '2020-03' };
+  it.each([
+    ['keep', '2020-03-08'],
+    ['previous-working-day', '2020-03-06'],
+    ['next-working-day', '2020-03-09'],
+  ] as const)('a Sunday deadline under %s → %s', (policy, last) => {
+    expect(cycleAt(march, 0, { calendar, policy })!.lastDays).toEqual([last]);
+  });
+
+  it('skips Tết: before the 24th of January 2020 falls in the Lunar New Year holiday (23–29 January)', () => {
+    const jan: Schedule = { kind: 'monthly', rule: 'before', day: 24, from: '2020-01', until: '2020-01' };
+    expect(cycleAt(jan, 0, { calendar, policy: 'keep' })!.lastDays).toEqual(['2020-01-23']);
+    expect(cycleAt(jan, 0, { calendar, policy: 'next-working-day' })!.lastDays).toEqual(['2020-01-30']);
+    expect(cycleAt(jan, 0, { calendar, policy: 'previous-working-day' })!.lastDays).toEqual(['2020-01-22']);
+  });
+
+  it('moves each staggered tier on its own', () => {
+    // May 2020: 1 May is a holiday (Friday), the 2nd and 3rd are a weekend.
+    const may: Schedule = { kind: 'monthly', rule: 'on', day: 1, from: '2020-05', until: '2020-05' };
+    expect(cycleAt(may, 0, { calendar, policy: 'next-working-day', stagger: [0, 1, 3] })!.lastDays).toEqual([
+      '2020-05-04',
+      '2020-05-04',
+      '2020-05-04',
+    ]);
+    expect(cycleAt(may, 0, { calendar, policy: 'previous-working-day', stagger: [0, 4] })!.lastDays).toEqual([
+      '2020-04-29',
+      '2020-05-05',
+    ]);
+  });
+
+  it('knows weekends and holidays', () => {
+    expect(isWorkingDay('2020-09-02', calendar)).toBe(false);
+    expect(isWorkingDay('2020-09-05', calendar)).toBe(false); // Saturday
+    expect(isWorkingDay('2020-09-04', calendar)).toBe(true);
+    expect(applyPolicy('2020-09-02', calendar, 'next-working-day')).toBe('2020-09-03');
+  });
+
+  it('refuses to guess for a year with no calendar loaded', () => {
+    const later: Schedule = { kind: 'monthly', rule: 'on', day: 8, from: '2031-01' };
+    expect(() => cycleAt(later, 0, keep)).toThrow('calendar: no holiday calendar is loaded for 2031');
+    const custom = loadHolidayCalendar({ '2031': ['2031-01-01'] });
+    expect(cycleAt(later, 0, { calendar: custom, policy: 'keep' })!.lastDays).toEqual(['2031-01-08']);
+  });
+});
+
+describe('month ends and edge days', () => {
+  it('"on the 31st" is the last day of shorter months; "before the 1st" is the last day of the month before', () => {
+    const on31: Schedule = { kind: 'monthly', rule: 'on', day: 31, from: '2020-02' };
+    expect(cycleAt(on31, 0, keep)!.lastDays).toEqual(['2020-02-29']);
+    expect(cycleAt(on31, 2, keep)!.lastDays).toEqual(['2020-04-30']);
+    const before1: Schedule = { kind: 'monthly', rule: 'before', day: 1, from: '2020-03' };
+    expect(cycleAt(before1, 0, keep)!.lastDays).toEqual(['2020-02-29']);
+    const before31: Schedule = { kind: 'monthly', rule: 'before', day: 31, from: '2021-02' };
+    expect(cycleAt(before31, 0, keep)!.lastDays).toEqual(['2021-02-28']);
+  });
+
+  it('counts months from and until, and lists cycles in a window', () => {
+    const schedule: Schedule = {
+      kind: 'monthly',
+      rule: 'before',
+      day: 15,
+      from: '2020-01',
+      until: '2020-12',
+    };
+    expect(cycleCount(schedule)).toBe(12);
+    expect(cycleAt(schedule, 12, keep)).toBeNull();
+    const q2 = cyclesBetween(schedule, '2020-04-01T00:00:00+07:00', '2020-07-01T00:00:00+07:00', keep);
+    expect(q2.map((c) => c.label)).toEqual(['2020-04', '2020-05', '2020-06']);
+  });
+
+  it('lists of dates are taken in order', () => {
+    const schedule: Schedule = { kind: 'dates', dates: ['2024-06-30', '2024-03-31'] };
+    expect(cycleAt(schedule, 0, keep)!.lastDays).toEqual(['2024-03-31']);
+    expect(cycleAt(schedule, 1, keep)!.opensAt).toBe('2024-03-31T17:00:00.000Z');
+  });
+});
+
+describe('interval schedules (demos and tests)', () => {
+  it('puts deadlines seconds apart, staggered in seconds, ignoring the calendar', () => {
+    const schedule: Schedule = {
+      kind: 'interval',
+      start: '2026-11-22T10:00:00Z',
+      everySeconds: 60,
+      count: 3,
+    };
+    expect(cycleAt(schedule, 1, { ...keep, stagger: [0, 10, 20] })).toEqual({
+      index: 1,
+      label: '#2',
+      opensAt: '2026-11-22T10:01:00.000Z',
+      lastDays: [null, null, null],
+      deadlines: ['2026-11-22T10:02:00.000Z', '2026-11-22T10:02:10.000Z', '2026-11-22T10:02:20.000Z'],
+    });
+    expect(cycleAt(schedule, 3, keep)).toBeNull();
+  });
+});
+
+describe('validation', () => {
+  it.each<[Schedule, string]>([
+    [{ kind: 'monthly', rule: 'on', day: 0, from: '2020-01' }, 'day: must be 1-31'],
+    [{ kind: 'monthly', rule: 'on', day: 8, from: '2020-13' }, 'from: must be a month yyyy-mm'],
+    [
+      { kind: 'monthly', rule: 'on', day: 8, from: '2020-05', until: '2020-01' },
+      'until: must be a month yyyy-mm, not before from',
+    ],
+    [{ kind: 'dates', dates: ['2020-02-30'] }, 'dates.0: must be a date yyyy-mm-dd'],
+    [
+      { kind: 'phases', phases: [{ name: 'x', opens: '2020-02-01', closes: '2020-01-01' }] },
+      'phases.0.closes: must not be before opens',
+    ],
+    [{ kind: 'interval', start: 'soon', everySeconds: 0, count: 1 }, 'start: must be an ISO instant'],
+  ])('%j → %s', (schedule, problem) => {
+    expect(scheduleProblems(schedule)).toContain(problem);
+    expect(() => cycleAt(schedule, 0, keep)).toThrow(problem);
+  });
+
+  it('checks holiday data belongs to its year', () => {
+    expect(() => loadHolidayCalendar({ '2020': ['2021-01-01'] })).toThrow(
+      'holiday calendar 2020: "2021-01-01" is not a date of that year',
+    );
+  });
+});
