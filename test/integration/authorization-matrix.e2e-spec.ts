@@ -49,6 +49,8 @@ interface Endpoint {
 let api: INestApplication;
 let org: Org;
 let spareUserEmail: () => Promise<string>;
+/** A user who belongs to the given unit only (made by the system administrator). */
+let userAt: (unitId: string) => Promise<string>;
 
 const ENDPOINTS: Endpoint[] = [
   {
@@ -155,6 +157,69 @@ const ENDPOINTS: Endpoint[] = [
         .send({ name: 'connector', role: 'clerk' }),
   },
   {
+    name: 'DELETE /memberships/:id (of the unit)',
+    kind: 'manage',
+    success: 204,
+    call: async (h, t, id) => {
+      const membership = await h()
+        .post(`/units/${id}/memberships`)
+        .set(auth(org.admin))
+        .set('Idempotency-Key', newKey())
+        .send({ email: await spareUserEmail(), role: 'clerk' })
+        .expect(201);
+      return h().delete(`/memberships/${membership.body.id}`).set(auth(t));
+    },
+  },
+  {
+    name: 'DELETE /api-keys/:id (of the unit)',
+    kind: 'manage',
+    success: 204,
+    call: async (h, t, id) => {
+      const key = await h()
+        .post(`/units/${id}/api-keys`)
+        .set(auth(org.admin))
+        .set('Idempotency-Key', newKey())
+        .send({ name: 'x', role: 'auditor' })
+        .expect(201);
+      return h().delete(`/api-keys/${key.body.id}`).set(auth(t));
+    },
+  },
+  {
+    name: 'POST /users (membership in the unit)',
+    kind: 'manage',
+    success: 201,
+    call: (h, t, id) =>
+      h()
+        .post('/users')
+        .set(auth(t))
+        .set('Idempotency-Key', newKey())
+        .send({
+          email: `n-${randomUUID().slice(0, 8)}@test.cascade.vn`,
+          name: 'Mới',
+          password: PASSWORD,
+          membership: { unitId: id, role: 'clerk' },
+        }),
+  },
+  {
+    name: 'GET /users/:id (a member of the unit)',
+    kind: 'view',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/users/${await userAt(id)}`)
+        .set(auth(t)),
+  },
+  {
+    name: 'POST /users/:id/deactivate (a member of the unit)',
+    kind: 'manage',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .post(`/users/${await userAt(id)}/deactivate`)
+        .set(auth(t))
+        .set('Idempotency-Key', newKey()),
+  },
+  {
     name: 'PUT /units/:id/report-targets',
     kind: 'manage',
     success: 200,
@@ -165,6 +230,20 @@ const ENDPOINTS: Endpoint[] = [
 beforeAll(async () => {
   api = await startApi();
   org = await buildOrg(api);
+  userAt = async (unitId: string) => {
+    const res = await request(api.getHttpServer())
+      .post('/users')
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send({
+        email: `m-${randomUUID().slice(0, 8)}@test.cascade.vn`,
+        name: 'Thành viên',
+        password: PASSWORD,
+        membership: { unitId, role: 'specialist' },
+      })
+      .expect(201);
+    return res.body.id as string;
+  };
   spareUserEmail = async () => {
     const email = `spare-${randomUUID().slice(0, 8)}@test.cascade.vn`;
     await request(api.getHttpServer())
@@ -196,7 +275,9 @@ describe.each(ENDPOINTS.map((e) => [e.name, e] as const))('%s', (_name, endpoint
     if (res.status !== expected)
       throw new Error(`expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
     if (expected >= 400) {
-      expect(res.body.error.code).toBe(expected === 404 ? 'UNIT_NOT_FOUND' : 'FORBIDDEN');
+      const hiddenCodes = ['UNIT_NOT_FOUND', 'USER_NOT_FOUND', 'NOT_FOUND'];
+      if (expected === 404) expect(hiddenCodes).toContain(res.body.error.code);
+      else expect(res.body.error.code).toBe('FORBIDDEN');
     }
   });
 });
