@@ -21,15 +21,16 @@ load_env_file() {
 [[ -f .env ]] && load_env_file .env
 # Local secrets, made once per checkout and never committed: the JWT key, the bootstrap admin's and demo passwords.
 SECRETS="$CASCADE_DATA_DIR/secrets.env"
-if [[ ! -f "$SECRETS" ]]; then
-  rand() { node -e 'process.stdout.write(require("crypto").randomBytes(+process.argv[1]).toString("base64url"))' "$1"; }
-  (umask 077; {
-    echo "JWT_SECRET=$(rand 48)"
-    echo "CASCADE_ADMIN_PASSWORD=Sys-$(rand 12)-1"
-    echo "CASCADE_DEMO_PASSWORD=Demo-$(rand 9)-2"
-  } >"$SECRETS")
-  log "made local secrets in $SECRETS"
-fi
+rand() { node -e 'process.stdout.write(require("crypto").randomBytes(+process.argv[1]).toString("base64url"))' "$1"; }
+ensure_secret() { # name value: appended once, so that secrets added by newer versions appear in older checkouts
+  grep -q "^$1=" "$SECRETS" 2>/dev/null && return 0
+  (umask 077; echo "$1=$2" >>"$SECRETS")
+  log "made $1 in $SECRETS"
+}
+ensure_secret JWT_SECRET "$(rand 48)"
+ensure_secret SIGNING_KEY_SECRET "$(rand 48)"
+ensure_secret CASCADE_ADMIN_PASSWORD "Sys-$(rand 12)-1"
+ensure_secret CASCADE_DEMO_PASSWORD "Demo-$(rand 9)-2"
 load_env_file "$SECRETS"
 export CASCADE_ADMIN_EMAIL="${CASCADE_ADMIN_EMAIL:-admin@cascade.local}"
 

@@ -29,15 +29,31 @@ function canView(role: Role, relation: Relation): boolean {
   return relation === 'child' && SUBTREE_READERS.includes(role);
 }
 
-function expectedStatus(kind: 'view' | 'manage', role: Role, relation: Relation, success: number): number {
+function expectedStatus(
+  kind: 'view' | 'manage' | 'draft',
+  role: Role,
+  relation: Relation,
+  success: number,
+): number {
   if (!canView(role, relation)) return 404;
   if (kind === 'view') return success;
+  // Drafting is for the clerks and specialists of the issuing unit itself.
+  if (kind === 'draft')
+    return (role === 'clerk' || role === 'specialist') && relation === 'self' ? success : 403;
   return role === 'admin' ? success : 403;
 }
 
+const directiveDraft = (issuerId: string) => ({
+  issuerId,
+  type: 'KH',
+  subject: 'Kế hoạch tuyên truyền',
+  tasks: ['Triển khai.'],
+  addressees: { mode: 'children' },
+});
+
 interface Endpoint {
   name: string;
-  kind: 'view' | 'manage';
+  kind: 'view' | 'manage' | 'draft';
   success: number;
   call: (
     http: () => request.Agent | ReturnType<typeof request>,
@@ -51,6 +67,8 @@ let org: Org;
 let spareUserEmail: () => Promise<string>;
 /** A user who belongs to the given unit only (made by the system administrator). */
 let userAt: (unitId: string) => Promise<string>;
+/** A fresh draft issued by the given unit (made by the system administrator). */
+let directiveOf: (unitId: string) => Promise<string>;
 
 const ENDPOINTS: Endpoint[] = [
   {
@@ -220,6 +238,55 @@ const ENDPOINTS: Endpoint[] = [
         .set('Idempotency-Key', newKey()),
   },
   {
+    name: 'POST /directives (issuerId)',
+    kind: 'draft',
+    success: 201,
+    call: (h, t, id) =>
+      h().post('/directives').set(auth(t)).set('Idempotency-Key', newKey()).send(directiveDraft(id)),
+  },
+  {
+    name: 'GET /directives/:id (issued by the unit)',
+    kind: 'view',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}`)
+        .set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/events (issued by the unit)',
+    kind: 'view',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/events`)
+        .set(auth(t)),
+  },
+  {
+    name: 'PATCH /directives/:id (issued by the unit)',
+    kind: 'draft',
+    success: 200,
+    call: async (h, t, id) => {
+      const { issuerId: _i, type: _t, ...content } = directiveDraft(id);
+      return h()
+        .patch(`/directives/${await directiveOf(id)}`)
+        .set(auth(t))
+        .send({ ...content, version: 1 });
+    },
+  },
+  {
+    name: 'GET /units/:id/review-chain',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) => h().get(`/units/${id}/review-chain`).set(auth(t)),
+  },
+  {
+    name: 'PUT /units/:id/review-chain',
+    kind: 'manage',
+    success: 200,
+    call: (h, t, id) => h().put(`/units/${id}/review-chain`).set(auth(t)).send({ reviewerIds: [] }),
+  },
+  {
     name: 'PUT /units/:id/report-targets',
     kind: 'manage',
     success: 200,
@@ -230,6 +297,15 @@ const ENDPOINTS: Endpoint[] = [
 beforeAll(async () => {
   api = await startApi();
   org = await buildOrg(api);
+  directiveOf = async (unitId: string) => {
+    const res = await request(api.getHttpServer())
+      .post('/directives')
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send(directiveDraft(unitId))
+      .expect(201);
+    return res.body.id as string;
+  };
   userAt = async (unitId: string) => {
     const res = await request(api.getHttpServer())
       .post('/users')

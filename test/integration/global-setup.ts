@@ -57,6 +57,7 @@ export default async function globalSetup(): Promise<void> {
     TEMPORAL_TASK_QUEUE: `cascade-test-${runId}`,
     CASCADE_TEMPORAL_CLI: temporalCli,
     JWT_SECRET: randomBytes(48).toString('base64url'),
+    SIGNING_KEY_SECRET: randomBytes(48).toString('base64url'),
   });
   (globalThis as { __CASCADE_STACK__?: TestStack }).__CASCADE_STACK__ = { env, databaseUrl, temporalDbFile };
 }

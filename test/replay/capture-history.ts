@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { loadConfig, loadDotEnvFile } from '@cascade/config';
+import { loadDotEnvFile } from '@cascade/config';
 import { HISTORIES_DIR } from './histories';
 
 async function main([workflowId, name]: string[]): Promise<void> {
@@ -17,12 +17,12 @@ async function main([workflowId, name]: string[]): Promise<void> {
     process.exit(2);
   }
   loadDotEnvFile();
-  const config = loadConfig(process.env);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  // Only Temporal's address is needed here, not the whole application configuration.
+  const address = process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
+  const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+  const connection = await Connection.connect({ address });
   try {
-    const handle = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }).workflow.getHandle(
-      workflowId,
-    );
+    const handle = new Client({ connection, namespace }).workflow.getHandle(workflowId);
     const description = await handle.describe();
     if (description.status.name === 'RUNNING') {
       throw new Error(

@@ -7,6 +7,7 @@ import { AppConfigModule, loadConfig } from '@cascade/config';
 import { DatabaseModule } from '@cascade/persistence';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { DirectivesModule } from './directives/directives.module';
 import { HealthModule } from './health/health.module';
 import { PeopleModule } from './people/people.module';
 import { ProbesModule } from './probes/probes.module';
@@ -50,6 +51,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     ProbesModule,
     UnitsModule,
     PeopleModule,
+    DirectivesModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -92,7 +92,10 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       connection: this.connection,
       namespace: this.config.TEMPORAL_NAMESPACE,
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-      activities: createActivities({ dataSource: this.dataSource }),
+      activities: createActivities({
+        dataSource: this.dataSource,
+        signingSecret: this.config.SIGNING_KEY_SECRET,
+      }),
       ...this.workflowSource(),
     });
     this.state = 'running';

@@ -1,7 +1,8 @@
 import { ConfigValidationError, loadConfig as load } from './env.schema';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
-const loadConfig = (env: Record<string, unknown>) => load({ JWT_SECRET: SECRET, ...env });
+const loadConfig = (env: Record<string, unknown>) =>
+  load({ JWT_SECRET: SECRET, SIGNING_KEY_SECRET: SECRET, ...env });
 
 describe('loadConfig', () => {
   it('fills every default from an empty environment', () => {

@@ -82,6 +82,19 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET!: string;
 
+  /** Encrypts signers' private keys at rest (Ed25519 keys for signing directives). Required; 32+ characters. */
+  @Transform(toTrimmed)
+  @IsString()
+  @MinLength(32, { message: 'SIGNING_KEY_SECRET must be at least 32 characters' })
+  SIGNING_KEY_SECRET!: string;
+
+  /** Seconds between reminders to a reviewer who has not decided (workflow timers). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86_400)
+  REVIEW_REMINDER_SECONDS = 86_400;
+
   /** Lifetime of an access token, in seconds. */
   @Transform(toInt)
   @IsInt()
@@ -132,6 +145,7 @@ export const CONFIG_KEYS: readonly string[] = [
   'TEMPORAL_UI_URL',
   'WORKFLOW_BUNDLE_PATH',
   'JWT_SECRET',
+  'SIGNING_KEY_SECRET',
 ];
 
 export class ConfigValidationError extends Error {

@@ -1,2 +1,3 @@
 export * from './temporal';
 export * from './probe.contract';
+export * from './directive.contract';

@@ -11,6 +11,7 @@ export type Capability =
   | 'manage' // administer: units below, memberships, API keys, imports
   | 'audit' // read the trail
   | 'register' // register and dispatch documents (văn thư)
+  | 'draft' // draft and edit the unit's own directives
   | 'review' // review and approve
   | 'sign' // sign for the unit
   | 'report'; // acknowledge and report
@@ -19,9 +20,9 @@ export type Scope = 'self' | 'subtree';
 
 export const ROLE_CAPABILITIES: Readonly<Record<Role, Partial<Record<Capability, Scope>>>> = {
   admin: { view: 'subtree', manage: 'subtree', audit: 'subtree' },
-  clerk: { view: 'subtree', register: 'self', report: 'self' },
+  clerk: { view: 'subtree', register: 'self', draft: 'self', report: 'self' },
   leader: { view: 'subtree', review: 'self', sign: 'self' },
-  specialist: { view: 'self', report: 'self' },
+  specialist: { view: 'self', draft: 'self', report: 'self' },
   auditor: { view: 'subtree', audit: 'subtree' },
 };
 

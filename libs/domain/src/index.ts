@@ -6,3 +6,4 @@ export * from './password-policy';
 export * from './unit-import';
 export * from './synthetic-units';
 export * from './calendar';
+export * from './directive';

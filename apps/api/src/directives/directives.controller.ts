@@ -1,0 +1,164 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Authorize, CurrentPrincipal } from '../auth/decorators';
+import type { RequestPrincipal } from '../auth/principal';
+import { IdempotencyKey } from '../common/idempotency-key';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
+import {
+  CancelDto,
+  CreateDirectiveDto,
+  EditDirectiveDto,
+  ReviewChainDto,
+  ReviewDto,
+  VersionDto,
+} from './dto/directive.dto';
+import { DirectivesService } from './directives.service';
+
+const IDEMPOTENCY = {
+  name: 'Idempotency-Key',
+  required: true,
+  description: 'a retry with the same key gets the same answer',
+};
+const ISSUER = `SELECT issuer_id AS unit_id FROM directive WHERE id = $1`;
+
+@ApiTags('directives')
+@ApiBearerAuth()
+@Controller()
+export class DirectivesController {
+  constructor(private readonly directives: DirectivesService) {}
+
+  @Post('directives')
+  @Idempotent()
+  @Authorize({ capability: 'draft', unit: { body: 'issuerId' } })
+  @ApiOperation({ summary: 'Draft a directive (clerks and specialists of the issuer); its workflow starts' })
+  @ApiHeader(IDEMPOTENCY)
+  create(@CurrentPrincipal() principal: RequestPrincipal, @Body() dto: CreateDirectiveDto) {
+    return this.directives.create(principal, dto);
+  }
+
+  @Get('directives/:id')
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({ summary: 'The directive: content, status, number, signature, live review state' })
+  @ApiQuery({
+    name: 'live',
+    required: false,
+    description: 'true: also query the workflow for the live review state',
+  })
+  get(@Param('id') id: string, @Query('live') live?: string) {
+    return this.directives.get(id, live === 'true' ? 'query' : null);
+  }
+
+  @Patch('directives/:id')
+  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary: 'Edit a draft: a new version (the old ones are kept); `version` must be the current one',
+  })
+  @ApiResponse({ status: 409, description: 'DIRECTIVE_INVALID_STATE (not a draft), DIRECTIVE_VERSION_STALE' })
+  edit(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: EditDirectiveDto,
+  ) {
+    return this.directives.edit(principal, id, dto);
+  }
+
+  @Get('directives/:id/versions')
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  versions(@Param('id') id: string) {
+    return this.directives.versions(id);
+  }
+
+  @Get('directives/:id/events')
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({ summary: 'Every step: who, role, unit, when, what, why' })
+  events(@Param('id') id: string) {
+    return this.directives.events(id);
+  }
+
+  @Post('directives/:id/submit')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({ summary: "Submit a version to the issuer's review chain" })
+  @ApiHeader(IDEMPOTENCY)
+  @ApiResponse({
+    status: 409,
+    description: 'DIRECTIVE_REVIEW_CHAIN_EMPTY, DIRECTIVE_VERSION_STALE, DIRECTIVE_INVALID_STATE',
+  })
+  submit(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: VersionDto,
+    @IdempotencyKey() key: string,
+  ) {
+    return this.directives.submit(principal, id, dto.version, key);
+  }
+
+  @Post('directives/:id/review')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({ summary: 'The current reviewer approves, returns for changes (back to draft) or rejects' })
+  @ApiHeader(IDEMPOTENCY)
+  @ApiResponse({ status: 403, description: 'DIRECTIVE_NOT_YOUR_TURN' })
+  review(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: ReviewDto,
+    @IdempotencyKey() key: string,
+  ) {
+    return this.directives.review(principal, id, dto, key);
+  }
+
+  @Post('directives/:id/sign')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary: 'Sign an approved version: number allocated, Ed25519 signature, content immutable',
+  })
+  @ApiHeader(IDEMPOTENCY)
+  @ApiResponse({ status: 403, description: 'SIGNER_NO_AUTHORITY' })
+  sign(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: VersionDto,
+    @IdempotencyKey() key: string,
+  ) {
+    return this.directives.sign(principal, id, dto.version, key);
+  }
+
+  @Post('directives/:id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: ISSUER })
+  @ApiHeader(IDEMPOTENCY)
+  cancel(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: CancelDto,
+    @IdempotencyKey() key: string,
+  ) {
+    return this.directives.cancel(principal, id, dto, key);
+  }
+
+  @Get('directives/:id/verify')
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({ summary: 'Check the signature, the hash and that the record still says what was signed' })
+  verify(@Param('id') id: string) {
+    return this.directives.verify(id);
+  }
+
+  @Get('units/:id/review-chain')
+  @Authorize({ capability: 'view', unit: { param: 'id' } })
+  reviewChain(@Param('id') id: string) {
+    return this.directives.reviewChain(id);
+  }
+
+  @Put('units/:id/review-chain')
+  @Authorize({ capability: 'manage', unit: { param: 'id' } })
+  @ApiOperation({ summary: 'The approval chain of the unit: its leaders, in order' })
+  setReviewChain(@Param('id') id: string, @Body() dto: ReviewChainDto) {
+    return this.directives.setReviewChain(id, dto.reviewerIds);
+  }
+}

@@ -1,0 +1,229 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { DOC_TYPE_CODES, normalizeText, type DocType } from '@cascade/domain';
+
+const normalize = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? normalizeText(value) : value;
+const normalizeList = ({ value }: { value: unknown }): unknown =>
+  Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? normalizeText(v) : v)) : value;
+
+export class AddresseesDto {
+  @ApiProperty({
+    enum: ['units', 'children', 'subtree'],
+    description: 'listed units, all direct subordinates, or the subtree down to `depth`',
+  })
+  @IsIn(['units', 'children', 'subtree'])
+  mode!: 'units' | 'children' | 'subtree';
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true })
+  unitIds?: string[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 20 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  depth?: number;
+}
+
+export class CopyRecipientDto {
+  @ApiProperty({ example: 'Ban Tuyên giáo Tỉnh ủy' })
+  @Transform(normalize)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  name!: string;
+  @ApiProperty({
+    enum: ['info', 'report', 'filed'],
+    description: 'for information, b/c to a superior, filed (Lưu)',
+  })
+  @IsIn(['info', 'report', 'filed'])
+  role!: 'info' | 'report' | 'filed';
+  @ApiPropertyOptional() @IsOptional() @IsUUID() unitId?: string;
+}
+
+export class ImplementsDto {
+  @ApiPropertyOptional({ description: 'a directive registered in Cascade' })
+  @IsOptional()
+  @IsUUID()
+  directiveId?: string;
+  @ApiPropertyOptional({ example: '812/LĐLĐ' })
+  @IsOptional()
+  @Transform(normalize)
+  @IsString()
+  @MaxLength(100)
+  code?: string;
+  @ApiPropertyOptional({ example: '2020-04-23' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be yyyy-mm-dd' })
+  date?: string;
+  @ApiPropertyOptional({ example: 'Ban Thường vụ LĐLĐ tỉnh Tây Ninh' })
+  @IsOptional()
+  @Transform(normalize)
+  @IsString()
+  @MaxLength(300)
+  issuerName?: string;
+}
+
+export class AttachmentDto {
+  @ApiProperty() @Transform(normalize) @IsString() @IsNotEmpty() @MaxLength(300) name!: string;
+  @ApiProperty({ example: 'application/pdf' })
+  @IsString()
+  @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: 'mediaType must be a media type' })
+  mediaType!: string;
+  @ApiProperty() @IsInt() @Min(0) size!: number;
+  @ApiProperty({ description: 'SHA-256 of the file, hex' })
+  @Matches(/^[0-9a-f]{64}$/, { message: 'sha256 must be 64 hex digits' })
+  sha256!: string;
+}
+
+export class ReportingDto {
+  @ApiProperty({ description: 'a Schedule (see README): monthly, dates, phases, interval or adhoc' })
+  @IsObject()
+  schedule!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ enum: ['keep', 'previous-working-day', 'next-working-day'] })
+  @IsOptional()
+  @IsIn(['keep', 'previous-working-day', 'next-working-day'])
+  policy?: 'keep' | 'previous-working-day' | 'next-working-day';
+
+  @ApiPropertyOptional({
+    type: [Number],
+    description: 'days (seconds for interval schedules) added per tier, grassroots first',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  stagger?: number[];
+}
+
+/** The parts of a directive that a drafter writes. */
+export class DirectiveContentDto {
+  @ApiPropertyOptional({ example: 'Sơn La' })
+  @IsOptional()
+  @Transform(normalize)
+  @IsString()
+  @MaxLength(100)
+  place?: string;
+
+  @ApiProperty({ example: 'V/v đẩy mạnh tuyên truyền về công tác xây dựng Đảng' })
+  @Transform(normalize)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  subject!: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200_000) body?: string;
+
+  @ApiProperty({ type: [String], description: 'the numbered tasks' })
+  @Transform(normalizeList)
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(10_000, { each: true })
+  tasks!: string[];
+
+  @ApiProperty({ type: AddresseesDto })
+  @ValidateNested()
+  @Type(() => AddresseesDto)
+  addressees!: AddresseesDto;
+
+  @ApiPropertyOptional({ type: [CopyRecipientDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => CopyRecipientDto)
+  copyRecipients?: CopyRecipientDto[];
+
+  @ApiPropertyOptional({ type: [ImplementsDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ImplementsDto)
+  implements?: ImplementsDto[];
+
+  @ApiPropertyOptional({ type: [AttachmentDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
+
+  @ApiPropertyOptional({ type: ReportingDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReportingDto)
+  reporting?: ReportingDto;
+}
+
+export class CreateDirectiveDto extends DirectiveContentDto {
+  @ApiProperty() @IsUUID() issuerId!: string;
+  @ApiProperty({
+    enum: DOC_TYPE_CODES,
+    description:
+      'KH kế hoạch, HD hướng dẫn, CV công văn, CT chỉ thị, TB thông báo, QĐ quyết định, BC báo cáo',
+  })
+  @IsIn(DOC_TYPE_CODES)
+  type!: DocType;
+}
+
+export class EditDirectiveDto extends DirectiveContentDto {
+  @ApiProperty({ description: 'the version being edited; a stale one is 409' })
+  @IsInt()
+  @Min(1)
+  version!: number;
+}
+
+export class VersionDto {
+  @ApiProperty() @IsInt() @Min(1) version!: number;
+}
+
+export class ReviewDto extends VersionDto {
+  @ApiProperty({ enum: ['approve', 'return', 'reject'] }) @IsIn(['approve', 'return', 'reject']) decision!:
+    'approve' | 'return' | 'reject';
+  @ApiPropertyOptional({ description: 'required to return or reject' })
+  @IsOptional()
+  @Transform(normalize)
+  @IsString()
+  @MaxLength(5000)
+  comment?: string;
+}
+
+export class CancelDto {
+  @ApiProperty() @Transform(normalize) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+}
+
+export class ReviewChainDto {
+  @ApiProperty({ type: [String], description: 'leaders of the unit, in review order' })
+  @IsArray()
+  @ArrayMinSize(0)
+  @ArrayMaxSize(10)
+  @IsUUID('all', { each: true })
+  reviewerIds!: string[];
+}

@@ -1,0 +1,84 @@
+import type { UnitKind } from '../organisation';
+
+/** Document types (Decree 30/2020) with the abbreviation used in numbers. A công văn carries none in state style. */
+export const DOC_TYPES = {
+  KH: 'Kế hoạch',
+  HD: 'Hướng dẫn',
+  CV: 'Công văn',
+  CT: 'Chỉ thị',
+  TB: 'Thông báo',
+  QD: 'Quyết định',
+  BC: 'Báo cáo',
+} as const;
+export type DocType = keyof typeof DOC_TYPES;
+export const DOC_TYPE_CODES = Object.keys(DOC_TYPES) as DocType[];
+
+const PARTY_KINDS: readonly UnitKind[] = ['party_committee', 'party_cell'];
+
+/**
+ * The number and symbol of a document: state and union style `136/KH-LĐLĐ` (a công văn: `72/LĐLĐ`), Party style
+ * `1023-CV/ĐUK` (Guide 36-HD/VPTW). Numbers restart at 1 each year and are unique per issuer.
+ */
+export function formatSymbol(
+  number: number,
+  type: DocType,
+  issuerSymbol: string,
+  issuerKind: UnitKind,
+  partyStyle?: boolean,
+): string {
+  const party = partyStyle ?? PARTY_KINDS.includes(issuerKind);
+  if (party) return `${number}-${type}/${issuerSymbol}`;
+  return type === 'CV' ? `${number}/${issuerSymbol}` : `${number}/${type}-${issuerSymbol}`;
+}
+
+export type DirectiveStatus = 'draft' | 'in_review' | 'approved' | 'rejected' | 'signed' | 'cancelled';
+
+const NEXT: Record<DirectiveStatus, readonly DirectiveStatus[]> = {
+  draft: ['in_review', 'cancelled'],
+  in_review: ['draft', 'approved', 'rejected', 'cancelled'],
+  approved: ['signed', 'cancelled'],
+  rejected: [],
+  signed: [],
+  cancelled: [],
+};
+
+export function canMove(from: DirectiveStatus, to: DirectiveStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** Deterministic JSON: sorted keys, NFC strings, no undefined — the bytes that are hashed and signed. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.normalize('NFC'));
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error('canonicalJson: numbers must be finite');
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k.normalize('NFC'))}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  throw new Error(`canonicalJson: cannot serialise a ${typeof value}`);
+}
+
+export interface SignedDocumentInput {
+  directiveId: string;
+  issuer: { id: string; code: string; symbol: string; name: string };
+  type: DocType;
+  year: number;
+  number: number;
+  symbol: string;
+  signedAt: string;
+  version: number;
+  content: unknown;
+  signer: { userId: string; authority: string; position: string; name: string };
+}
+
+/** Exactly what a signature covers: content and metadata, serialised canonically. Signing and verifying build it here. */
+export function signedDocumentBytes(input: SignedDocumentInput): string {
+  return canonicalJson({ format: 'cascade.directive.v1', ...input });
+}

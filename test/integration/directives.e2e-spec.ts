@@ -1,0 +1,333 @@
+/**
+ * The first slice of the directive lifecycle through the API, on the real Temporal dev server and PostgreSQL:
+ * draft, edit (versions kept), review chain (return, approve in order, reminders by timer), signing by a leader with
+ * authority (gapless numbering, Ed25519 signature that verifies, tampering detected), and the bad input of each step.
+ */
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { Client as PgClient } from 'pg';
+import { startApi, startWorker } from './support/apps';
+import { newKey } from './support/ids';
+import { auth, buildOrg, login, PASSWORD, type Org } from './support/org';
+import { waitFor } from './support/wait-for';
+
+jest.setTimeout(180_000);
+
+let api: INestApplication;
+let worker: INestApplicationContext;
+let org: Org;
+let pg: PgClient;
+const http = () => request(api.getHttpServer());
+const leaders: { id: string; token: string }[] = [];
+
+const draft = (issuerId: string) => ({
+  issuerId,
+  type: 'CV',
+  place: 'Châu Thành',
+  subject: 'V/v triển khai thực hiện Kế hoạch số 255-KH/BTCTW',
+  tasks: [
+    'Quán triệt, triển khai thực hiện Kế hoạch.',
+    'Định kỳ ngày 08 hàng tháng, báo cáo kết quả về LĐLĐ huyện.',
+  ],
+  addressees: { mode: 'children' },
+  copyRecipients: [
+    { name: 'Ban TG-NC LĐLĐ tỉnh', role: 'report' },
+    { name: 'VP', role: 'filed' },
+  ],
+  implements: [{ code: '812/LĐLĐ', date: '2020-04-23', issuerName: 'Ban Thường vụ LĐLĐ tỉnh Tây Ninh' }],
+  reporting: {
+    schedule: { kind: 'monthly', rule: 'on', day: 8, from: '2020-05' },
+    stagger: [0, 2],
+    policy: 'next-working-day',
+  },
+});
+
+beforeAll(async () => {
+  [api, worker] = await Promise.all([startApi({ REVIEW_REMINDER_SECONDS: '2' }), startWorker()]);
+  org = await buildOrg(api);
+  pg = new PgClient({ connectionString: process.env.DATABASE_URL });
+  await pg.connect();
+  // Two more leaders at A with signing authority, and the review chain [leader 1, leader 2].
+  for (const i of [1, 2]) {
+    const email = `leader${i}-${org.prefix.toLowerCase()}@test.cascade.vn`;
+    const created = await http()
+      .post('/users')
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send({
+        email,
+        name: `Lãnh đạo ${i}`,
+        password: PASSWORD,
+        membership: {
+          unitId: org.ids.A,
+          role: 'leader',
+          authority: 'TM. BAN THƯỜNG VỤ',
+          position: 'PHÓ CHỦ TỊCH',
+        },
+      })
+      .expect(201);
+    leaders.push({ id: created.body.id, token: await login(api, email) });
+  }
+  await http()
+    .put(`/units/${org.ids.A}/review-chain`)
+    .set(auth(org.tokens.admin))
+    .send({ reviewerIds: leaders.map((l) => l.id) })
+    .expect(200);
+});
+
+afterAll(async () => {
+  await pg?.end();
+  await api?.close();
+  await worker?.close();
+});
+
+const post = (path: string, token: string, body: object) =>
+  http().post(path).set(auth(token)).set('Idempotency-Key', newKey()).send(body);
+
+async function approvedDirective(): Promise<{ id: string; version: number }> {
+  const created = await post('/directives', org.tokens.clerk, draft(org.ids.A)).expect(201);
+  const id = created.body.id as string;
+  await post(`/directives/${id}/submit`, org.tokens.clerk, { version: 1 }).expect(200);
+  await post(`/directives/${id}/review`, leaders[0].token, { version: 1, decision: 'approve' }).expect(200);
+  const approved = await post(`/directives/${id}/review`, leaders[1].token, {
+    version: 1,
+    decision: 'approve',
+  }).expect(200);
+  expect(approved.body.status).toBe('approved');
+  return { id, version: 1 };
+}
+
+describe('draft, review and sign', () => {
+  it('goes from draft through a returned review and two approvals to a verified signature', async () => {
+    const created = await post('/directives', org.tokens.clerk, draft(org.ids.A));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      status: 'draft',
+      version: 1,
+      number: null,
+      signature: null,
+      type: 'CV',
+    });
+    const id = created.body.id as string;
+
+    const edited = await http()
+      .patch(`/directives/${id}`)
+      .set(auth(org.tokens.specialist))
+      .send({
+        ...draft(org.ids.A),
+        issuerId: undefined,
+        type: undefined,
+        version: 1,
+        tasks: ['Nhiệm vụ sửa lại.'],
+      });
+    expect(edited.status).toBe(200);
+    expect(edited.body.version).toBe(2);
+    const stale = await http()
+      .patch(`/directives/${id}`)
+      .set(auth(org.tokens.clerk))
+      .send({ ...draft(org.ids.A), issuerId: undefined, type: undefined, version: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('DIRECTIVE_VERSION_STALE');
+
+    await post(`/directives/${id}/submit`, org.tokens.clerk, { version: 2 }).expect(200);
+    const notYourTurn = await post(`/directives/${id}/review`, leaders[1].token, {
+      version: 2,
+      decision: 'approve',
+    });
+    expect(notYourTurn.status).toBe(403);
+    expect(notYourTurn.body.error.code).toBe('DIRECTIVE_NOT_YOUR_TURN');
+    const noComment = await post(`/directives/${id}/review`, leaders[0].token, {
+      version: 2,
+      decision: 'return',
+    });
+    expect(noComment.status).toBe(400);
+    expect(noComment.body.error.message).toMatch(/^comment:/);
+
+    const returned = await post(`/directives/${id}/review`, leaders[0].token, {
+      version: 2,
+      decision: 'return',
+      comment: 'Bổ sung thời hạn báo cáo',
+    });
+    expect(returned.body.status).toBe('draft');
+    const v3 = await http()
+      .patch(`/directives/${id}`)
+      .set(auth(org.tokens.clerk))
+      .send({ ...draft(org.ids.A), issuerId: undefined, type: undefined, version: 2 })
+      .expect(200);
+    expect(v3.body.version).toBe(3);
+
+    await post(`/directives/${id}/submit`, org.tokens.clerk, { version: 3 }).expect(200);
+    const first = await post(`/directives/${id}/review`, leaders[0].token, {
+      version: 3,
+      decision: 'approve',
+    });
+    expect(first.body).toMatchObject({ status: 'in_review', review: { reviewStep: 1 } });
+    const liveState = await http().get(`/directives/${id}?live=true`).set(auth(org.tokens.clerk)).expect(200);
+    expect(liveState.body.review).toMatchObject({ reviewers: leaders.map((l) => l.id), reviewStep: 1 });
+    const record = await http().get(`/directives/${id}`).set(auth(org.tokens.clerk)).expect(200);
+    expect(record.body).toMatchObject({ status: 'in_review', version: 3, review: null });
+    const editWhileReviewed = await http()
+      .patch(`/directives/${id}`)
+      .set(auth(org.tokens.clerk))
+      .send({ ...draft(org.ids.A), issuerId: undefined, type: undefined, version: 3 });
+    expect(editWhileReviewed.body.error.code).toBe('DIRECTIVE_INVALID_STATE');
+    await post(`/directives/${id}/review`, leaders[1].token, { version: 3, decision: 'approve' }).expect(200);
+
+    const byClerk = await post(`/directives/${id}/sign`, org.tokens.clerk, { version: 3 });
+    expect(byClerk.status).toBe(403);
+    const key = newKey();
+    const signed = await http()
+      .post(`/directives/${id}/sign`)
+      .set(auth(leaders[0].token))
+      .set('Idempotency-Key', key)
+      .send({ version: 3 });
+    expect(signed.status).toBe(200);
+    expect(signed.body).toMatchObject({
+      status: 'signed',
+      year: expect.any(Number),
+      number: 1,
+      symbol: `1/${org.codes.A}`, // a công văn of a federation whose symbol is its code: "1/<symbol>"
+      signer: {
+        userId: leaders[0].id,
+        authority: 'TM. BAN THƯỜNG VỤ',
+        position: 'PHÓ CHỦ TỊCH',
+        name: 'Lãnh đạo 1',
+      },
+    });
+    const again = await http()
+      .post(`/directives/${id}/sign`)
+      .set(auth(leaders[0].token))
+      .set('Idempotency-Key', key)
+      .send({ version: 3 });
+    expect(again.body.number).toBe(1);
+
+    const verified = await http().get(`/directives/${id}/verify`).set(auth(org.tokens.auditor)).expect(200);
+    expect(verified.body).toMatchObject({ signed: true, valid: true, problems: [] });
+
+    const events = await http().get(`/directives/${id}/events`).set(auth(org.tokens.auditor)).expect(200);
+    expect(events.body.map((e: { action: string }) => e.action)).toEqual([
+      'drafted',
+      'edited',
+      'review.submitted',
+      'review.returned',
+      'edited',
+      'review.submitted',
+      'review.approved',
+      'review.approved',
+      'signed',
+    ]);
+    const versions = await http().get(`/directives/${id}/versions`).set(auth(org.tokens.clerk)).expect(200);
+    expect(versions.body.map((v: { version: number }) => v.version)).toEqual([1, 2, 3]);
+
+    // Signed content is immutable; a change made behind the API's back is caught by verification.
+    expect(
+      (
+        await http()
+          .patch(`/directives/${id}`)
+          .set(auth(org.tokens.clerk))
+          .send({ ...draft(org.ids.A), issuerId: undefined, type: undefined, version: 3 })
+      ).status,
+    ).toBe(409);
+    await pg.query(
+      `UPDATE directive SET content = jsonb_set(content, '{subject}', '"V/v đã bị sửa"') WHERE id = $1`,
+      [id],
+    );
+    const tampered = await http().get(`/directives/${id}/verify`).set(auth(org.tokens.auditor)).expect(200);
+    expect(tampered.body).toMatchObject({
+      valid: false,
+      problems: ['content: differs from what was signed'],
+    });
+  });
+
+  it('allocates numbers per issuer and year with no gaps and no duplicates under concurrent signings', async () => {
+    const directives = await Promise.all([1, 2, 3, 4, 5].map(() => approvedDirective()));
+    const signed = await Promise.all(
+      directives.map((d) => post(`/directives/${d.id}/sign`, leaders[1].token, { version: d.version })),
+    );
+    expect(signed.map((s) => s.status)).toEqual([200, 200, 200, 200, 200]);
+    const numbers = signed.map((s) => s.body.number as number).sort((a, b) => a - b);
+    const rows = await pg.query(
+      `SELECT number FROM directive WHERE issuer_id = $1 AND number IS NOT NULL ORDER BY number`,
+      [org.ids.A],
+    );
+    const all = rows.rows.map((r) => r.number as number);
+    expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
+    expect(new Set(numbers).size).toBe(5);
+  });
+
+  it('reminds a reviewer who has not decided, by timer', async () => {
+    const created = await post('/directives', org.tokens.clerk, draft(org.ids.A)).expect(201);
+    await post(`/directives/${created.body.id}/submit`, org.tokens.clerk, { version: 1 }).expect(200);
+    const reminded = await waitFor(
+      'a reminder to the first reviewer',
+      async () => {
+        const rows = await pg.query(
+          `SELECT data FROM directive_event WHERE directive_id = $1 AND action = 'review.reminded'`,
+          [created.body.id],
+        );
+        return rows.rows.length ? rows.rows[0].data : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(reminded).toMatchObject({ reviewerId: leaders[0].id, step: 0, count: 1 });
+    await post(`/directives/${created.body.id}/cancel`, org.tokens.clerk, { reason: 'Thử xong' }).expect(200);
+  });
+});
+
+describe('bad input and permissions', () => {
+  it('refuses an invalid draft naming the field, and drafts outside the caller unit', async () => {
+    const before = (await pg.query('SELECT count(*)::int AS n FROM directive')).rows[0].n;
+    const bad = await post('/directives', org.tokens.clerk, {
+      ...draft(org.ids.A),
+      type: 'XX',
+      subject: '',
+      addressees: { mode: 'units' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['subject', 'type']);
+    const noUnits = await post('/directives', org.tokens.clerk, {
+      ...draft(org.ids.A),
+      addressees: { mode: 'units' },
+    });
+    expect(noUnits.body.error.message).toBe('addressees.unitIds: required when mode is units');
+    const badSchedule = await post('/directives', org.tokens.clerk, {
+      ...draft(org.ids.A),
+      reporting: { schedule: { kind: 'monthly', rule: 'on', day: 40, from: '2020-5' } },
+    });
+    expect(badSchedule.body.error).toMatchObject({
+      code: 'DIRECTIVE_SCHEDULE_INVALID',
+      message: expect.stringContaining('reporting.schedule.day'),
+    });
+    expect((await post('/directives', org.tokens.leader, draft(org.ids.A))).status).toBe(403); // leaders review and sign
+    expect((await post('/directives', org.tokens.clerk, draft(org.ids.A1))).status).toBe(403); // drafting is for the unit's own
+    expect((await post('/directives', org.tokens.clerk, draft(org.ids.B))).status).toBe(404);
+    expect((await pg.query('SELECT count(*)::int AS n FROM directive')).rows[0].n).toBe(before);
+  });
+
+  it('refuses steps out of order, stale versions and an empty review chain', async () => {
+    const created = await post('/directives', org.tokens.clerk, draft(org.ids.A)).expect(201);
+    const id = created.body.id as string;
+    const signDraft = await post(`/directives/${id}/sign`, leaders[0].token, { version: 1 });
+    expect(signDraft.body.error.code).toBe('DIRECTIVE_INVALID_STATE');
+    const staleSubmit = await post(`/directives/${id}/submit`, org.tokens.clerk, { version: 7 });
+    expect(staleSubmit.body.error.code).toBe('DIRECTIVE_VERSION_STALE');
+    expect((await http().get(`/directives/${id}`).set(auth(org.tokens.clerk))).body.status).toBe('draft');
+
+    const other = await post('/directives', org.admin, draft(org.ids.A1)).expect(201);
+    const empty = await post(`/directives/${other.body.id}/submit`, org.admin, { version: 1 });
+    expect(empty.status).toBe(409);
+    expect(empty.body.error.code).toBe('DIRECTIVE_REVIEW_CHAIN_EMPTY');
+
+    const reviewer = await http()
+      .put(`/units/${org.ids.A}/review-chain`)
+      .set(auth(org.tokens.admin))
+      .send({ reviewerIds: [org.userIds.clerk] });
+    expect(reviewer.status).toBe(422);
+    expect(reviewer.body.error.code).toBe('REVIEWER_NOT_LEADER');
+    const hidden = await http().get(`/directives/${randomUUID()}`).set(auth(org.tokens.clerk));
+    expect(hidden.status).toBe(404);
+    const sibling = await http().get(`/directives/${id}`).set(auth(org.tokens.specialist));
+    expect(sibling.status).toBe(200); // the specialist's own unit issued it
+  });
+});
