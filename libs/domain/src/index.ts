@@ -7,3 +7,4 @@ export * from './unit-import';
 export * from './synthetic-units';
 export * from './calendar';
 export * from './directive';
+export * from './report';
