@@ -7,6 +7,8 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { Client as PgClient } from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { dispatchHubWorkflowId } from '@cascade/contracts';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { auth, buildOrg, login, PASSWORD, type Org } from './support/org';
@@ -44,7 +46,10 @@ const draft = (issuerId: string) => ({
 });
 
 beforeAll(async () => {
-  [api, worker] = await Promise.all([startApi({ REVIEW_REMINDER_SECONDS: '2' }), startWorker()]);
+  [api, worker] = await Promise.all([
+    startApi({ REVIEW_REMINDER_SECONDS: '2', DISPATCH_BATCH_SIZE: '1' }),
+    startWorker(),
+  ]);
   org = await buildOrg(api);
   pg = new PgClient({ connectionString: process.env.DATABASE_URL });
   await pg.connect();
@@ -205,6 +210,11 @@ describe('draft, review and sign', () => {
     const verified = await http().get(`/directives/${id}/verify`).set(auth(org.tokens.auditor)).expect(200);
     expect(verified.body).toMatchObject({ signed: true, valid: true, problems: [] });
 
+    // Once signed, the directive dispatches to its addressees (here: the units directly under A).
+    await waitFor('the directive to be dispatched', async () => {
+      const res = await http().get(`/directives/${id}`).set(auth(org.tokens.clerk));
+      return res.body.status === 'dispatched';
+    });
     const events = await http().get(`/directives/${id}/events`).set(auth(org.tokens.auditor)).expect(200);
     expect(events.body.map((e: { action: string }) => e.action)).toEqual([
       'drafted',
@@ -216,6 +226,8 @@ describe('draft, review and sign', () => {
       'review.approved',
       'review.approved',
       'signed',
+      'dispatch.planned',
+      'dispatched',
     ]);
     const versions = await http().get(`/directives/${id}/versions`).set(auth(org.tokens.clerk)).expect(200);
     expect(versions.body.map((v: { version: number }) => v.version)).toEqual([1, 2, 3]);
@@ -329,5 +341,123 @@ describe('bad input and permissions', () => {
     expect(hidden.status).toBe(404);
     const sibling = await http().get(`/directives/${id}`).set(auth(org.tokens.specialist));
     expect(sibling.status).toBe(200); // the specialist's own unit issued it
+  });
+});
+
+describe('dispatch and acknowledgement', () => {
+  it('routes down the hierarchy level by level, delivers every addressee, and takes acknowledgements', async () => {
+    // Under A: districts D1, D2; grassroots G11, G12 under D1 and G21 under D2 (A1 is already there).
+    const p = `${org.prefix}-R${randomUUID().slice(0, 4)}`;
+    const imported = await http()
+      .post('/units/import')
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send([
+        { code: `${p}-D1`, name: 'LĐLĐ huyện 1', kind: 'federation', parentCode: org.codes.A },
+        { code: `${p}-D2`, name: 'LĐLĐ huyện 2', kind: 'federation', parentCode: org.codes.A },
+        { code: `${p}-G11`, name: 'CĐCS 11', kind: 'grassroots_union', parentCode: `${p}-D1` },
+        { code: `${p}-G12`, name: 'CĐCS 12', kind: 'grassroots_union', parentCode: `${p}-D1` },
+        { code: `${p}-G21`, name: 'CĐCS 21', kind: 'grassroots_union', parentCode: `${p}-D2` },
+      ])
+      .expect(200);
+    const id = Object.fromEntries(
+      imported.body.created.map((c: { code: string; id: string }) => [c.code.slice(p.length + 1), c.id]),
+    );
+    const member = async (unitId: string, role: string) => {
+      const email = `${role}-${randomUUID().slice(0, 6)}@test.cascade.vn`;
+      await http()
+        .post('/users')
+        .set(auth(org.admin))
+        .set('Idempotency-Key', newKey())
+        .send({ email, name: role, password: PASSWORD, membership: { unitId, role } })
+        .expect(201);
+      return login(api, email);
+    };
+    const g11 = await member(id.G11, 'specialist');
+    const g12 = await member(id.G12, 'clerk');
+
+    const created = await post('/directives', org.tokens.clerk, {
+      ...draft(org.ids.A),
+      addressees: { mode: 'subtree', depth: 2 },
+    }).expect(201);
+    const directiveId = created.body.id as string;
+    await post(`/directives/${directiveId}/submit`, org.tokens.clerk, { version: 1 }).expect(200);
+    await post(`/directives/${directiveId}/review`, leaders[0].token, {
+      version: 1,
+      decision: 'approve',
+    }).expect(200);
+    await post(`/directives/${directiveId}/review`, leaders[1].token, {
+      version: 1,
+      decision: 'approve',
+    }).expect(200);
+    await post(`/directives/${directiveId}/sign`, leaders[0].token, { version: 1 }).expect(200);
+
+    await waitFor('every addressee to be delivered', async () => {
+      const res = await http().get(`/directives/${directiveId}`).set(auth(org.tokens.clerk));
+      return res.body.status === 'dispatched';
+    });
+    const routing = await http()
+      .get(`/directives/${directiveId}/routing?limit=1000`)
+      .set(auth(org.tokens.auditor))
+      .expect(200);
+    const nodes = new Map(routing.body.items.map((n: { unitId: string }) => [n.unitId, n]));
+    expect(nodes.size).toBe(6); // A1, D1, D2, G11, G12, G21
+    for (const n of nodes.values())
+      expect(n).toMatchObject({ status: 'delivered', statusCode: '01', deliveredAt: expect.any(String) });
+    expect(nodes.get(id.D1)).toMatchObject({ parentUnitId: org.ids.A, tier: 1, isHub: true });
+    expect(nodes.get(id.G11)).toMatchObject({ parentUnitId: id.D1, tier: 0, isHub: false });
+    expect(nodes.get(id.G21)).toMatchObject({ parentUnitId: id.D2, depth: 2 });
+    expect(nodes.get(org.ids.A1)).toMatchObject({ parentUnitId: org.ids.A, tier: 0 });
+
+    // Each level fanned out to its own subordinates: a hub workflow for A, D1 and D2, none for the leaves.
+    const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+    try {
+      const client = new Client({ connection });
+      for (const hub of [org.ids.A, id.D1, id.D2]) {
+        const description = await client.workflow
+          .getHandle(dispatchHubWorkflowId(directiveId, hub))
+          .describe();
+        expect(description.status.name).toBe('COMPLETED');
+      }
+      await expect(
+        client.workflow.getHandle(dispatchHubWorkflowId(directiveId, id.G11)).describe(),
+      ).rejects.toThrow();
+    } finally {
+      await connection.close();
+    }
+
+    // Acknowledgements: accept (03), return with a reason (02), idempotent repeats, conflicts, scope.
+    const ack = (token: string, body: object) => post(`/directives/${directiveId}/acknowledge`, token, body);
+    const accepted = await ack(g11, { unitId: id.G11, decision: 'accept' });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ status: 'accepted', statusCode: '03' });
+    expect((await ack(g11, { unitId: id.G11, decision: 'accept' })).status).toBe(200);
+    expect((await ack(g11, { unitId: id.G11, decision: 'return', reason: 'x' })).body.error.code).toBe(
+      'ROUTING_NODE_INVALID_STATE',
+    );
+    expect((await ack(g12, { unitId: id.G12, decision: 'return' })).body.error.message).toBe(
+      'reason: required to return a directive',
+    );
+    const returned = await ack(g12, { unitId: id.G12, decision: 'return', reason: 'Gửi nhầm đơn vị' });
+    expect(returned.body).toMatchObject({
+      status: 'returned',
+      statusCode: '02',
+      returnedReason: 'Gửi nhầm đơn vị',
+    });
+    expect((await ack(g11, { unitId: id.G12, decision: 'accept' })).status).toBe(404); // not its unit
+    const notRouted = await ack(org.tokens.specialist, { unitId: org.ids.A, decision: 'accept' });
+    expect(notRouted.status).toBe(404);
+    expect(notRouted.body.error.code).toBe('ROUTING_NODE_NOT_FOUND');
+    const byLeader = await ack(leaders[0].token, { unitId: org.ids.A1, decision: 'accept' });
+    expect(byLeader.status).toBe(403); // leaders of A see A1 but do not acknowledge for it
+
+    const events = await http()
+      .get(`/directives/${directiveId}/events`)
+      .set(auth(org.tokens.auditor))
+      .expect(200);
+    const actions = events.body.map((e: { action: string }) => e.action);
+    expect(actions.slice(-4)).toEqual(['dispatch.planned', 'dispatched', 'acknowledged', 'returned']);
+    const planned = events.body.find((e: { action: string }) => e.action === 'dispatch.planned');
+    expect(planned.data).toMatchObject({ nodes: 6, tiers: 2 });
   });
 });

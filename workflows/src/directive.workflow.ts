@@ -2,6 +2,8 @@ import {
   allHandlersFinished,
   condition,
   currentUpdateInfo,
+  executeChild,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -11,6 +13,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import {
   cancelUpdate,
   DirectiveFailure,
+  dispatchHubWorkflowId,
   directiveStateQuery,
   reviewUpdate,
   SEARCH_ATTRIBUTES,
@@ -26,15 +29,17 @@ import {
   type DirectiveWorkflowInput,
 } from '@cascade/contracts';
 import { canMove, type DirectiveStatus } from '@cascade/domain';
+import { dispatchHubWorkflow } from './dispatch.workflow';
 
-const { recordTransition, signDirective, remindReviewer } = proxyActivities<DirectiveActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '500 ms',
-    maximumInterval: '10 seconds',
-    nonRetryableErrorTypes: Object.values(DirectiveFailure),
-  },
-});
+const { recordTransition, signDirective, remindReviewer, planDispatch } =
+  proxyActivities<DirectiveActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: {
+      initialInterval: '500 ms',
+      maximumInterval: '10 seconds',
+      nonRetryableErrorTypes: Object.values(DirectiveFailure),
+    },
+  });
 
 const fail = (type: string, message: string) => ApplicationFailure.nonRetryable(message, type);
 const TERMINAL: DirectiveStatus[] = ['signed', 'rejected', 'cancelled'];
@@ -57,6 +62,7 @@ export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<
     number: null,
     symbol: null,
     signedAt: null,
+    delivered: null,
   };
   let busy = false;
   let changes = 0;
@@ -266,6 +272,36 @@ export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<
     } else {
       await condition(() => changes !== seen);
     }
+  }
+  // Histories recorded before dispatch existed end here; new runs dispatch down the hierarchy once signed.
+  if (state.status === 'signed' && patched('dispatch-after-signing')) {
+    await condition(allHandlersFinished); // the sign update answers before dispatch starts
+    const id = workflowInfo().workflowId;
+    await planDispatch({ directiveId: input.directiveId, dedupeKey: `${id}/dispatch.planned` });
+    const result = await executeChild(dispatchHubWorkflow, {
+      workflowId: dispatchHubWorkflowId(input.directiveId, input.issuerId),
+      args: [
+        {
+          directiveId: input.directiveId,
+          hubUnitId: input.issuerId,
+          batchSize: input.dispatchBatchSize ?? 1000,
+        },
+      ],
+    });
+    await recordTransition({
+      directiveId: input.directiveId,
+      from: ['signed'],
+      to: 'dispatched',
+      expectedVersion: null,
+      actor: null,
+      action: 'dispatched',
+      reason: null,
+      data: { delivered: result.delivered },
+      dedupeKey: `${id}/dispatched`,
+    });
+    state.status = 'dispatched';
+    state.delivered = result.delivered;
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: 'dispatched' }]);
   }
   await condition(allHandlersFinished);
   return state;

@@ -2,3 +2,4 @@
 // import.
 export { probeWorkflow } from './probe.workflow';
 export { directiveWorkflow } from './directive.workflow';
+export { dispatchHubWorkflow } from './dispatch.workflow';

@@ -95,6 +95,13 @@ export class EnvironmentVariables {
   @Max(30 * 86_400)
   REVIEW_REMINDER_SECONDS = 86_400;
 
+  /** Routed children each dispatch hub delivers per batch: the bound on child workflows in flight per execution. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DISPATCH_BATCH_SIZE = 1000;
+
   /** Lifetime of an access token, in seconds. */
   @Transform(toInt)
   @IsInt()

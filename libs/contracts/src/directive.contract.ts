@@ -16,7 +16,22 @@ export interface DirectiveWorkflowInput {
   reviewReminderSeconds: number;
   /** Reminders per review step before the workflow stops reminding (the escalation ladder comes later). */
   maxReminders: number;
+  /** Children delivered per batch by each dispatch hub (at most 1,000 child workflows in flight). */
+  dispatchBatchSize?: number;
 }
+
+export interface DispatchHubInput {
+  directiveId: string;
+  hubUnitId: string;
+  batchSize: number;
+  /** Set when the hub continued as new: where to resume. */
+  startBatch?: number;
+  deliveredSoFar?: number;
+}
+
+export const dispatchHubWorkflowType = 'dispatchHubWorkflow';
+export const dispatchHubWorkflowId = (directiveId: string, unitId: string): string =>
+  `dispatch/${directiveId}/${unitId}`;
 
 export interface ReviewDecision {
   reviewerId: string;
@@ -37,6 +52,8 @@ export interface DirectiveState {
   number: number | null;
   symbol: string | null;
   signedAt: string | null;
+  /** Units the directive was delivered to (after dispatch). */
+  delivered: number | null;
 }
 
 export interface SubmitInput {
@@ -117,4 +134,20 @@ export interface DirectiveActivities {
     count: number;
     dedupeKey: string;
   }): Promise<void>;
+  /** Resolves the addressees and writes the routing tree (idempotent). */
+  planDispatch(input: {
+    directiveId: string;
+    dedupeKey: string;
+  }): Promise<{ nodes: number; skipped: number }>;
+  /** Delivers one batch of a hub's routed children (status 01); returns the sub-hubs among them. */
+  deliverBatch(input: {
+    directiveId: string;
+    hubUnitId: string;
+    batchIndex: number;
+    batchSize: number;
+  }): Promise<{
+    delivered: number;
+    subHubs: string[];
+    more: boolean;
+  }>;
 }

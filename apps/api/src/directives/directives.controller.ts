@@ -5,11 +5,13 @@ import type { RequestPrincipal } from '../auth/principal';
 import { IdempotencyKey } from '../common/idempotency-key';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import {
+  AcknowledgeDto,
   CancelDto,
   CreateDirectiveDto,
   EditDirectiveDto,
   ReviewChainDto,
   ReviewDto,
+  RoutingQueryDto,
   VersionDto,
 } from './dto/directive.dto';
 import { DirectivesService } from './directives.service';
@@ -147,6 +149,30 @@ export class DirectivesController {
   @ApiOperation({ summary: 'Check the signature, the hash and that the record still says what was signed' })
   verify(@Param('id') id: string) {
     return this.directives.verify(id);
+  }
+
+  @Get('directives/:id/routing')
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary: 'Routing nodes of the dispatch: each addressee, its routing parent, tier and status',
+  })
+  routing(@Param('id') id: string, @Query() query: RoutingQueryDto) {
+    return this.directives.routing(id, query);
+  }
+
+  @Post('directives/:id/acknowledge')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @Authorize({ capability: 'report', unit: { body: 'unitId' } })
+  @ApiOperation({ summary: 'A receiving unit accepts (03) or returns (02, with the reason) the directive' })
+  @ApiHeader(IDEMPOTENCY)
+  @ApiResponse({ status: 404, description: 'ROUTING_NODE_NOT_FOUND: not routed to that unit' })
+  acknowledge(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: AcknowledgeDto,
+  ) {
+    return this.directives.acknowledge(principal, id, dto);
   }
 
   @Get('units/:id/review-chain')

@@ -23,11 +23,13 @@ import { ApiError } from '../common/api-error';
 import type { RequestPrincipal } from '../auth/principal';
 import { TemporalClient } from '../temporal/temporal.module';
 import {
+  AcknowledgeDto,
   CancelDto,
   CreateDirectiveDto,
   DirectiveContentDto,
   EditDirectiveDto,
   ReviewDto,
+  RoutingQueryDto,
 } from './dto/directive.dto';
 import { DirectiveErrorCode } from './directives.exceptions';
 
@@ -164,6 +166,7 @@ export class DirectivesService {
       issuerId: dto.issuerId,
       reviewReminderSeconds: this.config.REVIEW_REMINDER_SECONDS,
       maxReminders: 10,
+      dispatchBatchSize: this.config.DISPATCH_BATCH_SIZE,
     };
     try {
       await this.temporal.call((client) =>
@@ -298,7 +301,7 @@ export class DirectivesService {
   async events(id: string): Promise<unknown[]> {
     return this.dataSource.query(
       `SELECT id::text, at, actor_user_id AS "actorUserId", actor_role AS "actorRole", actor_unit_id AS "actorUnitId", action, reason, data
-         FROM directive_event WHERE directive_id = $1 ORDER BY id`,
+         FROM directive_event e WHERE e.directive_id = $1 ORDER BY e.id`,
       [id],
     );
   }
@@ -443,6 +446,87 @@ export class DirectivesService {
       keyId: d.signer_key_id,
       publicKey: keys[0]?.public_key ?? null,
     };
+  }
+
+  /** The routing nodes of a dispatched directive, by unit id, paginated (`nextCursor`). */
+  async routing(id: string, q: RoutingQueryDto) {
+    const rows: { unitId: string }[] = await this.dataSource.query(
+      `SELECT r.unit_id AS "unitId", u.code AS "unitCode", u.name AS "unitName", r.parent_unit_id AS "parentUnitId",
+              r.depth, r.tier, r.is_hub AS "isHub", r.status, r.status_code AS "statusCode", r.delivered_at AS "deliveredAt",
+              r.acknowledged_at AS "acknowledgedAt", r.returned_reason AS "returnedReason"
+         FROM routing_node r JOIN unit u ON u.id = r.unit_id
+        WHERE r.directive_id = $1 AND ($2::uuid IS NULL OR r.parent_unit_id = $2) AND ($3::text IS NULL OR r.status = $3)
+          AND ($4::uuid IS NULL OR r.unit_id > $4)
+        ORDER BY r.unit_id LIMIT $5`,
+      [id, q.parentUnitId ?? null, q.status ?? null, q.cursor ?? null, q.limit + 1],
+    );
+    const more = rows.length > q.limit;
+    const items = rows.slice(0, q.limit);
+    return { items, nextCursor: more ? items[items.length - 1].unitId : null };
+  }
+
+  /**
+   * A receiving unit accepts (edXML 03) or returns (02, with the reason) a delivered directive. Repeating the same
+   * answer is harmless; changing it afterwards is a conflict.
+   */
+  async acknowledge(principal: RequestPrincipal, id: string, dto: AcknowledgeDto) {
+    if (dto.decision === 'return' && !dto.reason?.trim()) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        'reason: required to return a directive',
+      );
+    }
+    const status = dto.decision === 'accept' ? 'accepted' : 'returned';
+    return this.dataSource.transaction(async (m) => {
+      const rows: { status: string }[] = await m.query(
+        `SELECT status FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`,
+        [id, dto.unitId],
+      );
+      if (!rows.length) {
+        throw new ApiError(
+          HttpStatus.NOT_FOUND,
+          DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
+          'unitId: the directive was not routed to this unit',
+        );
+      }
+      if (rows[0].status !== 'delivered' && rows[0].status !== status) {
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
+          `the directive is ${rows[0].status} at this unit`,
+        );
+      }
+      if (rows[0].status === 'delivered') {
+        await m.query(
+          `UPDATE routing_node SET status = $3, status_code = $4, acknowledged_at = now(), acknowledged_by = $5, returned_reason = $6,
+                  version = version + 1 WHERE directive_id = $1 AND unit_id = $2`,
+          [id, dto.unitId, status, status === 'accepted' ? '03' : '02', principal.id, dto.reason ?? null],
+        );
+        const role: { role: string }[] = await m.query(
+          `SELECT role FROM membership WHERE user_id = $1 AND unit_id = $2 ORDER BY role LIMIT 1`,
+          [principal.id, dto.unitId],
+        );
+        await m.query(
+          `INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+          [
+            id,
+            principal.id,
+            role[0]?.role ?? null,
+            dto.unitId,
+            status === 'accepted' ? 'acknowledged' : 'returned',
+            dto.reason ?? null,
+            JSON.stringify({ unitId: dto.unitId }),
+          ],
+        );
+      }
+      const node: unknown[] = await m.query(
+        `SELECT unit_id AS "unitId", status, status_code AS "statusCode", acknowledged_at AS "acknowledgedAt", returned_reason AS "returnedReason"
+           FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
+        [id, dto.unitId],
+      );
+      return node[0];
+    });
   }
 
   async reviewChain(unitId: string): Promise<unknown[]> {

@@ -201,7 +201,7 @@ export class UnitsService {
   async moves(id: string): Promise<unknown[]> {
     return this.dataSource.query(
       `SELECT id::text, from_parent_id AS "fromParentId", to_parent_id AS "toParentId", moved_by AS "movedBy", moved_at AS "movedAt", reason
-         FROM unit_move WHERE unit_id = $1 ORDER BY moved_at, id`,
+         FROM unit_move m WHERE m.unit_id = $1 ORDER BY m.moved_at, m.id`,
       [id],
     );
   }

@@ -4,7 +4,15 @@ import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 import { generateSignerKey, signWithEncryptedKey } from '@cascade/auth';
 import { DirectiveFailure, type DirectiveActivities, type TransitionInput } from '@cascade/contracts';
-import { formatSymbol, signedDocumentBytes, VN_ZONE, type DocType, type UnitKind } from '@cascade/domain';
+import {
+  formatSymbol,
+  idsFromPath,
+  planRouting,
+  signedDocumentBytes,
+  VN_ZONE,
+  type DocType,
+  type UnitKind,
+} from '@cascade/domain';
 
 const fail = (type: string, message: string) => ApplicationFailure.nonRetryable(message, type);
 
@@ -173,6 +181,87 @@ export function createDirectiveActivities(
         );
         return { number, symbol, signedAt: signedAt.toISOString(), sha256 };
       });
+    },
+
+    async planDispatch({ directiveId, dedupeKey }) {
+      return dataSource.transaction(async (m) => {
+        const rows: {
+          issuer_id: string;
+          path: string;
+          addressees: { mode: string; unitIds?: string[]; depth?: number };
+        }[] = await m.query(
+          `SELECT d.issuer_id, u.path::text AS path, d.content->'addressees' AS addressees
+               FROM directive d JOIN unit u ON u.id = d.issuer_id WHERE d.id = $1 FOR UPDATE OF d`,
+          [directiveId],
+        );
+        if (!rows.length)
+          throw fail(DirectiveFailure.INVALID_STATE, `directive ${directiveId} does not exist`);
+        const counted: { n: number }[] = await m.query(
+          `SELECT count(*)::int AS n FROM routing_node WHERE directive_id = $1`,
+          [directiveId],
+        );
+        if (await alreadyDone(m, dedupeKey)) return { nodes: counted[0].n, skipped: 0 };
+        const { issuer_id: issuerId, path: issuerPath, addressees } = rows[0];
+        const select = `SELECT id, path::text AS path, active FROM unit`;
+        const units: { id: string; path: string; active: boolean }[] =
+          addressees.mode === 'units'
+            ? await m.query(`${select} WHERE id = ANY($1::uuid[])`, [addressees.unitIds ?? []])
+            : addressees.mode === 'children'
+              ? await m.query(`${select} WHERE parent_id = $1`, [issuerId])
+              : await m.query(
+                  `${select} WHERE path <@ $1::ltree AND path <> $1::ltree AND nlevel(path) <= nlevel($1::ltree) + $2`,
+                  [issuerPath, addressees.depth ?? 1],
+                );
+        const plan = planRouting(
+          { id: issuerId, path: idsFromPath(issuerPath) },
+          units.map((u) => ({ id: u.id, path: idsFromPath(u.path), active: u.active })),
+        );
+        const hubs = new Set(plan.hubs.map((h) => h.unitId));
+        for (let i = 0; i < plan.nodes.length; i += 10_000) {
+          const chunk = plan.nodes.slice(i, i + 10_000);
+          await m.query(
+            `INSERT INTO routing_node (directive_id, unit_id, parent_unit_id, depth, tier, is_hub)
+             SELECT $1, unit_id, parent_unit_id, depth, tier, is_hub
+               FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::boolean[]) AS t(unit_id, parent_unit_id, depth, tier, is_hub)
+             ON CONFLICT DO NOTHING`,
+            [
+              directiveId,
+              chunk.map((n) => n.unitId),
+              chunk.map((n) => n.parentUnitId),
+              chunk.map((n) => n.depth),
+              chunk.map((n) => n.tier),
+              chunk.map((n) => hubs.has(n.unitId)),
+            ],
+          );
+        }
+        await m.query(
+          `INSERT INTO directive_event (directive_id, action, data, dedupe_key) VALUES ($1, 'dispatch.planned', $2, $3)`,
+          [
+            directiveId,
+            JSON.stringify({ nodes: plan.nodes.length, skipped: plan.skipped, tiers: plan.issuerTier }),
+            dedupeKey,
+          ],
+        );
+        return { nodes: plan.nodes.length, skipped: plan.skipped.length };
+      });
+    },
+
+    async deliverBatch({ directiveId, hubUnitId, batchIndex, batchSize }) {
+      // The batch is a stable slice of the hub's children (the routing tree does not change after planning), so a
+      // retried delivery touches the same rows; delivering twice changes nothing.
+      const batch: { unit_id: string; is_hub: boolean; status: string }[] = await dataSource.query(
+        `SELECT unit_id, is_hub, status FROM routing_node WHERE directive_id = $1 AND parent_unit_id = $2
+          ORDER BY unit_id OFFSET $3 LIMIT $4`,
+        [directiveId, hubUnitId, batchIndex * batchSize, batchSize + 1],
+      );
+      const more = batch.length > batchSize;
+      const mine = batch.slice(0, batchSize);
+      await dataSource.query(
+        `UPDATE routing_node SET status = 'delivered', status_code = '01', delivered_at = now(), version = version + 1
+          WHERE directive_id = $1 AND unit_id = ANY($2::uuid[]) AND status = 'pending' RETURNING unit_id`,
+        [directiveId, mine.map((b) => b.unit_id)],
+      );
+      return { delivered: mine.length, subHubs: mine.filter((b) => b.is_hub).map((b) => b.unit_id), more };
     },
 
     async remindReviewer({ directiveId, reviewerId, step, count, dedupeKey }) {

@@ -31,14 +31,16 @@ export function formatSymbol(
   return type === 'CV' ? `${number}/${issuerSymbol}` : `${number}/${type}-${issuerSymbol}`;
 }
 
-export type DirectiveStatus = 'draft' | 'in_review' | 'approved' | 'rejected' | 'signed' | 'cancelled';
+export type DirectiveStatus =
+  'draft' | 'in_review' | 'approved' | 'rejected' | 'signed' | 'dispatched' | 'cancelled';
 
 const NEXT: Record<DirectiveStatus, readonly DirectiveStatus[]> = {
   draft: ['in_review', 'cancelled'],
   in_review: ['draft', 'approved', 'rejected', 'cancelled'],
   approved: ['signed', 'cancelled'],
   rejected: [],
-  signed: [],
+  signed: ['dispatched'],
+  dispatched: [],
   cancelled: [],
 };
 

@@ -227,3 +227,38 @@ export class ReviewChainDto {
   @IsUUID('all', { each: true })
   reviewerIds!: string[];
 }
+
+export class AcknowledgeDto {
+  @ApiProperty({ description: 'the receiving unit (yours)' }) @IsUUID() unitId!: string;
+  @ApiProperty({
+    enum: ['accept', 'return'],
+    description: 'accept and register (edXML 03), or return it (02)',
+  })
+  @IsIn(['accept', 'return'])
+  decision!: 'accept' | 'return';
+  @ApiPropertyOptional({ description: 'required to return: wrongly addressed, invalid, …' })
+  @IsOptional()
+  @Transform(normalize)
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class RoutingQueryDto {
+  @ApiPropertyOptional({ description: 'only the nodes routed from this unit' })
+  @IsOptional()
+  @IsUUID()
+  parentUnitId?: string;
+  @ApiPropertyOptional({ enum: ['pending', 'delivered', 'accepted', 'returned'] })
+  @IsOptional()
+  @IsIn(['pending', 'delivered', 'accepted', 'returned'])
+  status?: string;
+  @ApiPropertyOptional({ default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 100;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() cursor?: string;
+}

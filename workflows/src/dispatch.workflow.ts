@@ -1,0 +1,47 @@
+import { continueAsNew, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { dispatchHubWorkflowId, type DirectiveActivities, type DispatchHubInput } from '@cascade/contracts';
+
+const { deliverBatch } = proxyActivities<DirectiveActivities>({
+  startToCloseTimeout: '60 seconds',
+  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
+});
+
+/** History length at which a hub continues as new (well under the engine's 10,240-event warning). */
+const HISTORY_BOUND = 8_000;
+
+/**
+ * Dispatch from one hub of the routing tree: deliver its routed children batch by batch, and let each child that
+ * has routed children of its own fan out to them as a child workflow. Every level fans out to its own subordinates,
+ * so no execution holds more than one batch (at most 1,000) of children in flight, and a hub with very many
+ * children continues as new before its history grows long.
+ */
+export async function dispatchHubWorkflow(input: DispatchHubInput): Promise<{ delivered: number }> {
+  let delivered = input.deliveredSoFar ?? 0;
+  for (let batch = input.startBatch ?? 0; ; batch++) {
+    const result = await deliverBatch({
+      directiveId: input.directiveId,
+      hubUnitId: input.hubUnitId,
+      batchIndex: batch,
+      batchSize: input.batchSize,
+    });
+    delivered += result.delivered;
+    const below = await Promise.all(
+      result.subHubs.map((unitId) =>
+        executeChild(dispatchHubWorkflow, {
+          workflowId: dispatchHubWorkflowId(input.directiveId, unitId),
+          args: [{ directiveId: input.directiveId, hubUnitId: unitId, batchSize: input.batchSize }],
+        }),
+      ),
+    );
+    delivered += below.reduce((n, r) => n + r.delivered, 0);
+    if (!result.more) return { delivered };
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > HISTORY_BOUND) {
+      return continueAsNew<typeof dispatchHubWorkflow>({
+        ...input,
+        startBatch: batch + 1,
+        deliveredSoFar: delivered,
+      });
+    }
+  }
+}
