@@ -461,3 +461,170 @@ describe('dispatch and acknowledgement', () => {
     expect(planned.data).toMatchObject({ nodes: 6, tiers: 2 });
   });
 });
+
+describe('reports per cycle', () => {
+  it('takes reports by cycle, marks late ones, keeps revisions, and aggregates with coverage up the tree', async () => {
+    const p = `${org.prefix}-P${randomUUID().slice(0, 4)}`;
+    const imported = await http()
+      .post('/units/import')
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send([
+        { code: `${p}-D1`, name: 'LĐLĐ huyện 1', kind: 'federation', parentCode: org.codes.A },
+        { code: `${p}-G11`, name: 'CĐCS 11', kind: 'grassroots_union', parentCode: `${p}-D1` },
+        { code: `${p}-G12`, name: 'CĐCS 12', kind: 'grassroots_union', parentCode: `${p}-D1` },
+        { code: `${p}-G13`, name: 'CĐCS 13', kind: 'grassroots_union', parentCode: `${p}-D1` },
+      ])
+      .expect(200);
+    const id = Object.fromEntries(
+      imported.body.created.map((c: { code: string; id: string }) => [c.code.slice(p.length + 1), c.id]),
+    );
+    const member = async (unitId: string, role: string) => {
+      const email = `${role}-${randomUUID().slice(0, 6)}@test.cascade.vn`;
+      await http()
+        .post('/users')
+        .set(auth(org.admin))
+        .set('Idempotency-Key', newKey())
+        .send({ email, name: role, password: PASSWORD, membership: { unitId, role } })
+        .expect(201);
+      return login(api, email);
+    };
+    const [g11, g12, d1Clerk] = [
+      await member(id.G11, 'specialist'),
+      await member(id.G12, 'specialist'),
+      await member(id.D1, 'clerk'),
+    ];
+
+    // Hourly cycles that began 90 minutes ago: cycle 0 is past its deadline, cycle 1 is open, cycle 2 is not yet.
+    const start = new Date(Date.now() - 90 * 60_000).toISOString();
+    const form = {
+      fields: [
+        {
+          key: 'sessions',
+          label: 'Số buổi tuyên truyền',
+          type: 'integer',
+          required: true,
+          min: 0,
+          aggregate: 'sum',
+        },
+        {
+          key: 'participants',
+          label: 'Số lượt người tham gia',
+          type: 'integer',
+          required: true,
+          min: 0,
+          aggregate: 'average',
+        },
+        { key: 'done', label: 'Đã quán triệt', type: 'boolean', required: true, aggregate: 'countTrue' },
+      ],
+    };
+    const badForm = await post('/directives', org.tokens.clerk, {
+      ...draft(org.ids.A),
+      reporting: {
+        schedule: { kind: 'adhoc' },
+        form: { fields: [{ key: 'x', label: 'X', type: 'text', required: true, aggregate: 'sum' }] },
+      },
+    });
+    expect(badForm.body.error).toMatchObject({
+      code: 'REPORT_FORM_INVALID',
+      message: 'reporting.form.fields.0.aggregate: a text field aggregates by collect',
+    });
+
+    const created = await post('/directives', org.tokens.clerk, {
+      ...draft(org.ids.A),
+      addressees: { mode: 'units', unitIds: [id.D1, id.G11, id.G12, id.G13] },
+      reporting: { schedule: { kind: 'interval', start, everySeconds: 3600, count: 3 }, form },
+    }).expect(201);
+    const directiveId = created.body.id as string;
+    const early = await post(`/directives/${directiveId}/reports`, g11, {
+      unitId: id.G11,
+      cycle: 1,
+      values: { sessions: 1, participants: 1, done: true },
+    });
+    expect(early.body.error.code).toBe('DIRECTIVE_INVALID_STATE'); // not dispatched yet
+    await post(`/directives/${directiveId}/submit`, org.tokens.clerk, { version: 1 }).expect(200);
+    await post(`/directives/${directiveId}/review`, leaders[0].token, {
+      version: 1,
+      decision: 'approve',
+    }).expect(200);
+    await post(`/directives/${directiveId}/review`, leaders[1].token, {
+      version: 1,
+      decision: 'approve',
+    }).expect(200);
+    await post(`/directives/${directiveId}/sign`, leaders[0].token, { version: 1 }).expect(200);
+    await waitFor(
+      'dispatch',
+      async () =>
+        (await http().get(`/directives/${directiveId}`).set(auth(org.tokens.clerk))).body.status ===
+        'dispatched',
+    );
+
+    const report = (token: string, unitId: string, cycle: number, values: object) =>
+      post(`/directives/${directiveId}/reports`, token, { unitId, cycle, values });
+    const onTime = await report(g11, id.G11, 1, { sessions: 2, participants: 100, done: true });
+    expect(onTime.status).toBe(201);
+    expect(onTime.body).toMatchObject({ revision: 1, late: false, label: '#2' });
+    const revised = await report(g11, id.G11, 1, { sessions: 3, participants: 120, done: true });
+    expect(revised.body).toMatchObject({ revision: 2, late: false });
+    const late = await report(g12, id.G12, 0, { sessions: 1, participants: 40, done: false });
+    expect(late.body).toMatchObject({ revision: 1, late: true });
+    await report(g12, id.G12, 1, { sessions: 4, participants: 60, done: false }).expect(201);
+
+    const invalid = await report(g12, id.G12, 1, { sessions: -1, done: 'có', extra: 1 });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('REPORT_INVALID');
+    expect(invalid.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'values.extra',
+      'values.sessions',
+      'values.participants',
+      'values.done',
+    ]);
+    expect((await report(g12, id.G12, 2, { sessions: 1, participants: 1, done: true })).body.error.code).toBe(
+      'CYCLE_NOT_OPEN',
+    );
+    expect((await report(g12, id.G12, 7, { sessions: 1, participants: 1, done: true })).body.error.code).toBe(
+      'CYCLE_NOT_FOUND',
+    );
+    expect((await report(g11, id.G12, 1, { sessions: 1, participants: 1, done: true })).status).toBe(404); // not its unit
+    const hub = await report(d1Clerk, id.D1, 1, { sessions: 1, participants: 1, done: true });
+    expect(hub.body.error.code).toBe('REPORT_NOT_EXPECTED'); // the district aggregates, it does not file its own
+
+    const atDistrict = await http()
+      .get(`/directives/${directiveId}/aggregate?unitId=${id.D1}&cycle=1`)
+      .set(auth(d1Clerk))
+      .expect(200);
+    expect(atDistrict.body).toMatchObject({
+      label: '#2',
+      values: { sessions: 7, participants: 90, done: 1 },
+      coverage: { expected: 3, onTime: 2, late: 0, missing: 1, missingUnits: [id.G13] },
+    });
+    const atIssuer = await http()
+      .get(`/directives/${directiveId}/aggregate?unitId=${org.ids.A}&cycle=1`)
+      .set(auth(org.tokens.leader))
+      .expect(200);
+    expect(atIssuer.body.values).toEqual(atDistrict.body.values);
+    expect(atIssuer.body.coverage).toEqual(atDistrict.body.coverage);
+    const lateCycle = await http()
+      .get(`/directives/${directiveId}/aggregate?unitId=${id.D1}&cycle=0`)
+      .set(auth(d1Clerk))
+      .expect(200);
+    expect(lateCycle.body.coverage).toMatchObject({ onTime: 0, late: 1, missing: 2 });
+
+    const current = await http()
+      .get(`/directives/${directiveId}/reports?unitId=${id.D1}&cycle=1`)
+      .set(auth(d1Clerk))
+      .expect(200);
+    expect(
+      current.body.map((r: { unitId: string; revision: number }) => [r.unitId, r.revision]).sort(),
+    ).toEqual(
+      [
+        [id.G11, 2],
+        [id.G12, 1],
+      ].sort(),
+    );
+    expect(
+      (await http().get(`/directives/${directiveId}/aggregate?unitId=${id.D1}&cycle=1`).set(auth(g11)))
+        .status,
+    ).toBe(404); // above its own unit
+  });
+});

@@ -10,8 +10,10 @@ import {
   CreateDirectiveDto,
   EditDirectiveDto,
   ReviewChainDto,
+  ReportQueryDto,
   ReviewDto,
   RoutingQueryDto,
+  SubmitReportDto,
   VersionDto,
 } from './dto/directive.dto';
 import { DirectivesService } from './directives.service';
@@ -173,6 +175,39 @@ export class DirectivesController {
     @Body() dto: AcknowledgeDto,
   ) {
     return this.directives.acknowledge(principal, id, dto);
+  }
+
+  @Post('directives/:id/reports')
+  @Idempotent()
+  @Authorize({ capability: 'report', unit: { body: 'unitId' } })
+  @ApiOperation({
+    summary:
+      'A routed unit reports for a cycle (validated against the form; late after its deadline; revisions kept)',
+  })
+  @ApiHeader(IDEMPOTENCY)
+  @ApiResponse({ status: 400, description: 'REPORT_INVALID (details name each field)' })
+  submitReport(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: SubmitReportDto,
+  ) {
+    return this.directives.submitReport(principal, id, dto);
+  }
+
+  @Get('directives/:id/reports')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({ summary: 'Current reports of a cycle from the unit and the routed units below it' })
+  reports(@Param('id') id: string, @Query() query: ReportQueryDto) {
+    return this.directives.reports(id, query);
+  }
+
+  @Get('directives/:id/aggregate')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({
+    summary: 'The aggregated report of a cycle at a node, with coverage (on time, late, missing units)',
+  })
+  aggregate(@Param('id') id: string, @Query() query: ReportQueryDto) {
+    return this.directives.aggregateAt(id, query);
   }
 
   @Get('units/:id/review-chain')

@@ -18,7 +18,24 @@ import {
   type DirectiveState,
   type DirectiveWorkflowInput,
 } from '@cascade/contracts';
-import { canonicalJson, scheduleProblems, type Schedule } from '@cascade/domain';
+import {
+  aggregate,
+  aggregateValue,
+  canonicalJson,
+  cycleAt,
+  formProblems,
+  loadHolidayCalendar,
+  reportProblems,
+  ScheduleError,
+  scheduleProblems,
+  VN_HOLIDAYS,
+  type Aggregate,
+  type NonWorkingDayPolicy,
+  type ReportForm,
+  type ReportValues,
+  type Schedule,
+  type UnitReport,
+} from '@cascade/domain';
 import { ApiError } from '../common/api-error';
 import type { RequestPrincipal } from '../auth/principal';
 import { TemporalClient } from '../temporal/temporal.module';
@@ -28,10 +45,14 @@ import {
   CreateDirectiveDto,
   DirectiveContentDto,
   EditDirectiveDto,
+  ReportQueryDto,
   ReviewDto,
   RoutingQueryDto,
+  SubmitReportDto,
 } from './dto/directive.dto';
 import { DirectiveErrorCode } from './directives.exceptions';
+
+const HOLIDAYS = loadHolidayCalendar(VN_HOLIDAYS);
 
 const FAILURE_STATUS: Record<string, HttpStatus> = {
   [DirectiveFailure.INVALID_STATE]: HttpStatus.CONFLICT,
@@ -115,6 +136,16 @@ export class DirectivesService {
         DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
         'addressees.depth: required when mode is subtree',
       );
+    }
+    if (dto.reporting?.form) {
+      const formErrors = formProblems(dto.reporting.form as unknown as ReportForm);
+      if (formErrors.length) {
+        throw new ApiError(
+          HttpStatus.BAD_REQUEST,
+          DirectiveErrorCode.REPORT_FORM_INVALID,
+          formErrors.map((p) => `reporting.form.${p}`).join('; '),
+        );
+      }
     }
     if (dto.reporting) {
       const problems = scheduleProblems(dto.reporting.schedule as unknown as Schedule);
@@ -527,6 +558,219 @@ export class DirectivesService {
       );
       return node[0];
     });
+  }
+
+  /** The reporting requirement of a dispatched directive, with the cycle asked for. */
+  private async reportingCycle(id: string, cycleIndex: number) {
+    const d = await this.row(id);
+    if (d.status !== 'dispatched') {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+        `the directive is ${d.status}: reports follow dispatch`,
+      );
+    }
+    const reporting = d.content.reporting as
+      { schedule: Schedule; form?: ReportForm; policy?: NonWorkingDayPolicy; stagger?: number[] } | undefined;
+    if (!reporting?.form) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.REPORTING_NOT_REQUIRED,
+        'this directive asks for no report form',
+      );
+    }
+    let cycle;
+    try {
+      cycle = cycleAt(reporting.schedule, cycleIndex, {
+        calendar: HOLIDAYS,
+        policy: reporting.policy ?? 'keep',
+        stagger: reporting.stagger,
+        tiers: 10,
+      });
+    } catch (error) {
+      if (error instanceof ScheduleError)
+        throw new ApiError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          DirectiveErrorCode.CYCLE_NOT_FOUND,
+          error.message,
+        );
+      throw error;
+    }
+    if (!cycle)
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        DirectiveErrorCode.CYCLE_NOT_FOUND,
+        `cycle: the schedule has no cycle ${cycleIndex}`,
+      );
+    return { form: reporting.form, cycle };
+  }
+
+  /**
+   * A unit reports for a cycle: validated against the form, marked late after its tier's deadline, and kept as a new
+   * revision (the highest is current). Idempotency comes from the request's Idempotency-Key.
+   */
+  async submitReport(principal: RequestPrincipal, id: string, dto: SubmitReportDto) {
+    const { form, cycle } = await this.reportingCycle(id, dto.cycle);
+    const nodes: { status: string; tier: number; is_hub: boolean }[] = await this.dataSource.query(
+      `SELECT status, tier, is_hub FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
+      [id, dto.unitId],
+    );
+    if (!nodes.length)
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
+        'unitId: the directive was not routed to this unit',
+      );
+    const node = nodes[0];
+    if (node.is_hub) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.REPORT_NOT_EXPECTED,
+        "unitId: this unit aggregates its subordinates' reports; it does not file its own",
+      );
+    }
+    if (node.status === 'returned') {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
+        'unitId: this unit returned the directive',
+      );
+    }
+    if (Date.now() < Date.parse(cycle.opensAt)) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.CYCLE_NOT_OPEN,
+        `cycle: ${cycle.label} opens at ${cycle.opensAt}`,
+      );
+    }
+    const problems = reportProblems(form, dto.values);
+    if (problems.length) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        DirectiveErrorCode.REPORT_INVALID,
+        problems.map((p) => `values.${p}`).join('; '),
+        problems.map((p) => ({
+          field: `values.${p.split(':')[0]}`,
+          problems: [p.slice(p.indexOf(':') + 2)],
+        })),
+      );
+    }
+    const deadline = cycle.deadlines[Math.min(node.tier, cycle.deadlines.length - 1)];
+    const late = Date.now() >= Date.parse(deadline);
+    return this.dataSource.transaction(async (m) => {
+      // Revisions of one unit's report queue on its routing node.
+      await m.query(`SELECT 1 FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`, [
+        id,
+        dto.unitId,
+      ]);
+      const rows: { revision: number }[] = await m.query(
+        `INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by)
+         SELECT $1, $2, $3, $4, COALESCE(max(revision), 0) + 1, $5, $6, $7, $8 FROM report WHERE directive_id = $2 AND unit_id = $3 AND cycle = $4
+         RETURNING revision`,
+        [randomUUID(), id, dto.unitId, dto.cycle, JSON.stringify(dto.values), late, deadline, principal.id],
+      );
+      await m.query(
+        `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,'report.submitted',$4)`,
+        [
+          id,
+          principal.id,
+          dto.unitId,
+          JSON.stringify({ cycle: dto.cycle, revision: rows[0].revision, late }),
+        ],
+      );
+      return {
+        unitId: dto.unitId,
+        cycle: dto.cycle,
+        label: cycle.label,
+        revision: rows[0].revision,
+        late,
+        deadline,
+        values: dto.values,
+      };
+    });
+  }
+
+  /** The current report (highest revision) of every routed unit under `unitId` (itself included) for a cycle. */
+  async reports(id: string, q: ReportQueryDto): Promise<unknown[]> {
+    const d = await this.row(id);
+    const routed: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
+      [id, q.unitId],
+    );
+    if (q.unitId !== d.issuer_id && !routed.length) {
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
+        'unitId: the directive was not routed to this unit',
+      );
+    }
+    return this.dataSource.query(
+      `WITH RECURSIVE below(unit_id) AS (
+         SELECT $2::uuid
+         UNION ALL SELECT r.unit_id FROM routing_node r JOIN below b ON r.parent_unit_id = b.unit_id WHERE r.directive_id = $1
+       )
+       SELECT DISTINCT ON (rep.unit_id) rep.unit_id AS "unitId", rep.revision, rep.values, rep.late, rep.deadline,
+              rep.submitted_at AS "submittedAt"
+         FROM report rep WHERE rep.directive_id = $1 AND rep.cycle = $3 AND rep.unit_id IN (SELECT unit_id FROM below)
+        ORDER BY rep.unit_id, rep.revision DESC`,
+      [id, q.unitId, q.cycle],
+    );
+  }
+
+  /**
+   * The aggregated report of a cycle at any node of the routing tree (or the issuer): every routed unit below it
+   * that files reports counts once, each hub's aggregate combines its subordinates', with coverage.
+   */
+  async aggregateAt(id: string, q: ReportQueryDto) {
+    const { form, cycle } = await this.reportingCycle(id, q.cycle);
+    const nodes: { unit_id: string; parent_unit_id: string; is_hub: boolean }[] = await this.dataSource.query(
+      `SELECT unit_id, parent_unit_id, is_hub FROM routing_node WHERE directive_id = $1`,
+      [id],
+    );
+    const d = await this.row(id);
+    if (q.unitId !== d.issuer_id && !nodes.some((n) => n.unit_id === q.unitId)) {
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
+        'unitId: the directive was not routed to this unit',
+      );
+    }
+    const current: { unit_id: string; values: ReportValues; late: boolean }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (unit_id) unit_id, values, late FROM report WHERE directive_id = $1 AND cycle = $2 ORDER BY unit_id, revision DESC`,
+      [id, q.cycle],
+    );
+    const reportOf = new Map(
+      current.map((r) => [
+        r.unit_id,
+        { unitId: r.unit_id, values: r.values, late: r.late } satisfies UnitReport,
+      ]),
+    );
+    const children = new Map<string, { unit_id: string; is_hub: boolean }[]>();
+    for (const n of nodes) children.set(n.parent_unit_id, [...(children.get(n.parent_unit_id) ?? []), n]);
+    const at = (unitId: string): Aggregate => {
+      const kids = children.get(unitId) ?? [];
+      const leaves = kids.filter((k) => !k.is_hub).map((k) => k.unit_id);
+      return aggregate(form, {
+        expected: leaves,
+        reports: leaves.flatMap((l) => (reportOf.has(l) ? [reportOf.get(l)!] : [])),
+        children: kids.filter((k) => k.is_hub).map((k) => at(k.unit_id)),
+      });
+    };
+    const isHub = q.unitId === d.issuer_id || nodes.some((n) => n.unit_id === q.unitId && n.is_hub);
+    const result = isHub
+      ? at(q.unitId)
+      : aggregate(form, {
+          expected: [q.unitId],
+          reports: reportOf.has(q.unitId) ? [reportOf.get(q.unitId)!] : [],
+        });
+    return {
+      unitId: q.unitId,
+      cycle: q.cycle,
+      label: cycle.label,
+      deadlines: cycle.deadlines,
+      values: Object.fromEntries(Object.entries(result.fields).map(([k, a]) => [k, aggregateValue(a)])),
+      coverage: result.coverage,
+    };
   }
 
   async reviewChain(unitId: string): Promise<unknown[]> {

@@ -2,6 +2,7 @@ import { Init1763780000000 } from './1763780000000-init';
 import { Organisation1763790000000 } from './1763790000000-organisation';
 import { Directives1763800000000 } from './1763800000000-directives';
 import { Routing1763810000000 } from './1763810000000-routing';
+import { Reports1763820000000 } from './1763820000000-reports';
 
 /** Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Organisation1763790000000,
   Directives1763800000000,
   Routing1763810000000,
+  Reports1763820000000,
 ];

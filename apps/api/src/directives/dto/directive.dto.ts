@@ -109,6 +109,13 @@ export class ReportingDto {
   policy?: 'keep' | 'previous-working-day' | 'next-working-day';
 
   @ApiPropertyOptional({
+    description: 'the report form: fields with type, required, aggregation (see README)',
+  })
+  @IsOptional()
+  @IsObject()
+  form?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
     type: [Number],
     description: 'days (seconds for interval schedules) added per tier, grassroots first',
   })
@@ -261,4 +268,18 @@ export class RoutingQueryDto {
   @Max(1000)
   limit: number = 100;
   @ApiPropertyOptional() @IsOptional() @IsUUID() cursor?: string;
+}
+
+export class SubmitReportDto {
+  @ApiProperty({ description: 'the reporting unit (yours)' }) @IsUUID() unitId!: string;
+  @ApiProperty({ description: 'the cycle, 0 for the first' }) @IsInt() @Min(0) @Max(10_000) cycle!: number;
+  @ApiProperty({ description: 'field key → value, as the form defines' }) @IsObject() values!: Record<
+    string,
+    number | boolean | string | null
+  >;
+}
+
+export class ReportQueryDto {
+  @ApiProperty({ description: 'the unit whose reports (or aggregate) to read' }) @IsUUID() unitId!: string;
+  @ApiProperty() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) cycle!: number;
 }
