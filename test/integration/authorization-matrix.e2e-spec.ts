@@ -29,14 +29,12 @@ function canView(role: Role, relation: Relation): boolean {
   return relation === 'child' && SUBTREE_READERS.includes(role);
 }
 
-function expectedStatus(
-  kind: 'view' | 'manage' | 'draft',
-  role: Role,
-  relation: Relation,
-  success: number,
-): number {
+function expectedStatus(kind: Endpoint['kind'], role: Role, relation: Relation, success: number): number {
   if (!canView(role, relation)) return 404;
   if (kind === 'view') return success;
+  // Acknowledging and reporting are for the clerks and specialists of the receiving unit itself.
+  if (kind === 'report')
+    return (role === 'clerk' || role === 'specialist') && relation === 'self' ? success : 403;
   // Drafting is for the clerks and specialists of the issuing unit itself.
   if (kind === 'draft')
     return (role === 'clerk' || role === 'specialist') && relation === 'self' ? success : 403;
@@ -53,8 +51,10 @@ const directiveDraft = (issuerId: string) => ({
 
 interface Endpoint {
   name: string;
-  kind: 'view' | 'manage' | 'draft';
+  kind: 'view' | 'manage' | 'draft' | 'report';
   success: number;
+  /** When the guard lets the request through to an answer that is itself an error (e.g. the unit was not routed). */
+  successCode?: string;
   call: (
     http: () => request.Agent | ReturnType<typeof request>,
     token: string,
@@ -69,6 +69,8 @@ let spareUserEmail: () => Promise<string>;
 let userAt: (unitId: string) => Promise<string>;
 /** A fresh draft issued by the given unit (made by the system administrator). */
 let directiveOf: (unitId: string) => Promise<string>;
+/** A draft issued by R, routed to nobody: requests about it pass the guard and get the service's own answer. */
+let rootDirective: string;
 
 const ENDPOINTS: Endpoint[] = [
   {
@@ -275,6 +277,53 @@ const ENDPOINTS: Endpoint[] = [
     },
   },
   {
+    name: 'GET /directives/:id/routing (issued by the unit)',
+    kind: 'view',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/routing`)
+        .set(auth(t)),
+  },
+  {
+    name: 'POST /directives/:id/acknowledge (unitId)',
+    kind: 'report',
+    success: 404,
+    successCode: 'ROUTING_NODE_NOT_FOUND',
+    call: (h, t, id) =>
+      h()
+        .post(`/directives/${rootDirective}/acknowledge`)
+        .set(auth(t))
+        .set('Idempotency-Key', newKey())
+        .send({ unitId: id, decision: 'accept' }),
+  },
+  {
+    name: 'POST /directives/:id/reports (unitId)',
+    kind: 'report',
+    success: 409,
+    successCode: 'DIRECTIVE_INVALID_STATE',
+    call: (h, t, id) =>
+      h()
+        .post(`/directives/${rootDirective}/reports`)
+        .set(auth(t))
+        .set('Idempotency-Key', newKey())
+        .send({ unitId: id, cycle: 0, values: {} }),
+  },
+  {
+    name: 'GET /directives/:id/reports?unitId=',
+    kind: 'view',
+    success: 404,
+    successCode: 'ROUTING_NODE_NOT_FOUND',
+    call: (h, t, id) => h().get(`/directives/${rootDirective}/reports?unitId=${id}&cycle=0`).set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/aggregate?unitId=',
+    kind: 'view',
+    success: 409,
+    successCode: 'DIRECTIVE_INVALID_STATE',
+    call: (h, t, id) => h().get(`/directives/${rootDirective}/aggregate?unitId=${id}&cycle=0`).set(auth(t)),
+  },
+  {
     name: 'GET /units/:id/review-chain',
     kind: 'view',
     success: 200,
@@ -306,6 +355,7 @@ beforeAll(async () => {
       .expect(201);
     return res.body.id as string;
   };
+  rootDirective = await directiveOf(org.ids.R);
   userAt = async (unitId: string) => {
     const res = await request(api.getHttpServer())
       .post('/users')
@@ -350,7 +400,11 @@ describe.each(ENDPOINTS.map((e) => [e.name, e] as const))('%s', (_name, endpoint
     const expected = expectedStatus(endpoint.kind, role, relation, endpoint.success);
     if (res.status !== expected)
       throw new Error(`expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
-    if (expected >= 400) {
+    // Whether the guard let the request through (then the answer is the endpoint's own).
+    const allowed = expectedStatus(endpoint.kind, role, relation, -1) === -1;
+    if (allowed && endpoint.successCode) {
+      expect(res.body.error.code).toBe(endpoint.successCode);
+    } else if (expected >= 400) {
       const hiddenCodes = ['UNIT_NOT_FOUND', 'USER_NOT_FOUND', 'NOT_FOUND'];
       if (expected === 404) expect(hiddenCodes).toContain(res.body.error.code);
       else expect(res.body.error.code).toBe('FORBIDDEN');
