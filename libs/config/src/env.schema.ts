@@ -102,6 +102,24 @@ export class EnvironmentVariables {
   @Max(1000)
   DISPATCH_BATCH_SIZE = 1000;
 
+  /** SMTP server for notifications, e.g. smtp://user:pass@mail.example.vn:587; unset = the outbox is kept, not sent. */
+  @IsOptional()
+  @Transform(toTrimmed)
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @Transform(toTrimmed)
+  @IsString()
+  @MinLength(3)
+  SMTP_FROM = 'Cascade <no-reply@cascade.local>';
+
+  /** How often the worker looks for notifications to send, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  OUTBOX_POLL_MS = 2000;
+
   /** Lifetime of an access token, in seconds. */
   @Transform(toInt)
   @IsInt()
@@ -153,6 +171,7 @@ export const CONFIG_KEYS: readonly string[] = [
   'WORKFLOW_BUNDLE_PATH',
   'JWT_SECRET',
   'SIGNING_KEY_SECRET',
+  'SMTP_URL',
 ];
 
 export class ConfigValidationError extends Error {

@@ -265,11 +265,26 @@ export function createDirectiveActivities(
     },
 
     async remindReviewer({ directiveId, reviewerId, step, count, dedupeKey }) {
-      await dataSource.query(
-        `INSERT INTO directive_event (directive_id, action, data, dedupe_key) VALUES ($1, 'review.reminded', $2, $3)
-         ON CONFLICT (dedupe_key) DO NOTHING`,
-        [directiveId, JSON.stringify({ reviewerId, step, count }), dedupeKey],
-      );
+      await dataSource.transaction(async (m) => {
+        await m.query(
+          `INSERT INTO directive_event (directive_id, action, data, dedupe_key) VALUES ($1, 'review.reminded', $2, $3)
+           ON CONFLICT (dedupe_key) DO NOTHING`,
+          [directiveId, JSON.stringify({ reviewerId, step, count }), dedupeKey],
+        );
+        // The e-mail goes out through the outbox, written with the event: both or neither.
+        await m.query(
+          `INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
+           SELECT d.id, 'review.reminder', u.id, u.email,
+                  'Nhắc xem xét văn bản: ' || (d.content->>'subject'),
+                  'Kính gửi ' || u.name || E',\n\nVăn bản "' || (d.content->>'subject') || '" của ' || iu.name ||
+                  E' đang chờ đồng chí xem xét (lần nhắc ' || $4 || E').\n\nCascade',
+                  $3
+             FROM directive d JOIN unit iu ON iu.id = d.issuer_id, app_user u
+            WHERE d.id = $1 AND u.id = $2
+           ON CONFLICT (dedupe_key) DO NOTHING`,
+          [directiveId, reviewerId, `${dedupeKey}:mail`, String(count)],
+        );
+      });
     },
   };
 }

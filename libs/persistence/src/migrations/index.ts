@@ -3,6 +3,7 @@ import { Organisation1763790000000 } from './1763790000000-organisation';
 import { Directives1763800000000 } from './1763800000000-directives';
 import { Routing1763810000000 } from './1763810000000-routing';
 import { Reports1763820000000 } from './1763820000000-reports';
+import { Outbox1763830000000 } from './1763830000000-outbox';
 
 /** Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Directives1763800000000,
   Routing1763810000000,
   Reports1763820000000,
+  Outbox1763830000000,
 ];
