@@ -344,58 +344,68 @@ describe('bad input and permissions', () => {
   });
 });
 
+/** Units under A from `[label, kind, parentLabel]` rows (no parent label: under A); returns label → id. */
+async function unitsUnderA(rows: [string, string, string | null][]): Promise<Record<string, string>> {
+  const p = `${org.prefix}-${randomUUID().slice(0, 4)}`;
+  const imported = await http()
+    .post('/units/import')
+    .set(auth(org.admin))
+    .set('Idempotency-Key', newKey())
+    .send(
+      rows.map(([label, kind, parent]) => ({
+        code: `${p}-${label}`,
+        name: `Đơn vị ${label}`,
+        kind,
+        parentCode: parent ? `${p}-${parent}` : org.codes.A,
+      })),
+    )
+    .expect(200);
+  return Object.fromEntries(
+    imported.body.created.map((c: { code: string; id: string }) => [c.code.slice(p.length + 1), c.id]),
+  );
+}
+
+/** A new user holding `role` in the unit, signed in. */
+async function member(unitId: string, role: string): Promise<string> {
+  const email = `${role}-${randomUUID().slice(0, 6)}@test.cascade.vn`;
+  await http()
+    .post('/users')
+    .set(auth(org.admin))
+    .set('Idempotency-Key', newKey())
+    .send({ email, name: role, password: PASSWORD, membership: { unitId, role } })
+    .expect(201);
+  return login(api, email);
+}
+
+/** Drafts with the given extras, takes it through review and signing, and waits for the dispatch to finish. */
+async function dispatchedDirective(extra: object): Promise<string> {
+  const created = await post('/directives', org.tokens.clerk, { ...draft(org.ids.A), ...extra }).expect(201);
+  const id = created.body.id as string;
+  await post(`/directives/${id}/submit`, org.tokens.clerk, { version: 1 }).expect(200);
+  await post(`/directives/${id}/review`, leaders[0].token, { version: 1, decision: 'approve' }).expect(200);
+  await post(`/directives/${id}/review`, leaders[1].token, { version: 1, decision: 'approve' }).expect(200);
+  await post(`/directives/${id}/sign`, leaders[0].token, { version: 1 }).expect(200);
+  await waitFor(
+    'the dispatch to finish',
+    async () =>
+      (await http().get(`/directives/${id}`).set(auth(org.tokens.clerk))).body.status === 'dispatched',
+  );
+  return id;
+}
+
 describe('dispatch and acknowledgement', () => {
   it('routes down the hierarchy level by level, delivers every addressee, and takes acknowledgements', async () => {
     // Under A: districts D1, D2; grassroots G11, G12 under D1 and G21 under D2 (A1 is already there).
-    const p = `${org.prefix}-R${randomUUID().slice(0, 4)}`;
-    const imported = await http()
-      .post('/units/import')
-      .set(auth(org.admin))
-      .set('Idempotency-Key', newKey())
-      .send([
-        { code: `${p}-D1`, name: 'LĐLĐ huyện 1', kind: 'federation', parentCode: org.codes.A },
-        { code: `${p}-D2`, name: 'LĐLĐ huyện 2', kind: 'federation', parentCode: org.codes.A },
-        { code: `${p}-G11`, name: 'CĐCS 11', kind: 'grassroots_union', parentCode: `${p}-D1` },
-        { code: `${p}-G12`, name: 'CĐCS 12', kind: 'grassroots_union', parentCode: `${p}-D1` },
-        { code: `${p}-G21`, name: 'CĐCS 21', kind: 'grassroots_union', parentCode: `${p}-D2` },
-      ])
-      .expect(200);
-    const id = Object.fromEntries(
-      imported.body.created.map((c: { code: string; id: string }) => [c.code.slice(p.length + 1), c.id]),
-    );
-    const member = async (unitId: string, role: string) => {
-      const email = `${role}-${randomUUID().slice(0, 6)}@test.cascade.vn`;
-      await http()
-        .post('/users')
-        .set(auth(org.admin))
-        .set('Idempotency-Key', newKey())
-        .send({ email, name: role, password: PASSWORD, membership: { unitId, role } })
-        .expect(201);
-      return login(api, email);
-    };
+    const id = await unitsUnderA([
+      ['D1', 'federation', null],
+      ['D2', 'federation', null],
+      ['G11', 'grassroots_union', 'D1'],
+      ['G12', 'grassroots_union', 'D1'],
+      ['G21', 'grassroots_union', 'D2'],
+    ]);
     const g11 = await member(id.G11, 'specialist');
     const g12 = await member(id.G12, 'clerk');
-
-    const created = await post('/directives', org.tokens.clerk, {
-      ...draft(org.ids.A),
-      addressees: { mode: 'subtree', depth: 2 },
-    }).expect(201);
-    const directiveId = created.body.id as string;
-    await post(`/directives/${directiveId}/submit`, org.tokens.clerk, { version: 1 }).expect(200);
-    await post(`/directives/${directiveId}/review`, leaders[0].token, {
-      version: 1,
-      decision: 'approve',
-    }).expect(200);
-    await post(`/directives/${directiveId}/review`, leaders[1].token, {
-      version: 1,
-      decision: 'approve',
-    }).expect(200);
-    await post(`/directives/${directiveId}/sign`, leaders[0].token, { version: 1 }).expect(200);
-
-    await waitFor('every addressee to be delivered', async () => {
-      const res = await http().get(`/directives/${directiveId}`).set(auth(org.tokens.clerk));
-      return res.body.status === 'dispatched';
-    });
+    const directiveId = await dispatchedDirective({ addressees: { mode: 'subtree', depth: 2 } });
     const routing = await http()
       .get(`/directives/${directiveId}/routing?limit=1000`)
       .set(auth(org.tokens.auditor))
@@ -464,31 +474,12 @@ describe('dispatch and acknowledgement', () => {
 
 describe('reports per cycle', () => {
   it('takes reports by cycle, marks late ones, keeps revisions, and aggregates with coverage up the tree', async () => {
-    const p = `${org.prefix}-P${randomUUID().slice(0, 4)}`;
-    const imported = await http()
-      .post('/units/import')
-      .set(auth(org.admin))
-      .set('Idempotency-Key', newKey())
-      .send([
-        { code: `${p}-D1`, name: 'LĐLĐ huyện 1', kind: 'federation', parentCode: org.codes.A },
-        { code: `${p}-G11`, name: 'CĐCS 11', kind: 'grassroots_union', parentCode: `${p}-D1` },
-        { code: `${p}-G12`, name: 'CĐCS 12', kind: 'grassroots_union', parentCode: `${p}-D1` },
-        { code: `${p}-G13`, name: 'CĐCS 13', kind: 'grassroots_union', parentCode: `${p}-D1` },
-      ])
-      .expect(200);
-    const id = Object.fromEntries(
-      imported.body.created.map((c: { code: string; id: string }) => [c.code.slice(p.length + 1), c.id]),
-    );
-    const member = async (unitId: string, role: string) => {
-      const email = `${role}-${randomUUID().slice(0, 6)}@test.cascade.vn`;
-      await http()
-        .post('/users')
-        .set(auth(org.admin))
-        .set('Idempotency-Key', newKey())
-        .send({ email, name: role, password: PASSWORD, membership: { unitId, role } })
-        .expect(201);
-      return login(api, email);
-    };
+    const id = await unitsUnderA([
+      ['D1', 'federation', null],
+      ['G11', 'grassroots_union', 'D1'],
+      ['G12', 'grassroots_union', 'D1'],
+      ['G13', 'grassroots_union', 'D1'],
+    ]);
     const [g11, g12, d1Clerk] = [
       await member(id.G11, 'specialist'),
       await member(id.G12, 'specialist'),
@@ -530,34 +521,20 @@ describe('reports per cycle', () => {
       message: 'reporting.form.fields.0.aggregate: a text field aggregates by collect',
     });
 
-    const created = await post('/directives', org.tokens.clerk, {
-      ...draft(org.ids.A),
-      addressees: { mode: 'units', unitIds: [id.D1, id.G11, id.G12, id.G13] },
-      reporting: { schedule: { kind: 'interval', start, everySeconds: 3600, count: 3 }, form },
-    }).expect(201);
-    const directiveId = created.body.id as string;
-    const early = await post(`/directives/${directiveId}/reports`, g11, {
+    const reporting = { schedule: { kind: 'interval', start, everySeconds: 3600, count: 3 }, form };
+    const unsigned = await post('/directives', org.tokens.clerk, { ...draft(org.ids.A), reporting }).expect(
+      201,
+    );
+    const early = await post(`/directives/${unsigned.body.id}/reports`, g11, {
       unitId: id.G11,
       cycle: 1,
       values: { sessions: 1, participants: 1, done: true },
     });
     expect(early.body.error.code).toBe('DIRECTIVE_INVALID_STATE'); // not dispatched yet
-    await post(`/directives/${directiveId}/submit`, org.tokens.clerk, { version: 1 }).expect(200);
-    await post(`/directives/${directiveId}/review`, leaders[0].token, {
-      version: 1,
-      decision: 'approve',
-    }).expect(200);
-    await post(`/directives/${directiveId}/review`, leaders[1].token, {
-      version: 1,
-      decision: 'approve',
-    }).expect(200);
-    await post(`/directives/${directiveId}/sign`, leaders[0].token, { version: 1 }).expect(200);
-    await waitFor(
-      'dispatch',
-      async () =>
-        (await http().get(`/directives/${directiveId}`).set(auth(org.tokens.clerk))).body.status ===
-        'dispatched',
-    );
+    const directiveId = await dispatchedDirective({
+      addressees: { mode: 'units', unitIds: [id.D1, id.G11, id.G12, id.G13] },
+      reporting,
+    });
 
     const report = (token: string, unitId: string, cycle: number, values: object) =>
       post(`/directives/${directiveId}/reports`, token, { unitId, cycle, values });

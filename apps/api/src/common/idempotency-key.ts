@@ -31,3 +31,10 @@ export function readIdempotencyKey(req: Request): string {
   }
   return header;
 }
+
+/** The OpenAPI description of the header, for @ApiHeader. */
+export const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: true,
+  description: '8-128 characters of [A-Za-z0-9._:-]; a retry with the same key gets the same answer',
+};

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Q
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authorize, CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
-import { IdempotencyKey } from '../common/idempotency-key';
+import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import {
   AcknowledgeDto,
@@ -18,11 +18,6 @@ import {
 } from './dto/directive.dto';
 import { DirectivesService } from './directives.service';
 
-const IDEMPOTENCY = {
-  name: 'Idempotency-Key',
-  required: true,
-  description: 'a retry with the same key gets the same answer',
-};
 const ISSUER = `SELECT issuer_id AS unit_id FROM directive WHERE id = $1`;
 
 @ApiTags('directives')
@@ -35,7 +30,7 @@ export class DirectivesController {
   @Idempotent()
   @Authorize({ capability: 'draft', unit: { body: 'issuerId' } })
   @ApiOperation({ summary: 'Draft a directive (clerks and specialists of the issuer); its workflow starts' })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   create(@CurrentPrincipal() principal: RequestPrincipal, @Body() dto: CreateDirectiveDto) {
     return this.directives.create(principal, dto);
   }
@@ -84,7 +79,7 @@ export class DirectivesController {
   @Idempotent()
   @Authorize({ capability: 'draft', unit: { param: 'id' }, via: ISSUER })
   @ApiOperation({ summary: "Submit a version to the issuer's review chain" })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({
     status: 409,
     description: 'DIRECTIVE_REVIEW_CHAIN_EMPTY, DIRECTIVE_VERSION_STALE, DIRECTIVE_INVALID_STATE',
@@ -103,7 +98,7 @@ export class DirectivesController {
   @Idempotent()
   @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
   @ApiOperation({ summary: 'The current reviewer approves, returns for changes (back to draft) or rejects' })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 403, description: 'DIRECTIVE_NOT_YOUR_TURN' })
   review(
     @CurrentPrincipal() principal: RequestPrincipal,
@@ -121,7 +116,7 @@ export class DirectivesController {
   @ApiOperation({
     summary: 'Sign an approved version: number allocated, Ed25519 signature, content immutable',
   })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 403, description: 'SIGNER_NO_AUTHORITY' })
   sign(
     @CurrentPrincipal() principal: RequestPrincipal,
@@ -136,7 +131,7 @@ export class DirectivesController {
   @HttpCode(HttpStatus.OK)
   @Idempotent()
   @Authorize({ capability: 'draft', unit: { param: 'id' }, via: ISSUER })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   cancel(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param('id') id: string,
@@ -167,7 +162,7 @@ export class DirectivesController {
   @Idempotent()
   @Authorize({ capability: 'report', unit: { body: 'unitId' } })
   @ApiOperation({ summary: 'A receiving unit accepts (03) or returns (02, with the reason) the directive' })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 404, description: 'ROUTING_NODE_NOT_FOUND: not routed to that unit' })
   acknowledge(
     @CurrentPrincipal() principal: RequestPrincipal,
@@ -184,7 +179,7 @@ export class DirectivesController {
     summary:
       'A routed unit reports for a cycle (validated against the form; late after its deadline; revisions kept)',
   })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 400, description: 'REPORT_INVALID (details name each field)' })
   submitReport(
     @CurrentPrincipal() principal: RequestPrincipal,

@@ -11,12 +11,8 @@ import {
   UserDto,
 } from './dto/people.dto';
 import { PeopleService } from './people.service';
+import { IDEMPOTENCY_HEADER } from '../common/idempotency-key';
 
-const IDEMPOTENCY = {
-  name: 'Idempotency-Key',
-  required: true,
-  description: 'a retry with the same key gets the same answer',
-};
 const MEMBERSHIP_UNIT = `SELECT unit_id FROM membership WHERE id = $1`;
 const API_KEY_UNIT = `SELECT unit_id FROM api_key WHERE id = $1`;
 
@@ -29,7 +25,7 @@ export class PeopleController {
   @Post('users')
   @Idempotent()
   @ApiOperation({ summary: 'Create a user with a first membership in a unit you administer' })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 201, type: UserDto })
   @ApiResponse({ status: 400, description: 'VALIDATION_FAILED, PASSWORD_TOO_WEAK, MEMBERSHIP_REQUIRED' })
   @ApiResponse({ status: 409, description: 'USER_EMAIL_TAKEN' })
@@ -63,7 +59,7 @@ export class PeopleController {
   @HttpCode(HttpStatus.OK)
   @Idempotent()
   @ApiOperation({ summary: 'Deactivate an account: its sessions end at once (admins of all its units)' })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   deactivateUser(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string) {
     return this.people.setUserActive(principal, id, false);
   }
@@ -71,7 +67,7 @@ export class PeopleController {
   @Post('users/:id/activate')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   activateUser(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string) {
     return this.people.setUserActive(principal, id, true);
   }
@@ -87,7 +83,7 @@ export class PeopleController {
   @Idempotent()
   @Authorize({ capability: 'manage', unit: { param: 'id' } })
   @ApiOperation({ summary: 'Give a user a role in the unit (leaders: with authority and position)' })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 409, description: 'MEMBERSHIP_EXISTS' })
   addMembership(@Param('id') id: string, @Body() dto: AddMembershipDto) {
     return this.people.addMembership(id, dto);
@@ -108,7 +104,7 @@ export class PeopleController {
     description:
       'A retry with the same Idempotency-Key returns the key record with `key: null`: the secret is never stored.',
   })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   createApiKey(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param('id') id: string,

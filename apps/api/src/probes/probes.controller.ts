@@ -1,14 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { IdempotencyKey } from '../common/idempotency-key';
+import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
 import { FinishProbeDto, ProbeDto, StartProbeDto } from './dto/start-probe.dto';
 import { ProbesService } from './probes.service';
-
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: true,
-  description: '8-128 characters of [A-Za-z0-9._:-]; a retry with the same key gets the same answer',
-};
 
 /**
  * The wiring probe: a workflow started here, whose activity writes a row through TypeORM and whose state is read

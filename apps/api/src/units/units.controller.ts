@@ -40,12 +40,7 @@ import {
   UpdateUnitDto,
 } from './dto/unit.dto';
 import { UnitsService } from './units.service';
-
-const IDEMPOTENCY = {
-  name: 'Idempotency-Key',
-  required: true,
-  description: 'a retry with the same key gets the same answer',
-};
+import { IDEMPOTENCY_HEADER } from '../common/idempotency-key';
 
 @ApiTags('units')
 @ApiBearerAuth()
@@ -57,7 +52,7 @@ export class UnitsController {
   @Idempotent()
   @Authorize({ capability: 'manage', unit: { body: 'parentId' }, nullable: true })
   @ApiOperation({ summary: 'Create a unit under a parent you administer (a root: system administrators)' })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 201, type: UnitDto })
   @ApiResponse({ status: 409, description: 'UNIT_CODE_TAKEN, UNIT_PARENT_INACTIVE' })
   create(@Body() dto: CreateUnitDto): Promise<UnitDto> {
@@ -108,7 +103,7 @@ export class UnitsController {
       example: 'code,name,kind,parentCode\nLDLD-SL,Liên đoàn Lao động tỉnh Sơn La,federation,',
     },
   })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   async import(@CurrentPrincipal() principal: RequestPrincipal, @Req() req: Request) {
     if (!principal.systemAdmin && !principal.grants.some((g) => ROLE_CAPABILITIES[g.role].manage)) {
       throw new ApiError(
@@ -144,7 +139,7 @@ export class UnitsController {
   @ApiOperation({
     summary: 'Move a unit and its subtree under another parent (recorded; routing already done is kept)',
   })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 200, type: UnitDto })
   @ApiResponse({ status: 409, description: 'UNIT_MOVE_CYCLE, UNIT_PARENT_INACTIVE' })
   move(
@@ -167,7 +162,7 @@ export class UnitsController {
   @Idempotent()
   @Authorize({ capability: 'manage', unit: { param: 'id' } })
   @ApiOperation({ summary: 'Deactivate: no new dispatch to it; its history is kept' })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   deactivate(@Param('id') id: string): Promise<UnitDto> {
     return this.units.setActive(id, false);
   }
@@ -176,7 +171,7 @@ export class UnitsController {
   @HttpCode(HttpStatus.OK)
   @Idempotent()
   @Authorize({ capability: 'manage', unit: { param: 'id' } })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   activate(@Param('id') id: string): Promise<UnitDto> {
     return this.units.setActive(id, true);
   }

@@ -17,12 +17,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DOC_TYPE_CODES, normalizeText, type DocType } from '@cascade/domain';
-
-const normalize = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? normalizeText(value) : value;
-const normalizeList = ({ value }: { value: unknown }): unknown =>
-  Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? normalizeText(v) : v)) : value;
+import { DOC_TYPE_CODES, type DocType } from '@cascade/domain';
+import { normalize, normalizeList } from '../../common/transforms';
 
 export class AddresseesDto {
   @ApiProperty({

@@ -11,17 +11,13 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { API_KEY_ROLES, normalizeText, ROLES, type Role } from '@cascade/domain';
+import { API_KEY_ROLES, ROLES, type Role } from '@cascade/domain';
+import { lowerCase, normalize } from '../../common/transforms';
 
-const normalize = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? normalizeText(value) : value;
-const lowerCase = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
 const AUTHORITY = /^(TM|KT|Q|TL|TUQ)\. .{1,120}$/u;
 
-export class MembershipInputDto {
-  @ApiProperty() @IsUUID() unitId!: string;
-
+/** A role in a unit; leaders also carry their signing authority and position. */
+export class MembershipRoleDto {
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
 
   @ApiPropertyOptional({
@@ -40,6 +36,10 @@ export class MembershipInputDto {
   @IsNotEmpty()
   @MaxLength(120)
   position?: string;
+}
+
+export class MembershipInputDto extends MembershipRoleDto {
+  @ApiProperty() @IsUUID() unitId!: string;
 }
 
 export class CreateUserDto {
@@ -76,7 +76,7 @@ export class ChangePasswordDto {
   @ApiProperty() @IsString() @MaxLength(200) newPassword!: string;
 }
 
-export class AddMembershipDto {
+export class AddMembershipDto extends MembershipRoleDto {
   @ApiPropertyOptional({ description: 'the user, by id…' })
   @IsOptional()
   @IsUUID()
@@ -87,22 +87,6 @@ export class AddMembershipDto {
   @Transform(lowerCase)
   @IsEmail({}, { message: 'email must be an e-mail address' })
   email?: string;
-
-  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
-
-  @ApiPropertyOptional({ example: 'TM. BAN THƯỜNG VỤ' })
-  @IsOptional()
-  @Transform(normalize)
-  @Matches(AUTHORITY, { message: 'authority must start with TM., KT., Q., TL. or TUQ. followed by the body' })
-  authority?: string;
-
-  @ApiPropertyOptional({ example: 'PHÓ CHỦ TỊCH' })
-  @IsOptional()
-  @Transform(normalize)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(120)
-  position?: string;
 }
 
 export class CreateApiKeyDto {

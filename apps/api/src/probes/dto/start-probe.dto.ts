@@ -1,10 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { normalizeText, PROBE_MESSAGE_MAX } from '@cascade/domain';
-
-const normalize = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? normalizeText(value) : value;
+import { PROBE_MESSAGE_MAX } from '@cascade/domain';
+import { normalize } from '../../common/transforms';
 
 export class StartProbeDto {
   @ApiProperty({ example: 'Kiểm tra kết nối', maxLength: PROBE_MESSAGE_MAX })

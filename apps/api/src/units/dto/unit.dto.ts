@@ -16,10 +16,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { normalizeText, UNIT_CODE_PATTERN, UNIT_KINDS, type UnitKind } from '@cascade/domain';
-
-const normalize = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? normalizeText(value) : value;
+import { UNIT_CODE_PATTERN, UNIT_KINDS, type UnitKind } from '@cascade/domain';
+import { normalize } from '../../common/transforms';
 
 export class CreateUnitDto {
   @ApiProperty({ example: 'LDLD-SL', description: 'unique identifier of the unit, the key of imports' })
