@@ -9,9 +9,11 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { Client as PgClient } from 'pg';
 import { SMTPServer } from 'smtp-server';
+import { Client, Connection } from '@temporalio/client';
+import { directiveWorkflowId } from '@cascade/contracts';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
-import { auth, buildOrg, PASSWORD, type Org } from './support/org';
+import { auth, buildOrg, login, PASSWORD, type Org } from './support/org';
 import { waitFor } from './support/wait-for';
 
 jest.setTimeout(120_000);
@@ -56,7 +58,10 @@ beforeAll(async () => {
     SMTP_FROM: 'Cascade <no-reply@test.cascade.vn>',
     OUTBOX_POLL_MS: '200',
   });
-  [api, worker] = await Promise.all([startApi({ REVIEW_REMINDER_SECONDS: '1' }), startWorker()]);
+  [api, worker] = await Promise.all([
+    startApi({ REVIEW_REMINDER_SECONDS: '1', ACK_REMINDER_SECONDS: '1' }),
+    startWorker(),
+  ]);
   org = await buildOrg(api);
   pg = new PgClient({ connectionString: process.env.DATABASE_URL });
   await pg.connect();
@@ -141,4 +146,114 @@ it('e-mails a reminder to the reviewer who has not decided, once per reminder', 
   );
   expect(counts.rows[0].events).toBeGreaterThanOrEqual(1);
   expect(counts.rows[0].mails).toBe(counts.rows[0].events);
+});
+
+it('reminds the clerks of units that have not acknowledged receipt, until they do', async () => {
+  const http = () => request(api.getHttpServer());
+  const key = () => ({ 'Idempotency-Key': newKey() });
+  const unit = await http()
+    .post('/units')
+    .set(auth(org.admin))
+    .set(key())
+    .send({
+      code: `${org.prefix}-ACK`,
+      name: 'Công đoàn cơ sở chậm xác nhận',
+      kind: 'grassroots_union',
+      parentId: org.ids.A,
+    })
+    .expect(201);
+  const clerkEmail = `clerk-${randomUUID().slice(0, 6)}@test.cascade.vn`;
+  await http()
+    .post('/users')
+    .set(auth(org.admin))
+    .set(key())
+    .send({
+      email: clerkEmail,
+      name: 'Văn thư cơ sở',
+      password: PASSWORD,
+      membership: { unitId: unit.body.id, role: 'clerk' },
+    })
+    .expect(201);
+  const leaderEmail = `signer-${randomUUID().slice(0, 6)}@test.cascade.vn`;
+  const leader = await http()
+    .post('/users')
+    .set(auth(org.admin))
+    .set(key())
+    .send({
+      email: leaderEmail,
+      name: 'Người ký',
+      password: PASSWORD,
+      membership: { unitId: org.ids.A, role: 'leader', authority: 'TM. BAN THƯỜNG VỤ', position: 'CHỦ TỊCH' },
+    })
+    .expect(201);
+  const leaderToken = await login(api, leaderEmail);
+  await http()
+    .put(`/units/${org.ids.A}/review-chain`)
+    .set(auth(org.tokens.admin))
+    .send({ reviewerIds: [leader.body.id] })
+    .expect(200);
+  const created = await http()
+    .post('/directives')
+    .set(auth(org.tokens.clerk))
+    .set(key())
+    .send({
+      issuerId: org.ids.A,
+      type: 'CV',
+      subject: 'V/v xác nhận đã nhận văn bản',
+      tasks: ['Xác nhận.'],
+      addressees: { mode: 'units', unitIds: [unit.body.id] },
+    })
+    .expect(201);
+  const id = created.body.id as string;
+  await http()
+    .post(`/directives/${id}/submit`)
+    .set(auth(org.tokens.clerk))
+    .set(key())
+    .send({ version: 1 })
+    .expect(200);
+  await http()
+    .post(`/directives/${id}/review`)
+    .set(auth(leaderToken))
+    .set(key())
+    .send({ version: 1, decision: 'approve' })
+    .expect(200);
+  await http()
+    .post(`/directives/${id}/sign`)
+    .set(auth(leaderToken))
+    .set(key())
+    .send({ version: 1 })
+    .expect(200);
+
+  const reminder = await waitFor(
+    'the acknowledgement reminder',
+    () => mails.find((m) => m.to.includes(clerkEmail)),
+    { timeoutMs: 60_000, intervalMs: 100 },
+  );
+  expect(reminder.data).toMatch(/Subject: .+/);
+  const clerkToken = await login(api, clerkEmail);
+  await http()
+    .post(`/directives/${id}/acknowledge`)
+    .set(auth(clerkToken))
+    .set(key())
+    .send({ unitId: unit.body.id, decision: 'accept' })
+    .expect(200);
+
+  // With nobody left to remind, the workflow stops reminding and completes.
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  try {
+    const handle = new Client({ connection }).workflow.getHandle(directiveWorkflowId(id));
+    await waitFor(
+      'the directive workflow to complete',
+      async () => (await handle.describe()).status.name === 'COMPLETED',
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+  } finally {
+    await connection.close();
+  }
+  const events = await pg.query(
+    `SELECT data FROM directive_event WHERE directive_id = $1 AND action = 'acknowledgement.reminded' ORDER BY id`,
+    [id],
+  );
+  expect(events.rows.length).toBeGreaterThanOrEqual(1);
+  expect(events.rows[0].data).toMatchObject({ round: 1, pending: 1 });
 });

@@ -6,6 +6,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -31,7 +32,7 @@ import {
 import { canMove, type DirectiveStatus } from '@cascade/domain';
 import { dispatchHubWorkflow } from './dispatch.workflow';
 
-const { recordTransition, signDirective, remindReviewer, planDispatch } =
+const { recordTransition, signDirective, remindReviewer, planDispatch, remindUnacknowledged } =
   proxyActivities<DirectiveActivities>({
     startToCloseTimeout: '30 seconds',
     retry: {
@@ -302,6 +303,19 @@ export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<
     state.status = 'dispatched';
     state.delivered = result.delivered;
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: 'dispatched' }]);
+  }
+  // Units must confirm receipt (Decree 30/2020, art. 21): remind those that have not, on a durable timer, until all
+  // have or the reminder budget is spent.
+  if (state.status === 'dispatched' && input.ackReminderSeconds && patched('remind-unacknowledged')) {
+    for (let round = 1; round <= input.maxReminders; round++) {
+      await sleep(`${input.ackReminderSeconds} seconds`);
+      const { pending } = await remindUnacknowledged({
+        directiveId: input.directiveId,
+        round,
+        dedupeKey: `${workflowInfo().workflowId}/ack-reminder/${round}`,
+      });
+      if (pending === 0) break;
+    }
   }
   await condition(allHandlersFinished);
   return state;

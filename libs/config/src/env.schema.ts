@@ -95,6 +95,13 @@ export class EnvironmentVariables {
   @Max(30 * 86_400)
   REVIEW_REMINDER_SECONDS = 86_400;
 
+  /** Seconds between reminders to routed units that have not acknowledged receipt. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86_400)
+  ACK_REMINDER_SECONDS = 86_400;
+
   /** Routed children each dispatch hub delivers per batch: the bound on child workflows in flight per execution. */
   @Transform(toInt)
   @IsInt()

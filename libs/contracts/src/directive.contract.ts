@@ -18,6 +18,8 @@ export interface DirectiveWorkflowInput {
   maxReminders: number;
   /** Children delivered per batch by each dispatch hub (at most 1,000 child workflows in flight). */
   dispatchBatchSize?: number;
+  /** Seconds between reminders to routed units that have not acknowledged receipt (absent: no reminders). */
+  ackReminderSeconds?: number;
 }
 
 export interface DispatchHubInput {
@@ -134,6 +136,12 @@ export interface DirectiveActivities {
     count: number;
     dedupeKey: string;
   }): Promise<void>;
+  /** Reminds every routed unit that has not acknowledged yet (an event and e-mails to its clerks); returns how many. */
+  remindUnacknowledged(input: {
+    directiveId: string;
+    round: number;
+    dedupeKey: string;
+  }): Promise<{ pending: number }>;
   /** Resolves the addressees and writes the routing tree (idempotent). */
   planDispatch(input: {
     directiveId: string;

@@ -198,6 +198,7 @@ export class DirectivesService {
       reviewReminderSeconds: this.config.REVIEW_REMINDER_SECONDS,
       maxReminders: 10,
       dispatchBatchSize: this.config.DISPATCH_BATCH_SIZE,
+      ackReminderSeconds: this.config.ACK_REMINDER_SECONDS,
     };
     try {
       await this.temporal.call((client) =>

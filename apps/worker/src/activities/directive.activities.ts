@@ -183,6 +183,41 @@ export function createDirectiveActivities(
       });
     },
 
+    async remindUnacknowledged({ directiveId, round, dedupeKey }) {
+      return dataSource.transaction(async (m) => {
+        const pending: { n: number }[] = await m.query(
+          `SELECT count(*)::int AS n FROM routing_node WHERE directive_id = $1 AND status = 'delivered'`,
+          [directiveId],
+        );
+        if (pending[0].n === 0) return { pending: 0 };
+        const inserted: unknown[] = await m.query(
+          `INSERT INTO directive_event (directive_id, action, data, dedupe_key) VALUES ($1, 'acknowledgement.reminded', $2, $3)
+           ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+          [directiveId, JSON.stringify({ round, pending: pending[0].n }), dedupeKey],
+        );
+        if (inserted.length) {
+          // One e-mail per clerk of each unit still to acknowledge, in one statement whatever the number of units.
+          await m.query(
+            `INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
+             SELECT d.id, 'acknowledgement.reminder', u.id, u.email,
+                    'Nhắc xác nhận đã nhận văn bản: ' || coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
+                    'Kính gửi ' || u.name || E',\n\n' || ru.name || ' chưa xác nhận đã nhận văn bản ' || coalesce(d.symbol, '') ||
+                    ' "' || (d.content->>'subject') || E'". Đề nghị xác nhận trong ngày.\n\nCascade',
+                    $2 || ':' || r.unit_id || ':' || u.id
+               FROM routing_node r
+               JOIN directive d ON d.id = r.directive_id
+               JOIN unit ru ON ru.id = r.unit_id
+               JOIN membership ms ON ms.unit_id = r.unit_id AND ms.role = 'clerk'
+               JOIN app_user u ON u.id = ms.user_id AND u.active
+              WHERE r.directive_id = $1 AND r.status = 'delivered'
+             ON CONFLICT (dedupe_key) DO NOTHING`,
+            [directiveId, dedupeKey],
+          );
+        }
+        return { pending: pending[0].n };
+      });
+    },
+
     async planDispatch({ directiveId, dedupeKey }) {
       return dataSource.transaction(async (m) => {
         const rows: {
