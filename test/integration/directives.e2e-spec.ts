@@ -311,6 +311,12 @@ describe('bad input and permissions', () => {
       code: 'DIRECTIVE_SCHEDULE_INVALID',
       message: expect.stringContaining('reporting.schedule.day'),
     });
+    const shapeless = await post('/directives', org.tokens.clerk, {
+      ...draft(org.ids.A),
+      reporting: { schedule: { kind: 'phases', phases: 'Đợt 1' } },
+    });
+    expect(shapeless.status).toBe(400); // a malformed shape is a clear error, never a 500
+    expect(shapeless.body.error.message).toBe('reporting.schedule.phases: must be a list of phases');
     expect((await post('/directives', org.tokens.leader, draft(org.ids.A))).status).toBe(403); // leaders review and sign
     expect((await post('/directives', org.tokens.clerk, draft(org.ids.A1))).status).toBe(403); // drafting is for the unit's own
     expect((await post('/directives', org.tokens.clerk, draft(org.ids.B))).status).toBe(404);

@@ -63,31 +63,24 @@ const FAILURE_STATUS: Record<string, HttpStatus> = {
   [DirectiveFailure.INVALID_INPUT]: HttpStatus.BAD_REQUEST,
 };
 
+const CONTENT_KEYS = [
+  'place',
+  'subject',
+  'body',
+  'tasks',
+  'addressees',
+  'copyRecipients',
+  'implements',
+  'attachments',
+  'reporting',
+] as const;
+
+/** The content part of a draft request, as plain JSON (absent fields dropped). */
 function contentOf(dto: DirectiveContentDto): Record<string, unknown> {
-  const {
-    place,
-    subject,
-    body,
-    tasks,
-    addressees,
-    copyRecipients,
-    implements: impl,
-    attachments,
-    reporting,
-  } = dto;
-  return JSON.parse(
-    JSON.stringify({
-      place,
-      subject,
-      body,
-      tasks,
-      addressees,
-      copyRecipients,
-      implements: impl,
-      attachments,
-      reporting,
-    }),
-  ) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(Object.fromEntries(CONTENT_KEYS.map((k) => [k, dto[k]])))) as Record<
+    string,
+    unknown
+  >;
 }
 
 interface DirectiveRow {

@@ -194,3 +194,19 @@ describe('validation', () => {
     );
   });
 });
+
+describe('malformed schedules from the outside', () => {
+  it.each([
+    [null, 'kind: must be monthly, dates, phases, interval or adhoc'],
+    [{ kind: 'phases', phases: 'Đợt 1' }, 'phases: must be a list of phases'],
+    [{ kind: 'phases', phases: [null] }, 'phases.0: must be { name, opens, closes }'],
+    [{ kind: 'dates', dates: '2020-01-01' }, 'dates: must be a list of dates'],
+    [{ kind: 'dates', dates: [20200101] }, 'dates.0: must be a date yyyy-mm-dd'],
+    [{ kind: 'weekly' }, 'kind: must be monthly, dates, phases, interval or adhoc'],
+    [{ kind: 'monthly', rule: 'after', day: 8, from: '2020-01' }, "rule: must be 'on' or 'before'"],
+    [{ kind: 'monthly', rule: 'on', day: 8, from: 202001 }, 'from: must be a month yyyy-mm'],
+    [{ kind: 'interval', start: 5, everySeconds: 60, count: 1 }, 'start: must be an ISO instant'],
+  ])('%j → %s, never an exception', (schedule, problem) => {
+    expect(scheduleProblems(schedule as unknown as Schedule)).toContain(problem);
+  });
+});

@@ -67,9 +67,14 @@ const instant = (d: DateTime): string => d.toUTC().toISO()!;
 /** Problems with a schedule, as `field: message` strings; empty when valid. */
 export function scheduleProblems(schedule: Schedule): string[] {
   const problems: string[] = [];
-  const validDay = (s: string) => DATE.test(s) && day(s).isValid;
+  const validDay = (s: unknown) => typeof s === 'string' && DATE.test(s) && day(s).isValid;
+  if (!schedule || typeof schedule !== 'object')
+    return ['kind: must be monthly, dates, phases, interval or adhoc'];
   switch (schedule.kind) {
     case 'monthly':
+      if (schedule.rule !== 'on' && schedule.rule !== 'before')
+        problems.push("rule: must be 'on' or 'before'");
+      if (typeof schedule.from !== 'string') return [...problems, 'from: must be a month yyyy-mm'];
       if (!Number.isInteger(schedule.day) || schedule.day < 1 || schedule.day > 31)
         problems.push('day: must be 1-31');
       if (!MONTH.test(schedule.from)) problems.push('from: must be a month yyyy-mm');
@@ -78,20 +83,28 @@ export function scheduleProblems(schedule: Schedule): string[] {
       }
       break;
     case 'dates':
+      if (!Array.isArray(schedule.dates)) return ['dates: must be a list of dates'];
       if (!schedule.dates.length) problems.push('dates: at least one date');
       schedule.dates.forEach((d, i) => validDay(d) || problems.push(`dates.${i}: must be a date yyyy-mm-dd`));
       break;
     case 'phases':
+      if (!Array.isArray(schedule.phases)) return ['phases: must be a list of phases'];
       if (!schedule.phases.length) problems.push('phases: at least one phase');
       schedule.phases.forEach((p, i) => {
+        if (!p || typeof p !== 'object')
+          return void problems.push(`phases.${i}: must be { name, opens, closes }`);
         if (!validDay(p.opens)) problems.push(`phases.${i}.opens: must be a date yyyy-mm-dd`);
         if (!validDay(p.closes)) problems.push(`phases.${i}.closes: must be a date yyyy-mm-dd`);
         else if (p.closes < p.opens) problems.push(`phases.${i}.closes: must not be before opens`);
       });
       break;
     case 'interval':
-      if (!DateTime.fromISO(schedule.start, { setZone: true }).isValid)
+      if (
+        typeof schedule.start !== 'string' ||
+        !DateTime.fromISO(schedule.start, { setZone: true }).isValid
+      ) {
         problems.push('start: must be an ISO instant');
+      }
       if (!Number.isInteger(schedule.everySeconds) || schedule.everySeconds < 1)
         problems.push('everySeconds: must be a positive integer');
       if (!Number.isInteger(schedule.count) || schedule.count < 1 || schedule.count > 10_000)

@@ -194,3 +194,12 @@ describe('aggregate', () => {
     expect(aggregateValue(after.fields.sessions)).toBe(7);
   });
 });
+
+describe('malformed forms from the outside', () => {
+  it('names a field that is not an object instead of throwing', () => {
+    expect(formProblems({ fields: [null, 'x'] } as unknown as ReportForm)).toEqual([
+      'fields.0: must be a field definition',
+      'fields.1: must be a field definition',
+    ]);
+  });
+});

@@ -43,6 +43,7 @@ export function formProblems(form: ReportForm): string[] {
   const seen = new Set<string>();
   form.fields.forEach((f, i) => {
     const at = `fields.${i}`;
+    if (!f || typeof f !== 'object') return void problems.push(`${at}: must be a field definition`);
     if (!KEY.test(f.key ?? ''))
       problems.push(`${at}.key: letters, digits and _, starting with a lower-case letter`);
     else if (seen.has(f.key)) problems.push(`${at}.key: ${f.key} is used twice`);
