@@ -303,6 +303,17 @@ describe('bad input and permissions', () => {
       addressees: { mode: 'units' },
     });
     expect(noUnits.body.error.message).toBe('addressees.unitIds: required when mode is units');
+    // Listed addressees must be active units below the issuer: refused at drafting, not dropped at dispatch.
+    for (const unitIds of [[org.ids.A1, randomUUID()], [org.ids.B], [org.ids.A]]) {
+      const wrong = await post('/directives', org.tokens.clerk, {
+        ...draft(org.ids.A),
+        addressees: { mode: 'units', unitIds },
+      });
+      expect(wrong.status).toBe(422);
+      expect(wrong.body.error.message).toBe(
+        `addressees.unitIds.${unitIds.length - 1}: not an active unit below the issuer`,
+      );
+    }
     const badSchedule = await post('/directives', org.tokens.clerk, {
       ...draft(org.ids.A),
       reporting: { schedule: { kind: 'monthly', rule: 'on', day: 40, from: '2020-5' } },

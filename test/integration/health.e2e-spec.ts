@@ -2,7 +2,6 @@
  * /health reports PostgreSQL and Temporal separately; the API starts while either is down and reconnects when it
  * comes back.
  */
-import { createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import request from 'supertest';
@@ -13,19 +12,9 @@ import { auth, login, PASSWORD } from './support/org';
 import { startApi } from './support/apps';
 import { newKey } from './support/ids';
 import { waitFor } from './support/wait-for';
+import { freePort } from './support/ports';
 
 jest.setTimeout(120_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('health', () => {
   it('reports both dependencies up', async () => {

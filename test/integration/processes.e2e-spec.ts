@@ -4,12 +4,12 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { probeStateQuery, probeWorkflowId, probeWorkflowType } from '@cascade/contracts';
 import { waitFor } from './support/wait-for';
+import { freePort } from './support/ports';
 
 jest.setTimeout(120_000);
 
@@ -35,15 +35,6 @@ function run(app: keyof typeof entry, env: Record<string, string>): Run {
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => output, exited };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function healthy(port: number): Promise<boolean> {

@@ -154,6 +154,15 @@ describe('tree and search', () => {
     const bad = await http().get(`/units/${parent.id}/tree?depth=0&limit=5000`).set(auth(org.tokens.clerk));
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['depth', 'limit']);
+    // A cursor that is not a path of the API is a 400, not a database error.
+    for (const cursor of ['..', 'u1..u2', '.u1', 'u1.']) {
+      const res = await http().get(`/units/${parent.id}/tree`).query({ cursor }).set(auth(org.tokens.clerk));
+      expect({ cursor, status: res.status, field: res.body.error?.details?.[0]?.field }).toEqual({
+        cursor,
+        status: 400,
+        field: 'cursor',
+      });
+    }
   });
 
   it('searches names ignoring accents and case, within the caller scope', async () => {

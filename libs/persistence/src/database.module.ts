@@ -32,16 +32,6 @@ export class DatabaseConnector implements OnModuleInit, OnApplicationShutdown {
     return this.dataSource.isInitialized;
   }
 
-  /** Resolves once connected (or rejects after `timeoutMs`). */
-  async waitUntilConnected(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.dataSource.isInitialized) {
-      if (this.stopped) throw new Error('database connector stopped');
-      if (Date.now() > deadline) throw new Error(`database not reachable: ${this.lastError ?? 'timeout'}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
   private async connectWithRetry(firstAttempt: () => void): Promise<void> {
     let delay = 250;
     while (!this.stopped && !this.dataSource.isInitialized) {

@@ -152,6 +152,26 @@ export class DirectivesService {
     }
   }
 
+  /** Listed addressees must be active units below the issuer: a wrong id is refused now, not dropped at dispatch. */
+  private async checkAddressees(issuerId: string, dto: DirectiveContentDto): Promise<void> {
+    const ids = dto.addressees.mode === 'units' ? (dto.addressees.unitIds ?? []) : [];
+    if (!ids.length) return;
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT u.id FROM unit u, unit i
+        WHERE i.id = $1 AND u.id = ANY($2::uuid[]) AND u.path <@ i.path AND u.id <> i.id AND u.active`,
+      [issuerId, ids],
+    );
+    const ok = new Set(rows.map((r) => r.id));
+    const bad = ids.findIndex((id) => !ok.has(id));
+    if (bad >= 0) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        `addressees.unitIds.${bad}: not an active unit below the issuer`,
+      );
+    }
+  }
+
   /** The caller as the workflow records it: its role in the issuer (the first one it holds there). */
   private async actor(principal: RequestPrincipal, issuerId: string): Promise<Actor> {
     const rows: { role: string }[] = await this.dataSource.query(
@@ -168,6 +188,7 @@ export class DirectivesService {
 
   async create(principal: RequestPrincipal, dto: CreateDirectiveDto) {
     this.validateContent(dto);
+    await this.checkAddressees(dto.issuerId, dto);
     const id = randomUUID();
     const content = contentOf(dto);
     const workflowId = directiveWorkflowId(id);
@@ -277,6 +298,7 @@ export class DirectivesService {
   /** Edits a draft: a new version, kept with the old ones. Only drafts change; a stale version is a conflict. */
   async edit(principal: RequestPrincipal, id: string, dto: EditDirectiveDto) {
     this.validateContent(dto);
+    await this.checkAddressees((await this.row(id)).issuer_id, dto);
     const content = contentOf(dto);
     await this.dataSource.transaction(async (m) => {
       const rows: { status: string; version: number }[] = await m.query(

@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
-import type { ProbeActivities } from '@cascade/contracts';
 import { ProbeEntity } from '@cascade/persistence';
-import { probeWorkflowId } from '@cascade/contracts';
+import { probeWorkflowId, type ProbeActivities } from '@cascade/contracts';
 
 /** Idempotent under retries: the row is keyed by probe id, and a retried insert leaves the first write in place. */
 export function createProbeActivities(dataSource: DataSource): ProbeActivities {

@@ -147,7 +147,7 @@ export class TreeQueryDto {
   @ApiPropertyOptional({ description: 'the nextCursor of the previous page' })
   @IsOptional()
   @IsString()
-  @Matches(/^[a-z0-9_.]{1,4000}$/, { message: 'cursor is not a cursor from this API' })
+  @Matches(/^[a-z0-9_]{1,64}(\.[a-z0-9_]{1,64}){0,60}$/, { message: 'cursor is not a cursor from this API' })
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'include deactivated units', default: true })
