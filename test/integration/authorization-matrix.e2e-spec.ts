@@ -288,8 +288,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /directives/:id/acknowledge (unitId)',
     kind: 'report',
-    success: 404,
-    successCode: 'ROUTING_NODE_NOT_FOUND',
+    success: 409,
+    successCode: 'DIRECTIVE_INVALID_STATE',
     call: (h, t, id) =>
       h()
         .post(`/directives/${rootDirective}/acknowledge`)

@@ -3,17 +3,24 @@ import {
   condition,
   currentUpdateInfo,
   executeChild,
+  getExternalWorkflowHandle,
   patched,
   proxyActivities,
   setHandler,
   sleep,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   cancelUpdate,
+  closeUpdate,
   DirectiveFailure,
+  directiveWorkflowId,
+  reportingWorkflowId,
+  stopReportingSignal,
+  supersededSignal,
   dispatchHubWorkflowId,
   directiveStateQuery,
   reviewUpdate,
@@ -22,6 +29,8 @@ import {
   submitForReviewUpdate,
   type Actor,
   type CancelInput,
+  type CloseInput,
+  type FinalStatus,
   type ReviewInput,
   type SignInput,
   type SubmitInput,
@@ -31,16 +40,24 @@ import {
 } from '@cascade/contracts';
 import { canMove, type DirectiveStatus } from '@cascade/domain';
 import { dispatchHubWorkflow } from './dispatch.workflow';
+import { reportingWorkflow } from './reporting.workflow';
 
-const { recordTransition, signDirective, remindReviewer, planDispatch, remindUnacknowledged } =
-  proxyActivities<DirectiveActivities>({
-    startToCloseTimeout: '30 seconds',
-    retry: {
-      initialInterval: '500 ms',
-      maximumInterval: '10 seconds',
-      nonRetryableErrorTypes: Object.values(DirectiveFailure),
-    },
-  });
+const {
+  recordTransition,
+  signDirective,
+  remindReviewer,
+  planDispatch,
+  remindUnacknowledged,
+  afterDispatch,
+  finishDirective,
+} = proxyActivities<DirectiveActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '500 ms',
+    maximumInterval: '10 seconds',
+    nonRetryableErrorTypes: Object.values(DirectiveFailure),
+  },
+});
 
 const fail = (type: string, message: string) => ApplicationFailure.nonRetryable(message, type);
 const TERMINAL: DirectiveStatus[] = ['signed', 'rejected', 'cancelled'];
@@ -108,6 +125,46 @@ export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<
   };
 
   setHandler(directiveStateQuery, () => state);
+
+  /** Ends a dispatched directive (closed, recalled, superseded): PostgreSQL first, then the state. */
+  async function finish(to: FinalStatus, actor: Actor | null, reason: string | null, by: string | null) {
+    busy = true;
+    try {
+      await finishDirective({
+        directiveId: input.directiveId,
+        to,
+        actor,
+        reason,
+        supersededBy: by,
+        dedupeKey: `${workflowInfo().workflowId}/${currentUpdateInfo()?.id ?? to}`,
+      });
+      state.status = to;
+      changes++;
+      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: to }]);
+    } finally {
+      busy = false;
+    }
+  }
+
+  setHandler(
+    closeUpdate,
+    async ({ actor, action, reason }) => {
+      await finish(action === 'recall' ? 'recalled' : 'closed', actor, reason, null);
+      return state;
+    },
+    {
+      validator: ({ action, reason }: CloseInput) => {
+        guard(['dispatched'], action === 'recall' ? 'recalled' : 'closed');
+        if (action === 'recall' && !reason?.trim())
+          throw fail(DirectiveFailure.INVALID_INPUT, 'reason: required to recall a directive');
+      },
+    },
+  );
+
+  let supersededBy: string | null = null;
+  setHandler(supersededSignal, ({ byDirectiveId }) => {
+    supersededBy ??= byDirectiveId;
+  });
 
   setHandler(
     submitForReviewUpdate,
@@ -304,9 +361,10 @@ export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<
     state.delivered = result.delivered;
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: 'dispatched' }]);
   }
-  // Units must confirm receipt (Decree 30/2020, art. 21): remind those that have not, on a durable timer, until all
-  // have or the reminder budget is spent.
-  if (state.status === 'dispatched' && input.ackReminderSeconds && patched('remind-unacknowledged')) {
+  if (state.status === 'dispatched' && patched('reporting-and-closing')) {
+    await afterDispatchPhase();
+  } else if (state.status === 'dispatched' && input.ackReminderSeconds && patched('remind-unacknowledged')) {
+    // Histories recorded before reporting existed: reminders only.
     for (let round = 1; round <= input.maxReminders; round++) {
       await sleep(`${input.ackReminderSeconds} seconds`);
       const { pending } = await remindUnacknowledged({
@@ -319,4 +377,54 @@ export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<
   }
   await condition(allHandlersFinished);
   return state;
+
+  /**
+   * The dispatched directive's life until it ends: it supersedes the directive it replaces, runs its reporting cycles
+   * as a child workflow, reminds units that have not acknowledged receipt (Decree 30/2020, art. 21) on a durable
+   * timer, and waits to be closed, recalled or superseded; then it stops the reporting timers.
+   */
+  async function afterDispatchPhase() {
+    const id = workflowInfo().workflowId;
+    const plan = await afterDispatch({ directiveId: input.directiveId });
+    if (plan.supersedes) {
+      try {
+        await getExternalWorkflowHandle(directiveWorkflowId(plan.supersedes)).signal(supersededSignal, {
+          byDirectiveId: input.directiveId,
+        });
+      } catch {
+        // The old directive's workflow has already ended (closed or recalled): nothing to supersede.
+      }
+    }
+    let reportingOver = !plan.reporting;
+    if (plan.reporting) {
+      const child = await startChild(reportingWorkflow, {
+        workflowId: reportingWorkflowId(input.directiveId),
+        args: [{ directiveId: input.directiveId, cycle: null }],
+      });
+      child.result().then(
+        () => (reportingOver = true),
+        () => (reportingOver = true),
+      );
+    }
+    const open = () => state.status === 'dispatched';
+    const reminders = (async () => {
+      if (!input.ackReminderSeconds) return;
+      for (let round = 1; round <= input.maxReminders; round++) {
+        if (await condition(() => !open(), input.ackReminderSeconds * 1000)) return;
+        const { pending } = await remindUnacknowledged({
+          directiveId: input.directiveId,
+          round,
+          dedupeKey: `${id}/ack-reminder/${round}`,
+        });
+        if (pending === 0) return;
+      }
+    })();
+    await condition(() => !open() || (supersededBy !== null && !busy));
+    if (open() && supersededBy) await finish('superseded', null, null, supersededBy);
+    await reminders;
+    if (!reportingOver) {
+      await getExternalWorkflowHandle(reportingWorkflowId(input.directiveId)).signal(stopReportingSignal);
+      await condition(() => reportingOver);
+    }
+  }
 }

@@ -3,3 +3,4 @@
 export { probeWorkflow } from './probe.workflow';
 export { directiveWorkflow } from './directive.workflow';
 export { dispatchHubWorkflow } from './dispatch.workflow';
+export { reportingWorkflow } from './reporting.workflow';

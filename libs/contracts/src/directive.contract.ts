@@ -1,5 +1,5 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { DirectiveStatus } from '@cascade/domain';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Cycle, CycleStep, DirectiveStatus, EscalationLadder } from '@cascade/domain';
 
 /** Who acts, as the API authenticated them. */
 export interface Actor {
@@ -93,6 +93,35 @@ export const reviewUpdate = defineUpdate<DirectiveState, [ReviewInput]>('review'
 export const signUpdate = defineUpdate<DirectiveState, [SignInput]>('sign');
 export const cancelUpdate = defineUpdate<DirectiveState, [CancelInput]>('cancel');
 
+/** After dispatch: close (timers stop, open nodes get their final status) or recall (edXML 13). */
+export interface CloseInput {
+  actor: Actor;
+  action: 'close' | 'recall';
+  reason: string | null;
+}
+export const closeUpdate = defineUpdate<DirectiveState, [CloseInput]>('close');
+/** Sent by a newer directive's workflow when it is dispatched: this one is superseded. */
+export const supersededSignal = defineSignal<[{ byDirectiveId: string }]>('superseded');
+
+/** The reporting cycles of a dispatched directive: one execution per cycle (continue-as-new between cycles). */
+export interface ReportingWorkflowInput {
+  directiveId: string;
+  /** The cycle to run; null: the first one whose grassroots deadline is still ahead. */
+  cycle: number | null;
+}
+export const reportingWorkflowType = 'reportingWorkflow';
+export const reportingWorkflowId = (directiveId: string): string => `reporting/${directiveId}`;
+/** Stops the reporting timers (the directive was closed, recalled or superseded). */
+export const stopReportingSignal = defineSignal('stopReporting');
+
+export interface ReportingPlan {
+  /** The cycle to run, null when the schedule has no more. */
+  cycle: Cycle | null;
+  /** The height of the routing tree at the start of the cycle. */
+  issuerTier: number;
+  ladder: EscalationLadder;
+}
+
 /** Failure types the workflow and its activities raise; the API maps each to an HTTP status and error code. */
 export const DirectiveFailure = {
   INVALID_STATE: 'DIRECTIVE_INVALID_STATE',
@@ -124,7 +153,29 @@ export interface SignActivityInput {
   dedupeKey: string;
 }
 
+export type FinalStatus = 'closed' | 'recalled' | 'superseded';
+
 export interface DirectiveActivities {
+  /** After dispatch: whether the directive asks for reports on a schedule, and which directive it supersedes. */
+  afterDispatch(input: { directiveId: string }): Promise<{ reporting: boolean; supersedes: string | null }>;
+  /** The cycle to run (computed from the schedule and the holiday calendar), the tree height and the ladder. */
+  reportingPlan(input: { directiveId: string; cycle: number | null }): Promise<ReportingPlan>;
+  /** One timed step of a cycle: reminder, overdue mark, an escalation, or closing a tier's aggregation. */
+  runCycleStep(input: {
+    directiveId: string;
+    cycle: number;
+    step: CycleStep;
+    issuerTier: number;
+  }): Promise<{ units: number }>;
+  /** Ends a dispatched directive: closed, recalled (edXML 13 to every node) or superseded; open nodes get a final status. */
+  finishDirective(input: {
+    directiveId: string;
+    to: FinalStatus;
+    actor: Actor | null;
+    reason: string | null;
+    supersededBy: string | null;
+    dedupeKey: string;
+  }): Promise<void>;
   recordTransition(input: TransitionInput): Promise<void>;
   signDirective(
     input: SignActivityInput,

@@ -4,3 +4,4 @@ export * from './data-source';
 export * from './database-admin';
 export * from './database.module';
 export * from './bootstrap-admin';
+export * from './reporting';

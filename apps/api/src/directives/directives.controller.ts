@@ -7,8 +7,13 @@ import { Idempotent } from '../idempotency/idempotency.interceptor';
 import {
   AcknowledgeDto,
   CancelDto,
+  CloseDto,
   CreateDirectiveDto,
   EditDirectiveDto,
+  EscalationQueryDto,
+  ForwardDto,
+  RecallDto,
+  RecallResponseDto,
   ReviewChainDto,
   ReportQueryDto,
   ReviewDto,
@@ -203,6 +208,94 @@ export class DirectivesController {
   })
   aggregate(@Param('id') id: string, @Query() query: ReportQueryDto) {
     return this.directives.aggregateAt(id, query);
+  }
+
+  @Get('directives/:id/aggregate/revisions')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({ summary: "Every revision of a node's aggregate of a cycle, as it was reported upward" })
+  aggregateRevisions(@Param('id') id: string, @Query() query: ReportQueryDto) {
+    return this.directives.aggregateRevisions(id, query);
+  }
+
+  @Get('directives/:id/escalations')
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({ summary: 'Reminders, overdue marks and escalations per unit and cycle' })
+  escalations(@Param('id') id: string, @Query() query: EscalationQueryDto) {
+    return this.directives.escalations(id, query);
+  }
+
+  @Get('directives/:id/links')
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary:
+      'The chain both ways: directives this one implements or supersedes, and those that implement or supersede it',
+  })
+  links(@Param('id') id: string) {
+    return this.directives.links(id);
+  }
+
+  @Post('directives/:id/close')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary: 'Close a dispatched directive: timers stop, open routing nodes get their final status',
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 409, description: 'DIRECTIVE_INVALID_STATE: not dispatched' })
+  close(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: CloseDto,
+    @IdempotencyKey() key: string,
+  ) {
+    return this.directives.finish(principal, id, 'close', dto.reason ?? null, key);
+  }
+
+  @Post('directives/:id/recall')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary:
+      'Recall a dispatched directive (edXML 13): timers stop, every receiving unit is asked to give it back',
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  recall(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: RecallDto,
+    @IdempotencyKey() key: string,
+  ) {
+    return this.directives.finish(principal, id, 'recall', dto.reason, key);
+  }
+
+  @Post('directives/:id/recall-response')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @Authorize({ capability: 'report', unit: { body: 'unitId' } })
+  @ApiOperation({ summary: 'A receiving unit gives a recalled directive back (edXML 15) or refuses (16)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  answerRecall(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: RecallResponseDto,
+  ) {
+    return this.directives.answerRecall(principal, id, dto);
+  }
+
+  @Post('directives/:id/forward')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent()
+  @Authorize({ capability: 'report', unit: { body: 'unitId' } })
+  @ApiOperation({
+    summary:
+      'A receiving unit forwards the directive as it is to its own subordinates (it then aggregates them)',
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 422, description: 'FORWARD_NOT_POSSIBLE' })
+  forward(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string, @Body() dto: ForwardDto) {
+    return this.directives.forward(principal, id, dto);
   }
 
   @Get('units/:id/review-chain')

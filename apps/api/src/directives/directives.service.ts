@@ -1,13 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { isClosed, lockHub, propagateUp, routingParent } from '@cascade/persistence';
 import { ApplicationFailure } from '@temporalio/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cascade/config';
 import { verifySignature } from '@cascade/auth';
 import {
   cancelUpdate,
+  closeUpdate,
   DirectiveFailure,
+  dispatchHubWorkflowId,
+  dispatchHubWorkflowType,
   directiveStateQuery,
   directiveWorkflowId,
   directiveWorkflowType,
@@ -24,12 +33,17 @@ import {
   canonicalJson,
   cycleAt,
   formProblems,
+  idsFromPath,
+  planRouting,
+  ladderProblems,
+  resolveSchedule,
   loadHolidayCalendar,
   reportProblems,
   ScheduleError,
   scheduleProblems,
   VN_HOLIDAYS,
   type Aggregate,
+  type Coverage,
   type NonWorkingDayPolicy,
   type ReportForm,
   type ReportValues,
@@ -45,6 +59,9 @@ import {
   CreateDirectiveDto,
   DirectiveContentDto,
   EditDirectiveDto,
+  EscalationQueryDto,
+  ForwardDto,
+  RecallResponseDto,
   ReportQueryDto,
   ReviewDto,
   RoutingQueryDto,
@@ -53,6 +70,12 @@ import {
 import { DirectiveErrorCode } from './directives.exceptions';
 
 const HOLIDAYS = loadHolidayCalendar(VN_HOLIDAYS);
+
+interface Link {
+  toId: string;
+  kind: 'implements' | 'supersedes';
+  unitId: string | null;
+}
 
 const FAILURE_STATUS: Record<string, HttpStatus> = {
   [DirectiveFailure.INVALID_STATE]: HttpStatus.CONFLICT,
@@ -73,6 +96,7 @@ const CONTENT_KEYS = [
   'implements',
   'attachments',
   'reporting',
+  'supersedes',
 ] as const;
 
 /** The content part of a draft request, as plain JSON (absent fields dropped). */
@@ -103,6 +127,9 @@ interface DirectiveRow {
   canonical_sha256: string | null;
   signature: string | null;
   signed_payload: string | null;
+  dispatched_at: Date | null;
+  closed_at: Date | null;
+  close_reason: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -140,6 +167,16 @@ export class DirectivesService {
         );
       }
     }
+    if (dto.reporting?.escalation) {
+      const problems = ladderProblems(dto.reporting.escalation);
+      if (problems.length) {
+        throw new ApiError(
+          HttpStatus.BAD_REQUEST,
+          DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+          problems.map((p) => `reporting.escalation.${p}`).join('; '),
+        );
+      }
+    }
     if (dto.reporting) {
       const problems = scheduleProblems(dto.reporting.schedule as unknown as Schedule);
       if (problems.length) {
@@ -172,6 +209,73 @@ export class DirectivesService {
     }
   }
 
+  /** Extra report targets must be active units. */
+  private async checkTargets(dto: DirectiveContentDto): Promise<void> {
+    const ids = dto.reporting?.targets ?? [];
+    if (!ids.length) return;
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM unit WHERE id = ANY($1::uuid[]) AND active`,
+      [ids],
+    );
+    const ok = new Set(rows.map((r) => r.id));
+    const bad = ids.findIndex((id) => !ok.has(id));
+    if (bad >= 0) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        `reporting.targets.${bad}: not an active unit`,
+      );
+    }
+  }
+
+  /**
+   * The links a draft declares: each directive it implements must have been routed to its issuer (the implementing
+   * directive hangs under that routing node); the one it supersedes must be a dispatched directive of the same issuer.
+   */
+  private async declaredLinks(issuerId: string, dto: DirectiveContentDto): Promise<Link[]> {
+    const links: Link[] = [];
+    for (const [i, ref] of (dto.implements ?? []).entries()) {
+      if (!ref.directiveId) continue;
+      const rows: unknown[] = await this.dataSource.query(
+        `SELECT 1 FROM directive d JOIN routing_node r ON r.directive_id = d.id AND r.unit_id = $2 WHERE d.id = $1`,
+        [ref.directiveId, issuerId],
+      );
+      if (!rows.length) {
+        throw new ApiError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          DirectiveErrorCode.DIRECTIVE_LINK_INVALID,
+          `implements.${i}.directiveId: not a directive routed to the issuer`,
+        );
+      }
+      links.push({ toId: ref.directiveId, kind: 'implements', unitId: issuerId });
+    }
+    if (dto.supersedes) {
+      const rows: { status: string; issuer_id: string }[] = await this.dataSource.query(
+        `SELECT status, issuer_id FROM directive WHERE id = $1`,
+        [dto.supersedes],
+      );
+      if (!rows.length || rows[0].issuer_id !== issuerId || rows[0].status !== 'dispatched') {
+        throw new ApiError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          DirectiveErrorCode.DIRECTIVE_LINK_INVALID,
+          'supersedes: not a dispatched directive of the same issuer',
+        );
+      }
+      links.push({ toId: dto.supersedes, kind: 'supersedes', unitId: null });
+    }
+    return links;
+  }
+
+  private async writeLinks(m: EntityManager, fromId: string, links: Link[]): Promise<void> {
+    await m.query(`DELETE FROM directive_link WHERE from_id = $1`, [fromId]);
+    for (const l of links) {
+      await m.query(
+        `INSERT INTO directive_link (from_id, to_id, kind, to_unit_id) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING`,
+        [fromId, l.toId, l.kind, l.unitId],
+      );
+    }
+  }
+
   /** The caller as the workflow records it: its role in the issuer (the first one it holds there). */
   private async actor(principal: RequestPrincipal, issuerId: string): Promise<Actor> {
     const rows: { role: string }[] = await this.dataSource.query(
@@ -189,6 +293,8 @@ export class DirectivesService {
   async create(principal: RequestPrincipal, dto: CreateDirectiveDto) {
     this.validateContent(dto);
     await this.checkAddressees(dto.issuerId, dto);
+    await this.checkTargets(dto);
+    const links = await this.declaredLinks(dto.issuerId, dto);
     const id = randomUUID();
     const content = contentOf(dto);
     const workflowId = directiveWorkflowId(id);
@@ -205,6 +311,7 @@ export class DirectivesService {
         `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,'drafted',$4)`,
         [id, principal.id, dto.issuerId, JSON.stringify({ version: 1 })],
       );
+      await this.writeLinks(m, id, links);
     });
     const input: DirectiveWorkflowInput = {
       directiveId: id,
@@ -225,6 +332,7 @@ export class DirectivesService {
     } catch (error) {
       // No directive without its workflow: undo, so that the client's retry starts clean.
       await this.dataSource.transaction(async (m) => {
+        await m.query(`DELETE FROM directive_link WHERE from_id = $1`, [id]);
         await m.query(`DELETE FROM directive_event WHERE directive_id = $1`, [id]);
         await m.query(`DELETE FROM directive_version WHERE directive_id = $1`, [id]);
         await m.query(`DELETE FROM directive WHERE id = $1`, [id]);
@@ -289,6 +397,9 @@ export class DirectivesService {
       sha256: d.canonical_sha256,
       signature: d.signature,
       workflowId: d.workflow_id,
+      dispatchedAt: d.dispatched_at?.toISOString() ?? null,
+      closedAt: d.closed_at?.toISOString() ?? null,
+      closeReason: d.close_reason,
       review,
       createdAt: d.created_at.toISOString(),
       updatedAt: d.updated_at.toISOString(),
@@ -298,7 +409,10 @@ export class DirectivesService {
   /** Edits a draft: a new version, kept with the old ones. Only drafts change; a stale version is a conflict. */
   async edit(principal: RequestPrincipal, id: string, dto: EditDirectiveDto) {
     this.validateContent(dto);
-    await this.checkAddressees((await this.row(id)).issuer_id, dto);
+    const issuerId = (await this.row(id)).issuer_id;
+    await this.checkAddressees(issuerId, dto);
+    await this.checkTargets(dto);
+    const links = await this.declaredLinks(issuerId, dto);
     const content = contentOf(dto);
     await this.dataSource.transaction(async (m) => {
       const rows: { status: string; version: number }[] = await m.query(
@@ -334,6 +448,7 @@ export class DirectivesService {
         `INSERT INTO directive_event (directive_id, actor_user_id, action, data) VALUES ($1,$2,'edited',$3)`,
         [id, principal.id, JSON.stringify({ version })],
       );
+      await this.writeLinks(m, id, links);
     });
     return this.get(id);
   }
@@ -525,6 +640,14 @@ export class DirectivesService {
       );
     }
     const status = dto.decision === 'accept' ? 'accepted' : 'returned';
+    const d = await this.row(id);
+    if (d.status !== 'signed' && d.status !== 'dispatched') {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+        `the directive is ${d.status}: nothing to acknowledge`,
+      );
+    }
     return this.dataSource.transaction(async (m) => {
       const rows: { status: string }[] = await m.query(
         `SELECT status FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`,
@@ -579,6 +702,13 @@ export class DirectivesService {
   /** The reporting requirement of a dispatched directive, with the cycle asked for. */
   private async reportingCycle(id: string, cycleIndex: number) {
     const d = await this.row(id);
+    if (['closed', 'recalled', 'superseded'].includes(d.status)) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.CYCLE_CLOSED,
+        `cycle: the directive is ${d.status}; its cycles take no more reports`,
+      );
+    }
     if (d.status !== 'dispatched') {
       throw new ApiError(
         HttpStatus.CONFLICT,
@@ -597,12 +727,16 @@ export class DirectivesService {
     }
     let cycle;
     try {
-      cycle = cycleAt(reporting.schedule, cycleIndex, {
-        calendar: HOLIDAYS,
-        policy: reporting.policy ?? 'keep',
-        stagger: reporting.stagger,
-        tiers: 10,
-      });
+      cycle = cycleAt(
+        resolveSchedule(reporting.schedule, d.dispatched_at?.toISOString() ?? null),
+        cycleIndex,
+        {
+          calendar: HOLIDAYS,
+          policy: reporting.policy ?? 'keep',
+          stagger: reporting.stagger,
+          tiers: 10,
+        },
+      );
     } catch (error) {
       if (error instanceof ScheduleError)
         throw new ApiError(
@@ -618,7 +752,7 @@ export class DirectivesService {
         DirectiveErrorCode.CYCLE_NOT_FOUND,
         `cycle: the schedule has no cycle ${cycleIndex}`,
       );
-    return { form: reporting.form, cycle };
+    return { form: reporting.form, cycle, directive: d };
   }
 
   /**
@@ -626,11 +760,12 @@ export class DirectivesService {
    * revision (the highest is current). Idempotency comes from the request's Idempotency-Key.
    */
   async submitReport(principal: RequestPrincipal, id: string, dto: SubmitReportDto) {
-    const { form, cycle } = await this.reportingCycle(id, dto.cycle);
-    const nodes: { status: string; tier: number; is_hub: boolean }[] = await this.dataSource.query(
-      `SELECT status, tier, is_hub FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
-      [id, dto.unitId],
-    );
+    const { form, cycle, directive } = await this.reportingCycle(id, dto.cycle);
+    const nodes: { status: string; tier: number; is_hub: boolean; recall_status: string | null }[] =
+      await this.dataSource.query(
+        `SELECT status, tier, is_hub, recall_status FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
+        [id, dto.unitId],
+      );
     if (!nodes.length)
       throw new ApiError(
         HttpStatus.NOT_FOUND,
@@ -674,34 +809,53 @@ export class DirectivesService {
     const deadline = cycle.deadlines[Math.min(node.tier, cycle.deadlines.length - 1)];
     const late = Date.now() >= Date.parse(deadline);
     return this.dataSource.transaction(async (m) => {
-      // Revisions of one unit's report queue on its routing node.
+      // Revisions of one unit's report queue on its routing node; then the parent's lock tells, consistently with its
+      // closing, whether the report arrives before the parent aggregated or after (a late revision).
       await m.query(`SELECT 1 FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`, [
         id,
         dto.unitId,
       ]);
+      const parent = (await routingParent(m, id, dto.unitId)) ?? directive.issuer_id;
+      await lockHub(m, id, parent, dto.cycle);
+      const afterClose = await isClosed(m, id, parent, dto.cycle);
       const rows: { revision: number }[] = await m.query(
-        `INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by)
-         SELECT $1, $2, $3, $4, COALESCE(max(revision), 0) + 1, $5, $6, $7, $8 FROM report WHERE directive_id = $2 AND unit_id = $3 AND cycle = $4
+        `INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, after_close)
+         SELECT $1, $2, $3, $4, COALESCE(max(revision), 0) + 1, $5, $6, $7, $8, $9 FROM report WHERE directive_id = $2 AND unit_id = $3 AND cycle = $4
          RETURNING revision`,
-        [randomUUID(), id, dto.unitId, dto.cycle, JSON.stringify(dto.values), late, deadline, principal.id],
+        [
+          randomUUID(),
+          id,
+          dto.unitId,
+          dto.cycle,
+          JSON.stringify(dto.values),
+          late,
+          deadline,
+          principal.id,
+          afterClose,
+        ],
       );
       await m.query(
-        `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,'report.submitted',$4)`,
+        `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,$4,$5)`,
         [
           id,
           principal.id,
           dto.unitId,
-          JSON.stringify({ cycle: dto.cycle, revision: rows[0].revision, late }),
+          afterClose ? 'report.late-revision' : 'report.submitted',
+          JSON.stringify({ cycle: dto.cycle, revision: rows[0].revision, late, afterClose }),
         ],
       );
+      // Upward: a closed parent re-aggregates and sends the revision up; an open one closes early once complete.
+      const aggregates = await propagateUp(m, id, directive.issuer_id, dto.unitId, dto.cycle, form);
       return {
         unitId: dto.unitId,
         cycle: dto.cycle,
         label: cycle.label,
         revision: rows[0].revision,
         late,
+        afterClose,
         deadline,
         values: dto.values,
+        aggregates: aggregates.map((a) => ({ unitId: a.unitId, revision: a.revision, reason: a.reason })),
       };
     });
   }
@@ -725,8 +879,8 @@ export class DirectivesService {
          SELECT $2::uuid
          UNION ALL SELECT r.unit_id FROM routing_node r JOIN below b ON r.parent_unit_id = b.unit_id WHERE r.directive_id = $1
        )
-       SELECT DISTINCT ON (rep.unit_id) rep.unit_id AS "unitId", rep.revision, rep.values, rep.late, rep.deadline,
-              rep.submitted_at AS "submittedAt"
+       SELECT DISTINCT ON (rep.unit_id) rep.unit_id AS "unitId", rep.revision, rep.values, rep.late, rep.after_close AS "afterClose",
+              rep.deadline, rep.submitted_at AS "submittedAt"
          FROM report rep WHERE rep.directive_id = $1 AND rep.cycle = $3 AND rep.unit_id IN (SELECT unit_id FROM below)
         ORDER BY rep.unit_id, rep.revision DESC`,
       [id, q.unitId, q.cycle],
@@ -734,22 +888,46 @@ export class DirectivesService {
   }
 
   /**
-   * The aggregated report of a cycle at any node of the routing tree (or the issuer): every routed unit below it
-   * that files reports counts once, each hub's aggregate combines its subordinates', with coverage.
+   * The aggregated report of a cycle at a node of the routing tree (or the issuer). Once the node's aggregation has
+   * closed (all reported, or its deadline), the reported aggregate: its latest revision, why it was written, and how
+   * many revisions late reports caused. Before that, a live preview computed from the reports so far.
    */
   async aggregateAt(id: string, q: ReportQueryDto) {
-    const { form, cycle } = await this.reportingCycle(id, q.cycle);
+    const { form, cycle, directive: d } = await this.reportingCycle(id, q.cycle);
     const nodes: { unit_id: string; parent_unit_id: string; is_hub: boolean }[] = await this.dataSource.query(
-      `SELECT unit_id, parent_unit_id, is_hub FROM routing_node WHERE directive_id = $1`,
+      `SELECT unit_id, parent_unit_id, is_hub FROM routing_node WHERE directive_id = $1 AND status <> 'returned'`,
       [id],
     );
-    const d = await this.row(id);
     if (q.unitId !== d.issuer_id && !nodes.some((n) => n.unit_id === q.unitId)) {
       throw new ApiError(
         HttpStatus.NOT_FOUND,
         DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
         'unitId: the directive was not routed to this unit',
       );
+    }
+    const stored: {
+      revision: number;
+      reason: string;
+      values: Record<string, unknown>;
+      coverage: Coverage;
+      created_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT revision, reason, values, coverage, created_at FROM aggregate_report
+        WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3 ORDER BY revision DESC LIMIT 1`,
+      [id, q.unitId, q.cycle],
+    );
+    const base = { unitId: q.unitId, cycle: q.cycle, label: cycle.label, deadlines: cycle.deadlines };
+    if (stored.length) {
+      const [s] = stored;
+      return {
+        ...base,
+        closed: true,
+        revision: s.revision,
+        reason: s.reason,
+        reportedAt: s.created_at.toISOString(),
+        values: s.values,
+        coverage: s.coverage,
+      };
     }
     const current: { unit_id: string; values: ReportValues; late: boolean }[] = await this.dataSource.query(
       `SELECT DISTINCT ON (unit_id) unit_id, values, late FROM report WHERE directive_id = $1 AND cycle = $2 ORDER BY unit_id, revision DESC`,
@@ -780,12 +958,294 @@ export class DirectivesService {
           reports: reportOf.has(q.unitId) ? [reportOf.get(q.unitId)!] : [],
         });
     return {
-      unitId: q.unitId,
-      cycle: q.cycle,
-      label: cycle.label,
-      deadlines: cycle.deadlines,
+      ...base,
+      closed: false,
+      revision: null,
+      reason: null,
+      reportedAt: null,
       values: Object.fromEntries(Object.entries(result.fields).map(([k, a]) => [k, aggregateValue(a)])),
       coverage: result.coverage,
+    };
+  }
+
+  /** Every revision of a node's aggregate for a cycle: what it reported upward, and when. */
+  async aggregateRevisions(id: string, q: ReportQueryDto): Promise<unknown[]> {
+    await this.row(id);
+    return this.dataSource.query(
+      `SELECT revision, reason, values, coverage, created_at AS "reportedAt" FROM aggregate_report
+        WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3 ORDER BY revision`,
+      [id, q.unitId, q.cycle],
+    );
+  }
+
+  /** The escalation ladder's steps so far: which unit was reminded, marked overdue or escalated, per cycle. */
+  async escalations(id: string, q: EscalationQueryDto): Promise<unknown[]> {
+    await this.row(id);
+    return this.dataSource.query(
+      `SELECT e.cycle, e.unit_id AS "unitId", u.code AS "unitCode", u.name AS "unitName", e.level, e.at,
+              EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle) AS "reportedSince"
+         FROM escalation e JOIN unit u ON u.id = e.unit_id
+        WHERE e.directive_id = $1 AND ($2::int IS NULL OR e.cycle = $2)
+        ORDER BY e.cycle, e.at, u.code, e.level`,
+      [id, q.cycle ?? null],
+    );
+  }
+
+  /** Close (timers stop, open nodes get their final status) or recall (edXML 13) a dispatched directive. */
+  async finish(
+    principal: RequestPrincipal,
+    id: string,
+    action: 'close' | 'recall',
+    reason: string | null,
+    key: string,
+  ) {
+    const d = await this.row(id);
+    const actor = await this.actor(principal, d.issuer_id);
+    return this.update(id, principal, key, (h, updateId) =>
+      h.executeUpdate(closeUpdate, { args: [{ actor, action, reason }], updateId }),
+    );
+  }
+
+  /** A unit answers a recall: gives the directive back (edXML 15) or refuses (16, with the reason). */
+  async answerRecall(principal: RequestPrincipal, id: string, dto: RecallResponseDto) {
+    if (dto.decision === 'refuse' && !dto.reason?.trim()) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        'reason: required to refuse a recall',
+      );
+    }
+    const answer = dto.decision === 'accept' ? 'accepted' : 'refused';
+    return this.dataSource.transaction(async (m) => {
+      const rows: { recall_status: string | null }[] = await m.query(
+        `SELECT recall_status FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`,
+        [id, dto.unitId],
+      );
+      if (!rows.length) {
+        throw new ApiError(
+          HttpStatus.NOT_FOUND,
+          DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
+          'unitId: the directive was not routed to this unit',
+        );
+      }
+      const current = rows[0].recall_status;
+      if (current !== 'requested' && current !== answer) {
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
+          current ? `the recall was already ${current}` : 'the directive is not being recalled',
+        );
+      }
+      if (current === 'requested') {
+        await m.query(
+          `UPDATE routing_node SET recall_status = $3, status_code = $4, recall_reason = $5, version = version + 1
+            WHERE directive_id = $1 AND unit_id = $2`,
+          [id, dto.unitId, answer, answer === 'accepted' ? '15' : '16', dto.reason ?? null],
+        );
+        await m.query(
+          `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, reason, data) VALUES ($1,$2,$3,$4,$5,$6)`,
+          [
+            id,
+            principal.id,
+            dto.unitId,
+            `recall.${answer}`,
+            dto.reason ?? null,
+            JSON.stringify({ unitId: dto.unitId }),
+          ],
+        );
+      }
+      const node: unknown[] = await m.query(
+        `SELECT unit_id AS "unitId", status, status_code AS "statusCode", recall_status AS "recallStatus", recall_reason AS "recallReason"
+           FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
+        [id, dto.unitId],
+      );
+      return node[0];
+    });
+  }
+
+  /**
+   * A routed unit with subordinates forwards the directive as it is to them: they join the routing tree under it (it
+   * becomes a hub that aggregates their reports; the levels above it move up a tier) and its own dispatch hub
+   * workflow delivers to them. Forwarding again answers the same.
+   */
+  async forward(principal: RequestPrincipal, id: string, dto: ForwardDto) {
+    const d = await this.row(id);
+    if (d.status !== 'dispatched') {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+        `the directive is ${d.status}: only a dispatched directive is forwarded`,
+      );
+    }
+    const nodes: {
+      status: string;
+      is_hub: boolean;
+      forwarded_at: Date | null;
+      depth: number;
+      path: string;
+    }[] = await this.dataSource.query(
+      `SELECT r.status, r.is_hub, r.forwarded_at, r.depth, u.path::text AS path
+           FROM routing_node r JOIN unit u ON u.id = r.unit_id WHERE r.directive_id = $1 AND r.unit_id = $2`,
+      [id, dto.unitId],
+    );
+    if (!nodes.length) {
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
+        'unitId: the directive was not routed to this unit',
+      );
+    }
+    const node = nodes[0];
+    if (!node.forwarded_at) {
+      if (node.status !== 'accepted') {
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
+          `unitId: the directive is ${node.status} at this unit; accept it before forwarding`,
+        );
+      }
+      if (node.is_hub) {
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          DirectiveErrorCode.FORWARD_NOT_POSSIBLE,
+          'unitId: the issuer already routed this directive to units below this one',
+        );
+      }
+      await this.writeForward(principal, id, dto, node);
+    }
+    // (Re)starting the unit's hub is idempotent: delivering twice changes nothing.
+    await this.temporal.call(async (client) => {
+      try {
+        await client.workflow.start(dispatchHubWorkflowType, {
+          workflowId: dispatchHubWorkflowId(id, dto.unitId),
+          taskQueue: this.temporal.taskQueue,
+          args: [{ directiveId: id, hubUnitId: dto.unitId, batchSize: this.config.DISPATCH_BATCH_SIZE }],
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    });
+    const forwarded: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM routing_node WHERE directive_id = $1 AND parent_unit_id = $2`,
+      [id, dto.unitId],
+    );
+    return {
+      unitId: dto.unitId,
+      forwarded: forwarded[0].n,
+      hubWorkflowId: dispatchHubWorkflowId(id, dto.unitId),
+    };
+  }
+
+  private async writeForward(
+    principal: RequestPrincipal,
+    id: string,
+    dto: ForwardDto,
+    node: { depth: number; path: string },
+  ) {
+    const select = `SELECT u.id, u.path::text AS path, u.active FROM unit u WHERE NOT EXISTS
+      (SELECT 1 FROM routing_node r WHERE r.directive_id = $1 AND r.unit_id = u.id) AND u.active AND `;
+    const a = dto.addressees;
+    if (a.mode === 'units' && !a.unitIds?.length) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        'addressees.unitIds: required when mode is units',
+      );
+    }
+    const units: { id: string; path: string; active: boolean }[] =
+      a.mode === 'units'
+        ? await this.dataSource.query(
+            `${select} u.id = ANY($2::uuid[]) AND u.path <@ $3::ltree AND u.id <> $4`,
+            [id, a.unitIds, node.path, dto.unitId],
+          )
+        : await this.dataSource.query(
+            `${select} u.path <@ $2::ltree AND u.id <> $3 AND nlevel(u.path) <= nlevel($2::ltree) + $4`,
+            [id, node.path, dto.unitId, a.mode === 'children' ? 1 : (a.depth ?? 1)],
+          );
+    if (a.mode === 'units' && units.length !== new Set(a.unitIds).size) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.FORWARD_NOT_POSSIBLE,
+        'addressees.unitIds: each must be an active unit below yours that has not received the directive',
+      );
+    }
+    if (!units.length) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.FORWARD_NOT_POSSIBLE,
+        'addressees: no active unit below yours is left to forward to',
+      );
+    }
+    const plan = planRouting(
+      { id: dto.unitId, path: idsFromPath(node.path) },
+      units.map((u) => ({ id: u.id, path: idsFromPath(u.path), active: u.active })),
+    );
+    const hubs = new Set(plan.hubs.map((h) => h.unitId));
+    await this.dataSource.transaction(async (m) => {
+      const locked: { forwarded_at: Date | null }[] = await m.query(
+        `SELECT forwarded_at FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`,
+        [id, dto.unitId],
+      );
+      if (locked[0].forwarded_at) return; // a concurrent retry got there first
+      await m.query(
+        `INSERT INTO routing_node (directive_id, unit_id, parent_unit_id, depth, tier, is_hub)
+         SELECT $1, unit_id, parent_unit_id, depth, tier, is_hub
+           FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::boolean[]) AS t(unit_id, parent_unit_id, depth, tier, is_hub)
+         ON CONFLICT DO NOTHING`,
+        [
+          id,
+          plan.nodes.map((n) => n.unitId),
+          plan.nodes.map((n) => n.parentUnitId),
+          plan.nodes.map((n) => n.depth + node.depth),
+          plan.nodes.map((n) => n.tier),
+          plan.nodes.map((n) => hubs.has(n.unitId)),
+        ],
+      );
+      await m.query(
+        `UPDATE routing_node SET is_hub = true, tier = $3, forwarded_at = now(), forwarded_by = $4, version = version + 1
+          WHERE directive_id = $1 AND unit_id = $2`,
+        [id, dto.unitId, plan.issuerTier, principal.id],
+      );
+      // The levels above move up when the forwarding unit's tier grew: deadlines stay staggered bottom-up.
+      await m.query(
+        `WITH RECURSIVE up(unit_id, parent_unit_id, tier) AS (
+           SELECT unit_id, parent_unit_id, tier FROM routing_node WHERE directive_id = $1 AND unit_id = $2
+           UNION ALL
+           SELECT r.unit_id, r.parent_unit_id, GREATEST(r.tier, up.tier + 1)
+             FROM routing_node r JOIN up ON r.unit_id = up.parent_unit_id WHERE r.directive_id = $1
+         )
+         UPDATE routing_node r SET tier = up.tier FROM up
+          WHERE r.directive_id = $1 AND r.unit_id = up.unit_id AND r.tier < up.tier`,
+        [id, dto.unitId],
+      );
+      await m.query(
+        `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,'forwarded',$4)`,
+        [id, principal.id, dto.unitId, JSON.stringify({ unitId: dto.unitId, nodes: plan.nodes.length })],
+      );
+    });
+  }
+
+  /** The chain, both ways: what this directive implements or supersedes, and what implements or supersedes it. */
+  async links(id: string) {
+    await this.row(id);
+    const select = `SELECT l.kind, d.id, d.issuer_id AS "issuerId", iu.name AS "issuerName", d.symbol, d.status,
+                           d.content->>'subject' AS subject, l.to_unit_id AS "viaUnitId"
+                      FROM directive_link l`;
+    const outgoing: { kind: string }[] = await this.dataSource.query(
+      `${select} JOIN directive d ON d.id = l.to_id JOIN unit iu ON iu.id = d.issuer_id WHERE l.from_id = $1 ORDER BY l.created_at`,
+      [id],
+    );
+    const incoming: { kind: string }[] = await this.dataSource.query(
+      `${select} JOIN directive d ON d.id = l.from_id JOIN unit iu ON iu.id = d.issuer_id WHERE l.to_id = $1 ORDER BY l.created_at`,
+      [id],
+    );
+    const pick = (rows: { kind: string }[], kind: string) =>
+      rows.filter((r) => r.kind === kind).map(({ kind: _kind, ...rest }) => rest);
+    return {
+      implements: pick(outgoing, 'implements'),
+      implementedBy: pick(incoming, 'implements'),
+      supersedes: pick(outgoing, 'supersedes'),
+      supersededBy: pick(incoming, 'supersedes'),
     };
   }
 

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
+import { createReportingActivities } from './reporting.activities';
 import { generateSignerKey, signWithEncryptedKey } from '@cascade/auth';
 import { DirectiveFailure, type DirectiveActivities, type TransitionInput } from '@cascade/contracts';
 import {
@@ -30,6 +31,7 @@ export function createDirectiveActivities(
   signingSecret: string,
 ): DirectiveActivities {
   return {
+    ...createReportingActivities(dataSource),
     async recordTransition(input: TransitionInput) {
       await dataSource.transaction(async (m) => {
         const rows: { status: string; version: number }[] = await m.query(
@@ -46,10 +48,12 @@ export function createDirectiveActivities(
         if (input.expectedVersion !== null && row.version !== input.expectedVersion) {
           throw fail(DirectiveFailure.VERSION_STALE, `version: the current version is ${row.version}`);
         }
-        await m.query(`UPDATE directive SET status = $2, updated_at = now() WHERE id = $1`, [
-          input.directiveId,
-          input.to,
-        ]);
+        // Interval schedules without a start count from dispatch.
+        await m.query(
+          `UPDATE directive SET status = $2, updated_at = now(),
+                  dispatched_at = CASE WHEN $2 = 'dispatched' THEN now() ELSE dispatched_at END WHERE id = $1`,
+          [input.directiveId, input.to],
+        );
         await m.query(
           `INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data, dedupe_key)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,

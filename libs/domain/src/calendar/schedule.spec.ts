@@ -5,6 +5,8 @@ import {
   cycleCount,
   cyclesBetween,
   isWorkingDay,
+  resolveSchedule,
+  ScheduleError,
   scheduleProblems,
   type DeadlineOptions,
   type Schedule,
@@ -208,5 +210,31 @@ describe('malformed schedules from the outside', () => {
     [{ kind: 'interval', start: 5, everySeconds: 60, count: 1 }, 'start: must be an ISO instant'],
   ])('%j → %s, never an exception', (schedule, problem) => {
     expect(scheduleProblems(schedule as unknown as Schedule)).toContain(problem);
+  });
+});
+
+describe('relative interval schedules and tiers above the stagger', () => {
+  const calendar = loadHolidayCalendar(VN_HOLIDAYS);
+  it('starts an interval schedule without start at dispatch', () => {
+    const schedule = { kind: 'interval', everySeconds: 60, count: 3 } as const;
+    expect(scheduleProblems(schedule)).toEqual([]);
+    expect(() => cycleAt(schedule, 0, { calendar, policy: 'keep' })).toThrow(ScheduleError);
+    expect(() => resolveSchedule(schedule, null)).toThrow(/dispatch/);
+    const resolved = resolveSchedule(schedule, '2026-03-01T10:00:00.000Z');
+    expect(cycleAt(resolved, 1, { calendar, policy: 'keep' })!.deadlines).toEqual([
+      '2026-03-01T10:02:00.000Z',
+    ]);
+    const monthly = { kind: 'monthly', rule: 'on', day: 8, from: '2020-01' } as const;
+    expect(resolveSchedule(monthly, null)).toBe(monthly);
+  });
+
+  it('gives tiers above the listed stagger the last offset, never an earlier deadline', () => {
+    const cycle = cycleAt({ kind: 'monthly', rule: 'on', day: 8, from: '2020-06' }, 0, {
+      calendar,
+      policy: 'keep',
+      stagger: [0, 2],
+      tiers: 4,
+    })!;
+    expect(cycle.lastDays).toEqual(['2020-06-08', '2020-06-10', '2020-06-10', '2020-06-10']);
   });
 });

@@ -10,14 +10,14 @@ export const VN_ZONE = 'Asia/Ho_Chi_Minh';
  *   (`rule: 'before'`, day 15, from 2020-01), optionally until a month;
  * - dates: a list of days;
  * - phases: "Đợt 1 … Đợt 4", each with its own window;
- * - interval: every N seconds from an instant (demos and tests);
+ * - interval: every N seconds from an instant, or from dispatch when `start` is absent (demos and tests);
  * - adhoc: "kịp thời" — report when something happens, no deadline.
  */
 export type Schedule =
   | { kind: 'monthly'; rule: 'on' | 'before'; day: number; from: string; until?: string }
   | { kind: 'dates'; dates: string[] }
   | { kind: 'phases'; phases: { name: string; opens: string; closes: string }[] }
-  | { kind: 'interval'; start: string; everySeconds: number; count: number }
+  | { kind: 'interval'; start?: string; everySeconds: number; count: number }
   | { kind: 'adhoc' };
 
 /** What happens to a deadline that falls on a weekend or a holiday. */
@@ -100,8 +100,8 @@ export function scheduleProblems(schedule: Schedule): string[] {
       break;
     case 'interval':
       if (
-        typeof schedule.start !== 'string' ||
-        !DateTime.fromISO(schedule.start, { setZone: true }).isValid
+        schedule.start !== undefined &&
+        (typeof schedule.start !== 'string' || !DateTime.fromISO(schedule.start, { setZone: true }).isValid)
       ) {
         problems.push('start: must be an ISO instant');
       }
@@ -162,6 +162,25 @@ function tierCount(options: DeadlineOptions): number {
   return Math.max(1, options.tiers ?? options.stagger?.length ?? 1);
 }
 
+/** The offset of a tier; tiers above the listed ones keep the last offset (never earlier than the level below). */
+function staggerOf(options: DeadlineOptions, tier: number): number {
+  const s = options.stagger;
+  return s?.length ? s[Math.min(tier, s.length - 1)] : 0;
+}
+
+/**
+ * The schedule with its relative parts fixed: an interval schedule without `start` starts at dispatch. Workflows and
+ * the API resolve the stored schedule with the directive's dispatch instant before computing cycles.
+ */
+export function resolveSchedule(schedule: Schedule, dispatchedAt: string | null): Schedule {
+  if (schedule.kind === 'interval' && schedule.start === undefined) {
+    if (!dispatchedAt)
+      throw new ScheduleError('start', 'the schedule starts at dispatch, which has not happened');
+    return { ...schedule, start: dispatchedAt };
+  }
+  return schedule;
+}
+
 function withDays(
   base: string,
   label: string,
@@ -172,7 +191,7 @@ function withDays(
   const lastDays: string[] = [];
   const deadlines: string[] = [];
   for (let tier = 0; tier < tierCount(options); tier++) {
-    const shifted = isoDay(day(base).plus({ days: options.stagger?.[tier] ?? 0 }));
+    const shifted = isoDay(day(base).plus({ days: staggerOf(options, tier) }));
     const last = applyPolicy(shifted, options.calendar, options.policy);
     lastDays.push(last);
     deadlines.push(instant(day(last).plus({ days: 1 })));
@@ -208,10 +227,12 @@ export function cycleAt(schedule: Schedule, index: number, options: DeadlineOpti
       return withDays(phase.closes, phase.name, index, instant(day(phase.opens)), options);
     }
     case 'interval': {
+      if (schedule.start === undefined)
+        throw new ScheduleError('start', 'resolve the schedule at dispatch first');
       const start = DateTime.fromISO(schedule.start, { setZone: true });
       const opens = start.plus({ seconds: schedule.everySeconds * index });
       const deadlines = Array.from({ length: tierCount(options) }, (_, tier) =>
-        instant(opens.plus({ seconds: schedule.everySeconds + (options.stagger?.[tier] ?? 0) })),
+        instant(opens.plus({ seconds: schedule.everySeconds + staggerOf(options, tier) })),
       );
       return {
         index,

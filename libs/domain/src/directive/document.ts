@@ -32,7 +32,16 @@ export function formatSymbol(
 }
 
 export type DirectiveStatus =
-  'draft' | 'in_review' | 'approved' | 'rejected' | 'signed' | 'dispatched' | 'cancelled';
+  | 'draft'
+  | 'in_review'
+  | 'approved'
+  | 'rejected'
+  | 'signed'
+  | 'dispatched'
+  | 'cancelled'
+  | 'closed'
+  | 'recalled'
+  | 'superseded';
 
 const NEXT: Record<DirectiveStatus, readonly DirectiveStatus[]> = {
   draft: ['in_review', 'cancelled'],
@@ -40,8 +49,12 @@ const NEXT: Record<DirectiveStatus, readonly DirectiveStatus[]> = {
   approved: ['signed', 'cancelled'],
   rejected: [],
   signed: ['dispatched'],
-  dispatched: [],
+  // After dispatch: closed when done, recalled by the issuer (edXML 13), superseded by a newer directive.
+  dispatched: ['closed', 'recalled', 'superseded'],
   cancelled: [],
+  closed: [],
+  recalled: [],
+  superseded: [],
 };
 
 export function canMove(from: DirectiveStatus, to: DirectiveStatus): boolean {

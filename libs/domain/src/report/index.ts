@@ -1,1 +1,2 @@
 export * from './form';
+export * from './ladder';

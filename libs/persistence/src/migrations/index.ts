@@ -4,6 +4,7 @@ import { Directives1763800000000 } from './1763800000000-directives';
 import { Routing1763810000000 } from './1763810000000-routing';
 import { Reports1763820000000 } from './1763820000000-reports';
 import { Outbox1763830000000 } from './1763830000000-outbox';
+import { Lifecycle1763840000000 } from './1763840000000-lifecycle';
 
 /** Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Routing1763810000000,
   Reports1763820000000,
   Outbox1763830000000,
+  Lifecycle1763840000000,
 ];

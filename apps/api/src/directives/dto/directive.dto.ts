@@ -121,6 +121,25 @@ export class ReportingDto {
   @IsInt({ each: true })
   @Min(0, { each: true })
   stagger?: number[];
+
+  @ApiPropertyOptional({
+    description:
+      'the escalation ladder, ISO 8601 durations from the grassroots deadline: { remindBefore, parentAfter, issuerAfter }',
+    example: { remindBefore: 'P1D', parentAfter: 'P3D', issuerAfter: 'P7D' },
+  })
+  @IsOptional()
+  @IsObject()
+  escalation?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: "extra units that receive the issuer's aggregated report (besides the issuer itself)",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsUUID('all', { each: true })
+  targets?: string[];
 }
 
 /** The parts of a directive that a drafter writes. */
@@ -170,6 +189,13 @@ export class DirectiveContentDto {
   @Type(() => ImplementsDto)
   implements?: ImplementsDto[];
 
+  @ApiPropertyOptional({
+    description: 'a dispatched directive of the same issuer that this one replaces once it is dispatched',
+  })
+  @IsOptional()
+  @IsUUID()
+  supersedes?: string;
+
   @ApiPropertyOptional({ type: [AttachmentDto] })
   @IsOptional()
   @IsArray()
@@ -216,6 +242,39 @@ export class ReviewDto extends VersionDto {
   @IsString()
   @MaxLength(5000)
   comment?: string;
+}
+
+export class CloseDto {
+  @ApiPropertyOptional() @IsOptional() @Transform(normalize) @IsString() @MaxLength(2000) reason?: string;
+}
+
+export class RecallDto {
+  @ApiProperty() @Transform(normalize) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+}
+
+export class RecallResponseDto {
+  @ApiProperty({ description: 'the unit answering (yours)' }) @IsUUID() unitId!: string;
+  @ApiProperty({ enum: ['accept', 'refuse'], description: 'give it back (edXML 15) or refuse (16)' })
+  @IsIn(['accept', 'refuse'])
+  decision!: 'accept' | 'refuse';
+  @ApiPropertyOptional({ description: 'required to refuse' })
+  @IsOptional()
+  @Transform(normalize)
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class ForwardDto {
+  @ApiProperty({ description: 'the routed unit that forwards (yours)' }) @IsUUID() unitId!: string;
+  @ApiProperty({ type: AddresseesDto, description: 'its own subordinates to forward to' })
+  @ValidateNested()
+  @Type(() => AddresseesDto)
+  addressees!: AddresseesDto;
+}
+
+export class EscalationQueryDto {
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) cycle?: number;
 }
 
 export class CancelDto {

@@ -1,0 +1,280 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { DirectiveFailure, type DirectiveActivities, type ReportingPlan } from '@cascade/contracts';
+import {
+  cycleAt,
+  cycleCount,
+  DEFAULT_LADDER,
+  loadHolidayCalendar,
+  resolveSchedule,
+  ScheduleError,
+  VN_HOLIDAYS,
+  type Cycle,
+  type EscalationLadder,
+  type NonWorkingDayPolicy,
+  type ReportForm,
+  type Schedule,
+} from '@cascade/domain';
+import { closeTier } from '@cascade/persistence';
+
+const fail = (type: string, message: string) => ApplicationFailure.nonRetryable(message, type);
+const HOLIDAYS = loadHolidayCalendar(VN_HOLIDAYS);
+
+interface Reporting {
+  schedule: Schedule;
+  form?: ReportForm;
+  policy?: NonWorkingDayPolicy;
+  stagger?: number[];
+  escalation?: EscalationLadder;
+}
+
+interface DirectiveInfo {
+  status: string;
+  issuer_id: string;
+  reporting: Reporting | null;
+  supersedes: string | null;
+  dispatched_at: Date | null;
+}
+
+async function directiveInfo(m: EntityManager | DataSource, directiveId: string): Promise<DirectiveInfo> {
+  const rows: DirectiveInfo[] = await m.query(
+    `SELECT status, issuer_id, content->'reporting' AS reporting, content->>'supersedes' AS supersedes, dispatched_at
+       FROM directive WHERE id = $1`,
+    [directiveId],
+  );
+  if (!rows.length) throw fail(DirectiveFailure.INVALID_STATE, `directive ${directiveId} does not exist`);
+  return rows[0];
+}
+
+/** The height of the routing tree: one more than the highest tier right below the issuer. */
+async function issuerTier(m: EntityManager | DataSource, directiveId: string, issuerId: string) {
+  const rows: { tier: number }[] = await m.query(
+    `SELECT COALESCE(max(tier) + 1, 1)::int AS tier FROM routing_node WHERE directive_id = $1 AND parent_unit_id = $2`,
+    [directiveId, issuerId],
+  );
+  return rows[0].tier;
+}
+
+type Level = 'reminded' | 'overdue' | 'parent' | 'issuer';
+
+const LEVEL_ACTION: Record<Level, string> = {
+  reminded: 'report.reminded',
+  overdue: 'report.overdue',
+  parent: 'escalated.parent',
+  issuer: 'escalated.issuer',
+};
+
+/**
+ * One rung of the ladder for every grassroots unit that has not reported the cycle, in one statement whatever the
+ * number of units: the escalation row (its primary key makes a retry harmless), an event per unit, and an e-mail per
+ * recipient — the unit's clerks and leaders for a reminder or the overdue mark, the routing parent's leaders, then
+ * the issuer's leaders.
+ */
+async function escalate(dataSource: DataSource, directiveId: string, cycle: number, level: Level) {
+  const recipients =
+    level === 'parent'
+      ? `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = l.parent_unit_id AND ms.role = 'leader'`
+      : level === 'issuer'
+        ? `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = (SELECT issuer_id FROM d) AND ms.role = 'leader'`
+        : `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = l.unit_id AND ms.role IN ('clerk','leader')`;
+  const subject: Record<Level, string> = {
+    reminded: 'Nhắc báo cáo',
+    overdue: 'Quá hạn báo cáo',
+    parent: 'Đôn đốc đơn vị chậm báo cáo',
+    issuer: 'Báo cáo chậm: chuyển cơ quan ban hành',
+  };
+  const rows: { n: number }[] = await dataSource.query(
+    `WITH d AS (SELECT id, issuer_id, symbol, content FROM directive WHERE id = $1),
+          late AS (
+            SELECT r.unit_id, r.parent_unit_id FROM routing_node r
+             WHERE r.directive_id = $1 AND NOT r.is_hub AND r.status <> 'returned' AND r.recall_status IS NULL
+               AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = $1 AND p.unit_id = r.unit_id AND p.cycle = $2)
+          ),
+          rung AS (
+            INSERT INTO escalation (directive_id, cycle, unit_id, level) SELECT $1, $2, unit_id, $3 FROM late
+            ON CONFLICT DO NOTHING RETURNING unit_id
+          ),
+          events AS (
+            INSERT INTO directive_event (directive_id, actor_unit_id, action, data, dedupe_key)
+            SELECT $1, unit_id, $4, jsonb_build_object('unitId', unit_id, 'cycle', $2::int, 'level', $3::text),
+                   'escalation/' || $1 || '/' || $2 || '/' || unit_id || '/' || $3
+              FROM rung
+            ON CONFLICT (dedupe_key) DO NOTHING
+          ),
+          mails AS (
+            INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
+            SELECT d.id, 'report.' || $3, u.id, u.email,
+                   $5 || ' kỳ ' || ($2::int + 1) || ': ' || coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
+                   'Kính gửi ' || u.name || E',\\n\\n' || lu.name || ' chưa gửi báo cáo kỳ ' || ($2::int + 1) ||
+                   ' theo văn bản ' || coalesce(d.symbol, '') || ' "' || (d.content->>'subject') || E'".\\n\\nCascade',
+                   'escalation/' || $1 || '/' || $2 || '/' || x.unit_id || '/' || $3 || ':' || u.id
+              FROM (${recipients}) x
+              JOIN rung ON rung.unit_id = x.unit_id
+              JOIN app_user u ON u.id = x.user_id AND u.active
+              JOIN unit lu ON lu.id = x.unit_id, d
+            ON CONFLICT (dedupe_key) DO NOTHING
+          )
+     SELECT count(*)::int AS n FROM rung`,
+    [directiveId, cycle, level, LEVEL_ACTION[level], subject[level]],
+  );
+  return rows[0].n;
+}
+
+/** The activities of reporting cycles and of the end of a dispatched directive. */
+export function createReportingActivities(
+  dataSource: DataSource,
+): Pick<DirectiveActivities, 'afterDispatch' | 'reportingPlan' | 'runCycleStep' | 'finishDirective'> {
+  return {
+    async afterDispatch({ directiveId }) {
+      const d = await directiveInfo(dataSource, directiveId);
+      return {
+        reporting: Boolean(d.reporting?.form) && d.reporting?.schedule?.kind !== 'adhoc',
+        supersedes: d.supersedes,
+      };
+    },
+
+    async reportingPlan({ directiveId, cycle }): Promise<ReportingPlan> {
+      const d = await directiveInfo(dataSource, directiveId);
+      const tier = await issuerTier(dataSource, directiveId, d.issuer_id);
+      const ladder = d.reporting?.escalation ?? DEFAULT_LADDER;
+      if (d.status !== 'dispatched' || !d.reporting?.form) return { cycle: null, issuerTier: tier, ladder };
+      const options = {
+        calendar: HOLIDAYS,
+        policy: d.reporting.policy ?? 'keep',
+        stagger: d.reporting.stagger,
+        tiers: tier + 1,
+      };
+      try {
+        const schedule = resolveSchedule(d.reporting.schedule, d.dispatched_at?.toISOString() ?? null);
+        if (cycle !== null) return { cycle: cycleAt(schedule, cycle, options), issuerTier: tier, ladder };
+        // The first cycle whose grassroots deadline is still ahead: a directive dispatched in May starts with May.
+        const now = new Date().toISOString();
+        const limit = cycleCount(schedule) ?? 100_000;
+        let found: Cycle | null = null;
+        for (let i = 0; i < limit && !found; i++) {
+          const c = cycleAt(schedule, i, options);
+          if (!c) break;
+          if (c.deadlines[0] > now) found = c;
+        }
+        return { cycle: found, issuerTier: tier, ladder };
+      } catch (error) {
+        if (error instanceof ScheduleError && error.field === 'schedule') {
+          throw fail(DirectiveFailure.INVALID_INPUT, error.message);
+        }
+        // Most often a deadline in a year the holiday calendar does not cover yet: retried (with backoff) until an
+        // operator loads that year, rather than guessing a deadline.
+        throw ApplicationFailure.retryable(
+          `reporting plan of ${directiveId}: ${(error as Error).message}`,
+          'REPORTING_PLAN_UNAVAILABLE',
+        );
+      }
+    },
+
+    async runCycleStep({ directiveId, cycle, step, issuerTier: plannedTier }) {
+      const d = await directiveInfo(dataSource, directiveId);
+      if (d.status !== 'dispatched' || !d.reporting?.form) return { units: 0 };
+      switch (step.kind) {
+        case 'remind':
+          return { units: await escalate(dataSource, directiveId, cycle, 'reminded') };
+        case 'overdue':
+          return { units: await escalate(dataSource, directiveId, cycle, 'overdue') };
+        case 'escalate-parent':
+          return { units: await escalate(dataSource, directiveId, cycle, 'parent') };
+        case 'escalate-issuer':
+          return { units: await escalate(dataSource, directiveId, cycle, 'issuer') };
+        case 'close': {
+          const form = d.reporting.form;
+          const units = await dataSource.transaction((m) =>
+            closeTier(m, directiveId, d.issuer_id, step.tier, step.tier >= plannedTier, cycle, form),
+          );
+          return { units };
+        }
+      }
+    },
+
+    async finishDirective({ directiveId, to, actor, reason, supersededBy, dedupeKey }) {
+      await dataSource.transaction(async (m) => {
+        const rows: { status: string }[] = await m.query(
+          `SELECT status FROM directive WHERE id = $1 FOR UPDATE`,
+          [directiveId],
+        );
+        if (!rows.length)
+          throw fail(DirectiveFailure.INVALID_STATE, `directive ${directiveId} does not exist`);
+        const done: unknown[] = await m.query(`SELECT 1 FROM directive_event WHERE dedupe_key = $1`, [
+          dedupeKey,
+        ]);
+        if (done.length) return;
+        if (rows[0].status !== 'dispatched') {
+          throw fail(DirectiveFailure.INVALID_STATE, `the directive is ${rows[0].status}`);
+        }
+        await m.query(
+          `UPDATE directive SET status = $2, closed_at = now(), close_reason = $3, updated_at = now() WHERE id = $1`,
+          [directiveId, to, reason],
+        );
+        if (to === 'recalled') {
+          // edXML 13: every unit that holds the directive is asked to give it back; each answers 15 or 16.
+          await m.query(
+            `UPDATE routing_node SET recall_status = 'requested', status_code = '13', closed_at = now(), version = version + 1
+              WHERE directive_id = $1 AND status <> 'returned'`,
+            [directiveId],
+          );
+        } else {
+          // Each open node gets its final status: completed (06) when it acknowledged and, for a grassroots unit,
+          // every overdue cycle was eventually reported; incomplete when a cycle it was chased for is still missing.
+          await m.query(
+            `UPDATE routing_node r SET closed_at = now(), version = version + 1,
+                    final_status = CASE
+                      WHEN r.status = 'returned' THEN 'returned'
+                      WHEN r.status IN ('pending','delivered') THEN 'unacknowledged'
+                      WHEN NOT r.is_hub AND EXISTS (
+                        SELECT 1 FROM escalation e WHERE e.directive_id = r.directive_id AND e.unit_id = r.unit_id
+                           AND e.level = 'overdue'
+                           AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = r.directive_id
+                                              AND p.unit_id = r.unit_id AND p.cycle = e.cycle)) THEN 'incomplete'
+                      ELSE 'completed' END
+              WHERE r.directive_id = $1 AND r.closed_at IS NULL`,
+            [directiveId],
+          );
+          await m.query(
+            `UPDATE routing_node SET status_code = CASE WHEN final_status = 'completed' THEN '06' ELSE status_code END
+              WHERE directive_id = $1 AND final_status IS NOT NULL`,
+            [directiveId],
+          );
+        }
+        await m.query(
+          `INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data, dedupe_key)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+          [
+            directiveId,
+            actor?.userId ?? null,
+            actor?.role ?? null,
+            actor?.unitId ?? null,
+            to,
+            reason,
+            JSON.stringify(supersededBy ? { supersededBy } : {}),
+            dedupeKey,
+          ],
+        );
+        if (to !== 'closed') {
+          await m.query(
+            `INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
+             SELECT d.id, 'directive.' || $2, u.id, u.email,
+                    CASE WHEN $2 = 'recalled' THEN 'Thu hồi văn bản: ' ELSE 'Văn bản đã được thay thế: ' END ||
+                      coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
+                    'Kính gửi ' || u.name || E',\\n\\nVăn bản ' || coalesce(d.symbol, '') || ' "' || (d.content->>'subject') || '" ' ||
+                      CASE WHEN $2 = 'recalled' THEN 'đã được cơ quan ban hành thu hồi' ELSE 'đã được thay thế bằng văn bản mới' END ||
+                      coalesce(' (' || $3 || ')', '') || E'.\\n\\nCascade',
+                    $4 || ':' || r.unit_id || ':' || u.id
+               FROM routing_node r
+               JOIN directive d ON d.id = r.directive_id
+               JOIN membership ms ON ms.unit_id = r.unit_id AND ms.role = 'clerk'
+               JOIN app_user u ON u.id = ms.user_id AND u.active
+              WHERE r.directive_id = $1 AND r.status <> 'returned'
+             ON CONFLICT (dedupe_key) DO NOTHING`,
+            [directiveId, to, reason, dedupeKey],
+          );
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,250 @@
+import { EntityManager } from 'typeorm';
+import {
+  aggregate,
+  aggregateValue,
+  type Aggregate,
+  type ReportForm,
+  type ReportValues,
+  type UnitReport,
+} from '@cascade/domain';
+
+/** Why a hub's aggregate of a cycle was written. */
+export type AggregateReason = 'complete' | 'deadline' | 'late-report' | 'closed';
+
+export interface StoredAggregate {
+  unitId: string;
+  cycle: number;
+  revision: number;
+  reason: AggregateReason;
+  values: Record<string, unknown>;
+  coverage: Aggregate['coverage'];
+}
+
+/**
+ * Serialises everything that reads or writes the aggregate of one hub for one cycle (closing it, and the reports of
+ * its children that must know whether it closed). Locks are always taken bottom-up (a unit, then its routing parent,
+ * then the next one up), never down, so they cannot deadlock.
+ */
+export async function lockHub(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtext($1), $2)`, [`${directiveId}/${hubUnitId}`, cycle]);
+}
+
+/** The routing parent of a unit (the issuer for units right below it), or null for the issuer itself. */
+export async function routingParent(
+  m: EntityManager,
+  directiveId: string,
+  unitId: string,
+): Promise<string | null> {
+  const rows: { parent_unit_id: string }[] = await m.query(
+    `SELECT parent_unit_id FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
+    [directiveId, unitId],
+  );
+  return rows[0]?.parent_unit_id ?? null;
+}
+
+export async function isClosed(m: EntityManager, directiveId: string, unitId: string, cycle: number) {
+  const rows: unknown[] = await m.query(
+    `SELECT 1 FROM aggregate_report WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3 LIMIT 1`,
+    [directiveId, unitId, cycle],
+  );
+  return rows.length > 0;
+}
+
+interface Child {
+  unit_id: string;
+  is_hub: boolean;
+}
+
+/** The children of a hub that are expected to answer: every routed child except those that returned the directive. */
+async function expectedChildren(m: EntityManager, directiveId: string, hubUnitId: string): Promise<Child[]> {
+  return m.query(
+    `SELECT unit_id, is_hub FROM routing_node
+      WHERE directive_id = $1 AND parent_unit_id = $2 AND status <> 'returned' AND recall_status IS DISTINCT FROM 'accepted'
+      ORDER BY unit_id`,
+    [directiveId, hubUnitId],
+  );
+}
+
+/** Whether every expected child has answered: leaves with a report, hubs with an aggregate. */
+async function allAnswered(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
+  const rows: { n: number }[] = await m.query(
+    `SELECT count(*)::int AS n FROM routing_node r
+      WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND r.status <> 'returned'
+        AND r.recall_status IS DISTINCT FROM 'accepted'
+        AND NOT EXISTS (SELECT 1 FROM report p WHERE NOT r.is_hub AND p.directive_id = $1 AND p.unit_id = r.unit_id AND p.cycle = $3)
+        AND NOT EXISTS (SELECT 1 FROM aggregate_report a WHERE r.is_hub AND a.directive_id = $1 AND a.unit_id = r.unit_id AND a.cycle = $3)`,
+    [directiveId, hubUnitId, cycle],
+  );
+  return rows[0].n === 0;
+}
+
+/**
+ * Writes a new revision of a hub's aggregate for a cycle from what its children reported: the current report of each
+ * leaf and the current aggregate of each sub-hub (a sub-hub that has not reported counts as one missing unit). The
+ * caller holds the hub's lock. Also records the event and notifies the clerks of the unit it reports to.
+ */
+export async function writeAggregate(
+  m: EntityManager,
+  directiveId: string,
+  hubUnitId: string,
+  cycle: number,
+  form: ReportForm,
+  reason: AggregateReason,
+): Promise<StoredAggregate> {
+  const children = await expectedChildren(m, directiveId, hubUnitId);
+  const leaves = children.filter((c) => !c.is_hub).map((c) => c.unit_id);
+  const hubs = children.filter((c) => c.is_hub).map((c) => c.unit_id);
+  const reports: { unit_id: string; values: ReportValues; late: boolean }[] = leaves.length
+    ? await m.query(
+        `SELECT DISTINCT ON (unit_id) unit_id, values, late FROM report
+          WHERE directive_id = $1 AND cycle = $2 AND unit_id = ANY($3::uuid[]) ORDER BY unit_id, revision DESC`,
+        [directiveId, cycle, leaves],
+      )
+    : [];
+  const below: { unit_id: string; aggregate: Aggregate }[] = hubs.length
+    ? await m.query(
+        `SELECT DISTINCT ON (unit_id) unit_id, aggregate FROM aggregate_report
+          WHERE directive_id = $1 AND cycle = $2 AND unit_id = ANY($3::uuid[]) ORDER BY unit_id, revision DESC`,
+        [directiveId, cycle, hubs],
+      )
+    : [];
+  const reported = new Map(below.map((b) => [b.unit_id, b.aggregate]));
+  const result = aggregate(form, {
+    expected: [...leaves, ...hubs.filter((h) => !reported.has(h))],
+    reports: reports.map((r) => ({ unitId: r.unit_id, values: r.values, late: r.late }) satisfies UnitReport),
+    children: hubs.flatMap((h) => (reported.has(h) ? [reported.get(h)!] : [])),
+  });
+  const values = Object.fromEntries(Object.entries(result.fields).map(([k, a]) => [k, aggregateValue(a)]));
+  const rows: { revision: number }[] = await m.query(
+    `INSERT INTO aggregate_report (directive_id, unit_id, cycle, revision, aggregate, values, coverage, reason)
+     SELECT $1, $2, $3, COALESCE(max(revision), 0) + 1, $4, $5, $6, $7
+       FROM aggregate_report WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3
+     RETURNING revision`,
+    [
+      directiveId,
+      hubUnitId,
+      cycle,
+      JSON.stringify(result),
+      JSON.stringify(values),
+      JSON.stringify(result.coverage),
+      reason,
+    ],
+  );
+  const revision = rows[0].revision;
+  const { missingUnits, ...counts } = result.coverage;
+  await m.query(
+    `INSERT INTO directive_event (directive_id, actor_unit_id, action, data, dedupe_key)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING`,
+    [
+      directiveId,
+      hubUnitId,
+      revision === 1 ? 'aggregate.reported' : 'aggregate.revised',
+      JSON.stringify({
+        unitId: hubUnitId,
+        cycle,
+        revision,
+        reason,
+        ...counts,
+        missingUnits: missingUnits.slice(0, 50),
+      }),
+      `aggregate/${directiveId}/${hubUnitId}/${cycle}/${revision}`,
+    ],
+  );
+  // The report goes up: to the clerks of the routing parent (the issuer's own clerks for the issuer's aggregate), of
+  // the hub's configured report targets (a department, a Party committee), and for the issuer's aggregate, of the
+  // directive's extra report targets.
+  await m.query(
+    `WITH d AS (SELECT id, symbol, content, issuer_id FROM directive WHERE id = $1),
+          parent AS (
+            SELECT COALESCE((SELECT parent_unit_id FROM routing_node WHERE directive_id = $1 AND unit_id = $2), $2::uuid) AS unit_id
+            UNION
+            SELECT t::uuid FROM d, jsonb_array_elements_text(COALESCE(d.content->'reporting'->'targets', '[]'::jsonb)) t
+             WHERE d.issuer_id = $2
+            UNION
+            SELECT target_id FROM unit_report_target WHERE unit_id = $2
+          )
+     INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
+     SELECT d.id, 'aggregate.reported', u.id, u.email,
+            'Báo cáo tổng hợp kỳ ' || ($3::int + 1) || ': ' || coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
+            hu.name || ' đã tổng hợp báo cáo kỳ ' || ($3::int + 1) || ' (lần ' || $4 || E'): ' || $5 || E'.\n\nCascade',
+            'aggregate/' || $1 || '/' || $2 || '/' || $3 || '/' || $4 || ':' || u.id
+       FROM d, parent p
+       JOIN membership ms ON ms.unit_id = p.unit_id AND ms.role = 'clerk'
+       JOIN app_user u ON u.id = ms.user_id AND u.active
+       JOIN unit hu ON hu.id = $2
+     ON CONFLICT (dedupe_key) DO NOTHING`,
+    [
+      directiveId,
+      hubUnitId,
+      cycle,
+      String(revision),
+      `${counts.onTime} đúng hạn, ${counts.late} muộn, ${counts.missing} chưa báo cáo trên ${counts.expected}`,
+    ],
+  );
+  return { unitId: hubUnitId, cycle, revision, reason, values, coverage: result.coverage };
+}
+
+/**
+ * After a unit's report (or a sub-hub's aggregate) changed: walks up the routing tree. A parent whose aggregation
+ * has closed gets a revision (the late report re-aggregates and the revision goes upward); one that is still open
+ * closes early when every expected child has answered. Stops at the first parent that stays open. The caller is in a
+ * transaction; locks go bottom-up.
+ */
+export async function propagateUp(
+  m: EntityManager,
+  directiveId: string,
+  issuerId: string,
+  unitId: string,
+  cycle: number,
+  form: ReportForm,
+): Promise<StoredAggregate[]> {
+  const written: StoredAggregate[] = [];
+  let child = unitId;
+  for (;;) {
+    if (child === issuerId) return written;
+    const parent = (await routingParent(m, directiveId, child)) ?? issuerId;
+    await lockHub(m, directiveId, parent, cycle);
+    if (await isClosed(m, directiveId, parent, cycle)) {
+      written.push(await writeAggregate(m, directiveId, parent, cycle, form, 'late-report'));
+    } else if (await allAnswered(m, directiveId, parent, cycle)) {
+      written.push(await writeAggregate(m, directiveId, parent, cycle, form, 'complete'));
+    } else {
+      return written;
+    }
+    child = parent;
+  }
+}
+
+/**
+ * Closes, at their deadline, the aggregation of every hub up to a tier that has not closed yet, lower tiers first,
+ * then the issuer's when asked; one hub per transaction. Idempotent: a hub that closed (early, or before a retry) is
+ * left alone. Hubs below `tier` are included because forwarding can raise a unit's tier during a cycle.
+ */
+export async function closeTier(
+  m: EntityManager,
+  directiveId: string,
+  issuerId: string,
+  tier: number,
+  includeIssuer: boolean,
+  cycle: number,
+  form: ReportForm,
+  reason: AggregateReason = 'deadline',
+): Promise<number> {
+  const hubs: { unit_id: string }[] = await m.query(
+    `SELECT unit_id FROM routing_node r WHERE directive_id = $1 AND is_hub AND tier <= $2
+       AND NOT EXISTS (SELECT 1 FROM aggregate_report a WHERE a.directive_id = $1 AND a.unit_id = r.unit_id AND a.cycle = $3)
+     ORDER BY tier, unit_id`,
+    [directiveId, tier, cycle],
+  );
+  if (includeIssuer) hubs.push({ unit_id: issuerId });
+  let closed = 0;
+  for (const hub of hubs) {
+    await m.transaction(async (t) => {
+      await lockHub(t, directiveId, hub.unit_id, cycle);
+      if (await isClosed(t, directiveId, hub.unit_id, cycle)) return;
+      await writeAggregate(t, directiveId, hub.unit_id, cycle, form, reason);
+      closed++;
+    });
+  }
+  return closed;
+}
