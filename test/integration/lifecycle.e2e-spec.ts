@@ -16,6 +16,7 @@ import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { auth, buildOrg, login, PASSWORD, type Org } from './support/org';
 import { waitFor } from './support/wait-for';
+import { saveHistory } from '../replay/histories';
 
 jest.setTimeout(240_000);
 
@@ -96,6 +97,23 @@ async function issue(d: Desk, body: object) {
   const signed = await post(`/directives/${id}/sign`, d.leader.token, { version: 1 });
   expect(signed.status).toBe(200);
   return signed.body as { id: string; number: number; symbol: string; status: string };
+}
+
+/**
+ * With CAPTURE_HISTORIES=1, writes the histories of this scenario's workflows for the replay tests (the first run of
+ * the reporting workflow, which continued as new, is found in its parent's history).
+ */
+async function capture(directiveId: string, name: string, withReporting = false) {
+  if (!process.env.CAPTURE_HISTORIES) return;
+  const client = new Client({ connection: temporal });
+  await saveHistory(client, directiveWorkflowId(directiveId), name);
+  if (!withReporting) return;
+  const parent = await client.workflow.getHandle(directiveWorkflowId(directiveId)).fetchHistory();
+  const started = parent.events?.find(
+    (e) => e.childWorkflowExecutionStartedEventAttributes?.workflowType?.name === 'reportingWorkflow',
+  );
+  const runId = started?.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.runId ?? undefined;
+  await saveHistory(client, reportingWorkflowId(directiveId), `${name}-cycle`, runId);
 }
 
 const statusOf = async (id: string, token: string) => (await get(`/directives/${id}`, token)).body.status;
@@ -381,6 +399,7 @@ describe('three levels, province → district → grassroots, cycles seconds apa
         'closed',
       ]),
     );
+    await capture(directiveId, 'reported-escalated-closed', true);
   });
 });
 
@@ -426,10 +445,11 @@ describe('forward, supersede, recall', () => {
       old.id,
     ]);
     expect(tiers.rows.find((r) => r.unit_id === id.D1)).toMatchObject({ tier: 1, is_hub: true });
-    const hub = await new Client({ connection: temporal }).workflow
-      .getHandle(dispatchHubWorkflowId(old.id, id.D1))
-      .describe();
-    expect(hub.status.name).toBe('COMPLETED');
+    const hubs = new Client({ connection: temporal }).workflow;
+    await waitFor('D1 hub workflow to complete', async () => {
+      const hub = await hubs.getHandle(dispatchHubWorkflowId(old.id, id.D1)).describe();
+      return hub.status.name === 'COMPLETED';
+    });
 
     // A new directive supersedes the old one once it is dispatched; the chain is navigable both ways.
     const badSupersede = await post('/directives', province.clerk, {
@@ -494,5 +514,14 @@ describe('forward, supersede, recall', () => {
     );
     expect(clerks.rows[0].n).toBeGreaterThanOrEqual(2); // one e-mail per clerk of every unit that holds it
     expect(mails.rows[0].n).toBe(clerks.rows[0].n);
+    await waitFor('the workflows to end', async () => {
+      const client = new Client({ connection: temporal });
+      const ends = await Promise.all(
+        [old.id, replacement.id].map((d) => client.workflow.getHandle(directiveWorkflowId(d)).describe()),
+      );
+      return ends.every((e) => e.status.name === 'COMPLETED');
+    });
+    await capture(old.id, 'forwarded-superseded');
+    await capture(replacement.id, 'superseding-recalled');
   });
 });

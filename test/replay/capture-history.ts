@@ -1,19 +1,16 @@
 /**
  * Captures the history of a finished workflow into test/replay/histories/, for the replay tests:
- *   npm run replay:capture -- <workflowId> [name]
+ *   npm run replay:capture -- <workflowId> [name] [runId]
  * Reads TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE (defaults: the local stack). The file is named
- * `<workflowType>--<name>.json`; commit it.
+ * `<workflowType>--<name>.json`; commit it. The integration tests capture theirs with CAPTURE_HISTORIES=1.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { loadDotEnvFile } from '@cascade/config';
-import { HISTORIES_DIR } from './histories';
+import { saveHistory } from './histories';
 
-async function main([workflowId, name]: string[]): Promise<void> {
+async function main([workflowId, name, runId]: string[]): Promise<void> {
   if (!workflowId) {
-    console.error('usage: npm run replay:capture -- <workflowId> [name]');
+    console.error('usage: npm run replay:capture -- <workflowId> [name] [runId]');
     process.exit(2);
   }
   loadDotEnvFile();
@@ -22,19 +19,13 @@ async function main([workflowId, name]: string[]): Promise<void> {
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   const connection = await Connection.connect({ address });
   try {
-    const handle = new Client({ connection, namespace }).workflow.getHandle(workflowId);
-    const description = await handle.describe();
-    if (description.status.name === 'RUNNING') {
-      throw new Error(
-        `${workflowId} is still running: capture finished workflows so that the history is complete`,
-      );
-    }
-    const history = await handle.fetchHistory();
-    const slug = (name ?? workflowId).replace(/[^A-Za-z0-9._-]+/g, '-');
-    mkdirSync(HISTORIES_DIR, { recursive: true });
-    const file = join(HISTORIES_DIR, `${description.type}--${slug}.json`);
-    writeFileSync(file, historyToJSON(history) + '\n');
-    console.log(`${history.events?.length ?? 0} events written to ${file}`);
+    const saved = await saveHistory(
+      new Client({ connection, namespace }),
+      workflowId,
+      name ?? workflowId,
+      runId,
+    );
+    console.log(`${saved.events} events written to ${saved.file}`);
   } finally {
     await connection.close();
   }
