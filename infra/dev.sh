@@ -148,6 +148,14 @@ up() {
 
   log "loading demo data"
   "${NODE_PATHS[@]}" dist/infra/scripts/seed-demo.js >&2 || warn "demo data failed (see above)"
+  if [[ "${DEMO_AUTOPILOT:-1}" == "1" ]]; then
+    if pid_alive autopilot; then
+      log "reusing the demo autopilot (pid $(cat "$RUN_DIR/autopilot.pid"))"
+    else
+      log "starting the demo autopilot: the Tây Ninh directive, a report cycle a minute ($LOG_DIR/autopilot.log)"
+      start_bg autopilot "$LOG_DIR/autopilot.log" "${NODE_PATHS[@]}" dist/infra/scripts/demo-autopilot.js
+    fi
+  fi
 
   cat >&2 <<MSG
 
@@ -173,7 +181,7 @@ MSG
 }
 
 down() {
-  for name in api worker temporal; do
+  for name in autopilot api worker temporal; do
     pid_alive "$name" && stop_pid "$name" "$(cat "$RUN_DIR/$name.pid")"
   done
   [[ -f "$RUN_DIR/postgres.started" ]] && { bash infra/bin/postgres.sh stop; rm -f "$RUN_DIR/postgres.started"; }

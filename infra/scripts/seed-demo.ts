@@ -6,41 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { call, ok } from './demo-api';
 
-const API = process.env.CASCADE_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
 const DEMO = join(__dirname, '..', '..', '..', 'infra', 'demo');
-
-interface Answer {
-  status: number;
-  body: unknown;
-}
-
-async function call(
-  method: string,
-  path: string,
-  token: string | null,
-  body?: unknown,
-  key?: string,
-): Promise<Answer> {
-  const res = await fetch(`${API}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(key ? { 'idempotency-key': key } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
-}
-
-function ok(answer: Answer, what: string, accept: number[] = []): unknown {
-  if (answer.status >= 400 && !accept.includes(answer.status)) {
-    throw new Error(`${what} → ${answer.status} ${JSON.stringify(answer.body)}`);
-  }
-  return answer.body;
-}
 
 async function main(): Promise<void> {
   const email = process.env.CASCADE_ADMIN_EMAIL;

@@ -76,7 +76,7 @@ async function escalate(dataSource: DataSource, directiveId: string, cycle: numb
       ? `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = l.parent_unit_id AND ms.role = 'leader'`
       : level === 'issuer'
         ? `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = (SELECT issuer_id FROM d) AND ms.role = 'leader'`
-        : `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = l.unit_id AND ms.role IN ('clerk','leader')`;
+        : `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = l.unit_id AND ms.role IN ('clerk','specialist','leader')`;
   const subject: Record<Level, string> = {
     reminded: 'Nhắc báo cáo',
     overdue: 'Quá hạn báo cáo',
