@@ -37,11 +37,10 @@ import {
   planRouting,
   ladderProblems,
   resolveSchedule,
-  loadHolidayCalendar,
+  vietnamCalendar,
   reportProblems,
   ScheduleError,
   scheduleProblems,
-  VN_HOLIDAYS,
   type Aggregate,
   type Coverage,
   type NonWorkingDayPolicy,
@@ -69,7 +68,7 @@ import {
 } from './dto/directive.dto';
 import { DirectiveErrorCode } from './directives.exceptions';
 
-const HOLIDAYS = loadHolidayCalendar(VN_HOLIDAYS);
+const HOLIDAYS = vietnamCalendar();
 
 interface Link {
   toId: string;

@@ -5,10 +5,9 @@ import {
   cycleAt,
   cycleCount,
   DEFAULT_LADDER,
-  loadHolidayCalendar,
+  vietnamCalendar,
   resolveSchedule,
   ScheduleError,
-  VN_HOLIDAYS,
   type Cycle,
   type EscalationLadder,
   type NonWorkingDayPolicy,
@@ -18,7 +17,7 @@ import {
 import { closeTier } from '@cascade/persistence';
 
 const fail = (type: string, message: string) => ApplicationFailure.nonRetryable(message, type);
-const HOLIDAYS = loadHolidayCalendar(VN_HOLIDAYS);
+const HOLIDAYS = vietnamCalendar();
 
 interface Reporting {
   schedule: Schedule;

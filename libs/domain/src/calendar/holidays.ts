@@ -6,6 +6,8 @@
 export interface HolidayCalendar {
   /** ISO dates (yyyy-mm-dd) that are not working days, besides Saturdays and Sundays. */
   readonly holidays: ReadonlySet<string>;
+  /** Weekend days that are worked instead of a day off moved next to a holiday ("làm bù"). */
+  readonly workdays?: ReadonlySet<string>;
   /** The years the calendar covers; computing a deadline in another year is an error, not a guess. */
   readonly years: ReadonlySet<number>;
 }
@@ -14,21 +16,29 @@ export type HolidayData = Readonly<Record<string, readonly string[]>>;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Builds a calendar from `{ "2020": ["2020-01-01", …], … }`, checking every date belongs to its year. */
-export function loadHolidayCalendar(data: HolidayData): HolidayCalendar {
-  const holidays = new Set<string>();
-  const years = new Set<number>();
-  for (const [year, dates] of Object.entries(data)) {
+function datesOf(data: HolidayData, years?: Set<number>): Set<string> {
+  const dates = new Set<string>();
+  for (const [year, list] of Object.entries(data)) {
     if (!/^\d{4}$/.test(year)) throw new Error(`holiday calendar: "${year}" is not a year`);
-    years.add(Number(year));
-    for (const date of dates) {
+    years?.add(Number(year));
+    for (const date of list) {
       const m = ISO_DATE.exec(date);
       if (!m || m[1] !== year)
         throw new Error(`holiday calendar ${year}: "${date}" is not a date of that year`);
-      holidays.add(date);
+      dates.add(date);
     }
   }
-  return { holidays, years };
+  return dates;
+}
+
+/**
+ * Builds a calendar from `{ "2020": ["2020-01-01", …], … }`, checking every date belongs to its year, with the
+ * weekend days worked in exchange for a day off (`workdays`, same shape).
+ */
+export function loadHolidayCalendar(data: HolidayData, workdays: HolidayData = {}): HolidayCalendar {
+  const years = new Set<number>();
+  const holidays = datesOf(data, years);
+  return { holidays, years, workdays: datesOf(workdays) };
 }
 
 /**
@@ -93,3 +103,17 @@ export const VN_HOLIDAYS: HolidayData = {
     '2026-09-01', '2026-09-02',
   ],
 };
+
+/**
+ * Saturdays worked in exchange for a weekday off next to a holiday, as the government announced them: 4 May 2019 (for
+ * Monday 29 April), 4 May 2024 (for Monday 29 April), 26 April 2025 (for Friday 2 May).
+ */
+// prettier-ignore
+export const VN_MAKEUP_WORKDAYS: HolidayData = {
+  '2019': ['2019-05-04'],
+  '2024': ['2024-05-04'],
+  '2025': ['2025-04-26'],
+};
+
+/** Việt Nam's working calendar: the days off and the Saturdays worked. */
+export const vietnamCalendar = (): HolidayCalendar => loadHolidayCalendar(VN_HOLIDAYS, VN_MAKEUP_WORKDAYS);

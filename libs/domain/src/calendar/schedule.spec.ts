@@ -1,4 +1,4 @@
-import { loadHolidayCalendar, VN_HOLIDAYS } from './holidays';
+import { loadHolidayCalendar, vietnamCalendar, VN_HOLIDAYS } from './holidays';
 import {
   applyPolicy,
   cycleAt,
@@ -236,5 +236,49 @@ describe('relative interval schedules and tiers above the stagger', () => {
       tiers: 4,
     })!;
     expect(cycle.lastDays).toEqual(['2020-06-08', '2020-06-10', '2020-06-10', '2020-06-10']);
+  });
+});
+
+describe('the Vietnamese calendar, checked against the announced days off', () => {
+  const vn = vietnamCalendar();
+  it('has the compensatory weekday when a holiday fell on a weekend', () => {
+    // Hùng Kings' day on a Sunday (2019-04-14, 2022-04-10, 2026-04-26); New Year on a weekend (2022, 2023);
+    // 30 April – 1 May on a weekend (2021, 2022); 2 September on a Saturday (2023); Hùng Kings' day on Saturday
+    // 29 April 2023, with 30 April on Sunday: 1–3 May off.
+    for (const date of [
+      '2019-04-15',
+      '2021-05-03',
+      '2022-01-03',
+      '2022-04-11',
+      '2022-05-02',
+      '2022-05-03',
+      '2023-01-02',
+      '2023-05-02',
+      '2023-05-03',
+      '2023-09-04',
+      '2026-04-27',
+    ]) {
+      expect([date, isWorkingDay(date, vn)]).toEqual([date, false]);
+    }
+  });
+
+  it('keeps Tết to five working days each year, and works the Saturdays swapped for a day off', () => {
+    const tet = {
+      2020: '2020-01',
+      2021: '2021-02',
+      2024: '2024-02',
+      2025: '2025-01',
+      2026: '2026-02',
+    } as const;
+    for (const [year, month] of Object.entries(tet)) {
+      const days = VN_HOLIDAYS[year].filter((d) => d.startsWith(month) && d.slice(8) !== '01');
+      expect([year, days.length]).toEqual([year, 5]);
+    }
+    expect(isWorkingDay('2024-04-29', vn)).toBe(false);
+    expect(isWorkingDay('2024-05-04', vn)).toBe(true); // Saturday worked for Monday 29 April
+    expect(isWorkingDay('2025-04-26', vn)).toBe(true); // Saturday worked for Friday 2 May
+    expect(isWorkingDay('2025-04-19', vn)).toBe(false); // an ordinary Saturday
+    // "before the 5th of May 2024" under previous-working-day: the 4th is a worked Saturday, so it stays.
+    expect(applyPolicy('2024-05-04', vn, 'previous-working-day')).toBe('2024-05-04');
   });
 });

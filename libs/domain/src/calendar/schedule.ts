@@ -123,6 +123,7 @@ export function isWorkingDay(date: string, calendar: HolidayCalendar): boolean {
   if (!calendar.years.has(d.year)) {
     throw new ScheduleError('calendar', `no holiday calendar is loaded for ${d.year}`);
   }
+  if (calendar.workdays?.has(date)) return true;
   return d.weekday <= 5 && !calendar.holidays.has(date);
 }
 
