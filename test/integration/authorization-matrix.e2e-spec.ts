@@ -38,6 +38,8 @@ function expectedStatus(kind: Endpoint['kind'], role: Role, relation: Relation, 
   // Drafting is for the clerks and specialists of the issuing unit itself.
   if (kind === 'draft')
     return (role === 'clerk' || role === 'specialist') && relation === 'self' ? success : 403;
+  // Signing, closing and recalling are for the leaders of the issuing unit itself.
+  if (kind === 'sign') return role === 'leader' && relation === 'self' ? success : 403;
   return role === 'admin' ? success : 403;
 }
 
@@ -51,7 +53,7 @@ const directiveDraft = (issuerId: string) => ({
 
 interface Endpoint {
   name: string;
-  kind: 'view' | 'manage' | 'draft' | 'report';
+  kind: 'view' | 'manage' | 'draft' | 'report' | 'sign';
   success: number;
   /** When the guard lets the request through to an answer that is itself an error (e.g. the unit was not routed). */
   successCode?: string;
@@ -322,6 +324,79 @@ const ENDPOINTS: Endpoint[] = [
     success: 409,
     successCode: 'DIRECTIVE_INVALID_STATE',
     call: (h, t, id) => h().get(`/directives/${rootDirective}/aggregate?unitId=${id}&cycle=0`).set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/links (issued by the unit)',
+    kind: 'view',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/links`)
+        .set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/escalations (issued by the unit)',
+    kind: 'view',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/escalations`)
+        .set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/aggregate/revisions?unitId=',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) =>
+      h().get(`/directives/${rootDirective}/aggregate/revisions?unitId=${id}&cycle=0`).set(auth(t)),
+  },
+  {
+    name: 'POST /directives/:id/close (issued by the unit)',
+    kind: 'sign',
+    success: 409,
+    successCode: 'DIRECTIVE_INVALID_STATE',
+    call: async (h, t, id) =>
+      h()
+        .post(`/directives/${await directiveOf(id)}/close`)
+        .set(auth(t))
+        .set('Idempotency-Key', newKey())
+        .send({}),
+  },
+  {
+    name: 'POST /directives/:id/recall (issued by the unit)',
+    kind: 'sign',
+    success: 409,
+    successCode: 'DIRECTIVE_INVALID_STATE',
+    call: async (h, t, id) =>
+      h()
+        .post(`/directives/${await directiveOf(id)}/recall`)
+        .set(auth(t))
+        .set('Idempotency-Key', newKey())
+        .send({ reason: 'Sai sót' }),
+  },
+  {
+    name: 'POST /directives/:id/forward (unitId)',
+    kind: 'report',
+    success: 409,
+    successCode: 'DIRECTIVE_INVALID_STATE',
+    call: (h, t, id) =>
+      h()
+        .post(`/directives/${rootDirective}/forward`)
+        .set(auth(t))
+        .set('Idempotency-Key', newKey())
+        .send({ unitId: id, addressees: { mode: 'children' } }),
+  },
+  {
+    name: 'POST /directives/:id/recall-response (unitId)',
+    kind: 'report',
+    success: 404,
+    successCode: 'ROUTING_NODE_NOT_FOUND',
+    call: (h, t, id) =>
+      h()
+        .post(`/directives/${rootDirective}/recall-response`)
+        .set(auth(t))
+        .set('Idempotency-Key', newKey())
+        .send({ unitId: id, decision: 'accept' }),
   },
   {
     name: 'GET /units/:id/review-chain',

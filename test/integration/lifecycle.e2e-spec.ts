@@ -415,7 +415,13 @@ describe('forward, supersede, recall', () => {
     const province = await desk(id.P);
     const d1 = (await member(id.D1, 'clerk')).token;
     const d2 = (await member(id.D2, 'clerk')).token;
-    const old = await issue(province, { ...seedText, issuerId: id.P, addressees: { mode: 'children' } });
+    // Hourly reports: its reporting workflow is waiting on a timer when the directive is superseded.
+    const old = await issue(province, {
+      ...seedText,
+      issuerId: id.P,
+      addressees: { mode: 'children' },
+      reporting: { schedule: { kind: 'interval', everySeconds: 3600, count: 2 }, form },
+    });
     await waitFor('the dispatch', async () => (await statusOf(old.id, province.clerk)) === 'dispatched');
 
     // D1 forwards the directive as it is to its grassroots unions, once it has accepted it.
@@ -521,7 +527,18 @@ describe('forward, supersede, recall', () => {
       );
       return ends.every((e) => e.status.name === 'COMPLETED');
     });
+    const stopped = await new Client({ connection: temporal }).workflow
+      .getHandle(reportingWorkflowId(old.id))
+      .describe();
+    expect(stopped.status.name).toBe('COMPLETED'); // stopped between steps, not failed or terminated
     await capture(old.id, 'forwarded-superseded');
+    if (process.env.CAPTURE_HISTORIES) {
+      await saveHistory(
+        new Client({ connection: temporal }),
+        reportingWorkflowId(old.id),
+        'stopped-by-supersede',
+      );
+    }
     await capture(replacement.id, 'superseding-recalled');
   });
 });

@@ -238,7 +238,14 @@ it('reminds the clerks of units that have not acknowledged receipt, until they d
     .send({ unitId: unit.body.id, decision: 'accept' })
     .expect(200);
 
-  // With nobody left to remind, the workflow stops reminding and completes.
+  // With nobody left to remind, the reminders stop; the directive stays open until its issuer closes it, and then
+  // its workflow completes.
+  await http()
+    .post(`/directives/${id}/close`)
+    .set(auth(leaderToken))
+    .set(key())
+    .send({ reason: 'Đã nhận đủ' })
+    .expect(200);
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
   try {
     const handle = new Client({ connection }).workflow.getHandle(directiveWorkflowId(id));

@@ -999,6 +999,14 @@ export class DirectivesService {
     key: string,
   ) {
     const d = await this.row(id);
+    if (d.status !== 'dispatched') {
+      // Answered here, without a round trip to the workflow (which has ended, or is not there yet).
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+        `the directive is ${d.status}: only a dispatched directive is ${action === 'close' ? 'closed' : 'recalled'}`,
+      );
+    }
     const actor = await this.actor(principal, d.issuer_id);
     return this.update(id, principal, key, (h, updateId) =>
       h.executeUpdate(closeUpdate, { args: [{ actor, action, reason }], updateId }),
