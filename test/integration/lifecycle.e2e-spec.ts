@@ -228,6 +228,21 @@ describe('three levels, province → district → grassroots, cycles seconds apa
     });
     expect(returned.body).toMatchObject({ status: 'returned', statusCode: '02' });
 
+    // The reporting workflow's live state: the cycle, its deadlines per tier and its planned steps.
+    const live = await waitFor('the reporting plan', async () => {
+      const res = await get(`/directives/${directiveId}?live=true`, province.clerk);
+      return Boolean(res.body.reporting?.cycle) && res.body.reporting;
+    });
+    expect(live.cycle).toMatchObject({ index: 0, label: '#1' });
+    expect(live.steps.map((s: { kind: string; tier: number }) => `${s.kind}${s.tier}`)).toEqual([
+      'remind0',
+      'overdue0',
+      'escalate-parent0',
+      'escalate-issuer0',
+      'close1',
+      'close2',
+    ]);
+
     // Reports: G1 and G4 on time; G4 was D2's only unit, so D2 closes early and reports upward. G2 stays silent.
     const report = (token: string, unitId: string, values: object) =>
       post(`/directives/${directiveId}/reports`, token, { unitId, cycle: 0, values });
@@ -236,6 +251,27 @@ describe('three levels, province → district → grassroots, cycles seconds apa
     expect(invalid.body.error.code).toBe('REPORT_INVALID');
     const g1 = await report(g.G1, id.G1, { sessions: 3, articles: 2, done: true });
     expect(g1.body).toMatchObject({ revision: 1, late: false, afterClose: false, aggregates: [] });
+    // A retry with the same Idempotency-Key is the same answer (no new revision); another body with it is a 409.
+    const retryKey = newKey();
+    const first = await http()
+      .post(`/directives/${directiveId}/reports`)
+      .set(auth(g.G1))
+      .set('Idempotency-Key', retryKey)
+      .send({ unitId: id.G1, cycle: 0, values: { sessions: 3, articles: 2, done: true } });
+    const retried = await http()
+      .post(`/directives/${directiveId}/reports`)
+      .set(auth(g.G1))
+      .set('Idempotency-Key', retryKey)
+      .send({ unitId: id.G1, cycle: 0, values: { sessions: 3, articles: 2, done: true } });
+    expect(retried.body).toEqual(first.body);
+    expect(first.body.revision).toBe(2);
+    const reused = await http()
+      .post(`/directives/${directiveId}/reports`)
+      .set(auth(g.G1))
+      .set('Idempotency-Key', retryKey)
+      .send({ unitId: id.G1, cycle: 0, values: { sessions: 9, articles: 9, done: true } });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const g4 = await report(g.G4, id.G4, { sessions: 1, articles: 1, done: true });
     expect(g4.body.aggregates).toEqual([{ unitId: id.D2, revision: 1, reason: 'complete' }]);
     expect((await report(g.G3, id.G3, { sessions: 1, articles: 0, done: false })).body.error.code).toBe(

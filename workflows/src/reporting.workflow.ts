@@ -1,7 +1,9 @@
 import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
   DirectiveFailure,
+  reportingStateQuery,
   stopReportingSignal,
+  type ReportingState,
   type DirectiveActivities,
   type ReportingWorkflowInput,
 } from '@cascade/contracts';
@@ -27,17 +29,23 @@ const { reportingPlan, runCycleStep } = proxyActivities<DirectiveActivities>({
  */
 export async function reportingWorkflow(input: ReportingWorkflowInput): Promise<{ cycles: number }> {
   let stopped = false;
+  const live: ReportingState = { cycle: null, steps: [], done: 0, stopped: false };
   setHandler(stopReportingSignal, () => {
     stopped = true;
+    live.stopped = true;
   });
+  setHandler(reportingStateQuery, () => live);
   const plan = await reportingPlan({ directiveId: input.directiveId, cycle: input.cycle });
   if (!plan.cycle) return { cycles: input.cycle ?? 0 };
   const cycle = plan.cycle.index;
-  for (const step of cycleSteps(plan.cycle, plan.issuerTier, plan.ladder)) {
+  live.cycle = plan.cycle;
+  live.steps = cycleSteps(plan.cycle, plan.issuerTier, plan.ladder);
+  for (const step of live.steps) {
     const wait = Date.parse(step.at) - Date.now();
     if (wait > 0) await condition(() => stopped, wait);
     if (stopped) return { cycles: cycle };
     await runCycleStep({ directiveId: input.directiveId, cycle, step, issuerTier: plan.issuerTier });
+    live.done++;
   }
   // A stop that arrived while the last step ran is handled before the next cycle starts.
   if (stopped) return { cycles: cycle + 1 };

@@ -114,6 +114,15 @@ export const reportingWorkflowId = (directiveId: string): string => `reporting/$
 /** Stops the reporting timers (the directive was closed, recalled or superseded). */
 export const stopReportingSignal = defineSignal('stopReporting');
 
+/** The live state of the current cycle: its deadlines, its planned steps and how many have run. */
+export interface ReportingState {
+  cycle: Cycle | null;
+  steps: CycleStep[];
+  done: number;
+  stopped: boolean;
+}
+export const reportingStateQuery = defineQuery<ReportingState>('reportingState');
+
 export interface ReportingPlan {
   /** The cycle to run, null when the schedule has no more. */
   cycle: Cycle | null;

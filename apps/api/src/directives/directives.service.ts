@@ -15,6 +15,9 @@ import {
   cancelUpdate,
   closeUpdate,
   DirectiveFailure,
+  reportingStateQuery,
+  reportingWorkflowId,
+  type ReportingState,
   dispatchHubWorkflowId,
   dispatchHubWorkflowType,
   directiveStateQuery,
@@ -359,11 +362,21 @@ export class DirectivesService {
   async get(id: string, live: DirectiveState | 'query' | null = null) {
     const d = await this.row(id);
     let state: DirectiveState | null = live === 'query' ? null : live;
+    let reporting: ReportingState | null = null;
     if (live === 'query') {
       state = await this.temporal.call(
         (client) => client.workflow.getHandle(d.workflow_id).query(directiveStateQuery),
         5_000,
       );
+      if (d.status === 'dispatched') {
+        // The current cycle's timers, when the directive reports on a schedule (absent otherwise).
+        reporting = await this.temporal
+          .call(
+            (client) => client.workflow.getHandle(reportingWorkflowId(id)).query(reportingStateQuery),
+            5_000,
+          )
+          .catch(() => null);
+      }
     }
     const review = state
       ? {
@@ -400,6 +413,7 @@ export class DirectivesService {
       closedAt: d.closed_at?.toISOString() ?? null,
       closeReason: d.close_reason,
       review,
+      ...(live === 'query' ? { reporting } : {}),
       createdAt: d.created_at.toISOString(),
       updatedAt: d.updated_at.toISOString(),
     };
