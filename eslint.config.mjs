@@ -63,6 +63,16 @@ export default tseslint.config(
     },
   },
   {
+    // The bin wrapper is plain CommonJS run by Node.
+    files: ['bin/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { process: 'readonly', require: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Workflow code must replay deterministically: no Node built-ins, no I/O, only pure libs and type imports.
     files: ['workflows/**/*.ts', 'test/lint-fixtures/workflows/**/*.ts'],
     rules: {

@@ -40,6 +40,8 @@ function expectedStatus(kind: Endpoint['kind'], role: Role, relation: Relation, 
     return (role === 'clerk' || role === 'specialist') && relation === 'self' ? success : 403;
   // Signing, closing and recalling are for the leaders of the issuing unit itself.
   if (kind === 'sign') return role === 'leader' && relation === 'self' ? success : 403;
+  // The audit trail is for auditors and admins, over their subtree.
+  if (kind === 'audit') return role === 'auditor' || role === 'admin' ? success : 403;
   return role === 'admin' ? success : 403;
 }
 
@@ -53,7 +55,7 @@ const directiveDraft = (issuerId: string) => ({
 
 interface Endpoint {
   name: string;
-  kind: 'view' | 'manage' | 'draft' | 'report' | 'sign';
+  kind: 'view' | 'manage' | 'draft' | 'report' | 'sign' | 'audit';
   success: number;
   /** When the guard lets the request through to an answer that is itself an error (e.g. the unit was not routed). */
   successCode?: string;
@@ -349,6 +351,33 @@ const ENDPOINTS: Endpoint[] = [
     success: 200,
     call: (h, t, id) =>
       h().get(`/directives/${rootDirective}/aggregate/revisions?unitId=${id}&cycle=0`).set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/audit/verify (issued by the unit)',
+    kind: 'audit',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/audit/verify`)
+        .set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/audit/timeline (issued by the unit)',
+    kind: 'audit',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/audit/timeline`)
+        .set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/audit/case-file (issued by the unit)',
+    kind: 'audit',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/audit/case-file`)
+        .set(auth(t)),
   },
   {
     name: 'POST /directives/:id/close (issued by the unit)',

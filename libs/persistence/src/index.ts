@@ -5,3 +5,5 @@ export * from './database-admin';
 export * from './database.module';
 export * from './bootstrap-admin';
 export * from './reporting';
+export * from './audit';
+export * from './case-file';

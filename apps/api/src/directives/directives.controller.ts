@@ -21,6 +21,7 @@ import {
   SubmitReportDto,
   VersionDto,
 } from './dto/directive.dto';
+import { AuditService } from './audit.service';
 import { DirectivesService } from './directives.service';
 
 const ISSUER = `SELECT issuer_id AS unit_id FROM directive WHERE id = $1`;
@@ -29,7 +30,10 @@ const ISSUER = `SELECT issuer_id AS unit_id FROM directive WHERE id = $1`;
 @ApiBearerAuth()
 @Controller()
 export class DirectivesController {
-  constructor(private readonly directives: DirectivesService) {}
+  constructor(
+    private readonly directives: DirectivesService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Post('directives')
   @Idempotent()
@@ -48,8 +52,14 @@ export class DirectivesController {
     required: false,
     description: 'true: also query the workflow for the live review state',
   })
-  get(@Param('id') id: string, @Query('live') live?: string) {
-    return this.directives.get(id, live === 'true' ? 'query' : null);
+  async get(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Query('live') live?: string,
+  ) {
+    const directive = await this.directives.get(id, live === 'true' ? 'query' : null);
+    await this.audit.recordRead(principal, id, 'directive'); // who viewed which document (one row a minute)
+    return directive;
   }
 
   @Patch('directives/:id')

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AuditController } from './audit.controller';
+import { AuditService } from './audit.service';
 import { DirectivesController } from './directives.controller';
 import { DirectivesService } from './directives.service';
 
-@Module({ controllers: [DirectivesController], providers: [DirectivesService] })
+@Module({
+  controllers: [DirectivesController, AuditController],
+  providers: [DirectivesService, AuditService],
+})
 export class DirectivesModule {}

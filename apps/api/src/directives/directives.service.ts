@@ -6,11 +6,16 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { isClosed, lockHub, propagateUp, routingParent } from '@cascade/persistence';
+import {
+  isClosed,
+  lockHub,
+  propagateUp,
+  routingParent,
+  verifyDirectiveSignature,
+} from '@cascade/persistence';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cascade/config';
-import { verifySignature } from '@cascade/auth';
 import {
   cancelUpdate,
   closeUpdate,
@@ -33,7 +38,6 @@ import {
 import {
   aggregate,
   aggregateValue,
-  canonicalJson,
   cycleAt,
   formProblems,
   idsFromPath,
@@ -309,10 +313,6 @@ export class DirectivesService {
         `INSERT INTO directive_version (directive_id, version, content, edited_by) VALUES ($1, 1, $2, $3)`,
         [id, JSON.stringify(content), principal.id],
       );
-      await m.query(
-        `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,'drafted',$4)`,
-        [id, principal.id, dto.issuerId, JSON.stringify({ version: 1 })],
-      );
       await this.writeLinks(m, id, links);
     });
     const input: DirectiveWorkflowInput = {
@@ -332,15 +332,19 @@ export class DirectivesService {
         }),
       );
     } catch (error) {
-      // No directive without its workflow: undo, so that the client's retry starts clean.
+      // No directive without its workflow: undo, so that the client's retry starts clean. (Its trail starts only
+      // once the workflow runs: the event table is append-only.)
       await this.dataSource.transaction(async (m) => {
         await m.query(`DELETE FROM directive_link WHERE from_id = $1`, [id]);
-        await m.query(`DELETE FROM directive_event WHERE directive_id = $1`, [id]);
         await m.query(`DELETE FROM directive_version WHERE directive_id = $1`, [id]);
         await m.query(`DELETE FROM directive WHERE id = $1`, [id]);
       });
       throw error;
     }
+    await this.dataSource.query(
+      `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,'drafted',$4)`,
+      [id, principal.id, dto.issuerId, JSON.stringify({ version: 1 })],
+    );
     return this.get(id);
   }
 
@@ -587,40 +591,8 @@ export class DirectivesService {
    * record (content, number, signer) still says what was signed.
    */
   async verify(id: string) {
-    const d = await this.row(id);
-    if (!d.signature || !d.signed_payload || !d.signer_key_id) {
-      return { signed: false, valid: false, problems: ['the directive is not signed'] };
-    }
-    const keys: { public_key: string }[] = await this.dataSource.query(
-      `SELECT public_key FROM signer_key WHERE id = $1`,
-      [d.signer_key_id],
-    );
-    const problems: string[] = [];
-    const sha256 = createHash('sha256').update(d.signed_payload, 'utf8').digest('hex');
-    if (sha256 !== d.canonical_sha256)
-      problems.push('sha256: the stored hash does not match the signed bytes');
-    if (!keys.length || !verifySignature(keys[0].public_key, d.signed_payload, d.signature))
-      problems.push('signature: does not verify with the signer key');
-    const signed = JSON.parse(d.signed_payload) as {
-      content: unknown;
-      number: number;
-      symbol: string;
-      version: number;
-      signer: { userId: string };
-    };
-    if (canonicalJson(signed.content) !== canonicalJson(d.content))
-      problems.push('content: differs from what was signed');
-    if (signed.number !== d.number || signed.symbol !== d.symbol)
-      problems.push('number: differs from what was signed');
-    if (signed.signer.userId !== d.signer_user_id) problems.push('signer: differs from who signed');
-    return {
-      signed: true,
-      valid: problems.length === 0,
-      problems,
-      sha256,
-      keyId: d.signer_key_id,
-      publicKey: keys[0]?.public_key ?? null,
-    };
+    await this.row(id);
+    return verifyDirectiveSignature(this.dataSource, id);
   }
 
   /** The routing nodes of a dispatched directive, by unit id, paginated (`nextCursor`). */

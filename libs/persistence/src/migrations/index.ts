@@ -5,6 +5,7 @@ import { Routing1763810000000 } from './1763810000000-routing';
 import { Reports1763820000000 } from './1763820000000-reports';
 import { Outbox1763830000000 } from './1763830000000-outbox';
 import { Lifecycle1763840000000 } from './1763840000000-lifecycle';
+import { Audit1763850000000 } from './1763850000000-audit';
 
 /** Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Reports1763820000000,
   Outbox1763830000000,
   Lifecycle1763840000000,
+  Audit1763850000000,
 ];

@@ -1,0 +1,84 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { Authorize, CurrentPrincipal } from '../auth/decorators';
+import type { RequestPrincipal } from '../auth/principal';
+import { AuditService } from './audit.service';
+
+const ISSUER = `SELECT issuer_id AS unit_id FROM directive WHERE id = $1`;
+
+export class TimelineQueryDto {
+  @ApiPropertyOptional({ description: 'events by this unit, or about it' })
+  @IsOptional()
+  @IsUUID()
+  unitId?: string;
+  @ApiPropertyOptional({ description: 'an action, or a family of them (`report` matches `report.*`)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  action?: string;
+}
+
+export class AsOfQueryDto {
+  @ApiProperty({ description: 'ISO instant' }) @IsISO8601({ strict: true }) at!: string;
+}
+
+export class CaseFileQueryDto {
+  @ApiPropertyOptional({ enum: ['json', 'html'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'html'])
+  format?: 'json' | 'html';
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('directives/:id/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get('timeline')
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary:
+      'Every event of the directive and of the directives implementing it, in time order, with its hash',
+  })
+  timeline(@Param('id') id: string, @Query() q: TimelineQueryDto) {
+    return this.audit.timeline(id, q);
+  }
+
+  @Get('verify')
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary:
+      'Recompute every hash chain and check every signature of the family; the first broken link if any',
+  })
+  verify(@Param('id') id: string) {
+    return this.audit.verify(id);
+  }
+
+  @Get('as-of')
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({ summary: 'The routing tree as it stood at a time, rebuilt from the trail' })
+  asOf(@Param('id') id: string, @Query() q: AsOfQueryDto) {
+    return this.audit.asOf(id, q.at);
+  }
+
+  @Get('case-file')
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({ summary: 'The case file: directive, verification and timeline, as JSON or printable HTML' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'html'] })
+  @ApiProduces('application/json', 'text/html')
+  async caseFile(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Query() q: CaseFileQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const file = await this.audit.caseFile(principal, id);
+    if (q.format !== 'html') return file;
+    res.type('html');
+    return this.audit.caseFileHtml(file);
+  }
+}

@@ -1,0 +1,109 @@
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { temporal } from '@temporalio/proto';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
+import { directiveWorkflowId, dispatchHubWorkflowId, reportingWorkflowId } from '@cascade/contracts';
+import { directiveFamily } from '@cascade/persistence';
+import { workflowBundleOptions } from './workflow-bundle';
+
+export interface WorkflowRun {
+  directiveId: string;
+  workflowId: string;
+  runId: string;
+  type: string;
+  status: string;
+  history: temporal.api.history.v1.IHistory;
+}
+
+/**
+ * Every workflow run of a directive and of the directives implementing it: the directive's own workflow, its
+ * reporting cycles (one run per cycle) and its dispatch hubs (the issuer's and every forwarding unit's), with their
+ * histories. Runs are found through Temporal's visibility store, by workflow id.
+ */
+export async function directiveRuns(
+  client: Client,
+  db: DataSource,
+  directiveId: string,
+): Promise<WorkflowRun[]> {
+  const runs: WorkflowRun[] = [];
+  for (const member of await directiveFamily(db, directiveId)) {
+    const hubs: { unit_id: string }[] = await db.query(
+      `SELECT issuer_id::text AS unit_id FROM directive WHERE id = $1
+       UNION SELECT unit_id::text FROM routing_node WHERE directive_id = $1 AND is_hub`,
+      [member],
+    );
+    const ids = [
+      directiveWorkflowId(member),
+      reportingWorkflowId(member),
+      ...hubs.map((h) => dispatchHubWorkflowId(member, h.unit_id)),
+    ];
+    for (const workflowId of ids) {
+      const found = [];
+      for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+        found.push(execution);
+      }
+      found.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+      for (const execution of found) {
+        const history = await client.workflow.getHandle(workflowId, execution.runId).fetchHistory();
+        runs.push({
+          directiveId: member,
+          workflowId,
+          runId: execution.runId,
+          type: execution.type,
+          status: execution.status.name,
+          history,
+        });
+      }
+    }
+  }
+  return runs;
+}
+
+export const runToJSON = (run: WorkflowRun) => ({
+  directiveId: run.directiveId,
+  workflowId: run.workflowId,
+  runId: run.runId,
+  type: run.type,
+  status: run.status,
+  history: JSON.parse(historyToJSON(run.history)) as unknown,
+});
+
+export interface ReplayVerdict {
+  workflowId: string;
+  runId: string;
+  type: string;
+  reproduces: boolean;
+  /** The first divergence, when the current code does not reproduce the run. */
+  error: string | null;
+}
+
+/**
+ * Replays runs against the current workflow code (the bundle at WORKFLOW_BUNDLE_PATH, else bundled from source) and
+ * says, per run, whether it reproduces or where it first diverges. Running workflows replay up to where they are.
+ */
+export async function replayRuns(runs: WorkflowRun[], bundlePath = process.env.WORKFLOW_BUNDLE_PATH) {
+  const options: ReplayWorkerOptions = bundlePath
+    ? { workflowBundle: { codePath: bundlePath } }
+    : (() => {
+        const { workflowsPath, webpackConfigHook } = workflowBundleOptions();
+        return { workflowsPath, bundlerOptions: { webpackConfigHook } };
+      })();
+  const verdicts: ReplayVerdict[] = [];
+  const results = Worker.runReplayHistories(
+    options,
+    runs.map((r) => ({ workflowId: `${r.workflowId}#${r.runId}`, history: r.history })),
+  );
+  for await (const result of results) {
+    const [workflowId, runId] = result.workflowId.split('#');
+    const run = runs.find((r) => r.workflowId === workflowId && r.runId === runId)!;
+    verdicts.push({
+      workflowId,
+      runId,
+      type: run.type,
+      reproduces: !result.error,
+      error: result.error ? String(result.error) : null,
+    });
+  }
+  return verdicts;
+}

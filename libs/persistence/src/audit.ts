@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { verifySignature } from '@cascade/auth';
+import { canonicalJson } from '@cascade/domain';
+
+/** One event as stored, its fields in the text form the chain hashes. */
+export interface ChainedEvent {
+  id: string;
+  seq: number;
+  directiveId: string;
+  at: string;
+  actorUserId: string | null;
+  actorRole: string | null;
+  actorUnitId: string | null;
+  action: string;
+  reason: string | null;
+  data: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+/** Selects events with the exact text the database hashed (timestamps in UTC with microseconds, jsonb as text). */
+export const CHAINED_EVENT_COLUMNS = `e.id::text AS id, e.seq, e.directive_id::text AS "directiveId",
+  to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, e.actor_user_id::text AS "actorUserId",
+  e.actor_role AS "actorRole", e.actor_unit_id::text AS "actorUnitId", e.action, e.reason, e.data::text AS data,
+  e.prev_hash AS "prevHash", e.hash`;
+
+/**
+ * The bytes an event's hash covers, rebuilt independently of the database's trigger: the previous hash, then the
+ * event's fields, separated by U+001F. Must stay byte-for-byte equal to `directive_event_digest_input()` (SQL).
+ */
+export function eventDigestInput(e: ChainedEvent, prevHash: string): string {
+  return [
+    prevHash,
+    e.directiveId,
+    String(e.seq),
+    e.at,
+    e.actorUserId ?? '',
+    e.actorRole ?? '',
+    e.actorUnitId ?? '',
+    e.action,
+    e.reason ?? '',
+    e.data ?? '',
+  ].join('\u001f');
+}
+
+export const eventHash = (e: ChainedEvent, prevHash: string): string =>
+  createHash('sha256').update(eventDigestInput(e, prevHash), 'utf8').digest('hex');
+
+export interface ChainVerdict {
+  directiveId: string;
+  valid: boolean;
+  events: number;
+  /** The first broken link, or null. */
+  firstBroken: { seq: number; eventId: string | null; problem: string } | null;
+  head: string | null;
+}
+
+/**
+ * Recomputes a directive's chain from its events: sequence numbers without gaps, each event's `prevHash` equal to
+ * the hash before it, each hash equal to the SHA-256 recomputed here, and the last hash equal to the chain head (an
+ * event removed from the end is detected too). Reports the first broken link.
+ */
+export async function verifyChain(
+  db: DataSource | EntityManager,
+  directiveId: string,
+): Promise<ChainVerdict> {
+  const events: ChainedEvent[] = await db.query(
+    `SELECT ${CHAINED_EVENT_COLUMNS} FROM directive_event e WHERE e.directive_id = $1 ORDER BY e.seq, e.id`,
+    [directiveId],
+  );
+  const heads: { seq: number; hash: string }[] = await db.query(
+    `SELECT seq, hash FROM directive_chain_head WHERE directive_id = $1`,
+    [directiveId],
+  );
+  const verdict = (firstBroken: ChainVerdict['firstBroken']): ChainVerdict => ({
+    directiveId,
+    valid: firstBroken === null,
+    events: events.length,
+    firstBroken,
+    head: heads[0]?.hash ?? null,
+  });
+  let prev = '';
+  for (const [i, e] of events.entries()) {
+    if (e.seq !== i + 1) {
+      return verdict({ seq: i + 1, eventId: e.id, problem: `event ${i + 1} is missing (found ${e.seq})` });
+    }
+    if (e.prevHash !== prev) {
+      return verdict({ seq: e.seq, eventId: e.id, problem: 'prevHash does not match the previous event' });
+    }
+    if (eventHash(e, prev) !== e.hash) {
+      return verdict({ seq: e.seq, eventId: e.id, problem: 'the event differs from what was hashed' });
+    }
+    prev = e.hash;
+  }
+  const head = heads[0];
+  if (events.length && (!head || head.seq !== events.length || head.hash !== prev)) {
+    return verdict({
+      seq: head && head.seq > events.length ? events.length + 1 : events.length,
+      eventId: null,
+      problem: head
+        ? `the chain head is event ${head.seq}, the trail ends at ${events.length}`
+        : 'the chain head is missing',
+    });
+  }
+  return verdict(null);
+}
+
+/** The directive and every directive that implements it, down the chain (a cycle cannot form: links go to older ones). */
+export async function directiveFamily(
+  db: DataSource | EntityManager,
+  directiveId: string,
+): Promise<string[]> {
+  const rows: { id: string }[] = await db.query(
+    `WITH RECURSIVE family(id) AS (
+       SELECT $1::uuid
+       UNION SELECT l.from_id FROM directive_link l JOIN family f ON l.to_id = f.id WHERE l.kind = 'implements'
+     ) SELECT id::text FROM family`,
+    [directiveId],
+  );
+  return rows.map((r) => r.id);
+}
+
+export interface SignatureVerdict {
+  signed: boolean;
+  valid: boolean;
+  problems: string[];
+  sha256?: string;
+  keyId?: string;
+  publicKey?: string | null;
+}
+
+/**
+ * Recomputes the signed bytes' hash, checks the Ed25519 signature with the signer's public key, and checks that the
+ * record (content, number, signer) still says what was signed.
+ */
+export async function verifyDirectiveSignature(
+  db: DataSource | EntityManager,
+  directiveId: string,
+): Promise<SignatureVerdict> {
+  const rows: {
+    signature: string | null;
+    signed_payload: string | null;
+    signer_key_id: string | null;
+    canonical_sha256: string | null;
+    content: unknown;
+    number: number | null;
+    symbol: string | null;
+    signer_user_id: string | null;
+    public_key: string | null;
+  }[] = await db.query(
+    `SELECT d.signature, d.signed_payload, d.signer_key_id, d.canonical_sha256, d.content, d.number, d.symbol,
+            d.signer_user_id, k.public_key
+       FROM directive d LEFT JOIN signer_key k ON k.id = d.signer_key_id WHERE d.id = $1`,
+    [directiveId],
+  );
+  const d = rows[0];
+  if (!d?.signature || !d.signed_payload || !d.signer_key_id) {
+    return { signed: false, valid: false, problems: ['the directive is not signed'] };
+  }
+  const problems: string[] = [];
+  const sha256 = createHash('sha256').update(d.signed_payload, 'utf8').digest('hex');
+  if (sha256 !== d.canonical_sha256) problems.push('sha256: the stored hash does not match the signed bytes');
+  if (!d.public_key || !verifySignature(d.public_key, d.signed_payload, d.signature))
+    problems.push('signature: does not verify with the signer key');
+  const signed = JSON.parse(d.signed_payload) as {
+    content: unknown;
+    number: number;
+    symbol: string;
+    signer: { userId: string };
+  };
+  if (canonicalJson(signed.content) !== canonicalJson(d.content))
+    problems.push('content: differs from what was signed');
+  if (signed.number !== d.number || signed.symbol !== d.symbol)
+    problems.push('number: differs from what was signed');
+  if (signed.signer.userId !== d.signer_user_id) problems.push('signer: differs from who signed');
+  return {
+    signed: true,
+    valid: problems.length === 0,
+    problems,
+    sha256,
+    keyId: d.signer_key_id,
+    publicKey: d.public_key,
+  };
+}
+
+/** Every event of the directives, in time order, with names, filterable by unit (actor or subject) and action. */
+export async function familyTimeline(
+  db: DataSource | EntityManager,
+  directiveIds: string[],
+  q: { unitId?: string; action?: string } = {},
+): Promise<TimelineEvent[]> {
+  return db.query<TimelineEvent[]>(
+    `SELECT ${CHAINED_EVENT_COLUMNS}, d.symbol, u.name AS "actorUnitName", au.name AS "actorName"
+       FROM directive_event e JOIN directive d ON d.id = e.directive_id
+       LEFT JOIN unit u ON u.id = e.actor_unit_id LEFT JOIN app_user au ON au.id = e.actor_user_id
+      WHERE e.directive_id = ANY($1::uuid[])
+        AND ($2::uuid IS NULL OR e.actor_unit_id = $2 OR e.data->>'unitId' = $2::text)
+        AND ($3::text IS NULL OR e.action = $3 OR e.action LIKE $3 || '.%')
+      ORDER BY e.at, e.id`,
+    [directiveIds, q.unitId ?? null, q.action ?? null],
+  );
+}
+
+export interface TimelineEvent extends ChainedEvent {
+  symbol: string | null;
+  actorUnitName: string | null;
+  actorName: string | null;
+}
+
+/** Every hash chain and signature of a directive and of the directives that implement it. */
+export async function verifyFamily(db: DataSource | EntityManager, directiveId: string) {
+  const family = await directiveFamily(db, directiveId);
+  const chains: ChainVerdict[] = [];
+  const signatures: ({ directiveId: string } & SignatureVerdict)[] = [];
+  for (const member of family) {
+    chains.push(await verifyChain(db, member));
+    const s = await verifyDirectiveSignature(db, member);
+    signatures.push({ directiveId: member, signed: s.signed, valid: s.valid, problems: s.problems });
+  }
+  const valid = chains.every((c) => c.valid) && signatures.every((s) => !s.signed || s.valid);
+  return { directiveId, valid, chains, signatures };
+}
