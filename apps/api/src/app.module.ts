@@ -11,6 +11,7 @@ import { DirectivesModule } from './directives/directives.module';
 import { HealthModule } from './health/health.module';
 import { PeopleModule } from './people/people.module';
 import { ProbesModule } from './probes/probes.module';
+import { SecretariatModule } from './secretariat/secretariat.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UnitsModule } from './units/units.module';
 
@@ -52,6 +53,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     UnitsModule,
     PeopleModule,
     DirectivesModule,
+    SecretariatModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -7,5 +7,6 @@ import { DirectivesService } from './directives.service';
 @Module({
   controllers: [DirectivesController, AuditController],
   providers: [DirectivesService, AuditService],
+  exports: [DirectivesService],
 })
 export class DirectivesModule {}

@@ -6,6 +6,7 @@ import { Reports1763820000000 } from './1763820000000-reports';
 import { Outbox1763830000000 } from './1763830000000-outbox';
 import { Lifecycle1763840000000 } from './1763840000000-lifecycle';
 import { Audit1763850000000 } from './1763850000000-audit';
+import { Registers1763860000000 } from './1763860000000-registers';
 
 /** Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Outbox1763830000000,
   Lifecycle1763840000000,
   Audit1763850000000,
+  Registers1763860000000,
 ];

@@ -1,0 +1,284 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import { DataSource } from 'typeorm';
+import { foldVietnamese, type ReportForm } from '@cascade/domain';
+import { ApiError, CommonErrorCode } from '../common/api-error';
+import { DirectivesService } from '../directives/directives.service';
+import type { ExportQueryDto, OverdueQueryDto, RegisterQueryDto, TreeQueryDto } from './secretariat.dto';
+
+interface Cursor {
+  t: string;
+  id: string;
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor(raw: string | undefined): Cursor | null {
+  if (!raw) return null;
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.t === 'string' && !Number.isNaN(Date.parse(c.t)) && /^[0-9a-f-]{36}$/i.test(c.id)) return c;
+  } catch {
+    // reported below
+  }
+  throw new ApiError(
+    HttpStatus.BAD_REQUEST,
+    CommonErrorCode.VALIDATION_FAILED,
+    'cursor: not a cursor this API gave',
+  );
+}
+
+/** A LIKE pattern per word of the query, folded like the search column (accents and case ignored). */
+const words = (q: string | undefined): string[] =>
+  q
+    ? foldVietnamese(q)
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    : [];
+
+const LEVELS = ['reminded', 'overdue', 'parent', 'issuer'];
+
+/**
+ * What secretariats read, straight from PostgreSQL (never one workflow at a time): the outgoing and incoming
+ * registers, a directive's routing tree with roll-ups per subtree, the overdue list across directives, and the
+ * aggregated report of a cycle as CSV or XLSX.
+ */
+@Injectable()
+export class SecretariatService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directives: DirectivesService,
+  ) {}
+
+  private async page<T extends { sortAt: Date; id: string }>(rows: T[], limit: number) {
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: more ? encodeCursor({ t: last.sortAt.toISOString(), id: last.id }) : null };
+  }
+
+  /** Directives the unit issued, newest first (signed, else drafted), with their routing progress. */
+  async outgoing(q: RegisterQueryDto) {
+    const cursor = decodeCursor(q.cursor);
+    const rows: { sortAt: Date; id: string }[] = await this.dataSource.query(
+      `SELECT d.id::text AS id, d.symbol, d.doc_type AS type, d.status, d.content->>'subject' AS subject,
+              d.signed_at AS "signedAt", d.created_at AS "createdAt", COALESCE(d.signed_at, d.created_at) AS "sortAt",
+              (SELECT jsonb_build_object('total', count(*), 'delivered', count(*) FILTER (WHERE r.status = 'delivered'),
+                        'accepted', count(*) FILTER (WHERE r.status = 'accepted'),
+                        'returned', count(*) FILTER (WHERE r.status = 'returned'))
+                 FROM routing_node r WHERE r.directive_id = d.id) AS routing
+         FROM directive d
+        WHERE d.issuer_id = $1 AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR d.doc_type = $3)
+          AND ($4::timestamptz IS NULL OR COALESCE(d.signed_at, d.created_at) >= $4)
+          AND ($5::timestamptz IS NULL OR COALESCE(d.signed_at, d.created_at) < $5)
+          AND d.search LIKE ALL($6::text[])
+          AND ($7::timestamptz IS NULL OR (COALESCE(d.signed_at, d.created_at), d.id) < ($7, $8::uuid))
+        ORDER BY COALESCE(d.signed_at, d.created_at) DESC, d.id DESC
+        LIMIT $9`,
+      [
+        q.unitId,
+        q.status ?? null,
+        q.type ?? null,
+        q.from ?? null,
+        q.to ?? null,
+        words(q.q),
+        cursor?.t ?? null,
+        cursor?.id ?? null,
+        q.limit + 1,
+      ],
+    );
+    return this.page(rows, q.limit);
+  }
+
+  /** Directives routed to the unit, newest delivery first, with its acknowledgement and what it still owes. */
+  async incoming(q: RegisterQueryDto) {
+    const cursor = decodeCursor(q.cursor);
+    const rows: { sortAt: Date; id: string }[] = await this.dataSource.query(
+      `SELECT d.id::text AS id, d.symbol, d.doc_type AS type, d.status, d.content->>'subject' AS subject,
+              iu.name AS "issuerName", r.status AS "nodeStatus", r.status_code AS "statusCode",
+              r.delivered_at AS "deliveredAt", r.acknowledged_at AS "acknowledgedAt", r.is_hub AS "isHub",
+              r.recall_status AS "recallStatus", r.final_status AS "finalStatus",
+              (SELECT count(*)::int FROM escalation e WHERE e.directive_id = d.id AND e.unit_id = r.unit_id AND e.level = 'overdue'
+                  AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = d.id AND p.unit_id = r.unit_id AND p.cycle = e.cycle))
+                AS "overdueCycles",
+              COALESCE(r.delivered_at, d.signed_at) AS "sortAt"
+         FROM routing_node r JOIN directive d ON d.id = r.directive_id JOIN unit iu ON iu.id = d.issuer_id
+        WHERE r.unit_id = $1 AND r.status <> 'pending' AND ($2::text IS NULL OR d.status = $2)
+          AND ($3::text IS NULL OR d.doc_type = $3)
+          AND ($4::timestamptz IS NULL OR r.delivered_at >= $4) AND ($5::timestamptz IS NULL OR r.delivered_at < $5)
+          AND d.search LIKE ALL($6::text[])
+          AND ($7::timestamptz IS NULL OR (COALESCE(r.delivered_at, d.signed_at), d.id) < ($7, $8::uuid))
+        ORDER BY COALESCE(r.delivered_at, d.signed_at) DESC, d.id DESC
+        LIMIT $9`,
+      [
+        q.unitId,
+        q.status ?? null,
+        q.type ?? null,
+        q.from ?? null,
+        q.to ?? null,
+        words(q.q),
+        cursor?.t ?? null,
+        cursor?.id ?? null,
+        q.limit + 1,
+      ],
+    );
+    return this.page(rows, q.limit);
+  }
+
+  /**
+   * One level of a directive's routing tree (the issuer's children, or a node's), paginated, each child with the
+   * roll-up of its whole subtree computed in SQL: nodes by status, and for a cycle, grassroots reports on time, late
+   * and missing, and the share on time.
+   */
+  async tree(directiveId: string, q: TreeQueryDto) {
+    const d = await this.directives.get(directiveId);
+    const parent = q.parentUnitId ?? d.issuerId;
+    const rows: { unitId: string }[] = await this.dataSource.query(
+      `WITH page AS (
+         SELECT r.unit_id, r.depth, r.tier, r.is_hub, r.status, r.status_code, r.final_status, u.code, u.name, u.path
+           FROM routing_node r JOIN unit u ON u.id = r.unit_id
+          WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND ($3::uuid IS NULL OR r.unit_id > $3)
+          ORDER BY r.unit_id LIMIT $4
+       )
+       SELECT p.unit_id::text AS "unitId", p.code AS "unitCode", p.name AS "unitName", p.depth, p.tier,
+              p.is_hub AS "isHub", p.status, p.status_code AS "statusCode", p.final_status AS "finalStatus",
+              roll.nodes, roll.delivered, roll.accepted, roll.returned, roll.expected, roll.on_time AS "onTime",
+              roll.late, roll.expected - roll.on_time - roll.late AS missing,
+              CASE WHEN roll.expected > 0 THEN round(roll.on_time::numeric / roll.expected, 4) END AS "shareOnTime",
+              agg.revision AS "aggregateRevision"
+         FROM page p
+         CROSS JOIN LATERAL (
+           SELECT count(*)::int AS nodes,
+                  count(*) FILTER (WHERE s.status = 'delivered')::int AS delivered,
+                  count(*) FILTER (WHERE s.status = 'accepted')::int AS accepted,
+                  count(*) FILTER (WHERE s.status = 'returned')::int AS returned,
+                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned')::int AS expected,
+                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND rep.late = false)::int AS on_time,
+                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND rep.late)::int AS late
+             FROM routing_node s JOIN unit su ON su.id = s.unit_id
+             LEFT JOIN LATERAL (SELECT late FROM report WHERE directive_id = $1 AND unit_id = s.unit_id AND cycle = $5
+                                 ORDER BY revision DESC LIMIT 1) rep ON true
+            WHERE s.directive_id = $1 AND su.path <@ p.path
+         ) roll
+         LEFT JOIN LATERAL (SELECT max(revision) AS revision FROM aggregate_report a
+                             WHERE a.directive_id = $1 AND a.unit_id = p.unit_id AND a.cycle = $5) agg ON true
+        ORDER BY p.unit_id`,
+      [directiveId, parent, q.cursor ?? null, q.limit + 1, q.cycle],
+    );
+    const more = rows.length > q.limit;
+    const items = rows.slice(0, q.limit);
+    return {
+      directiveId,
+      parentUnitId: parent,
+      cycle: q.cycle,
+      items,
+      nextCursor: more ? items[items.length - 1].unitId : null,
+    };
+  }
+
+  /**
+   * Grassroots units overdue on any open directive, anywhere in the unit's subtree, most late first: the cycle, since
+   * when, and how far up the ladder it has gone. A unit that reported since is no longer listed.
+   */
+  async overdue(q: OverdueQueryDto) {
+    const rows: { level: string }[] = await this.dataSource.query(
+      `SELECT e.directive_id::text AS "directiveId", d.symbol, d.content->>'subject' AS subject, e.cycle,
+              e.unit_id::text AS "unitId", u.code AS "unitCode", u.name AS "unitName",
+              min(e.at) FILTER (WHERE e.level = 'overdue') AS "overdueSince",
+              extract(epoch FROM now() - min(e.at) FILTER (WHERE e.level = 'overdue'))::int AS "lateSeconds",
+              (array_agg(e.level ORDER BY array_position($4::text[], e.level) DESC))[1] AS level
+         FROM escalation e
+         JOIN directive d ON d.id = e.directive_id AND d.status = 'dispatched'
+         JOIN unit u ON u.id = e.unit_id
+         JOIN unit scope ON scope.id = $1 AND u.path <@ scope.path
+        WHERE NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle)
+        GROUP BY e.directive_id, d.symbol, d.content, e.cycle, e.unit_id, u.code, u.name
+       HAVING bool_or(e.level = 'overdue')
+        ORDER BY "overdueSince", u.code
+        LIMIT $2 OFFSET $3`,
+      [q.unitId, q.limit, q.offset, LEVELS],
+    );
+    return { items: rows, limit: q.limit, offset: q.offset };
+  }
+
+  /**
+   * The aggregated report of a cycle at a node as a table: one row per expected grassroots unit below it (on time,
+   * late or missing, with its values), then the aggregate. CSV (UTF-8 with BOM, for Excel) or XLSX.
+   */
+  async exportAggregate(directiveId: string, q: ExportQueryDto) {
+    const agg = await this.directives.aggregateAt(directiveId, { unitId: q.unitId, cycle: q.cycle });
+    const d = await this.directives.get(directiveId);
+    const form = (d.content.reporting as { form: ReportForm }).form;
+    const reports = (await this.directives.reports(directiveId, { unitId: q.unitId, cycle: q.cycle })) as {
+      unitId: string;
+      values: Record<string, unknown>;
+      late: boolean;
+    }[];
+    const ids = [...reports.map((r) => r.unitId), ...agg.coverage.missingUnits];
+    const units: { id: string; code: string; name: string }[] = await this.dataSource.query(
+      `SELECT id::text, code, name FROM unit WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const unitOf = new Map(units.map((u) => [u.id, u]));
+    const cell = (v: unknown): string | number =>
+      v === null || v === undefined
+        ? ''
+        : typeof v === 'boolean'
+          ? v
+            ? 'có'
+            : 'không'
+          : Array.isArray(v)
+            ? v.map((x: { value: unknown }) => String(x.value)).join('; ')
+            : (v as string | number);
+    const header = ['Mã đơn vị', 'Đơn vị', 'Tình trạng', ...form.fields.map((f) => f.label)];
+    const body: (string | number)[][] = [
+      ...reports
+        .filter((r) => r.unitId !== q.unitId)
+        .map((r) => [
+          unitOf.get(r.unitId)?.code ?? r.unitId,
+          unitOf.get(r.unitId)?.name ?? '',
+          r.late ? 'muộn' : 'đúng hạn',
+          ...form.fields.map((f) => cell(r.values[f.key])),
+        ]),
+      ...agg.coverage.missingUnits.map((id) => [
+        unitOf.get(id)?.code ?? id,
+        unitOf.get(id)?.name ?? '',
+        'chưa báo cáo',
+        ...form.fields.map(() => ''),
+      ]),
+      [
+        'TỔNG HỢP',
+        `${agg.coverage.onTime} đúng hạn, ${agg.coverage.late} muộn, ${agg.coverage.missing} chưa báo cáo / ${agg.coverage.expected}`,
+        agg.closed ? `đã tổng hợp (lần ${agg.revision})` : 'tạm tính',
+        ...form.fields.map((f) => cell((agg.values as Record<string, unknown>)[f.key])),
+      ],
+    ];
+    const name = `bao-cao-${(d.symbol ?? directiveId).replace(/[^A-Za-z0-9]+/g, '-')}-ky-${q.cycle + 1}`;
+    if (q.format === 'csv') {
+      return {
+        filename: `${name}.csv`,
+        contentType: 'text/csv; charset=utf-8',
+        body: Buffer.from('\uFEFF' + stringifyCsv([header, ...body]), 'utf8'),
+      };
+    }
+    const workbook = new ExcelJS.Workbook();
+    workbook.creator = 'Cascade';
+    const sheet = workbook.addWorksheet(`Kỳ ${q.cycle + 1}`);
+    sheet.addRow([`${d.symbol ?? ''} — ${(d.content.subject as string | undefined) ?? ''}`]).font = {
+      bold: true,
+    };
+    sheet.addRow([`Kỳ ${agg.label}`]);
+    sheet.addRow([]);
+    sheet.addRow(header).font = { bold: true };
+    for (const row of body) sheet.addRow(row);
+    sheet.getRow(sheet.rowCount).font = { bold: true };
+    sheet.columns.forEach((c, i) => (c.width = i === 1 ? 40 : 16));
+    return {
+      filename: `${name}.xlsx`,
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      body: Buffer.from(await workbook.xlsx.writeBuffer()),
+    };
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * Secretariat dashboards from PostgreSQL: outgoing and incoming registers (filters, accent-insensitive search,
+ * keyset pagination), a directive's routing tree with roll-ups per subtree, the overdue list across directives with
+ * the escalation level, and the aggregated report exported as CSV and XLSX.
+ */
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { startApi, startWorker } from './support/apps';
+import { newKey } from './support/ids';
+import { auth, buildOrg, login, PASSWORD, type Org } from './support/org';
+import { waitFor } from './support/wait-for';
+
+jest.setTimeout(240_000);
+
+let api: INestApplication;
+let worker: INestApplicationContext;
+let org: Org;
+const http = () => request(api.getHttpServer());
+const post = (path: string, token: string, body: object) =>
+  http().post(path).set(auth(token)).set('Idempotency-Key', newKey()).send(body);
+const get = (path: string, token: string) => http().get(path).set(auth(token));
+const binary = (res: request.Response, done: (e: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+async function member(unitId: string, role: string, extra: object = {}) {
+  const email = `${role}-${randomUUID().slice(0, 6)}@test.cascade.vn`;
+  const res = await http()
+    .post('/users')
+    .set(auth(org.admin))
+    .set('Idempotency-Key', newKey())
+    .send({
+      email,
+      name: `${role} ${randomUUID().slice(0, 4)}`,
+      password: PASSWORD,
+      membership: { unitId, role, ...extra },
+    })
+    .expect(201);
+  return { id: res.body.id as string, token: await login(api, email) };
+}
+
+let id: Record<string, string>;
+let clerk: string;
+let leader: { id: string; token: string };
+const form = {
+  fields: [
+    { key: 'sessions', label: 'Số buổi', type: 'integer', required: true, min: 0, aggregate: 'sum' },
+    { key: 'done', label: 'Đã quán triệt', type: 'boolean', required: true, aggregate: 'countTrue' },
+  ],
+};
+
+async function issue(subject: string, reporting?: object): Promise<string> {
+  const created = await post('/directives', clerk, {
+    issuerId: id.P,
+    type: 'KH',
+    subject,
+    tasks: ['Triển khai.'],
+    addressees: { mode: 'subtree', depth: 2 },
+    ...(reporting ? { reporting } : {}),
+  }).expect(201);
+  const directiveId = created.body.id as string;
+  await post(`/directives/${directiveId}/submit`, clerk, { version: 1 }).expect(200);
+  await post(`/directives/${directiveId}/review`, leader.token, { version: 1, decision: 'approve' }).expect(
+    200,
+  );
+  await post(`/directives/${directiveId}/sign`, leader.token, { version: 1 }).expect(200);
+  await waitFor(
+    'the dispatch',
+    async () => (await get(`/directives/${directiveId}`, clerk)).body.status === 'dispatched',
+  );
+  return directiveId;
+}
+
+beforeAll(async () => {
+  [api, worker] = await Promise.all([startApi(), startWorker()]);
+  org = await buildOrg(api);
+  const p = `${org.prefix}-${randomUUID().slice(0, 4)}`;
+  const rows: [string, string, string | null][] = [
+    ['P', 'federation', null],
+    ['D1', 'federation', 'P'],
+    ['G1', 'grassroots_union', 'D1'],
+    ['G2', 'grassroots_union', 'D1'],
+    ['D2', 'federation', 'P'],
+    ['G3', 'grassroots_union', 'D2'],
+  ];
+  const imported = await http()
+    .post('/units/import')
+    .set(auth(org.admin))
+    .set('Idempotency-Key', newKey())
+    .send(
+      rows.map(([label, kind, parent]) => ({
+        code: `${p}-${label}`,
+        name: `Đơn vị ${label}`,
+        kind,
+        parentCode: parent ? `${p}-${parent}` : org.codes.A,
+      })),
+    )
+    .expect(200);
+  id = Object.fromEntries(
+    imported.body.created.map((c: { code: string; id: string }) => [c.code.slice(p.length + 1), c.id]),
+  );
+  clerk = (await member(id.P, 'clerk')).token;
+  leader = await member(id.P, 'leader', { authority: 'TM. BAN THƯỜNG VỤ', position: 'CHỦ TỊCH' });
+  await http()
+    .put(`/units/${id.P}/review-chain`)
+    .set(auth(org.admin))
+    .send({ reviewerIds: [leader.id] })
+    .expect(200);
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await api?.close();
+});
+
+describe('secretariat dashboards', () => {
+  it('lists registers, rolls up the tree, ranks overdue units and exports the aggregate', async () => {
+    const older = await issue('Kế hoạch tuyên truyền Giải Búa liềm vàng lần thứ V');
+    const directiveId = await issue('Hướng dẫn tổ chức Đại hội Công đoàn cơ sở', {
+      schedule: { kind: 'interval', everySeconds: 4, count: 1 },
+      stagger: [0, 2, 4],
+      form,
+      escalation: { parentAfter: 'PT1S' },
+    });
+    const g1 = (await member(id.G1, 'clerk')).token;
+    const r = await post(`/directives/${directiveId}/reports`, g1, {
+      unitId: id.G1,
+      cycle: 0,
+      values: { sessions: 3, done: true },
+    });
+    expect(r.status).toBe(201);
+
+    // Outgoing register: newest first, accent-insensitive words, filters, keyset pages.
+    const out = await get(`/registers/outgoing?unitId=${id.P}`, clerk).expect(200);
+    expect(out.body.items.map((i: { id: string }) => i.id)).toEqual([directiveId, older]);
+    expect(out.body.items[0].routing).toEqual({ total: 6 - 1, delivered: 5, accepted: 0, returned: 0 });
+    const found = await get(
+      `/registers/outgoing?unitId=${id.P}&q=${encodeURIComponent('bua LIEM vang')}`,
+      clerk,
+    );
+    expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([older]);
+    const none = await get(`/registers/outgoing?unitId=${id.P}&q=xyz&type=KH&status=dispatched`, clerk);
+    expect(none.body.items).toEqual([]);
+    const first = await get(`/registers/outgoing?unitId=${id.P}&limit=1`, clerk);
+    const second = await get(
+      `/registers/outgoing?unitId=${id.P}&limit=1&cursor=${first.body.nextCursor}`,
+      clerk,
+    );
+    expect([first.body.items[0].id, second.body.items[0].id]).toEqual([directiveId, older]);
+    expect(second.body.nextCursor).toBeNull();
+    const bad = await get(`/registers/outgoing?unitId=${id.P}&cursor=garbage`, clerk);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^cursor:/);
+
+    // Incoming register of a grassroots union.
+    const incoming = await get(`/registers/incoming?unitId=${id.G1}`, g1).expect(200);
+    expect(incoming.body.items.map((i: { id: string }) => i.id)).toEqual([directiveId, older]);
+    expect(incoming.body.items[0]).toMatchObject({ nodeStatus: 'delivered', statusCode: '01', isHub: false });
+
+    // The tree, one level at a time, with roll-ups per subtree for cycle 0.
+    const top = await get(`/directives/${directiveId}/tree?cycle=0`, clerk).expect(200);
+    const d1 = top.body.items.find((i: { unitId: string }) => i.unitId === id.D1);
+    const d2 = top.body.items.find((i: { unitId: string }) => i.unitId === id.D2);
+    expect(d1).toMatchObject({
+      nodes: 3,
+      expected: 2,
+      onTime: 1,
+      late: 0,
+      missing: 1,
+      shareOnTime: '0.5000',
+    });
+    expect(d2).toMatchObject({ nodes: 2, expected: 1, onTime: 0, missing: 1 });
+    const below = await get(`/directives/${directiveId}/tree?parentUnitId=${id.D1}&limit=1`, clerk).expect(
+      200,
+    );
+    expect(below.body.items).toHaveLength(1);
+    expect(below.body.nextCursor).toBe(below.body.items[0].unitId);
+
+    // The overdue list: G2 and G3 never report; ranked by lateness, with the ladder level.
+    const overdue = await waitFor(
+      'G2 and G3 escalated to their parents',
+      async () => {
+        const res = await get(`/overdue?unitId=${id.P}`, clerk);
+        const mine = res.body.items.filter((i: { directiveId: string }) => i.directiveId === directiveId);
+        return mine.length === 2 && mine.every((i: { level: string }) => i.level === 'parent') && mine;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(overdue.map((i: { unitId: string }) => i.unitId).sort()).toEqual([id.G2, id.G3].sort());
+    expect(overdue[0].lateSeconds).toBeGreaterThanOrEqual(0);
+    const d2Clerk = (await member(id.D2, 'clerk')).token;
+    const d2View = await get(`/overdue?unitId=${id.D2}`, d2Clerk).expect(200);
+    expect(d2View.body.items.map((i: { unitId: string }) => i.unitId)).toEqual([id.G3]);
+    expect((await get(`/overdue?unitId=${id.P}`, d2Clerk)).status).toBe(404); // above its scope
+
+    // The aggregated report at D1 as CSV and XLSX.
+    const csv = await get(
+      `/directives/${directiveId}/aggregate/export?unitId=${id.D1}&cycle=0&format=csv`,
+      clerk,
+    );
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.headers['content-disposition']).toMatch(/attachment; filename=".+\.csv"/);
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(lines[0]).toBe('Mã đơn vị,Đơn vị,Tình trạng,Số buổi,Đã quán triệt');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/-G1,Đơn vị G1,đúng hạn,3,có$/),
+        expect.stringMatching(/-G2,Đơn vị G2,chưa báo cáo,,$/),
+        expect.stringMatching(/^TỔNG HỢP,.*,3,1$/),
+      ]),
+    );
+    const xlsx = await http()
+      .get(`/directives/${directiveId}/aggregate/export?unitId=${id.D1}&cycle=0&format=xlsx`)
+      .set(auth(clerk))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(xlsx.headers['content-type']).toMatch(/spreadsheetml/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as never);
+    const sheet = book.worksheets[0];
+    expect(sheet.getRow(4).getCell(1).value).toBe('Mã đơn vị');
+    expect(sheet.getRow(sheet.rowCount).getCell(1).value).toBe('TỔNG HỢP');
+  });
+});
