@@ -58,6 +58,8 @@ async function member(unitId: string, role: string, extra: object = {}) {
 
 let directiveId: string;
 let beforeAck: string;
+let liveAt: string;
+let liveTree: Record<string, string>;
 
 beforeAll(async () => {
   [api, worker] = await Promise.all([startApi(), startWorker()]);
@@ -93,6 +95,12 @@ beforeAll(async () => {
     unitId: org.ids.A1,
     decision: 'accept',
   }).expect(200);
+  // The live tree, captured now, to compare with the tree rebuilt from the trail as of this instant.
+  const live = await get(`/directives/${directiveId}/routing`, org.tokens.clerk).expect(200);
+  liveTree = Object.fromEntries(
+    live.body.items.map((n: { unitId: string; status: string }) => [n.unitId, n.status]),
+  );
+  liveAt = new Date().toISOString();
   await post(`/directives/${directiveId}/close`, leader.token, { reason: 'Hoàn thành' }).expect(200);
 });
 
@@ -163,6 +171,16 @@ describe('the audit trail', () => {
     ).expect(200);
     expect(now.body.nodes).toEqual([expect.objectContaining({ unitId: org.ids.A1, status: 'accepted' })]);
     expect(now.body.lastEvent.action).toBe('closed');
+    const asOfLive = await get(
+      `/directives/${directiveId}/audit/as-of?at=${liveAt}`,
+      org.tokens.auditor,
+    ).expect(200);
+    expect(
+      Object.fromEntries(
+        asOfLive.body.nodes.map((n: { unitId: string; status: string }) => [n.unitId, n.status]),
+      ),
+    ).toEqual(liveTree);
+    expect(asOfLive.body.lastEvent.action).toBe('acknowledged');
     expect(
       (await get(`/directives/${directiveId}/audit/as-of?at=yesterday`, org.tokens.auditor)).status,
     ).toBe(400);
@@ -193,6 +211,16 @@ describe('the audit trail', () => {
     expect((await get(`/directives/${directiveId}/audit/verify`, org.tokens.clerk)).status).toBe(403);
   });
 
+  it('exports every workflow history and replays them through the API', async () => {
+    const histories = await get(`/directives/${directiveId}/audit/histories`, org.tokens.auditor).expect(200);
+    const types = histories.body.map((h: { type: string }) => h.type).sort();
+    expect(types).toEqual(['directiveWorkflow', 'dispatchHubWorkflow']);
+    expect(histories.body[0].history.events[0].eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
+    const replayed = await get(`/directives/${directiveId}/audit/replay`, org.tokens.auditor).expect(200);
+    expect(replayed.body.reproduces).toBe(true);
+    expect(replayed.body.runs).toHaveLength(2);
+  });
+
   it('verifies, replays and exports from the command line', async () => {
     const verified = await cascade('audit', 'verify', directiveId);
     expect(verified.stdout).toContain('verified');
@@ -208,6 +236,16 @@ describe('the audit trail', () => {
     const histories = readdirSync(join(out, 'histories'));
     expect(histories.some((f) => f.startsWith('directive_'))).toBe(true);
     expect(histories.some((f) => f.startsWith('dispatch_'))).toBe(true);
+    const changed = await cascade(
+      'audit',
+      'replay',
+      directiveId,
+      '--workflows',
+      join(ROOT, 'test', 'replay', 'fixtures', 'changed-directive-workflows.ts'),
+    );
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/FAIL directiveWorkflow directive\//);
+    expect(changed.stdout).toMatch(/ok {3}dispatchHubWorkflow/);
     expect((await cascade('audit', 'verify', 'not-a-uuid')).code).toBe(2);
     expect((await cascade('audit', 'verify', randomUUID())).code).toBe(2);
   });

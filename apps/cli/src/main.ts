@@ -2,7 +2,9 @@
  * `cascade` — the command line for auditors and operators (the package's bin).
  *
  *   cascade audit verify <directiveId> [--json]   recompute every hash chain, check every signature
- *   cascade audit replay <directiveId> [--json]   replay every workflow history against the current code
+ *   cascade audit replay <directiveId> [--json] [--workflows FILE]
+ *                                                 replay every workflow history against the current code (or the
+ *                                                 workflows module FILE: a version to check before deploying it)
  *   cascade audit export <directiveId> --out DIR   case file (JSON and printable HTML) and every history (JSON)
  *
  * Each covers the directive and the directives implementing it, reads DATABASE_URL and TEMPORAL_ADDRESS (and
@@ -17,7 +19,8 @@ import { loadDotEnvFile } from '@cascade/config';
 import { buildCaseFile, caseFileHtml, createDataSource, verifyFamily } from '@cascade/persistence';
 import { directiveRuns, replayRuns, runToJSON } from '../../worker/src/histories';
 
-const USAGE = `usage: cascade audit (verify|replay) <directiveId> [--json]
+const USAGE = `usage: cascade audit verify <directiveId> [--json]
+       cascade audit replay <directiveId> [--json] [--workflows FILE]
        cascade audit export <directiveId> --out DIR`;
 
 class UsageError extends Error {}
@@ -72,12 +75,12 @@ async function verify(id: string, json: boolean): Promise<number> {
   });
 }
 
-async function replay(id: string, json: boolean): Promise<number> {
+async function replay(id: string, json: boolean, workflowsPath?: string): Promise<number> {
   return withDatabase(async (db) => {
     await exists(db, id);
     const runs = await withTemporal((client) => directiveRuns(client, db, id));
     if (!runs.length) throw new Error(`no workflow of directive ${id} was found in Temporal`);
-    const verdicts = await replayRuns(runs);
+    const verdicts = await replayRuns(runs, { workflowsPath });
     if (json) console.log(JSON.stringify(verdicts, null, 2));
     else {
       for (const v of verdicts) {
@@ -115,6 +118,13 @@ async function exportCase(id: string, out: string): Promise<number> {
   });
 }
 
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  if (at < 0) return undefined;
+  if (!args[at + 1] || args[at + 1].startsWith('--')) throw new UsageError(`${name} needs a value\n${USAGE}`);
+  return resolve(args[at + 1]);
+}
+
 export async function main(argv: string[]): Promise<number> {
   loadDotEnvFile();
   const [group, command, id, ...rest] = argv;
@@ -130,11 +140,11 @@ export async function main(argv: string[]): Promise<number> {
       } catch {
         // installed already
       }
-      return replay(id, json);
+      return replay(id, json, option(rest, '--workflows'));
     case 'export': {
-      const at = rest.indexOf('--out');
-      if (at < 0 || !rest[at + 1]) throw new UsageError(USAGE);
-      return exportCase(id, rest[at + 1]);
+      const out = option(rest, '--out');
+      if (!out) throw new UsageError(USAGE);
+      return exportCase(id, out);
     }
     default:
       throw new UsageError(USAGE);

@@ -82,13 +82,24 @@ export interface ReplayVerdict {
  * Replays runs against the current workflow code (the bundle at WORKFLOW_BUNDLE_PATH, else bundled from source) and
  * says, per run, whether it reproduces or where it first diverges. Running workflows replay up to where they are.
  */
-export async function replayRuns(runs: WorkflowRun[], bundlePath = process.env.WORKFLOW_BUNDLE_PATH) {
-  const options: ReplayWorkerOptions = bundlePath
-    ? { workflowBundle: { codePath: bundlePath } }
-    : (() => {
-        const { workflowsPath, webpackConfigHook } = workflowBundleOptions();
-        return { workflowsPath, bundlerOptions: { webpackConfigHook } };
-      })();
+export async function replayRuns(
+  runs: WorkflowRun[],
+  {
+    bundlePath = process.env.WORKFLOW_BUNDLE_PATH,
+    workflowsPath,
+  }: { bundlePath?: string; workflowsPath?: string } = {},
+) {
+  // A workflows module given explicitly (a version to check before deploying it) wins over the deployed bundle.
+  const options: ReplayWorkerOptions =
+    bundlePath && !workflowsPath
+      ? { workflowBundle: { codePath: bundlePath } }
+      : (() => {
+          const bundle = workflowBundleOptions(workflowsPath);
+          return {
+            workflowsPath: bundle.workflowsPath,
+            bundlerOptions: { webpackConfigHook: bundle.webpackConfigHook },
+          };
+        })();
   const verdicts: ReplayVerdict[] = [];
   const results = Worker.runReplayHistories(
     options,

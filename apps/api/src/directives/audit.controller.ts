@@ -65,6 +65,26 @@ export class AuditController {
     return this.audit.asOf(id, q.at);
   }
 
+  @Get('histories')
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary:
+      'Every Temporal workflow run of the directive and its implementing directives, with its history (JSON)',
+  })
+  histories(@Param('id') id: string) {
+    return this.audit.histories(id);
+  }
+
+  @Get('replay')
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary:
+      'Replay every run against the current workflow code: per run, reproduces or the first divergence',
+  })
+  replay(@Param('id') id: string) {
+    return this.audit.replay(id);
+  }
+
   @Get('case-file')
   @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
   @ApiOperation({ summary: 'The case file: directive, verification and timeline, as JSON or printable HTML' })

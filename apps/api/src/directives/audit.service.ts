@@ -10,6 +10,8 @@ import {
   type TimelineEvent,
 } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
+import { TemporalClient } from '../temporal/temporal.module';
+import { directiveRuns, replayRuns, runToJSON, type WorkflowRun } from '../../../worker/src/histories';
 import type { RequestPrincipal } from '../auth/principal';
 import { DirectivesService } from './directives.service';
 import { DirectiveErrorCode } from './directives.exceptions';
@@ -24,7 +26,27 @@ export class AuditService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly directives: DirectivesService,
+    private readonly temporal: TemporalClient,
   ) {}
+
+  private async runs(id: string): Promise<WorkflowRun[]> {
+    await this.directives.get(id); // 404 when it does not exist
+    return this.temporal.call((client) => directiveRuns(client, this.dataSource, id), 60_000);
+  }
+
+  /** Every Temporal workflow run of the directive and its implementing directives, with its full history (JSON). */
+  async histories(id: string) {
+    return (await this.runs(id)).map(runToJSON);
+  }
+
+  /**
+   * Replays every run against the workflow code this server carries (WORKFLOW_BUNDLE_PATH, else bundled from source)
+   * and says per run whether it reproduces, or where it first diverges.
+   */
+  async replay(id: string) {
+    const verdicts = await replayRuns(await this.runs(id));
+    return { directiveId: id, reproduces: verdicts.every((v) => v.reproduces), runs: verdicts };
+  }
 
   /** Records who read which document, at most once per user, directive, kind of read and minute. */
   async recordRead(principal: RequestPrincipal, directiveId: string, what: string): Promise<void> {
