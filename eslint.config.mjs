@@ -74,7 +74,7 @@ export default tseslint.config(
   },
   {
     // Workflow code must replay deterministically: no Node built-ins, no I/O, only pure libs and type imports.
-    files: ['workflows/**/*.ts', 'test/lint-fixtures/workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'bench/raw-workflows.ts', 'test/lint-fixtures/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': restrictImports(

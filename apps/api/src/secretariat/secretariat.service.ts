@@ -40,6 +40,53 @@ const words = (q: string | undefined): string[] =>
 
 const LEVELS = ['reminded', 'overdue', 'parent', 'issuer'];
 
+/** One level of a routing tree with per-subtree roll-ups: $1 directive, $2 parent unit, $3 cursor, $4 limit, $5 cycle. */
+export const TREE_SQL = `WITH page AS (
+         SELECT r.unit_id, r.depth, r.tier, r.is_hub, r.status, r.status_code, r.final_status, u.code, u.name, u.path
+           FROM routing_node r JOIN unit u ON u.id = r.unit_id
+          WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND ($3::uuid IS NULL OR r.unit_id > $3)
+          ORDER BY r.unit_id LIMIT $4
+       )
+       SELECT p.unit_id::text AS "unitId", p.code AS "unitCode", p.name AS "unitName", p.depth, p.tier,
+              p.is_hub AS "isHub", p.status, p.status_code AS "statusCode", p.final_status AS "finalStatus",
+              roll.nodes, roll.delivered, roll.accepted, roll.returned, roll.expected, roll.on_time AS "onTime",
+              roll.late, roll.expected - roll.on_time - roll.late AS missing,
+              CASE WHEN roll.expected > 0 THEN round(roll.on_time::numeric / roll.expected, 4) END AS "shareOnTime",
+              agg.revision AS "aggregateRevision"
+         FROM page p
+         CROSS JOIN LATERAL (
+           SELECT count(*)::int AS nodes,
+                  count(*) FILTER (WHERE s.status = 'delivered')::int AS delivered,
+                  count(*) FILTER (WHERE s.status = 'accepted')::int AS accepted,
+                  count(*) FILTER (WHERE s.status = 'returned')::int AS returned,
+                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned')::int AS expected,
+                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND rep.late = false)::int AS on_time,
+                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND rep.late)::int AS late
+             FROM routing_node s JOIN unit su ON su.id = s.unit_id
+             LEFT JOIN LATERAL (SELECT late FROM report WHERE directive_id = $1 AND unit_id = s.unit_id AND cycle = $5
+                                 ORDER BY revision DESC LIMIT 1) rep ON true
+            WHERE s.directive_id = $1 AND su.path <@ p.path
+         ) roll
+         LEFT JOIN LATERAL (SELECT max(revision) AS revision FROM aggregate_report a
+                             WHERE a.directive_id = $1 AND a.unit_id = p.unit_id AND a.cycle = $5) agg ON true
+        ORDER BY p.unit_id`;
+
+/** Overdue grassroots units in a subtree: $1 unit, $2 limit, $3 offset, $4 the ladder's levels in order. */
+export const OVERDUE_SQL = `SELECT e.directive_id::text AS "directiveId", d.symbol, d.content->>'subject' AS subject, e.cycle,
+              e.unit_id::text AS "unitId", u.code AS "unitCode", u.name AS "unitName",
+              min(e.at) FILTER (WHERE e.level = 'overdue') AS "overdueSince",
+              extract(epoch FROM now() - min(e.at) FILTER (WHERE e.level = 'overdue'))::int AS "lateSeconds",
+              (array_agg(e.level ORDER BY array_position($4::text[], e.level) DESC))[1] AS level
+         FROM escalation e
+         JOIN directive d ON d.id = e.directive_id AND d.status = 'dispatched'
+         JOIN unit u ON u.id = e.unit_id
+         JOIN unit scope ON scope.id = $1 AND u.path <@ scope.path
+        WHERE NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle)
+        GROUP BY e.directive_id, d.symbol, d.content, e.cycle, e.unit_id, u.code, u.name
+       HAVING bool_or(e.level = 'overdue')
+        ORDER BY "overdueSince", u.code
+        LIMIT $2 OFFSET $3`;
+
 /**
  * What secretariats read, straight from PostgreSQL (never one workflow at a time): the outgoing and incoming
  * registers, a directive's routing tree with roll-ups per subtree, the overdue list across directives, and the
@@ -135,38 +182,13 @@ export class SecretariatService {
   async tree(directiveId: string, q: TreeQueryDto) {
     const d = await this.directives.get(directiveId);
     const parent = q.parentUnitId ?? d.issuerId;
-    const rows: { unitId: string }[] = await this.dataSource.query(
-      `WITH page AS (
-         SELECT r.unit_id, r.depth, r.tier, r.is_hub, r.status, r.status_code, r.final_status, u.code, u.name, u.path
-           FROM routing_node r JOIN unit u ON u.id = r.unit_id
-          WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND ($3::uuid IS NULL OR r.unit_id > $3)
-          ORDER BY r.unit_id LIMIT $4
-       )
-       SELECT p.unit_id::text AS "unitId", p.code AS "unitCode", p.name AS "unitName", p.depth, p.tier,
-              p.is_hub AS "isHub", p.status, p.status_code AS "statusCode", p.final_status AS "finalStatus",
-              roll.nodes, roll.delivered, roll.accepted, roll.returned, roll.expected, roll.on_time AS "onTime",
-              roll.late, roll.expected - roll.on_time - roll.late AS missing,
-              CASE WHEN roll.expected > 0 THEN round(roll.on_time::numeric / roll.expected, 4) END AS "shareOnTime",
-              agg.revision AS "aggregateRevision"
-         FROM page p
-         CROSS JOIN LATERAL (
-           SELECT count(*)::int AS nodes,
-                  count(*) FILTER (WHERE s.status = 'delivered')::int AS delivered,
-                  count(*) FILTER (WHERE s.status = 'accepted')::int AS accepted,
-                  count(*) FILTER (WHERE s.status = 'returned')::int AS returned,
-                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned')::int AS expected,
-                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND rep.late = false)::int AS on_time,
-                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND rep.late)::int AS late
-             FROM routing_node s JOIN unit su ON su.id = s.unit_id
-             LEFT JOIN LATERAL (SELECT late FROM report WHERE directive_id = $1 AND unit_id = s.unit_id AND cycle = $5
-                                 ORDER BY revision DESC LIMIT 1) rep ON true
-            WHERE s.directive_id = $1 AND su.path <@ p.path
-         ) roll
-         LEFT JOIN LATERAL (SELECT max(revision) AS revision FROM aggregate_report a
-                             WHERE a.directive_id = $1 AND a.unit_id = p.unit_id AND a.cycle = $5) agg ON true
-        ORDER BY p.unit_id`,
-      [directiveId, parent, q.cursor ?? null, q.limit + 1, q.cycle],
-    );
+    const rows: { unitId: string }[] = await this.dataSource.query(TREE_SQL, [
+      directiveId,
+      parent,
+      q.cursor ?? null,
+      q.limit + 1,
+      q.cycle,
+    ]);
     const more = rows.length > q.limit;
     const items = rows.slice(0, q.limit);
     return {
@@ -183,23 +205,12 @@ export class SecretariatService {
    * when, and how far up the ladder it has gone. A unit that reported since is no longer listed.
    */
   async overdue(q: OverdueQueryDto) {
-    const rows: { level: string }[] = await this.dataSource.query(
-      `SELECT e.directive_id::text AS "directiveId", d.symbol, d.content->>'subject' AS subject, e.cycle,
-              e.unit_id::text AS "unitId", u.code AS "unitCode", u.name AS "unitName",
-              min(e.at) FILTER (WHERE e.level = 'overdue') AS "overdueSince",
-              extract(epoch FROM now() - min(e.at) FILTER (WHERE e.level = 'overdue'))::int AS "lateSeconds",
-              (array_agg(e.level ORDER BY array_position($4::text[], e.level) DESC))[1] AS level
-         FROM escalation e
-         JOIN directive d ON d.id = e.directive_id AND d.status = 'dispatched'
-         JOIN unit u ON u.id = e.unit_id
-         JOIN unit scope ON scope.id = $1 AND u.path <@ scope.path
-        WHERE NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle)
-        GROUP BY e.directive_id, d.symbol, d.content, e.cycle, e.unit_id, u.code, u.name
-       HAVING bool_or(e.level = 'overdue')
-        ORDER BY "overdueSince", u.code
-        LIMIT $2 OFFSET $3`,
-      [q.unitId, q.limit, q.offset, LEVELS],
-    );
+    const rows: { level: string }[] = await this.dataSource.query(OVERDUE_SQL, [
+      q.unitId,
+      q.limit,
+      q.offset,
+      LEVELS,
+    ]);
     return { items: rows, limit: q.limit, offset: q.offset };
   }
 

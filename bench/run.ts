@@ -1,0 +1,523 @@
+/**
+ * `npm run bench [-- --quick]`: Cascade against the raw engine, in one run, on its own stack (its own Temporal dev
+ * server and data file, its own PostgreSQL database, its own ports), so that it can run beside the dev stack.
+ * Prints a table and writes bench/results/<timestamp>.json. See the README's Performance section.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, platform, release } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo, Server } from 'node:net';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Client as PgClient } from 'pg';
+import { SEARCH_ATTRIBUTE_KEYS } from '@cascade/contracts';
+import { generateUnits } from '@cascade/domain';
+import { bootstrapAdmin, ensureDatabase, runMigrations } from '@cascade/persistence';
+import { OVERDUE_SQL, TREE_SQL } from '../apps/api/src/secretariat/secretariat.service';
+import { startApi, startWorker } from '../test/integration/support/apps';
+import {
+  rawHubWorkflow,
+  rawSignal,
+  rawSinkWorkflow,
+  rawStop,
+  rawTimerWorkflow,
+  type HubShape,
+} from './raw-workflows';
+
+const ROOT = join(__dirname, '..');
+const QUICK = process.argv.includes('--quick');
+const UNITS = QUICK ? 1_000 : 10_000;
+const IMPORT_UNITS = QUICK ? 10_000 : 100_000;
+const INGEST_UNITS = QUICK ? 100 : 300;
+const BATCH = 1_000;
+
+interface Scenario {
+  id: string;
+  metric: string;
+  unit: string;
+  value: number;
+  raw: number | null;
+  ratio: number | null;
+  target: string;
+  pass: boolean | null;
+}
+const scenarios: Scenario[] = [];
+const say = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+};
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | false | undefined>,
+  timeoutMs = 600_000,
+  every = 50,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== false && v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(every);
+  }
+}
+
+function script(path: string, args: string[] = []): string {
+  return execFileSync('bash', [join(ROOT, path), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+}
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const runId = `${Date.now().toString(36)}${process.pid}`;
+  say(`${QUICK ? 'quick' : 'full'} mode: ${UNITS} units, import of ${IMPORT_UNITS}`);
+
+  // --- its own stack --------------------------------------------------------------------------------------------
+  const temporalCli = script('infra/bin/temporal-cli.sh');
+  const pgServer = script('infra/bin/postgres.sh', ['ensure']);
+  const databaseUrl = `${pgServer}/cascade_bench_${runId}`;
+  await ensureDatabase(databaseUrl);
+  await runMigrations(databaseUrl);
+  mkdirSync(join(ROOT, '.data', 'bench'), { recursive: true });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCli },
+      ip: '127.0.0.1',
+      dbFilename: join(ROOT, '.data', 'bench', `temporal-${runId}.db`),
+      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+    },
+  });
+  Object.assign(process.env, {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: `cascade-bench-${runId}`,
+    WORKER_HEALTH_PORT: '0',
+    WORKFLOW_BUNDLE_PATH: '',
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    SIGNING_KEY_SECRET: randomBytes(48).toString('base64url'),
+  });
+  const api = await startApi();
+  await api.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`;
+  const worker = await startWorker();
+  const rawQueue = `raw-${runId}`;
+  const rawWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: rawQueue,
+    workflowsPath: require.resolve('./raw-workflows'),
+    activities: { noop: async () => {} },
+    maxCachedWorkflows: 1000,
+  });
+  const rawRun = rawWorker.run();
+  const client = env.client;
+  const pg = new PgClient({ connectionString: databaseUrl });
+  await pg.connect();
+  say(`stack up: API ${base}, Temporal ${env.address}, database ${databaseUrl.replace(/.*\//, '')}`);
+
+  let keyN = 0;
+  const call = async (method: string, path: string, token: string | null, body?: unknown, key?: string) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(method === 'GET' ? {} : { 'idempotency-key': key ?? `bench-${runId}-${keyN++}` }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : null) as Record<string, unknown> & { id: string },
+    };
+  };
+  const must = async (what: string, p: ReturnType<typeof call>, ok = [200, 201]) => {
+    const r = await p;
+    if (!ok.includes(r.status)) throw new Error(`${what} → ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  const password = 'Bench-mật-khẩu-2026';
+  const adminEmail = `bench-${runId}@bench.cascade.vn`;
+  await bootstrapAdmin(databaseUrl, adminEmail, password, 'Bench');
+  const login = async (email: string) =>
+    (await must('login', call('POST', '/auth/login', null, { email, password }))).accessToken as string;
+  const admin = await login(adminEmail);
+
+  // --- S7 import --------------------------------------------------------------------------------------------------
+  {
+    const rows = generateUnits({ count: IMPORT_UNITS, depth: 5, fanout: 12, prefix: `IMP${runId}` });
+    const t0 = performance.now();
+    const imported = await must('import', call('POST', '/units/import', admin, { units: rows }));
+    const ours = (performance.now() - t0) / 1000;
+    if ((imported.created as unknown[]).length !== rows.length)
+      throw new Error('import: not every unit created');
+    await pg.query(
+      `CREATE TEMP TABLE raw_unit (code text PRIMARY KEY, name text, kind text, parent_code text)`,
+    );
+    const r0 = performance.now();
+    await pg.query(
+      `INSERT INTO raw_unit SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+      [
+        rows.map((r) => r.code),
+        rows.map((r) => r.name),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.parentCode),
+      ],
+    );
+    const raw = (performance.now() - r0) / 1000;
+    scenarios.push({
+      id: 'S7 import',
+      metric: `${IMPORT_UNITS} units into the hierarchy`,
+      unit: 's',
+      value: round(ours),
+      raw: round(raw, 3),
+      ratio: round(raw / ours, 3),
+      target: '< 60 s (100,000 units)',
+      pass: ours < 60,
+    });
+    say(`S7 import: ${round(ours)} s (bare INSERT of the rows: ${round(raw, 3)} s)`);
+  }
+
+  // --- the tree for the directive ---------------------------------------------------------------------------------
+  const prefix = `B${runId}`;
+  const units = generateUnits({ count: UNITS, depth: 4, fanout: QUICK ? 10 : 22, prefix });
+  const tree = await must('units', call('POST', '/units/import', admin, { units }));
+  const idOf = new Map((tree.created as { code: string; id: string }[]).map((c) => [c.code, c.id]));
+  const rootId = idOf.get(`${prefix}-1`)!;
+  const member = async (unitId: string, role: string, extra: object = {}) => {
+    const email = `${role}-${randomBytes(4).toString('hex')}@bench.cascade.vn`;
+    const u = await must(
+      'user',
+      call('POST', '/users', admin, { email, name: role, password, membership: { unitId, role, ...extra } }),
+    );
+    return { id: u.id, token: await login(email) };
+  };
+  const clerk = await member(rootId, 'clerk');
+  const leader = await member(rootId, 'leader', { authority: 'TM. BAN THƯỜNG VỤ', position: 'CHỦ TỊCH' });
+  await must('chain', call('PUT', `/units/${rootId}/review-chain`, admin, { reviewerIds: [leader.id] }));
+  const form = {
+    fields: [
+      { key: 'sessions', label: 'Số buổi', type: 'integer', required: true, min: 0, aggregate: 'sum' },
+      { key: 'done', label: 'Đã quán triệt', type: 'boolean', required: true, aggregate: 'countTrue' },
+    ],
+  };
+  const issue = async (reporting: object) => {
+    const d = await must(
+      'draft',
+      call('POST', '/directives', clerk.token, {
+        issuerId: rootId,
+        type: 'KH',
+        subject: `Kế hoạch đo hiệu năng ${runId}`,
+        tasks: ['Đo.'],
+        addressees: { mode: 'subtree', depth: 3 },
+        reporting,
+      }),
+    );
+    await must('submit', call('POST', `/directives/${d.id}/submit`, clerk.token, { version: 1 }));
+    await must(
+      'approve',
+      call('POST', `/directives/${d.id}/review`, leader.token, { version: 1, decision: 'approve' }),
+    );
+    return d.id;
+  };
+  const delivered = async (directiveId: string) =>
+    (
+      await pg.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM routing_node WHERE directive_id = $1 AND status <> 'pending'`,
+        [directiveId],
+      )
+    ).rows[0].n;
+
+  // --- S1 dispatch ------------------------------------------------------------------------------------------------
+  const cycleSeconds = QUICK ? 30 : 60;
+  const directiveId = await issue({
+    schedule: { kind: 'interval', everySeconds: cycleSeconds, count: 1 },
+    stagger: [0, 5, 10, 15],
+    form,
+    escalation: { parentAfter: 'PT5S' },
+  });
+  const recipients = UNITS - 1;
+  const s0 = performance.now();
+  await must('sign', call('POST', `/directives/${directiveId}/sign`, leader.token, { version: 1 }));
+  await until('every unit delivered', async () => (await delivered(directiveId)) === recipients, 600_000, 20);
+  const ours1 = recipients / ((performance.now() - s0) / 1000);
+  const nodes: { unit_id: string; parent_unit_id: string; is_hub: boolean }[] = (
+    await pg.query<{ unit_id: string; parent_unit_id: string; is_hub: boolean }>(
+      `SELECT unit_id, parent_unit_id, is_hub FROM routing_node WHERE directive_id = $1 ORDER BY unit_id`,
+      [directiveId],
+    )
+  ).rows;
+  const kids = new Map<string, { unit_id: string; is_hub: boolean }[]>();
+  for (const n of nodes) kids.set(n.parent_unit_id, [...(kids.get(n.parent_unit_id) ?? []), n]);
+  const shapeOf = (hub: string): HubShape => {
+    const children = kids.get(hub) ?? [];
+    const subs = children.map((c, i) => ({ c, i })).filter(({ c }) => c.is_hub);
+    return {
+      batches: Math.max(1, Math.ceil(children.length / BATCH)),
+      subHubs: subs.map(({ c }) => shapeOf(c.unit_id)),
+      subHubBatch: subs.map(({ i }) => Math.floor(i / BATCH)),
+    };
+  };
+  const r1 = performance.now();
+  await client.workflow.execute(rawHubWorkflow, {
+    taskQueue: rawQueue,
+    workflowId: `raw-hub-${runId}`,
+    args: [shapeOf(rootId)],
+  });
+  const raw1 = recipients / ((performance.now() - r1) / 1000);
+  scenarios.push({
+    id: 'S1 dispatch',
+    metric: `sign → ${recipients} units delivered (tree depth 4)`,
+    unit: 'units/s',
+    value: round(ours1, 1),
+    raw: round(raw1, 1),
+    ratio: round(ours1 / raw1, 3),
+    target: '≥ 0.7 of raw',
+    pass: ours1 / raw1 >= 0.7,
+  });
+  say(`S1 dispatch: ${round(ours1, 1)} units/s, raw ${round(raw1, 1)} units/s`);
+
+  // --- S2 ingest --------------------------------------------------------------------------------------------------
+  const leaves = nodes.filter((n) => !n.is_hub).slice(0, INGEST_UNITS);
+  const reporters = await Promise.all(leaves.map((l) => member(l.unit_id, 'specialist')));
+  await until('dispatched', async () => {
+    const d = await call('GET', `/directives/${directiveId}`, clerk.token);
+    return d.body.status === 'dispatched';
+  });
+  for (const concurrency of QUICK ? [4, 16] : [4, 16, 64]) {
+    const requests = reporters.map((r, i) => ({
+      r,
+      unitId: leaves[i].unit_id,
+      key: `ingest-${concurrency}-${i}`,
+    }));
+    // 10% duplicates: the same key and body again, which must create nothing.
+    const all = [...requests, ...requests.filter((_, i) => i % 10 === 0)];
+    const before = (
+      await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM report WHERE directive_id = $1`, [
+        directiveId,
+      ])
+    ).rows[0].n;
+    const lat: number[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < all.length) {
+          const q = all[next++];
+          const a = performance.now();
+          const res = await call(
+            'POST',
+            `/directives/${directiveId}/reports`,
+            q.r.token,
+            { unitId: q.unitId, cycle: 0, values: { sessions: 1, done: true } },
+            q.key,
+          );
+          if (res.status !== 201) throw new Error(`report → ${res.status} ${JSON.stringify(res.body)}`);
+          lat.push(performance.now() - a);
+        }
+      }),
+    );
+    const ours = all.length / ((performance.now() - t0) / 1000);
+    const after = (
+      await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM report WHERE directive_id = $1`, [
+        directiveId,
+      ])
+    ).rows[0].n;
+    if (after - before !== requests.length)
+      throw new Error(`ingest: ${after - before} reports for ${requests.length}`);
+    const sink = await client.workflow.start(rawSinkWorkflow, {
+      taskQueue: rawQueue,
+      workflowId: `raw-sink-${runId}-${concurrency}`,
+    });
+    const rawLat: number[] = [];
+    let rn = 0;
+    const r0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (rn < all.length) {
+          rn++;
+          const a = performance.now();
+          await sink.signal(rawSignal, 'x');
+          rawLat.push(performance.now() - a);
+        }
+      }),
+    );
+    const raw = all.length / ((performance.now() - r0) / 1000);
+    await sink.signal(rawStop);
+    scenarios.push({
+      id: `S2 ingest c=${concurrency}`,
+      metric: `${all.length} reports through the API (10% duplicates); p50 ${round(pct(lat, 50), 1)} ms, p99 ${round(pct(lat, 99), 1)} ms (raw p99 ${round(pct(rawLat, 99), 1)} ms)`,
+      unit: 'req/s',
+      value: round(ours, 1),
+      raw: round(raw, 1),
+      ratio: round(ours / raw, 3),
+      target: '≥ 0.6 of raw, p99 ≤ 2× raw',
+      pass: ours / raw >= 0.6 && pct(lat, 99) <= 2 * pct(rawLat, 99),
+    });
+    say(
+      `S2 ingest c=${concurrency}: ${round(ours, 1)} req/s (raw ${round(raw, 1)}), p99 ${round(pct(lat, 99), 1)} ms`,
+    );
+  }
+
+  // --- S4 deadline storm ------------------------------------------------------------------------------------------
+  const live = await until('the reporting plan', async () => {
+    const d = await call('GET', `/directives/${directiveId}?live=true`, clerk.token);
+    const reporting = d.body.reporting as { cycle: { deadlines: string[] } | null } | null;
+    return reporting?.cycle ? reporting.cycle : false;
+  });
+  const deadline = Date.parse(live.deadlines[0]);
+  const expectedLate = nodes.filter((n) => !n.is_hub).length - leaves.length;
+  const rawCount = Math.min(1_000, UNITS);
+  const rawAt = new Date(Math.max(deadline, Date.now() + 15_000)).toISOString();
+  const rawRuns = await Promise.all(
+    Array.from({ length: rawCount }, (_, i) =>
+      client.workflow.start(rawTimerWorkflow, {
+        taskQueue: rawQueue,
+        workflowId: `raw-timer-${runId}-${i}`,
+        args: [rawAt],
+      }),
+    ),
+  );
+  await until(
+    'the overdue marks',
+    async () =>
+      ((
+        await pg.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM escalation WHERE directive_id = $1 AND level = 'overdue'`,
+          [directiveId],
+        )
+      ).rows[0].n) >= expectedLate,
+    600_000,
+    100,
+  );
+  const lags: number[] = (
+    await pg.query<{ lag: string }>(
+      `SELECT extract(epoch FROM e.at - $2::timestamptz) * 1000 AS lag FROM escalation e
+         JOIN directive_event ev ON ev.dedupe_key = 'escalation/' || e.directive_id || '/' || e.cycle || '/' || e.unit_id || '/' || e.level
+        WHERE e.directive_id = $1 AND e.level = 'overdue'`,
+      [directiveId, new Date(deadline).toISOString()],
+    )
+  ).rows.map((r: { lag: string }) => Number(r.lag));
+  const rawLags = await Promise.all(rawRuns.map((h) => h.result()));
+  scenarios.push({
+    id: 'S4 deadline storm',
+    metric: `${expectedLate} grassroots deadlines at one instant → overdue events; p50 ${round(pct(lags, 50))} ms (raw ${rawCount} timers p50 ${round(pct(rawLags, 50))} ms)`,
+    unit: 'ms p99',
+    value: round(pct(lags, 99)),
+    raw: round(pct(rawLags, 99)),
+    ratio: round(pct(lags, 99) / Math.max(1, pct(rawLags, 99)), 3),
+    target: 'p99 ≤ 1.5× raw',
+    pass: pct(lags, 99) <= 1.5 * Math.max(1, pct(rawLags, 99)),
+  });
+  say(`S4 deadline storm: p99 ${round(pct(lags, 99))} ms, raw p99 ${round(pct(rawLags, 99))} ms`);
+
+  // --- S5 dashboards ----------------------------------------------------------------------------------------------
+  {
+    const reps = QUICK ? 40 : 100;
+    const timeIt = async (f: () => Promise<unknown>) => {
+      const xs: number[] = [];
+      await f(); // warm
+      for (let i = 0; i < reps; i++) {
+        const a = performance.now();
+        await f();
+        xs.push(performance.now() - a);
+      }
+      return xs;
+    };
+    const apiTree = await timeIt(() => call('GET', `/directives/${directiveId}/tree?cycle=0`, clerk.token));
+    const sqlTree = await timeIt(() => pg.query(TREE_SQL, [directiveId, rootId, null, 101, 0]));
+    const apiOverdue = await timeIt(() => call('GET', `/overdue?unitId=${rootId}`, clerk.token));
+    const sqlOverdue = await timeIt(() =>
+      pg.query(OVERDUE_SQL, [rootId, 100, 0, ['reminded', 'overdue', 'parent', 'issuer']]),
+    );
+    for (const [what, ours, bare, target] of [
+      ['routing tree, first page with roll-ups', apiTree, sqlTree, 50],
+      ['overdue list', apiOverdue, sqlOverdue, 100],
+    ] as const) {
+      scenarios.push({
+        id: `S5 ${what}`,
+        metric: `${UNITS} units; p50 ${round(pct(ours, 50))} ms (bare SQL p50 ${round(pct(bare, 50))} ms)`,
+        unit: 'ms p95',
+        value: round(pct(ours, 95)),
+        raw: round(pct(bare, 95)),
+        ratio: round(pct(ours, 95) / Math.max(0.01, pct(bare, 95)), 3),
+        target: `p95 ≤ ${target} ms at 10,000 units`,
+        pass: pct(ours, 95) <= target,
+      });
+      say(`S5 ${what}: p95 ${round(pct(ours, 95))} ms (bare ${round(pct(bare, 95))} ms)`);
+    }
+  }
+
+  // --- S6 memory --------------------------------------------------------------------------------------------------
+  {
+    if (global.gc) global.gc();
+    const open: number = (
+      await pg.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM routing_node WHERE directive_id = $1 AND is_hub`,
+        [directiveId],
+      )
+    ).rows[0].n;
+    const rss = process.memoryUsage().rss / 1024 / 1024;
+    scenarios.push({
+      id: 'S6 memory',
+      metric: `process RSS (API, worker and load generator in one process) with the directive open (${open + 2} workflows)`,
+      unit: 'MB',
+      value: round(rss, 1),
+      raw: null,
+      ratio: null,
+      target: '≤ 1 MB per cached workflow',
+      pass: null,
+    });
+  }
+
+  // --- results ----------------------------------------------------------------------------------------------------
+  const result = {
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      memoryGB: round(totalmem() / 2 ** 30, 1),
+      node: process.version,
+      platform: `${platform()} ${release()}`,
+    },
+    mode: QUICK ? 'quick' : 'full',
+    startedAt: new Date().toISOString(),
+    scenarios,
+  };
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  const file = join(ROOT, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(
+    '\n| scenario | metric | Cascade | raw | ratio | target | pass |\n| --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const s of scenarios) {
+    console.log(
+      `| ${s.id} | ${s.metric} | ${s.value} ${s.unit} | ${s.raw ?? '—'} | ${s.ratio ?? '—'} | ${s.target} | ${s.pass === null ? '—' : s.pass ? 'yes' : 'no'} |`,
+    );
+  }
+  console.log(`\nwritten to ${file}`);
+
+  await pg.end();
+  rawWorker.shutdown();
+  await rawRun;
+  await worker.close();
+  await api.close();
+  await env.teardown();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(`bench failed: ${error.stack ?? error.message}`);
+    process.exit(1);
+  },
+);
