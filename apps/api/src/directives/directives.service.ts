@@ -819,6 +819,9 @@ export class DirectivesService {
           afterClose,
         ],
       );
+      // Upward: a closed parent re-aggregates and sends the revision up; an open one closes early once complete.
+      const aggregates = await propagateUp(m, id, directive.issuer_id, dto.unitId, dto.cycle, form);
+      // The event last: appending to the directive's hash chain holds its head row until the commit.
       await m.query(
         `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,$4,$5)`,
         [
@@ -829,8 +832,6 @@ export class DirectivesService {
           JSON.stringify({ cycle: dto.cycle, revision: rows[0].revision, late, afterClose }),
         ],
       );
-      // Upward: a closed parent re-aggregates and sends the revision up; an open one closes early once complete.
-      const aggregates = await propagateUp(m, id, directive.issuer_id, dto.unitId, dto.cycle, form);
       return {
         unitId: dto.unitId,
         cycle: dto.cycle,

@@ -72,20 +72,25 @@ export const TREE_SQL = `WITH page AS (
         ORDER BY p.unit_id`;
 
 /** Overdue grassroots units in a subtree: $1 unit, $2 limit, $3 offset, $4 the ladder's levels in order. */
-export const OVERDUE_SQL = `SELECT e.directive_id::text AS "directiveId", d.symbol, d.content->>'subject' AS subject, e.cycle,
-              e.unit_id::text AS "unitId", u.code AS "unitCode", u.name AS "unitName",
-              min(e.at) FILTER (WHERE e.level = 'overdue') AS "overdueSince",
-              extract(epoch FROM now() - min(e.at) FILTER (WHERE e.level = 'overdue'))::int AS "lateSeconds",
-              (array_agg(e.level ORDER BY array_position($4::text[], e.level) DESC))[1] AS level
-         FROM escalation e
-         JOIN directive d ON d.id = e.directive_id AND d.status = 'dispatched'
-         JOIN unit u ON u.id = e.unit_id
-         JOIN unit scope ON scope.id = $1 AND u.path <@ scope.path
-        WHERE NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle)
-        GROUP BY e.directive_id, d.symbol, d.content, e.cycle, e.unit_id, u.code, u.name
-       HAVING bool_or(e.level = 'overdue')
-        ORDER BY "overdueSince", u.code
-        LIMIT $2 OFFSET $3`;
+export const OVERDUE_SQL = `WITH late AS (
+  SELECT e.directive_id, e.cycle, e.unit_id,
+         min(e.at) FILTER (WHERE e.level = 'overdue') AS since,
+         max(array_position($4::text[], e.level)) AS rung
+    FROM escalation e
+    JOIN unit u ON u.id = e.unit_id
+    JOIN unit scope ON scope.id = $1 AND u.path <@ scope.path
+   WHERE NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle)
+   GROUP BY e.directive_id, e.cycle, e.unit_id
+  HAVING bool_or(e.level = 'overdue')
+)
+SELECT l.directive_id::text AS "directiveId", d.symbol, d.content->>'subject' AS subject, l.cycle,
+       l.unit_id::text AS "unitId", u.code AS "unitCode", u.name AS "unitName", l.since AS "overdueSince",
+       extract(epoch FROM now() - l.since)::int AS "lateSeconds", ($4::text[])[l.rung] AS level
+  FROM late l
+  JOIN directive d ON d.id = l.directive_id AND d.status = 'dispatched'
+  JOIN unit u ON u.id = l.unit_id
+ ORDER BY l.since, u.code
+ LIMIT $2 OFFSET $3`;
 
 /**
  * What secretariats read, straight from PostgreSQL (never one workflow at a time): the outgoing and incoming
