@@ -71,25 +71,22 @@ export const TREE_SQL = `WITH page AS (
                              WHERE a.directive_id = $1 AND a.unit_id = p.unit_id AND a.cycle = $5) agg ON true
         ORDER BY p.unit_id`;
 
-/** Overdue grassroots units in a subtree: $1 unit, $2 limit, $3 offset, $4 the ladder's levels in order. */
-export const OVERDUE_SQL = `WITH late AS (
-  SELECT e.directive_id, e.cycle, e.unit_id,
-         min(e.at) FILTER (WHERE e.level = 'overdue') AS since,
-         max(array_position($4::text[], e.level)) AS rung
-    FROM escalation e
-    JOIN unit u ON u.id = e.unit_id
-    JOIN unit scope ON scope.id = $1 AND u.path <@ scope.path
-   WHERE NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle)
-   GROUP BY e.directive_id, e.cycle, e.unit_id
-  HAVING bool_or(e.level = 'overdue')
-)
-SELECT l.directive_id::text AS "directiveId", d.symbol, d.content->>'subject' AS subject, l.cycle,
-       l.unit_id::text AS "unitId", u.code AS "unitCode", u.name AS "unitName", l.since AS "overdueSince",
-       extract(epoch FROM now() - l.since)::int AS "lateSeconds", ($4::text[])[l.rung] AS level
-  FROM late l
-  JOIN directive d ON d.id = l.directive_id AND d.status = 'dispatched'
-  JOIN unit u ON u.id = l.unit_id
- ORDER BY l.since, u.code
+/**
+ * Overdue grassroots units in a subtree, most late first: $1 unit, $2 limit, $3 offset, $4 the ladder's levels in
+ * order. Walks the overdue marks in the order of the (level, at, unit_id) index and stops at the page's end.
+ */
+export const OVERDUE_SQL = `SELECT o.directive_id::text AS "directiveId", d.symbol, d.content->>'subject' AS subject, o.cycle,
+       o.unit_id::text AS "unitId", u.code AS "unitCode", u.name AS "unitName", o.at AS "overdueSince",
+       extract(epoch FROM now() - o.at)::int AS "lateSeconds",
+       (SELECT e.level FROM escalation e WHERE e.directive_id = o.directive_id AND e.cycle = o.cycle AND e.unit_id = o.unit_id
+         ORDER BY array_position($4::text[], e.level) DESC LIMIT 1) AS level
+  FROM escalation o
+  JOIN unit u ON u.id = o.unit_id
+  JOIN unit scope ON scope.id = $1 AND u.path <@ scope.path
+  JOIN directive d ON d.id = o.directive_id AND d.status = 'dispatched'
+ WHERE o.level = 'overdue'
+   AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = o.directive_id AND p.unit_id = o.unit_id AND p.cycle = o.cycle)
+ ORDER BY o.at, o.unit_id
  LIMIT $2 OFFSET $3`;
 
 /**

@@ -24,11 +24,11 @@ export class Registers1763860000000 implements MigrationInterface {
     await q.query(`ALTER TABLE directive ADD COLUMN search text GENERATED ALWAYS AS
       (fold_vi(coalesce(symbol, '') || ' ' || coalesce(content->>'subject', ''))) STORED`);
     await q.query(`CREATE INDEX directive_status_signed ON directive (issuer_id, status, signed_at DESC)`);
-    await q.query(`CREATE INDEX escalation_open ON escalation (directive_id, cycle, unit_id)`);
+    await q.query(`CREATE INDEX escalation_overdue ON escalation (level, at, unit_id)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX escalation_open`);
+    await q.query(`DROP INDEX escalation_overdue`);
     await q.query(`DROP INDEX directive_status_signed`);
     await q.query(`ALTER TABLE directive DROP COLUMN search`);
     await q.query(`DROP FUNCTION fold_vi(text)`);
