@@ -81,7 +81,8 @@ async function allAnswered(m: EntityManager, directiveId: string, hubUnitId: str
 /**
  * Writes a new revision of a hub's aggregate for a cycle from what its children reported: the current report of each
  * leaf and the current aggregate of each sub-hub (a sub-hub that has not reported counts as one missing unit). The
- * caller holds the hub's lock. Also records the event and notifies the clerks of the unit it reports to.
+ * caller holds the hub's lock. Notifies the clerks of the unit it reports to; the caller records the event, last
+ * (`recordAggregateEvent`).
  */
 export async function writeAggregate(
   m: EntityManager,
@@ -131,25 +132,7 @@ export async function writeAggregate(
     ],
   );
   const revision = rows[0].revision;
-  const { missingUnits, ...counts } = result.coverage;
-  await m.query(
-    `INSERT INTO directive_event (directive_id, actor_unit_id, action, data, dedupe_key)
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING`,
-    [
-      directiveId,
-      hubUnitId,
-      revision === 1 ? 'aggregate.reported' : 'aggregate.revised',
-      JSON.stringify({
-        unitId: hubUnitId,
-        cycle,
-        revision,
-        reason,
-        ...counts,
-        missingUnits: missingUnits.slice(0, 50),
-      }),
-      `aggregate/${directiveId}/${hubUnitId}/${cycle}/${revision}`,
-    ],
-  );
+  const counts = result.coverage;
   // The report goes up: to the clerks of the routing parent (the issuer's own clerks for the issuer's aggregate), of
   // the hub's configured report targets (a department, a Party committee), and for the issuer's aggregate, of the
   // directive's extra report targets.
@@ -185,6 +168,39 @@ export async function writeAggregate(
 }
 
 /**
+ * The event of an aggregate written by `writeAggregate`. Appending to the directive's hash chain locks its head row
+ * until the commit, so callers append events last, after every other lock of their transaction (locks taken in one
+ * order cannot deadlock).
+ */
+export async function recordAggregateEvent(
+  m: EntityManager,
+  directiveId: string,
+  a: StoredAggregate,
+): Promise<void> {
+  const { missingUnits, ...counts } = a.coverage;
+  const hubUnitId = a.unitId;
+  const { cycle, revision, reason } = a;
+  await m.query(
+    `INSERT INTO directive_event (directive_id, actor_unit_id, action, data, dedupe_key)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING`,
+    [
+      directiveId,
+      hubUnitId,
+      revision === 1 ? 'aggregate.reported' : 'aggregate.revised',
+      JSON.stringify({
+        unitId: hubUnitId,
+        cycle,
+        revision,
+        reason,
+        ...counts,
+        missingUnits: missingUnits.slice(0, 50),
+      }),
+      `aggregate/${directiveId}/${hubUnitId}/${cycle}/${revision}`,
+    ],
+  );
+}
+
+/**
  * After a unit's report (or a sub-hub's aggregate) changed: walks up the routing tree. A parent whose aggregation
  * has closed gets a revision (the late report re-aggregates and the revision goes upward); one that is still open
  * closes early when every expected child has answered. Stops at the first parent that stays open. The caller is in a
@@ -201,7 +217,7 @@ export async function propagateUp(
   const written: StoredAggregate[] = [];
   let child = unitId;
   for (;;) {
-    if (child === issuerId) return written;
+    if (child === issuerId) break;
     const parent = (await routingParent(m, directiveId, child)) ?? issuerId;
     await lockHub(m, directiveId, parent, cycle);
     if (await isClosed(m, directiveId, parent, cycle)) {
@@ -209,10 +225,11 @@ export async function propagateUp(
     } else if (await allAnswered(m, directiveId, parent, cycle)) {
       written.push(await writeAggregate(m, directiveId, parent, cycle, form, 'complete'));
     } else {
-      return written;
+      break;
     }
     child = parent;
   }
+  return written; // the caller records their events last (recordAggregateEvent)
 }
 
 /**
@@ -242,9 +259,30 @@ export async function closeTier(
     await m.transaction(async (t) => {
       await lockHub(t, directiveId, hub.unit_id, cycle);
       if (await isClosed(t, directiveId, hub.unit_id, cycle)) return;
-      await writeAggregate(t, directiveId, hub.unit_id, cycle, form, reason);
+      await recordAggregateEvent(
+        t,
+        directiveId,
+        await writeAggregate(t, directiveId, hub.unit_id, cycle, form, reason),
+      );
       closed++;
     });
   }
   return closed;
+}
+
+/**
+ * Runs a transaction again when PostgreSQL aborted it for a deadlock or a serialization failure (40P01, 40001): the
+ * transaction rolled back whole, so running it again is safe. Other errors pass through.
+ */
+export async function retryTransient<T>(run: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const e = error as { code?: string; driverError?: { code?: string } };
+      const code = e.driverError?.code ?? e.code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+      await new Promise((r) => setTimeout(r, 10 * attempt + Math.floor(Math.random() * 20)));
+    }
+  }
 }

@@ -10,6 +10,8 @@ import {
   isClosed,
   lockHub,
   propagateUp,
+  recordAggregateEvent,
+  retryTransient,
   routingParent,
   verifyDirectiveSignature,
 } from '@cascade/persistence';
@@ -793,57 +795,61 @@ export class DirectivesService {
     }
     const deadline = cycle.deadlines[Math.min(node.tier, cycle.deadlines.length - 1)];
     const late = Date.now() >= Date.parse(deadline);
-    return this.dataSource.transaction(async (m) => {
-      // Revisions of one unit's report queue on its routing node; then the parent's lock tells, consistently with its
-      // closing, whether the report arrives before the parent aggregated or after (a late revision).
-      await m.query(`SELECT 1 FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`, [
-        id,
-        dto.unitId,
-      ]);
-      const parent = (await routingParent(m, id, dto.unitId)) ?? directive.issuer_id;
-      await lockHub(m, id, parent, dto.cycle);
-      const afterClose = await isClosed(m, id, parent, dto.cycle);
-      const rows: { revision: number }[] = await m.query(
-        `INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, after_close)
+    // A deadlock with a concurrent aggregation is retried: the transaction rolled back whole.
+    return retryTransient(() =>
+      this.dataSource.transaction(async (m) => {
+        // Revisions of one unit's report queue on its routing node; then the parent's lock tells, consistently with its
+        // closing, whether the report arrives before the parent aggregated or after (a late revision).
+        await m.query(`SELECT 1 FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`, [
+          id,
+          dto.unitId,
+        ]);
+        const parent = (await routingParent(m, id, dto.unitId)) ?? directive.issuer_id;
+        await lockHub(m, id, parent, dto.cycle);
+        const afterClose = await isClosed(m, id, parent, dto.cycle);
+        const rows: { revision: number }[] = await m.query(
+          `INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, after_close)
          SELECT $1, $2, $3, $4, COALESCE(max(revision), 0) + 1, $5, $6, $7, $8, $9 FROM report WHERE directive_id = $2 AND unit_id = $3 AND cycle = $4
          RETURNING revision`,
-        [
-          randomUUID(),
-          id,
-          dto.unitId,
-          dto.cycle,
-          JSON.stringify(dto.values),
+          [
+            randomUUID(),
+            id,
+            dto.unitId,
+            dto.cycle,
+            JSON.stringify(dto.values),
+            late,
+            deadline,
+            principal.id,
+            afterClose,
+          ],
+        );
+        // Upward: a closed parent re-aggregates and sends the revision up; an open one closes early once complete.
+        const aggregates = await propagateUp(m, id, directive.issuer_id, dto.unitId, dto.cycle, form);
+        // The event last: appending to the directive's hash chain holds its head row until the commit.
+        await m.query(
+          `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,$4,$5)`,
+          [
+            id,
+            principal.id,
+            dto.unitId,
+            afterClose ? 'report.late-revision' : 'report.submitted',
+            JSON.stringify({ cycle: dto.cycle, revision: rows[0].revision, late, afterClose }),
+          ],
+        );
+        for (const a of aggregates) await recordAggregateEvent(m, id, a);
+        return {
+          unitId: dto.unitId,
+          cycle: dto.cycle,
+          label: cycle.label,
+          revision: rows[0].revision,
           late,
-          deadline,
-          principal.id,
           afterClose,
-        ],
-      );
-      // Upward: a closed parent re-aggregates and sends the revision up; an open one closes early once complete.
-      const aggregates = await propagateUp(m, id, directive.issuer_id, dto.unitId, dto.cycle, form);
-      // The event last: appending to the directive's hash chain holds its head row until the commit.
-      await m.query(
-        `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,$4,$5)`,
-        [
-          id,
-          principal.id,
-          dto.unitId,
-          afterClose ? 'report.late-revision' : 'report.submitted',
-          JSON.stringify({ cycle: dto.cycle, revision: rows[0].revision, late, afterClose }),
-        ],
-      );
-      return {
-        unitId: dto.unitId,
-        cycle: dto.cycle,
-        label: cycle.label,
-        revision: rows[0].revision,
-        late,
-        afterClose,
-        deadline,
-        values: dto.values,
-        aggregates: aggregates.map((a) => ({ unitId: a.unitId, revision: a.revision, reason: a.reason })),
-      };
-    });
+          deadline,
+          values: dto.values,
+          aggregates: aggregates.map((a) => ({ unitId: a.unitId, revision: a.revision, reason: a.reason })),
+        };
+      }),
+    );
   }
 
   /** The current report (highest revision) of every routed unit under `unitId` (itself included) for a cycle. */
