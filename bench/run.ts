@@ -468,7 +468,7 @@ async function main() {
     // Cycles seconds apart on the same tree, nobody reporting: every cycle marks every grassroots unit overdue and
     // closes every level's aggregation up to the issuer. Time per cycle: from the issuer's deadline to its aggregate.
     const cycles = QUICK ? 6 : 12;
-    const every = QUICK ? 5 : 10;
+    const every = QUICK ? 5 : 20;
     const cyclic = await issue({
       schedule: { kind: 'interval', everySeconds: every, count: cycles },
       stagger: [0, 1, 2, 3],

@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   aggregate,
   aggregateValue,
@@ -7,6 +7,8 @@ import {
   type ReportValues,
   type UnitReport,
 } from '@cascade/domain';
+
+const MISSING_KEPT = 100;
 
 /** Why a hub's aggregate of a cycle was written. */
 export type AggregateReason = 'complete' | 'deadline' | 'late-report' | 'closed';
@@ -116,6 +118,14 @@ export async function writeAggregate(
     children: hubs.flatMap((h) => (reported.has(h) ? [reported.get(h)!] : [])),
   });
   const values = Object.fromEntries(Object.entries(result.fields).map(([k, a]) => [k, aggregateValue(a)]));
+  // Stored lean: counts are exact, the list of missing units keeps its first entries (the whole list is a query
+  // away, `missingBelow`), and the list of contributing units is not kept — at a province over 10^4 units they would
+  // make every revision a large document to read and rewrite.
+  const stored: Aggregate = {
+    fields: result.fields,
+    coverage: { ...result.coverage, missingUnits: result.coverage.missingUnits.slice(0, MISSING_KEPT) },
+    units: [],
+  };
   const rows: { revision: number }[] = await m.query(
     `INSERT INTO aggregate_report (directive_id, unit_id, cycle, revision, aggregate, values, coverage, reason)
      SELECT $1, $2, $3, COALESCE(max(revision), 0) + 1, $4, $5, $6, $7
@@ -125,9 +135,9 @@ export async function writeAggregate(
       directiveId,
       hubUnitId,
       cycle,
-      JSON.stringify(result),
+      JSON.stringify(stored),
       JSON.stringify(values),
-      JSON.stringify(result.coverage),
+      JSON.stringify(stored.coverage),
       reason,
     ],
   );
@@ -285,4 +295,26 @@ export async function retryTransient<T>(run: () => Promise<T>, attempts = 4): Pr
       await new Promise((r) => setTimeout(r, 10 * attempt + Math.floor(Math.random() * 20)));
     }
   }
+}
+
+/**
+ * The grassroots units below a node (the whole tree for the issuer) that are expected to report a cycle and have
+ * not: exact, from the routing tree and the reports, in one query.
+ */
+export async function missingBelow(
+  m: EntityManager | DataSource,
+  directiveId: string,
+  unitId: string,
+  issuerId: string,
+  cycle: number,
+): Promise<string[]> {
+  const rows: { unit_id: string }[] = await m.query(
+    `SELECT r.unit_id::text FROM routing_node r JOIN unit u ON u.id = r.unit_id
+      WHERE r.directive_id = $1 AND NOT r.is_hub AND r.status <> 'returned' AND r.recall_status IS DISTINCT FROM 'accepted'
+        AND ($3::boolean OR u.path <@ (SELECT path FROM unit WHERE id = $2))
+        AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = $1 AND p.unit_id = r.unit_id AND p.cycle = $4)
+      ORDER BY r.unit_id`,
+    [directiveId, unitId, unitId === issuerId, cycle],
+  );
+  return rows.map((r) => r.unit_id);
 }

@@ -9,6 +9,7 @@ import {
 import {
   isClosed,
   lockHub,
+  missingBelow,
   propagateUp,
   recordAggregateEvent,
   retryTransient,
@@ -918,7 +919,11 @@ export class DirectivesService {
         reason: s.reason,
         reportedAt: s.created_at.toISOString(),
         values: s.values,
-        coverage: s.coverage,
+        // The stored list keeps its first entries; the exact one comes from the tree.
+        coverage: {
+          ...s.coverage,
+          missingUnits: await missingBelow(this.dataSource, id, q.unitId, d.issuer_id, q.cycle),
+        },
       };
     }
     const current: { unit_id: string; values: ReportValues; late: boolean }[] = await this.dataSource.query(
