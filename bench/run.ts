@@ -267,7 +267,8 @@ async function main() {
     ).rows[0].n;
 
   // --- S1 dispatch ------------------------------------------------------------------------------------------------
-  const cycleSeconds = QUICK ? 30 : 60;
+  // A long cycle: S2's reports arrive on time (late reports are another path, see the README).
+  const cycleSeconds = 3_600;
   const directiveId = await issue({
     schedule: { kind: 'interval', everySeconds: cycleSeconds, count: 1 },
     stagger: [0, 5, 10, 15],
@@ -404,21 +405,75 @@ async function main() {
     );
   }
 
+  // --- S3 cycles ------------------------------------------------------------------------------------------------
+  const s3 = { directiveId: '', deadline0: 0 };
+  {
+    // Cycles seconds apart on the same tree, nobody reporting: every cycle marks every grassroots unit overdue and
+    // closes every level's aggregation up to the issuer. Time per cycle: from the issuer's deadline to its aggregate.
+    const cycles = QUICK ? 6 : 12;
+    const every = QUICK ? 5 : 20;
+    const cyclic = await issue({
+      schedule: { kind: 'interval', everySeconds: every, count: cycles },
+      stagger: [0, 1, 2, 3],
+      form,
+      escalation: {},
+    });
+    await must('sign', call('POST', `/directives/${cyclic}/sign`, leader.token, { version: 1 }));
+    s3.directiveId = cyclic;
+    await until(
+      'every cycle aggregated at the issuer',
+      async () =>
+        (
+          await pg.query<{ n: number }>(
+            `SELECT count(DISTINCT cycle)::int AS n FROM aggregate_report WHERE directive_id = $1 AND unit_id = $2`,
+            [cyclic, rootId],
+          )
+        ).rows[0].n >= cycles,
+      600_000,
+      200,
+    );
+    const dispatchedAt = Date.parse(
+      (
+        await pg.query<{ at: Date }>(`SELECT dispatched_at AS at FROM directive WHERE id = $1`, [cyclic])
+      ).rows[0].at.toISOString(),
+    );
+    const closes = (
+      await pg.query<{ cycle: number; at: Date }>(
+        `SELECT cycle, min(created_at) AS at FROM aggregate_report WHERE directive_id = $1 AND unit_id = $2 GROUP BY cycle ORDER BY cycle`,
+        [cyclic, rootId],
+      )
+    ).rows.map((r) => r.at.getTime() - (dispatchedAt + (r.cycle + 1) * every * 1000 + 3_000));
+    s3.deadline0 = dispatchedAt + every * 1000;
+    let longest = 0;
+    for await (const w of client.workflow.list({
+      query: `TaskQueue = '${process.env.TEMPORAL_TASK_QUEUE}'`,
+    })) {
+      longest = Math.max(longest, w.historyLength);
+    }
+    scenarios.push({
+      id: 'S3 cycles',
+      metric: `${cycles} cycles ${every} s apart, ${UNITS} units, aggregation at every level; longest history ${longest} events`,
+      unit: 'ms per cycle (p50, issuer deadline → its aggregate)',
+      value: round(pct(closes, 50)),
+      raw: null,
+      ratio: null,
+      target: 'longest history < 8,000 events (continue-as-new bound)',
+      pass: longest < 8_000,
+    });
+    say(`S3 cycles: ${round(pct(closes, 50))} ms per cycle, longest history ${longest} events`);
+  }
+
   // --- S4 deadline storm ------------------------------------------------------------------------------------------
-  const live = await until('the reporting plan', async () => {
-    const d = await call('GET', `/directives/${directiveId}?live=true`, clerk.token);
-    const reporting = d.body.reporting as { cycle: { deadlines: string[] } | null } | null;
-    return reporting?.cycle ? reporting.cycle : false;
-  });
-  const deadline = Date.parse(live.deadlines[0]);
-  const expectedLate = nodes.filter((n) => !n.is_hub).length - leaves.length;
+  // The storm: cycle 0 of S3's directive, where nobody reports, marks every grassroots unit overdue at one instant.
+  const deadline = s3.deadline0;
+  const expectedLate = nodes.filter((n) => !n.is_hub).length;
   await until(
     'the overdue marks',
     async () =>
       (
         await pg.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM escalation WHERE directive_id = $1 AND level = 'overdue'`,
-          [directiveId],
+          `SELECT count(*)::int AS n FROM escalation WHERE directive_id = $1 AND level = 'overdue' AND cycle = 0`,
+          [s3.directiveId],
         )
       ).rows[0].n >= expectedLate,
     600_000,
@@ -428,8 +483,8 @@ async function main() {
     await pg.query<{ lag: string }>(
       `SELECT extract(epoch FROM e.at - $2::timestamptz) * 1000 AS lag FROM escalation e
          JOIN directive_event ev ON ev.dedupe_key = 'escalation/' || e.directive_id || '/' || e.cycle || '/' || e.unit_id || '/' || e.level
-        WHERE e.directive_id = $1 AND e.level = 'overdue'`,
-      [directiveId, new Date(deadline).toISOString()],
+        WHERE e.directive_id = $1 AND e.level = 'overdue' AND e.cycle = 0`,
+      [s3.directiveId, new Date(deadline).toISOString()],
     )
   ).rows.map((r: { lag: string }) => Number(r.lag));
   // Raw: bare timers, one workflow each, all due at one instant, started (50 at a time) well before it.
@@ -463,60 +518,8 @@ async function main() {
   });
   say(`S4 deadline storm: p99 ${round(pct(lags, 99))} ms, raw p99 ${round(pct(rawLags, 99))} ms`);
 
-  // --- S3 cycles ------------------------------------------------------------------------------------------------
-  {
-    // Cycles seconds apart on the same tree, nobody reporting: every cycle marks every grassroots unit overdue and
-    // closes every level's aggregation up to the issuer. Time per cycle: from the issuer's deadline to its aggregate.
-    const cycles = QUICK ? 6 : 12;
-    const every = QUICK ? 5 : 20;
-    const cyclic = await issue({
-      schedule: { kind: 'interval', everySeconds: every, count: cycles },
-      stagger: [0, 1, 2, 3],
-      form,
-      escalation: {},
-    });
-    await must('sign', call('POST', `/directives/${cyclic}/sign`, leader.token, { version: 1 }));
-    await until(
-      'every cycle aggregated at the issuer',
-      async () =>
-        ((
-          await pg.query<{ n: number }>(
-            `SELECT count(DISTINCT cycle)::int AS n FROM aggregate_report WHERE directive_id = $1 AND unit_id = $2`,
-            [cyclic, rootId],
-          )
-        ).rows[0].n) >= cycles,
-      600_000,
-      200,
-    );
-    const dispatchedAt = Date.parse(
-      (
-        await pg.query<{ at: Date }>(`SELECT dispatched_at AS at FROM directive WHERE id = $1`, [cyclic])
-      ).rows[0].at.toISOString(),
-    );
-    const closes = (
-      await pg.query<{ cycle: number; at: Date }>(
-        `SELECT cycle, min(created_at) AS at FROM aggregate_report WHERE directive_id = $1 AND unit_id = $2 GROUP BY cycle ORDER BY cycle`,
-        [cyclic, rootId],
-      )
-    ).rows.map((r) => r.at.getTime() - (dispatchedAt + (r.cycle + 1) * every * 1000 + 3_000));
-    let longest = 0;
-    for await (const w of client.workflow.list({
-      query: `TaskQueue = '${process.env.TEMPORAL_TASK_QUEUE}'`,
-    })) {
-      longest = Math.max(longest, w.historyLength);
-    }
-    scenarios.push({
-      id: 'S3 cycles',
-      metric: `${cycles} cycles ${every} s apart, ${UNITS} units, aggregation at every level; longest history ${longest} events`,
-      unit: 'ms per cycle (p50, issuer deadline → its aggregate)',
-      value: round(pct(closes, 50)),
-      raw: null,
-      ratio: null,
-      target: 'longest history < 8,000 events (continue-as-new bound)',
-      pass: longest < 8_000,
-    });
-    say(`S3 cycles: ${round(pct(closes, 50))} ms per cycle, longest history ${longest} events`);
-  }
+  // As in production, where autovacuum keeps the planner's statistics current.
+  await pg.query('ANALYZE');
 
   // --- S5 dashboards ----------------------------------------------------------------------------------------------
   {
@@ -629,6 +632,11 @@ async function main() {
   await new Promise((r) => worker.once('exit', r));
   await api.close();
   await env.teardown();
+  // The bench's database goes with its run (the results are in the JSON file).
+  const server = new PgClient({ connectionString: `${pgServer}/postgres` });
+  await server.connect();
+  await server.query(`DROP DATABASE IF EXISTS cascade_bench_${runId}`);
+  await server.end();
 }
 
 main().then(

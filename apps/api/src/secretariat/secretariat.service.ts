@@ -81,8 +81,7 @@ export const OVERDUE_SQL = `SELECT o.directive_id::text AS "directiveId", d.symb
        (SELECT e.level FROM escalation e WHERE e.directive_id = o.directive_id AND e.cycle = o.cycle AND e.unit_id = o.unit_id
          ORDER BY array_position($4::text[], e.level) DESC LIMIT 1) AS level
   FROM escalation o
-  JOIN unit u ON u.id = o.unit_id
-  JOIN unit scope ON scope.id = $1 AND u.path <@ scope.path
+  JOIN unit u ON u.id = o.unit_id AND u.path <@ (SELECT path FROM unit WHERE id = $1)
   JOIN directive d ON d.id = o.directive_id AND d.status = 'dispatched'
  WHERE o.level = 'overdue'
    AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = o.directive_id AND p.unit_id = o.unit_id AND p.cycle = o.cycle)
