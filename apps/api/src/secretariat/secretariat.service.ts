@@ -42,34 +42,37 @@ const LEVELS = ['reminded', 'overdue', 'parent', 'issuer'];
 
 /** One level of a routing tree with per-subtree roll-ups: $1 directive, $2 parent unit, $3 cursor, $4 limit, $5 cycle. */
 export const TREE_SQL = `WITH page AS (
-         SELECT r.unit_id, r.depth, r.tier, r.is_hub, r.status, r.status_code, r.final_status, u.code, u.name, u.path
-           FROM routing_node r JOIN unit u ON u.id = r.unit_id
-          WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND ($3::uuid IS NULL OR r.unit_id > $3)
-          ORDER BY r.unit_id LIMIT $4
-       )
-       SELECT p.unit_id::text AS "unitId", p.code AS "unitCode", p.name AS "unitName", p.depth, p.tier,
-              p.is_hub AS "isHub", p.status, p.status_code AS "statusCode", p.final_status AS "finalStatus",
-              roll.nodes, roll.delivered, roll.accepted, roll.returned, roll.expected, roll.on_time AS "onTime",
-              roll.late, roll.expected - roll.on_time - roll.late AS missing,
-              CASE WHEN roll.expected > 0 THEN round(roll.on_time::numeric / roll.expected, 4) END AS "shareOnTime",
-              agg.revision AS "aggregateRevision"
-         FROM page p
-         CROSS JOIN LATERAL (
-           SELECT count(*)::int AS nodes,
-                  count(*) FILTER (WHERE s.status = 'delivered')::int AS delivered,
-                  count(*) FILTER (WHERE s.status = 'accepted')::int AS accepted,
-                  count(*) FILTER (WHERE s.status = 'returned')::int AS returned,
-                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned')::int AS expected,
-                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND rep.late = false)::int AS on_time,
-                  count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND rep.late)::int AS late
-             FROM routing_node s JOIN unit su ON su.id = s.unit_id
-             LEFT JOIN LATERAL (SELECT late FROM report WHERE directive_id = $1 AND unit_id = s.unit_id AND cycle = $5
-                                 ORDER BY revision DESC LIMIT 1) rep ON true
-            WHERE s.directive_id = $1 AND su.path <@ p.path
-         ) roll
-         LEFT JOIN LATERAL (SELECT max(revision) AS revision FROM aggregate_report a
-                             WHERE a.directive_id = $1 AND a.unit_id = p.unit_id AND a.cycle = $5) agg ON true
-        ORDER BY p.unit_id`;
+  SELECT r.unit_id, r.depth, r.tier, r.is_hub, r.status, r.status_code, r.final_status, u.code, u.name, u.path
+    FROM routing_node r JOIN unit u ON u.id = r.unit_id
+   WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND ($3::uuid IS NULL OR r.unit_id > $3)
+   ORDER BY r.unit_id LIMIT $4
+), current AS (
+  SELECT DISTINCT ON (unit_id) unit_id, late FROM report WHERE directive_id = $1 AND cycle = $5
+   ORDER BY unit_id, revision DESC
+), roll AS (
+  SELECT p.unit_id AS top,
+         count(*)::int AS nodes,
+         count(*) FILTER (WHERE s.status = 'delivered')::int AS delivered,
+         count(*) FILTER (WHERE s.status = 'accepted')::int AS accepted,
+         count(*) FILTER (WHERE s.status = 'returned')::int AS returned,
+         count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned')::int AS expected,
+         count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND c.late = false)::int AS on_time,
+         count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND c.late)::int AS late
+    FROM page p
+    JOIN unit su ON su.path <@ p.path
+    JOIN routing_node s ON s.directive_id = $1 AND s.unit_id = su.id
+    LEFT JOIN current c ON c.unit_id = s.unit_id
+   GROUP BY p.unit_id
+)
+SELECT p.unit_id::text AS "unitId", p.code AS "unitCode", p.name AS "unitName", p.depth, p.tier,
+       p.is_hub AS "isHub", p.status, p.status_code AS "statusCode", p.final_status AS "finalStatus",
+       roll.nodes, roll.delivered, roll.accepted, roll.returned, roll.expected, roll.on_time AS "onTime",
+       roll.late, roll.expected - roll.on_time - roll.late AS missing,
+       CASE WHEN roll.expected > 0 THEN round(roll.on_time::numeric / roll.expected, 4) END AS "shareOnTime",
+       (SELECT max(revision) FROM aggregate_report a WHERE a.directive_id = $1 AND a.unit_id = p.unit_id AND a.cycle = $5)
+         AS "aggregateRevision"
+  FROM page p JOIN roll ON roll.top = p.unit_id
+ ORDER BY p.unit_id`;
 
 /**
  * Overdue grassroots units in a subtree, most late first: $1 unit, $2 limit, $3 offset, $4 the ladder's levels in
