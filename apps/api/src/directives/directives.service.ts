@@ -80,6 +80,14 @@ import { DirectiveErrorCode } from './directives.exceptions';
 
 const HOLIDAYS = vietnamCalendar();
 
+/** The answer for a unit the directive was not routed to. */
+const notRouted = () =>
+  new ApiError(
+    HttpStatus.NOT_FOUND,
+    DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
+    'unitId: the directive was not routed to this unit',
+  );
+
 interface Link {
   toId: string;
   kind: 'implements' | 'supersedes';
@@ -642,11 +650,7 @@ export class DirectivesService {
         [id, dto.unitId],
       );
       if (!rows.length) {
-        throw new ApiError(
-          HttpStatus.NOT_FOUND,
-          DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
-          'unitId: the directive was not routed to this unit',
-        );
+        throw notRouted();
       }
       if (rows[0].status !== 'delivered' && rows[0].status !== status) {
         throw new ApiError(
@@ -754,12 +758,7 @@ export class DirectivesService {
         `SELECT status, tier, is_hub, recall_status FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
         [id, dto.unitId],
       );
-    if (!nodes.length)
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
-        'unitId: the directive was not routed to this unit',
-      );
+    if (!nodes.length) throw notRouted();
     const node = nodes[0];
     if (node.is_hub) {
       throw new ApiError(
@@ -861,11 +860,7 @@ export class DirectivesService {
       [id, q.unitId],
     );
     if (q.unitId !== d.issuer_id && !routed.length) {
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
-        'unitId: the directive was not routed to this unit',
-      );
+      throw notRouted();
     }
     return this.dataSource.query(
       `WITH RECURSIVE below(unit_id) AS (
@@ -892,11 +887,7 @@ export class DirectivesService {
       [id],
     );
     if (q.unitId !== d.issuer_id && !nodes.some((n) => n.unit_id === q.unitId)) {
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
-        'unitId: the directive was not routed to this unit',
-      );
+      throw notRouted();
     }
     const stored: {
       revision: number;
@@ -1027,11 +1018,7 @@ export class DirectivesService {
         [id, dto.unitId],
       );
       if (!rows.length) {
-        throw new ApiError(
-          HttpStatus.NOT_FOUND,
-          DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
-          'unitId: the directive was not routed to this unit',
-        );
+        throw notRouted();
       }
       const current = rows[0].recall_status;
       if (current !== 'requested' && current !== answer) {
@@ -1094,11 +1081,7 @@ export class DirectivesService {
       [id, dto.unitId],
     );
     if (!nodes.length) {
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        DirectiveErrorCode.ROUTING_NODE_NOT_FOUND,
-        'unitId: the directive was not routed to this unit',
-      );
+      throw notRouted();
     }
     const node = nodes[0];
     if (!node.forwarded_at) {

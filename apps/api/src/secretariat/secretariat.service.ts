@@ -40,6 +40,19 @@ const words = (q: string | undefined): string[] =>
 
 const LEVELS = ['reminded', 'overdue', 'parent', 'issuer'];
 
+/** The parameters both registers take, in order ($1 … $9). */
+const registerParams = (q: RegisterQueryDto, cursor: Cursor | null) => [
+  q.unitId,
+  q.status ?? null,
+  q.type ?? null,
+  q.from ?? null,
+  q.to ?? null,
+  words(q.q),
+  cursor?.t ?? null,
+  cursor?.id ?? null,
+  q.limit + 1,
+];
+
 /** One level of a routing tree with per-subtree roll-ups: $1 directive, $2 parent unit, $3 cursor, $4 limit, $5 cycle. */
 export const TREE_SQL = `WITH page AS (
   SELECT r.unit_id, r.depth, r.tier, r.is_hub, r.status, r.status_code, r.final_status, u.code, u.name, u.path
@@ -128,17 +141,7 @@ export class SecretariatService {
           AND ($7::timestamptz IS NULL OR (COALESCE(d.signed_at, d.created_at), d.id) < ($7, $8::uuid))
         ORDER BY COALESCE(d.signed_at, d.created_at) DESC, d.id DESC
         LIMIT $9`,
-      [
-        q.unitId,
-        q.status ?? null,
-        q.type ?? null,
-        q.from ?? null,
-        q.to ?? null,
-        words(q.q),
-        cursor?.t ?? null,
-        cursor?.id ?? null,
-        q.limit + 1,
-      ],
+      registerParams(q, cursor),
     );
     return this.page(rows, q.limit);
   }
@@ -163,17 +166,7 @@ export class SecretariatService {
           AND ($7::timestamptz IS NULL OR (COALESCE(r.delivered_at, d.signed_at), d.id) < ($7, $8::uuid))
         ORDER BY COALESCE(r.delivered_at, d.signed_at) DESC, d.id DESC
         LIMIT $9`,
-      [
-        q.unitId,
-        q.status ?? null,
-        q.type ?? null,
-        q.from ?? null,
-        q.to ?? null,
-        words(q.q),
-        cursor?.t ?? null,
-        cursor?.id ?? null,
-        q.limit + 1,
-      ],
+      registerParams(q, cursor),
     );
     return this.page(rows, q.limit);
   }
