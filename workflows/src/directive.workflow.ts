@@ -66,7 +66,8 @@ const TERMINAL: DirectiveStatus[] = ['signed', 'rejected', 'cancelled'];
  * One directive's life: drafted (edits happen in the database while it is a draft), submitted to the issuer's review
  * chain, decided by each reviewer in turn (approve, return for changes, reject), reminded by timers while a reviewer
  * waits, signed by a leader with authority (number allocated, Ed25519 signature). Every step is written to
- * PostgreSQL by an activity before the update answers. Dispatch down the hierarchy follows signing (next slice).
+ * PostgreSQL by an activity before the update answers. Once signed it dispatches down the hierarchy, then runs its
+ * reporting cycles as a child workflow and reminds unacknowledged units until it is closed, recalled or superseded.
  */
 export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<DirectiveState> {
   const state: DirectiveState = {

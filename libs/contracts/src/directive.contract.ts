@@ -14,7 +14,7 @@ export interface DirectiveWorkflowInput {
   issuerId: string;
   /** Seconds between reminders to a reviewer who has not decided. */
   reviewReminderSeconds: number;
-  /** Reminders per review step before the workflow stops reminding (the escalation ladder comes later). */
+  /** Reminders per review step (and acknowledgement rounds) before the workflow stops reminding. */
   maxReminders: number;
   /** Children delivered per batch by each dispatch hub (at most 1,000 child workflows in flight). */
   dispatchBatchSize?: number;
