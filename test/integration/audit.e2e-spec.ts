@@ -14,7 +14,7 @@ import request from 'supertest';
 import { Client as PgClient } from 'pg';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
-import { auth, buildOrg, login, PASSWORD, type Org } from './support/org';
+import { addMember, auth, buildOrg, SIGNING_AUTHORITY, type Org } from './support/org';
 import { waitFor } from './support/wait-for';
 
 jest.setTimeout(240_000);
@@ -45,16 +45,7 @@ function cascade(...args: string[]): Promise<{ code: number; stdout: string; std
   });
 }
 
-async function member(unitId: string, role: string, extra: object = {}) {
-  const email = `${role}-${randomUUID().slice(0, 6)}@test.cascade.vn`;
-  const res = await http()
-    .post('/users')
-    .set(auth(org.admin))
-    .set('Idempotency-Key', newKey())
-    .send({ email, name: `${role} kiểm tra`, password: PASSWORD, membership: { unitId, role, ...extra } })
-    .expect(201);
-  return { id: res.body.id as string, token: await login(api, email) };
-}
+const member = (unitId: string, role: string, extra: object = {}) => addMember(api, org, unitId, role, extra);
 
 let directiveId: string;
 let beforeAck: string;
@@ -66,7 +57,7 @@ beforeAll(async () => {
   org = await buildOrg(api);
   pg = new PgClient({ connectionString: process.env.DATABASE_URL });
   await pg.connect();
-  const leader = await member(org.ids.A, 'leader', { authority: 'TM. BAN THƯỜNG VỤ', position: 'CHỦ TỊCH' });
+  const leader = await member(org.ids.A, 'leader', SIGNING_AUTHORITY);
   await http()
     .put(`/units/${org.ids.A}/review-chain`)
     .set(auth(org.admin))

@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { dispatchHubWorkflowId } from '@cascade/contracts';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
-import { auth, buildOrg, login, PASSWORD, type Org } from './support/org';
+import { addMember, auth, buildOrg, importUnitsUnderA, login, PASSWORD, type Org } from './support/org';
 import { waitFor } from './support/wait-for';
 
 jest.setTimeout(180_000);
@@ -362,37 +362,10 @@ describe('bad input and permissions', () => {
 });
 
 /** Units under A from `[label, kind, parentLabel]` rows (no parent label: under A); returns label → id. */
-async function unitsUnderA(rows: [string, string, string | null][]): Promise<Record<string, string>> {
-  const p = `${org.prefix}-${randomUUID().slice(0, 4)}`;
-  const imported = await http()
-    .post('/units/import')
-    .set(auth(org.admin))
-    .set('Idempotency-Key', newKey())
-    .send(
-      rows.map(([label, kind, parent]) => ({
-        code: `${p}-${label}`,
-        name: `Đơn vị ${label}`,
-        kind,
-        parentCode: parent ? `${p}-${parent}` : org.codes.A,
-      })),
-    )
-    .expect(200);
-  return Object.fromEntries(
-    imported.body.created.map((c: { code: string; id: string }) => [c.code.slice(p.length + 1), c.id]),
-  );
-}
+const unitsUnderA = (rows: [string, string, string | null][]) => importUnitsUnderA(api, org, rows);
 
-/** A new user holding `role` in the unit, signed in. */
-async function member(unitId: string, role: string): Promise<string> {
-  const email = `${role}-${randomUUID().slice(0, 6)}@test.cascade.vn`;
-  await http()
-    .post('/users')
-    .set(auth(org.admin))
-    .set('Idempotency-Key', newKey())
-    .send({ email, name: role, password: PASSWORD, membership: { unitId, role } })
-    .expect(201);
-  return login(api, email);
-}
+/** A new user holding `role` in the unit, signed in: its token. */
+const member = async (unitId: string, role: string) => (await addMember(api, org, unitId, role)).token;
 
 /** Drafts with the given extras, takes it through review and signing, and waits for the dispatch to finish. */
 async function dispatchedDirective(extra: object): Promise<string> {

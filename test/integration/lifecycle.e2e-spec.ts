@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { directiveWorkflowId, dispatchHubWorkflowId, reportingWorkflowId } from '@cascade/contracts';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
-import { auth, buildOrg, login, PASSWORD, type Org } from './support/org';
+import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
 import { waitFor } from './support/wait-for';
 import { saveHistory } from '../replay/histories';
 
@@ -31,40 +31,10 @@ const post = (path: string, token: string, body: object) =>
 const get = (path: string, token: string) => http().get(path).set(auth(token));
 
 /** A signed-in user holding `role` in the unit (leaders with a signing authority). */
-async function member(unitId: string, role: string): Promise<{ id: string; token: string; email: string }> {
-  const email = `${role}-${randomUUID().slice(0, 6)}@test.cascade.vn`;
-  const membership =
-    role === 'leader'
-      ? { unitId, role, authority: 'TM. BAN THƯỜNG VỤ', position: 'PHÓ CHỦ TỊCH' }
-      : { unitId, role };
-  const res = await http()
-    .post('/users')
-    .set(auth(org.admin))
-    .set('Idempotency-Key', newKey())
-    .send({ email, name: `${role} ${randomUUID().slice(0, 4)}`, password: PASSWORD, membership })
-    .expect(201);
-  return { id: res.body.id, email, token: await login(api, email) };
-}
+const member = (unitId: string, role: string) =>
+  addMember(api, org, unitId, role, role === 'leader' ? SIGNING_AUTHORITY : {});
 
-async function units(rows: [string, string, string | null][]): Promise<Record<string, string>> {
-  const p = `${org.prefix}-${randomUUID().slice(0, 4)}`;
-  const imported = await http()
-    .post('/units/import')
-    .set(auth(org.admin))
-    .set('Idempotency-Key', newKey())
-    .send(
-      rows.map(([label, kind, parent]) => ({
-        code: `${p}-${label}`,
-        name: `Công đoàn ${label}`,
-        kind,
-        parentCode: parent ? `${p}-${parent}` : org.codes.A,
-      })),
-    )
-    .expect(200);
-  return Object.fromEntries(
-    imported.body.created.map((c: { code: string; id: string }) => [c.code.slice(p.length + 1), c.id]),
-  );
-}
+const units = (rows: [string, string, string | null][]) => importUnitsUnderA(api, org, rows);
 
 interface Desk {
   clerk: string;

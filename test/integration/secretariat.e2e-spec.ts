@@ -4,12 +4,11 @@
  * the escalation level, and the aggregated report exported as CSV and XLSX.
  */
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
-import { auth, buildOrg, login, PASSWORD, type Org } from './support/org';
+import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
 import { waitFor } from './support/wait-for';
 
 jest.setTimeout(240_000);
@@ -27,21 +26,7 @@ const binary = (res: request.Response, done: (e: Error | null, body: Buffer) => 
   res.on('end', () => done(null, Buffer.concat(chunks)));
 };
 
-async function member(unitId: string, role: string, extra: object = {}) {
-  const email = `${role}-${randomUUID().slice(0, 6)}@test.cascade.vn`;
-  const res = await http()
-    .post('/users')
-    .set(auth(org.admin))
-    .set('Idempotency-Key', newKey())
-    .send({
-      email,
-      name: `${role} ${randomUUID().slice(0, 4)}`,
-      password: PASSWORD,
-      membership: { unitId, role, ...extra },
-    })
-    .expect(201);
-  return { id: res.body.id as string, token: await login(api, email) };
-}
+const member = (unitId: string, role: string, extra: object = {}) => addMember(api, org, unitId, role, extra);
 
 let id: Record<string, string>;
 let clerk: string;
@@ -78,33 +63,16 @@ async function issue(subject: string, reporting?: object): Promise<string> {
 beforeAll(async () => {
   [api, worker] = await Promise.all([startApi(), startWorker()]);
   org = await buildOrg(api);
-  const p = `${org.prefix}-${randomUUID().slice(0, 4)}`;
-  const rows: [string, string, string | null][] = [
+  id = await importUnitsUnderA(api, org, [
     ['P', 'federation', null],
     ['D1', 'federation', 'P'],
     ['G1', 'grassroots_union', 'D1'],
     ['G2', 'grassroots_union', 'D1'],
     ['D2', 'federation', 'P'],
     ['G3', 'grassroots_union', 'D2'],
-  ];
-  const imported = await http()
-    .post('/units/import')
-    .set(auth(org.admin))
-    .set('Idempotency-Key', newKey())
-    .send(
-      rows.map(([label, kind, parent]) => ({
-        code: `${p}-${label}`,
-        name: `Đơn vị ${label}`,
-        kind,
-        parentCode: parent ? `${p}-${parent}` : org.codes.A,
-      })),
-    )
-    .expect(200);
-  id = Object.fromEntries(
-    imported.body.created.map((c: { code: string; id: string }) => [c.code.slice(p.length + 1), c.id]),
-  );
+  ]);
   clerk = (await member(id.P, 'clerk')).token;
-  leader = await member(id.P, 'leader', { authority: 'TM. BAN THƯỜNG VỤ', position: 'CHỦ TỊCH' });
+  leader = await member(id.P, 'leader', SIGNING_AUTHORITY);
   await http()
     .put(`/units/${id.P}/review-chain`)
     .set(auth(org.admin))

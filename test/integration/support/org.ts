@@ -82,3 +82,57 @@ export async function buildOrg(api: INestApplication): Promise<Org> {
   }
   return { prefix, ids, codes, admin: root.token, tokens, userIds };
 }
+
+/** What a leader who signs needs besides the role. */
+export const SIGNING_AUTHORITY = { authority: 'TM. BAN THƯỜNG VỤ', position: 'PHÓ CHỦ TỊCH' };
+
+/** A new user holding `role` in the unit (made by the org's system administrator), signed in. */
+export async function addMember(
+  api: INestApplication,
+  org: Org,
+  unitId: string,
+  role: string,
+  extra: object = {},
+): Promise<{ id: string; email: string; token: string }> {
+  const email = `${role}-${randomUUID().slice(0, 6)}@test.cascade.vn`;
+  const res = await request(api.getHttpServer())
+    .post('/users')
+    .set(auth(org.admin))
+    .set('Idempotency-Key', newKey())
+    .send({
+      email,
+      name: `${role} ${randomUUID().slice(0, 4)}`,
+      password: PASSWORD,
+      membership: { unitId, role, ...extra },
+    });
+  if (res.status !== 201) throw new Error(`user ${role}: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.id as string, email, token: await login(api, email) };
+}
+
+/**
+ * Units from `[label, kind, parentLabel]` rows, named "Đơn vị <label>", with fresh codes; a row without a parent label
+ * goes under A. Returns label → id.
+ */
+export async function importUnitsUnderA(
+  api: INestApplication,
+  org: Org,
+  rows: [string, string, string | null][],
+): Promise<Record<string, string>> {
+  const p = `${org.prefix}-${randomUUID().slice(0, 4)}`;
+  const imported = await request(api.getHttpServer())
+    .post('/units/import')
+    .set(auth(org.admin))
+    .set('Idempotency-Key', newKey())
+    .send(
+      rows.map(([label, kind, parent]) => ({
+        code: `${p}-${label}`,
+        name: `Đơn vị ${label}`,
+        kind,
+        parentCode: parent ? `${p}-${parent}` : org.codes.A,
+      })),
+    );
+  if (imported.status !== 200) throw new Error(`units: ${imported.status} ${JSON.stringify(imported.body)}`);
+  return Object.fromEntries(
+    imported.body.created.map((c: { code: string; id: string }) => [c.code.slice(p.length + 1), c.id]),
+  );
+}

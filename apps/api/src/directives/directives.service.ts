@@ -80,6 +80,17 @@ import { DirectiveErrorCode } from './directives.exceptions';
 
 const HOLIDAYS = vietnamCalendar();
 
+/** A routing node as the answers to acknowledgements and recalls show it. */
+async function nodeAnswer(m: EntityManager, directiveId: string, unitId: string): Promise<unknown> {
+  const rows: unknown[] = await m.query(
+    `SELECT unit_id AS "unitId", status, status_code AS "statusCode", acknowledged_at AS "acknowledgedAt",
+            returned_reason AS "returnedReason", recall_status AS "recallStatus", recall_reason AS "recallReason"
+       FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
+    [directiveId, unitId],
+  );
+  return rows[0];
+}
+
 /** The answer for a unit the directive was not routed to. */
 const notRouted = () =>
   new ApiError(
@@ -682,12 +693,7 @@ export class DirectivesService {
           ],
         );
       }
-      const node: unknown[] = await m.query(
-        `SELECT unit_id AS "unitId", status, status_code AS "statusCode", acknowledged_at AS "acknowledgedAt", returned_reason AS "returnedReason"
-           FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
-        [id, dto.unitId],
-      );
-      return node[0];
+      return nodeAnswer(m, id, dto.unitId);
     });
   }
 
@@ -1046,12 +1052,7 @@ export class DirectivesService {
           ],
         );
       }
-      const node: unknown[] = await m.query(
-        `SELECT unit_id AS "unitId", status, status_code AS "statusCode", recall_status AS "recallStatus", recall_reason AS "recallReason"
-           FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
-        [id, dto.unitId],
-      );
-      return node[0];
+      return nodeAnswer(m, id, dto.unitId);
     });
   }
 
