@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { DOC_TYPE_CODES } from '@cascade/domain';
+import { NodePageDto } from '../directives/dto/directive.dto';
 
 const STATUSES = [
   'draft',
@@ -44,7 +45,7 @@ export class RegisterQueryDto {
   cursor?: string;
 }
 
-export class TreeQueryDto {
+export class TreeQueryDto extends NodePageDto {
   @ApiPropertyOptional({ description: 'the node whose children to list (default: the issuer)' })
   @IsOptional()
   @IsUUID()
@@ -56,14 +57,6 @@ export class TreeQueryDto {
   @Min(0)
   @Max(10_000)
   cycle: number = 0;
-  @ApiPropertyOptional({ default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit: number = 100;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() cursor?: string;
 }
 
 export class OverdueQueryDto {

@@ -306,15 +306,8 @@ export class AcknowledgeDto {
   reason?: string;
 }
 
-export class RoutingQueryDto {
-  @ApiPropertyOptional({ description: 'only the nodes routed from this unit' })
-  @IsOptional()
-  @IsUUID()
-  parentUnitId?: string;
-  @ApiPropertyOptional({ enum: ['pending', 'delivered', 'accepted', 'returned'] })
-  @IsOptional()
-  @IsIn(['pending', 'delivered', 'accepted', 'returned'])
-  status?: string;
+/** A page of routing nodes: up to `limit` (1–1000), after the unit id `cursor` (the previous page's `nextCursor`). */
+export class NodePageDto {
   @ApiPropertyOptional({ default: 100 })
   @IsOptional()
   @Type(() => Number)
@@ -323,6 +316,17 @@ export class RoutingQueryDto {
   @Max(1000)
   limit: number = 100;
   @ApiPropertyOptional() @IsOptional() @IsUUID() cursor?: string;
+}
+
+export class RoutingQueryDto extends NodePageDto {
+  @ApiPropertyOptional({ description: 'only the nodes routed from this unit' })
+  @IsOptional()
+  @IsUUID()
+  parentUnitId?: string;
+  @ApiPropertyOptional({ enum: ['pending', 'delivered', 'accepted', 'returned'] })
+  @IsOptional()
+  @IsIn(['pending', 'delivered', 'accepted', 'returned'])
+  status?: string;
 }
 
 export class SubmitReportDto {
