@@ -102,13 +102,20 @@ describe('health', () => {
       expect(probe.status).toBe(503);
       expect(probe.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
 
-      temporal = await TestWorkflowEnvironment.createLocal({
-        server: {
-          executable: { type: 'existing-path', path: process.env.CASCADE_TEMPORAL_CLI! },
-          ip: '127.0.0.1',
-          port: temporalPort,
-        },
-      });
+      try {
+        temporal = await TestWorkflowEnvironment.createLocal({
+          server: {
+            executable: { type: 'existing-path', path: process.env.CASCADE_TEMPORAL_CLI! },
+            ip: '127.0.0.1',
+            port: temporalPort,
+          },
+        });
+      } catch (error) {
+        // On a loaded machine the SDK's own client can give up (after 10 s) while the server it started is still
+        // coming up on the port. What this test checks is the API's reconnection, decided by the wait below; the
+        // server then lives until the test process exits.
+        if (!/Failed to connect before the deadline/.test(String(error))) throw error;
+      }
       const allUp = await waitFor(
         'Temporal to be reported up',
         async () => {
