@@ -162,6 +162,9 @@ interface DirectiveRow {
   updated_at: Date;
 }
 
+const directiveNotFound = (id: string) =>
+  new ApiError(HttpStatus.NOT_FOUND, DirectiveErrorCode.DIRECTIVE_NOT_FOUND, `directive ${id}: not found`);
+
 @Injectable()
 export class DirectivesService {
   constructor(
@@ -370,14 +373,19 @@ export class DirectivesService {
     return this.get(id);
   }
 
+  /** The issuing unit of a directive (404 when there is no such directive), without loading the rest. */
+  async issuerOf(id: string): Promise<string> {
+    const rows: { issuer_id: string }[] = await this.dataSource.query(
+      `SELECT issuer_id FROM directive WHERE id = $1`,
+      [id],
+    );
+    if (!rows.length) throw directiveNotFound(id);
+    return rows[0].issuer_id;
+  }
+
   private async row(id: string): Promise<DirectiveRow> {
     const rows: DirectiveRow[] = await this.dataSource.query(`SELECT * FROM directive WHERE id = $1`, [id]);
-    if (!rows.length)
-      throw new ApiError(
-        HttpStatus.NOT_FOUND,
-        DirectiveErrorCode.DIRECTIVE_NOT_FOUND,
-        `directive ${id}: not found`,
-      );
+    if (!rows.length) throw directiveNotFound(id);
     return rows[0];
   }
 

@@ -53,17 +53,27 @@ const registerParams = (q: RegisterQueryDto, cursor: Cursor | null) => [
   q.limit + 1,
 ];
 
-/** One level of a routing tree with per-subtree roll-ups: $1 directive, $2 parent unit, $3 cursor, $4 limit, $5 cycle. */
-export const TREE_SQL = `WITH page AS (
-  SELECT r.unit_id, r.depth, r.tier, r.is_hub, r.status, r.status_code, r.final_status, u.code, u.name, u.path
+/**
+ * One level of a routing tree with per-subtree roll-ups: $1 directive, $2 parent unit, $3 cursor, $4 limit, $5 cycle.
+ * The subtrees are walked along the routing tree itself (parent_unit_id, through hubs only), so a forwarded branch
+ * rolls up under the unit that forwarded it, and the walk touches only this directive's nodes.
+ */
+export const TREE_SQL = `WITH RECURSIVE page AS (
+  SELECT r.unit_id, r.depth, r.tier, r.is_hub, r.status, r.status_code, r.final_status, u.code, u.name
     FROM routing_node r JOIN unit u ON u.id = r.unit_id
    WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND ($3::uuid IS NULL OR r.unit_id > $3)
    ORDER BY r.unit_id LIMIT $4
+), sub AS (
+  SELECT p.unit_id AS top, p.unit_id, p.is_hub, p.status FROM page p
+  UNION ALL
+  SELECT sub.top, s.unit_id, s.is_hub, s.status
+    FROM sub JOIN routing_node s ON s.directive_id = $1 AND s.parent_unit_id = sub.unit_id
+   WHERE sub.is_hub
 ), current AS (
   SELECT DISTINCT ON (unit_id) unit_id, late FROM report WHERE directive_id = $1 AND cycle = $5
    ORDER BY unit_id, revision DESC
 ), roll AS (
-  SELECT p.unit_id AS top,
+  SELECT s.top,
          count(*)::int AS nodes,
          count(*) FILTER (WHERE s.status = 'delivered')::int AS delivered,
          count(*) FILTER (WHERE s.status = 'accepted')::int AS accepted,
@@ -71,11 +81,8 @@ export const TREE_SQL = `WITH page AS (
          count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned')::int AS expected,
          count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND c.late = false)::int AS on_time,
          count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND c.late)::int AS late
-    FROM page p
-    JOIN unit su ON su.path <@ p.path
-    JOIN routing_node s ON s.directive_id = $1 AND s.unit_id = su.id
-    LEFT JOIN current c ON c.unit_id = s.unit_id
-   GROUP BY p.unit_id
+    FROM sub s LEFT JOIN current c ON c.unit_id = s.unit_id
+   GROUP BY s.top
 )
 SELECT p.unit_id::text AS "unitId", p.code AS "unitCode", p.name AS "unitName", p.depth, p.tier,
        p.is_hub AS "isHub", p.status, p.status_code AS "statusCode", p.final_status AS "finalStatus",
@@ -177,8 +184,7 @@ export class SecretariatService {
    * and missing, and the share on time.
    */
   async tree(directiveId: string, q: TreeQueryDto) {
-    const d = await this.directives.get(directiveId);
-    const parent = q.parentUnitId ?? d.issuerId;
+    const parent = q.parentUnitId ?? (await this.directives.issuerOf(directiveId));
     const rows: { unitId: string }[] = await this.dataSource.query(TREE_SQL, [
       directiveId,
       parent,
