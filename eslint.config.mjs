@@ -22,9 +22,13 @@ const ioPackages = [
   '@cascade/persistence',
   '@cascade/config',
   '@cascade/auth',
+  '@cascade/documents',
   'jsonwebtoken',
   'csv-parse',
   'csv-stringify',
+  'mammoth',
+  'fast-xml-parser',
+  'jszip',
 ];
 
 const restrictImports = (message) => [

@@ -1107,6 +1107,12 @@ export function importView(doc: ParsedDocument): ImportView {
       signer: src(doc.signer),
     },
   };
+  view.missing = missingKeys(view);
+  return view;
+}
+
+/** The import contract's keys whose part is absent (null, an empty list, no e-mail and no phone). */
+export function missingKeys(view: ImportView): string[] {
   const empty = (v: unknown) =>
     v === null ||
     (Array.isArray(v) && !v.length) ||
@@ -1115,8 +1121,7 @@ export function importView(doc: ParsedDocument): ImportView {
       'emails' in v &&
       !(v as ImportView['contacts']).emails.length &&
       !(v as ImportView['contacts']).phones.length);
-  view.missing = IMPORT_KEYS.filter((k) => empty(view[k]));
-  return view;
+  return IMPORT_KEYS.filter((k) => empty(view[k]));
 }
 
 /** True when the text holds nothing of a directive: no number, date, type, subject, addressees, tasks or signer. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IMPORT_KEYS, importView, looksLikeDirective, parseDirectiveText, type ImportView } from './parse';
+import { IMPORT_KEYS, importView, looksLikeDirective, parseDirectiveText, type ImportView } from '@cascade/domain';
 
-const FIXTURES = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'directives');
+const FIXTURES = join(__dirname, '..', 'fixtures', 'directives');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const view = (text: string): ImportView => importView(parseDirectiveText(text));
 

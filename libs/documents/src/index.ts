@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './extract';
+export * from './edxml';
+export * from './import';
