@@ -5,14 +5,14 @@
  * as of a time and the case file; the `cascade` bin verifies, replays and exports.
  */
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { Client as PgClient } from 'pg';
 import { startApi, startWorker } from './support/apps';
+import { cascade } from './support/cli';
 import { newKey } from './support/ids';
 import { addMember, auth, buildOrg, SIGNING_AUTHORITY, type Org } from './support/org';
 import { waitFor } from './support/wait-for';
@@ -28,22 +28,6 @@ const http = () => request(api.getHttpServer());
 const post = (path: string, token: string, body: object) =>
   http().post(path).set(auth(token)).set('Idempotency-Key', newKey()).send(body);
 const get = (path: string, token: string) => http().get(path).set(auth(token));
-
-/** Runs the package's `cascade` bin (the compiled CLI in dist/, built by `npm test`). */
-function cascade(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  if (!existsSync(join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'))) {
-    throw new Error('dist/ has no CLI: run `npm run build` first (npm test does)');
-  }
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin', 'cascade.js'), ...args],
-      { env: { ...process.env }, timeout: 120_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const member = (unitId: string, role: string, extra: object = {}) => addMember(api, org, unitId, role, extra);
 

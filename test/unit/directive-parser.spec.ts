@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IMPORT_KEYS, importView, looksLikeDirective, parseDirectiveText, type ImportView } from '@cascade/domain';
+import {
+  IMPORT_KEYS,
+  importView,
+  looksLikeDirective,
+  parseDirectiveText,
+  type ImportView,
+} from '@cascade/domain';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'directives');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -46,9 +52,9 @@ describe('parseDirectiveText on the seed directives', () => {
     expect(v.tasks.map((t) => t.split('\n')[0])).toEqual([
       'Theo dõi, nắm tình hình đoàn viên, CNVCLĐ',
       'Nội dung tuyên truyền',
-      expect.stringMatching(/^Thời gian tuyên truyền/),
+      'Thời gian tuyên truyền',
       'Hình thức tuyên truyền',
-      expect.stringMatching(/^Tài liệu và khẩu hiệu tuyên truyền/),
+      'Tài liệu và khẩu hiệu tuyên truyền',
       'Liên đoàn Lao động tỉnh',
       'Các cấp công đoàn',
     ]);
@@ -313,5 +319,19 @@ describe('parseDirectiveText: spans, confidence and robustness', () => {
     expect(v.code).toBe('12/KH-LĐLĐ');
     expect(v.issuedDate).toBeNull();
     expect(v.missing).toContain('issuedDate');
+  });
+});
+
+describe('parseDirectiveText on paragraphs as Word exports them', () => {
+  it.each([
+    'synthetic-state-cong-van.txt',
+    'tay-ninh-district-union-monthly-8th.txt',
+    'thanh-hoa-party-bloc-1023-CV-DUK.txt',
+  ])('reads %s the same with a blank line between every line', (name) => {
+    const text = fixture(name);
+    const { sources: a, ...plain } = view(text);
+    const { sources: b, ...spaced } = view(text.replace(/\n/g, '\n\n'));
+    expect(spaced).toEqual(plain);
+    expect(Object.keys(b)).toEqual(Object.keys(a));
   });
 });

@@ -3,8 +3,16 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@cascade/config';
-import { json, text } from 'express';
-import { bodyParserErrors, requireJsonBody, TEXT_UPLOAD_PATHS } from './common/body-errors';
+import { json, raw, text, type NextFunction, type Request, type Response } from 'express';
+import multer from 'multer';
+import {
+  bodyParserErrors,
+  DOCUMENT_MEDIA_TYPES,
+  DOCUMENT_UPLOAD_PATHS,
+  requireJsonBody,
+  TEXT_UPLOAD_PATHS,
+  uploadError,
+} from './common/body-errors';
 import { createValidationPipe } from './common/validation';
 
 /** Everything main.ts does to the app besides listening; the end-to-end tests call it too. */
@@ -18,6 +26,21 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
       json({ limit: config.IMPORT_BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }),
     );
     app.use(path, text({ limit: config.IMPORT_BODY_LIMIT_BYTES, type: ['text/csv', 'text/plain'] }));
+  }
+  // Documents: one file in memory (never written to disk), or the raw body, or { "text" }.
+  const limit = config.IMPORT_BODY_LIMIT_BYTES;
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: limit, files: 1, fields: 10, parts: 11 },
+  });
+  for (const path of DOCUMENT_UPLOAD_PATHS) {
+    app.use(path, (req: Request, res: Response, next: NextFunction) =>
+      req.is('multipart/form-data')
+        ? upload.single('file')(req, res, (err?: unknown) => next(err ? uploadError(err, limit) : undefined))
+        : next(),
+    );
+    app.use(path, raw({ limit, type: DOCUMENT_MEDIA_TYPES }));
+    app.use(path, json({ limit, type: ['application/json', 'application/*+json'] }));
   }
   app.useBodyParser('json', {
     limit: config.API_BODY_LIMIT_BYTES,

@@ -6,22 +6,57 @@
  *                                                 replay every workflow history against the current code (or the
  *                                                 workflows module FILE: a version to check before deploying it)
  *   cascade audit export <directiveId> --out DIR   case file (JSON and printable HTML) and every history (JSON)
+ *   cascade import <file> [--json]                read a directive from its text (.txt), a .docx or an edXML message
+ *                                                 and print every part found (JSON: the import contract), with what
+ *                                                 is missing; needs no database
  *
  * Each covers the directive and the directives implementing it, reads DATABASE_URL and TEMPORAL_ADDRESS (and
  * TEMPORAL_NAMESPACE) from the environment or .env, and exits 0 when everything holds, 1 when verification fails,
- * 2 on bad usage or a directive that does not exist.
+ * 2 on bad usage or a directive that does not exist. `import` exits 0 when the text holds a directive, 1 when nothing of
+ * one was found, 2 on bad usage or a file that cannot be read (empty, binary, malformed or hostile XML).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadDotEnvFile } from '@cascade/config';
+import { looksLikeDirective } from '@cascade/domain';
+import { DocumentInputError, importDocument, importSummary } from '@cascade/documents';
 import { buildCaseFile, caseFileHtml, createDataSource, verifyFamily } from '@cascade/persistence';
 import { directiveRuns, replayRuns, runToJSON } from '../../worker/src/histories';
 
 const USAGE = `usage: cascade audit verify <directiveId> [--json]
        cascade audit replay <directiveId> [--json] [--workflows FILE]
-       cascade audit export <directiveId> --out DIR`;
+       cascade audit export <directiveId> --out DIR
+       cascade import <file> [--json]`;
+
+/** The largest file `cascade import` reads (the API's upload limit). */
+const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+async function importFile(path: string, json: boolean): Promise<number> {
+  let data: Buffer;
+  try {
+    if (statSync(path).size > MAX_IMPORT_BYTES) throw new UsageError(`${path}: larger than 20 MB`);
+    data = readFileSync(path);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let imported;
+  try {
+    imported = await importDocument(data, { filename: path });
+  } catch (e) {
+    if (e instanceof DocumentInputError) throw new UsageError(`${path}: ${e.code}: ${e.message}`);
+    throw e;
+  }
+  const found = looksLikeDirective(imported.view);
+  if (json) console.log(JSON.stringify({ format: imported.format, ...imported.view }, null, 2));
+  else {
+    console.log(importSummary(imported.view));
+    if (!found) console.log('\nnothing of a directive was found in this text');
+  }
+  return found ? 0 : 1;
+}
 
 class UsageError extends Error {}
 
@@ -127,6 +162,11 @@ function option(args: string[], name: string): string | undefined {
 
 export async function main(argv: string[]): Promise<number> {
   loadDotEnvFile();
+  if (argv[0] === 'import') {
+    const file = argv.slice(1).find((a) => !a.startsWith('--'));
+    if (!file) throw new UsageError(USAGE);
+    return importFile(resolve(file), argv.includes('--json'));
+  }
   const [group, command, id, ...rest] = argv;
   if (group !== 'audit' || !command || !id) throw new UsageError(USAGE);
   if (!UUID.test(id)) throw new UsageError(`directiveId: "${id}" is not a UUID`);

@@ -45,7 +45,10 @@ export async function extractText(
   if (!text.trim())
     throw new DocumentInputError('EMPTY_DOCUMENT', `${field}: the document holds no text`, field);
   const head = text.trimStart().slice(0, 200);
-  const xml = head.startsWith('<?xml') || /^<[A-Za-z_][\w.:-]*[\s>]/.test(head);
+  const xml =
+    /xml/i.test(hint.mediaType ?? '') ||
+    /\.(xml|edxml)$/.test(name) ||
+    /^<(\?xml|!DOCTYPE|!--|[A-Za-z_][\w.:-]*[\s/>])/i.test(head);
   return { format: xml ? 'xml' : 'text', text };
 }
 

@@ -20,4 +20,6 @@ export enum DirectiveErrorCode {
   CYCLE_CLOSED = 'CYCLE_CLOSED',
   DIRECTIVE_LINK_INVALID = 'DIRECTIVE_LINK_INVALID',
   FORWARD_NOT_POSSIBLE = 'FORWARD_NOT_POSSIBLE',
+  /** An import whose text holds nothing of a directive (422). */
+  NOTHING_FOUND = 'NOTHING_FOUND',
 }

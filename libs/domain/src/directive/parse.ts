@@ -505,8 +505,9 @@ function findAddressees(lines: Line[], from: number): { parts: Part<string>[]; e
     for (let j = i + 1; j < lines.length; j++) {
       const k = lines[j];
       if (!k.t) {
+        // blank lines between the items (documents copied from Word or the web) do not end the list
         const n = nextNonEmpty(lines, j);
-        if (n < 0 || !BULLET.test(lines[n].t) || !out.length) break;
+        if (n < 0 || (out.length && !BULLET.test(lines[n].t))) break;
         continue;
       }
       if (BULLET.test(k.t)) {
@@ -617,7 +618,8 @@ function findTasks(lines: Line[], from: number, to: number): Part<string>[] {
     }
     const joined = text
       .map((t, k) =>
-        k === 0 ? t : BULLET.test(t) ? `\n${t}` : /[.;!?:…"”]$/.test(text[k - 1].trim()) ? `\n${t}` : t,
+        // a sentence broken over lines goes on in lower case; anything else is a paragraph of its own
+        k === 0 || (/^\p{Ll}/u.test(t) && !/[.;!?:…"”]$/.test(text[k - 1].trim())) ? t : `\n${t}`,
       )
       .join(' ')
       .replace(/ \n/g, '\n');

@@ -1,0 +1,311 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  DOC_TYPE_CODES,
+  foldVietnamese,
+  looksLikeDirective,
+  type DocType,
+  type ImportView,
+} from '@cascade/domain';
+import { DocumentInputError, importDocument, type DocumentErrorCode } from '@cascade/documents';
+import { ApiError } from '../common/api-error';
+import { DirectiveErrorCode } from './directives.exceptions';
+
+/** How each unreadable document is answered. */
+const STATUS_OF: Record<DocumentErrorCode, HttpStatus> = {
+  EMPTY_DOCUMENT: HttpStatus.BAD_REQUEST,
+  BINARY_CONTENT: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  UNSUPPORTED_FORMAT: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  UNREADABLE_DOCX: HttpStatus.UNPROCESSABLE_ENTITY,
+  MALFORMED_XML: HttpStatus.BAD_REQUEST,
+  XML_DTD_FORBIDDEN: HttpStatus.BAD_REQUEST,
+  NOT_EDXML: HttpStatus.UNPROCESSABLE_ENTITY,
+  TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
+};
+
+/** Abbreviations of body names in directives, expanded before names are compared. */
+const ABBREVIATIONS: [RegExp, string][] = [
+  [/\bldld\b/g, 'lien doan lao dong'],
+  [/\bcdcs\b/g, 'cong doan co so'],
+  [/\bcdvc\b/g, 'cong doan vien chuc'],
+  [/\btld\b/g, 'tong lien doan lao dong viet nam'],
+  [/\bbtv\b/g, 'ban thuong vu'],
+  [/\bbch\b/g, 'ban chap hanh'],
+  [/\bubnd\b/g, 'uy ban nhan dan'],
+  [/\btu\b/g, 'tinh uy'],
+  [/\bhu\b/g, 'huyen uy'],
+  [/\btg\b/g, 'tuyen giao'],
+  [/\bnc\b/g, 'nu cong'],
+  [/\bcd\b/g, 'cong doan'],
+];
+
+/** Accent-insensitive key of a body's name, with its usual abbreviations spelled out. */
+export function nameKey(name: string): string {
+  let key = foldVietnamese(name)
+    .replace(/[–—-]/g, ' ')
+    .replace(/[^a-z0-9 ]/g, ' ');
+  for (const [re, full] of ABBREVIATIONS) key = key.replace(re, full);
+  return key.replace(/\s+/g, ' ').trim();
+}
+
+export interface UnitRef {
+  unitId: string;
+  code: string;
+  name: string;
+}
+
+export interface Resolution {
+  text: string;
+  /** matched: one unit; ambiguous: several candidates, pick one; unmatched: none in the registry; subordinates: "… trực thuộc" */
+  status: 'matched' | 'ambiguous' | 'unmatched' | 'subordinates';
+  unit: UnitRef | null;
+  candidates: UnitRef[];
+}
+
+interface UnitRow {
+  id: string;
+  code: string;
+  name: string;
+  name_folded: string;
+  score?: number;
+}
+
+const ref = (u: UnitRow): UnitRef => ({ unitId: u.id, code: u.code, name: u.name });
+
+/**
+ * `POST /directives/import`: reads a directive from its text (plain text, .docx, edXML) and answers a draft of it for
+ * the issuer's clerk to confirm (`POST /directives`): every part found with its span and confidence, the units it
+ * names resolved against the registry (accent-insensitive, by name, abbreviation or code; relative names such as
+ * "LĐLĐ tỉnh" against the issuer's own parents and subordinates; candidates when ambiguous), and what is left for
+ * the clerk. Nothing is stored.
+ */
+@Injectable()
+export class DirectiveImportService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async import(
+    issuerId: string,
+    data: Buffer,
+    hint: { filename?: string; mediaType?: string; field: string },
+  ) {
+    let imported;
+    try {
+      imported = await importDocument(data, hint);
+    } catch (e) {
+      if (e instanceof DocumentInputError)
+        throw new ApiError(STATUS_OF[e.code], e.code, e.message, { field: e.field });
+      throw e;
+    }
+    const view = imported.view;
+    if (!looksLikeDirective(view))
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.NOTHING_FOUND,
+        `${hint.field}: nothing of a directive was found in this text (no number, date, type, subject, addressees, tasks or signer)`,
+        { field: hint.field, missing: view.missing },
+      );
+    const context = await this.context(issuerId);
+    const resolve = (text: string) => this.resolve(text, context);
+
+    const issuer = view.issuerName ? await resolve(view.issuerName) : null;
+    const addressees = await Promise.all(view.addressees.map(resolve));
+    const recipients = await Promise.all(
+      view.recipients.map(async (r) => ({
+        ...r,
+        resolution: r.role === 'addressees' || r.role === 'filed' ? null : await resolve(r.name),
+      })),
+    );
+    const targets = await Promise.all(
+      (view.reporting?.routes ?? []).map(async (t) => ({ ...t, resolution: await resolve(t.name) })),
+    );
+    const basis = await Promise.all(view.basis.map((b) => this.basis(b, issuerId)));
+
+    const problems: { field: string; message: string }[] = [];
+    const type = toDocType(view.documentTypeCode);
+    if (!type)
+      problems.push({
+        field: 'type',
+        message: view.documentType
+          ? `type: "${view.documentType}" is not a type Cascade issues (${DOC_TYPE_CODES.join(', ')}): choose one`
+          : 'type: the text names no type: choose one',
+      });
+    if (!view.subject) problems.push({ field: 'subject', message: 'subject: the text has none: type it' });
+    if (!view.tasks.length)
+      problems.push({ field: 'tasks', message: 'tasks: no numbered task was found: add them' });
+    if (issuer && issuer.unit?.unitId !== issuerId)
+      problems.push({
+        field: 'issuerId',
+        message: `issuerId: the text is issued by "${view.issuerName}", which is not your unit ${context.issuer.name}: check the issuer`,
+      });
+    const children = addressees.some((a) => a.status === 'subordinates');
+    const unitIds = [
+      ...new Set(
+        addressees
+          .filter((a) => a.status === 'matched' && a.unit!.unitId !== issuerId)
+          .map((a) => a.unit!.unitId),
+      ),
+    ];
+    addressees
+      .filter((a) => a.status === 'ambiguous' || a.status === 'unmatched')
+      .forEach((a) =>
+        problems.push({
+          field: 'addressees',
+          message: `addressees: "${a.text}" is ${a.status === 'ambiguous' ? 'ambiguous: pick one of the candidates' : 'not in the registry'}`,
+        }),
+      );
+    if (!children && !unitIds.length)
+      problems.push({ field: 'addressees', message: 'addressees: no addressee was resolved: pick them' });
+
+    const reporting = view.reporting ? this.reporting(view, targets, issuerId, problems) : undefined;
+    const draft = {
+      issuerId,
+      type,
+      subject: view.subject,
+      place: view.place ?? undefined,
+      body: imported.text || undefined,
+      tasks: view.tasks,
+      addressees: children ? { mode: 'children' as const } : { mode: 'units' as const, unitIds },
+      copyRecipients: recipients
+        .filter((r) => r.role !== 'addressees')
+        .map((r) => ({
+          name: r.name,
+          role:
+            r.role === 'report'
+              ? ('report' as const)
+              : r.role === 'filed'
+                ? ('filed' as const)
+                : ('info' as const),
+          ...(r.resolution?.status === 'matched' ? { unitId: r.resolution.unit!.unitId } : {}),
+        })),
+      implements: basis.map((b) =>
+        b.directiveId
+          ? { directiveId: b.directiveId }
+          : {
+              code: b.code,
+              ...(b.date ? { date: b.date } : {}),
+              ...(b.issuerName ? { issuerName: b.issuerName } : {}),
+            },
+      ),
+      ...(reporting ? { reporting } : {}),
+    };
+    return {
+      format: imported.format,
+      parsed: view,
+      draft,
+      resolution: { issuer, addressees, recipients, reportingTargets: targets, implements: basis },
+      problems,
+      ready: problems.length === 0,
+      confirm: { method: 'POST', path: '/directives', body: 'draft' },
+    };
+  }
+
+  private reporting(
+    view: ImportView,
+    targets: { name: string; role: string; resolution: Resolution }[],
+    issuerId: string,
+    problems: { field: string; message: string }[],
+  ) {
+    const s = view.reporting!.schedule;
+    let schedule: Record<string, unknown> | null = null;
+    if (s?.kind === 'monthly') {
+      const from = s.from ?? (view.issuedDate ?? new Date().toISOString()).slice(0, 7);
+      if (!s.from)
+        problems.push({
+          field: 'reporting.schedule.from',
+          message: `reporting.schedule.from: the text gives no first month: set to ${from} (the month of issue)`,
+        });
+      schedule = { kind: 'monthly', rule: s.rule, day: s.day, from, ...(s.until ? { until: s.until } : {}) };
+    } else if (s?.kind === 'dates' || s?.kind === 'adhoc') schedule = { ...s };
+    else
+      problems.push({
+        field: 'reporting.schedule',
+        message: s
+          ? `reporting.schedule: "every ${s.period}" is not a schedule Cascade runs: give its dates`
+          : 'reporting.schedule: the text asks for a report but gives no deadline: set one',
+      });
+    // the issuer receives its own subordinates' reports; the bodies above that get its aggregate are targets
+    const extra = targets
+      .filter(
+        (t) =>
+          t.role !== 'via' && t.resolution.status === 'matched' && t.resolution.unit!.unitId !== issuerId,
+      )
+      .map((t) => t.resolution.unit!.unitId);
+    return schedule ? { schedule, ...(extra.length ? { targets: [...new Set(extra)] } : {}) } : undefined;
+  }
+
+  private async basis(b: ImportView['basis'][number], issuerId: string) {
+    // a directive registered here under that number, routed to the issuer: the link is checked when the draft is saved
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT d.id::text AS id FROM directive d
+         JOIN routing_node r ON r.directive_id = d.id AND r.unit_id = $2
+        WHERE lower(d.symbol) = lower($1) ORDER BY d.signed_at DESC NULLS LAST LIMIT 1`,
+      [b.code, issuerId],
+    );
+    return { ...b, directiveId: rows[0]?.id ?? null };
+  }
+
+  private async context(issuerId: string) {
+    const rows: (UnitRow & { relation: 'self' | 'parent' | 'child' })[] = await this.dataSource.query(
+      `SELECT u.id::text AS id, u.code, u.name, u.name_folded,
+              CASE WHEN u.id = i.id THEN 'self' WHEN u.path @> i.path THEN 'parent' ELSE 'child' END AS relation
+         FROM unit i JOIN unit u ON (u.path @> i.path OR u.parent_id = i.id) AND u.active
+        WHERE i.id = $1`,
+      [issuerId],
+    );
+    const issuer = rows.find((r) => r.relation === 'self');
+    if (!issuer)
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        `issuerId: unit not found`,
+      );
+    return { issuer, near: rows.map((r) => ({ ...r, key: nameKey(r.name) })) };
+  }
+
+  /** One name from the text to a unit of the registry. */
+  private async resolve(
+    text: string,
+    context: Awaited<ReturnType<DirectiveImportService['context']>>,
+  ): Promise<Resolution> {
+    const key = nameKey(text);
+    const out = (status: Resolution['status'], units: UnitRow[]): Resolution => ({
+      text,
+      status,
+      unit: status === 'matched' ? ref(units[0]) : null,
+      candidates: status === 'ambiguous' ? units.map(ref) : [],
+    });
+    if (/\btruc thuoc\b/.test(key) || /^cac\b/.test(key)) return out('subordinates', []);
+    // exact code or name, near the issuer first
+    const exactNear = context.near.filter(
+      (u) => u.key === key || u.code.toLowerCase() === text.trim().toLowerCase(),
+    );
+    if (exactNear.length === 1) return out('matched', exactNear);
+    // a relative name ("LĐLĐ tỉnh", "Liên đoàn Lao động huyện"): the issuer, a parent or a subordinate it starts
+    const relative = context.near.filter((u) => key.length >= 8 && u.key.startsWith(key));
+    if (relative.length === 1) return out('matched', relative);
+    const rows: UnitRow[] = await this.dataSource.query(
+      `SELECT id::text AS id, code, name, name_folded, similarity(name_folded, $1) AS score
+         FROM unit
+        WHERE active AND (lower(code) = lower($2) OR name_folded = $1 OR name_folded % $1)
+        ORDER BY (lower(code) = lower($2) OR name_folded = $1) DESC, similarity(name_folded, $1) DESC, code
+        LIMIT 6`,
+      [key, text.trim()],
+    );
+    const exact = rows.filter(
+      (r) => r.code.toLowerCase() === text.trim().toLowerCase() || r.name_folded === key,
+    );
+    if (exact.length === 1) return out('matched', exact);
+    if (exact.length > 1) return out('ambiguous', exact);
+    const close = rows.filter((r) => (r.score ?? 0) >= 0.5);
+    if (close.length === 1 || (close.length > 1 && close[0].score! - close[1].score! >= 0.15))
+      return out('matched', close);
+    if (relative.length > 1) return out('ambiguous', relative);
+    return rows.length ? out('ambiguous', rows.slice(0, 5)) : out('unmatched', []);
+  }
+}
+
+function toDocType(code: string | null): DocType | null {
+  if (!code) return null;
+  const c = code === 'QĐ' ? 'QD' : code;
+  return (DOC_TYPE_CODES as string[]).includes(c) ? (c as DocType) : null;
+}
