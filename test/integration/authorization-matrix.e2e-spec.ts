@@ -428,6 +428,89 @@ const ENDPOINTS: Endpoint[] = [
         .send({ unitId: id, decision: 'accept' }),
   },
   {
+    name: 'GET /directives/:id/audit/as-of (issued by the unit)',
+    kind: 'audit',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/audit/as-of?at=${new Date().toISOString()}`)
+        .set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/audit/histories (issued by the unit)',
+    kind: 'audit',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/audit/histories`)
+        .set(auth(t)),
+  },
+  {
+    name: 'GET /registers/outgoing?unitId=',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) => h().get(`/registers/outgoing?unitId=${id}`).set(auth(t)),
+  },
+  {
+    name: 'GET /registers/incoming?unitId=',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) => h().get(`/registers/incoming?unitId=${id}`).set(auth(t)),
+  },
+  {
+    name: 'GET /overdue?unitId=',
+    kind: 'view',
+    success: 200,
+    call: (h, t, id) => h().get(`/overdue?unitId=${id}`).set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/tree (issued by the unit)',
+    kind: 'view',
+    success: 200,
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/tree`)
+        .set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/aggregate/export?unitId=',
+    kind: 'view',
+    success: 409,
+    successCode: 'DIRECTIVE_INVALID_STATE',
+    call: (h, t, id) =>
+      h().get(`/directives/${rootDirective}/aggregate/export?unitId=${id}&cycle=0&format=csv`).set(auth(t)),
+  },
+  {
+    name: 'POST /directives/import?issuerId=',
+    kind: 'draft',
+    success: 200,
+    call: (h, t, id) =>
+      h()
+        .post(`/directives/import?issuerId=${id}`)
+        .set(auth(t))
+        .send({ text: 'Số: 1/LĐLĐ\nV/v thử nhập văn bản\nKính gửi: Các đơn vị trực thuộc.\n1. Triển khai.' }),
+  },
+  {
+    name: 'GET /directives/:id/edxml (issued by the unit)',
+    kind: 'view',
+    success: 409,
+    successCode: 'DIRECTIVE_INVALID_STATE',
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/edxml`)
+        .set(auth(t)),
+  },
+  {
+    name: 'GET /directives/:id/edxml/status (issued by the unit)',
+    kind: 'view',
+    success: 409,
+    successCode: 'DIRECTIVE_INVALID_STATE',
+    call: async (h, t, id) =>
+      h()
+        .get(`/directives/${await directiveOf(id)}/edxml/status`)
+        .set(auth(t)),
+  },
+  {
     name: 'GET /units/:id/review-chain',
     kind: 'view',
     success: 200,

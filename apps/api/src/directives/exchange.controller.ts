@@ -1,9 +1,9 @@
-import { Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { basename } from 'node:path';
 import { Authorize } from '../auth/decorators';
 import { ApiError, CommonErrorCode } from '../common/api-error';
@@ -91,11 +91,13 @@ export class ExchangeController {
 
   @Get('directives/:id/edxml')
   @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
-  @Header('Content-Type', 'application/xml; charset=utf-8')
   @ApiProduces('application/xml')
   @ApiOperation({ summary: 'The signed directive as an edXML document message (QCVN 102:2016)' })
-  document(@Param('id') id: string) {
-    return this.edxml.document(id);
+  async document(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+    const xml = await this.edxml.document(id);
+    // set once the message exists: an error is answered as JSON like every other
+    res.type('application/xml; charset=utf-8');
+    return xml;
   }
 
   @Get('directives/:id/edxml/status')
