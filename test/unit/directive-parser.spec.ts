@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -333,5 +334,135 @@ describe('parseDirectiveText on paragraphs as Word exports them', () => {
     const { sources: b, ...spaced } = view(text.replace(/\n/g, '\n\n'));
     expect(spaced).toEqual(plain);
     expect(Object.keys(b)).toEqual(Object.keys(a));
+  });
+});
+
+describe('parseDirectiveText on drafts and other layouts', () => {
+  it('reads a Party letter with a flattened header, blank number and day, dashed tasks and no authority prefix', () => {
+    const text = [
+      'HUYỆN ỦY CHÂU THÀNH    ĐẢNG CỘNG SẢN VIỆT NAM',
+      'BAN TUYÊN GIÁO',
+      '*',
+      'Số:     -CV/BTGHU',
+      'Châu Thành, ngày    tháng 5 năm 2024',
+      'V/v tuyên truyền kỷ niệm 134 năm',
+      'Ngày sinh Chủ tịch Hồ Chí Minh',
+      'Kính gửi: Các chi, đảng bộ cơ sở trực thuộc Huyện ủy.',
+      'Căn cứ Hướng dẫn số 120-HD/BTGTU ngày 10 tháng 4 năm 2024 của Ban Tuyên giáo Tỉnh ủy về tuyên truyền các ngày lễ lớn năm 2024,',
+      'Ban Tuyên giáo Huyện ủy đề nghị các chi, đảng bộ cơ sở:',
+      '- Tổ chức tuyên truyền sâu rộng về thân thế, sự nghiệp của Chủ tịch Hồ Chí Minh;',
+      '- Treo băng rôn, khẩu hiệu tại trụ sở cơ quan, đơn vị.',
+      'Báo cáo kết quả về Ban Tuyên giáo Huyện ủy trước ngày 25/5/2024.',
+      'Nơi nhận: Như trên, Lưu VP.',
+      'TRƯỞNG BAN',
+      'Nguyễn Thị Mai',
+    ].join('\n');
+    const v = view(text);
+    expect(v).toMatchObject({
+      code: null,
+      codeNumber: null,
+      codeNotation: 'CV/BTGHU',
+      documentType: 'Công văn',
+      subject: 'V/v tuyên truyền kỷ niệm 134 năm Ngày sinh Chủ tịch Hồ Chí Minh',
+      place: 'Châu Thành',
+      issuedDate: null,
+      issuerName: 'BAN TUYÊN GIÁO',
+      parentBodyName: 'HUYỆN ỦY CHÂU THÀNH',
+      header: { kind: 'party', text: 'ĐẢNG CỘNG SẢN VIỆT NAM' },
+      addressees: ['Các chi, đảng bộ cơ sở trực thuộc Huyện ủy'],
+      basis: [
+        { type: 'Hướng dẫn', code: '120-HD/BTGTU', date: '2024-04-10', issuerName: 'Ban Tuyên giáo Tỉnh ủy' },
+      ],
+      tasks: [
+        'Tổ chức tuyên truyền sâu rộng về thân thế, sự nghiệp của Chủ tịch Hồ Chí Minh',
+        'Treo băng rôn, khẩu hiệu tại trụ sở cơ quan, đơn vị.',
+      ],
+      reporting: { schedule: { kind: 'dates', dates: ['2024-05-25'] }, targets: ['Ban Tuyên giáo Huyện ủy'] },
+      recipients: [
+        { name: 'Như trên', role: 'addressees' },
+        { name: 'VP', role: 'filed' },
+      ],
+      signer: { competence: null, position: 'TRƯỞNG BAN', fullName: 'Nguyễn Thị Mai' },
+    });
+    expect(v.missing).toEqual(['code', 'codeNumber', 'issuedDate', 'contacts']);
+  });
+
+  it('reads a two-column header flattened line by line, the motto beside the bodies', () => {
+    const v = view(
+      [
+        'LIÊN ĐOÀN LAO ĐỘNG TỈNH SƠN LA    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'BAN TUYÊN GIÁO - NỮ CÔNG    Độc lập - Tự do - Hạnh phúc',
+        'Số: 15/HD-TG    Sơn La, ngày 2 tháng 3 năm 2021',
+        'HƯỚNG DẪN',
+        'Tổ chức các hoạt động kỷ niệm ngày Quốc tế Phụ nữ',
+        '1. Các cấp công đoàn tổ chức tọa đàm.',
+        'Q. TRƯỞNG BAN',
+        'Lò Thị Hương',
+      ].join('\n'),
+    );
+    expect(v).toMatchObject({
+      code: '15/HD-TG',
+      documentType: 'Hướng dẫn',
+      subject: 'Tổ chức các hoạt động kỷ niệm ngày Quốc tế Phụ nữ',
+      place: 'Sơn La',
+      issuedDate: '2021-03-02',
+      issuerName: 'BAN TUYÊN GIÁO - NỮ CÔNG',
+      parentBodyName: 'LIÊN ĐOÀN LAO ĐỘNG TỈNH SƠN LA',
+      header: { kind: 'national', text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc' },
+      tasks: ['Các cấp công đoàn tổ chức tọa đàm.'],
+      signer: { competence: 'Q. TRƯỞNG BAN', position: null, fullName: 'Lò Thị Hương' },
+    });
+  });
+});
+
+describe('parseDirectiveText on any input', () => {
+  const lines = [
+    'son-la-union-136-KH-LDLD.txt',
+    'tay-ninh-district-union-monthly-8th.txt',
+    'thanh-hoa-party-bloc-1023-CV-DUK.txt',
+  ]
+    .flatMap((name) => fixture(name).split('\n'))
+    .filter((l) => l.trim());
+  const check = (text: string) => {
+    const doc = parseDirectiveText(text);
+    const v = importView(doc);
+    for (const spans of Object.values(v.sources))
+      for (const s of spans) {
+        expect(s.start).toBeGreaterThanOrEqual(0);
+        expect(s.end).toBeGreaterThanOrEqual(s.start);
+        expect(s.end).toBeLessThanOrEqual(doc.text.length);
+        expect(s.confidence).toBeGreaterThan(0);
+        expect(s.confidence).toBeLessThanOrEqual(1);
+      }
+    for (const key of v.missing) expect(IMPORT_KEYS).toContain(key);
+    if (v.issuedDate) expect(v.issuedDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  };
+
+  it('never throws, and every span lies in the text, on random Unicode', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), check), { numRuns: 300 });
+  });
+
+  it('never throws on real lines shuffled, dropped and repeated', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...lines), { maxLength: 60 }), (picked) =>
+        check(picked.join('\n')),
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('parseDirectiveText on hostile text', () => {
+  // Each used to take seconds to minutes (a regular expression retried from every position); Jest's 5 s per test
+  // fails them if that comes back.
+  it.each([
+    ['a 200,000-character line', 'a'.repeat(200_000)],
+    ['a number with a 100,000-character notation', `Số: 1/${'A'.repeat(100_000)}`],
+    ['an e-mail-like run', `x@${'a.'.repeat(50_000)}`],
+    ['a run of digits and spaces', `0${' 1'.repeat(50_000)}`],
+    ['references without end', `Thực hiện ${'Công văn số 1/A, ngày 1/1/2020 của '.repeat(5_000)}`],
+    ['report targets without end', `báo cáo ${'về Ban '.repeat(20_000)}`],
+  ])('reads %s in linear time', (_name, text) => {
+    expect(parseDirectiveText(text).missing).toContain('signer');
   });
 });

@@ -194,5 +194,6 @@ describe('importDocument', () => {
       staff: null,
     });
     await refused(importDocument(Buffer.from(status)), 'NOT_EDXML');
+    await refused(importDocument(Buffer.from('Kính gửi: '.padEnd(1_000_001, 'a'))), 'TOO_LARGE');
   });
 });

@@ -15,6 +15,7 @@ describe('workflow bundle options', () => {
       '@cascade/auth',
       '@cascade/config',
       '@cascade/contracts',
+      '@cascade/documents',
       '@cascade/domain',
       '@cascade/persistence',
     ]);

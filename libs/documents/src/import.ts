@@ -10,6 +10,9 @@ import { DocumentInputError } from './errors';
 import { extractText, type DocumentFormat } from './extract';
 import { readEdxml, type EdxmlDocument } from './edxml';
 
+/** The longest text read (a directive runs to tens of thousands of characters; this keeps the parse under a second). */
+export const MAX_TEXT_CHARS = 1_000_000;
+
 export interface ImportedDocument {
   format: DocumentFormat | 'edxml';
   /** The text the parser read (the edXML Content for an edXML message). */
@@ -98,6 +101,12 @@ export async function importDocument(
       edxml: message.document,
     };
   }
+  if (extracted.text.length > MAX_TEXT_CHARS)
+    throw new DocumentInputError(
+      'TOO_LARGE',
+      `${field}: ${extracted.text.length} characters of text; a directive is read up to ${MAX_TEXT_CHARS}`,
+      field,
+    );
   const view = importView(parseDirectiveText(extracted.text));
   return { format: extracted.format, text: extracted.text, view, edxml: null };
 }

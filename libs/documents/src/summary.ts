@@ -35,7 +35,12 @@ export function importSummary(v: ImportView): string {
     if (!items.length) return line(label, null);
     items.forEach((item, i) => out.push(`${(i ? '' : label).padEnd(12)}- ${item.split('\n')[0]}`));
   };
-  line('code', v.code && `${v.code} (number ${v.codeNumber}, notation ${v.codeNotation})`);
+  line(
+    'code',
+    v.code
+      ? `${v.code} (number ${v.codeNumber}, notation ${v.codeNotation})`
+      : v.codeNotation && `— (notation ${v.codeNotation}, number left blank)`,
+  );
   line('type', v.documentType && `${v.documentType}${v.documentTypeCode ? ` (${v.documentTypeCode})` : ''}`);
   line('subject', v.subject);
   line('place', v.place);

@@ -129,6 +129,11 @@ export class DirectiveImportService {
           ? `type: "${view.documentType}" is not a type Cascade issues (${DOC_TYPE_CODES.join(', ')}): choose one`
           : 'type: the text names no type: choose one',
       });
+    if (imported.text.length > 200_000)
+      problems.push({
+        field: 'body',
+        message: 'body: the text is over 200,000 characters and is not kept as the body',
+      });
     if (!view.subject) problems.push({ field: 'subject', message: 'subject: the text has none: type it' });
     if (!view.tasks.length)
       problems.push({ field: 'tasks', message: 'tasks: no numbered task was found: add them' });
@@ -162,7 +167,8 @@ export class DirectiveImportService {
       type,
       subject: view.subject,
       place: view.place ?? undefined,
-      body: imported.text || undefined,
+      // the text itself, kept with the directive (when it fits the directive's body)
+      body: imported.text && imported.text.length <= 200_000 ? imported.text : undefined,
       tasks: view.tasks,
       addressees: children ? { mode: 'children' as const } : { mode: 'units' as const, unitIds },
       copyRecipients: recipients

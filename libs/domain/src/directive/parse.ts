@@ -25,9 +25,9 @@ export interface Part<T> {
 }
 
 export interface DocumentCode {
-  /** "136/KH-LĐLĐ", "1023-CV/ĐUK", "72/LĐLĐ" */
-  code: string;
-  number: number;
+  /** "136/KH-LĐLĐ", "1023-CV/ĐUK", "72/LĐLĐ"; null when the number is left blank ("Số:    /KH-LĐLĐ", a draft) */
+  code: string | null;
+  number: number | null;
   /** "KH-LĐLĐ", "CV/ĐUK", "LĐLĐ" */
   notation: string;
 }
@@ -196,12 +196,22 @@ const ORGAN_STARTS = [
   'hoc vien',
   'dai hoc',
   'ngan hang',
+  'cong an',
+  'bo chi huy',
+  'thanh tra',
+  'dai ',
+  'bao ',
+  'hoi dong nhan dan',
+  'uy ban kiem tra',
+  'ban chi huy',
+  'lien minh',
+  'lien hiep',
   'kho bac',
   'chi nhanh',
 ];
 
 const ROMAN = /^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)\s*[.)/-]\s*\S/;
-const NUMBERED = /^(\d{1,2})\s*[.)]\s+(\S[\s\S]*)$/;
+const NUMBERED = /^(\d{1,2})\s*[.)/]\s+(\S[\s\S]*)$/;
 const BULLET = /^[-+•–—*]\s*/;
 const DATE_WORDS = /ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})/iu;
 const DATE_NUMERIC = /(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4})/;
@@ -210,7 +220,9 @@ const PLACE_DATE = new RegExp(
   String.raw`^(?:(${PLACE})\s*,\s*)?(?:[Nn]gày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})|(?:[Nn]gày\s*)?(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4}))\s*[.;]?\s*$`,
   'u',
 );
-const NUMBER_LINE = /^Số\s*[:.]?\s*(\d{1,6})\s*([/-])\s*([\p{L}\d][\p{L}\d.\-/]*[\p{L}\d])/u;
+const NUMBER_LINE = /^Số\s*[:.]?\s*(\d{1,6})\s*([/-])\s*([\p{L}\d][\p{L}\d.\-/]{0,40}[\p{L}\d])/u;
+const NUMBER_BLANK = /^Số\s*[:.]?[\s._…]*[/-]\s*(\p{L}[\p{L}\d.\-/]{0,40}[\p{L}\d])\s*$/u;
+const PLACE_ONLY = new RegExp(String.raw`^(${PLACE})\s*,\s*ngày\b`, 'u');
 const AUTHORITY = /^(TM|T\/M|T\.M|KT|K\/T|Q|TL|T\/L|TUQ|T\.U\.Q)\s*[./]?\s*(\p{Lu}[^\n]*)$/u;
 const SIGNED_MARK = /^\(?\s*(?:đã ký|ký|đã ký và đóng dấu|ký tên(?:,? đóng dấu)?|signed)\s*\)?\.?$/iu;
 const NAME_WORD = /^\p{Lu}[\p{Ll}]*$/u;
@@ -236,13 +248,29 @@ export function normaliseDocumentText(input: string): string {
     .replace(/\r\n?/g, '\n');
 }
 
+const MOTTO_IN_LINE =
+  /cong hoa xa hoi chu nghia viet nam|dang cong san viet nam|doc lap\s*[-–]\s*tu do\s*[-–]\s*hanh phuc/;
+
 function splitLines(text: string): Line[] {
   const lines: Line[] = [];
+  const push = (t: string, start: number) =>
+    lines.push({ t, f: foldVietnamese(t), start, end: start + t.length });
   let pos = 0;
   for (const raw of text.split('\n')) {
     const lead = raw.length - raw.trimStart().length;
     const t = raw.trim();
-    lines.push({ t, f: foldVietnamese(t), start: pos + lead, end: pos + lead + t.length });
+    // a two-column header flattened into one line ("LIÊN ĐOÀN LAO ĐỘNG … CỘNG HÒA XÃ HỘI …"): two lines
+    const m = MOTTO_IN_LINE.exec(keepFold(t));
+    const head = m && m.index > 0 ? t.slice(0, m.index).trimEnd() : '';
+    if (
+      m &&
+      head &&
+      (isUpper(head) || NUMBER_LINE.test(head)) &&
+      (m[0].startsWith('doc') || isUpper(t.slice(m.index)))
+    ) {
+      push(head, pos + lead);
+      push(t.slice(m.index), pos + lead + m.index);
+    } else push(t, pos + lead);
     pos += raw.length + 1;
   }
   return lines;
@@ -297,7 +325,20 @@ interface Anchors {
 function findCode(lines: Line[], limit: number): { part: Part<DocumentCode>; line: number } | null {
   for (let i = 0; i < limit; i++) {
     const m = NUMBER_LINE.exec(lines[i].t);
-    if (!m) continue;
+    if (!m) {
+      // a draft's number is left blank for the registry to fill in: the notation is still there
+      const blank = NUMBER_BLANK.exec(lines[i].t);
+      if (!blank) continue;
+      const start = lines[i].start + blank.index;
+      return {
+        part: part(
+          { code: null, number: null, notation: blank[1] },
+          { start, end: start + blank[0].length },
+          0.8,
+        ),
+        line: i,
+      };
+    }
     const notation = m[3];
     const code = `${m[1]}${m[2]}${notation}`;
     const start = lines[i].start + m.index;
@@ -312,7 +353,8 @@ function findCode(lines: Line[], limit: number): { part: Part<DocumentCode>; lin
 function findPlaceDate(
   lines: Line[],
   limit: number,
-): { place: Part<string> | null; date: Part<string>; line: number } | null {
+): { place: Part<string> | null; date: Part<string> | null; line: number } | null {
+  let placeOnly: { place: Part<string>; date: null; line: number } | null = null;
   for (let i = 0; i < limit; i++) {
     const l = lines[i];
     // a flattened header may put the number and the date on one line: look after the number too
@@ -331,8 +373,16 @@ function findPlaceDate(
       const place = m[1] ? part(collapse(m[1]), { start, end: start + m[1].length }, 0.9) : null;
       return { place, date: part(iso, { start, end: start + m[0].trimEnd().length }, 0.95), line: i };
     }
+    // "Hà Nội, ngày   tháng 11 năm 2019": a draft's day left blank; the place is still there
+    const p: RegExpExecArray | null = placeOnly ? null : PLACE_ONLY.exec(l.t);
+    if (p)
+      placeOnly = {
+        place: part(collapse(p[1]), { start: l.start, end: l.start + p[1].length }, 0.8),
+        date: null,
+        line: i,
+      };
   }
-  return null;
+  return placeOnly;
 }
 
 function findHeader(
@@ -345,8 +395,11 @@ function findHeader(
       // a flattened header may carry the number on the same line: the motto starts at "CỘNG HÒA"
       const at = Math.max(0, keepFold(l.t).indexOf('cong hoa'));
       const first = l.t.slice(at);
-      const j = nextNonEmpty(lines, i + 1);
-      const second = j >= 0 && j <= i + 3 && isMotto2(lines[j].f) ? lines[j] : null;
+      // its second line follows, maybe after a body's line (a two-column header flattened line by line)
+      let j = -1;
+      for (let k = i + 1; k <= Math.min(lines.length - 1, i + 4) && j < 0; k++)
+        if (isMotto2(lines[k].f)) j = k;
+      const second = j >= 0 ? lines[j] : null;
       const text = second ? `${collapse(first)} — ${collapse(second.t)}` : collapse(first);
       const s = { start: l.start + at, end: (second ?? l).end };
       return { part: part({ kind: 'national', text }, s, 0.97), line: second ? j : i };
@@ -527,7 +580,7 @@ function findAddressees(lines: Line[], from: number): { parts: Part<string>[]; e
 const REF_TYPES =
   'Kế hoạch|Công văn|Hướng dẫn|Chỉ thị|Thông báo|Quyết định|Nghị quyết|Báo cáo|Kết luận|Quy định|Chương trình|Thông tri|Nghị định|Thông tư|Tờ trình|Công điện|Quy chế|Đề án|Văn bản|Điều lệ';
 const REF = new RegExp(
-  String.raw`(${REF_TYPES})\s+(?:số\s*:?\s*)?(\d{1,6}[-/][\p{L}\d.\-/]*\p{L}[\p{L}\d]*)\s*,?\s*(?:(?:ngày|ban hành ngày)\s*)?(\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})?`,
+  String.raw`(${REF_TYPES})\s+(?:số\s*:?\s*)?(\d{1,6}[-/][\p{L}\d.\-/]{0,40}\p{L}[\p{L}\d]{0,20})\s*,?\s*(?:(?:ngày|ban hành ngày)\s*)?(\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})?`,
   'giu',
 );
 const ISSUER_STOP =
@@ -606,6 +659,18 @@ function findTasks(lines: Line[], from: number, to: number): Part<string>[] {
     if (CLOSING.test(l.f) || /^noi nhan/.test(l.f)) break;
     current.text.push(l.t);
     current.last = i;
+  }
+  if (!items.length) {
+    // no numbered item: a letter that lists its tasks as dashes
+    const bullets: Part<string>[] = [];
+    for (let i = from; i < to; i++) {
+      const l = lines[i];
+      if (!l.t) continue;
+      if (CLOSING.test(l.f)) break;
+      if (BULLET.test(l.t) && l.t.length > 12)
+        bullets.push(part(collapse(l.t.replace(BULLET, '')).replace(/[;,]$/, ''), span(l), 0.6));
+    }
+    return bullets;
   }
   return items.map((it, n) => {
     const last = n === items.length - 1;
@@ -789,7 +854,7 @@ function findReporting(
 
 function findContacts(text: string): { emails: Part<string>[]; phones: Part<string>[] } {
   const emails: Part<string>[] = [];
-  for (const m of text.matchAll(/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g))
+  for (const m of text.matchAll(/(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z])/g))
     if (!emails.some((e) => e.value === m[0]))
       emails.push(part(m[0], { start: m.index, end: m.index + m[0].length }, 0.97));
   const phones: Part<string>[] = [];
@@ -828,7 +893,8 @@ function findRecipients(lines: Line[]): { parts: Part<Recipient>[]; line: number
   };
   const first = lines[at];
   const rest = first.t.replace(/^Nơi\s*nhận\s*:?\s*/iu, '');
-  if (rest) push(rest, span(first));
+  // on the heading's own line: "Nơi nhận: Như trên; Lưu VT."
+  if (rest) for (const piece of rest.split(/,\s*(?=(?:Như|Lưu)\b)/u)) push(piece, span(first));
   let end = at + 1;
   for (let j = at + 1; j < lines.length; j++) {
     const l = lines[j];
@@ -963,7 +1029,7 @@ export function parseDirectiveText(input: string): ParsedDocument {
   const bodyFrom = addressees.line >= 0 ? addressees.end : afterHeader;
   const basis = findBasis(lines, bodyFrom);
   const tasks = findTasks(lines, basis.end, closing);
-  const issued = placeDate?.date.value ?? null;
+  const issued = placeDate?.date?.value ?? null;
   const reporting = findReporting(lines, bodyFrom, closing, issued);
   const contacts = findContacts(text);
   const signer = findSigner(
