@@ -854,7 +854,9 @@ function findReporting(
 
 function findContacts(text: string): { emails: Part<string>[]; phones: Part<string>[] } {
   const emails: Part<string>[] = [];
-  for (const m of text.matchAll(/(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z])/g))
+  for (const m of text.matchAll(
+    /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z])/g,
+  ))
     if (!emails.some((e) => e.value === m[0]))
       emails.push(part(m[0], { start: m.index, end: m.index + m[0].length }, 0.97));
   const phones: Part<string>[] = [];
