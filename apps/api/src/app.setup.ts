@@ -4,6 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@cascade/config';
 import { json, raw, text, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Duplex } from 'node:stream';
+import { CommonErrorCode } from './common/api-error';
 import multer from 'multer';
 import {
   bodyParserErrors,
@@ -18,6 +21,34 @@ import { createValidationPipe } from './common/validation';
 /** Everything main.ts does to the app besides listening; the end-to-end tests call it too. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
   app.useLogger(app.get(Logger));
+  // Security headers; the CSP lets the API docs (/docs) load their own scripts and styles only.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+        },
+      },
+    }),
+  );
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  // Only the configured origins get CORS headers; without any, browsers keep to the same origin.
+  if (origins.length)
+    app.enableCors({
+      origin: origins,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-API-Key', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id'],
+      maxAge: 600,
+    });
   app.use(requireJsonBody);
   // Imports are large: their own parsers and limit, mounted before the general one (which then skips them).
   for (const path of TEXT_UPLOAD_PATHS) {
@@ -51,6 +82,25 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   // SIGTERM from orchestrators, SIGINT from a terminal: finish in-flight requests, close Temporal and PostgreSQL.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   app.disable('x-powered-by');
+  // What Node's HTTP parser refuses before the app sees it (headers over 16 KB, broken HTTP) in the error shape too.
+  const server = app.getHttpServer();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const large = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({
+      error: large
+        ? {
+            code: CommonErrorCode.HEADERS_TOO_LARGE,
+            message: 'headers: the request line and headers exceed 16 KB',
+          }
+        : { code: CommonErrorCode.BAD_REQUEST, message: 'request: not valid HTTP' },
+    });
+    socket.end(
+      `HTTP/1.1 ${large ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  });
 
   const document = SwaggerModule.createDocument(
     app,

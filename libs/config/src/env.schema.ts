@@ -161,6 +161,16 @@ export class EnvironmentVariables {
   @Max(200 * 1024 * 1024)
   IMPORT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
+  /**
+   * Web origins allowed to call the API from a browser (CORS), comma-separated (`https://cascade.example.vn`); empty:
+   * none (the web app is served by the API itself, same origin).
+   */
+  @Transform(toTrimmed)
+  @Matches(/^$|^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\s*,\s*https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {
+    message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://cascade.example.vn',
+  })
+  CORS_ORIGINS = '';
+
   /** Largest JSON request body accepted by the API, in bytes. */
   @Transform(toInt)
   @IsInt()
