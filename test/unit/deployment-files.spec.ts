@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { SEARCH_ATTRIBUTE_KEYS } from '@cascade/contracts';
 import { CONFIG_KEYS, loadConfig } from '@cascade/config';
 import { cliType } from '../../infra/scripts/search-attributes';
@@ -91,5 +91,143 @@ describe('infra/docker', () => {
   it('runs production from the prebuilt workflow bundle', () => {
     expect(dockerfile).toContain('WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js');
     expect(dockerfile).toMatch(/RUN npm run build/);
+  });
+});
+
+describe('infra/k8s', () => {
+  interface Container {
+    name: string;
+    image?: string;
+    ports?: { name: string; containerPort: number }[];
+    envFrom?: ({ configMapRef?: { name: string } } & { secretRef?: { name: string } })[];
+    readinessProbe?: { httpGet?: { path: string; port: string } };
+    livenessProbe?: { httpGet?: { path: string; port: string } };
+    lifecycle?: { preStop?: unknown };
+    resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  }
+  interface Doc {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string };
+    data?: Record<string, string>;
+    spec?: Record<string, unknown> & {
+      replicas?: number;
+      selector?: { matchLabels?: Record<string, string> } & Record<string, string>;
+      template?: {
+        metadata: { labels: Record<string, string> };
+        spec: {
+          terminationGracePeriodSeconds?: number;
+          securityContext?: { runAsNonRoot?: boolean };
+          containers: Container[];
+        };
+      };
+      ports?: { targetPort: string }[];
+      scaleTargetRef?: { kind: string; name: string };
+    };
+  }
+  const text = read('infra/k8s/cascade.yaml');
+  const docs = parseAllDocuments(text).map((d) => d.toJSON() as Doc);
+  const KINDS: Record<string, string> = {
+    ConfigMap: 'v1',
+    Service: 'v1',
+    Job: 'batch/v1',
+    Deployment: 'apps/v1',
+    HorizontalPodAutoscaler: 'autoscaling/v2',
+    PodDisruptionBudget: 'policy/v1',
+  };
+  const deployments = docs.filter((d) => d.kind === 'Deployment');
+  const config = docs.find((d) => d.kind === 'ConfigMap')!;
+
+  it('holds only known kinds with their API versions and names', () => {
+    for (const d of docs) {
+      expect(KINDS[d.kind]).toBe(d.apiVersion);
+      expect(d.metadata.name).toMatch(/^[a-z0-9-]+$/);
+    }
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['cascade-api', 'cascade-worker']);
+  });
+
+  it('scales the API and the worker out, with probes, limits and a graceful shutdown', () => {
+    for (const d of deployments) {
+      const spec = d.spec!;
+      expect(spec.replicas).toBeGreaterThanOrEqual(2);
+      expect(spec.template!.metadata.labels).toMatchObject(spec.selector!.matchLabels!);
+      expect(spec.template!.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(30);
+      expect(spec.template!.spec.securityContext?.runAsNonRoot).toBe(true);
+      for (const c of spec.template!.spec.containers) {
+        expect(c.image).toBeDefined();
+        const ports = (c.ports ?? []).map((p) => p.name);
+        for (const probe of [c.readinessProbe, c.livenessProbe]) {
+          expect(probe?.httpGet?.path).toBe('/health');
+          expect(ports).toContain(probe?.httpGet?.port);
+        }
+        expect(c.lifecycle?.preStop).toBeDefined();
+        for (const r of ['cpu', 'memory']) {
+          expect(c.resources?.requests?.[r]).toBeDefined();
+          expect(c.resources?.limits?.[r]).toBeDefined();
+        }
+        expect(c.envFrom).toEqual([
+          { configMapRef: { name: 'cascade-config' } },
+          { secretRef: { name: 'cascade-secrets' } },
+        ]);
+      }
+    }
+  });
+
+  it('configures only variables that the schema knows, valid once the secrets are added', () => {
+    const known = new Set(CONFIG_KEYS);
+    for (const key of Object.keys(config.data!)) expect(known).toContain(key);
+    expect(() =>
+      loadConfig({
+        ...config.data,
+        JWT_SECRET: 'x'.repeat(40),
+        SIGNING_KEY_SECRET: 'y'.repeat(40),
+        DATABASE_URL: 'postgres://a@b/c',
+      }),
+    ).not.toThrow();
+    expect(config.data).not.toHaveProperty('JWT_SECRET');
+    expect(text).not.toMatch(/(PASSWORD|SECRET|API_KEY|DATABASE_URL):\s+\S/);
+  });
+
+  it('points services, autoscalers and disruption budgets at what exists', () => {
+    const names = new Set(deployments.map((d) => d.metadata.name));
+    for (const s of docs.filter((d) => d.kind === 'Service')) {
+      const target = deployments.find((d) =>
+        Object.entries(s.spec!.selector as Record<string, string>).every(
+          ([k, v]) => d.spec!.template!.metadata.labels[k] === v,
+        ),
+      );
+      expect(target).toBeDefined();
+      const ports = target!.spec!.template!.spec.containers.flatMap((c) =>
+        (c.ports ?? []).map((p) => p.name),
+      );
+      for (const p of s.spec!.ports!) expect(ports).toContain(p.targetPort);
+    }
+    for (const h of docs.filter((d) => d.kind === 'HorizontalPodAutoscaler'))
+      expect(names).toContain(h.spec!.scaleTargetRef!.name);
+    for (const p of docs.filter((d) => d.kind === 'PodDisruptionBudget'))
+      expect(
+        deployments.some((d) =>
+          Object.entries(p.spec!.selector!.matchLabels!).every(
+            ([k, v]) => d.spec!.template!.metadata.labels[k] === v,
+          ),
+        ),
+      ).toBe(true);
+  });
+
+  it('gives the Temporal chart PostgreSQL persistence without a password in the file', () => {
+    const values = parse(read('infra/k8s/temporal-values.yaml')) as {
+      server: {
+        config: {
+          persistence: Record<string, { driver: string; sql: { driver: string; existingSecret: string } }>;
+        };
+      };
+    };
+    for (const store of ['default', 'visibility']) {
+      expect(values.server.config.persistence[store]).toMatchObject({
+        driver: 'sql',
+        sql: { driver: 'postgres12', existingSecret: 'temporal-postgres' },
+      });
+    }
+    expect(read('infra/k8s/temporal-values.yaml')).not.toMatch(/password:\s*\S/i);
   });
 });

@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadDotEnvFile } from '@cascade/config';
+import { loadDotEnvFile, temporalConnectionOptions } from '@cascade/config';
 import { looksLikeDirective } from '@cascade/domain';
 import { DocumentInputError, importDocument, importSummary } from '@cascade/documents';
 import { buildCaseFile, caseFileHtml, createDataSource, verifyFamily } from '@cascade/persistence';
@@ -75,7 +75,13 @@ async function withDatabase<T>(run: (db: ReturnType<typeof createDataSource>) =>
 }
 
 async function withTemporal<T>(run: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233' });
+  const connection = await Connection.connect(
+    temporalConnectionOptions({
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
+      TEMPORAL_TLS: process.env.TEMPORAL_TLS === 'true' ? 'true' : 'false',
+      TEMPORAL_API_KEY: process.env.TEMPORAL_API_KEY || undefined,
+    }),
+  );
   try {
     return await run(new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE || 'default' }));
   } finally {

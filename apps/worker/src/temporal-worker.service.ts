@@ -8,7 +8,7 @@ import {
   WorkerOptions,
 } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '@cascade/config';
+import { APP_CONFIG, AppConfig, temporalConnectionOptions } from '@cascade/config';
 import { createActivities } from './activities';
 import { workflowBundleOptions } from './workflow-bundle';
 
@@ -65,7 +65,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     let delay = 250;
     for (;;) {
       try {
-        return await NativeConnection.connect({ address: this.config.TEMPORAL_ADDRESS });
+        return await NativeConnection.connect(temporalConnectionOptions(this.config));
       } catch (error) {
         if (this.stopping) throw error;
         this.lastError = (error as Error).message;

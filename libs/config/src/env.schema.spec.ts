@@ -1,4 +1,4 @@
-import { ConfigValidationError, loadConfig as load } from './env.schema';
+import { ConfigValidationError, loadConfig as load, temporalConnectionOptions } from './env.schema';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const loadConfig = (env: Record<string, unknown>) =>
@@ -74,5 +74,32 @@ describe('loadConfig', () => {
 
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  });
+});
+
+describe('temporalConnectionOptions', () => {
+  const base = { JWT_SECRET: 'j'.repeat(40), SIGNING_KEY_SECRET: 's'.repeat(40) };
+  it('connects in clear text to a local server by default', () => {
+    expect(temporalConnectionOptions(load(base))).toEqual({ address: '127.0.0.1:7233' });
+  });
+  it('uses TLS when asked, and TLS with the API key for Temporal Cloud', () => {
+    expect(temporalConnectionOptions(load({ ...base, TEMPORAL_TLS: 'true' }))).toEqual({
+      address: '127.0.0.1:7233',
+      tls: true,
+    });
+    const cloud = load({
+      ...base,
+      TEMPORAL_ADDRESS: 'ns.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_API_KEY: 'k'.repeat(40),
+    });
+    expect(temporalConnectionOptions(cloud)).toEqual({
+      address: 'ns.a1b2c.tmprl.cloud:7233',
+      tls: true,
+      apiKey: 'k'.repeat(40),
+    });
+  });
+  it('refuses a bad TEMPORAL_TLS or a too short key, naming the variable', () => {
+    expect(() => load({ ...base, TEMPORAL_TLS: 'yes' })).toThrow(/TEMPORAL_TLS/);
+    expect(() => load({ ...base, TEMPORAL_API_KEY: 'short' })).toThrow(/TEMPORAL_API_KEY/);
   });
 });

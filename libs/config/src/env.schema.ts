@@ -50,6 +50,16 @@ export class EnvironmentVariables {
   @MinLength(1)
   TEMPORAL_NAMESPACE = 'default';
 
+  /** TLS to the Temporal frontend (a self-hosted cluster behind TLS, Temporal Cloud). */
+  @IsIn(['true', 'false'])
+  TEMPORAL_TLS: 'true' | 'false' = 'false';
+
+  /** API key for Temporal Cloud (implies TLS); unset for a server without authentication. */
+  @IsOptional()
+  @Transform(toTrimmed)
+  @MinLength(20, { message: 'TEMPORAL_API_KEY looks too short to be a Temporal Cloud API key' })
+  TEMPORAL_API_KEY?: string;
+
   @Transform(toTrimmed)
   @Matches(/^[A-Za-z0-9._-]{1,200}$/, { message: 'TEMPORAL_TASK_QUEUE must be 1-200 of [A-Za-z0-9._-]' })
   TEMPORAL_TASK_QUEUE = 'cascade';
@@ -189,7 +199,24 @@ export const CONFIG_KEYS: readonly string[] = [
   'JWT_SECRET',
   'SIGNING_KEY_SECRET',
   'SMTP_URL',
+  'TEMPORAL_API_KEY',
 ];
+
+/** How every process (API, worker, CLI) reaches Temporal: address, TLS and API key from the configuration. */
+export function temporalConnectionOptions(
+  config: Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_TLS' | 'TEMPORAL_API_KEY'>,
+): {
+  address: string;
+  tls?: boolean;
+  apiKey?: string;
+} {
+  const apiKey = config.TEMPORAL_API_KEY;
+  return {
+    address: config.TEMPORAL_ADDRESS,
+    ...(config.TEMPORAL_TLS === 'true' || apiKey ? { tls: true } : {}),
+    ...(apiKey ? { apiKey } : {}),
+  };
+}
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {

@@ -1,6 +1,6 @@
 import { Global, HttpStatus, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
-import { APP_CONFIG, AppConfig } from '@cascade/config';
+import { APP_CONFIG, AppConfig, temporalConnectionOptions } from '@cascade/config';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 
 /** gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4). */
@@ -26,7 +26,7 @@ export class TemporalClient implements OnApplicationShutdown {
   readonly taskQueue: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, connectTimeout: '3 seconds' });
+    this.connection = Connection.lazy({ ...temporalConnectionOptions(config), connectTimeout: '3 seconds' });
     this.client = new Client({ connection: this.connection, namespace: config.TEMPORAL_NAMESPACE });
     this.taskQueue = config.TEMPORAL_TASK_QUEUE;
   }
