@@ -593,5 +593,46 @@ describe('reports per cycle', () => {
       (await http().get(`/directives/${directiveId}/aggregate?unitId=${id.D1}&cycle=1`).set(auth(g11)))
         .status,
     ).toBe(404); // above its own unit
+    // A request whose API process died: after its transaction committed (the key's record still pending), its retry
+    // answers the report it filed; before anything was stored (a pending record past its lease), the retry runs.
+    const g13 = await member(id.G13, 'specialist');
+    const key = newKey();
+    const crashed = () =>
+      http()
+        .post(`/directives/${directiveId}/reports`)
+        .set(auth(g13))
+        .set('Idempotency-Key', key)
+        .send({ unitId: id.G13, cycle: 1, values: { sessions: 5, participants: 50, done: true } });
+    const first = await crashed().expect(201);
+    await pg.query(`UPDATE idempotency_record SET status = NULL, response = NULL WHERE key = $1`, [key]);
+    const waiting = await crashed();
+    expect({ status: waiting.status, code: waiting.body.error?.code }).toEqual({
+      status: 409,
+      code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+    });
+    await pg.query(
+      `UPDATE idempotency_record SET created_at = now() - interval '31 seconds' WHERE key = $1`,
+      [key],
+    );
+    const retried = await crashed().expect(201);
+    expect(retried.body).toMatchObject({ revision: first.body.revision, late: first.body.late });
+    const g13Reports = await pg.query(
+      `SELECT count(*)::int AS n FROM report WHERE directive_id = $1 AND unit_id = $2`,
+      [directiveId, id.G13],
+    );
+    expect(g13Reports.rows[0].n).toBe(1);
+    const orphanKey = newKey();
+    await pg.query(
+      `INSERT INTO idempotency_record (principal, key, method, path, request_hash, created_at)
+       SELECT principal, $2, method, path, request_hash, now() - interval '31 seconds' FROM idempotency_record WHERE key = $1`,
+      [key, orphanKey],
+    );
+    const revisedAfterLease = await http()
+      .post(`/directives/${directiveId}/reports`)
+      .set(auth(g13))
+      .set('Idempotency-Key', orphanKey)
+      .send({ unitId: id.G13, cycle: 1, values: { sessions: 5, participants: 50, done: true } });
+    expect(revisedAfterLease.status).toBe(201);
+    expect(revisedAfterLease.body.revision).toBe(first.body.revision + 1);
   });
 });

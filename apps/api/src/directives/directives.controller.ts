@@ -200,8 +200,9 @@ export class DirectivesController {
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param('id') id: string,
     @Body() dto: SubmitReportDto,
+    @IdempotencyKey() key: string,
   ) {
-    return this.directives.submitReport(principal, id, dto);
+    return this.directives.submitReport(principal, id, dto, key);
   }
 
   @Get('directives/:id/reports')

@@ -765,7 +765,7 @@ export class DirectivesService {
    * A unit reports for a cycle: validated against the form, marked late after its tier's deadline, and kept as a new
    * revision (the highest is current). Idempotency comes from the request's Idempotency-Key.
    */
-  async submitReport(principal: RequestPrincipal, id: string, dto: SubmitReportDto) {
+  async submitReport(principal: RequestPrincipal, id: string, dto: SubmitReportDto, requestKey?: string) {
     const { form, cycle, directive } = await this.reportingCycle(id, dto.cycle);
     const nodes: { status: string; tier: number; is_hub: boolean; recall_status: string | null }[] =
       await this.dataSource.query(
@@ -818,12 +818,38 @@ export class DirectivesService {
           id,
           dto.unitId,
         ]);
+        // The retry of a request that filed its report before its process died: the report it filed.
+        if (requestKey) {
+          const filed: {
+            revision: number;
+            late: boolean;
+            after_close: boolean;
+            deadline: Date;
+            values: unknown;
+          }[] = await m.query(
+            `SELECT revision, late, after_close, deadline, values FROM report
+                WHERE directive_id = $1 AND unit_id = $2 AND request_key = $3`,
+            [id, dto.unitId, requestKey],
+          );
+          if (filed.length)
+            return {
+              unitId: dto.unitId,
+              cycle: dto.cycle,
+              label: cycle.label,
+              revision: filed[0].revision,
+              late: filed[0].late,
+              afterClose: filed[0].after_close,
+              deadline: filed[0].deadline.toISOString(),
+              values: filed[0].values,
+              aggregates: [],
+            };
+        }
         const parent = (await routingParent(m, id, dto.unitId)) ?? directive.issuer_id;
         await lockHub(m, id, parent, dto.cycle);
         const afterClose = await isClosed(m, id, parent, dto.cycle);
         const rows: { revision: number }[] = await m.query(
-          `INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, after_close)
-         SELECT $1, $2, $3, $4, COALESCE(max(revision), 0) + 1, $5, $6, $7, $8, $9 FROM report WHERE directive_id = $2 AND unit_id = $3 AND cycle = $4
+          `INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, after_close, request_key)
+         SELECT $1, $2, $3, $4, COALESCE(max(revision), 0) + 1, $5, $6, $7, $8, $9, $10 FROM report WHERE directive_id = $2 AND unit_id = $3 AND cycle = $4
          RETURNING revision`,
           [
             randomUUID(),
@@ -835,6 +861,7 @@ export class DirectivesService {
             deadline,
             principal.id,
             afterClose,
+            requestKey ?? null,
           ],
         );
         // Upward: a closed parent re-aggregates and sends the revision up; an open one closes early once complete.

@@ -18,6 +18,12 @@ import type { AuthenticatedRequest } from '../auth/principal';
 export const IDEMPOTENT_KEY = 'cascade:idempotent';
 
 /**
+ * How long a request's claim on its key lasts without an answer: past it, a retry runs the request again (the
+ * handlers that matter are idempotent themselves: a report remembers the key that filed it).
+ */
+export const IDEMPOTENCY_LEASE_SECONDS = 30;
+
+/**
  * Marks a state-changing route whose effect lives in PostgreSQL: the `Idempotency-Key` header is required, the first
  * answer is stored, a retry with the same key and body gets it again, the same key with another body gets 409.
  * (Routes whose effect lives in Temporal use the key as workflow or update id instead.)
@@ -126,10 +132,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
         'the database is unreachable',
       );
     }
+    // A pending record older than the lease belongs to a request whose process died (or whose database went away
+    // before it could release it): the retry takes it over instead of waiting for ever.
     const inserted: unknown[] = await this.dataSource.query(
       `INSERT INTO idempotency_record (principal, key, method, path, request_hash) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING RETURNING key`,
-      [principal, key, method, path, hash],
+       ON CONFLICT (principal, key) DO UPDATE SET created_at = now()
+         WHERE idempotency_record.status IS NULL AND idempotency_record.request_hash = EXCLUDED.request_hash
+           AND idempotency_record.created_at < now() - make_interval(secs => $6)
+       RETURNING key`,
+      [principal, key, method, path, hash, IDEMPOTENCY_LEASE_SECONDS],
     );
     if (inserted.length) return null;
     const rows: StoredRecord[] = await this.dataSource.query(

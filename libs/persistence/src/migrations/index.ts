@@ -7,6 +7,7 @@ import { Outbox1763830000000 } from './1763830000000-outbox';
 import { Lifecycle1763840000000 } from './1763840000000-lifecycle';
 import { Audit1763850000000 } from './1763850000000-audit';
 import { Registers1763860000000 } from './1763860000000-registers';
+import { ExactlyOnce1763870000000 } from './1763870000000-exactly-once';
 
 /** Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Lifecycle1763840000000,
   Audit1763850000000,
   Registers1763860000000,
+  ExactlyOnce1763870000000,
 ];
