@@ -35,4 +35,9 @@ if [[ -f "$results" ]]; then
     console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
   ' "$results" || status=1
 fi
+# The whole suite (no Jest arguments) ends with the quick fault suite: processes killed and services restarted while
+# a directive dispatches and reports arrive (npm run test:faults runs the full one). CASCADE_FAULTS=0 skips it.
+if [[ "$status" == 0 && $# == 0 && "${CASCADE_FAULTS:-1}" != 0 ]]; then
+  step "faults (quick)" node -r ts-node/register/transpile-only -r tsconfig-paths/register test/faults/run.ts --quick
+fi
 exit "$status"

@@ -16,7 +16,7 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -73,13 +73,14 @@ interface Proc {
 }
 const procs = new Set<ChildProcess>();
 function start(name: string, args: string[], env: Record<string, string>, port: number, log: string): Proc {
+  const out = openSync(join(DATA, log), 'a');
   const child = spawn(args[0], args.slice(1), {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'ignore'],
+    stdio: ['ignore', out, out],
     detached: false,
   });
-  void log;
+  closeSync(out);
   procs.add(child);
   child.once('exit', () => procs.delete(child));
   return { name, child, port };
@@ -597,23 +598,26 @@ async function main() {
   return failures.length ? 1 : 0;
 }
 
-async function cleanup() {
+/** Stops what the run started; its data (clusters, logs) is kept only when something failed. */
+async function cleanup(passed: boolean) {
   for (const child of procs) child.kill('SIGKILL');
   try {
     script('infra/bin/postgres.sh', ['stop'], { CASCADE_DATA_DIR: DATA, DATABASE_URL: '' });
   } catch {
     // not started
   }
+  if (passed) rmSync(DATA, { recursive: true, force: true });
+  else console.error(`logs of the run's processes: ${DATA}/*.log`);
 }
 
 main().then(
   async (code) => {
-    await cleanup();
+    await cleanup(code === 0);
     process.exit(code);
   },
   async (error: Error) => {
     console.error(error.stack ?? error.message);
-    await cleanup();
+    await cleanup(false);
     process.exit(1);
   },
 );

@@ -634,5 +634,24 @@ describe('reports per cycle', () => {
       .send({ unitId: id.G13, cycle: 1, values: { sessions: 5, participants: 50, done: true } });
     expect(revisedAfterLease.status).toBe(201);
     expect(revisedAfterLease.body.revision).toBe(first.body.revision + 1);
+
+    // An e-office connector reports through its unit's API key: recorded as the unit's, by no user.
+    const connector = await http()
+      .post(`/units/${id.G13}/api-keys`)
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send({ name: 'e-office', role: 'clerk' })
+      .expect(201);
+    const byKey = await http()
+      .post(`/directives/${directiveId}/reports`)
+      .set('X-API-Key', connector.body.key)
+      .set('Idempotency-Key', newKey())
+      .send({ unitId: id.G13, cycle: 1, values: { sessions: 6, participants: 60, done: true } });
+    expect(byKey.status).toBe(201);
+    const stored = await pg.query(
+      `SELECT submitted_by FROM report WHERE directive_id = $1 AND unit_id = $2 AND revision = $3`,
+      [directiveId, id.G13, byKey.body.revision],
+    );
+    expect(stored.rows).toEqual([{ submitted_by: null }]);
   });
 });

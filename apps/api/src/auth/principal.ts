@@ -14,3 +14,10 @@ export interface RequestPrincipal extends Principal {
 export interface AuthenticatedRequest {
   principal?: RequestPrincipal;
 }
+
+/**
+ * The user behind a request, for the columns that name one (drafted by, acknowledged by, submitted by): null for an
+ * API key, whose unit is recorded instead.
+ */
+export const actingUser = (principal: RequestPrincipal): string | null =>
+  principal.kind === 'user' ? principal.id : null;

@@ -60,7 +60,7 @@ import {
   type UnitReport,
 } from '@cascade/domain';
 import { ApiError } from '../common/api-error';
-import type { RequestPrincipal } from '../auth/principal';
+import { actingUser, type RequestPrincipal } from '../auth/principal';
 import { TemporalClient } from '../temporal/temporal.module';
 import {
   AcknowledgeDto,
@@ -332,11 +332,11 @@ export class DirectivesService {
     await this.dataSource.transaction(async (m) => {
       await m.query(
         `INSERT INTO directive (id, issuer_id, doc_type, status, version, content, workflow_id, created_by) VALUES ($1,$2,$3,'draft',1,$4,$5,$6)`,
-        [id, dto.issuerId, dto.type, JSON.stringify(content), workflowId, principal.id],
+        [id, dto.issuerId, dto.type, JSON.stringify(content), workflowId, actingUser(principal)],
       );
       await m.query(
         `INSERT INTO directive_version (directive_id, version, content, edited_by) VALUES ($1, 1, $2, $3)`,
-        [id, JSON.stringify(content), principal.id],
+        [id, JSON.stringify(content), actingUser(principal)],
       );
       await this.writeLinks(m, id, links);
     });
@@ -368,7 +368,7 @@ export class DirectivesService {
     }
     await this.dataSource.query(
       `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,'drafted',$4)`,
-      [id, principal.id, dto.issuerId, JSON.stringify({ version: 1 })],
+      [id, actingUser(principal), dto.issuerId, JSON.stringify({ version: 1 })],
     );
     return this.get(id);
   }
@@ -489,11 +489,11 @@ export class DirectivesService {
       ]);
       await m.query(
         `INSERT INTO directive_version (directive_id, version, content, edited_by) VALUES ($1,$2,$3,$4)`,
-        [id, version, JSON.stringify(content), principal.id],
+        [id, version, JSON.stringify(content), actingUser(principal)],
       );
       await m.query(
         `INSERT INTO directive_event (directive_id, actor_user_id, action, data) VALUES ($1,$2,'edited',$3)`,
-        [id, principal.id, JSON.stringify({ version })],
+        [id, actingUser(principal), JSON.stringify({ version })],
       );
       await this.writeLinks(m, id, links);
     });
@@ -682,7 +682,7 @@ export class DirectivesService {
         await m.query(
           `UPDATE routing_node SET status = $3, status_code = $4, acknowledged_at = now(), acknowledged_by = $5, returned_reason = $6,
                   version = version + 1 WHERE directive_id = $1 AND unit_id = $2`,
-          [id, dto.unitId, status, status === 'accepted' ? '03' : '02', principal.id, dto.reason ?? null],
+          [id, dto.unitId, status, status === 'accepted' ? '03' : '02', actingUser(principal), dto.reason ?? null],
         );
         const role: { role: string }[] = await m.query(
           `SELECT role FROM membership WHERE user_id = $1 AND unit_id = $2 ORDER BY role LIMIT 1`,
@@ -692,7 +692,7 @@ export class DirectivesService {
           `INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
           [
             id,
-            principal.id,
+            actingUser(principal),
             role[0]?.role ?? null,
             dto.unitId,
             status === 'accepted' ? 'acknowledged' : 'returned',
@@ -859,7 +859,7 @@ export class DirectivesService {
             JSON.stringify(dto.values),
             late,
             deadline,
-            principal.id,
+            actingUser(principal),
             afterClose,
             requestKey ?? null,
           ],
@@ -871,7 +871,7 @@ export class DirectivesService {
           `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,$4,$5)`,
           [
             id,
-            principal.id,
+            actingUser(principal),
             dto.unitId,
             afterClose ? 'report.late-revision' : 'report.submitted',
             JSON.stringify({ cycle: dto.cycle, revision: rows[0].revision, late, afterClose }),
@@ -1079,7 +1079,7 @@ export class DirectivesService {
           `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, reason, data) VALUES ($1,$2,$3,$4,$5,$6)`,
           [
             id,
-            principal.id,
+            actingUser(principal),
             dto.unitId,
             `recall.${answer}`,
             dto.reason ?? null,
@@ -1228,7 +1228,7 @@ export class DirectivesService {
       await m.query(
         `UPDATE routing_node SET is_hub = true, tier = $3, forwarded_at = now(), forwarded_by = $4, version = version + 1
           WHERE directive_id = $1 AND unit_id = $2`,
-        [id, dto.unitId, plan.issuerTier, principal.id],
+        [id, dto.unitId, plan.issuerTier, actingUser(principal)],
       );
       // The levels above move up when the forwarding unit's tier grew: deadlines stay staggered bottom-up.
       await m.query(
@@ -1244,7 +1244,7 @@ export class DirectivesService {
       );
       await m.query(
         `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,'forwarded',$4)`,
-        [id, principal.id, dto.unitId, JSON.stringify({ unitId: dto.unitId, nodes: plan.nodes.length })],
+        [id, actingUser(principal), dto.unitId, JSON.stringify({ unitId: dto.unitId, nodes: plan.nodes.length })],
       );
     });
   }
