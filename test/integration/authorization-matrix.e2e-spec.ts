@@ -321,6 +321,13 @@ const ENDPOINTS: Endpoint[] = [
     call: (h, t, id) => h().get(`/directives/${rootDirective}/reports?unitId=${id}&cycle=0`).set(auth(t)),
   },
   {
+    name: 'GET /directives/:id/received?unitId=',
+    kind: 'view',
+    success: 404,
+    successCode: 'ROUTING_NODE_NOT_FOUND',
+    call: (h, t, id) => h().get(`/directives/${rootDirective}/received?unitId=${id}`).set(auth(t)),
+  },
+  {
     name: 'GET /directives/:id/aggregate?unitId=',
     kind: 'view',
     success: 409,

@@ -3,7 +3,17 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@cascade/config';
-import { json, raw, text, type NextFunction, type Request, type Response } from 'express';
+import {
+  json,
+  raw,
+  static as serveStatic,
+  text,
+  type NextFunction,
+  type Request,
+  type Response,
+} from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import helmet from 'helmet';
 import type { Duplex } from 'node:stream';
 import { CommonErrorCode } from './common/api-error';
@@ -82,6 +92,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   // SIGTERM from orchestrators, SIGINT from a terminal: finish in-flight requests, close Temporal and PostgreSQL.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   app.disable('x-powered-by');
+  // The web app (apps/web, built into dist/web) at `/`: its index and assets; every other path is the API's.
+  const web = [join(__dirname, '..', '..', '..', 'web'), join(process.cwd(), 'dist', 'web')].find((dir) =>
+    existsSync(join(dir, 'index.html')),
+  );
+  if (web) app.use(serveStatic(web, { index: 'index.html', maxAge: '1h', fallthrough: true }));
   // What Node's HTTP parser refuses before the app sees it (headers over 16 KB, broken HTTP) in the error shape too.
   const server = app.getHttpServer();
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {

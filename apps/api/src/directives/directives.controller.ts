@@ -15,6 +15,7 @@ import {
   RecallDto,
   RecallResponseDto,
   ReviewChainDto,
+  ReceivedQueryDto,
   ReportQueryDto,
   ReviewDto,
   RoutingQueryDto,
@@ -203,6 +204,16 @@ export class DirectivesController {
     @IdempotencyKey() key: string,
   ) {
     return this.directives.submitReport(principal, id, dto, key);
+  }
+
+  @Get('directives/:id/received')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({
+    summary:
+      'The directive as a unit it was routed to sees it: its content, the report form and the unit’s own routing node (404 if not routed there)',
+  })
+  received(@Param('id') id: string, @Query() query: ReceivedQueryDto) {
+    return this.directives.received(id, query.unitId);
   }
 
   @Get('directives/:id/reports')

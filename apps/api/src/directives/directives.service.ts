@@ -682,7 +682,14 @@ export class DirectivesService {
         await m.query(
           `UPDATE routing_node SET status = $3, status_code = $4, acknowledged_at = now(), acknowledged_by = $5, returned_reason = $6,
                   version = version + 1 WHERE directive_id = $1 AND unit_id = $2`,
-          [id, dto.unitId, status, status === 'accepted' ? '03' : '02', actingUser(principal), dto.reason ?? null],
+          [
+            id,
+            dto.unitId,
+            status,
+            status === 'accepted' ? '03' : '02',
+            actingUser(principal),
+            dto.reason ?? null,
+          ],
         );
         const role: { role: string }[] = await m.query(
           `SELECT role FROM membership WHERE user_id = $1 AND unit_id = $2 ORDER BY role LIMIT 1`,
@@ -891,6 +898,45 @@ export class DirectivesService {
         };
       }),
     );
+  }
+
+  /** What a routed unit sees of a directive: its content (the report form with it) and the unit's own node. */
+  async received(id: string, unitId: string) {
+    const rows: {
+      status: string;
+      status_code: string | null;
+      is_hub: boolean;
+      delivered_at: Date | null;
+      acknowledged_at: Date | null;
+      recall_status: string | null;
+    }[] = await this.dataSource.query(
+      `SELECT status, status_code, is_hub, delivered_at, acknowledged_at, recall_status
+         FROM routing_node WHERE directive_id = $1 AND unit_id = $2 AND status <> 'pending'`,
+      [id, unitId],
+    );
+    if (!rows.length) throw notRouted();
+    const d = await this.row(id);
+    const issuer: { name: string }[] = await this.dataSource.query(`SELECT name FROM unit WHERE id = $1`, [
+      d.issuer_id,
+    ]);
+    return {
+      id: d.id,
+      symbol: d.symbol,
+      type: d.doc_type,
+      status: d.status,
+      issuerName: issuer[0]?.name ?? null,
+      signedAt: d.signed_at?.toISOString() ?? null,
+      content: d.content,
+      node: {
+        unitId,
+        status: rows[0].status,
+        statusCode: rows[0].status_code,
+        isHub: rows[0].is_hub,
+        deliveredAt: rows[0].delivered_at?.toISOString() ?? null,
+        acknowledgedAt: rows[0].acknowledged_at?.toISOString() ?? null,
+        recallStatus: rows[0].recall_status,
+      },
+    };
   }
 
   /** The current report (highest revision) of every routed unit under `unitId` (itself included) for a cycle. */
@@ -1244,7 +1290,12 @@ export class DirectivesService {
       );
       await m.query(
         `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,'forwarded',$4)`,
-        [id, actingUser(principal), dto.unitId, JSON.stringify({ unitId: dto.unitId, nodes: plan.nodes.length })],
+        [
+          id,
+          actingUser(principal),
+          dto.unitId,
+          JSON.stringify({ unitId: dto.unitId, nodes: plan.nodes.length }),
+        ],
       );
     });
   }

@@ -342,3 +342,7 @@ export class ReportQueryDto {
   @ApiProperty({ description: 'the unit whose reports (or aggregate) to read' }) @IsUUID() unitId!: string;
   @ApiProperty() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) cycle!: number;
 }
+
+export class ReceivedQueryDto {
+  @ApiProperty({ description: 'the routed unit (yours)' }) @IsUUID() unitId!: string;
+}

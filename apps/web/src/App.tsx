@@ -1,0 +1,713 @@
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from 'react';
+import {
+  api,
+  ApiFailure,
+  session,
+  type Directive,
+  type FormField,
+  type Me,
+  type Membership,
+  type RegisterItem,
+  type TreeNode,
+} from './api';
+import { dictionaries, type Key, type Lang } from './i18n';
+
+// --- context: language, the user, the unit acted for -----------------------------------------------------------------
+
+interface Ctx {
+  t: (k: Key) => string;
+  lang: Lang;
+  setLang: (l: Lang) => void;
+  me: Me | null;
+  unit: Membership | null;
+  setUnit: (m: Membership) => void;
+}
+const AppContext = createContext<Ctx>(null as unknown as Ctx);
+const useApp = () => useContext(AppContext);
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash || '#/');
+  useEffect(() => {
+    const on = () => setHash(location.hash || '#/');
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}
+
+/** Loads on mount and whenever `deps` change; `every` ms re-reads (live dashboards). */
+function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+  every?: number,
+): [T | null, string | null, () => void] {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (d) => live && (setData(d), setError(null)),
+      (e: Error) => live && setError(e.message),
+    );
+    const timer = every ? setTimeout(() => setTick((n) => n + 1), every) : undefined;
+    return () => {
+      live = false;
+      if (timer) clearTimeout(timer);
+    };
+  }, [...deps, tick]);
+  return [data, error, () => setTick((n) => n + 1)];
+}
+
+const Problem = ({ text }: { text: string | null }) =>
+  text ? (
+    <p role="alert" className="error">
+      {text}
+    </p>
+  ) : null;
+
+// --- sign-in ----------------------------------------------------------------------------------------------------------
+
+function SignIn({ onDone }: { onDone: () => void }) {
+  const { t } = useApp();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const r = await api<{ accessToken: string }>('POST', '/auth/login', { email, password });
+      session.token = r.accessToken;
+      onDone();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <form className="card narrow" onSubmit={(e) => void submit(e)} aria-label={t('signIn')}>
+      <h1>{t('signIn')}</h1>
+      <label>
+        {t('email')}
+        <input
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+        />
+      </label>
+      <label>
+        {t('password')}
+        <input
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
+      </label>
+      <Problem text={error} />
+      <button type="submit">{t('signIn')}</button>
+    </form>
+  );
+}
+
+// --- home: what needs attention now -----------------------------------------------------------------------------------
+
+function Home() {
+  const { t, unit } = useApp();
+  const [incoming] = useLoad(
+    () =>
+      unit
+        ? api<{ items: RegisterItem[] }>('GET', `/registers/incoming?unitId=${unit.unitId}`)
+        : Promise.resolve(null),
+    [unit?.unitId],
+    5000,
+  );
+  const [outgoing] = useLoad(
+    () =>
+      unit
+        ? api<{ items: RegisterItem[] }>('GET', `/registers/outgoing?unitId=${unit.unitId}`)
+        : Promise.resolve(null),
+    [unit?.unitId],
+    5000,
+  );
+  const [overdue] = useLoad(
+    () =>
+      unit
+        ? api<{
+            items: { directiveId: string; unitName: string; symbol: string; cycle: number; level: string }[];
+          }>('GET', `/overdue?unitId=${unit.unitId}`)
+        : Promise.resolve(null),
+    [unit?.unitId],
+    5000,
+  );
+  if (!unit) return null;
+  const toAck = incoming?.items.filter((i) => i.nodeStatus === 'delivered') ?? [];
+  const toReview = outgoing?.items.filter((i) => ['in_review', 'approved', 'draft'].includes(i.status)) ?? [];
+  const received = incoming?.items.filter((i) => i.nodeStatus !== 'delivered') ?? [];
+  return (
+    <div className="grid">
+      <section className="card" aria-labelledby="ack">
+        <h2 id="ack">{t('toAcknowledge')}</h2>
+        <DirectiveList items={toAck} received />
+      </section>
+      <section className="card" aria-labelledby="rev">
+        <h2 id="rev">{t('toReview')}</h2>
+        <DirectiveList items={toReview} />
+      </section>
+      <section className="card" aria-labelledby="rec">
+        <h2 id="rec">{t('received')}</h2>
+        <DirectiveList items={received} received />
+      </section>
+      <section className="card" aria-labelledby="od">
+        <h2 id="od">{t('overdueBelow')}</h2>
+        {overdue?.items.length ? (
+          <ul>
+            {overdue.items.map((o, i) => (
+              <li key={i}>
+                <span className="badge late">{o.level}</span> {o.unitName} — {o.symbol} #{o.cycle + 1}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>{t('nothing')}</p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function DirectiveList({ items, received }: { items: RegisterItem[]; received?: boolean }) {
+  const { t } = useApp();
+  if (!items.length) return <p>{t('nothing')}</p>;
+  return (
+    <ul className="list">
+      {items.map((d) => (
+        <li key={d.id}>
+          <a href={received ? `#/received/${d.id}` : `#/d/${d.id}`}>
+            <strong>{d.symbol ?? d.type}</strong> {d.subject}
+          </a>{' '}
+          <span className={`badge ${d.nodeStatus ?? d.status}`}>{d.nodeStatus ?? d.status}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+// --- registers -------------------------------------------------------------------------------------------------------------
+
+function Registers() {
+  const { t, unit } = useApp();
+  const [q, setQ] = useState('');
+  const [kind, setKind] = useState<'outgoing' | 'incoming'>('outgoing');
+  const [data, error] = useLoad(
+    () =>
+      unit
+        ? api<{ items: RegisterItem[] }>(
+            'GET',
+            `/registers/${kind}?unitId=${unit.unitId}&q=${encodeURIComponent(q)}`,
+          )
+        : Promise.resolve(null),
+    [unit?.unitId, kind, q],
+  );
+  return (
+    <section className="card">
+      <h1>{t('registers')}</h1>
+      <div role="tablist" className="tabs">
+        {(['outgoing', 'incoming'] as const).map((k) => (
+          <button key={k} role="tab" aria-selected={kind === k} onClick={() => setKind(k)}>
+            {t(k)}
+          </button>
+        ))}
+      </div>
+      <label>
+        {t('search')}
+        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+      </label>
+      <Problem text={error} />
+      <DirectiveList items={data?.items ?? []} received={kind === 'incoming'} />
+    </section>
+  );
+}
+
+// --- composer: import from text -------------------------------------------------------------------------------------------
+
+interface ImportAnswer {
+  parsed: Record<string, unknown> & { sources: Record<string, { confidence: number }[]> };
+  draft: Record<string, unknown> & { subject: string | null; tasks: string[]; type: string | null };
+  problems: { field: string; message: string }[];
+}
+
+function Compose() {
+  const { t, unit } = useApp();
+  const [text, setText] = useState('');
+  const [answer, setAnswer] = useState<ImportAnswer | null>(null);
+  const [subject, setSubject] = useState('');
+  const [type, setType] = useState('CV');
+  const [tasks, setTasks] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const read = async (body: string | FormData) => {
+    setError(null);
+    try {
+      const a = await api<ImportAnswer>('POST', `/directives/import?issuerId=${unit!.unitId}`, body);
+      setAnswer(a);
+      setSubject(a.draft.subject ?? '');
+      setType(a.draft.type ?? 'CV');
+      setTasks(a.draft.tasks.join('\n'));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const create = async () => {
+    try {
+      const d = await api<{ id: string }>('POST', '/directives', {
+        ...answer!.draft,
+        subject,
+        type,
+        tasks: tasks.split('\n').filter((x) => x.trim()),
+      });
+      await api('POST', `/directives/${d.id}/submit`, { version: 1 });
+      location.hash = `#/d/${d.id}`;
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const fields = ['code', 'documentType', 'subject', 'place', 'issuedDate', 'issuerName', 'parentBodyName'];
+  return (
+    <section className="card">
+      <h1>{t('compose')}</h1>
+      <label>
+        {t('pasteText')}
+        <textarea rows={10} value={text} onChange={(e) => setText(e.target.value)} />
+      </label>
+      <input
+        type="file"
+        aria-label={t('pasteText')}
+        accept=".txt,.docx,.xml,.edxml"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (!f) return;
+          const form = new FormData();
+          form.append('file', f);
+          void read(form);
+        }}
+      />
+      <button onClick={() => void read(text)} disabled={!text.trim()}>
+        {t('read')}
+      </button>
+      <Problem text={error} />
+      {answer && (
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('field')}</th>
+                <th>{t('value')}</th>
+                <th>{t('confidence')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fields.map((f) => (
+                <tr key={f} data-field={f}>
+                  <td>{f}</td>
+                  <td>
+                    {typeof answer.parsed[f] === 'string' || typeof answer.parsed[f] === 'number'
+                      ? String(answer.parsed[f])
+                      : '—'}
+                  </td>
+                  <td>
+                    {answer.parsed.sources[f]?.[0]
+                      ? `${Math.round(answer.parsed.sources[f][0].confidence * 100)} %`
+                      : '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {answer.problems.length > 0 && (
+            <div role="status">
+              <h2>{t('problems')}</h2>
+              <ul>
+                {answer.problems.map((p, i) => (
+                  <li key={i}>{p.message}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          <label>
+            {t('type')}
+            <select value={type} onChange={(e) => setType(e.target.value)}>
+              {['KH', 'HD', 'CV', 'CT', 'TB', 'QD', 'BC'].map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('subject')}
+            <input value={subject} onChange={(e) => setSubject(e.target.value)} />
+          </label>
+          <label>
+            {t('tasks')}
+            <textarea rows={6} value={tasks} onChange={(e) => setTasks(e.target.value)} />
+          </label>
+          <button onClick={() => void create()}>
+            {t('createDraft')} · {t('submitReview')}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
+
+// --- a directive: review, signing, the routing dashboard ----------------------------------------------------------------------
+
+function DirectivePage({ id }: { id: string }) {
+  const { t, unit } = useApp();
+  const [d, error, reload] = useLoad(() => api<Directive>('GET', `/directives/${id}`), [id], 4000);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const act = async (path: string, body: object) => {
+    setActionError(null);
+    try {
+      await api('POST', `/directives/${id}/${path}`, body);
+      reload();
+    } catch (e) {
+      setActionError((e as Error).message);
+    }
+  };
+  if (error) return <Problem text={error} />;
+  if (!d) return null;
+  const leader = unit?.role === 'leader';
+  return (
+    <article className="card">
+      <h1>
+        {d.symbol ?? d.type} — {d.content.subject}
+      </h1>
+      <p>
+        {t('status')}:{' '}
+        <span className={`badge ${d.status}`} data-testid="status">
+          {d.status}
+        </span>
+      </p>
+      <ol>
+        {d.content.tasks.map((task, i) => (
+          <li key={i}>{task}</li>
+        ))}
+      </ol>
+      {d.signer && (
+        <p>
+          {t('signature')}: {d.signer.authority} {d.signer.position} {d.signer.name} · SHA-256{' '}
+          {d.sha256?.slice(0, 16)}…
+        </p>
+      )}
+      {leader && d.status === 'in_review' && (
+        <button onClick={() => void act('review', { version: d.version, decision: 'approve' })}>
+          {t('approve')}
+        </button>
+      )}
+      {leader && d.status === 'approved' && (
+        <button onClick={() => void act('sign', { version: d.version })}>{t('sign')}</button>
+      )}
+      <Problem text={actionError} />
+      <p>
+        <a href={`#/audit/${d.id}`}>{t('audit')}</a>
+      </p>
+      {['dispatched', 'closed', 'recalled', 'superseded'].includes(d.status) && <Routing id={d.id} />}
+    </article>
+  );
+}
+
+function Routing({ id }: { id: string }) {
+  const { t } = useApp();
+  return (
+    <section aria-labelledby="routing">
+      <h2 id="routing">{t('routing')}</h2>
+      <TreeLevel id={id} parent={null} />
+    </section>
+  );
+}
+
+function TreeLevel({ id, parent }: { id: string; parent: string | null }) {
+  const { t } = useApp();
+  const [open, setOpen] = useState<Record<string, boolean>>({});
+  const [data] = useLoad(
+    () =>
+      api<{ items: TreeNode[] }>(
+        'GET',
+        `/directives/${id}/tree?cycle=0${parent ? `&parentUnitId=${parent}` : ''}&limit=100`,
+      ),
+    [id, parent],
+    3000,
+  );
+  return (
+    <ul className="tree" role={parent ? 'group' : 'tree'}>
+      {data?.items.map((n) => (
+        <li key={n.unitId} role="treeitem" aria-expanded={n.isHub ? !!open[n.unitId] : undefined}>
+          {n.isHub ? (
+            <button className="toggle" onClick={() => setOpen({ ...open, [n.unitId]: !open[n.unitId] })}>
+              {open[n.unitId] ? '▾' : '▸'}
+            </button>
+          ) : (
+            <span className="toggle" />
+          )}
+          <span className={`badge ${n.status}`}>{n.status}</span> {n.unitName}{' '}
+          <span className="rollup" data-testid={`rollup-${n.unitCode}`}>
+            {n.onTime} {t('onTime')} · {n.late} {t('late')} · {n.missing} {t('missing')}
+          </span>
+          <progress max={Math.max(1, n.expected)} value={n.onTime + n.late} aria-label={n.unitName} />
+          {n.isHub && open[n.unitId] && <TreeLevel id={id} parent={n.unitId} />}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+// --- a directive received by the unit: acknowledge, report -----------------------------------------------------------------------
+
+interface Received {
+  id: string;
+  symbol: string;
+  status: string;
+  issuerName: string;
+  content: { subject: string; tasks: string[]; reporting?: { form?: { fields: FormField[] } } };
+  node: { status: string; statusCode: string };
+}
+
+function ReceivedPage({ id }: { id: string }) {
+  const { t, unit } = useApp();
+  const [d, error, reload] = useLoad(
+    () =>
+      unit ? api<Received>('GET', `/directives/${id}/received?unitId=${unit.unitId}`) : Promise.resolve(null),
+    [id, unit?.unitId],
+  );
+  const [values, setValues] = useState<Record<string, string | boolean>>({});
+  const [cycle, setCycle] = useState(0);
+  const [message, setMessage] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  if (error) return <Problem text={error} />;
+  if (!d || !unit) return null;
+  const fields = d.content.reporting?.form?.fields ?? [];
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    setFailure(null);
+    try {
+      const typed = Object.fromEntries(
+        fields.map((f) => [
+          f.key,
+          f.type === 'boolean'
+            ? !!values[f.key]
+            : f.type === 'integer' || f.type === 'number'
+              ? Number(values[f.key])
+              : values[f.key],
+        ]),
+      );
+      await api('POST', `/directives/${id}/reports`, { unitId: unit.unitId, cycle, values: typed });
+      setMessage(t('saved'));
+    } catch (err) {
+      setFailure(err instanceof ApiFailure ? err.message : String(err));
+    }
+  };
+  return (
+    <article className="card">
+      <h1>
+        {d.symbol} — {d.content.subject}
+      </h1>
+      <p>
+        {d.issuerName} · {t('status')}:{' '}
+        <span className={`badge ${d.node.status}`} data-testid="node-status">
+          {d.node.status}
+        </span>
+      </p>
+      <ol>
+        {d.content.tasks.map((task, i) => (
+          <li key={i}>{task}</li>
+        ))}
+      </ol>
+      {d.node.status === 'delivered' && (
+        <button
+          onClick={() =>
+            void api('POST', `/directives/${id}/acknowledge`, {
+              unitId: unit.unitId,
+              decision: 'accept',
+            }).then(reload, (e: Error) => setFailure(e.message))
+          }
+        >
+          {t('acknowledge')}
+        </button>
+      )}
+      {fields.length > 0 && (
+        <form onSubmit={(e) => void send(e)} aria-label={t('report')}>
+          <h2>{t('report')}</h2>
+          <label>
+            {t('cycle')}
+            <input
+              type="number"
+              min={1}
+              value={cycle + 1}
+              onChange={(e) => setCycle(Number(e.target.value) - 1)}
+            />
+          </label>
+          {fields.map((f) => (
+            <label key={f.key}>
+              {f.label}
+              {f.type === 'boolean' ? (
+                <input
+                  type="checkbox"
+                  checked={!!values[f.key]}
+                  onChange={(e) => setValues({ ...values, [f.key]: e.target.checked })}
+                />
+              ) : (
+                <input
+                  type={f.type === 'text' ? 'text' : 'number'}
+                  required={f.required}
+                  min={f.min}
+                  value={String(values[f.key] ?? '')}
+                  onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                />
+              )}
+            </label>
+          ))}
+          <button type="submit">{t('send')}</button>
+          {message && <p role="status">{message}</p>}
+        </form>
+      )}
+      <Problem text={failure} />
+    </article>
+  );
+}
+
+// --- audit -----------------------------------------------------------------------------------------------------------------------
+
+function AuditPage({ id }: { id: string }) {
+  const { t } = useApp();
+  const [timeline, error] = useLoad(
+    () =>
+      api<
+        | { events: { seq: number; at: string; action: string; actorUnitName?: string }[] }
+        | { seq: number; at: string; action: string }[]
+      >('GET', `/directives/${id}/audit/timeline`),
+    [id],
+  );
+  const [verdict, setVerdict] = useState<{ valid: boolean } | null>(null);
+  const events = Array.isArray(timeline) ? timeline : (timeline?.events ?? []);
+  return (
+    <article className="card">
+      <h1>{t('audit')}</h1>
+      <button
+        onClick={() => void api<{ valid: boolean }>('GET', `/directives/${id}/audit/verify`).then(setVerdict)}
+      >
+        {t('verify')}
+      </button>
+      {verdict && (
+        <p role="status" className={verdict.valid ? 'ok' : 'error'} data-testid="verdict">
+          {verdict.valid ? t('valid') : t('broken')}
+        </p>
+      )}
+      <p>
+        <a href={`/directives/${id}/audit/case-file?format=html`} target="_blank" rel="noreferrer">
+          {t('caseFile')}
+        </a>
+      </p>
+      <h2>{t('timeline')}</h2>
+      <Problem text={error} />
+      <ol className="timeline">
+        {events.map((e, i) => (
+          <li key={i}>
+            <time>{new Date(e.at).toLocaleString()}</time> {e.action}
+          </li>
+        ))}
+      </ol>
+    </article>
+  );
+}
+
+// --- the shell --------------------------------------------------------------------------------------------------------------------
+
+export function App() {
+  const [lang, setLang] = useState<Lang>((localStorage.getItem('cascade.lang') as Lang) || 'vi');
+  const [me, setMe] = useState<Me | null>(null);
+  const [unit, setUnit] = useState<Membership | null>(null);
+  const [signedIn, setSignedIn] = useState(!!session.token);
+  const hash = useHash();
+  const t = useCallback((k: Key) => dictionaries[lang][k], [lang]);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    localStorage.setItem('cascade.lang', lang);
+  }, [lang]);
+  useEffect(() => {
+    if (!signedIn) return;
+    api<Me>('GET', '/auth/me').then(
+      (m) => {
+        setMe(m);
+        setUnit(m.memberships[0] ?? null);
+      },
+      () => setSignedIn(false),
+    );
+  }, [signedIn]);
+  const ctx: Ctx = { t, lang, setLang, me, unit, setUnit };
+  let page: ReactNode;
+  const [, route, id] = hash.split('/');
+  if (!signedIn) page = <SignIn onDone={() => setSignedIn(true)} />;
+  else if (route === 'registers') page = <Registers />;
+  else if (route === 'compose') page = <Compose />;
+  else if (route === 'd' && id) page = <DirectivePage id={id} />;
+  else if (route === 'received' && id) page = <ReceivedPage id={id} />;
+  else if (route === 'audit' && id) page = <AuditPage id={id} />;
+  else page = <Home />;
+  return (
+    <AppContext.Provider value={ctx}>
+      <header>
+        <a href="#/" className="brand">
+          {t('appName')}
+        </a>
+        {signedIn && (
+          <nav aria-label="main">
+            <a href="#/">{t('home')}</a>
+            <a href="#/registers">{t('registers')}</a>
+            {unit && ['clerk', 'specialist'].includes(unit.role) && <a href="#/compose">{t('compose')}</a>}
+          </nav>
+        )}
+        {me && (
+          <label className="unit">
+            {t('unit')}
+            <select
+              value={unit?.id ?? ''}
+              onChange={(e) => setUnit(me.memberships.find((m) => m.id === e.target.value) ?? null)}
+            >
+              {me.memberships.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.unitName} ({m.role})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <button className="link" onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')}>
+          {t('language')}
+        </button>
+        {signedIn && (
+          <button
+            className="link"
+            onClick={() => {
+              void api('POST', '/auth/logout').catch(() => undefined);
+              session.token = null;
+              setSignedIn(false);
+              setMe(null);
+            }}
+          >
+            {t('signOut')}
+          </button>
+        )}
+      </header>
+      <main>{page}</main>
+    </AppContext.Provider>
+  );
+}

@@ -1,0 +1,22 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+/** The web app, built into dist/web and served by the API at `/`. `npm run web:dev` proxies the API on :3000. */
+const here = dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  root: here,
+  base: '/',
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: { outDir: resolve(here, '../../dist/web'), emptyOutDir: true, sourcemap: false },
+  server: {
+    port: 5173,
+    proxy: Object.fromEntries(
+      ['/auth', '/directives', '/registers', '/overdue', '/units', '/users', '/health'].map((p) => [
+        p,
+        'http://127.0.0.1:3000',
+      ]),
+    ),
+  },
+});
