@@ -21,6 +21,20 @@ step "format" npx prettier --check --log-level warn .
 step "type check" npx tsc -p tsconfig.json --noEmit
 step "build" npm run --silent build
 
+# The browser tests drive Debian's chromium; install it when missing (root with apt-get), else say how.
+ensure_chromium() {
+  [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] && return 0
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    log "installing chromium (apt-get) for the browser tests"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+  else
+    die "the browser tests need chromium: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH" 69
+  fi
+}
+step "chromium" ensure_chromium
+
 mkdir -p "$CASCADE_DATA_DIR"
 results="$CASCADE_DATA_DIR/jest-results.json"
 rm -f "$results"

@@ -262,18 +262,30 @@ function Compose() {
       setAnswer(a);
       setSubject(a.draft.subject ?? '');
       setType(a.draft.type ?? 'CV');
-      setTasks(a.draft.tasks.join('\n'));
+      setTasks(a.draft.tasks.join('\n\n'));
     } catch (e) {
       setError((e as Error).message);
     }
   };
   const create = async () => {
     try {
+      const draft = answer!.draft as { reporting?: { form?: unknown } };
+      // a directive read from text asks for reports but carries no form: one free-text answer
+      const reporting = draft.reporting && {
+        ...draft.reporting,
+        form: draft.reporting.form ?? {
+          fields: [{ key: 'result', label: t('result'), type: 'text', required: true, aggregate: 'collect' }],
+        },
+      };
       const d = await api<{ id: string }>('POST', '/directives', {
         ...answer!.draft,
+        ...(reporting ? { reporting } : {}),
         subject,
         type,
-        tasks: tasks.split('\n').filter((x) => x.trim()),
+        tasks: tasks
+          .split(/\n\s*\n/)
+          .map((x) => x.trim())
+          .filter(Boolean),
       });
       await api('POST', `/directives/${d.id}/submit`, { version: 1 });
       location.hash = `#/d/${d.id}`;
@@ -281,7 +293,25 @@ function Compose() {
       setError((e as Error).message);
     }
   };
-  const fields = ['code', 'documentType', 'subject', 'place', 'issuedDate', 'issuerName', 'parentBodyName'];
+  const fields = [
+    'code',
+    'documentType',
+    'subject',
+    'place',
+    'issuedDate',
+    'issuerName',
+    'parentBodyName',
+    'addressees',
+    'tasks',
+  ];
+  const shown = (v: unknown) =>
+    Array.isArray(v)
+      ? v.length
+        ? v.map((x) => String(x).split('\n')[0]).join(' · ')
+        : '—'
+      : typeof v === 'string' || typeof v === 'number'
+        ? String(v)
+        : '—';
   return (
     <section className="card">
       <h1>{t('compose')}</h1>
@@ -319,11 +349,7 @@ function Compose() {
               {fields.map((f) => (
                 <tr key={f} data-field={f}>
                   <td>{f}</td>
-                  <td>
-                    {typeof answer.parsed[f] === 'string' || typeof answer.parsed[f] === 'number'
-                      ? String(answer.parsed[f])
-                      : '—'}
-                  </td>
+                  <td>{shown(answer.parsed[f])}</td>
                   <td>
                     {answer.parsed.sources[f]?.[0]
                       ? `${Math.round(answer.parsed.sources[f][0].confidence * 100)} %`

@@ -49,6 +49,7 @@ const vi = {
   missing: 'chưa báo cáo',
   units: 'đơn vị',
   language: 'English',
+  result: 'Kết quả thực hiện',
 } as const;
 
 const en: Record<keyof typeof vi, string> = {
@@ -101,6 +102,7 @@ const en: Record<keyof typeof vi, string> = {
   missing: 'missing',
   units: 'units',
   language: 'Tiếng Việt',
+  result: 'Result',
 };
 
 export type Key = keyof typeof vi;

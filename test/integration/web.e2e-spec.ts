@@ -1,0 +1,169 @@
+/**
+ * The web app in a real browser (playwright-core driving Debian's chromium) against the real stack: a clerk imports a
+ * seed directive from its text, a leader approves and signs it, a grassroots unit acknowledges and reports, the
+ * issuer's routing dashboard shows the report, an auditor verifies the chain. Each page is saved as a screenshot in
+ * test-artifacts/web/ (git-ignored); the browser's console must stay free of errors.
+ */
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startApi, startWorker } from './support/apps';
+import {
+  addMember,
+  auth,
+  buildOrg,
+  importUnitsUnderA,
+  PASSWORD,
+  SIGNING_AUTHORITY,
+  type Org,
+} from './support/org';
+
+jest.setTimeout(300_000);
+
+const ROOT = join(__dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'test-artifacts', 'web');
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let api: INestApplication;
+let worker: INestApplicationContext;
+let org: Org;
+let browser: Browser;
+let base: string;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist', 'web', 'index.html')))
+    throw new Error('dist/web has no web app: run `npm run build` first (npm test does)');
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no chromium at ${CHROMIUM}: apt-get install chromium (infra/test.sh installs it)`);
+  [api, worker] = await Promise.all([startApi(), startWorker()]);
+  await api.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`;
+  org = await buildOrg(api);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.close();
+  await api?.close();
+});
+
+async function signedIn(email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    // a 4xx answered on purpose is the network's message, not the app's
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await page.goto(base);
+  await page.getByLabel('Thư điện tử').fill(email);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('link', { name: 'Sổ văn bản' }).waitFor();
+  return page;
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+describe('the web app', () => {
+  it('takes a directive from its text to a verified, reported dispatch', async () => {
+    const id = await importUnitsUnderA(api, org, [
+      ['P', 'federation', null],
+      ['G', 'grassroots_union', 'P'],
+    ]);
+    const clerk = await addMember(api, org, id.P, 'clerk');
+    const leader = await addMember(api, org, id.P, 'leader', SIGNING_AUTHORITY);
+    const unitClerk = await addMember(api, org, id.G, 'clerk');
+    const auditor = await addMember(api, org, id.P, 'auditor');
+    await request(api.getHttpServer())
+      .put(`/units/${id.P}/review-chain`)
+      .set(auth(org.admin))
+      .send({ reviewerIds: [leader.id] })
+      .expect(200);
+
+    // the clerk imports the Tây Ninh letter: each part shown with its confidence, what is missing to confirm
+    const c = await signedIn(clerk.email);
+    await shot(c, '01-home-clerk');
+    await c.getByRole('link', { name: 'Soạn văn bản' }).click();
+    const text = readFileSync(
+      join(ROOT, 'test', 'fixtures', 'directives', 'tay-ninh-district-union-monthly-8th.txt'),
+      'utf8',
+    );
+    await c.getByLabel('Dán nội dung văn bản (hoặc chọn tệp .txt, .docx)').first().fill(text);
+    await c.getByRole('button', { name: 'Đọc văn bản' }).click();
+    await c.getByRole('heading', { name: 'Cần xác nhận' }).waitFor();
+    await c.getByText('subject: the text has none: type it').waitFor();
+    const addressees = c.locator('tr[data-field="addressees"]');
+    await addressees.getByText('CĐCS trực thuộc Liên đoàn Lao động huyện').waitFor();
+    expect(await addressees.locator('td').nth(2).textContent()).toMatch(/^\d+ %$/);
+    await c.getByLabel('Trích yếu').fill('V/v hưởng ứng Giải Búa liềm vàng lần thứ V - năm 2020');
+    await shot(c, '02-composer');
+    await c.getByRole('button', { name: /Tạo dự thảo/ }).click();
+    await c.getByTestId('status').filter({ hasText: 'in_review' }).waitFor();
+    await shot(c, '03-directive-in-review');
+    expect(await c.locator('article ol > li').count()).toBe(3); // the three numbered tasks of the letter
+    const directiveId = c.url().split('/').pop()!;
+
+    // the leader approves and signs; the directive is dispatched
+    const l = await signedIn(leader.email);
+    await l
+      .getByRole('link', { name: /hưởng ứng Giải Búa liềm vàng/ })
+      .first()
+      .click();
+    await l.getByRole('button', { name: 'Đồng ý' }).click();
+    await l.getByRole('button', { name: 'Ký ban hành' }).click();
+    await l.getByTestId('status').filter({ hasText: 'dispatched' }).waitFor({ timeout: 60_000 });
+    await l.getByText(/Chữ ký số: TM\. BAN THƯỜNG VỤ PHÓ CHỦ TỊCH/).waitFor();
+    await shot(l, '04-signed-dispatched');
+
+    // the grassroots union acknowledges and reports through the form generated from the directive
+    const u = await signedIn(unitClerk.email);
+    await u
+      .getByRole('link', { name: /hưởng ứng Giải Búa liềm vàng/ })
+      .first()
+      .click({ timeout: 60_000 });
+    await u.getByRole('button', { name: 'Xác nhận đã nhận' }).click();
+    await u.getByTestId('node-status').filter({ hasText: 'accepted' }).waitFor();
+    await u.getByLabel('Kết quả thực hiện').fill('Đã quán triệt tới 100% đoàn viên.');
+    await u.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    await u.getByRole('status').filter({ hasText: 'Đã lưu.' }).waitFor();
+    await shot(u, '05-unit-reported');
+
+    // the issuer's routing dashboard shows the unit's report (it polls)
+    await c.goto(`${base}/#/d/${directiveId}`);
+    const rollup = c.locator('[data-testid^="rollup-"]').first();
+    await rollup.filter({ hasText: /^(1 đúng hạn · 0 trễ|0 đúng hạn · 1 trễ)/ }).waitFor({ timeout: 30_000 });
+    await shot(c, '06-routing-dashboard');
+
+    // the auditor verifies the chain and the signature; the English toggle works
+    const a = await signedIn(auditor.email);
+    await a.goto(`${base}/#/audit/${directiveId}`);
+    await a.getByRole('button', { name: 'Kiểm tra chuỗi và chữ ký' }).click();
+    await a.getByTestId('verdict').filter({ hasText: 'Toàn vẹn' }).waitFor();
+    await a.getByRole('button', { name: 'English' }).click();
+    await a.getByRole('button', { name: 'Verify chain and signatures' }).waitFor();
+    await shot(a, '07-audit-verified');
+
+    // a phone-sized screen gets the same page
+    await a.setViewportSize({ width: 390, height: 844 });
+    await shot(a, '08-audit-phone');
+    expect(consoleErrors).toEqual([]);
+  });
+});
