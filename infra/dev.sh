@@ -86,8 +86,8 @@ up() {
   ensure_node_modules
   # Rebuild only when a source changed since the last build: a second `up` must not swap dist/ under running apps.
   local stamp="dist/.build-stamp"
-  if [[ ! -f "$stamp" || -n "$(find apps libs workflows infra tsconfig*.json package-lock.json -newer "$stamp" \( -name '*.ts' -o -name '*.json' \) -print -quit)" ]]; then
-    log "building (tsc + workflow bundle)"
+  if [[ ! -f "$stamp" || -n "$(find apps libs workflows infra tsconfig*.json package-lock.json -newer "$stamp" \( -name '*.ts' -o -name '*.tsx' -o -name '*.css' -o -name '*.mts' -o -name '*.json' \) -print -quit)" ]]; then
+    log "building (tsc, workflow bundle, web app)"
     REBUILT=1
     npm run --silent build >"$LOG_DIR/build.log" 2>&1 || { tail -40 "$LOG_DIR/build.log"; die "build failed (see $LOG_DIR/build.log)"; }
     touch "$stamp"
@@ -160,11 +160,12 @@ up() {
   cat >&2 <<MSG
 
   Cascade is running.
+    Web app      http://127.0.0.1:$PORT/
     API docs     http://127.0.0.1:$PORT/docs   (OpenAPI: http://127.0.0.1:$PORT/openapi.json)
     Health       http://127.0.0.1:$PORT/health
     Temporal UI  ${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}
     Logs         $LOG_DIR
-    Sign in      POST /auth/login as $CASCADE_ADMIN_EMAIL (system administrator) or a demo user from
+    Sign in      in the web app, or POST /auth/login, as $CASCADE_ADMIN_EMAIL (system administrator) or a demo user from
                  infra/demo/people.json; passwords in $SECRETS
 MSG
   if ((detach)); then
