@@ -5,13 +5,13 @@
  * Never a 5xx; every error in the error shape; a request answered 4xx writes nothing (a fingerprint of every table
  * of the domain is the same before and after). Then the classics: oversized bodies, deep JSON, wrong content types.
  */
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Client as PgClient } from 'pg';
-import { startApi } from './support/apps';
+import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { auth, buildOrg, type Org } from './support/org';
 
@@ -21,6 +21,7 @@ jest.setTimeout(600_000);
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 10_000);
 
 let api: INestApplication;
+let worker: INestApplicationContext;
 let org: Org;
 let pg: PgClient;
 let draftId: string;
@@ -88,7 +89,8 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 })).v;
 
 beforeAll(async () => {
-  api = await startApi();
+  // the whole stack, worker included: a generated request that happens to be valid (a probe, a draft) completes
+  [api, worker] = await Promise.all([startApi(), startWorker()]);
   org = await buildOrg(api);
   pg = new PgClient({ connectionString: process.env.DATABASE_URL });
   await pg.connect();
@@ -135,6 +137,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pg?.end();
+  await worker?.close();
   await api?.close();
 });
 
