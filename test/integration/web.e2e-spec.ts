@@ -113,6 +113,8 @@ describe('the web app', () => {
     const addressees = c.locator('tr[data-field="addressees"]');
     await addressees.getByText('CĐCS trực thuộc Liên đoàn Lao động huyện').waitFor();
     expect(await addressees.locator('td').nth(2).textContent()).toMatch(/^\d+ %$/);
+    // "CĐCS trực thuộc …" resolves to every unit below the issuer: each is picked in the hierarchy
+    expect(await c.getByRole('checkbox', { name: 'Đơn vị G' }).isChecked()).toBe(true);
     await c.getByLabel('Trích yếu').fill('V/v hưởng ứng Giải Búa liềm vàng lần thứ V - năm 2020');
     await shot(c, '02-composer');
     await c.getByRole('button', { name: /Tạo dự thảo/ }).click();
@@ -150,6 +152,13 @@ describe('the web app', () => {
     await c.goto(`${base}/#/d/${directiveId}`);
     const rollup = c.locator('[data-testid^="rollup-"]').first();
     await rollup.filter({ hasText: /^(1 đúng hạn · 0 trễ|0 đúng hạn · 1 trễ)/ }).waitFor({ timeout: 30_000 });
+    await c
+      .getByTestId('coverage')
+      .filter({ hasText: /1 (đúng hạn|trễ)/ })
+      .waitFor({ timeout: 30_000 });
+    const download = c.waitForEvent('download');
+    await c.getByRole('button', { name: 'CSV' }).click();
+    expect((await download).suggestedFilename()).toBe('aggregate-1.csv');
     await shot(c, '06-routing-dashboard');
 
     // the auditor verifies the chain and the signature; the English toggle works
@@ -157,6 +166,12 @@ describe('the web app', () => {
     await a.goto(`${base}/#/audit/${directiveId}`);
     await a.getByRole('button', { name: 'Kiểm tra chuỗi và chữ ký' }).click();
     await a.getByTestId('verdict').filter({ hasText: 'Toàn vẹn' }).waitFor();
+    await a.getByRole('button', { name: 'Chạy lại lịch sử quy trình' }).click();
+    await a.getByTestId('replay').filter({ hasText: 'Lịch sử tái hiện đúng' }).waitFor({ timeout: 60_000 });
+    // the slider at its start: the tree before anything was delivered; at its end: the unit has accepted
+    await a.getByTestId('as-of').filter({ hasText: 'accepted: 1' }).waitFor();
+    await a.getByRole('slider').fill('0');
+    await a.getByTestId('as-of').filter({ hasNotText: 'accepted' }).waitFor();
     await a.getByRole('button', { name: 'English' }).click();
     await a.getByRole('button', { name: 'Verify chain and signatures' }).waitFor();
     await shot(a, '07-audit-verified');

@@ -255,6 +255,19 @@ function Compose() {
   const [type, setType] = useState('CV');
   const [tasks, setTasks] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // the addressees, picked among the issuer's subordinates (the import's resolution pre-selects them)
+  const [below] = useLoad(
+    () =>
+      unit
+        ? api<{ items: { id: string; name: string; code: string }[] }>(
+            'GET',
+            `/units/${unit.unitId}/tree?depth=1&limit=500`,
+          )
+        : Promise.resolve(null),
+    [unit?.unitId],
+  );
+  const subordinates = (below?.items ?? []).filter((u) => u.id !== unit?.unitId);
+  const [picked, setPicked] = useState<Set<string> | 'all'>('all');
   const read = async (body: string | FormData) => {
     setError(null);
     try {
@@ -263,6 +276,8 @@ function Compose() {
       setSubject(a.draft.subject ?? '');
       setType(a.draft.type ?? 'CV');
       setTasks(a.draft.tasks.join('\n\n'));
+      const addressees = a.draft.addressees as { mode: string; unitIds?: string[] };
+      setPicked(addressees.mode === 'children' ? 'all' : new Set(addressees.unitIds ?? []));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -282,6 +297,7 @@ function Compose() {
         ...(reporting ? { reporting } : {}),
         subject,
         type,
+        addressees: picked === 'all' ? { mode: 'children' } : { mode: 'units', unitIds: [...picked] },
         tasks: tasks
           .split(/\n\s*\n/)
           .map((x) => x.trim())
@@ -381,6 +397,24 @@ function Compose() {
             {t('subject')}
             <input value={subject} onChange={(e) => setSubject(e.target.value)} />
           </label>
+          <fieldset>
+            <legend>{t('addressees')}</legend>
+            {subordinates.map((u) => (
+              <label key={u.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={picked === 'all' || picked.has(u.id)}
+                  onChange={(e) => {
+                    const next = new Set(picked === 'all' ? subordinates.map((x) => x.id) : picked);
+                    if (e.target.checked) next.add(u.id);
+                    else next.delete(u.id);
+                    setPicked(next.size === subordinates.length ? 'all' : next);
+                  }}
+                />
+                {u.name}
+              </label>
+            ))}
+          </fieldset>
           <label>
             {t('tasks')}
             <textarea rows={6} value={tasks} onChange={(e) => setTasks(e.target.value)} />
@@ -446,31 +480,102 @@ function DirectivePage({ id }: { id: string }) {
       <p>
         <a href={`#/audit/${d.id}`}>{t('audit')}</a>
       </p>
-      {['dispatched', 'closed', 'recalled', 'superseded'].includes(d.status) && <Routing id={d.id} />}
+      {['dispatched', 'closed', 'recalled', 'superseded'].includes(d.status) && (
+        <Routing id={d.id} issuerId={d.issuerId} />
+      )}
     </article>
   );
 }
 
-function Routing({ id }: { id: string }) {
+function Routing({ id, issuerId }: { id: string; issuerId: string }) {
   const { t } = useApp();
+  const [cycle, setCycle] = useState(0);
   return (
     <section aria-labelledby="routing">
       <h2 id="routing">{t('routing')}</h2>
-      <TreeLevel id={id} parent={null} />
+      <label className="inline">
+        {t('cycle')}
+        <input
+          type="number"
+          min={1}
+          value={cycle + 1}
+          onChange={(e) => setCycle(Math.max(0, Number(e.target.value) - 1))}
+        />
+      </label>
+      <TreeLevel id={id} parent={null} cycle={cycle} />
+      <Aggregate id={id} unitId={issuerId} cycle={cycle} />
     </section>
   );
 }
 
-function TreeLevel({ id, parent }: { id: string; parent: string | null }) {
+interface AggregateAnswer {
+  label: string;
+  closed: boolean;
+  revision?: number;
+  values: Record<string, unknown>;
+  coverage: { expected: number; onTime: number; late: number; missing: number; missingUnits: string[] };
+}
+
+/** The aggregated report of a cycle at a node: coverage, values, CSV and XLSX (downloaded with the session's token). */
+function Aggregate({ id, unitId, cycle }: { id: string; unitId: string; cycle: number }) {
+  const { t } = useApp();
+  const [agg, error] = useLoad(
+    () => api<AggregateAnswer>('GET', `/directives/${id}/aggregate?unitId=${unitId}&cycle=${cycle}`),
+    [id, unitId, cycle],
+    5000,
+  );
+  const download = async (format: 'csv' | 'xlsx') => {
+    const res = await fetch(
+      `/directives/${id}/aggregate/export?unitId=${unitId}&cycle=${cycle}&format=${format}`,
+      {
+        headers: { Authorization: `Bearer ${session.token ?? ''}` },
+      },
+    );
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `aggregate-${cycle + 1}.${format}`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  return (
+    <section aria-labelledby="aggregate" className="aggregate">
+      <h3 id="aggregate">
+        {t('aggregate')} {agg ? `— ${agg.label}` : ''}
+      </h3>
+      <Problem text={error} />
+      {agg && (
+        <>
+          <p data-testid="coverage">
+            {agg.coverage.onTime} {t('onTime')} · {agg.coverage.late} {t('late')} · {agg.coverage.missing}{' '}
+            {t('missing')} / {agg.coverage.expected} {t('units')}{' '}
+            {agg.closed ? `(${t('closedRevision')} ${agg.revision})` : `(${t('preview')})`}
+          </p>
+          <ul>
+            {Object.entries(agg.values).map(([k, v]) => (
+              <li key={k}>
+                {k}: {Array.isArray(v) ? v.length : JSON.stringify(v)}
+              </li>
+            ))}
+          </ul>
+          <button onClick={() => void download('csv')}>CSV</button>
+          <button onClick={() => void download('xlsx')}>XLSX</button>
+        </>
+      )}
+    </section>
+  );
+}
+
+function TreeLevel({ id, parent, cycle }: { id: string; parent: string | null; cycle: number }) {
   const { t } = useApp();
   const [open, setOpen] = useState<Record<string, boolean>>({});
   const [data] = useLoad(
     () =>
       api<{ items: TreeNode[] }>(
         'GET',
-        `/directives/${id}/tree?cycle=0${parent ? `&parentUnitId=${parent}` : ''}&limit=100`,
+        `/directives/${id}/tree?cycle=${cycle}${parent ? `&parentUnitId=${parent}` : ''}&limit=100`,
       ),
-    [id, parent],
+    [id, parent, cycle],
     3000,
   );
   return (
@@ -489,7 +594,7 @@ function TreeLevel({ id, parent }: { id: string; parent: string | null }) {
             {n.onTime} {t('onTime')} · {n.late} {t('late')} · {n.missing} {t('missing')}
           </span>
           <progress max={Math.max(1, n.expected)} value={n.onTime + n.late} aria-label={n.unitName} />
-          {n.isHub && open[n.unitId] && <TreeLevel id={id} parent={n.unitId} />}
+          {n.isHub && open[n.unitId] && <TreeLevel id={id} parent={n.unitId} cycle={cycle} />}
         </li>
       ))}
     </ul>
@@ -613,7 +718,9 @@ function ReceivedPage({ id }: { id: string }) {
 // --- audit -----------------------------------------------------------------------------------------------------------------------
 
 function AuditPage({ id }: { id: string }) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
+  const when = (iso: string) =>
+    new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
   const [timeline, error] = useLoad(
     () =>
       api<
@@ -624,6 +731,27 @@ function AuditPage({ id }: { id: string }) {
   );
   const [verdict, setVerdict] = useState<{ valid: boolean } | null>(null);
   const events = Array.isArray(timeline) ? timeline : (timeline?.events ?? []);
+  const [replay, setReplay] = useState<{ reproduces: boolean; runs: unknown[] } | null>(null);
+  // the slider: 0 is the directive's first event, 100 now; the tree as it stood then is rebuilt from the trail
+  const [position, setPosition] = useState(100);
+  const times = events.map((e) => Date.parse(e.at)).filter((x) => !Number.isNaN(x));
+  const [now] = useState(() => Date.now());
+  const from = times.length ? Math.min(...times) : now;
+  const at = new Date(from + ((now - from) * position) / 100).toISOString();
+  const [asOf] = useLoad(
+    () =>
+      api<{ nodes: { status: string }[]; lastEvent: { action: string } | null }>(
+        'GET',
+        `/directives/${id}/audit/as-of?at=${encodeURIComponent(at)}`,
+      ),
+    [id, at],
+  );
+  const statuses = Object.entries(
+    (asOf?.nodes ?? []).reduce<Record<string, number>>(
+      (acc, n) => ({ ...acc, [n.status]: (acc[n.status] ?? 0) + 1 }),
+      {},
+    ),
+  );
   return (
     <article className="card">
       <h1>{t('audit')}</h1>
@@ -642,12 +770,41 @@ function AuditPage({ id }: { id: string }) {
           {t('caseFile')}
         </a>
       </p>
+      <button
+        onClick={() =>
+          void api<{ reproduces: boolean; runs: unknown[] }>('GET', `/directives/${id}/audit/replay`).then(
+            setReplay,
+          )
+        }
+      >
+        {t('replay')}
+      </button>
+      {replay && (
+        <p role="status" className={replay.reproduces ? 'ok' : 'error'} data-testid="replay">
+          {replay.reproduces ? t('reproduces') : t('diverges')} ({replay.runs.length})
+        </p>
+      )}
+      <h2>{t('asOf')}</h2>
+      <label>
+        {when(at)}
+        <input
+          type="range"
+          min={0}
+          max={100}
+          value={position}
+          onChange={(e) => setPosition(Number(e.target.value))}
+        />
+      </label>
+      <p data-testid="as-of">
+        {statuses.map(([s, n]) => `${s}: ${n}`).join(' · ') || '—'}{' '}
+        {asOf?.lastEvent ? `(${asOf.lastEvent.action})` : ''}
+      </p>
       <h2>{t('timeline')}</h2>
       <Problem text={error} />
       <ol className="timeline">
         {events.map((e, i) => (
           <li key={i}>
-            <time>{new Date(e.at).toLocaleString()}</time> {e.action}
+            <time>{when(e.at)}</time> {e.action}
           </li>
         ))}
       </ol>

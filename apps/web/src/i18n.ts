@@ -50,6 +50,14 @@ const vi = {
   units: 'đơn vị',
   language: 'English',
   result: 'Kết quả thực hiện',
+  aggregate: 'Báo cáo tổng hợp',
+  closedRevision: 'đã chốt, lần',
+  preview: 'xem trước',
+  replay: 'Chạy lại lịch sử quy trình',
+  reproduces: 'Lịch sử tái hiện đúng',
+  diverges: 'Lịch sử không tái hiện được',
+  asOf: 'Tình trạng tại thời điểm',
+  addressees: 'Nơi nhận (đơn vị cấp dưới)',
 } as const;
 
 const en: Record<keyof typeof vi, string> = {
@@ -103,6 +111,14 @@ const en: Record<keyof typeof vi, string> = {
   units: 'units',
   language: 'Tiếng Việt',
   result: 'Result',
+  aggregate: 'Aggregated report',
+  closedRevision: 'closed, revision',
+  preview: 'preview',
+  replay: 'Replay the workflow histories',
+  reproduces: 'The histories reproduce',
+  diverges: 'A history diverges',
+  asOf: 'As of',
+  addressees: 'Addressees (units below)',
 };
 
 export type Key = keyof typeof vi;
