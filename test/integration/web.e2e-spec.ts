@@ -179,6 +179,30 @@ describe('the web app', () => {
     // a phone-sized screen gets the same page
     await a.setViewportSize({ width: 390, height: 844 });
     await shot(a, '08-audit-phone');
+
+    // the unit's administrator: its tree, a CSV import, a new colleague
+    const admin = await addMember(api, org, id.P, 'admin');
+    const code = (await request(api.getHttpServer()).get(`/units/${id.P}`).set(auth(org.admin)).expect(200))
+      .body.code as string;
+    const o = await signedIn(admin.email);
+    await o.getByRole('link', { name: 'Tổ chức' }).click();
+    await o.getByTestId('units').getByText('Đơn vị G', { exact: true }).waitFor();
+    await o
+      .getByLabel('Nhập đơn vị (CSV: code,name,kind,parentCode)')
+      .fill(`code,name,kind,parentCode\n${code}-G2,Đơn vị G2,grassroots_union,${code}`);
+    await o.getByRole('button', { name: 'Nhập', exact: true }).click();
+    await o.getByTestId('import-result').filter({ hasText: '1 tạo mới' }).waitFor();
+    await o.getByTestId('units').getByText('Đơn vị G2').waitFor();
+    const form = o.getByRole('form', { name: 'Thêm người dùng' });
+    await form.getByLabel('Thư điện tử').fill(`moi-${code.toLowerCase()}@test.cascade.vn`);
+    await form.getByLabel('Họ và tên').fill('Nguyễn Thị Mới');
+    await form.getByLabel('Mật khẩu').fill(PASSWORD);
+    await form.getByRole('button', { name: 'Thêm người dùng' }).click();
+    await o
+      .getByTestId('members')
+      .getByText(/Nguyễn Thị Mới/)
+      .waitFor();
+    await shot(o, '09-organisation');
     expect(consoleErrors).toEqual([]);
   });
 });

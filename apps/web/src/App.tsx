@@ -812,6 +812,173 @@ function AuditPage({ id }: { id: string }) {
   );
 }
 
+// --- organisation admin ---------------------------------------------------------------------------------------------------
+
+interface UnitRow {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  level: number;
+}
+interface MemberRow {
+  id: string;
+  role: string;
+  userName: string;
+  userEmail: string;
+}
+
+/** The unit's subtree, CSV import and export, its members and new users (administrators). */
+function Organisation() {
+  const { t, unit } = useApp();
+  const [tree, treeError, reloadTree] = useLoad(
+    () =>
+      unit
+        ? api<{ items: UnitRow[] }>('GET', `/units/${unit.unitId}/tree?depth=3&limit=500`)
+        : Promise.resolve(null),
+    [unit?.unitId],
+  );
+  const [members, , reloadMembers] = useLoad(
+    () => (unit ? api<MemberRow[]>('GET', `/units/${unit.unitId}/members`) : Promise.resolve(null)),
+    [unit?.unitId],
+  );
+  const [csv, setCsv] = useState('');
+  const [result, setResult] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [person, setPerson] = useState({ email: '', name: '', password: '', role: 'clerk' });
+  if (!unit) return null;
+  const top = Math.min(...(tree?.items ?? []).map((u) => u.level));
+  const importCsv = async () => {
+    setFailure(null);
+    try {
+      const r = await api<{
+        created: unknown[];
+        updated: unknown[];
+        rejected: { code: string; problems: string[] }[];
+      }>('POST', '/units/import', csv, { contentType: 'text/csv; charset=utf-8' });
+      setResult(
+        `${r.created.length} ${t('created')} · ${r.updated.length} ${t('updated')} · ${r.rejected.length} ${t('rejected')}`,
+      );
+      reloadTree();
+    } catch (e) {
+      setFailure((e as Error).message);
+    }
+  };
+  const exportCsv = async () => {
+    const text = await api<string>('GET', `/units/export?under=${unit.unitId}&format=csv`, undefined, {
+      raw: true,
+    });
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'units.csv';
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  const addPerson = async (e: FormEvent) => {
+    e.preventDefault();
+    setFailure(null);
+    try {
+      await api('POST', '/users', {
+        email: person.email,
+        name: person.name,
+        password: person.password,
+        membership: { unitId: unit.unitId, role: person.role },
+      });
+      setPerson({ email: '', name: '', password: '', role: 'clerk' });
+      reloadMembers();
+    } catch (err) {
+      setFailure((err as Error).message);
+    }
+  };
+  return (
+    <div className="grid">
+      <section className="card" aria-labelledby="org-tree">
+        <h1 id="org-tree">{t('organisation')}</h1>
+        <Problem text={treeError} />
+        <ul className="tree" data-testid="units">
+          {(tree?.items ?? []).map((u) => (
+            <li key={u.id} style={{ marginLeft: `${(u.level - top) * 1.2}rem` }}>
+              <span>{u.name}</span>{' '}
+              <span className="rollup">
+                {u.code} · {u.kind}
+              </span>
+            </li>
+          ))}
+        </ul>
+        <button onClick={() => void exportCsv()}>{t('exportCsv')}</button>
+        <label>
+          {t('importCsv')}
+          <textarea
+            rows={5}
+            value={csv}
+            onChange={(e) => setCsv(e.target.value)}
+            placeholder="code,name,kind,parentCode"
+          />
+        </label>
+        <button onClick={() => void importCsv()} disabled={!csv.trim()}>
+          {t('importUnits')}
+        </button>
+        {result && (
+          <p role="status" data-testid="import-result">
+            {result}
+          </p>
+        )}
+      </section>
+      <section className="card" aria-labelledby="org-people">
+        <h2 id="org-people">{t('people')}</h2>
+        <ul data-testid="members">
+          {(members ?? []).map((m) => (
+            <li key={m.id}>
+              {m.userName} — {m.userEmail} <span className="badge">{m.role}</span>
+            </li>
+          ))}
+        </ul>
+        <form onSubmit={(e) => void addPerson(e)} aria-label={t('addPerson')}>
+          <h3>{t('addPerson')}</h3>
+          <label>
+            {t('email')}
+            <input
+              type="email"
+              required
+              value={person.email}
+              onChange={(e) => setPerson({ ...person, email: e.target.value })}
+            />
+          </label>
+          <label>
+            {t('name')}
+            <input
+              required
+              value={person.name}
+              onChange={(e) => setPerson({ ...person, name: e.target.value })}
+            />
+          </label>
+          <label>
+            {t('password')}
+            <input
+              type="password"
+              autoComplete="new-password"
+              required
+              value={person.password}
+              onChange={(e) => setPerson({ ...person, password: e.target.value })}
+            />
+          </label>
+          <label>
+            {t('role')}
+            <select value={person.role} onChange={(e) => setPerson({ ...person, role: e.target.value })}>
+              {['clerk', 'specialist', 'leader', 'auditor', 'admin'].map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit">{t('addPerson')}</button>
+        </form>
+      </section>
+      <Problem text={failure} />
+    </div>
+  );
+}
+
 // --- the shell --------------------------------------------------------------------------------------------------------------------
 
 export function App() {
@@ -844,6 +1011,7 @@ export function App() {
   else if (route === 'd' && id) page = <DirectivePage id={id} />;
   else if (route === 'received' && id) page = <ReceivedPage id={id} />;
   else if (route === 'audit' && id) page = <AuditPage id={id} />;
+  else if (route === 'organisation') page = <Organisation />;
   else page = <Home />;
   return (
     <AppContext.Provider value={ctx}>
@@ -856,6 +1024,7 @@ export function App() {
             <a href="#/">{t('home')}</a>
             <a href="#/registers">{t('registers')}</a>
             {unit && ['clerk', 'specialist'].includes(unit.role) && <a href="#/compose">{t('compose')}</a>}
+            {unit?.role === 'admin' && <a href="#/organisation">{t('organisation')}</a>}
           </nav>
         )}
         {me && (

@@ -58,6 +58,17 @@ const vi = {
   diverges: 'Lịch sử không tái hiện được',
   asOf: 'Tình trạng tại thời điểm',
   addressees: 'Nơi nhận (đơn vị cấp dưới)',
+  organisation: 'Tổ chức',
+  exportCsv: 'Xuất danh sách đơn vị (CSV)',
+  importCsv: 'Nhập đơn vị (CSV: code,name,kind,parentCode)',
+  importUnits: 'Nhập',
+  created: 'tạo mới',
+  updated: 'cập nhật',
+  rejected: 'bị từ chối',
+  people: 'Cán bộ',
+  addPerson: 'Thêm người dùng',
+  name: 'Họ và tên',
+  role: 'Vai trò',
 } as const;
 
 const en: Record<keyof typeof vi, string> = {
@@ -119,6 +130,17 @@ const en: Record<keyof typeof vi, string> = {
   diverges: 'A history diverges',
   asOf: 'As of',
   addressees: 'Addressees (units below)',
+  organisation: 'Organisation',
+  exportCsv: 'Export units (CSV)',
+  importCsv: 'Import units (CSV: code,name,kind,parentCode)',
+  importUnits: 'Import',
+  created: 'created',
+  updated: 'updated',
+  rejected: 'rejected',
+  people: 'People',
+  addPerson: 'Add a user',
+  name: 'Full name',
+  role: 'Role',
 };
 
 export type Key = keyof typeof vi;
