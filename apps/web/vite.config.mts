@@ -9,6 +9,8 @@ export default defineConfig({
   root: here,
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
+  // the pure domain rules (schedules, the holiday calendar) run in the browser too
+  resolve: { alias: { '@cascade/domain': resolve(here, '../../libs/domain/src') } },
   build: { outDir: resolve(here, '../../dist/web'), emptyOutDir: true, sourcemap: false },
   server: {
     port: 5173,

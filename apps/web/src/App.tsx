@@ -18,6 +18,7 @@ import {
   type RegisterItem,
   type TreeNode,
 } from './api';
+import { cycleAt, vietnamCalendar, type NonWorkingDayPolicy, type Schedule } from '@cascade/domain';
 import { dictionaries, type Key, type Lang } from './i18n';
 
 // --- context: language, the user, the unit acted for -----------------------------------------------------------------
@@ -247,6 +248,132 @@ interface ImportAnswer {
   problems: { field: string; message: string }[];
 }
 
+interface DesignedField {
+  key: string;
+  label: string;
+  type: 'integer' | 'number' | 'boolean' | 'text';
+  required: boolean;
+}
+const AGGREGATE_OF = { integer: 'sum', number: 'sum', boolean: 'countTrue', text: 'collect' } as const;
+
+/** The report form a directive asks for: one row per field (a key, its label, its type, whether it is required). */
+function FormDesigner({
+  fields,
+  onChange,
+}: {
+  fields: DesignedField[];
+  onChange: (f: DesignedField[]) => void;
+}) {
+  const { t } = useApp();
+  const set = (i: number, patch: Partial<DesignedField>) =>
+    onChange(fields.map((f, k) => (k === i ? { ...f, ...patch } : f)));
+  return (
+    <fieldset data-testid="form-designer">
+      <legend>{t('reportForm')}</legend>
+      {fields.map((f, i) => (
+        <div key={i} className="row">
+          <label>
+            {t('fieldLabel')}
+            <input value={f.label} onChange={(e) => set(i, { label: e.target.value })} />
+          </label>
+          <label>
+            {t('fieldKey')}
+            <input
+              value={f.key}
+              pattern="[a-z][a-zA-Z0-9_]*"
+              onChange={(e) => set(i, { key: e.target.value })}
+            />
+          </label>
+          <label>
+            {t('type')}
+            <select
+              value={f.type}
+              onChange={(e) => set(i, { type: e.target.value as DesignedField['type'] })}
+            >
+              {(['text', 'integer', 'number', 'boolean'] as const).map((x) => (
+                <option key={x}>{x}</option>
+              ))}
+            </select>
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={f.required}
+              onChange={(e) => set(i, { required: e.target.checked })}
+            />
+            {t('required')}
+          </label>
+          <button type="button" onClick={() => onChange(fields.filter((_, k) => k !== i))}>
+            {t('remove')}
+          </button>
+        </div>
+      ))}
+      <button
+        type="button"
+        onClick={() =>
+          onChange([
+            ...fields,
+            { key: `field${fields.length + 1}`, label: '', type: 'integer', required: true },
+          ])
+        }
+      >
+        {t('addField')}
+      </button>
+    </fieldset>
+  );
+}
+
+/** Each level's deadlines for the first cycles, computed in the browser with the same rules and holiday calendar. */
+function SchedulePreview({
+  schedule,
+  stagger,
+  policy,
+}: {
+  schedule: Schedule;
+  stagger: number[];
+  policy: NonWorkingDayPolicy;
+}) {
+  const { t } = useApp();
+  const rows: { label: string; days: (string | null)[] }[] = [];
+  let problem: string | null = null;
+  const calendar = vietnamCalendar();
+  // cycle by cycle: one past the loaded holiday years stops the preview there, with the reason
+  for (let i = 0; i < 3 && !problem; i++) {
+    try {
+      const c = cycleAt(schedule, i, { calendar, policy, stagger, tiers: Math.max(1, stagger.length) });
+      if (c) rows.push({ label: c.label, days: c.lastDays });
+    } catch (e) {
+      problem = (e as Error).message;
+    }
+  }
+  if (schedule.kind === 'adhoc') return <p data-testid="calendar">{t('adhoc')}</p>;
+  return (
+    <>
+      <Problem text={problem} />
+      <table data-testid="calendar">
+        <thead>
+          <tr>
+            <th>{t('cycle')}</th>
+            {stagger.map((_, k) => (
+              <th key={k}>{[t('grassroots'), t('district'), t('province')][k] ?? `${t('tier')} ${k}`}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.label}>
+              <td>{r.label}</td>
+              {stagger.map((_, k) => (
+                <td key={k}>{r.days[k] ?? '—'}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
 function Compose() {
   const { t, unit } = useApp();
   const [text, setText] = useState('');
@@ -268,6 +395,13 @@ function Compose() {
   );
   const subordinates = (below?.items ?? []).filter((u) => u.id !== unit?.unitId);
   const [picked, setPicked] = useState<Set<string> | 'all'>('all');
+  const [form, setForm] = useState<DesignedField[]>([]);
+  const [stagger, setStagger] = useState('0, 2, 4');
+  const [policy, setPolicy] = useState<NonWorkingDayPolicy>('previous-working-day');
+  const staggerDays = stagger
+    .split(',')
+    .map((x) => Number(x.trim()))
+    .filter((x) => Number.isInteger(x) && x >= 0);
   const read = async (body: string | FormData) => {
     setError(null);
     try {
@@ -278,6 +412,8 @@ function Compose() {
       setTasks(a.draft.tasks.join('\n\n'));
       const addressees = a.draft.addressees as { mode: string; unitIds?: string[] };
       setPicked(addressees.mode === 'children' ? 'all' : new Set(addressees.unitIds ?? []));
+      // a directive read from text asks for reports but carries no form: one free-text answer to start from
+      setForm([{ key: 'result', label: t('result'), type: 'text', required: true }]);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -285,12 +421,11 @@ function Compose() {
   const create = async () => {
     try {
       const draft = answer!.draft as { reporting?: { form?: unknown } };
-      // a directive read from text asks for reports but carries no form: one free-text answer
       const reporting = draft.reporting && {
         ...draft.reporting,
-        form: draft.reporting.form ?? {
-          fields: [{ key: 'result', label: t('result'), type: 'text', required: true, aggregate: 'collect' }],
-        },
+        stagger: staggerDays,
+        policy,
+        form: { fields: form.map((f) => ({ ...f, aggregate: AGGREGATE_OF[f.type] })) },
       };
       const d = await api<{ id: string }>('POST', '/directives', {
         ...answer!.draft,
@@ -415,6 +550,31 @@ function Compose() {
               </label>
             ))}
           </fieldset>
+          {(answer.draft as { reporting?: { schedule: Schedule } }).reporting && (
+            <fieldset>
+              <legend>{t('reporting')}</legend>
+              <label>
+                {t('stagger')}
+                <input value={stagger} onChange={(e) => setStagger(e.target.value)} />
+              </label>
+              <label>
+                {t('policy')}
+                <select value={policy} onChange={(e) => setPolicy(e.target.value as NonWorkingDayPolicy)}>
+                  {(['previous-working-day', 'next-working-day', 'keep'] as const).map((x) => (
+                    <option key={x}>{x}</option>
+                  ))}
+                </select>
+              </label>
+              <SchedulePreview
+                schedule={
+                  (answer.draft as unknown as { reporting: { schedule: Schedule } }).reporting.schedule
+                }
+                stagger={staggerDays.length ? staggerDays : [0]}
+                policy={policy}
+              />
+              <FormDesigner fields={form} onChange={setForm} />
+            </fieldset>
+          )}
           <label>
             {t('tasks')}
             <textarea rows={6} value={tasks} onChange={(e) => setTasks(e.target.value)} />

@@ -69,6 +69,20 @@ const vi = {
   addPerson: 'Thêm người dùng',
   name: 'Họ và tên',
   role: 'Vai trò',
+  reportForm: 'Mẫu báo cáo',
+  fieldLabel: 'Tên chỉ tiêu',
+  fieldKey: 'Mã',
+  required: 'Bắt buộc',
+  remove: 'Bỏ',
+  addField: 'Thêm chỉ tiêu',
+  adhoc: 'Báo cáo kịp thời khi có phát sinh: không có hạn định kỳ.',
+  grassroots: 'Cơ sở',
+  district: 'Cấp huyện',
+  province: 'Cấp tỉnh',
+  tier: 'Cấp',
+  reporting: 'Chế độ báo cáo',
+  stagger: 'Số ngày lùi hạn theo cấp (cơ sở, huyện, tỉnh)',
+  policy: 'Hạn rơi vào ngày nghỉ',
 } as const;
 
 const en: Record<keyof typeof vi, string> = {
@@ -141,6 +155,20 @@ const en: Record<keyof typeof vi, string> = {
   addPerson: 'Add a user',
   name: 'Full name',
   role: 'Role',
+  reportForm: 'Report form',
+  fieldLabel: 'Label',
+  fieldKey: 'Key',
+  required: 'Required',
+  remove: 'Remove',
+  addField: 'Add a field',
+  adhoc: 'Reported as things happen: no periodic deadline.',
+  grassroots: 'Grassroots',
+  district: 'District',
+  province: 'Province',
+  tier: 'Tier',
+  reporting: 'Reporting',
+  stagger: 'Days added per level (grassroots, district, province)',
+  policy: 'A deadline on a day off',
 };
 
 export type Key = keyof typeof vi;
