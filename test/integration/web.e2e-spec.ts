@@ -166,6 +166,15 @@ describe('the web app', () => {
     await u.getByRole('status').filter({ hasText: 'Đã lưu.' }).waitFor();
     await shot(u, '05-unit-reported');
 
+    // the outgoing register: accent-insensitive search and filters
+    await c.getByRole('link', { name: 'Sổ văn bản' }).click();
+    await c.getByLabel('Tìm kiếm (không dấu cũng được)').fill('bua liem vang');
+    await c.getByLabel('Trạng thái').selectOption('dispatched');
+    await c.getByRole('link', { name: /hưởng ứng Giải Búa liềm vàng/ }).waitFor();
+    await shot(c, '05b-register');
+    await c.getByLabel('Loại văn bản').selectOption('KH');
+    await c.getByText('Không có gì cần làm.').waitFor();
+
     // the issuer's routing dashboard shows the unit's report (it polls)
     await c.goto(`${base}/#/d/${directiveId}`);
     const rollup = c.locator('[data-testid^="rollup-"]').first();
@@ -221,6 +230,12 @@ describe('the web app', () => {
       .getByTestId('members')
       .getByText(/Nguyễn Thị Mới/)
       .waitFor();
+    // the grassroots union's clerk gets a role at P too
+    const grant = o.getByRole('form', { name: 'Giao vai trò cho người đã có tài khoản' });
+    await grant.getByLabel('Thư điện tử').fill(unitClerk.email);
+    await grant.getByLabel('Vai trò').selectOption('specialist');
+    await grant.getByRole('button', { name: 'Giao vai trò cho người đã có tài khoản' }).click();
+    await o.getByTestId('members').getByText(new RegExp(unitClerk.email)).waitFor();
     await shot(o, '09-organisation');
     expect(consoleErrors).toEqual([]);
   });

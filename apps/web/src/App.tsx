@@ -210,15 +210,18 @@ function Registers() {
   const { t, unit } = useApp();
   const [q, setQ] = useState('');
   const [kind, setKind] = useState<'outgoing' | 'incoming'>('outgoing');
+  const [status, setStatus] = useState('');
+  const [type, setType] = useState('');
+  const filters = `${status ? `&status=${status}` : ''}${type ? `&type=${type}` : ''}`;
   const [data, error] = useLoad(
     () =>
       unit
         ? api<{ items: RegisterItem[] }>(
             'GET',
-            `/registers/${kind}?unitId=${unit.unitId}&q=${encodeURIComponent(q)}`,
+            `/registers/${kind}?unitId=${unit.unitId}&q=${encodeURIComponent(q)}${filters}`,
           )
         : Promise.resolve(null),
-    [unit?.unitId, kind, q],
+    [unit?.unitId, kind, q, filters],
   );
   return (
     <section className="card">
@@ -234,6 +237,38 @@ function Registers() {
         {t('search')}
         <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
       </label>
+      <div className="row">
+        <label>
+          {t('status')}
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            {[
+              '',
+              'draft',
+              'in_review',
+              'approved',
+              'signed',
+              'dispatched',
+              'closed',
+              'recalled',
+              'superseded',
+            ].map((x) => (
+              <option key={x} value={x}>
+                {x || '—'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('type')}
+          <select value={type} onChange={(e) => setType(e.target.value)}>
+            {['', 'KH', 'HD', 'CV', 'CT', 'TB', 'QD', 'BC'].map((x) => (
+              <option key={x} value={x}>
+                {x || '—'}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
       <Problem text={error} />
       <DirectiveList items={data?.items ?? []} received={kind === 'incoming'} />
     </section>
@@ -285,7 +320,7 @@ function FormDesigner({
             />
           </label>
           <label>
-            {t('type')}
+            {t('fieldType')}
             <select
               value={f.type}
               onChange={(e) => set(i, { type: e.target.value as DesignedField['type'] })}
@@ -663,7 +698,39 @@ function Routing({ id, issuerId }: { id: string; issuerId: string }) {
         />
       </label>
       <TreeLevel id={id} parent={null} cycle={cycle} />
+      <Overdue id={id} unitId={issuerId} />
       <Aggregate id={id} unitId={issuerId} cycle={cycle} />
+    </section>
+  );
+}
+
+/** The directive's overdue units below the issuer, most late first, with the ladder level each has reached. */
+function Overdue({ id, unitId }: { id: string; unitId: string }) {
+  const { t } = useApp();
+  const [data] = useLoad(
+    () =>
+      api<{
+        items: { directiveId: string; unitName: string; cycle: number; level: string; lateSeconds: number }[];
+      }>('GET', `/overdue?unitId=${unitId}&limit=100`),
+    [id, unitId],
+    5000,
+  );
+  const mine = (data?.items ?? []).filter((o) => o.directiveId === id);
+  return (
+    <section aria-labelledby="overdue">
+      <h3 id="overdue">{t('overdueUnits')}</h3>
+      {mine.length ? (
+        <ul data-testid="overdue">
+          {mine.map((o, i) => (
+            <li key={i}>
+              <span className="badge late">{o.level}</span> {o.unitName} — #{o.cycle + 1} (
+              {Math.round(o.lateSeconds / 3600)} h)
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('nothing')}</p>
+      )}
     </section>
   );
 }
@@ -729,13 +796,15 @@ function Aggregate({ id, unitId, cycle }: { id: string; unitId: string; cycle: n
 function TreeLevel({ id, parent, cycle }: { id: string; parent: string | null; cycle: number }) {
   const { t } = useApp();
   const [open, setOpen] = useState<Record<string, boolean>>({});
+  // a wide level comes 100 units at a time (up to 1,000), so that a 10,000-unit directive keeps a small page
+  const [pages, setPages] = useState(1);
   const [data] = useLoad(
     () =>
-      api<{ items: TreeNode[] }>(
+      api<{ items: TreeNode[]; nextCursor: string | null }>(
         'GET',
-        `/directives/${id}/tree?cycle=${cycle}${parent ? `&parentUnitId=${parent}` : ''}&limit=100`,
+        `/directives/${id}/tree?cycle=${cycle}${parent ? `&parentUnitId=${parent}` : ''}&limit=${100 * pages}`,
       ),
-    [id, parent, cycle],
+    [id, parent, cycle, pages],
     3000,
   );
   return (
@@ -757,6 +826,13 @@ function TreeLevel({ id, parent, cycle }: { id: string; parent: string | null; c
           {n.isHub && open[n.unitId] && <TreeLevel id={id} parent={n.unitId} cycle={cycle} />}
         </li>
       ))}
+      {data?.nextCursor && pages < 10 && (
+        <li>
+          <button className="link dark" onClick={() => setPages(pages + 1)}>
+            {t('more')}
+          </button>
+        </li>
+      )}
     </ul>
   );
 }
@@ -769,7 +845,7 @@ interface Received {
   status: string;
   issuerName: string;
   content: { subject: string; tasks: string[]; reporting?: { form?: { fields: FormField[] } } };
-  node: { status: string; statusCode: string };
+  node: { status: string; statusCode: string; isHub: boolean };
 }
 
 function ReceivedPage({ id }: { id: string }) {
@@ -834,7 +910,8 @@ function ReceivedPage({ id }: { id: string }) {
           {t('acknowledge')}
         </button>
       )}
-      {fields.length > 0 && (
+      {d.node.isHub && <Aggregate id={id} unitId={unit.unitId} cycle={cycle} />}
+      {fields.length > 0 && !d.node.isHub && (
         <form onSubmit={(e) => void send(e)} aria-label={t('report')}>
           <h2>{t('report')}</h2>
           <label>
@@ -1006,6 +1083,18 @@ function Organisation() {
   const [result, setResult] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [person, setPerson] = useState({ email: '', name: '', password: '', role: 'clerk' });
+  const [grant, setGrant] = useState({ email: '', role: 'clerk' });
+  const addRole = async (e: FormEvent) => {
+    e.preventDefault();
+    setFailure(null);
+    try {
+      await api('POST', `/units/${unit!.unitId}/memberships`, grant);
+      setGrant({ email: '', role: 'clerk' });
+      reloadMembers();
+    } catch (err) {
+      setFailure((err as Error).message);
+    }
+  };
   if (!unit) return null;
   const top = Math.min(...(tree?.items ?? []).map((u) => u.level));
   const importCsv = async () => {
@@ -1132,6 +1221,27 @@ function Organisation() {
             </select>
           </label>
           <button type="submit">{t('addPerson')}</button>
+        </form>
+        <form onSubmit={(e) => void addRole(e)} aria-label={t('addRole')}>
+          <h3>{t('addRole')}</h3>
+          <label>
+            {t('email')}
+            <input
+              type="email"
+              required
+              value={grant.email}
+              onChange={(e) => setGrant({ ...grant, email: e.target.value })}
+            />
+          </label>
+          <label>
+            {t('role')}
+            <select value={grant.role} onChange={(e) => setGrant({ ...grant, role: e.target.value })}>
+              {['clerk', 'specialist', 'leader', 'auditor', 'admin'].map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit">{t('addRole')}</button>
         </form>
       </section>
       <Problem text={failure} />

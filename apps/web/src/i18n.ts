@@ -83,6 +83,10 @@ const vi = {
   reporting: 'Chế độ báo cáo',
   stagger: 'Số ngày lùi hạn theo cấp (cơ sở, huyện, tỉnh)',
   policy: 'Hạn rơi vào ngày nghỉ',
+  fieldType: 'Kiểu dữ liệu',
+  overdueUnits: 'Đơn vị quá hạn',
+  more: 'Xem thêm',
+  addRole: 'Giao vai trò cho người đã có tài khoản',
 } as const;
 
 const en: Record<keyof typeof vi, string> = {
@@ -169,6 +173,10 @@ const en: Record<keyof typeof vi, string> = {
   reporting: 'Reporting',
   stagger: 'Days added per level (grassroots, district, province)',
   policy: 'A deadline on a day off',
+  fieldType: 'Data type',
+  overdueUnits: 'Overdue units',
+  more: 'More',
+  addRole: 'Give an existing user a role here',
 };
 
 export type Key = keyof typeof vi;
