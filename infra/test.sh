@@ -18,7 +18,7 @@ ensure_node_modules
 step "Temporal CLI" bash infra/bin/temporal-cli.sh
 step "lint" npx eslint . --max-warnings 0
 step "format" npx prettier --check --log-level warn .
-step "type check" npx tsc -p tsconfig.json --noEmit
+step "type check" bash -c "npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/web/tsconfig.json"
 step "build" npm run --silent build
 
 # The browser tests drive Debian's chromium; install it when missing (root with apt-get), else say how.
