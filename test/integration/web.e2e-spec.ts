@@ -127,6 +127,14 @@ describe('the web app', () => {
     expect(await row.locator('td').allTextContents()).toEqual([first.label, ...first.lastDays]);
     // up to three cycles: fewer when the next ones fall in a year whose holidays are not loaded yet (it says so)
     expect(await c.getByTestId('calendar').locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
+    // the schedule is editable: on the 10th instead of the 8th moves the preview with it
+    await c.getByTestId('schedule').getByLabel('Ngày trong tháng').fill('10');
+    const tenth = cycleAt(
+      { kind: 'monthly', rule: 'on', day: 10, from: new Date().toISOString().slice(0, 7) },
+      0,
+      { calendar: vietnamCalendar(), policy: 'previous-working-day', stagger: [0, 2, 4], tiers: 3 },
+    )!;
+    await row.locator('td').nth(1).filter({ hasText: tenth.lastDays[0]! }).waitFor();
     // the report form: the free-text answer, and a number of sessions
     await c.getByRole('button', { name: 'Thêm chỉ tiêu' }).click();
     const added = c.getByTestId('form-designer').locator('.row').nth(1);

@@ -358,6 +358,72 @@ function FormDesigner({
   );
 }
 
+/** The schedule as data: monthly on or before a day from a month, or as things happen (other kinds shown as read). */
+function ScheduleEditor({ schedule, onChange }: { schedule: Schedule; onChange: (s: Schedule) => void }) {
+  const { t } = useApp();
+  const month = new Date().toISOString().slice(0, 7);
+  const monthly = schedule.kind === 'monthly' ? schedule : null;
+  return (
+    <div className="row" data-testid="schedule">
+      <label>
+        {t('scheduleKind')}
+        <select
+          value={schedule.kind}
+          onChange={(e) =>
+            onChange(
+              e.target.value === 'monthly'
+                ? { kind: 'monthly', rule: 'before', day: 15, from: month }
+                : e.target.value === 'adhoc'
+                  ? { kind: 'adhoc' }
+                  : schedule,
+            )
+          }
+        >
+          <option value="monthly">{t('monthly')}</option>
+          <option value="adhoc">{t('adhocShort')}</option>
+          {!['monthly', 'adhoc'].includes(schedule.kind) && (
+            <option value={schedule.kind}>{schedule.kind}</option>
+          )}
+        </select>
+      </label>
+      {monthly && (
+        <>
+          <label>
+            {t('rule')}
+            <select
+              value={monthly.rule}
+              onChange={(e) => onChange({ ...monthly, rule: e.target.value as 'on' | 'before' })}
+            >
+              <option value="on">{t('ruleOn')}</option>
+              <option value="before">{t('ruleBefore')}</option>
+            </select>
+          </label>
+          <label>
+            {t('day')}
+            <input
+              type="number"
+              min={1}
+              max={31}
+              value={monthly.day}
+              onChange={(e) =>
+                onChange({ ...monthly, day: Math.min(31, Math.max(1, Number(e.target.value))) })
+              }
+            />
+          </label>
+          <label>
+            {t('fromMonth')}
+            <input
+              type="month"
+              value={monthly.from}
+              onChange={(e) => onChange({ ...monthly, from: e.target.value })}
+            />
+          </label>
+        </>
+      )}
+    </div>
+  );
+}
+
 /** Each level's deadlines for the first cycles, computed in the browser with the same rules and holiday calendar. */
 function SchedulePreview({
   schedule,
@@ -433,6 +499,8 @@ function Compose() {
   const [form, setForm] = useState<DesignedField[]>([]);
   const [stagger, setStagger] = useState('0, 2, 4');
   const [policy, setPolicy] = useState<NonWorkingDayPolicy>('previous-working-day');
+  // the schedule read from the text, editable: monthly (on or before a day, from a month) or as things happen
+  const [schedule, setSchedule] = useState<Schedule | null>(null);
   const staggerDays = stagger
     .split(',')
     .map((x) => Number(x.trim()))
@@ -449,6 +517,7 @@ function Compose() {
       setPicked(addressees.mode === 'children' ? 'all' : new Set(addressees.unitIds ?? []));
       // a directive read from text asks for reports but carries no form: one free-text answer to start from
       setForm([{ key: 'result', label: t('result'), type: 'text', required: true }]);
+      setSchedule((a.draft as { reporting?: { schedule: Schedule } }).reporting?.schedule ?? null);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -458,6 +527,7 @@ function Compose() {
       const draft = answer!.draft as { reporting?: { form?: unknown } };
       const reporting = draft.reporting && {
         ...draft.reporting,
+        ...(schedule ? { schedule } : {}),
         stagger: staggerDays,
         policy,
         form: { fields: form.map((f) => ({ ...f, aggregate: AGGREGATE_OF[f.type] })) },
@@ -585,9 +655,10 @@ function Compose() {
               </label>
             ))}
           </fieldset>
-          {(answer.draft as { reporting?: { schedule: Schedule } }).reporting && (
+          {schedule && (
             <fieldset>
               <legend>{t('reporting')}</legend>
+              <ScheduleEditor schedule={schedule} onChange={setSchedule} />
               <label>
                 {t('stagger')}
                 <input value={stagger} onChange={(e) => setStagger(e.target.value)} />
@@ -601,9 +672,7 @@ function Compose() {
                 </select>
               </label>
               <SchedulePreview
-                schedule={
-                  (answer.draft as unknown as { reporting: { schedule: Schedule } }).reporting.schedule
-                }
+                schedule={schedule}
                 stagger={staggerDays.length ? staggerDays : [0]}
                 policy={policy}
               />

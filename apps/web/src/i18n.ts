@@ -87,6 +87,14 @@ const vi = {
   overdueUnits: 'Đơn vị quá hạn',
   more: 'Xem thêm',
   addRole: 'Giao vai trò cho người đã có tài khoản',
+  scheduleKind: 'Kỳ hạn',
+  monthly: 'Hằng tháng',
+  adhocShort: 'Kịp thời, khi có phát sinh',
+  rule: 'Hạn',
+  ruleOn: 'vào ngày',
+  ruleBefore: 'trước ngày',
+  day: 'Ngày trong tháng',
+  fromMonth: 'Từ tháng',
 } as const;
 
 const en: Record<keyof typeof vi, string> = {
@@ -177,6 +185,14 @@ const en: Record<keyof typeof vi, string> = {
   overdueUnits: 'Overdue units',
   more: 'More',
   addRole: 'Give an existing user a role here',
+  scheduleKind: 'Schedule',
+  monthly: 'Monthly',
+  adhocShort: 'As things happen',
+  rule: 'Deadline',
+  ruleOn: 'on the day',
+  ruleBefore: 'before the day',
+  day: 'Day of the month',
+  fromMonth: 'From the month',
 };
 
 export type Key = keyof typeof vi;
