@@ -248,56 +248,23 @@ describe('hostile input', () => {
   });
 
   it('answers oversized bodies, deep JSON, wrong content types and malformed JSON with 4xx', async () => {
+    const draft = (type: string, body: string | object) =>
+      http()
+        .post('/directives')
+        .set(auth(org.admin))
+        .set('Idempotency-Key', newKey())
+        .set('Content-Type', type)
+        .send(body);
     const cases: [request.Test, number, string][] = [
+      [draft('application/json', { subject: 'x'.repeat(2 * 1024 * 1024) }), 413, 'PAYLOAD_TOO_LARGE'],
+      [draft('application/json', '['.repeat(100_000) + ']'.repeat(100_000)), 400, 'VALIDATION_FAILED'],
       [
-        http()
-          .post('/directives')
-          .set(auth(org.admin))
-          .set('Idempotency-Key', newKey())
-          .send({ subject: 'x'.repeat(2 * 1024 * 1024) }),
-        413,
-        'PAYLOAD_TOO_LARGE',
-      ],
-      [
-        http()
-          .post('/directives')
-          .set(auth(org.admin))
-          .set('Idempotency-Key', newKey())
-          .set('Content-Type', 'application/json')
-          .send('['.repeat(100_000) + ']'.repeat(100_000)),
+        draft('application/json', '{"issuerId": '.repeat(20_000) + '1' + '}'.repeat(20_000)),
         400,
         'VALIDATION_FAILED',
       ],
-      [
-        http()
-          .post('/directives')
-          .set(auth(org.admin))
-          .set('Idempotency-Key', newKey())
-          .set('Content-Type', 'application/json')
-          .send('{"issuerId": '.repeat(20_000) + '1' + '}'.repeat(20_000)),
-        400,
-        'VALIDATION_FAILED',
-      ],
-      [
-        http()
-          .post('/directives')
-          .set(auth(org.admin))
-          .set('Idempotency-Key', newKey())
-          .set('Content-Type', 'text/html')
-          .send('<h1>x</h1>'),
-        415,
-        'UNSUPPORTED_MEDIA_TYPE',
-      ],
-      [
-        http()
-          .post('/directives')
-          .set(auth(org.admin))
-          .set('Idempotency-Key', newKey())
-          .set('Content-Type', 'application/json')
-          .send('{"subject": "x",'),
-        400,
-        'MALFORMED_JSON',
-      ],
+      [draft('text/html', '<h1>x</h1>'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [draft('application/json', '{"subject": "x",'), 400, 'MALFORMED_JSON'],
       [
         http()
           .get(

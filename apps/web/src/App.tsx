@@ -1134,6 +1134,18 @@ interface MemberRow {
   userEmail: string;
 }
 
+const ROLE_CHOICES = ['clerk', 'specialist', 'leader', 'auditor', 'admin'];
+
+function RoleSelect({ value, onChange }: { value: string; onChange: (role: string) => void }) {
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)}>
+      {ROLE_CHOICES.map((r) => (
+        <option key={r}>{r}</option>
+      ))}
+    </select>
+  );
+}
+
 /** The unit's subtree, CSV import and export, its members and new users (administrators). */
 function Organisation() {
   const { t, unit } = useApp();
@@ -1283,11 +1295,7 @@ function Organisation() {
           </label>
           <label>
             {t('role')}
-            <select value={person.role} onChange={(e) => setPerson({ ...person, role: e.target.value })}>
-              {['clerk', 'specialist', 'leader', 'auditor', 'admin'].map((r) => (
-                <option key={r}>{r}</option>
-              ))}
-            </select>
+            <RoleSelect value={person.role} onChange={(role) => setPerson({ ...person, role })} />
           </label>
           <button type="submit">{t('addPerson')}</button>
         </form>
@@ -1304,11 +1312,7 @@ function Organisation() {
           </label>
           <label>
             {t('role')}
-            <select value={grant.role} onChange={(e) => setGrant({ ...grant, role: e.target.value })}>
-              {['clerk', 'specialist', 'leader', 'auditor', 'admin'].map((r) => (
-                <option key={r}>{r}</option>
-              ))}
-            </select>
+            <RoleSelect value={grant.role} onChange={(role) => setGrant({ ...grant, role })} />
           </label>
           <button type="submit">{t('addRole')}</button>
         </form>
