@@ -9,7 +9,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo, Server } from 'node:net';
+import { Session } from 'node:inspector/promises';
+import type { AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
@@ -17,10 +18,10 @@ import { SEARCH_ATTRIBUTE_KEYS } from '@cascade/contracts';
 import { generateUnits } from '@cascade/domain';
 import { bootstrapAdmin, ensureDatabase, runMigrations } from '@cascade/persistence';
 import { OVERDUE_SQL, TREE_SQL } from '../apps/api/src/secretariat/secretariat.service';
-import { startApi } from '../test/integration/support/apps';
 import {
   rawHubWorkflow,
   rawSignal,
+  rawUpdate,
   rawSinkWorkflow,
   rawStop,
   rawTimerWorkflow,
@@ -29,9 +30,17 @@ import {
 
 const ROOT = join(__dirname, '..');
 const QUICK = process.argv.includes('--quick');
+// `--only=S2,S5` runs those scenarios (S1 always runs: the others use its directive; S4 brings S3, whose directive it
+// uses), for tuning one figure.
+const ONLY = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const want = (id: string) => !ONLY || ONLY.includes(id) || (id === 'S3' && ONLY.includes('S4'));
 const UNITS = QUICK ? 1_000 : 10_000;
 const IMPORT_UNITS = QUICK ? 10_000 : 100_000;
-const INGEST_UNITS = QUICK ? 100 : 300;
+// Grassroots units per concurrency level of S2 (BENCH_INGEST_UNITS for longer runs while profiling).
+const INGEST_UNITS = Number(process.env.BENCH_INGEST_UNITS) || (QUICK ? 150 : 300);
 const BATCH = 1_000;
 
 interface Scenario {
@@ -107,33 +116,36 @@ async function main() {
     JWT_SECRET: randomBytes(48).toString('base64url'),
     SIGNING_KEY_SECRET: randomBytes(48).toString('base64url'),
   });
-  const api = await startApi();
-  await api.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`;
-  // Cascade's worker in its own process, as deployed (the compiled code and workflow bundle), so that its memory is
-  // its own: S6 reads its RSS.
-  const healthPort = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as AddressInfo).port;
-      probe.close(() => resolve(port));
+  // Cascade's API and worker in their own processes, as deployed (the compiled code and workflow bundle): the load
+  // generator (this process) does not share the API's event loop, and S6 reads the worker's own memory.
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const port = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(port));
+      });
     });
-  });
-  const worker = spawn(process.execPath, ['-r', 'tsconfig-paths/register', 'dist/apps/worker/src/main.js'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TS_NODE_BASEURL: './dist',
-      WORKFLOW_BUNDLE_PATH: join(ROOT, 'dist', 'workflow-bundle.js'),
-      WORKER_HEALTH_PORT: String(healthPort),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await until(
-    'the worker',
-    async () => (await fetch(`http://127.0.0.1:${healthPort}/health`).catch(() => null))?.ok,
-    120_000,
-    200,
-  );
+  const app = (main: string, extra: Record<string, string>) =>
+    spawn(process.execPath, ['-r', 'tsconfig-paths/register', main], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        TS_NODE_BASEURL: './dist',
+        WORKFLOW_BUNDLE_PATH: join(ROOT, 'dist', 'workflow-bundle.js'),
+        ...extra,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  const apiPort = await freePort();
+  const api = app('dist/apps/api/src/main.js', { PORT: String(apiPort) });
+  const base = `http://127.0.0.1:${apiPort}`;
+  const healthPort = await freePort();
+  const worker = app('dist/apps/worker/src/main.js', { WORKER_HEALTH_PORT: String(healthPort) });
+  for (const [what, url] of [
+    ['the API', `${base}/health`],
+    ['the worker', `http://127.0.0.1:${healthPort}/health`],
+  ])
+    await until(what, async () => (await fetch(url).catch(() => null))?.ok, 120_000, 200);
   const workerRss = () => {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
@@ -182,7 +194,7 @@ async function main() {
   const admin = await login(adminEmail);
 
   // --- S7 import --------------------------------------------------------------------------------------------------
-  {
+  if (want('S7')) {
     const rows = generateUnits({ count: IMPORT_UNITS, depth: 5, fanout: 12, prefix: `IMP${runId}` });
     const t0 = performance.now();
     const imported = await must('import', call('POST', '/units/import', admin, { units: rows }));
@@ -317,40 +329,70 @@ async function main() {
   say(`S1 dispatch: ${round(ours1, 1)} units/s, raw ${round(raw1, 1)} units/s`);
 
   // --- S2 ingest --------------------------------------------------------------------------------------------------
-  const leaves = nodes.filter((n) => !n.is_hub).slice(0, INGEST_UNITS);
-  const reporters = await Promise.all(leaves.map((l) => member(l.unit_id, 'specialist')));
-  await until('dispatched', async () => {
-    const d = await call('GET', `/directives/${directiveId}`, clerk.token);
-    return d.body.status === 'dispatched';
-  });
-  for (const concurrency of QUICK ? [4, 16] : [4, 16, 64]) {
-    const requests = reporters.map((r, i) => ({
-      r,
-      unitId: leaves[i].unit_id,
-      key: `ingest-${concurrency}-${i}`,
-    }));
-    // 10% duplicates: the same key and body again, which must create nothing.
-    const all = [...requests, ...requests.filter((_, i) => i % 10 === 0)];
-    const before = (
-      await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM report WHERE directive_id = $1`, [
+  // Each concurrency level has its own grassroots units: each acknowledges the directive, then reports its cycle; 10%
+  // of the requests are sent again with the same key and body (a client's retry), which must create nothing. Raw: the
+  // same requests as bare Temporal operations on one open workflow, an acknowledgement as a signal and a report as an
+  // update (it answers, as the API does), in the same order at the same concurrency.
+  const levels = !want('S2') ? [] : QUICK ? [4, 16] : [4, 16, 64];
+  const ingestLeaves = nodes.filter((n) => !n.is_hub).slice(0, INGEST_UNITS * levels.length);
+  const reporters = await Promise.all(ingestLeaves.map((l) => member(l.unit_id, 'specialist')));
+  if (levels.length)
+    await until('dispatched', async () => {
+      const d = await call('GET', `/directives/${directiveId}`, clerk.token);
+      return d.body.status === 'dispatched';
+    });
+  const count = async (table: string) =>
+    (
+      await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE directive_id = $1`, [
         directiveId,
       ])
     ).rows[0].n;
+  // BENCH_PROFILE=file.cpuprofile: a CPU profile of this process (the API and the load generator) during the ingest.
+  const profiler = process.env.BENCH_PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+  for (const [level, concurrency] of levels.entries()) {
+    const units = ingestLeaves.slice(level * INGEST_UNITS, (level + 1) * INGEST_UNITS);
+    type Req = { kind: 'ack' | 'report'; unitId: string; token: string; key: string };
+    const requests: Req[] = units.flatMap((u, i) => {
+      const token = reporters[level * INGEST_UNITS + i].token;
+      return [
+        { kind: 'ack' as const, unitId: u.unit_id, token, key: `ingest-ack-${concurrency}-${i}` },
+        { kind: 'report' as const, unitId: u.unit_id, token, key: `ingest-report-${concurrency}-${i}` },
+      ];
+    });
+    // A unit's acknowledgement comes before its report; a duplicate comes after its original.
+    const all = requests.flatMap((q, i) => (i % 10 === 9 ? [q, q] : [q]));
+    const total = all.length; // a duplicate that overtook its original and is sent again counts once
+    const before = await count('report');
     const lat: number[] = [];
     let next = 0;
+    const send = (q: Req) =>
+      q.kind === 'ack'
+        ? call(
+            'POST',
+            `/directives/${directiveId}/acknowledge`,
+            q.token,
+            { unitId: q.unitId, decision: 'accept' },
+            q.key,
+          )
+        : call(
+            'POST',
+            `/directives/${directiveId}/reports`,
+            q.token,
+            { unitId: q.unitId, cycle: 0, values: { sessions: 1, done: true } },
+            q.key,
+          );
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (next < all.length) {
           const q = all[next++];
           const a = performance.now();
-          const res = await call(
-            'POST',
-            `/directives/${directiveId}/reports`,
-            q.r.token,
-            { unitId: q.unitId, cycle: 0, values: { sessions: 1, done: true } },
-            q.key,
-          );
+          const res = await send(q);
           if (
             res.status === 409 &&
             (res.body.error as { code?: string })?.code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS'
@@ -358,41 +400,49 @@ async function main() {
             all.push(q); // a duplicate that overtook its original: retried later, as a client would
             continue;
           }
-          if (res.status !== 201) throw new Error(`report → ${res.status} ${JSON.stringify(res.body)}`);
+          if (res.status !== 201 && res.status !== 200)
+            throw new Error(`${q.kind} → ${res.status} ${JSON.stringify(res.body)}`);
           lat.push(performance.now() - a);
         }
       }),
     );
-    const ours = all.length / ((performance.now() - t0) / 1000);
-    const after = (
-      await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM report WHERE directive_id = $1`, [
-        directiveId,
-      ])
-    ).rows[0].n;
-    if (after - before !== requests.length)
-      throw new Error(`ingest: ${after - before} reports for ${requests.length}`);
-    const sink = await client.workflow.start(rawSinkWorkflow, {
-      taskQueue: rawQueue,
-      workflowId: `raw-sink-${runId}-${concurrency}`,
-    });
+    const ours = total / ((performance.now() - t0) / 1000);
+    const created = (await count('report')) - before;
+    if (created !== units.length) throw new Error(`ingest: ${created} reports for ${units.length}`);
+    // One bare workflow per hub, as a Temporal-native design would send a unit's answers to the hub that aggregates it.
+    const parentOf = new Map(nodes.map((n) => [n.unit_id, n.parent_unit_id]));
+    const sinks = new Map<
+      string,
+      Awaited<ReturnType<typeof client.workflow.start<typeof rawSinkWorkflow>>>
+    >();
+    for (const hub of new Set(units.map((u) => parentOf.get(u.unit_id)!)))
+      sinks.set(
+        hub,
+        await client.workflow.start(rawSinkWorkflow, {
+          taskQueue: rawQueue,
+          workflowId: `raw-sink-${runId}-${concurrency}-${hub}`,
+        }),
+      );
     const rawLat: number[] = [];
     let rn = 0;
     const r0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        while (rn < all.length) {
-          rn++;
+        while (rn < total) {
+          const q = all[rn++];
           const a = performance.now();
-          await sink.signal(rawSignal, 'x');
+          const sink = sinks.get(parentOf.get(q.unitId)!)!;
+          if (q.kind === 'ack') await sink.signal(rawSignal, q.key);
+          else await sink.executeUpdate(rawUpdate, { args: [q.key] });
           rawLat.push(performance.now() - a);
         }
       }),
     );
-    const raw = all.length / ((performance.now() - r0) / 1000);
-    await sink.signal(rawStop);
+    const raw = total / ((performance.now() - r0) / 1000);
+    for (const sink of sinks.values()) await sink.signal(rawStop);
     scenarios.push({
       id: `S2 ingest c=${concurrency}`,
-      metric: `${all.length} reports through the API (10% duplicates); p50 ${round(pct(lat, 50), 1)} ms, p99 ${round(pct(lat, 99), 1)} ms (raw p99 ${round(pct(rawLat, 99), 1)} ms)`,
+      metric: `${units.length} acknowledgements and ${units.length} reports through the API, ${total - requests.length} duplicates; p50 ${round(pct(lat, 50), 1)} ms, p99 ${round(pct(lat, 99), 1)} ms (raw p99 ${round(pct(rawLat, 99), 1)} ms)`,
       unit: 'req/s',
       value: round(ours, 1),
       raw: round(raw, 1),
@@ -401,13 +451,19 @@ async function main() {
       pass: ours / raw >= 0.6 && pct(lat, 99) <= 2 * pct(rawLat, 99),
     });
     say(
-      `S2 ingest c=${concurrency}: ${round(ours, 1)} req/s (raw ${round(raw, 1)}), p99 ${round(pct(lat, 99), 1)} ms`,
+      `S2 ingest c=${concurrency}: ${round(ours, 1)} req/s (raw ${round(raw, 1)}), p50 ${round(pct(lat, 50), 1)} ms, p99 ${round(pct(lat, 99), 1)} ms (raw ${round(pct(rawLat, 50), 1)}, ${round(pct(rawLat, 99), 1)} ms)`,
     );
+  }
+
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+    profiler.disconnect();
   }
 
   // --- S3 cycles ------------------------------------------------------------------------------------------------
   const s3 = { directiveId: '', deadline0: 0 };
-  {
+  if (want('S3')) {
     // Cycles seconds apart on the same tree, nobody reporting: every cycle marks every grassroots unit overdue and
     // closes every level's aggregation up to the issuer. Time per cycle: from the issuer's deadline to its aggregate.
     const cycles = QUICK ? 6 : 12;
@@ -465,64 +521,66 @@ async function main() {
 
   // --- S4 deadline storm ------------------------------------------------------------------------------------------
   // The storm: cycle 0 of S3's directive, where nobody reports, marks every grassroots unit overdue at one instant.
-  const deadline = s3.deadline0;
-  const expectedLate = nodes.filter((n) => !n.is_hub).length;
-  await until(
-    'the overdue marks',
-    async () =>
-      (
-        await pg.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM escalation WHERE directive_id = $1 AND level = 'overdue' AND cycle = 0`,
-          [s3.directiveId],
-        )
-      ).rows[0].n >= expectedLate,
-    600_000,
-    100,
-  );
-  const lags: number[] = (
-    await pg.query<{ lag: string }>(
-      `SELECT extract(epoch FROM e.at - $2::timestamptz) * 1000 AS lag FROM escalation e
+  if (want('S4')) {
+    const deadline = s3.deadline0;
+    const expectedLate = nodes.filter((n) => !n.is_hub).length;
+    await until(
+      'the overdue marks',
+      async () =>
+        (
+          await pg.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM escalation WHERE directive_id = $1 AND level = 'overdue' AND cycle = 0`,
+            [s3.directiveId],
+          )
+        ).rows[0].n >= expectedLate,
+      600_000,
+      100,
+    );
+    const lags: number[] = (
+      await pg.query<{ lag: string }>(
+        `SELECT extract(epoch FROM e.at - $2::timestamptz) * 1000 AS lag FROM escalation e
          JOIN directive_event ev ON ev.dedupe_key = 'escalation/' || e.directive_id || '/' || e.cycle || '/' || e.unit_id || '/' || e.level
         WHERE e.directive_id = $1 AND e.level = 'overdue' AND e.cycle = 0`,
-      [s3.directiveId, new Date(deadline).toISOString()],
-    )
-  ).rows.map((r: { lag: string }) => Number(r.lag));
-  // Raw: bare timers, one workflow each, all due at one instant, started (50 at a time) well before it.
-  const rawCount = Math.min(1_000, UNITS);
-  const rawAt = new Date(Date.now() + 15_000 + rawCount * 15).toISOString();
-  const rawRuns = [];
-  for (let i = 0; i < rawCount; i += 50) {
-    rawRuns.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(50, rawCount - i) }, (_, k) =>
-          client.workflow.start(rawTimerWorkflow, {
-            taskQueue: rawQueue,
-            workflowId: `raw-timer-${runId}-${i + k}`,
-            args: [rawAt],
-          }),
-        ),
-      )),
-    );
+        [s3.directiveId, new Date(deadline).toISOString()],
+      )
+    ).rows.map((r: { lag: string }) => Number(r.lag));
+    // Raw: bare timers, one workflow each, all due at one instant, started (50 at a time) well before it.
+    const rawCount = Math.min(1_000, UNITS);
+    const rawAt = new Date(Date.now() + 15_000 + rawCount * 15).toISOString();
+    const rawRuns = [];
+    for (let i = 0; i < rawCount; i += 50) {
+      rawRuns.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(50, rawCount - i) }, (_, k) =>
+            client.workflow.start(rawTimerWorkflow, {
+              taskQueue: rawQueue,
+              workflowId: `raw-timer-${runId}-${i + k}`,
+              args: [rawAt],
+            }),
+          ),
+        )),
+      );
+    }
+    if (Date.now() >= Date.parse(rawAt)) say('S4: the raw timers were not all started before their instant');
+    const rawLags = await Promise.all(rawRuns.map((h) => h.result()));
+    scenarios.push({
+      id: 'S4 deadline storm',
+      metric: `${expectedLate} grassroots deadlines at one instant → overdue events; p50 ${round(pct(lags, 50))} ms (raw ${rawCount} timers p50 ${round(pct(rawLags, 50))} ms)`,
+      unit: 'ms p99',
+      value: round(pct(lags, 99)),
+      raw: round(pct(rawLags, 99)),
+      ratio: round(pct(lags, 99) / Math.max(1, pct(rawLags, 99)), 3),
+      target: 'p99 ≤ 1.5× raw',
+      pass: pct(lags, 99) <= 1.5 * Math.max(1, pct(rawLags, 99)),
+    });
+    say(`S4 deadline storm: p99 ${round(pct(lags, 99))} ms, raw p99 ${round(pct(rawLags, 99))} ms`);
   }
-  if (Date.now() >= Date.parse(rawAt)) say('S4: the raw timers were not all started before their instant');
-  const rawLags = await Promise.all(rawRuns.map((h) => h.result()));
-  scenarios.push({
-    id: 'S4 deadline storm',
-    metric: `${expectedLate} grassroots deadlines at one instant → overdue events; p50 ${round(pct(lags, 50))} ms (raw ${rawCount} timers p50 ${round(pct(rawLags, 50))} ms)`,
-    unit: 'ms p99',
-    value: round(pct(lags, 99)),
-    raw: round(pct(rawLags, 99)),
-    ratio: round(pct(lags, 99) / Math.max(1, pct(rawLags, 99)), 3),
-    target: 'p99 ≤ 1.5× raw',
-    pass: pct(lags, 99) <= 1.5 * Math.max(1, pct(rawLags, 99)),
-  });
-  say(`S4 deadline storm: p99 ${round(pct(lags, 99))} ms, raw p99 ${round(pct(rawLags, 99))} ms`);
 
   // As in production, where autovacuum keeps the planner's statistics current.
   await pg.query('ANALYZE');
 
   // --- S5 dashboards ----------------------------------------------------------------------------------------------
-  {
+  if (want('S5')) {
     const reps = QUICK ? 40 : 100;
     const timeIt = async (f: () => Promise<unknown>) => {
       const xs: number[] = [];
@@ -559,7 +617,7 @@ async function main() {
   }
 
   // --- S6 memory --------------------------------------------------------------------------------------------------
-  {
+  if (want('S6')) {
     // The worker's RSS before and after it holds many more open directive workflows in its cache: drafts wait for
     // review, each an open workflow that the worker has run once and keeps cached.
     const drafts = QUICK ? 200 : 500;
@@ -630,7 +688,8 @@ async function main() {
   await rawRun;
   worker.kill('SIGTERM');
   await new Promise((r) => worker.once('exit', r));
-  await api.close();
+  api.kill('SIGTERM');
+  await new Promise((r) => api.once('exit', r));
   await env.teardown();
   // The bench's database goes with its run (the results are in the JSON file).
   const server = new PgClient({ connectionString: `${pgServer}/postgres` });

@@ -9,6 +9,8 @@ import request from 'supertest';
 import { Client as PgClient } from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { dispatchHubWorkflowId } from '@cascade/contracts';
+import { createDataSource, lockHub, recordAggregateEvent, writeAggregate } from '@cascade/persistence';
+import type { ReportForm } from '@cascade/domain';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { addMember, auth, buildOrg, importUnitsUnderA, login, PASSWORD, type Org } from './support/org';
@@ -653,5 +655,113 @@ describe('reports per cycle', () => {
       [directiveId, id.G13, byKey.body.revision],
     );
     expect(stored.rows).toEqual([{ submitted_by: null }]);
+  });
+});
+
+describe('reports side by side', () => {
+  it('closes a hub once when its last reports arrive together, and files a report that waited on a closing as a late revision', async () => {
+    const grassroots = ['G21', 'G22', 'G23', 'G24', 'G25', 'G26'];
+    const id = await unitsUnderA([
+      ['D2', 'federation', null],
+      ...grassroots.map((g) => [g, 'grassroots_union', 'D2'] as [string, string, string]),
+      ['D3', 'federation', null],
+      ['G31', 'grassroots_union', 'D3'],
+      ['G32', 'grassroots_union', 'D3'],
+    ]);
+    const tokens = await Promise.all([...grassroots, 'G31'].map((g) => member(id[g], 'specialist')));
+    const form: ReportForm = {
+      fields: [
+        { key: 'sessions', label: 'Số buổi', type: 'integer', required: true, min: 0, aggregate: 'sum' },
+      ],
+    };
+    // Hourly cycles that began 90 minutes ago: cycle 1 is open for another 30 minutes.
+    const start = new Date(Date.now() - 90 * 60_000).toISOString();
+    const directiveId = await dispatchedDirective({
+      addressees: { mode: 'units', unitIds: Object.values(id) },
+      reporting: { schedule: { kind: 'interval', start, everySeconds: 3600, count: 3 }, form },
+    });
+    const aggregates = async () =>
+      (
+        await pg.query<{ unit_id: string; revision: number; reason: string; values: object }>(
+          `SELECT unit_id, revision, reason, values FROM aggregate_report WHERE directive_id = $1 AND cycle = 1
+            ORDER BY unit_id, revision`,
+          [directiveId],
+        )
+      ).rows;
+
+    // Every grassroots unit of D2 at once: none sees the others' reports before they commit, and the last to commit
+    // closes D2 — exactly once.
+    const answers = await Promise.all(
+      grassroots.map((g, i) =>
+        post(`/directives/${directiveId}/reports`, tokens[i], {
+          unitId: id[g],
+          cycle: 1,
+          values: { sessions: i + 1 },
+        }),
+      ),
+    );
+    expect(answers.map((a) => [a.status, a.body.revision, a.body.afterClose])).toEqual(
+      grassroots.map(() => [201, 1, false]),
+    );
+    expect(await aggregates()).toEqual([
+      { unit_id: id.D2, revision: 1, reason: 'complete', values: { sessions: 21 } },
+    ]);
+    expect(answers.flatMap((a) => a.body.aggregates)).toEqual([
+      { unitId: id.D2, revision: 1, reason: 'complete' },
+    ]);
+
+    // D3 closes at its deadline while G31's report waits for D3's lock: the report is filed after the closing, as a
+    // late revision that re-aggregates D3; with D2 and D3 answered, the issuer closes too.
+    const closer = createDataSource({ url: process.env.DATABASE_URL! });
+    await closer.initialize();
+    try {
+      let report: Promise<request.Response> | undefined;
+      await closer.transaction(async (t) => {
+        await lockHub(t, directiveId, id.D3, 1);
+        report = post(`/directives/${directiveId}/reports`, tokens[grassroots.length], {
+          unitId: id.G31,
+          cycle: 1,
+          values: { sessions: 10 },
+        }).then((r) => r);
+        await waitFor('the report to wait for the lock of D3', async () => {
+          const waiting = await pg.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          );
+          return waiting.rows[0].n > 0;
+        });
+        await recordAggregateEvent(
+          t,
+          directiveId,
+          await writeAggregate(t, directiveId, id.D3, 1, form, 'deadline'),
+        );
+      });
+      const late = await report!;
+      expect(late.status).toBe(201);
+      expect(late.body).toMatchObject({ revision: 1, late: false, afterClose: true });
+      expect(late.body.aggregates).toEqual([
+        { unitId: id.D3, revision: 2, reason: 'late-report' },
+        { unitId: org.ids.A, revision: 1, reason: 'complete' },
+      ]);
+    } finally {
+      await closer.destroy();
+    }
+    const after = await aggregates();
+    expect(after.filter((a) => a.unit_id === id.D3).map((a) => [a.revision, a.reason, a.values])).toEqual([
+      [1, 'deadline', { sessions: 0 }],
+      [2, 'late-report', { sessions: 10 }],
+    ]);
+    expect(after.filter((a) => a.unit_id === org.ids.A).map((a) => [a.revision, a.reason, a.values])).toEqual(
+      [[1, 'complete', { sessions: 31 }]],
+    );
+    const events = await pg.query<{ action: string; n: number }>(
+      `SELECT action, count(*)::int AS n FROM directive_event WHERE directive_id = $1 AND action LIKE 'report.%'
+        GROUP BY action ORDER BY action`,
+      [directiveId],
+    );
+    expect(events.rows).toEqual([
+      { action: 'report.late-revision', n: 1 },
+      { action: 'report.submitted', n: grassroots.length },
+    ]);
   });
 });

@@ -27,8 +27,21 @@ export interface StoredAggregate {
  * its children that must know whether it closed). Locks are always taken bottom-up (a unit, then its routing parent,
  * then the next one up), never down, so they cannot deadlock.
  */
-export async function lockHub(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
-  await m.query(`SELECT pg_advisory_xact_lock(hashtext($1), $2)`, [`${directiveId}/${hubUnitId}`, cycle]);
+export async function lockHub(
+  m: EntityManager,
+  directiveId: string,
+  hubUnitId: string,
+  cycle: number,
+  mode: 'alone' | 'shared' = 'alone',
+) {
+  // Shared: the reports of a hub's children while its aggregation is open, side by side; alone: whatever closes or
+  // revises the aggregate, and the reports that find it closed.
+  await m.query(
+    mode === 'alone'
+      ? `SELECT pg_advisory_xact_lock(hashtext($1), $2)`
+      : `SELECT pg_advisory_xact_lock_shared(hashtext($1), $2)`,
+    [`${directiveId}/${hubUnitId}`, cycle],
+  );
 }
 
 /** The routing parent of a unit (the issuer for units right below it), or null for the issuer itself. */
@@ -240,6 +253,42 @@ export async function propagateUp(
     child = parent;
   }
   return written; // the caller records their events last (recordAggregateEvent)
+}
+
+/**
+ * After reports to an open hub committed (they held its lock shared, so none saw the others'): closes the hub's
+ * aggregation when every expected child has answered, and goes on upward as `propagateUp` does. The last report to
+ * commit sees every other, so a complete hub is closed by one of them; the check under the lock makes a second one
+ * find it closed and do nothing. Returns the aggregates written, their events recorded.
+ */
+export async function closeIfComplete(
+  ds: DataSource,
+  directiveId: string,
+  issuerId: string,
+  hubUnitId: string,
+  cycle: number,
+  form: ReportForm,
+): Promise<StoredAggregate[]> {
+  const m = ds.manager;
+  if (
+    (await isClosed(m, directiveId, hubUnitId, cycle)) ||
+    !(await allAnswered(m, directiveId, hubUnitId, cycle))
+  )
+    return [];
+  return retryTransient(() =>
+    ds.transaction(async (t) => {
+      await lockHub(t, directiveId, hubUnitId, cycle);
+      if (
+        (await isClosed(t, directiveId, hubUnitId, cycle)) ||
+        !(await allAnswered(t, directiveId, hubUnitId, cycle))
+      )
+        return [];
+      const written = [await writeAggregate(t, directiveId, hubUnitId, cycle, form, 'complete')];
+      written.push(...(await propagateUp(t, directiveId, issuerId, hubUnitId, cycle, form)));
+      for (const a of written) await recordAggregateEvent(t, directiveId, a);
+      return written;
+    }),
+  );
 }
 
 /**

@@ -87,7 +87,10 @@ export class AuthGuard implements CanActivate {
       if (!rows.length) throw this.notFound(rule, id);
       id = rows[0].unit_id;
     }
-    const path = await this.principals.unitPath(id as string);
+    // A unit the caller is a member of: its path came with the grants, read in this request.
+    const path =
+      principal.grants.find((g) => g.unitPath[g.unitPath.length - 1] === id)?.unitPath ??
+      (await this.principals.unitPath(id as string));
     if (!path) throw this.notFound(rule, id as string);
     const decision = decide(principal, rule.capability, path);
     if (decision === 'hidden') throw this.notFound(rule, source?.[field] as string);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
@@ -34,11 +34,16 @@ const unauthorized = (code: AuthErrorCode, message: string) =>
  */
 @Injectable()
 export class AuthService {
+  /** The signing key, made once: given the secret as a string, jsonwebtoken would parse it on every token. */
+  private readonly jwtKey: KeyObject;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly principals: PrincipalService,
-  ) {}
+  ) {
+    this.jwtKey = createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'));
+  }
 
   async login(emailInput: string, password: string, ip: string): Promise<TokenPair> {
     this.principals.assertDatabase();
@@ -94,7 +99,7 @@ export class AuthService {
 
   private async issue(userId: string, sessionId: string): Promise<TokenPair> {
     const claims: AccessClaims = { sub: userId, sid: sessionId, typ: 'access' };
-    const accessToken = jwt.sign(claims, this.config.JWT_SECRET, {
+    const accessToken = jwt.sign(claims, this.jwtKey, {
       algorithm: 'HS256',
       expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS,
       jwtid: randomUUID(),
@@ -163,7 +168,7 @@ export class AuthService {
   async authenticateBearer(token: string): Promise<RequestPrincipal> {
     let claims: AccessClaims;
     try {
-      claims = jwt.verify(token, this.config.JWT_SECRET, {
+      claims = jwt.verify(token, this.jwtKey, {
         algorithms: ['HS256'],
         issuer: 'cascade',
       }) as AccessClaims;
@@ -176,13 +181,22 @@ export class AuthService {
       throw unauthorized(AuthErrorCode.TOKEN_INVALID, 'Authorization: token invalid');
     }
     this.principals.assertDatabase();
-    const rows: { email: string; name: string; system_admin: boolean; active: boolean; revoked: boolean }[] =
-      await this.dataSource.query(
-        `SELECT u.email, u.name, u.system_admin, u.active, f.revoked_at IS NOT NULL AS revoked
-           FROM app_user u JOIN session_family f ON f.user_id = u.id
-          WHERE u.id = $1 AND f.id = $2`,
-        [claims.sub, claims.sid],
-      );
+    // The user, the session and the grants in one round trip.
+    const rows: {
+      email: string;
+      name: string;
+      system_admin: boolean;
+      active: boolean;
+      revoked: boolean;
+      grants: { role: Role; path: string }[];
+    }[] = await this.dataSource.query(
+      `SELECT u.email, u.name, u.system_admin, u.active, f.revoked_at IS NOT NULL AS revoked,
+              COALESCE((SELECT json_agg(json_build_object('role', m.role, 'path', un.path::text))
+                          FROM membership m JOIN unit un ON un.id = m.unit_id WHERE m.user_id = u.id), '[]') AS grants
+         FROM app_user u JOIN session_family f ON f.user_id = u.id
+        WHERE u.id = $1 AND f.id = $2`,
+      [claims.sub, claims.sid],
+    );
     const user = rows[0];
     if (!user || user.revoked || !user.active)
       throw unauthorized(AuthErrorCode.TOKEN_REVOKED, 'Authorization: session revoked');
@@ -193,7 +207,7 @@ export class AuthService {
       email: user.email,
       name: user.name,
       systemAdmin: user.system_admin,
-      grants: await this.principals.grantsOfUser(claims.sub),
+      grants: user.grants.map((g) => ({ role: g.role, unitPath: idsFromPath(g.path) })),
     };
   }
 

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { idsFromPath, type Grant, type Role } from '@cascade/domain';
+import { idsFromPath } from '@cascade/domain';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 
 /** Loads grants (role + unit path) for users and API keys; unit paths come from the live hierarchy. */
@@ -16,14 +16,6 @@ export class PrincipalService {
         'the database is unreachable',
       );
     }
-  }
-
-  async grantsOfUser(userId: string): Promise<Grant[]> {
-    const rows: { role: Role; path: string }[] = await this.dataSource.query(
-      `SELECT m.role, u.path::text AS path FROM membership m JOIN unit u ON u.id = m.unit_id WHERE m.user_id = $1`,
-      [userId],
-    );
-    return rows.map((r) => ({ role: r.role, unitPath: idsFromPath(r.path) }));
   }
 
   /** The unit's path of ids from the root, or null when it does not exist. */

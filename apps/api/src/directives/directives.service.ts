@@ -7,14 +7,14 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import {
-  isClosed,
+  closeIfComplete,
   lockHub,
   missingBelow,
   propagateUp,
   recordAggregateEvent,
   retryTransient,
-  routingParent,
   verifyDirectiveSignature,
+  type StoredAggregate,
 } from '@cascade/persistence';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource, EntityManager } from 'typeorm';
@@ -53,6 +53,7 @@ import {
   scheduleProblems,
   type Aggregate,
   type Coverage,
+  type Cycle,
   type NonWorkingDayPolicy,
   type ReportForm,
   type ReportValues,
@@ -81,15 +82,19 @@ import { DirectiveErrorCode } from './directives.exceptions';
 const HOLIDAYS = vietnamCalendar();
 
 /** A routing node as the answers to acknowledgements and recalls show it. */
+const NODE_ANSWER = `unit_id AS "unitId", status, status_code AS "statusCode", acknowledged_at AS "acknowledgedAt",
+  returned_reason AS "returnedReason", recall_status AS "recallStatus", recall_reason AS "recallReason"`;
+
 async function nodeAnswer(m: EntityManager, directiveId: string, unitId: string): Promise<unknown> {
   const rows: unknown[] = await m.query(
-    `SELECT unit_id AS "unitId", status, status_code AS "statusCode", acknowledged_at AS "acknowledgedAt",
-            returned_reason AS "returnedReason", recall_status AS "recallStatus", recall_reason AS "recallReason"
-       FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
+    `SELECT ${NODE_ANSWER} FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
     [directiveId, unitId],
   );
   return rows[0];
 }
+
+/** A report found its parent closed once it held the parent's lock shared: it is filed again, alone. */
+class ParentClosed extends Error {}
 
 /** The answer for a unit the directive was not routed to. */
 const notRouted = () =>
@@ -655,19 +660,28 @@ export class DirectivesService {
       );
     }
     const status = dto.decision === 'accept' ? 'accepted' : 'returned';
-    const d = await this.row(id);
-    if (d.status !== 'signed' && d.status !== 'dispatched') {
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
-        `the directive is ${d.status}: nothing to acknowledge`,
-      );
-    }
+    // The caller's role at the unit, from the grants read with the principal (none for an API key).
+    const role =
+      principal.kind === 'user'
+        ? (principal.grants
+            .filter((g) => g.unitPath[g.unitPath.length - 1] === dto.unitId)
+            .map((g) => g.role)
+            .sort()[0] ?? null)
+        : null;
     return this.dataSource.transaction(async (m) => {
-      const rows: { status: string }[] = await m.query(
-        `SELECT status FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`,
+      const rows: { status: string; directive_status: string }[] = await m.query(
+        `SELECT rn.status, d.status AS directive_status FROM routing_node rn JOIN directive d ON d.id = rn.directive_id
+          WHERE rn.directive_id = $1 AND rn.unit_id = $2 FOR UPDATE OF rn`,
         [id, dto.unitId],
       );
+      const directiveStatus = rows.length ? rows[0].directive_status : (await this.row(id)).status;
+      if (directiveStatus !== 'signed' && directiveStatus !== 'dispatched') {
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+          `the directive is ${directiveStatus}: nothing to acknowledge`,
+        );
+      }
       if (!rows.length) {
         throw notRouted();
       }
@@ -678,58 +692,76 @@ export class DirectivesService {
           `the directive is ${rows[0].status} at this unit`,
         );
       }
-      if (rows[0].status === 'delivered') {
-        await m.query(
-          `UPDATE routing_node SET status = $3, status_code = $4, acknowledged_at = now(), acknowledged_by = $5, returned_reason = $6,
-                  version = version + 1 WHERE directive_id = $1 AND unit_id = $2`,
-          [
-            id,
-            dto.unitId,
-            status,
-            status === 'accepted' ? '03' : '02',
-            actingUser(principal),
-            dto.reason ?? null,
-          ],
-        );
-        const role: { role: string }[] = await m.query(
-          `SELECT role FROM membership WHERE user_id = $1 AND unit_id = $2 ORDER BY role LIMIT 1`,
-          [principal.id, dto.unitId],
-        );
-        await m.query(
-          `INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-          [
-            id,
-            actingUser(principal),
-            role[0]?.role ?? null,
-            dto.unitId,
-            status === 'accepted' ? 'acknowledged' : 'returned',
-            dto.reason ?? null,
-            JSON.stringify({ unitId: dto.unitId }),
-          ],
-        );
-      }
-      return nodeAnswer(m, id, dto.unitId);
+      // Repeating the same answer changes nothing.
+      if (rows[0].status !== 'delivered') return nodeAnswer(m, id, dto.unitId);
+      // (TypeORM answers an UPDATE as [rows, count].)
+      const [answered]: [unknown[], number] = await m.query(
+        `UPDATE routing_node SET status = $3, status_code = $4, acknowledged_at = now(), acknowledged_by = $5, returned_reason = $6,
+                version = version + 1 WHERE directive_id = $1 AND unit_id = $2
+         RETURNING ${NODE_ANSWER}`,
+        [
+          id,
+          dto.unitId,
+          status,
+          status === 'accepted' ? '03' : '02',
+          actingUser(principal),
+          dto.reason ?? null,
+        ],
+      );
+      await m.query(
+        `INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+        [
+          id,
+          actingUser(principal),
+          role,
+          dto.unitId,
+          status === 'accepted' ? 'acknowledged' : 'returned',
+          dto.reason ?? null,
+          JSON.stringify({ unitId: dto.unitId }),
+        ],
+      );
+      return answered[0];
     });
   }
 
   /** The reporting requirement of a dispatched directive, with the cycle asked for. */
   private async reportingCycle(id: string, cycleIndex: number) {
     const d = await this.row(id);
-    if (['closed', 'recalled', 'superseded'].includes(d.status)) {
+    return { ...this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, cycleIndex), directive: d };
+  }
+
+  /**
+   * Cycles computed from a dispatched directive's schedule, by directive, dispatch time and cycle: a directive's
+   * content is final once signed, so the same three always give the same cycle.
+   */
+  private readonly cycles = new Map<string, { form: ReportForm; cycle: Cycle }>();
+
+  /** The form and the cycle asked for of a directive in the given status; refuses what takes no report. */
+  private cycleOf(
+    id: string,
+    status: string,
+    dispatchedAt: Date | null,
+    reportingContent: unknown,
+    cycleIndex: number,
+  ): { form: ReportForm; cycle: Cycle } {
+    if (['closed', 'recalled', 'superseded'].includes(status)) {
       throw new ApiError(
         HttpStatus.CONFLICT,
         DirectiveErrorCode.CYCLE_CLOSED,
-        `cycle: the directive is ${d.status}; its cycles take no more reports`,
+        `cycle: the directive is ${status}; its cycles take no more reports`,
       );
     }
-    if (d.status !== 'dispatched') {
+    if (status !== 'dispatched') {
       throw new ApiError(
         HttpStatus.CONFLICT,
         DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
-        `the directive is ${d.status}: reports follow dispatch`,
+        `the directive is ${status}: reports follow dispatch`,
       );
     }
-    const reporting = d.content.reporting as
+    const key = `${id}|${dispatchedAt?.getTime() ?? ''}|${cycleIndex}`;
+    const known = this.cycles.get(key);
+    if (known) return known;
+    const reporting = reportingContent as
       { schedule: Schedule; form?: ReportForm; policy?: NonWorkingDayPolicy; stagger?: number[] } | undefined;
     if (!reporting?.form) {
       throw new ApiError(
@@ -740,16 +772,12 @@ export class DirectivesService {
     }
     let cycle;
     try {
-      cycle = cycleAt(
-        resolveSchedule(reporting.schedule, d.dispatched_at?.toISOString() ?? null),
-        cycleIndex,
-        {
-          calendar: HOLIDAYS,
-          policy: reporting.policy ?? 'keep',
-          stagger: reporting.stagger,
-          tiers: 10,
-        },
-      );
+      cycle = cycleAt(resolveSchedule(reporting.schedule, dispatchedAt?.toISOString() ?? null), cycleIndex, {
+        calendar: HOLIDAYS,
+        policy: reporting.policy ?? 'keep',
+        stagger: reporting.stagger,
+        tiers: 10,
+      });
     } catch (error) {
       if (error instanceof ScheduleError)
         throw new ApiError(
@@ -765,30 +793,54 @@ export class DirectivesService {
         DirectiveErrorCode.CYCLE_NOT_FOUND,
         `cycle: the schedule has no cycle ${cycleIndex}`,
       );
-    return { form: reporting.form, cycle, directive: d };
+    if (this.cycles.size >= 10_000) this.cycles.clear();
+    const found = { form: reporting.form, cycle };
+    this.cycles.set(key, found);
+    return found;
   }
 
   /**
    * A unit reports for a cycle: validated against the form, marked late after its tier's deadline, and kept as a new
    * revision (the highest is current). Idempotency comes from the request's Idempotency-Key.
+   *
+   * Reports to a hub whose aggregation is open run side by side: each holds the hub's lock shared (the closing of the
+   * aggregation, at its deadline or when complete, takes it alone, so a report lands either before it, and counts,
+   * or after it, as a late revision), and each checks after its commit whether it completed the hub (the last
+   * report to commit sees every other). A report to a hub that has closed takes the lock alone and revises the
+   * aggregates upward.
    */
   async submitReport(principal: RequestPrincipal, id: string, dto: SubmitReportDto, requestKey?: string) {
-    const { form, cycle, directive } = await this.reportingCycle(id, dto.cycle);
-    const nodes: { status: string; tier: number; is_hub: boolean; recall_status: string | null }[] =
-      await this.dataSource.query(
-        `SELECT status, tier, is_hub, recall_status FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
-        [id, dto.unitId],
-      );
-    if (!nodes.length) throw notRouted();
-    const node = nodes[0];
-    if (node.is_hub) {
+    // The directive, the unit's routing node and whether its parent closed, in one round trip.
+    const found: {
+      status: string;
+      issuer_id: string;
+      dispatched_at: Date | null;
+      reporting: unknown;
+      node_status: string | null;
+      tier: number;
+      is_hub: boolean;
+      parent_closed: boolean;
+    }[] = await this.dataSource.query(
+      `SELECT d.status, d.issuer_id, d.dispatched_at, d.content->'reporting' AS reporting,
+              rn.status AS node_status, rn.tier, rn.is_hub,
+              EXISTS (SELECT 1 FROM aggregate_report a WHERE a.directive_id = d.id
+                         AND a.unit_id = COALESCE(rn.parent_unit_id, d.issuer_id) AND a.cycle = $3) AS parent_closed
+         FROM directive d LEFT JOIN routing_node rn ON rn.directive_id = d.id AND rn.unit_id = $2
+        WHERE d.id = $1`,
+      [id, dto.unitId, dto.cycle],
+    );
+    if (!found.length) throw directiveNotFound(id);
+    const d = found[0];
+    const { form, cycle } = this.cycleOf(id, d.status, d.dispatched_at, d.reporting, dto.cycle);
+    if (d.node_status === null) throw notRouted();
+    if (d.is_hub) {
       throw new ApiError(
         HttpStatus.UNPROCESSABLE_ENTITY,
         DirectiveErrorCode.REPORT_NOT_EXPECTED,
         "unitId: this unit aggregates its subordinates' reports; it does not file its own",
       );
     }
-    if (node.status === 'returned') {
+    if (d.node_status === 'returned') {
       throw new ApiError(
         HttpStatus.CONFLICT,
         DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
@@ -814,90 +866,114 @@ export class DirectivesService {
         })),
       );
     }
-    const deadline = cycle.deadlines[Math.min(node.tier, cycle.deadlines.length - 1)];
+    const deadline = cycle.deadlines[Math.min(d.tier, cycle.deadlines.length - 1)];
     const late = Date.now() >= Date.parse(deadline);
+    const answer = (
+      revision: number,
+      filedLate: boolean,
+      afterClose: boolean,
+      due: string,
+      values: unknown,
+    ) => ({
+      unitId: dto.unitId,
+      cycle: dto.cycle,
+      label: cycle.label,
+      revision,
+      late: filedLate,
+      afterClose,
+      deadline: due,
+      values,
+    });
     // A deadlock with a concurrent aggregation is retried: the transaction rolled back whole.
-    return retryTransient(() =>
-      this.dataSource.transaction(async (m) => {
-        // Revisions of one unit's report queue on its routing node; then the parent's lock tells, consistently with its
-        // closing, whether the report arrives before the parent aggregated or after (a late revision).
-        await m.query(`SELECT 1 FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`, [
-          id,
-          dto.unitId,
-        ]);
-        // The retry of a request that filed its report before its process died: the report it filed.
-        if (requestKey) {
-          const filed: {
-            revision: number;
-            late: boolean;
-            after_close: boolean;
-            deadline: Date;
-            values: unknown;
-          }[] = await m.query(
-            `SELECT revision, late, after_close, deadline, values FROM report
-                WHERE directive_id = $1 AND unit_id = $2 AND request_key = $3`,
-            [id, dto.unitId, requestKey],
+    const file = (alone: boolean) =>
+      retryTransient(() =>
+        this.dataSource.transaction(async (m) => {
+          // Revisions of one unit's report queue on its routing node.
+          const node: { parent_unit_id: string | null }[] = await m.query(
+            `SELECT parent_unit_id FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`,
+            [id, dto.unitId],
           );
-          if (filed.length)
+          const parent = node[0].parent_unit_id ?? d.issuer_id;
+          await lockHub(m, id, parent, dto.cycle, alone ? 'alone' : 'shared');
+          // Unless the request filed its report before (its process died before it could answer): the retry answers
+          // that report.
+          const rows: { revision: number; after_close: boolean }[] = await m.query(
+            `INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, after_close, request_key)
+             SELECT $1, $2, $3, $4, COALESCE(max(revision), 0) + 1, $5, $6, $7, $8,
+                    EXISTS (SELECT 1 FROM aggregate_report WHERE directive_id = $2 AND unit_id = $10 AND cycle = $4), $9
+               FROM report WHERE directive_id = $2 AND unit_id = $3 AND cycle = $4
+             HAVING NOT EXISTS (SELECT 1 FROM report WHERE directive_id = $2 AND unit_id = $3 AND request_key = $9)
+             RETURNING revision, after_close`,
+            [
+              randomUUID(),
+              id,
+              dto.unitId,
+              dto.cycle,
+              JSON.stringify(dto.values),
+              late,
+              deadline,
+              actingUser(principal),
+              requestKey ?? null,
+              parent,
+            ],
+          );
+          if (!rows.length) {
+            const filed: {
+              revision: number;
+              late: boolean;
+              after_close: boolean;
+              deadline: Date;
+              values: unknown;
+            }[] = await m.query(
+              `SELECT revision, late, after_close, deadline, values FROM report
+                  WHERE directive_id = $1 AND unit_id = $2 AND request_key = $3`,
+              [id, dto.unitId, requestKey],
+            );
+            const f = filed[0];
             return {
-              unitId: dto.unitId,
-              cycle: dto.cycle,
-              label: cycle.label,
-              revision: filed[0].revision,
-              late: filed[0].late,
-              afterClose: filed[0].after_close,
-              deadline: filed[0].deadline.toISOString(),
-              values: filed[0].values,
-              aggregates: [],
+              report: answer(f.revision, f.late, f.after_close, f.deadline.toISOString(), f.values),
+              aggregates: [] as StoredAggregate[],
+              parent,
             };
-        }
-        const parent = (await routingParent(m, id, dto.unitId)) ?? directive.issuer_id;
-        await lockHub(m, id, parent, dto.cycle);
-        const afterClose = await isClosed(m, id, parent, dto.cycle);
-        const rows: { revision: number }[] = await m.query(
-          `INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, after_close, request_key)
-         SELECT $1, $2, $3, $4, COALESCE(max(revision), 0) + 1, $5, $6, $7, $8, $9, $10 FROM report WHERE directive_id = $2 AND unit_id = $3 AND cycle = $4
-         RETURNING revision`,
-          [
-            randomUUID(),
-            id,
-            dto.unitId,
-            dto.cycle,
-            JSON.stringify(dto.values),
-            late,
-            deadline,
-            actingUser(principal),
-            afterClose,
-            requestKey ?? null,
-          ],
-        );
-        // Upward: a closed parent re-aggregates and sends the revision up; an open one closes early once complete.
-        const aggregates = await propagateUp(m, id, directive.issuer_id, dto.unitId, dto.cycle, form);
-        // The event last: appending to the directive's hash chain holds its head row until the commit.
-        await m.query(
-          `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,$4,$5)`,
-          [
-            id,
-            actingUser(principal),
-            dto.unitId,
-            afterClose ? 'report.late-revision' : 'report.submitted',
-            JSON.stringify({ cycle: dto.cycle, revision: rows[0].revision, late, afterClose }),
-          ],
-        );
-        for (const a of aggregates) await recordAggregateEvent(m, id, a);
-        return {
-          unitId: dto.unitId,
-          cycle: dto.cycle,
-          label: cycle.label,
-          revision: rows[0].revision,
-          late,
-          afterClose,
-          deadline,
-          values: dto.values,
-          aggregates: aggregates.map((a) => ({ unitId: a.unitId, revision: a.revision, reason: a.reason })),
-        };
-      }),
-    );
+          }
+          const afterClose = rows[0].after_close;
+          // The parent closed while this report waited for its lock: filed again, alone, as a late revision.
+          if (afterClose && !alone) throw new ParentClosed();
+          // Alone: a closed parent re-aggregates and sends the revision up; an open one closes early once complete.
+          const aggregates = alone ? await propagateUp(m, id, d.issuer_id, dto.unitId, dto.cycle, form) : [];
+          // The event last: appending to the directive's hash chain holds its head row until the commit.
+          await m.query(
+            `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,$4,$5)`,
+            [
+              id,
+              actingUser(principal),
+              dto.unitId,
+              afterClose ? 'report.late-revision' : 'report.submitted',
+              JSON.stringify({ cycle: dto.cycle, revision: rows[0].revision, late, afterClose }),
+            ],
+          );
+          for (const a of aggregates) await recordAggregateEvent(m, id, a);
+          return {
+            report: answer(rows[0].revision, late, afterClose, deadline, dto.values),
+            aggregates,
+            parent,
+          };
+        }),
+      );
+    const alone = d.parent_closed;
+    const filed = await file(alone).catch((error: unknown) => {
+      if (error instanceof ParentClosed) return file(true);
+      throw error;
+    });
+    // Shared: whether this report completed its parent, now that it is committed.
+    const aggregates =
+      alone || filed.report.afterClose
+        ? filed.aggregates
+        : await closeIfComplete(this.dataSource, id, d.issuer_id, filed.parent, dto.cycle, form);
+    return {
+      ...filed.report,
+      aggregates: aggregates.map((a) => ({ unitId: a.unitId, revision: a.revision, reason: a.reason })),
+    };
   }
 
   /** What a routed unit sees of a directive: its content (the report form with it) and the unit's own node. */
