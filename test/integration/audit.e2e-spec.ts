@@ -225,6 +225,41 @@ describe('the audit trail', () => {
     expect((await cascade('audit', 'verify', randomUUID())).code).toBe(2);
   });
 
+  it('writes events unsealed and has the worker seal them in batches, in order; a seal claimed on insert is discarded', async () => {
+    const last = await pg.query<{ n: number }>(
+      `SELECT max(seq)::int AS n FROM directive_event WHERE directive_id = $1`,
+      [directiveId],
+    );
+    // Written behind the API, as any code could: whatever seal the insert claims is discarded.
+    const inserted = await pg.query<{ id: string; seq: number | null; hash: string | null }>(
+      `INSERT INTO directive_event (directive_id, action, data, seq, prev_hash, hash)
+       VALUES ($1, 'test.note', '{"n": 1}', 999, 'x', 'y'), ($1, 'test.note', '{"n": 2}', 1000, 'x', 'y')
+       RETURNING id::text, seq, hash`,
+      [directiveId],
+    );
+    expect(inserted.rows.map((r) => [r.seq, r.hash])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+    // An unsealed event is no more editable than a sealed one, except by its seal.
+    await expect(
+      pg.query(`UPDATE directive_event SET data = '{"n": 3}' WHERE id = $1`, [inserted.rows[0].id]),
+    ).rejects.toThrow(/append-only/);
+    const sealed = await waitFor('the worker to seal the new events', async () => {
+      const rows = (
+        await pg.query<{ seq: number | null; prev_hash: string; hash: string }>(
+          `SELECT seq, prev_hash, hash FROM directive_event WHERE id = ANY($1::bigint[]) ORDER BY id`,
+          [inserted.rows.map((r) => r.id)],
+        )
+      ).rows;
+      return rows.every((r) => r.seq !== null) && rows;
+    });
+    expect(sealed.map((r) => r.seq)).toEqual([last.rows[0].n + 1, last.rows[0].n + 2]);
+    expect(sealed[1].prev_hash).toBe(sealed[0].hash);
+    const verified = await get(`/directives/${directiveId}/audit/verify`, org.tokens.auditor).expect(200);
+    expect(verified.body.chains[0]).toMatchObject({ valid: true, events: last.rows[0].n + 2 });
+  });
+
   it('finds an event altered behind the application and names the first broken link', async () => {
     // Only someone able to disable the table's triggers (the database owner) can do this; the chain still shows it.
     await pg.query(`ALTER TABLE directive_event DISABLE TRIGGER directive_event_append_only`);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfigModule, loadConfig } from '@cascade/config';
 import { DatabaseModule } from '@cascade/persistence';
+import { ChainSealerService } from './chain-sealer.service';
 import { OutboxDeliveryService } from './outbox-delivery.service';
 import { TemporalWorkerService } from './temporal-worker.service';
 import { WorkerHealthServer } from './worker-health.server';
@@ -14,6 +15,6 @@ import { WorkerHealthServer } from './worker-health.server';
     }),
     DatabaseModule,
   ],
-  providers: [TemporalWorkerService, WorkerHealthServer, OutboxDeliveryService],
+  providers: [TemporalWorkerService, WorkerHealthServer, OutboxDeliveryService, ChainSealerService],
 })
 export class WorkerModule {}

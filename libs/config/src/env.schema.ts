@@ -31,6 +31,16 @@ export class EnvironmentVariables {
   @Max(65535)
   PORT = 3000;
 
+  /**
+   * API processes sharing the port (node:cluster): 1 is one process, as in a container scaled by replicas; on a host of
+   * its own, one per core the API may use.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  API_PROCESSES = 1;
+
   @Transform(toTrimmed)
   @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/cascade';
@@ -136,6 +146,13 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(600_000)
   OUTBOX_POLL_MS = 2000;
+
+  /** How often the worker seals the events written since the last seal into their directives' hash chains (ms). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(20)
+  @Max(60_000)
+  SEAL_INTERVAL_MS = 250;
 
   /** Lifetime of an access token, in seconds. */
   @Transform(toInt)

@@ -57,7 +57,33 @@ export interface ChainVerdict {
 }
 
 /**
- * Recomputes a directive's chain from its events: sequence numbers without gaps, each event's `prevHash` equal to
+ * Seals the events of the directives written since their last seal (`cascade_seal_events`, migration
+ * SealedInBatches1763890000000): each gets its sequence number and hashes, in the order of their ids. Audit reads call
+ * it first, so that they never see an unsealed event; one directive per transaction, in a fixed order.
+ */
+export async function sealEvents(db: DataSource | EntityManager, directiveIds: string[]): Promise<number> {
+  let sealed = 0;
+  for (const id of [...new Set(directiveIds)].sort()) {
+    const rows: { n: number }[] = await db.query(`SELECT cascade_seal_events($1) AS n`, [id]);
+    sealed += rows[0].n;
+  }
+  return sealed;
+}
+
+/** Seals every directive with unsealed events (the worker's sealer, every few hundred milliseconds). */
+export async function sealPendingEvents(db: DataSource | EntityManager, directives = 500): Promise<number> {
+  const pending: { directive_id: string }[] = await db.query(
+    `SELECT DISTINCT directive_id::text AS directive_id FROM directive_event WHERE seq IS NULL LIMIT $1`,
+    [directives],
+  );
+  return sealEvents(
+    db,
+    pending.map((p) => p.directive_id),
+  );
+}
+
+/**
+ * Recomputes a directive's chain from its events (sealing what is not sealed yet first): sequence numbers without gaps, each event's `prevHash` equal to
  * the hash before it, each hash equal to the SHA-256 recomputed here, and the last hash equal to the chain head (an
  * event removed from the end is detected too). Reports the first broken link.
  */
@@ -65,6 +91,7 @@ export async function verifyChain(
   db: DataSource | EntityManager,
   directiveId: string,
 ): Promise<ChainVerdict> {
+  await sealEvents(db, [directiveId]);
   const events: ChainedEvent[] = await db.query(
     `SELECT ${CHAINED_EVENT_COLUMNS} FROM directive_event e WHERE e.directive_id = $1 ORDER BY e.seq, e.id`,
     [directiveId],
@@ -190,6 +217,7 @@ export async function familyTimeline(
   directiveIds: string[],
   q: { unitId?: string; action?: string } = {},
 ): Promise<TimelineEvent[]> {
+  await sealEvents(db, directiveIds);
   return db.query<TimelineEvent[]>(
     `SELECT ${CHAINED_EVENT_COLUMNS}, d.symbol, u.name AS "actorUnitName", au.name AS "actorName"
        FROM directive_event e JOIN directive d ON d.id = e.directive_id

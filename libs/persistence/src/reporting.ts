@@ -80,17 +80,31 @@ async function expectedChildren(m: EntityManager, directiveId: string, hubUnitId
   );
 }
 
-/** Whether every expected child has answered: leaves with a report, hubs with an aggregate. */
-async function allAnswered(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
-  const rows: { n: number }[] = await m.query(
-    `SELECT count(*)::int AS n FROM routing_node r
+/** The expected children of a hub that have not answered: leaves without a report, hubs without an aggregate. */
+const UNANSWERED = `SELECT 1 FROM routing_node r
       WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND r.status <> 'returned'
         AND r.recall_status IS DISTINCT FROM 'accepted'
         AND NOT EXISTS (SELECT 1 FROM report p WHERE NOT r.is_hub AND p.directive_id = $1 AND p.unit_id = r.unit_id AND p.cycle = $3)
-        AND NOT EXISTS (SELECT 1 FROM aggregate_report a WHERE r.is_hub AND a.directive_id = $1 AND a.unit_id = r.unit_id AND a.cycle = $3)`,
+        AND NOT EXISTS (SELECT 1 FROM aggregate_report a WHERE r.is_hub AND a.directive_id = $1 AND a.unit_id = r.unit_id AND a.cycle = $3)`;
+
+/** Whether every expected child has answered: leaves with a report, hubs with an aggregate. */
+async function allAnswered(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
+  const rows: { done: boolean }[] = await m.query(`SELECT NOT EXISTS (${UNANSWERED}) AS done`, [
+    directiveId,
+    hubUnitId,
+    cycle,
+  ]);
+  return rows[0].done;
+}
+
+/** Whether a hub's aggregation of a cycle is still open and every expected child has answered, in one query. */
+async function readyToClose(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
+  const rows: { ready: boolean }[] = await m.query(
+    `SELECT NOT EXISTS (SELECT 1 FROM aggregate_report WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3)
+        AND NOT EXISTS (${UNANSWERED}) AS ready`,
     [directiveId, hubUnitId, cycle],
   );
-  return rows[0].n === 0;
+  return rows[0].ready;
 }
 
 /**
@@ -269,20 +283,11 @@ export async function closeIfComplete(
   cycle: number,
   form: ReportForm,
 ): Promise<StoredAggregate[]> {
-  const m = ds.manager;
-  if (
-    (await isClosed(m, directiveId, hubUnitId, cycle)) ||
-    !(await allAnswered(m, directiveId, hubUnitId, cycle))
-  )
-    return [];
+  if (!(await readyToClose(ds.manager, directiveId, hubUnitId, cycle))) return [];
   return retryTransient(() =>
     ds.transaction(async (t) => {
       await lockHub(t, directiveId, hubUnitId, cycle);
-      if (
-        (await isClosed(t, directiveId, hubUnitId, cycle)) ||
-        !(await allAnswered(t, directiveId, hubUnitId, cycle))
-      )
-        return [];
+      if (!(await readyToClose(t, directiveId, hubUnitId, cycle))) return [];
       const written = [await writeAggregate(t, directiveId, hubUnitId, cycle, form, 'complete')];
       written.push(...(await propagateUp(t, directiveId, issuerId, hubUnitId, cycle, form)));
       for (const a of written) await recordAggregateEvent(t, directiveId, a);

@@ -5,6 +5,7 @@ import {
   caseFileHtml,
   directiveFamily,
   familyTimeline,
+  sealEvents,
   verifyFamily,
   type CaseFile,
   type TimelineEvent,
@@ -87,6 +88,7 @@ export class AuditService {
       );
     }
     const d = await this.directives.get(id);
+    await sealEvents(this.dataSource, [id]);
     const t = new Date(when).toISOString();
     const last: { action: string; at: Date }[] = await this.dataSource.query(
       `SELECT action, at FROM directive_event WHERE directive_id = $1 AND at <= $2 ORDER BY seq DESC LIMIT 1`,

@@ -175,7 +175,7 @@ export class DirectivesController {
 
   @Post('directives/:id/acknowledge')
   @HttpCode(HttpStatus.OK)
-  @Idempotent()
+  @Idempotent({ selfIdempotent: true })
   @Authorize({ capability: 'report', unit: { body: 'unitId' } })
   @ApiOperation({ summary: 'A receiving unit accepts (03) or returns (02, with the reason) the directive' })
   @ApiHeader(IDEMPOTENCY_HEADER)
@@ -189,7 +189,7 @@ export class DirectivesController {
   }
 
   @Post('directives/:id/reports')
-  @Idempotent()
+  @Idempotent({ selfIdempotent: true })
   @Authorize({ capability: 'report', unit: { body: 'unitId' } })
   @ApiOperation({
     summary:

@@ -8,7 +8,6 @@ import {
 } from '@temporalio/client';
 import {
   closeIfComplete,
-  lockHub,
   missingBelow,
   propagateUp,
   recordAggregateEvent,
@@ -82,19 +81,32 @@ import { DirectiveErrorCode } from './directives.exceptions';
 const HOLIDAYS = vietnamCalendar();
 
 /** A routing node as the answers to acknowledgements and recalls show it. */
-const NODE_ANSWER = `unit_id AS "unitId", status, status_code AS "statusCode", acknowledged_at AS "acknowledgedAt",
-  returned_reason AS "returnedReason", recall_status AS "recallStatus", recall_reason AS "recallReason"`;
+/** The columns of a routing node's answer, from the table named `t`. */
+const nodeAnswerColumns = (t: string) =>
+  `${t}.unit_id AS "unitId", ${t}.status, ${t}.status_code AS "statusCode", ${t}.acknowledged_at AS "acknowledgedAt",
+   ${t}.returned_reason AS "returnedReason", ${t}.recall_status AS "recallStatus", ${t}.recall_reason AS "recallReason"`;
 
 async function nodeAnswer(m: EntityManager, directiveId: string, unitId: string): Promise<unknown> {
   const rows: unknown[] = await m.query(
-    `SELECT ${NODE_ANSWER} FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
+    `SELECT ${nodeAnswerColumns('r')} FROM routing_node r WHERE directive_id = $1 AND unit_id = $2`,
     [directiveId, unitId],
   );
   return rows[0];
 }
 
-/** A report found its parent closed once it held the parent's lock shared: it is filed again, alone. */
-class ParentClosed extends Error {}
+/** What `cascade_file_report` answers. */
+interface FiledReport {
+  revision: number;
+  late: boolean;
+  after_close: boolean;
+  deadline: Date;
+  values: unknown;
+  parent_unit_id: string;
+  /** The request's key filed this report before: nothing was written. */
+  filed_before: boolean;
+  /** With the lock shared, the parent's aggregation had closed: nothing was written; file it again alone. */
+  retry_alone: boolean;
+}
 
 /** The answer for a unit the directive was not routed to. */
 const notRouted = () =>
@@ -668,37 +680,24 @@ export class DirectivesService {
             .map((g) => g.role)
             .sort()[0] ?? null)
         : null;
-    return this.dataSource.transaction(async (m) => {
-      const rows: { status: string; directive_status: string }[] = await m.query(
-        `SELECT rn.status, d.status AS directive_status FROM routing_node rn JOIN directive d ON d.id = rn.directive_id
-          WHERE rn.directive_id = $1 AND rn.unit_id = $2 FOR UPDATE OF rn`,
-        [id, dto.unitId],
-      );
-      const directiveStatus = rows.length ? rows[0].directive_status : (await this.row(id)).status;
-      if (directiveStatus !== 'signed' && directiveStatus !== 'dispatched') {
-        throw new ApiError(
-          HttpStatus.CONFLICT,
-          DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
-          `the directive is ${directiveStatus}: nothing to acknowledge`,
-        );
-      }
-      if (!rows.length) {
-        throw notRouted();
-      }
-      if (rows[0].status !== 'delivered' && rows[0].status !== status) {
-        throw new ApiError(
-          HttpStatus.CONFLICT,
-          DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
-          `the directive is ${rows[0].status} at this unit`,
-        );
-      }
-      // Repeating the same answer changes nothing.
-      if (rows[0].status !== 'delivered') return nodeAnswer(m, id, dto.unitId);
-      // (TypeORM answers an UPDATE as [rows, count].)
-      const [answered]: [unknown[], number] = await m.query(
-        `UPDATE routing_node SET status = $3, status_code = $4, acknowledged_at = now(), acknowledged_by = $5, returned_reason = $6,
-                version = version + 1 WHERE directive_id = $1 AND unit_id = $2
-         RETURNING ${NODE_ANSWER}`,
+    // One statement: the node moves from delivered to the answer, with its event, if the directive is out.
+    const [outcome]: { answer: unknown; directive_status: string | null; node_status: string | null }[] =
+      await this.dataSource.query(
+        `WITH answered AS (
+           UPDATE routing_node rn SET status = $3, status_code = $4, acknowledged_at = now(), acknowledged_by = $5,
+                  returned_reason = $6, version = rn.version + 1
+             FROM directive d
+            WHERE rn.directive_id = $1 AND rn.unit_id = $2 AND rn.status = 'delivered'
+              AND d.id = rn.directive_id AND d.status IN ('signed', 'dispatched')
+           RETURNING ${nodeAnswerColumns('rn')}
+         ), event AS (
+           INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data)
+           SELECT $1, $5, $7, $2, $8, $6, jsonb_build_object('unitId', $9::text) FROM answered
+         )
+         SELECT (SELECT row_to_json(answered) FROM answered) AS answer, d.status AS directive_status,
+                rn.status AS node_status
+           FROM (SELECT 1) one LEFT JOIN directive d ON d.id = $1
+           LEFT JOIN routing_node rn ON rn.directive_id = $1 AND rn.unit_id = $2`,
         [
           id,
           dto.unitId,
@@ -706,22 +705,32 @@ export class DirectivesService {
           status === 'accepted' ? '03' : '02',
           actingUser(principal),
           dto.reason ?? null,
-        ],
-      );
-      await m.query(
-        `INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-        [
-          id,
-          actingUser(principal),
           role,
-          dto.unitId,
           status === 'accepted' ? 'acknowledged' : 'returned',
-          dto.reason ?? null,
-          JSON.stringify({ unitId: dto.unitId }),
+          dto.unitId,
         ],
       );
-      return answered[0];
-    });
+    if (outcome.answer) return outcome.answer;
+    // Nothing changed: why.
+    if (outcome.directive_status === null) throw directiveNotFound(id);
+    if (outcome.directive_status !== 'signed' && outcome.directive_status !== 'dispatched') {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+        `the directive is ${outcome.directive_status}: nothing to acknowledge`,
+      );
+    }
+    if (outcome.node_status === null) throw notRouted();
+    // Answered before (read again: a concurrent answer may have just committed). The same answer is harmless.
+    const current = (await nodeAnswer(this.dataSource.manager, id, dto.unitId)) as { status: string };
+    if (current.status !== status) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
+        `the directive is ${current.status} at this unit`,
+      );
+    }
+    return current;
   }
 
   /** The reporting requirement of a dispatched directive, with the cycle asked for. */
@@ -868,110 +877,82 @@ export class DirectivesService {
     }
     const deadline = cycle.deadlines[Math.min(d.tier, cycle.deadlines.length - 1)];
     const late = Date.now() >= Date.parse(deadline);
-    const answer = (
-      revision: number,
-      filedLate: boolean,
-      afterClose: boolean,
-      due: string,
-      values: unknown,
-    ) => ({
+    // cascade_file_report (migration ReportIngest1763880000000): the routing node's lock, the parent's lock, the
+    // report unless the request's key filed it before, and its event, in one statement.
+    const fileReport = (m: EntityManager | DataSource, alone: boolean): Promise<FiledReport[]> =>
+      m.query<FiledReport[]>(
+        `SELECT revision, late, after_close, deadline, values, parent_unit_id, filed_before, retry_alone
+           FROM cascade_file_report($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          randomUUID(),
+          id,
+          dto.unitId,
+          dto.cycle,
+          JSON.stringify(dto.values),
+          late,
+          deadline,
+          actingUser(principal),
+          requestKey ?? null,
+          d.issuer_id,
+          alone,
+          !alone,
+        ],
+      );
+    // A deadlock with a concurrent aggregation is retried: the transaction rolled back whole.
+    const shared = async () => (await retryTransient(() => fileReport(this.dataSource, false)))[0];
+    // Alone: a closed parent re-aggregates and sends the revision up (an open one closes early once complete); the
+    // events last, as appending to the directive's hash chain holds its head row until the commit.
+    const alone = () =>
+      retryTransient(() =>
+        this.dataSource.transaction(async (m) => {
+          const [filed] = await fileReport(m, true);
+          if (filed.filed_before) return { filed, aggregates: [] };
+          const aggregates = await propagateUp(m, id, d.issuer_id, dto.unitId, dto.cycle, form);
+          await m.query(`SELECT cascade_report_event($1, $2, $3, $4, $5, $6, $7)`, [
+            id,
+            actingUser(principal),
+            dto.unitId,
+            dto.cycle,
+            filed.revision,
+            filed.late,
+            filed.after_close,
+          ]);
+          for (const a of aggregates) await recordAggregateEvent(m, id, a);
+          return { filed, aggregates };
+        }),
+      );
+    let outcome: { filed: FiledReport; aggregates: StoredAggregate[] };
+    if (d.parent_closed) outcome = await alone();
+    else {
+      const filed = await shared();
+      // The parent closed while this report waited for its lock: filed again, alone, as a late revision. Otherwise,
+      // now that the report is committed: whether it completed its parent.
+      outcome = filed.retry_alone
+        ? await alone()
+        : {
+            filed,
+            aggregates: filed.after_close
+              ? []
+              : await closeIfComplete(
+                  this.dataSource,
+                  id,
+                  d.issuer_id,
+                  filed.parent_unit_id,
+                  dto.cycle,
+                  form,
+                ),
+          };
+    }
+    const { filed, aggregates } = outcome;
+    return {
       unitId: dto.unitId,
       cycle: dto.cycle,
       label: cycle.label,
-      revision,
-      late: filedLate,
-      afterClose,
-      deadline: due,
-      values,
-    });
-    // A deadlock with a concurrent aggregation is retried: the transaction rolled back whole.
-    const file = (alone: boolean) =>
-      retryTransient(() =>
-        this.dataSource.transaction(async (m) => {
-          // Revisions of one unit's report queue on its routing node.
-          const node: { parent_unit_id: string | null }[] = await m.query(
-            `SELECT parent_unit_id FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`,
-            [id, dto.unitId],
-          );
-          const parent = node[0].parent_unit_id ?? d.issuer_id;
-          await lockHub(m, id, parent, dto.cycle, alone ? 'alone' : 'shared');
-          // Unless the request filed its report before (its process died before it could answer): the retry answers
-          // that report.
-          const rows: { revision: number; after_close: boolean }[] = await m.query(
-            `INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, after_close, request_key)
-             SELECT $1, $2, $3, $4, COALESCE(max(revision), 0) + 1, $5, $6, $7, $8,
-                    EXISTS (SELECT 1 FROM aggregate_report WHERE directive_id = $2 AND unit_id = $10 AND cycle = $4), $9
-               FROM report WHERE directive_id = $2 AND unit_id = $3 AND cycle = $4
-             HAVING NOT EXISTS (SELECT 1 FROM report WHERE directive_id = $2 AND unit_id = $3 AND request_key = $9)
-             RETURNING revision, after_close`,
-            [
-              randomUUID(),
-              id,
-              dto.unitId,
-              dto.cycle,
-              JSON.stringify(dto.values),
-              late,
-              deadline,
-              actingUser(principal),
-              requestKey ?? null,
-              parent,
-            ],
-          );
-          if (!rows.length) {
-            const filed: {
-              revision: number;
-              late: boolean;
-              after_close: boolean;
-              deadline: Date;
-              values: unknown;
-            }[] = await m.query(
-              `SELECT revision, late, after_close, deadline, values FROM report
-                  WHERE directive_id = $1 AND unit_id = $2 AND request_key = $3`,
-              [id, dto.unitId, requestKey],
-            );
-            const f = filed[0];
-            return {
-              report: answer(f.revision, f.late, f.after_close, f.deadline.toISOString(), f.values),
-              aggregates: [] as StoredAggregate[],
-              parent,
-            };
-          }
-          const afterClose = rows[0].after_close;
-          // The parent closed while this report waited for its lock: filed again, alone, as a late revision.
-          if (afterClose && !alone) throw new ParentClosed();
-          // Alone: a closed parent re-aggregates and sends the revision up; an open one closes early once complete.
-          const aggregates = alone ? await propagateUp(m, id, d.issuer_id, dto.unitId, dto.cycle, form) : [];
-          // The event last: appending to the directive's hash chain holds its head row until the commit.
-          await m.query(
-            `INSERT INTO directive_event (directive_id, actor_user_id, actor_unit_id, action, data) VALUES ($1,$2,$3,$4,$5)`,
-            [
-              id,
-              actingUser(principal),
-              dto.unitId,
-              afterClose ? 'report.late-revision' : 'report.submitted',
-              JSON.stringify({ cycle: dto.cycle, revision: rows[0].revision, late, afterClose }),
-            ],
-          );
-          for (const a of aggregates) await recordAggregateEvent(m, id, a);
-          return {
-            report: answer(rows[0].revision, late, afterClose, deadline, dto.values),
-            aggregates,
-            parent,
-          };
-        }),
-      );
-    const alone = d.parent_closed;
-    const filed = await file(alone).catch((error: unknown) => {
-      if (error instanceof ParentClosed) return file(true);
-      throw error;
-    });
-    // Shared: whether this report completed its parent, now that it is committed.
-    const aggregates =
-      alone || filed.report.afterClose
-        ? filed.aggregates
-        : await closeIfComplete(this.dataSource, id, d.issuer_id, filed.parent, dto.cycle, form);
-    return {
-      ...filed.report,
+      revision: filed.revision,
+      late: filed.late,
+      afterClose: filed.after_close,
+      deadline: filed.deadline.toISOString(),
+      values: filed.values,
       aggregates: aggregates.map((a) => ({ unitId: a.unitId, revision: a.revision, reason: a.reason })),
     };
   }

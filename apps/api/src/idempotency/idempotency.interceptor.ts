@@ -33,7 +33,21 @@ export const Idempotent = (options: IdempotentOptions = {}) => SetMetadata(IDEMP
 export interface IdempotentOptions {
   /** Top-level response fields never stored (secrets shown once): a replay answers them as null. */
   redact?: string[];
+  /**
+   * The handler answers a retry the same by itself (a report remembers the key that filed it; an acknowledgement is
+   * a state that a second one finds): the stored answer is then a shortcut, not the only guard, and is committed
+   * without waiting for the disk.
+   */
+  selfIdempotent?: boolean;
 }
+
+/**
+ * A statement's transaction commits without waiting for its WAL to reach the disk (`synchronous_commit = off`,
+ * for this transaction only): PostgreSQL may lose it in a crash, never half of it. Used for the records of the keys:
+ * a claim is made durable by the request's own commit (whose WAL follows it), and an answer only where the handler
+ * is idempotent by itself.
+ */
+const ASYNC_COMMIT = `async_commit AS (SELECT set_config('synchronous_commit', 'off', true))`;
 
 function canonical(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -105,9 +119,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return next.handle().pipe(
           // Store before answering, so that a retry right after the answer finds it.
           switchMap((body: unknown) =>
-            from(this.complete(principal, key, res.statusCode, redact(body, options.redact))).pipe(
-              map(() => body),
-            ),
+            from(
+              this.complete(
+                principal,
+                key,
+                res.statusCode,
+                redact(body, options.redact),
+                options.selfIdempotent ?? false,
+              ),
+            ).pipe(map(() => body)),
           ),
           catchError((error: unknown) =>
             from(this.release(principal, key)).pipe(switchMap(() => throwError(() => error))),
@@ -135,7 +155,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // A pending record older than the lease belongs to a request whose process died (or whose database went away
     // before it could release it): the retry takes it over instead of waiting for ever.
     const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO idempotency_record (principal, key, method, path, request_hash) VALUES ($1, $2, $3, $4, $5)
+      `WITH ${ASYNC_COMMIT}
+       INSERT INTO idempotency_record (principal, key, method, path, request_hash)
+       SELECT $1, $2, $3, $4, $5 FROM async_commit
        ON CONFLICT (principal, key) DO UPDATE SET created_at = now()
          WHERE idempotency_record.status IS NULL AND idempotency_record.request_hash = EXCLUDED.request_hash
            AND idempotency_record.created_at < now() - make_interval(secs => $6)
@@ -150,9 +172,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return rows[0] ?? null;
   }
 
-  private async complete(principal: string, key: string, status: number, body: unknown): Promise<void> {
+  private async complete(
+    principal: string,
+    key: string,
+    status: number,
+    body: unknown,
+    asynchronously: boolean,
+  ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE idempotency_record SET status = $3, response = $4::jsonb, completed_at = now() WHERE principal = $1 AND key = $2`,
+      asynchronously
+        ? `WITH ${ASYNC_COMMIT} UPDATE idempotency_record SET status = $3, response = $4::jsonb, completed_at = now()
+             FROM async_commit WHERE principal = $1 AND key = $2`
+        : `UPDATE idempotency_record SET status = $3, response = $4::jsonb, completed_at = now() WHERE principal = $1 AND key = $2`,
       [principal, key, status, JSON.stringify(body ?? null)],
     );
   }

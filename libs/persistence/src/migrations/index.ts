@@ -8,6 +8,8 @@ import { Lifecycle1763840000000 } from './1763840000000-lifecycle';
 import { Audit1763850000000 } from './1763850000000-audit';
 import { Registers1763860000000 } from './1763860000000-registers';
 import { ExactlyOnce1763870000000 } from './1763870000000-exactly-once';
+import { ReportIngest1763880000000 } from './1763880000000-report-ingest';
+import { SealedInBatches1763890000000 } from './1763890000000-sealed-in-batches';
 
 /** Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set. */
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   Audit1763850000000,
   Registers1763860000000,
   ExactlyOnce1763870000000,
+  ReportIngest1763880000000,
+  SealedInBatches1763890000000,
 ];
