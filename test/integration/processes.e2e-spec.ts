@@ -3,7 +3,7 @@
  * with a message naming it) and SIGTERM shuts each down cleanly.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -83,6 +83,76 @@ describe.each(['api', 'worker'] as const)('the %s process', (app) => {
         expect(proc.output()).toContain('worker stopped');
         expect(proc.output()).toContain('Workflow bundle created'); // development: bundled from source
       }
+    } finally {
+      if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+    }
+  });
+});
+
+/** The live child processes of a process (from /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[1]) === pid && fields[0] !== 'Z' ? [Number(d)] : [];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
+}
+
+describe('the API as a cluster (API_PROCESSES)', () => {
+  it('serves from that many processes, replaces one that dies, and stops them all on SIGTERM', async () => {
+    const port = await freePort();
+    const proc = run('api', { PORT: String(port), API_PROCESSES: '2' });
+    try {
+      await waitFor('the API /health to answer 200', () => healthy(port), {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+      });
+      await waitFor(
+        'both API processes to start',
+        () => (proc.output().match(/Nest application successfully started/g)?.length ?? 0) >= 2,
+        { timeoutMs: 90_000, intervalMs: 250 },
+      );
+      const first = await waitFor('two API processes', () => {
+        const kids = childrenOf(proc.child.pid!);
+        return kids.length === 2 && kids;
+      });
+      // One of them dies: the primary starts another, and the port keeps answering.
+      process.kill(first[0], 'SIGKILL');
+      const second = await waitFor(
+        'a new API process in place of the one killed',
+        () => {
+          const kids = childrenOf(proc.child.pid!);
+          return kids.length === 2 && !kids.includes(first[0]) && kids;
+        },
+        { timeoutMs: 90_000, intervalMs: 250 },
+      );
+      expect(second).toContain(first[1]);
+      await waitFor(
+        'the new API process to start',
+        () => (proc.output().match(/Nest application successfully started/g)?.length ?? 0) >= 3,
+        { timeoutMs: 90_000, intervalMs: 250 },
+      );
+      await waitFor('the API /health to answer 200', () => healthy(port), {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+      });
+      expect(proc.output()).toContain(`API process ${first[0]} exited (SIGKILL)`);
+      proc.child.kill('SIGTERM');
+      const exit = await Promise.race([
+        proc.exited,
+        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000).unref()),
+      ]);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(
+        second.filter((pid) => existsSync(`/proc/${pid}/stat`) && childrenOf(proc.child.pid!).includes(pid)),
+      ).toEqual([]);
+      expect(proc.output().match(/PostgreSQL pool closed/g)?.length).toBe(2);
     } finally {
       if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
     }

@@ -6,22 +6,24 @@ import { ConfigValidationError, loadConfig, loadDotEnvFile, type AppConfig } fro
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 
-/** A process that dies this soon after it started is failing, not crashing: the primary stops instead of looping. */
-const EARLY_EXIT_MS = 10_000;
-
 /**
  * With API_PROCESSES > 1 the primary only supervises: it forks that many API processes, which share the port
- * (node:cluster hands connections out in turn), starts a new one when one dies, and passes SIGTERM and SIGINT on,
- * exiting when the last has finished its requests.
+ * (node:cluster hands connections out in turn), starts a new one when one that was serving dies, and passes SIGTERM
+ * and SIGINT on, exiting when the last has finished its requests. One that exits by itself before it listens is
+ * failing to start (the database is gone, the port is taken): the primary stops them all rather than loop.
  */
 function supervise(config: AppConfig): void {
   let stopping = false;
-  const started = new Map<number, number>();
-  const fork = () => started.set(cluster.fork().id, Date.now());
+  const started = new Set<number>();
+  const listening = new Set<number>();
+  const fork = () => started.add(cluster.fork().id);
   for (let i = 0; i < config.API_PROCESSES; i++) fork();
+  cluster.on('listening', (worker) => listening.add(worker.id));
   cluster.on('exit', (worker, code, signal) => {
-    const early = Date.now() - (started.get(worker.id) ?? 0) < EARLY_EXIT_MS;
+    // Exited by itself before listening (killed by a signal is a crash like any other).
+    const early = !listening.has(worker.id) && signal === null;
     started.delete(worker.id);
+    listening.delete(worker.id);
     if (stopping) {
       if (started.size === 0) process.exit();
       return;

@@ -40,6 +40,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['NODE_ENV', 'staging'],
     ['API_BODY_LIMIT_BYTES', '10'],
+    ['API_PROCESSES', '0'],
+    ['SEAL_INTERVAL_MS', '5'],
   ])('rejects %s=%s with a message naming the variable', (variable, value) => {
     let error: unknown;
     try {
