@@ -406,7 +406,15 @@ async function main() {
     // A unit's acknowledgement comes before its report; a duplicate comes after its original.
     const all = requests.flatMap((q, i) => (i % 10 === 9 ? [q, q] : [q]));
     const total = all.length; // a duplicate that overtook its original and is sent again counts once
+    const acknowledged = async () =>
+      (
+        await pg.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM directive_event WHERE directive_id = $1 AND action = 'acknowledged'`,
+          [directiveId],
+        )
+      ).rows[0].n;
     const before = await count('report');
+    const acksBefore = await acknowledged();
     const lat: number[] = [];
     let next = 0;
     const send = (q: Req) =>
@@ -451,7 +459,10 @@ async function main() {
       `  Cascade: ${round(ours, 1)} req/s, p50 ${round(pct(lat, 50), 1)} ms, p99 ${round(pct(lat, 99), 1)} ms`,
     );
     const created = (await count('report')) - before;
-    if (created !== units.length) throw new Error(`ingest: ${created} reports for ${units.length}`);
+    // The duplicates created nothing: one report and one acknowledgement per unit.
+    const acks = (await acknowledged()) - acksBefore;
+    if (created !== units.length || acks !== units.length)
+      throw new Error(`ingest: ${created} reports and ${acks} acknowledgements for ${units.length} units`);
     // Raw, two ways, and the faster counts: one bare workflow for the directive (Temporal batches the signals of one
     // workflow into one task, but holds at most 10 updates in flight per workflow), and one per hub, as a
     // Temporal-native design would send a unit's answers to the hub that aggregates it.
