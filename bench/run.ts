@@ -98,7 +98,10 @@ async function socketUrl(url: string): Promise<string> {
       .map((d) => d.trim())
       .find((d) => d && existsSync(join(d, `.s.PGSQL.${port}`)));
     if (!dir) return url;
-    return `postgres://${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@${parsed.pathname}?host=${encodeURIComponent(dir)}&port=${port}`;
+    // (node-postgres takes the host from the query; the URL keeps a hostname so that it stays a valid URL.)
+    parsed.searchParams.set('host', dir);
+    parsed.searchParams.set('port', port);
+    return parsed.toString();
   } finally {
     await c.end();
   }
