@@ -107,6 +107,9 @@ async function socketUrl(url: string): Promise<string> {
   }
 }
 
+/** Stops what the run started, for a run that fails half-way. */
+const onFailure: (() => unknown)[] = [];
+
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const runId = `${Date.now().toString(36)}${process.pid}`;
@@ -131,6 +134,7 @@ async function main() {
       searchAttributes: SEARCH_ATTRIBUTE_KEYS,
     },
   });
+  onFailure.push(() => env.teardown());
   Object.assign(process.env, {
     NODE_ENV: 'production',
     LOG_LEVEL: 'error',
@@ -180,9 +184,11 @@ async function main() {
     PORT: String(apiPort),
     API_PROCESSES: process.env.BENCH_API_PROCESSES ?? '1',
   });
+  onFailure.push(() => api.kill('SIGKILL'));
   const base = `http://127.0.0.1:${apiPort}`;
   const healthPort = await freePort();
   const worker = app('dist/apps/worker/src/main.js', { WORKER_HEALTH_PORT: String(healthPort) });
+  onFailure.push(() => worker.kill('SIGKILL'));
   for (const [what, url] of [
     ['the API', `${base}/health`],
     ['the worker', `http://127.0.0.1:${healthPort}/health`],
@@ -772,8 +778,10 @@ async function main() {
 
 main().then(
   () => process.exit(0),
-  (error: Error) => {
+  async (error: Error) => {
     console.error(`bench failed: ${error.stack ?? error.message}`);
+    // What the run started goes with it, even when it fails.
+    for (const stop of onFailure.reverse()) await Promise.resolve(stop()).catch(() => undefined);
     process.exit(1);
   },
 );

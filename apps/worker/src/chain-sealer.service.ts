@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cascade/config';
 import { DatabaseConnector, sealPendingEvents } from '@cascade/persistence';
+import { PeriodicPass } from './periodic-pass';
 
 /**
  * Seals the events written since the last pass into their directives' hash chains, every SEAL_INTERVAL_MS: one
@@ -11,8 +12,7 @@ import { DatabaseConnector, sealPendingEvents } from '@cascade/persistence';
 @Injectable()
 export class ChainSealerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ChainSealerService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly passes = new PeriodicPass(() => this.seal());
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -21,9 +21,7 @@ export class ChainSealerService implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.seal().finally(() => (this.running = null));
-    }, this.config.SEAL_INTERVAL_MS);
+    this.passes.start(this.config.SEAL_INTERVAL_MS);
   }
 
   /** One pass; returns how many events it sealed. */
@@ -38,7 +36,6 @@ export class ChainSealerService implements OnApplicationBootstrap, OnApplication
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.passes.stop();
   }
 }

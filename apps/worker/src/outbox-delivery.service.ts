@@ -3,6 +3,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cascade/config';
 import { DatabaseConnector } from '@cascade/persistence';
+import { PeriodicPass } from './periodic-pass';
 
 interface Pending {
   id: string;
@@ -23,8 +24,7 @@ const BATCH = 20;
 export class OutboxDeliveryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxDeliveryService.name);
   private transport: Transporter | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly passes = new PeriodicPass(() => this.deliver());
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -38,9 +38,7 @@ export class OutboxDeliveryService implements OnApplicationBootstrap, OnApplicat
       return;
     }
     this.transport = nodemailer.createTransport(this.config.SMTP_URL);
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.deliver().finally(() => (this.running = null));
-    }, this.config.OUTBOX_POLL_MS);
+    this.passes.start(this.config.OUTBOX_POLL_MS);
   }
 
   /** One pass over the due notifications; returns how many were sent. */
@@ -88,8 +86,7 @@ export class OutboxDeliveryService implements OnApplicationBootstrap, OnApplicat
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.passes.stop();
     this.transport?.close();
   }
 }
