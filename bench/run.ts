@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
@@ -194,6 +194,29 @@ async function main() {
     ['the worker', `http://127.0.0.1:${healthPort}/health`],
   ])
     await until(what, async () => (await fetch(url).catch(() => null))?.ok, 120_000, 200);
+  // CPU seconds used so far by the API (its processes), PostgreSQL's processes and this one, from /proc: what one
+  // request costs each, for the README's account of what limits ingest.
+  const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const cpuNow = () => {
+    const used = { api: 0, postgres: 0, load: 0 };
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(f[11]) + Number(f[12])) / ticks;
+      const pid = Number(d);
+      if (pid === api.pid || Number(f[1]) === api.pid) used.api += seconds;
+      else if (comm === 'postgres') used.postgres += seconds;
+      else if (pid === process.pid) used.load += seconds;
+    }
+    return used;
+  };
   const workerRss = () => {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
@@ -443,6 +466,7 @@ async function main() {
             q.key,
           );
     say(`S2 ingest c=${concurrency}: ${total} requests`);
+    const cpu0 = cpuNow();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -464,6 +488,10 @@ async function main() {
       }),
     );
     const ours = total / ((performance.now() - t0) / 1000);
+    const cpu1 = cpuNow();
+    const perRequest = (k: keyof typeof cpu0) => round(((cpu1[k] - cpu0[k]) * 1000) / total, 2);
+    const cpu = `CPU per request: API ${perRequest('api')} ms, PostgreSQL ${perRequest('postgres')} ms, load generator ${perRequest('load')} ms`;
+    say(`  ${cpu}`);
     say(
       `  Cascade: ${round(ours, 1)} req/s, p50 ${round(pct(lat, 50), 1)} ms, p99 ${round(pct(lat, 99), 1)} ms`,
     );
@@ -520,7 +548,7 @@ async function main() {
     const rawLat = best.latencies;
     scenarios.push({
       id: `S2 ingest c=${concurrency}`,
-      metric: `${units.length} acknowledgements and ${units.length} reports through the API, ${total - requests.length} duplicates; p50 ${round(pct(lat, 50), 1)} ms, p99 ${round(pct(lat, 99), 1)} ms (raw, ${best.name}: p99 ${round(pct(rawLat, 99), 1)} ms)`,
+      metric: `${units.length} acknowledgements and ${units.length} reports through the API, ${total - requests.length} duplicates; p50 ${round(pct(lat, 50), 1)} ms, p99 ${round(pct(lat, 99), 1)} ms (raw, ${best.name}: p99 ${round(pct(rawLat, 99), 1)} ms); ${cpu}`,
       unit: 'req/s',
       value: round(ours, 1),
       raw: round(raw, 1),
