@@ -433,7 +433,11 @@ describe('dispatch and acknowledgement', () => {
     const accepted = await ack(g11, { unitId: id.G11, decision: 'accept' });
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ status: 'accepted', statusCode: '03' });
-    expect((await ack(g11, { unitId: id.G11, decision: 'accept' })).status).toBe(200);
+    // The same answer again (another key): harmless, and answered exactly as the first.
+    const again = await ack(g11, { unitId: id.G11, decision: 'accept' });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(accepted.body);
+    expect(accepted.body.acknowledgedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect((await ack(g11, { unitId: id.G11, decision: 'return', reason: 'x' })).body.error.code).toBe(
       'ROUTING_NODE_INVALID_STATE',
     );

@@ -83,9 +83,9 @@ export async function sealPendingEvents(db: DataSource | EntityManager, directiv
 }
 
 /**
- * Recomputes a directive's chain from its events (sealing what is not sealed yet first): sequence numbers without gaps, each event's `prevHash` equal to
- * the hash before it, each hash equal to the SHA-256 recomputed here, and the last hash equal to the chain head (an
- * event removed from the end is detected too). Reports the first broken link.
+ * Recomputes a directive's chain from its events, once what was not sealed yet is sealed: sequence numbers without
+ * gaps, each event's `prevHash` equal to the hash before it, each hash equal to the SHA-256 recomputed here, and the
+ * last hash equal to the chain head (an event removed from the end is detected too). Reports the first broken link.
  */
 export async function verifyChain(
   db: DataSource | EntityManager,

@@ -27,21 +27,10 @@ export interface StoredAggregate {
  * its children that must know whether it closed). Locks are always taken bottom-up (a unit, then its routing parent,
  * then the next one up), never down, so they cannot deadlock.
  */
-export async function lockHub(
-  m: EntityManager,
-  directiveId: string,
-  hubUnitId: string,
-  cycle: number,
-  mode: 'alone' | 'shared' = 'alone',
-) {
-  // Shared: the reports of a hub's children while its aggregation is open, side by side; alone: whatever closes or
-  // revises the aggregate, and the reports that find it closed.
-  await m.query(
-    mode === 'alone'
-      ? `SELECT pg_advisory_xact_lock(hashtext($1), $2)`
-      : `SELECT pg_advisory_xact_lock_shared(hashtext($1), $2)`,
-    [`${directiveId}/${hubUnitId}`, cycle],
-  );
+export async function lockHub(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
+  // The same key as `cascade_file_report` (migration ReportIngest1763880000000), where the reports to an open hub
+  // take it shared, side by side; this takes it alone (closing or revising the aggregate).
+  await m.query(`SELECT pg_advisory_xact_lock(hashtext($1), $2)`, [`${directiveId}/${hubUnitId}`, cycle]);
 }
 
 /** The routing parent of a unit (the issuer for units right below it), or null for the issuer itself. */

@@ -681,9 +681,13 @@ export class DirectivesService {
             .sort()[0] ?? null)
         : null;
     // One statement: the node moves from delivered to the answer, with its event, if the directive is out.
-    const [outcome]: { answer: unknown; directive_status: string | null; node_status: string | null }[] =
-      await this.dataSource.query(
-        `WITH answered AS (
+    // (The answer's columns come as columns, not as JSON, so that its timestamps read as a repeat's do.)
+    const [outcome]: (Record<string, unknown> & {
+      unitId: string | null;
+      directive_status: string | null;
+      node_status: string | null;
+    })[] = await this.dataSource.query(
+      `WITH answered AS (
            UPDATE routing_node rn SET status = $3, status_code = $4, acknowledged_at = now(), acknowledged_by = $5,
                   returned_reason = $6, version = rn.version + 1
              FROM directive d
@@ -694,23 +698,25 @@ export class DirectivesService {
            INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data)
            SELECT $1, $5, $7, $2, $8, $6, jsonb_build_object('unitId', $9::text) FROM answered
          )
-         SELECT (SELECT row_to_json(answered) FROM answered) AS answer, d.status AS directive_status,
-                rn.status AS node_status
-           FROM (SELECT 1) one LEFT JOIN directive d ON d.id = $1
+         SELECT a.*, d.status AS directive_status, rn.status AS node_status
+           FROM (SELECT 1) one LEFT JOIN answered a ON true LEFT JOIN directive d ON d.id = $1
            LEFT JOIN routing_node rn ON rn.directive_id = $1 AND rn.unit_id = $2`,
-        [
-          id,
-          dto.unitId,
-          status,
-          status === 'accepted' ? '03' : '02',
-          actingUser(principal),
-          dto.reason ?? null,
-          role,
-          status === 'accepted' ? 'acknowledged' : 'returned',
-          dto.unitId,
-        ],
-      );
-    if (outcome.answer) return outcome.answer;
+      [
+        id,
+        dto.unitId,
+        status,
+        status === 'accepted' ? '03' : '02',
+        actingUser(principal),
+        dto.reason ?? null,
+        role,
+        status === 'accepted' ? 'acknowledged' : 'returned',
+        dto.unitId,
+      ],
+    );
+    if (outcome.unitId !== null) {
+      const { directive_status: _d, node_status: _n, ...answer } = outcome;
+      return answer;
+    }
     // Nothing changed: why.
     if (outcome.directive_status === null) throw directiveNotFound(id);
     if (outcome.directive_status !== 'signed' && outcome.directive_status !== 'dispatched') {
