@@ -1,2 +1,4 @@
+export * from './lunar';
 export * from './holidays';
+export * from './vn-official';
 export * from './schedule';

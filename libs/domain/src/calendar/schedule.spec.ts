@@ -1,4 +1,5 @@
-import { loadHolidayCalendar, vietnamCalendar, VN_HOLIDAYS } from './holidays';
+import { loadHolidayCalendar } from './holidays';
+import { vietnamCalendar, VN_HOLIDAYS } from './vn-official';
 import {
   applyPolicy,
   cycleAt,
@@ -30,6 +31,8 @@ describe('the seeds’ schedules', () => {
       index: 0,
       label: '2020-05',
       opensAt: '2020-04-30T17:00:00.000Z',
+      period: { from: '2020-04-09', to: '2020-05-08' },
+      provisional: false,
       lastDays: ['2020-05-08'],
       deadlines: ['2020-05-08T17:00:00.000Z'], // 00:00 on the 9th in Hà Nội
     });
@@ -112,11 +115,20 @@ describe('weekends and holidays under each policy', () => {
     expect(applyPolicy('2020-09-02', calendar, 'next-working-day')).toBe('2020-09-03');
   });
 
-  it('refuses to guess for a year with no calendar loaded', () => {
+  it('refuses to guess for a year a calendar neither holds nor computes; `keep` needs no calendar at all', () => {
     const later: Schedule = { kind: 'monthly', rule: 'on', day: 8, from: '2031-01' };
-    expect(() => cycleAt(later, 0, keep)).toThrow('calendar: no holiday calendar is loaded for 2031');
+    expect(() => cycleAt(later, 0, { calendar, policy: 'next-working-day' })).toThrow(
+      'calendar: no holiday calendar is loaded for 2031',
+    );
+    const none = loadHolidayCalendar({});
+    expect(cycleAt(later, 0, { calendar: none, policy: 'keep' })).toMatchObject({
+      lastDays: ['2031-01-08'],
+      provisional: false,
+    });
     const custom = loadHolidayCalendar({ '2031': ['2031-01-01'] });
-    expect(cycleAt(later, 0, { calendar: custom, policy: 'keep' })!.lastDays).toEqual(['2031-01-08']);
+    expect(cycleAt(later, 0, { calendar: custom, policy: 'next-working-day' })!.lastDays).toEqual([
+      '2031-01-08',
+    ]);
   });
 });
 
@@ -164,6 +176,8 @@ describe('interval schedules (demos and tests)', () => {
       index: 1,
       label: '#2',
       opensAt: '2026-11-22T10:01:00.000Z',
+      period: null,
+      provisional: false,
       lastDays: [null, null, null],
       deadlines: ['2026-11-22T10:02:00.000Z', '2026-11-22T10:02:10.000Z', '2026-11-22T10:02:20.000Z'],
     });

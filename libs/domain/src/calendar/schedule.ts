@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { HolidayCalendar } from './holidays';
+import { statutoryDaysOff, yearState, type HolidayCalendar } from './holidays';
 
 /** Every deadline is a day in Việt Nam (UTC+7, no daylight saving time). */
 export const VN_ZONE = 'Asia/Ho_Chi_Minh';
@@ -41,6 +41,14 @@ export interface Cycle {
   label: string;
   /** When the cycle opens (ISO instant). */
   opensAt: string;
+  /**
+   * The days the report covers (yyyy-mm-dd, Việt Nam): from the day after the previous cycle's day to this cycle's
+   * day ("before the 15th": the 15th of last month to the 14th, Decree 09/2019's cut-off), a phase's window; null
+   * for interval schedules.
+   */
+  period: { from: string; to: string } | null;
+  /** Whether a deadline was computed from a year whose days off are not announced yet (they may still move). */
+  provisional: boolean;
   /** Per tier: the last day a report is on time (yyyy-mm-dd, Việt Nam), null for interval schedules. */
   lastDays: (string | null)[];
   /** Per tier: the deadline, the first instant at which a report is late (ISO, UTC). */
@@ -118,25 +126,51 @@ export function scheduleProblems(schedule: Schedule): string[] {
   return problems;
 }
 
-export function isWorkingDay(date: string, calendar: HolidayCalendar): boolean {
+/**
+ * Whether a day is worked. A year the calendar does not hold is computed from the Labour Code when the calendar
+ * allows it (`statutory`), else refused. `consulted` collects the years looked at.
+ */
+export function isWorkingDay(date: string, calendar: HolidayCalendar, consulted?: Set<number>): boolean {
   const d = day(date);
+  consulted?.add(d.year);
   if (!calendar.years.has(d.year)) {
-    throw new ScheduleError('calendar', `no holiday calendar is loaded for ${d.year}`);
+    if (!calendar.statutory)
+      throw new ScheduleError('calendar', `no holiday calendar is loaded for ${d.year}`);
+    return d.weekday <= 5 && !statutoryDaysOff(d.year).has(date);
   }
   if (calendar.workdays?.has(date)) return true;
   return d.weekday <= 5 && !calendar.holidays.has(date);
 }
 
-/** Moves a last day off a weekend or holiday, as the policy says. */
-export function applyPolicy(date: string, calendar: HolidayCalendar, policy: NonWorkingDayPolicy): string {
-  if (policy === 'keep') {
-    isWorkingDay(date, calendar); // still insist on a calendar for the year
-    return date;
-  }
+/** Moves a last day off a weekend or holiday, as the policy says (`keep` needs no calendar at all). */
+export function applyPolicy(
+  date: string,
+  calendar: HolidayCalendar,
+  policy: NonWorkingDayPolicy,
+  consulted?: Set<number>,
+): string {
+  if (policy === 'keep') return date;
   const step = policy === 'previous-working-day' ? -1 : 1;
   let d = day(date);
-  for (let i = 0; i < 40 && !isWorkingDay(isoDay(d), calendar); i++) d = d.plus({ days: step });
+  for (let i = 0; i < 40 && !isWorkingDay(isoDay(d), calendar, consulted); i++) d = d.plus({ days: step });
   return isoDay(d);
+}
+
+/** Problems with a stagger (days, or seconds for interval schedules, per tier from the grassroots up). */
+export function staggerProblems(stagger: unknown): string[] {
+  if (stagger === undefined || stagger === null) return [];
+  if (!Array.isArray(stagger) || stagger.length > 10)
+    return ['stagger: must be a list of at most 10 offsets'];
+  const problems: string[] = [];
+  stagger.forEach((s, i) => {
+    if (!Number.isInteger(s) || (s as number) < 0 || (s as number) > 366 * 86400)
+      problems.push(`stagger.${i}: must be a whole number, 0 or more`);
+    else if (i > 0 && Number.isInteger(stagger[i - 1]) && (s as number) < (stagger[i - 1] as number))
+      problems.push(
+        `stagger.${i}: must not be less than the tier below (${stagger[i - 1]}): a level is due after its units`,
+      );
+  });
+  return problems;
 }
 
 /** The number of cycles, or null when the schedule runs until the directive is closed. */
@@ -187,17 +221,22 @@ function withDays(
   label: string,
   index: number,
   opensAt: string,
+  period: Cycle['period'],
   options: DeadlineOptions,
 ): Cycle {
   const lastDays: string[] = [];
   const deadlines: string[] = [];
+  const consulted = new Set<number>();
   for (let tier = 0; tier < tierCount(options); tier++) {
     const shifted = isoDay(day(base).plus({ days: staggerOf(options, tier) }));
-    const last = applyPolicy(shifted, options.calendar, options.policy);
+    let last = applyPolicy(shifted, options.calendar, options.policy, consulted);
+    // A level is never due before the level below it, whatever the policy did to either day.
+    if (tier > 0 && last < lastDays[tier - 1]) last = lastDays[tier - 1];
     lastDays.push(last);
     deadlines.push(instant(day(last).plus({ days: 1 })));
   }
-  return { index, label, opensAt, lastDays, deadlines };
+  const provisional = [...consulted].some((y) => yearState(options.calendar, y) === 'provisional');
+  return { index, label, opensAt, period, provisional, lastDays, deadlines };
 }
 
 /** The cycle at `index` (0-based), or null past the last one. Pure: workflows call it to set their timers. */
@@ -209,23 +248,28 @@ export function cycleAt(schedule: Schedule, index: number, options: DeadlineOpti
   switch (schedule.kind) {
     case 'monthly': {
       const month = day(`${schedule.from}-01`).plus({ months: index });
-      const lastOfMonth = month.endOf('month').day;
       // "on the 8th": the 8th is the last day; "before the 15th": the 14th is (the last day of the previous month
       // for "before the 1st").
-      const base =
-        schedule.rule === 'on'
-          ? month.plus({ days: Math.min(schedule.day, lastOfMonth) - 1 })
-          : month.plus({ days: Math.min(schedule.day, lastOfMonth + 1) - 1 }).minus({ days: 1 });
-      return withDays(isoDay(base), month.toFormat('yyyy-MM'), index, instant(month), options);
+      const baseOf = (m: DateTime) => {
+        const last = m.endOf('month').day;
+        return schedule.rule === 'on'
+          ? m.plus({ days: Math.min(schedule.day, last) - 1 })
+          : m.plus({ days: Math.min(schedule.day, last + 1) - 1 }).minus({ days: 1 });
+      };
+      const base = baseOf(month);
+      const period = { from: isoDay(baseOf(month.minus({ months: 1 })).plus({ days: 1 })), to: isoDay(base) };
+      return withDays(isoDay(base), month.toFormat('yyyy-MM'), index, instant(month), period, options);
     }
     case 'dates': {
       const dates = [...schedule.dates].sort();
       const opens = index === 0 ? day(dates[0]).startOf('month') : day(dates[index - 1]).plus({ days: 1 });
-      return withDays(dates[index], dates[index], index, instant(opens), options);
+      const period = { from: isoDay(opens), to: dates[index] };
+      return withDays(dates[index], dates[index], index, instant(opens), period, options);
     }
     case 'phases': {
       const phase = schedule.phases[index];
-      return withDays(phase.closes, phase.name, index, instant(day(phase.opens)), options);
+      const period = { from: phase.opens, to: phase.closes };
+      return withDays(phase.closes, phase.name, index, instant(day(phase.opens)), period, options);
     }
     case 'interval': {
       if (schedule.start === undefined)
@@ -239,6 +283,8 @@ export function cycleAt(schedule: Schedule, index: number, options: DeadlineOpti
         index,
         label: `#${index + 1}`,
         opensAt: instant(opens),
+        period: null,
+        provisional: false,
         lastDays: deadlines.map(() => null),
         deadlines,
       };

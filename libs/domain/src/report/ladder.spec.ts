@@ -1,5 +1,6 @@
 import { cycleAt } from '../calendar/schedule';
-import { loadHolidayCalendar, VN_HOLIDAYS } from '../calendar/holidays';
+import { loadHolidayCalendar } from '../calendar/holidays';
+import { VN_HOLIDAYS } from '../calendar/vn-official';
 import { cycleSteps, DEFAULT_LADDER, ladderProblems } from './ladder';
 
 const calendar = loadHolidayCalendar(VN_HOLIDAYS);
