@@ -1,4 +1,4 @@
-import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
   DirectiveFailure,
   reportingStateQuery,
@@ -35,8 +35,19 @@ export async function reportingWorkflow(input: ReportingWorkflowInput): Promise<
     live.stopped = true;
   });
   setHandler(reportingStateQuery, () => live);
-  const plan = await reportingPlan({ directiveId: input.directiveId, cycle: input.cycle });
+  let plan = await reportingPlan({ directiveId: input.directiveId, cycle: input.cycle });
   if (!plan.cycle) return { cycles: input.cycle ?? 0 };
+  if (patched('stored-cycles')) {
+    // Until a cycle opens, a corrected calendar may still move its deadlines: wait for the opening, then read the
+    // stored cycle again (it no longer changes once open, by the database's clock).
+    while (plan.cycle && plan.opened === false) {
+      live.cycle = plan.cycle;
+      const wait = Math.max(1_000, Date.parse(plan.cycle.opensAt) - Date.now());
+      if (await condition(() => stopped, wait)) return { cycles: plan.cycle.index };
+      plan = await reportingPlan({ directiveId: input.directiveId, cycle: plan.cycle.index });
+    }
+    if (!plan.cycle) return { cycles: input.cycle ?? 0 };
+  }
   const cycle = plan.cycle.index;
   live.cycle = plan.cycle;
   live.steps = cycleSteps(plan.cycle, plan.issuerTier, plan.ladder);

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfigModule, loadConfig } from '@cascade/config';
 import { DatabaseModule } from '@cascade/persistence';
 import { AuthModule } from './auth/auth.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { DirectivesModule } from './directives/directives.module';
 import { HealthModule } from './health/health.module';
@@ -54,6 +55,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     PeopleModule,
     DirectivesModule,
     SecretariatModule,
+    CalendarModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -9,6 +9,13 @@
  *   cascade import <file> [--json]                read a directive from its text (.txt), a .docx or an edXML message
  *                                                 and print every part found (JSON: the import contract), with what
  *                                                 is missing; needs no database
+ *   cascade calendar list [--json]                the working calendar's years: stored (official or provisional) and
+ *                                                 computed from the Labour Code
+ *   cascade calendar show <year> [--json]         a year's days off and worked weekend days, with their sources
+ *   cascade calendar import <file>                store the year(s) of a JSON file ({ year, state, source, daysOff,
+ *                                                 workedDays }, or a list of them): replaces what was there and
+ *                                                 reschedules the cycles not yet opened
+ *   cascade calendar confirm <year> --source S    confirm a year's computed days as official, naming the announcement
  *
  * Each covers the directive and the directives implementing it, reads DATABASE_URL and TEMPORAL_ADDRESS (and
  * TEMPORAL_NAMESPACE) from the environment or .env, and exits 0 when everything holds, 1 when verification fails,
@@ -20,15 +27,28 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadDotEnvFile, temporalConnectionOptions } from '@cascade/config';
-import { looksLikeDirective } from '@cascade/domain';
+import { calendarYearProblems, looksLikeDirective, type CalendarYear } from '@cascade/domain';
 import { DocumentInputError, importDocument, importSummary } from '@cascade/documents';
-import { buildCaseFile, caseFileHtml, createDataSource, verifyFamily } from '@cascade/persistence';
+import {
+  buildCaseFile,
+  calendarYear,
+  caseFileHtml,
+  createDataSource,
+  storeCalendarYear,
+  storedCalendarYears,
+  verifyFamily,
+  type StoredCalendarYear,
+} from '@cascade/persistence';
 import { directiveRuns, replayRuns, runToJSON } from '../../worker/src/histories';
 
 const USAGE = `usage: cascade audit verify <directiveId> [--json]
        cascade audit replay <directiveId> [--json] [--workflows FILE]
        cascade audit export <directiveId> --out DIR
-       cascade import <file> [--json]`;
+       cascade import <file> [--json]
+       cascade calendar list [--json]
+       cascade calendar show <year> [--json]
+       cascade calendar import <file>
+       cascade calendar confirm <year> --source "<announcement, number and date>"`;
 
 /** The largest file `cascade import` reads (the API's upload limit). */
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -159,6 +179,103 @@ async function exportCase(id: string, out: string): Promise<number> {
   });
 }
 
+function printYear(y: StoredCalendarYear) {
+  const where = y.stored ? `stored, revision ${y.revision}` : 'computed, not stored';
+  console.log(`${y.year}  ${y.state} (${where})  ${y.source ?? ''}`);
+  for (const d of y.daysOff)
+    console.log(`  ${d.date}  nghỉ    ${d.name}${d.source ? `  [${d.source}]` : ''}`);
+  for (const d of y.workedDays)
+    console.log(`  ${d.date}  làm bù  ${d.name}${d.source ? `  [${d.source}]` : ''}`);
+}
+
+const yearArg = (year: string | undefined): number => {
+  if (!year || !/^\d{4}$/.test(year))
+    throw new UsageError(`year: "${year ?? ''}" is not a year yyyy\n${USAGE}`);
+  return Number(year);
+};
+
+async function calendarCommand(command: string | undefined, args: string[]): Promise<number> {
+  const json = args.includes('--json');
+  const positional = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--source');
+  switch (command) {
+    case 'list':
+      return withDatabase(async (db) => {
+        const stored = await storedCalendarYears(db);
+        const next = new Date().getUTCFullYear() + 1;
+        const years = [...stored];
+        for (let y = stored[0]?.year ?? next; y <= next; y++)
+          if (!stored.some((s) => s.year === y)) years.push(await calendarYear(db, y));
+        years.sort((a, b) => a.year - b.year);
+        if (json) console.log(JSON.stringify(years, null, 2));
+        else
+          for (const y of years)
+            console.log(
+              `${y.year}  ${y.state.padEnd(11)} ${y.stored ? 'stored  ' : 'computed'}  ${y.daysOff.length} days off, ${y.workedDays.length} worked  ${y.source ?? ''}`,
+            );
+        return 0;
+      });
+    case 'show': {
+      const year = yearArg(positional[0]);
+      return withDatabase(async (db) => {
+        const y = await calendarYear(db, year);
+        if (json) console.log(JSON.stringify(y, null, 2));
+        else printYear(y);
+        return 0;
+      });
+    }
+    case 'import': {
+      const file = positional[0];
+      if (!file) throw new UsageError(USAGE);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(resolve(file), 'utf8'));
+      } catch (e) {
+        throw new UsageError(`${file}: not a readable JSON file (${(e as Error).message})`);
+      }
+      const entries = Array.isArray(parsed) ? parsed : [parsed];
+      const years: CalendarYear[] = [];
+      for (const [i, entry] of entries.entries()) {
+        const e = (entry ?? {}) as Partial<CalendarYear>;
+        const problems = calendarYearProblems(e.year, e);
+        if (problems.length)
+          throw new UsageError(`${file}${entries.length > 1 ? ` [${i}]` : ''}: ${problems.join('; ')}`);
+        years.push({
+          year: e.year!,
+          state: e.state ?? 'official',
+          source: e.source?.trim() || null,
+          daysOff: e.daysOff!,
+          workedDays: e.workedDays ?? [],
+        });
+      }
+      return withDatabase(async (db) => {
+        for (const y of years) {
+          const stored = await storeCalendarYear(db, y, null);
+          console.log(
+            `${stored.year}: ${stored.changed ? (stored.created ? 'stored' : `replaced (revision ${stored.revision})`) : 'unchanged'}, ` +
+              `${stored.rescheduled.length} cycle(s) rescheduled`,
+          );
+        }
+        return 0;
+      });
+    }
+    case 'confirm': {
+      const year = yearArg(positional[0]);
+      const at = args.indexOf('--source');
+      const source = at >= 0 ? args[at + 1]?.trim() : undefined;
+      if (!source)
+        throw new UsageError(`confirm needs --source "<the announcement's number and date>"\n${USAGE}`);
+      return withDatabase(async (db) => {
+        const current = await calendarYear(db, year);
+        const stored = await storeCalendarYear(db, { ...current, state: 'official', source }, null);
+        console.log(`${year}: official (${source}), ${stored.rescheduled.length} cycle(s) rescheduled`);
+        return 0;
+      });
+    }
+    default:
+      throw new UsageError(USAGE);
+  }
+}
+
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(name);
   if (at < 0) return undefined;
@@ -173,6 +290,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!file) throw new UsageError(USAGE);
     return importFile(resolve(file), argv.includes('--json'));
   }
+  if (argv[0] === 'calendar') return calendarCommand(argv[1], argv.slice(2));
   const [group, command, id, ...rest] = argv;
   if (group !== 'audit' || !command || !id) throw new UsageError(USAGE);
   if (!UUID.test(id)) throw new UsageError(`directiveId: "${id}" is not a UUID`);

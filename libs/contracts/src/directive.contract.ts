@@ -129,6 +129,11 @@ export interface ReportingPlan {
   /** The height of the routing tree at the start of the cycle. */
   issuerTier: number;
   ladder: EscalationLadder;
+  /**
+   * Whether the cycle has opened by the database's clock. Until it has, a calendar correction may still move its
+   * deadlines, so the workflow asks again once it opens. Absent from plans recorded before stored cycles.
+   */
+  opened?: boolean;
 }
 
 /** Failure types the workflow and its activities raise; the API maps each to an HTTP status and error code. */

@@ -7,3 +7,4 @@ export * from './bootstrap-admin';
 export * from './reporting';
 export * from './audit';
 export * from './case-file';
+export * from './calendar';

@@ -14,6 +14,7 @@ import {
   retryTransient,
   verifyDirectiveSignature,
   type StoredAggregate,
+  planCycle,
 } from '@cascade/persistence';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource, EntityManager } from 'typeorm';
@@ -40,21 +41,21 @@ import {
 import {
   aggregate,
   aggregateValue,
-  cycleAt,
+  cycleOfView,
   formProblems,
   idsFromPath,
   planRouting,
   ladderProblems,
-  resolveSchedule,
-  vietnamCalendar,
   reportProblems,
   ScheduleError,
   scheduleProblems,
+  staggerProblems,
   type Aggregate,
   type Coverage,
   type Cycle,
-  type NonWorkingDayPolicy,
+  type CycleView,
   type ReportForm,
+  type ReportingSettings,
   type ReportValues,
   type Schedule,
   type UnitReport,
@@ -78,7 +79,6 @@ import {
 } from './dto/directive.dto';
 import { DirectiveErrorCode } from './directives.exceptions';
 
-const HOLIDAYS = vietnamCalendar();
 
 /** A routing node as the answers to acknowledgements and recalls show it. */
 /** The columns of a routing node's answer, from the table named `t`. */
@@ -222,6 +222,16 @@ export class DirectivesService {
           HttpStatus.BAD_REQUEST,
           DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
           problems.map((p) => `reporting.escalation.${p}`).join('; '),
+        );
+      }
+    }
+    if (dto.reporting?.stagger) {
+      const problems = staggerProblems(dto.reporting.stagger);
+      if (problems.length) {
+        throw new ApiError(
+          HttpStatus.BAD_REQUEST,
+          DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+          problems.map((p) => `reporting.${p}`).join('; '),
         );
       }
     }
@@ -742,23 +752,21 @@ export class DirectivesService {
   /** The reporting requirement of a dispatched directive, with the cycle asked for. */
   private async reportingCycle(id: string, cycleIndex: number) {
     const d = await this.row(id);
-    return { ...this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, cycleIndex), directive: d };
+    return { ...(await this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, cycleIndex)), directive: d };
   }
 
   /**
-   * Cycles computed from a dispatched directive's schedule, by directive, dispatch time and cycle: a directive's
-   * content is final once signed, so the same three always give the same cycle.
+   * The form and the stored cycle asked for of a directive in the given status (planned and stored now if nobody
+   * planned it before: the first to plan a cycle fixes it); refuses what takes no report.
    */
-  private readonly cycles = new Map<string, { form: ReportForm; cycle: Cycle }>();
-
-  /** The form and the cycle asked for of a directive in the given status; refuses what takes no report. */
-  private cycleOf(
+  private async cycleOf(
     id: string,
     status: string,
     dispatchedAt: Date | null,
     reportingContent: unknown,
     cycleIndex: number,
-  ): { form: ReportForm; cycle: Cycle } {
+    stored: CycleView | null = null,
+  ): Promise<{ form: ReportForm; cycle: Cycle; view: CycleView }> {
     if (['closed', 'recalled', 'superseded'].includes(status)) {
       throw new ApiError(
         HttpStatus.CONFLICT,
@@ -773,11 +781,7 @@ export class DirectivesService {
         `the directive is ${status}: reports follow dispatch`,
       );
     }
-    const key = `${id}|${dispatchedAt?.getTime() ?? ''}|${cycleIndex}`;
-    const known = this.cycles.get(key);
-    if (known) return known;
-    const reporting = reportingContent as
-      { schedule: Schedule; form?: ReportForm; policy?: NonWorkingDayPolicy; stagger?: number[] } | undefined;
+    const reporting = reportingContent as (ReportingSettings & { form?: ReportForm }) | undefined;
     if (!reporting?.form) {
       throw new ApiError(
         HttpStatus.UNPROCESSABLE_ENTITY,
@@ -785,13 +789,11 @@ export class DirectivesService {
         'this directive asks for no report form',
       );
     }
-    let cycle;
+    let view = stored;
     try {
-      cycle = cycleAt(resolveSchedule(reporting.schedule, dispatchedAt?.toISOString() ?? null), cycleIndex, {
-        calendar: HOLIDAYS,
-        policy: reporting.policy ?? 'keep',
-        stagger: reporting.stagger,
-        tiers: 10,
+      view ??= await planCycle(this.dataSource, id, cycleIndex, {
+        reporting,
+        dispatchedAt: dispatchedAt?.toISOString() ?? null,
       });
     } catch (error) {
       if (error instanceof ScheduleError)
@@ -802,16 +804,13 @@ export class DirectivesService {
         );
       throw error;
     }
-    if (!cycle)
+    if (!view)
       throw new ApiError(
         HttpStatus.NOT_FOUND,
         DirectiveErrorCode.CYCLE_NOT_FOUND,
         `cycle: the schedule has no cycle ${cycleIndex}`,
       );
-    if (this.cycles.size >= 10_000) this.cycles.clear();
-    const found = { form: reporting.form, cycle };
-    this.cycles.set(key, found);
-    return found;
+    return { form: reporting.form, cycle: cycleOfView(view), view };
   }
 
   /**
@@ -835,18 +834,34 @@ export class DirectivesService {
       tier: number;
       is_hub: boolean;
       parent_closed: boolean;
+      stored_cycle: CycleView | null;
+      opened: boolean | null;
     }[] = await this.dataSource.query(
       `SELECT d.status, d.issuer_id, d.dispatched_at, d.content->'reporting' AS reporting,
               rn.status AS node_status, rn.tier, rn.is_hub,
               EXISTS (SELECT 1 FROM aggregate_report a WHERE a.directive_id = d.id
-                         AND a.unit_id = COALESCE(rn.parent_unit_id, d.issuer_id) AND a.cycle = $3) AS parent_closed
+                         AND a.unit_id = COALESCE(rn.parent_unit_id, d.issuer_id) AND a.cycle = $3) AS parent_closed,
+              CASE WHEN c.cycle IS NOT NULL THEN jsonb_build_object('index', c.cycle, 'label', c.label,
+                     'opensAt', to_char(c.opens_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                     'period', CASE WHEN c.period_from IS NULL THEN NULL
+                                    ELSE jsonb_build_object('from', c.period_from::text, 'to', c.period_to::text) END,
+                     'deadlines', c.deadlines, 'provisional', c.provisional) END AS stored_cycle,
+              c.opens_at <= now() AS opened
          FROM directive d LEFT JOIN routing_node rn ON rn.directive_id = d.id AND rn.unit_id = $2
+              LEFT JOIN reporting_cycle c ON c.directive_id = d.id AND c.cycle = $3
         WHERE d.id = $1`,
       [id, dto.unitId, dto.cycle],
     );
     if (!found.length) throw directiveNotFound(id);
     const d = found[0];
-    const { form, cycle } = this.cycleOf(id, d.status, d.dispatched_at, d.reporting, dto.cycle);
+    const { form, cycle, view } = await this.cycleOf(
+      id,
+      d.status,
+      d.dispatched_at,
+      d.reporting,
+      dto.cycle,
+      d.stored_cycle,
+    );
     if (d.node_status === null) throw notRouted();
     if (d.is_hub) {
       throw new ApiError(
@@ -862,7 +877,7 @@ export class DirectivesService {
         'unitId: this unit returned the directive',
       );
     }
-    if (Date.now() < Date.parse(cycle.opensAt)) {
+    if (d.opened === false || (d.opened === null && Date.now() < Date.parse(cycle.opensAt))) {
       throw new ApiError(
         HttpStatus.CONFLICT,
         DirectiveErrorCode.CYCLE_NOT_OPEN,
@@ -881,22 +896,19 @@ export class DirectivesService {
         })),
       );
     }
-    const deadline = cycle.deadlines[Math.min(d.tier, cycle.deadlines.length - 1)];
-    const late = Date.now() >= Date.parse(deadline);
-    // cascade_file_report (migration ReportIngest1763880000000): the routing node's lock, the parent's lock, the
-    // report unless the request's key filed it before, and its event, in one statement.
+    // cascade_file_report (migration CalendarAndCycles1763900000000): the routing node's lock, the parent's lock, the
+    // report unless the request's key filed it before — late when the database's clock, once the locks are held, has
+    // passed the stored deadline of the unit's tier — and its event, in one statement.
     const fileReport = (m: EntityManager | DataSource, alone: boolean): Promise<FiledReport[]> =>
       m.query<FiledReport[]>(
         `SELECT revision, late, after_close, deadline, values, parent_unit_id, filed_before, retry_alone
-           FROM cascade_file_report($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+           FROM cascade_file_report($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [
           randomUUID(),
           id,
           dto.unitId,
           dto.cycle,
           JSON.stringify(dto.values),
-          late,
-          deadline,
           actingUser(principal),
           requestKey ?? null,
           d.issuer_id,
@@ -954,6 +966,7 @@ export class DirectivesService {
       unitId: dto.unitId,
       cycle: dto.cycle,
       label: cycle.label,
+      provisional: view.provisional,
       revision: filed.revision,
       late: filed.late,
       afterClose: filed.after_close,

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { cycleAt, DOC_TYPES, vietnamCalendar, type DocType, type Schedule } from '@cascade/domain';
+import { loadCalendar, storedCycle } from '@cascade/persistence';
+import { DOC_TYPES, plannedCycle, type DocType, type NonWorkingDayPolicy, type Schedule } from '@cascade/domain';
 import { buildEdxmlDocument, buildEdxmlStatus, EDXML_STATUS, type EdxmlStatusCode } from '@cascade/documents';
 import { ApiError } from '../common/api-error';
 import { DirectiveErrorCode } from './directives.exceptions';
@@ -19,7 +20,7 @@ interface DirectiveRow {
     place?: string;
     body?: string;
     tasks?: string[];
-    reporting?: { schedule?: Schedule; policy?: string };
+    reporting?: { schedule?: Schedule; policy?: string; stagger?: number[] };
   };
   signer_authority: string | null;
   signer_position: string | null;
@@ -94,7 +95,7 @@ export class DirectiveEdxmlService {
       subject: d.content.subject ?? '',
       content: content || null,
       signer: { competence: d.signer_authority, position: d.signer_position, fullName: d.signer_name },
-      dueDate: this.dueDate(d),
+      dueDate: await this.dueDate(d),
       toPlaces: to.map((u) => u.name),
       priority: 0,
       steeringType: d.content.reporting ? 1 : 0,
@@ -104,12 +105,24 @@ export class DirectiveEdxmlService {
     });
   }
 
-  /** The first reporting deadline of the grassroots, when the directive reports on a dated schedule. */
-  private dueDate(d: DirectiveRow): string | null {
-    const schedule = d.content.reporting?.schedule;
+  /**
+   * The first reporting deadline of the grassroots, when the directive reports on a dated schedule: the stored cycle
+   * once planned, else computed from the stored calendar with the directive's policy.
+   */
+  private async dueDate(d: DirectiveRow): Promise<string | null> {
+    const reporting = d.content.reporting;
+    const schedule = reporting?.schedule;
     if (!schedule || schedule.kind === 'adhoc' || schedule.kind === 'interval') return null;
+    const stored = await storedCycle(this.dataSource, d.id, 0);
+    if (stored) return stored.deadlines[0]?.lastDay ?? null;
     try {
-      const cycle = cycleAt(schedule, 0, { calendar: vietnamCalendar(), policy: 'keep' });
+      const { calendar } = await loadCalendar(this.dataSource);
+      const cycle = plannedCycle(
+        { schedule, policy: reporting.policy as NonWorkingDayPolicy | undefined, stagger: reporting.stagger },
+        null,
+        0,
+        calendar,
+      );
       return cycle?.lastDays[0] ?? null;
     } catch {
       return null;

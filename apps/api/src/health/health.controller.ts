@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { DatabaseConnector } from '@cascade/persistence';
 import { Public } from '../auth/decorators';
 import { TemporalClient } from '../temporal/temporal.module';
+import { CalendarService } from '../calendar/calendar.service';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -25,15 +26,22 @@ export class HealthController {
     private readonly database: DatabaseConnector,
     private readonly dataSource: DataSource,
     private readonly temporal: TemporalClient,
+    private readonly calendar: CalendarService,
   ) {}
 
   @Get()
   @ApiOperation({ summary: 'PostgreSQL and Temporal, each reported separately; 503 when either is down' })
-  @ApiResponse({ status: 200, description: 'both up' })
+  @ApiResponse({
+    status: 200,
+    description:
+      'both up; `warnings` lists what needs an operator soon (a year ahead with provisional days off)',
+  })
   @ApiResponse({ status: 503, description: 'at least one down; `error` names which' })
   async check(@Res({ passthrough: true }) res: Response): Promise<unknown> {
     try {
-      return await this.health.check([() => this.checkDatabase(), () => this.checkTemporal()]);
+      const result = await this.health.check([() => this.checkDatabase(), () => this.checkTemporal()]);
+      const warnings = await withTimeout(this.calendar.warnings(), 2_000).catch(() => []);
+      return { ...result, warnings };
     } catch (error) {
       // Terminus throws a 503 carrying the per-dependency report; keep its shape rather than the error envelope.
       res.status(HttpStatus.SERVICE_UNAVAILABLE);

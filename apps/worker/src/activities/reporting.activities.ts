@@ -2,22 +2,18 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DirectiveFailure, type DirectiveActivities, type ReportingPlan } from '@cascade/contracts';
 import {
-  cycleAt,
-  cycleCount,
+  cycleOfView,
   DEFAULT_LADDER,
-  vietnamCalendar,
-  resolveSchedule,
   ScheduleError,
-  type Cycle,
+  type CycleView,
   type EscalationLadder,
   type NonWorkingDayPolicy,
   type ReportForm,
   type Schedule,
 } from '@cascade/domain';
-import { closeTier } from '@cascade/persistence';
+import { closeTier, firstCycleAhead, lockHub, planCycle, storedCycle } from '@cascade/persistence';
 
 const fail = (type: string, message: string) => ApplicationFailure.nonRetryable(message, type);
-const HOLIDAYS = vietnamCalendar();
 
 interface Reporting {
   schedule: Schedule;
@@ -69,7 +65,13 @@ const LEVEL_ACTION: Record<Level, string> = {
  * recipient — the unit's clerks and leaders for a reminder or the overdue mark, the routing parent's leaders, then
  * the issuer's leaders.
  */
-async function escalate(dataSource: DataSource, directiveId: string, cycle: number, level: Level) {
+async function escalate(
+  dataSource: DataSource | EntityManager,
+  directiveId: string,
+  cycle: number,
+  level: Level,
+  hubUnitId: string | null = null,
+) {
   const recipients =
     level === 'parent'
       ? `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = l.parent_unit_id AND ms.role = 'leader'`
@@ -87,7 +89,9 @@ async function escalate(dataSource: DataSource, directiveId: string, cycle: numb
           late AS (
             SELECT r.unit_id, r.parent_unit_id FROM routing_node r
              WHERE r.directive_id = $1 AND NOT r.is_hub AND r.status <> 'returned' AND r.recall_status IS NULL
-               AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = $1 AND p.unit_id = r.unit_id AND p.cycle = $2)
+               AND ($6::uuid IS NULL OR COALESCE(r.parent_unit_id, (SELECT issuer_id FROM d)) = $6::uuid)
+               AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = $1 AND p.unit_id = r.unit_id AND p.cycle = $2
+                                  AND (p.late = false OR $3 <> 'overdue'))
           ),
           rung AS (
             INSERT INTO escalation (directive_id, cycle, unit_id, level) SELECT $1, $2, unit_id, $3 FROM late
@@ -114,9 +118,47 @@ async function escalate(dataSource: DataSource, directiveId: string, cycle: numb
             ON CONFLICT (dedupe_key) DO NOTHING
           )
      SELECT count(*)::int AS n FROM rung`,
-    [directiveId, cycle, level, LEVEL_ACTION[level], subject[level]],
+    [directiveId, cycle, level, LEVEL_ACTION[level], subject[level], hubUnitId],
   );
   return rows[0].n;
+}
+
+/** Milliseconds until the database's clock reaches an instant (0 once it has). */
+async function untilDatabaseClock(dataSource: DataSource, at: string): Promise<number> {
+  const rows: { ms: number }[] = await dataSource.query(
+    `SELECT GREATEST(0, ceil(extract(epoch FROM ($1::timestamptz - clock_timestamp())) * 1000))::int AS ms`,
+    [at],
+  );
+  return rows[0].ms;
+}
+
+/**
+ * The overdue mark at the grassroots deadline: hub by hub, once it holds the hub's lock (the lock reports to it
+ * hold shared while they decide whether they are late), every expected grassroots unit below it with no on-time
+ * report. It runs only once the database's clock has passed the deadline, so a report racing the deadline either
+ * committed on time before the lock was granted (and is seen) or decides after it that it is late: never both
+ * marked and on time, never neither. A unit that reported late while the worker was down is marked all the same.
+ */
+async function markOverdue(dataSource: DataSource, directiveId: string, cycle: number, deadline: string) {
+  for (let wait = await untilDatabaseClock(dataSource, deadline); wait > 0;) {
+    await new Promise((r) => setTimeout(r, Math.min(wait, 5_000)));
+    wait = await untilDatabaseClock(dataSource, deadline);
+  }
+  const hubs: { hub: string }[] = await dataSource.query(
+    `SELECT DISTINCT COALESCE(r.parent_unit_id, d.issuer_id)::text AS hub
+       FROM routing_node r JOIN directive d ON d.id = r.directive_id
+      WHERE r.directive_id = $1 AND NOT r.is_hub
+      ORDER BY 1`,
+    [directiveId],
+  );
+  let units = 0;
+  for (const { hub } of hubs) {
+    units += await dataSource.transaction(async (m) => {
+      await lockHub(m, directiveId, hub, cycle);
+      return escalate(m, directiveId, cycle, 'overdue', hub);
+    });
+  }
+  return units;
 }
 
 /** The activities of reporting cycles and of the end of a dispatched directive. */
@@ -137,46 +179,39 @@ export function createReportingActivities(
       const tier = await issuerTier(dataSource, directiveId, d.issuer_id);
       const ladder = d.reporting?.escalation ?? DEFAULT_LADDER;
       if (d.status !== 'dispatched' || !d.reporting?.form) return { cycle: null, issuerTier: tier, ladder };
-      const options = {
-        calendar: HOLIDAYS,
-        policy: d.reporting.policy ?? 'keep',
-        stagger: d.reporting.stagger,
-        tiers: tier + 1,
-      };
+      // The cycle as stored (planned by whoever asked first, from the stored calendar; years not announced are
+      // computed, so nothing waits for an announcement). The calendar is read here, never in workflow code.
+      const planning = { reporting: d.reporting, dispatchedAt: d.dispatched_at?.toISOString() ?? null };
+      let view: CycleView | null;
       try {
-        const schedule = resolveSchedule(d.reporting.schedule, d.dispatched_at?.toISOString() ?? null);
-        if (cycle !== null) return { cycle: cycleAt(schedule, cycle, options), issuerTier: tier, ladder };
-        // The first cycle whose grassroots deadline is still ahead: a directive dispatched in May starts with May.
-        const now = new Date().toISOString();
-        const limit = cycleCount(schedule) ?? 100_000;
-        let found: Cycle | null = null;
-        for (let i = 0; i < limit && !found; i++) {
-          const c = cycleAt(schedule, i, options);
-          if (!c) break;
-          if (c.deadlines[0] > now) found = c;
-        }
-        return { cycle: found, issuerTier: tier, ladder };
+        view =
+          cycle !== null
+            ? await planCycle(dataSource, directiveId, cycle, planning)
+            : await firstCycleAhead(dataSource, directiveId, planning, new Date().toISOString());
       } catch (error) {
-        if (error instanceof ScheduleError && error.field === 'schedule') {
-          throw fail(DirectiveFailure.INVALID_INPUT, error.message);
-        }
-        // Most often a deadline in a year the holiday calendar does not cover yet: retried (with backoff) until an
-        // operator loads that year, rather than guessing a deadline.
-        throw ApplicationFailure.retryable(
-          `reporting plan of ${directiveId}: ${(error as Error).message}`,
-          'REPORTING_PLAN_UNAVAILABLE',
-        );
+        if (error instanceof ScheduleError) throw fail(DirectiveFailure.INVALID_INPUT, error.message);
+        throw error;
       }
+      if (!view) return { cycle: null, issuerTier: tier, ladder };
+      const opened: { opened: boolean }[] = await dataSource.query(
+        `SELECT $1::timestamptz <= now() AS opened`,
+        [view.opensAt],
+      );
+      return { cycle: cycleOfView(view), issuerTier: tier, ladder, opened: opened[0].opened };
     },
 
     async runCycleStep({ directiveId, cycle, step, issuerTier: plannedTier }) {
       const d = await directiveInfo(dataSource, directiveId);
       if (d.status !== 'dispatched' || !d.reporting?.form) return { units: 0 };
+      const stored = await storedCycle(dataSource, directiveId, cycle);
+      const due = stored?.deadlines[0]?.at ?? step.at;
       switch (step.kind) {
         case 'remind':
+          // A reminder "before the deadline" whose deadline has passed (the worker was down) is skipped, not sent.
+          if ((await untilDatabaseClock(dataSource, due)) === 0) return { units: 0 };
           return { units: await escalate(dataSource, directiveId, cycle, 'reminded') };
         case 'overdue':
-          return { units: await escalate(dataSource, directiveId, cycle, 'overdue') };
+          return { units: await markOverdue(dataSource, directiveId, cycle, due) };
         case 'escalate-parent':
           return { units: await escalate(dataSource, directiveId, cycle, 'parent') };
         case 'escalate-issuer':

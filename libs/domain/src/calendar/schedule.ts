@@ -312,3 +312,57 @@ export function cyclesBetween(
   }
   return result;
 }
+
+/** A directive's reporting settings that decide its cycles. */
+export interface ReportingSettings {
+  schedule: Schedule;
+  policy?: NonWorkingDayPolicy;
+  stagger?: readonly number[];
+}
+
+/**
+ * A directive's cycle as the API and the worker plan it, with one deadline per listed tier (tiers above the last keep
+ * its deadline): the one computation both use, so that they can never disagree.
+ */
+export function plannedCycle(
+  reporting: ReportingSettings,
+  dispatchedAt: string | null,
+  index: number,
+  calendar: HolidayCalendar,
+): Cycle | null {
+  return cycleAt(resolveSchedule(reporting.schedule, dispatchedAt), index, {
+    calendar,
+    policy: reporting.policy ?? 'keep',
+    stagger: reporting.stagger,
+    tiers: Math.max(1, reporting.stagger?.length ?? 1),
+  });
+}
+
+/** A cycle as it is stored and shown: each tier's last day and deadline together. */
+export interface CycleView {
+  index: number;
+  label: string;
+  opensAt: string;
+  period: { from: string; to: string } | null;
+  deadlines: { tier: number; lastDay: string | null; at: string }[];
+  provisional: boolean;
+}
+
+export const cycleView = (c: Cycle): CycleView => ({
+  index: c.index,
+  label: c.label,
+  opensAt: c.opensAt,
+  period: c.period,
+  deadlines: c.deadlines.map((at, tier) => ({ tier, lastDay: c.lastDays[tier], at })),
+  provisional: c.provisional,
+});
+
+export const cycleOfView = (v: CycleView): Cycle => ({
+  index: v.index,
+  label: v.label,
+  opensAt: v.opensAt,
+  period: v.period,
+  provisional: v.provisional,
+  lastDays: v.deadlines.map((d) => d.lastDay),
+  deadlines: v.deadlines.map((d) => d.at),
+});

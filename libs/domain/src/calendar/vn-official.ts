@@ -8,7 +8,8 @@ import {
 
 /*
  * Việt Nam's days off for civil servants as the government announced them, 2019–2026, each with its announcement.
- * The migration that creates the calendar tables seeds them; later years are entered by administrators
+ * The migration that creates the calendar tables seeds them (a correction here needs a migration of its own, or
+ * `PUT /calendar/years/:year`, for databases seeded before it); later years are entered by administrators
  * (`PUT /calendar/years/:year`, `cascade calendar import`) or computed (`statutoryYear`) until they are.
  */
 

@@ -10,6 +10,7 @@ import { Registers1763860000000 } from './1763860000000-registers';
 import { ExactlyOnce1763870000000 } from './1763870000000-exactly-once';
 import { ReportIngest1763880000000 } from './1763880000000-report-ingest';
 import { SealedInBatches1763890000000 } from './1763890000000-sealed-in-batches';
+import { CalendarAndCycles1763900000000 } from './1763900000000-calendar-and-cycles';
 
 /** Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ExactlyOnce1763870000000,
   ReportIngest1763880000000,
   SealedInBatches1763890000000,
+  CalendarAndCycles1763900000000,
 ];

@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import type { CalendarState, NonWorkingDayPolicy } from '@cascade/domain';
+
+/** One day of the calendar: checked field by field by the domain (`calendarYearProblems`), which names the field. */
+export class CalendarDayDto {
+  @ApiProperty({ example: '2027-02-08' })
+  date!: string;
+
+  @ApiProperty({ example: 'Tết Nguyên đán' })
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Thông báo 9441/TB-BNV ngày 16/10/2025', nullable: true })
+  source?: string | null;
+}
+
+export class PutCalendarYearDto {
+  @ApiPropertyOptional({ enum: ['official', 'provisional'], default: 'official' })
+  @IsOptional()
+  @IsIn(['official', 'provisional'])
+  state?: CalendarState;
+
+  @ApiPropertyOptional({
+    description: "the announcement's number and date (required for an official year)",
+    example: 'Công văn 12729/VPCP-KGVX ngày 25/12/2025',
+  })
+  @IsOptional()
+  @IsString()
+  source?: string | null;
+
+  @ApiProperty({ type: [CalendarDayDto], description: 'weekdays off (holidays, days made up, swapped days)' })
+  @IsArray()
+  daysOff!: CalendarDayDto[];
+
+  @ApiPropertyOptional({
+    type: [CalendarDayDto],
+    description: 'Saturdays or Sundays worked instead ("làm bù")',
+  })
+  @IsOptional()
+  @IsArray()
+  workedDays?: CalendarDayDto[];
+
+  @ApiPropertyOptional({ description: 'the year again; must match the address' })
+  @IsOptional()
+  @IsInt()
+  year?: number;
+}
+
+export class ConfirmCalendarYearDto {
+  @ApiProperty({
+    description: 'the announcement that confirms the computed days, with its number and date',
+    example: 'Thông báo 1234/TB-BNV ngày 15/11/2026',
+  })
+  @IsString()
+  source!: string;
+}
+
+export class SchedulePreviewDto {
+  @ApiProperty({ description: 'a Schedule (see README): monthly, dates, phases, interval or adhoc' })
+  @IsObject()
+  schedule!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ enum: ['keep', 'previous-working-day', 'next-working-day'] })
+  @IsOptional()
+  @IsIn(['keep', 'previous-working-day', 'next-working-day'])
+  policy?: NonWorkingDayPolicy;
+
+  @ApiPropertyOptional({
+    type: [Number],
+    description: 'days (seconds for interval schedules) added per tier',
+  })
+  @IsOptional()
+  @IsArray()
+  stagger?: number[];
+
+  @ApiPropertyOptional({ description: 'how many cycles, from the first (1-60)', default: 12 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  cycles?: number;
+}
