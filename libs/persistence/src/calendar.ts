@@ -237,14 +237,14 @@ export async function planCycle(
 }
 
 /**
- * The index of the first cycle whose grassroots deadline is after `now` (a directive dispatched in May starts with
+ * The first cycle whose grassroots deadline is after `after` (its dispatch: a directive dispatched in May starts with
  * May), or null when none is left. Plans and stores only that one.
  */
 export async function firstCycleAhead(
   db: Db,
   directiveId: string,
   planning: CyclePlanning,
-  now: string,
+  after: string,
 ): Promise<CycleView | null> {
   const loaded = await loadCalendar(db);
   const schedule = resolveSchedule(planning.reporting.schedule, planning.dispatchedAt);
@@ -252,7 +252,7 @@ export async function firstCycleAhead(
   for (let i = 0; i < limit; i++) {
     const c = plannedCycle(planning.reporting, planning.dispatchedAt, i, loaded.calendar);
     if (!c) return null;
-    if (c.deadlines[0] > now) return planCycle(db, directiveId, i, planning, loaded);
+    if (c.deadlines[0] > after) return planCycle(db, directiveId, i, planning, loaded);
   }
   return null;
 }
@@ -289,11 +289,9 @@ export async function rescheduleUnopenedCycles(
     const cycle = plannedCycle(row.reporting, row.dispatched_at?.toISOString() ?? null, row.cycle, calendar);
     if (!cycle) continue;
     const after = cycleView(cycle);
-    if (
-      JSON.stringify(after.deadlines) === JSON.stringify(before.deadlines) &&
-      after.provisional === before.provisional
-    )
-      continue;
+    // Compared as tuples: jsonb keeps its own order of keys.
+    const same = (v: CycleView) => JSON.stringify(v.deadlines.map((d) => [d.tier, d.lastDay, d.at]));
+    if (same(after) === same(before) && after.provisional === before.provisional) continue;
     await m.query(
       `UPDATE reporting_cycle SET deadlines = $3, provisional = $4, calendar = $5, rescheduled_at = now()
         WHERE directive_id = $1 AND cycle = $2`,

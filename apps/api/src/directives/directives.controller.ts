@@ -10,6 +10,7 @@ import {
   CloseDto,
   CreateDirectiveDto,
   EditDirectiveDto,
+  CyclesQueryDto,
   EscalationQueryDto,
   ForwardDto,
   RecallDto,
@@ -244,6 +245,17 @@ export class DirectivesController {
   @ApiOperation({ summary: 'Reminders, overdue marks and escalations per unit and cycle' })
   escalations(@Param('id') id: string, @Query() query: EscalationQueryDto) {
     return this.directives.escalations(id, query);
+  }
+
+  @Get('directives/:id/cycles')
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary:
+      "A dispatched directive's cycles from `from` (default 0), `count` of them (default 12): label, opening, data " +
+      "period, each tier's deadline, whether it is provisional and open — as stored when planned",
+  })
+  cycles(@Param('id') id: string, @Query() query: CyclesQueryDto) {
+    return this.directives.cycles(id, query);
   }
 
   @Get('directives/:id/links')

@@ -15,6 +15,7 @@ import {
   verifyDirectiveSignature,
   type StoredAggregate,
   planCycle,
+  storedCycles,
 } from '@cascade/persistence';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource, EntityManager } from 'typeorm';
@@ -69,6 +70,7 @@ import {
   CreateDirectiveDto,
   DirectiveContentDto,
   EditDirectiveDto,
+  CyclesQueryDto,
   EscalationQueryDto,
   ForwardDto,
   RecallResponseDto,
@@ -1130,6 +1132,33 @@ export class DirectivesService {
   }
 
   /** The escalation ladder's steps so far: which unit was reminded, marked overdue or escalated, per cycle. */
+  /**
+   * A dispatched directive's cycles as stored (each planned now if nobody has yet: the first to plan a cycle fixes
+   * it, and only a calendar correction before it opens moves it), with whether it has opened.
+   */
+  async cycles(id: string, q: CyclesQueryDto) {
+    const d = await this.row(id);
+    const from = q.from ?? 0;
+    if (['closed', 'recalled', 'superseded'].includes(d.status)) {
+      // Ended: what was planned stays as it was; nothing more is planned.
+      const stored = await storedCycles(this.dataSource, id);
+      const shown = stored.filter((c) => c.index >= from).slice(0, q.count ?? 12);
+      return { cycles: shown.map((c) => ({ ...c, opened: true })) };
+    }
+    const cycles: (CycleView & { opened: boolean })[] = [];
+    for (let i = from; i < from + (q.count ?? 12); i++) {
+      let found;
+      try {
+        found = await this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, i);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === DirectiveErrorCode.CYCLE_NOT_FOUND) break;
+        throw error;
+      }
+      cycles.push({ ...found.view, opened: Date.parse(found.view.opensAt) <= Date.now() });
+    }
+    return { cycles };
+  }
+
   async escalations(id: string, q: EscalationQueryDto): Promise<unknown[]> {
     await this.row(id);
     return this.dataSource.query(

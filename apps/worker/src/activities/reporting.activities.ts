@@ -187,7 +187,14 @@ export function createReportingActivities(
         view =
           cycle !== null
             ? await planCycle(dataSource, directiveId, cycle, planning)
-            : await firstCycleAhead(dataSource, directiveId, planning, new Date().toISOString());
+            : // The first cycle whose grassroots deadline is after the dispatch (a directive dispatched in May starts
+              // with May), not after now: a worker that was down since then still runs the steps it missed.
+              await firstCycleAhead(
+                dataSource,
+                directiveId,
+                planning,
+                planning.dispatchedAt ?? new Date().toISOString(),
+              );
       } catch (error) {
         if (error instanceof ScheduleError) throw fail(DirectiveFailure.INVALID_INPUT, error.message);
         throw error;

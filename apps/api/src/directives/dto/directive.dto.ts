@@ -277,6 +277,11 @@ export class EscalationQueryDto {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) cycle?: number;
 }
 
+export class CyclesQueryDto {
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) from?: number;
+  @ApiPropertyOptional({ default: 12 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(60) count?: number;
+}
+
 export class CancelDto {
   @ApiProperty() @Transform(normalize) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
 }
