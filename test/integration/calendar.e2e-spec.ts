@@ -7,7 +7,10 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { Client as PgClient } from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { reportingWorkflowId } from '@cascade/contracts';
 import { VN_OFFICIAL_YEARS } from '@cascade/domain';
+import { saveHistory } from '../replay/histories';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
@@ -355,6 +358,18 @@ describe('lateness decided where it happens', () => {
         escalation: { remindBefore: 'PT5S', parentAfter: 'PT1H' },
       },
     );
+    // Stopped once the reporting workflow has planned its cycle and sleeps on its first timer (an activity cut short
+    // by the stop would wait out its start-to-close timeout instead, which is another fault than this one).
+    const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+    const client = new Client({ connection });
+    const reporting = client.workflow.getHandle(reportingWorkflowId(id));
+    await waitFor('the reporting workflow to wait on its first timer', async () => {
+      const events = (await reporting.fetchHistory()).events ?? [];
+      return (
+        events.some((e) => e.timerStartedEventAttributes) &&
+        events.at(-1)?.workflowTaskCompletedEventAttributes
+      );
+    });
     await worker!.close();
     worker = null;
     const [cycle] = (await get(`/directives/${id}/cycles?count=1`, clerk).expect(200)).body.cycles;
@@ -379,5 +394,18 @@ describe('lateness decided where it happens', () => {
       [id],
     );
     expect(reminded.rowCount).toBe(0);
+    // Closed, its reporting workflow ends; with CAPTURE_HISTORIES=1 its history (the stored-cycles patch, a skipped
+    // reminder, the overdue mark after the outage) is kept for the replay tests.
+    await post(`/directives/${id}/close`, leader.token, { reason: 'Kết thúc thử nghiệm' }).expect(200);
+    try {
+      await waitFor(
+        'the reporting workflow to end',
+        async () => (await reporting.describe()).status.name === 'COMPLETED',
+      );
+      if (process.env.CAPTURE_HISTORIES)
+        await saveHistory(client, reportingWorkflowId(id), 'outage-caught-up');
+    } finally {
+      await connection.close();
+    }
   });
 });
