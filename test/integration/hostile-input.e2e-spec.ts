@@ -41,7 +41,9 @@ const FINGERPRINT = `SELECT concat_ws(',',
   (SELECT count(*) FROM unit), (SELECT max(version) FROM unit), (SELECT count(*) FROM app_user),
   (SELECT count(*) FROM membership), (SELECT count(*) FROM api_key), (SELECT count(*) FROM directive),
   (SELECT coalesce(sum(version), 0) FROM directive), (SELECT count(*) FROM directive_event),
-  (SELECT count(*) FROM routing_node), (SELECT count(*) FROM report), (SELECT count(*) FROM unit_move)) AS f`;
+  (SELECT count(*) FROM routing_node), (SELECT count(*) FROM report), (SELECT count(*) FROM unit_move),
+  (SELECT count(*) FROM calendar_day), (SELECT coalesce(sum(revision), 0) FROM calendar_year),
+  (SELECT count(*) FROM reporting_cycle)) AS f`;
 const fingerprint = async () => (await pg.query<{ f: string }>(FINGERPRINT)).rows[0].f;
 
 const HOSTILE = [

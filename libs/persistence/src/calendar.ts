@@ -212,12 +212,32 @@ export async function planCycle(
   planning: CyclePlanning,
   loaded?: { calendar: HolidayCalendar; years: StoredCalendarYear[] },
 ): Promise<CycleView | null> {
+  const planned = await cycleToPlan(db, directiveId, index, planning, loaded);
+  return planned && (await planned.store());
+}
+
+/**
+ * A directive's cycle, stored or as it would be planned now, with `store()` to store it (a no-op when it was): for a
+ * request that must refuse bad input before it writes anything.
+ */
+export async function cycleToPlan(
+  db: Db,
+  directiveId: string,
+  index: number,
+  planning: CyclePlanning,
+  loaded?: { calendar: HolidayCalendar; years: StoredCalendarYear[] },
+): Promise<{ view: CycleView; store: () => Promise<CycleView> } | null> {
   const stored = await storedCycle(db, directiveId, index);
-  if (stored) return stored;
+  if (stored) return { view: stored, store: () => Promise.resolve(stored) };
   const { calendar, years } = loaded ?? (await loadCalendar(db));
   const cycle = plannedCycle(planning.reporting, planning.dispatchedAt, index, calendar);
   if (!cycle) return null;
   const view = cycleView(cycle);
+  return { view, store: () => storePlannedCycle(db, directiveId, view, stampOf(view, calendar, years)) };
+}
+
+async function storePlannedCycle(db: Db, directiveId: string, view: CycleView, stamp: CalendarStamp) {
+  const index = view.index;
   await db.query(
     `INSERT INTO reporting_cycle (directive_id, cycle, label, opens_at, period_from, period_to, deadlines, provisional, calendar)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (directive_id, cycle) DO NOTHING`,
@@ -230,10 +250,10 @@ export async function planCycle(
       view.period?.to ?? null,
       JSON.stringify(view.deadlines),
       view.provisional,
-      JSON.stringify(stampOf(view, calendar, years)),
+      JSON.stringify(stamp),
     ],
   );
-  return storedCycle(db, directiveId, index);
+  return (await storedCycle(db, directiveId, index))!;
 }
 
 /**

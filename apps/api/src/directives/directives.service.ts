@@ -14,7 +14,7 @@ import {
   retryTransient,
   verifyDirectiveSignature,
   type StoredAggregate,
-  planCycle,
+  cycleToPlan,
   storedCycles,
 } from '@cascade/persistence';
 import { ApplicationFailure } from '@temporalio/common';
@@ -80,7 +80,6 @@ import {
   SubmitReportDto,
 } from './dto/directive.dto';
 import { DirectiveErrorCode } from './directives.exceptions';
-
 
 /** A routing node as the answers to acknowledgements and recalls show it. */
 /** The columns of a routing node's answer, from the table named `t`. */
@@ -754,7 +753,9 @@ export class DirectivesService {
   /** The reporting requirement of a dispatched directive, with the cycle asked for. */
   private async reportingCycle(id: string, cycleIndex: number) {
     const d = await this.row(id);
-    return { ...(await this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, cycleIndex)), directive: d };
+    const found = await this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, cycleIndex);
+    await found.store();
+    return { ...found, directive: d };
   }
 
   /**
@@ -768,7 +769,7 @@ export class DirectivesService {
     reportingContent: unknown,
     cycleIndex: number,
     stored: CycleView | null = null,
-  ): Promise<{ form: ReportForm; cycle: Cycle; view: CycleView }> {
+  ): Promise<{ form: ReportForm; cycle: Cycle; view: CycleView; store: () => Promise<CycleView> }> {
     if (['closed', 'recalled', 'superseded'].includes(status)) {
       throw new ApiError(
         HttpStatus.CONFLICT,
@@ -791,9 +792,11 @@ export class DirectivesService {
         'this directive asks for no report form',
       );
     }
-    let view = stored;
+    let planned: { view: CycleView; store: () => Promise<CycleView> } | null = stored
+      ? { view: stored, store: () => Promise.resolve(stored) }
+      : null;
     try {
-      view ??= await planCycle(this.dataSource, id, cycleIndex, {
+      planned ??= await cycleToPlan(this.dataSource, id, cycleIndex, {
         reporting,
         dispatchedAt: dispatchedAt?.toISOString() ?? null,
       });
@@ -806,13 +809,13 @@ export class DirectivesService {
         );
       throw error;
     }
-    if (!view)
+    if (!planned)
       throw new ApiError(
         HttpStatus.NOT_FOUND,
         DirectiveErrorCode.CYCLE_NOT_FOUND,
         `cycle: the schedule has no cycle ${cycleIndex}`,
       );
-    return { form: reporting.form, cycle: cycleOfView(view), view };
+    return { form: reporting.form, cycle: cycleOfView(planned.view), ...planned };
   }
 
   /**
@@ -856,7 +859,7 @@ export class DirectivesService {
     );
     if (!found.length) throw directiveNotFound(id);
     const d = found[0];
-    const { form, cycle, view } = await this.cycleOf(
+    const { form, cycle, view, store } = await this.cycleOf(
       id,
       d.status,
       d.dispatched_at,
@@ -898,6 +901,8 @@ export class DirectivesService {
         })),
       );
     }
+    // Only now, the input accepted: the cycle is stored if nobody planned it before (the statement reads its deadline).
+    if (!d.stored_cycle) await store();
     // cascade_file_report (migration CalendarAndCycles1763900000000): the routing node's lock, the parent's lock, the
     // report unless the request's key filed it before — late when the database's clock, once the locks are held, has
     // passed the stored deadline of the unit's tier — and its event, in one statement.
@@ -1065,7 +1070,13 @@ export class DirectivesService {
         WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3 ORDER BY revision DESC LIMIT 1`,
       [id, q.unitId, q.cycle],
     );
-    const base = { unitId: q.unitId, cycle: q.cycle, label: cycle.label, deadlines: cycle.deadlines };
+    const base = {
+      unitId: q.unitId,
+      cycle: q.cycle,
+      label: cycle.label,
+      deadlines: cycle.deadlines,
+      provisional: cycle.provisional,
+    };
     if (stored.length) {
       const [s] = stored;
       return {
@@ -1151,10 +1162,11 @@ export class DirectivesService {
       try {
         found = await this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, i);
       } catch (error) {
-        if (error instanceof ApiError && error.code === DirectiveErrorCode.CYCLE_NOT_FOUND) break;
+        if (error instanceof ApiError && error.code === (DirectiveErrorCode.CYCLE_NOT_FOUND as string)) break;
         throw error;
       }
-      cycles.push({ ...found.view, opened: Date.parse(found.view.opensAt) <= Date.now() });
+      const view = await found.store();
+      cycles.push({ ...view, opened: Date.parse(view.opensAt) <= Date.now() });
     }
     return { cycles };
   }

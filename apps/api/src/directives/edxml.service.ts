@@ -1,7 +1,13 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadCalendar, storedCycle } from '@cascade/persistence';
-import { DOC_TYPES, plannedCycle, type DocType, type NonWorkingDayPolicy, type Schedule } from '@cascade/domain';
+import {
+  DOC_TYPES,
+  plannedCycle,
+  type DocType,
+  type NonWorkingDayPolicy,
+  type Schedule,
+} from '@cascade/domain';
 import { buildEdxmlDocument, buildEdxmlStatus, EDXML_STATUS, type EdxmlStatusCode } from '@cascade/documents';
 import { ApiError } from '../common/api-error';
 import { DirectiveErrorCode } from './directives.exceptions';
