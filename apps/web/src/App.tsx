@@ -18,7 +18,8 @@ import {
   type RegisterItem,
   type TreeNode,
 } from './api';
-import { cycleAt, vietnamCalendar, type NonWorkingDayPolicy, type Schedule } from '@cascade/domain';
+import type { CycleView, NonWorkingDayPolicy, Schedule } from '@cascade/domain';
+import { CalendarPage } from './CalendarPage';
 import { dictionaries, type Key, type Lang } from './i18n';
 
 // --- context: language, the user, the unit acted for -----------------------------------------------------------------
@@ -424,7 +425,10 @@ function ScheduleEditor({ schedule, onChange }: { schedule: Schedule; onChange: 
   );
 }
 
-/** Each level's deadlines for the first cycles, computed in the browser with the same rules and holiday calendar. */
+/**
+ * Each level's deadlines for the first cycles, as the worker will plan them: computed by the server
+ * (`POST /schedules/preview`) from the stored calendar, with the years not announced yet marked provisional.
+ */
 function SchedulePreview({
   schedule,
   stagger,
@@ -435,19 +439,16 @@ function SchedulePreview({
   policy: NonWorkingDayPolicy;
 }) {
   const { t } = useApp();
-  const rows: { label: string; days: (string | null)[] }[] = [];
-  let problem: string | null = null;
-  const calendar = vietnamCalendar();
-  // cycle by cycle: one past the loaded holiday years stops the preview there, with the reason
-  for (let i = 0; i < 3 && !problem; i++) {
-    try {
-      const c = cycleAt(schedule, i, { calendar, policy, stagger, tiers: Math.max(1, stagger.length) });
-      if (c) rows.push({ label: c.label, days: c.lastDays });
-    } catch (e) {
-      problem = (e as Error).message;
-    }
-  }
+  const input = JSON.stringify({ schedule, stagger, policy, cycles: 3 });
+  const [preview, problem] = useLoad(
+    () =>
+      schedule.kind === 'adhoc'
+        ? Promise.resolve({ cycles: [] as CycleView[] })
+        : api<{ cycles: CycleView[] }>('POST', '/schedules/preview', JSON.parse(input)),
+    [input],
+  );
   if (schedule.kind === 'adhoc') return <p data-testid="calendar">{t('adhoc')}</p>;
+  const rows = preview?.cycles ?? [];
   return (
     <>
       <Problem text={problem} />
@@ -462,15 +463,21 @@ function SchedulePreview({
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.label}>
+            <tr
+              key={r.label}
+              data-provisional={r.provisional ? 'true' : 'false'}
+              title={r.provisional ? t('provisionalHint') : undefined}
+              className={r.provisional ? 'provisional' : undefined}
+            >
               <td>{r.label}</td>
               {stagger.map((_, k) => (
-                <td key={k}>{r.days[k] ?? '—'}</td>
+                <td key={k}>{r.deadlines[Math.min(k, r.deadlines.length - 1)]?.lastDay ?? '—'}</td>
               ))}
             </tr>
           ))}
         </tbody>
       </table>
+      {rows.some((r) => r.provisional) && <p className="note">{t('provisionalHint')}</p>}
     </>
   );
 }
@@ -1355,6 +1362,7 @@ export function App() {
   else if (route === 'received' && id) page = <ReceivedPage id={id} />;
   else if (route === 'audit' && id) page = <AuditPage id={id} />;
   else if (route === 'organisation') page = <Organisation />;
+  else if (route === 'calendar') page = <CalendarPage t={t} admin={!!me?.systemAdmin} />;
   else page = <Home />;
   return (
     <AppContext.Provider value={ctx}>
@@ -1368,6 +1376,7 @@ export function App() {
             <a href="#/registers">{t('registers')}</a>
             {unit && ['clerk', 'specialist'].includes(unit.role) && <a href="#/compose">{t('compose')}</a>}
             {unit?.role === 'admin' && <a href="#/organisation">{t('organisation')}</a>}
+            <a href="#/calendar">{t('calendar')}</a>
           </nav>
         )}
         {me && (
