@@ -11,6 +11,10 @@ import { Client, Connection } from '@temporalio/client';
 import { reportingWorkflowId } from '@cascade/contracts';
 import { VN_OFFICIAL_YEARS } from '@cascade/domain';
 import { saveHistory } from '../replay/histories';
+import { cascade } from './support/cli';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
@@ -185,6 +189,64 @@ describe('the working calendar', () => {
     });
     expect([bad.status, bad.body.error.code]).toEqual([400, 'SCHEDULE_INVALID']);
     expect(bad.body.error.message).toContain('stagger.1');
+  });
+});
+
+describe('cascade calendar', () => {
+  it('imports a year from a file, refuses a bad one naming the field, shows, lists and confirms', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cascade-calendar-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({ year: 2033, source: 'x', daysOff: [{ date: '2033-02-30', name: 'x' }] }),
+    );
+    const refused = await cascade('calendar', 'import', bad);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('daysOff.0.date: must be a date yyyy-mm-dd');
+    expect((await pg.query(`SELECT 1 FROM calendar_year WHERE year = 2033`)).rowCount).toBe(0);
+    const good = join(dir, 'good.json');
+    writeFileSync(
+      good,
+      JSON.stringify({
+        year: 2033,
+        source: 'Thông báo thử nghiệm 2/TB-TEST',
+        daysOff: [{ date: '2033-01-03', name: 'Nghỉ bù Tết Dương lịch' }],
+        workedDays: [{ date: '2033-01-08', name: 'Làm bù' }],
+      }),
+    );
+    try {
+      const imported = await cascade('calendar', 'import', good);
+      expect([imported.code, imported.stdout.trim()]).toEqual([0, '2033: stored, 0 cycle(s) rescheduled']);
+      expect((await cascade('calendar', 'import', good)).stdout.trim()).toBe(
+        '2033: unchanged, 0 cycle(s) rescheduled',
+      );
+      const shown = await cascade('calendar', 'show', '2033', '--json');
+      expect(JSON.parse(shown.stdout)).toMatchObject({
+        year: 2033,
+        state: 'official',
+        stored: true,
+        workedDays: [{ date: '2033-01-08', name: 'Làm bù', source: null }],
+      });
+      const listed = await cascade('calendar', 'list');
+      expect(listed.stdout).toMatch(/^2033 {2}official +stored +1 days off, 1 worked/m);
+      expect(listed.stdout).toMatch(/^2027 {2}provisional +computed/m);
+      const confirmed = await cascade(
+        'calendar',
+        'confirm',
+        '2034',
+        '--source',
+        'Thông báo thử nghiệm 3/TB-TEST',
+      );
+      expect(confirmed.code).toBe(0);
+      expect((await get('/calendar/years/2034', clerk).expect(200)).body).toMatchObject({
+        state: 'official',
+        stored: true,
+        source: 'Thông báo thử nghiệm 3/TB-TEST',
+      });
+      expect((await cascade('calendar', 'confirm', '2034')).code).toBe(2); // no --source
+    } finally {
+      await pg.query(`DELETE FROM calendar_year WHERE year IN (2033, 2034)`);
+    }
   });
 });
 

@@ -82,7 +82,7 @@ export function CalendarPage({ t, admin }: { t: (k: Key) => string; admin: boole
           {(years ?? []).map((y) => (
             <tr key={y.year} className={y.year === selected ? 'selected' : undefined}>
               <td>
-                <button className="link" onClick={() => setSelected(y.year)}>
+                <button className="link dark" onClick={() => setSelected(y.year)}>
                   {y.year}
                 </button>
               </td>
