@@ -294,13 +294,15 @@ describe('a monthly directive from December 2026 into 2027', () => {
       await put('/calendar/years/2026', org.admin, { ...y2026, year: undefined }).expect(200);
     }
 
-    // The official 2027 (a test announcement: Tết 5–11 February) arrives: February moves to the 12th, January stops
-    // being provisional, December stays; the directive's history says so.
+    // The official 2027 arrives (a test announcement: 8 January off, Tết 5–11 February). January — stored, as the
+    // next cycle — moves to the 11th and stops being provisional, with an event; February, not planned yet, reads
+    // the new days (the 12th); December, opened, stays.
     const official2027 = {
       state: 'official',
       source: 'Thông báo thử nghiệm 1/TB-TEST ngày 01/12/2026',
       daysOff: [
         { date: '2027-01-01', name: 'Tết Dương lịch' },
+        { date: '2027-01-08', name: 'Thử nghiệm' },
         ...['2027-02-05', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11'].map((date) => ({
           date,
           name: 'Tết Nguyên đán',
@@ -311,17 +313,18 @@ describe('a monthly directive from December 2026 into 2027', () => {
     try {
       const stored = await put('/calendar/years/2027', org.admin, official2027).expect(200);
       expect(stored.body).toMatchObject({ year: 2027, state: 'official', stored: true, changed: true });
-      expect(stored.body.rescheduled).toEqual(
-        expect.arrayContaining([
-          { directiveId: id, cycle: 1 },
-          { directiveId: id, cycle: 2 },
-        ]),
-      );
+      expect(stored.body.rescheduled.filter((r: { directiveId: string }) => r.directiveId === id)).toEqual([
+        { directiveId: id, cycle: 1 },
+      ]);
       const again = await put('/calendar/years/2027', org.admin, official2027).expect(200);
       expect(again.body).toMatchObject({ changed: false, rescheduled: [], revision: stored.body.revision });
       const now = (await get(`/directives/${id}/cycles?count=3`, clerk).expect(200)).body.cycles;
       expect(now[0]).toEqual(cycles[0]);
-      expect(now[1]).toMatchObject({ label: '2027-01', provisional: false, deadlines: cycles[1].deadlines });
+      expect(now[1]).toMatchObject({ label: '2027-01', provisional: false, opened: false });
+      expect(now[1].deadlines.map((d: { lastDay: string }) => d.lastDay)).toEqual([
+        '2027-01-11',
+        '2027-01-11',
+      ]);
       expect(now[2]).toMatchObject({ label: '2027-02', provisional: false });
       expect(now[2].deadlines.map((d: { lastDay: string }) => d.lastDay)).toEqual([
         '2027-02-12',
@@ -332,11 +335,23 @@ describe('a monthly directive from December 2026 into 2027', () => {
         data: { cycle: number; before: unknown; after: unknown };
       }[];
       const rescheduled = events.filter((e) => e.action === 'cycle.rescheduled');
-      expect(rescheduled.map((e) => e.data.cycle).sort()).toEqual([1, 2]);
-      expect(rescheduled.find((e) => e.data.cycle === 2)!.data).toMatchObject({
-        before: { provisional: true },
-        after: { provisional: false },
+      expect(rescheduled.map((e) => e.data.cycle)).toEqual([1]);
+      expect(rescheduled[0].data).toMatchObject({
+        before: { provisional: true, deadlines: cycles[1].deadlines },
+        after: {
+          provisional: false,
+          deadlines: [
+            { tier: 0, lastDay: '2027-01-11', at: '2027-01-11T17:00:00.000Z' },
+            { tier: 1, lastDay: '2027-01-11', at: '2027-01-11T17:00:00.000Z' },
+          ],
+        },
       });
+      // only the opened cycle and the next one were stored
+      const storedRows = await pg.query(
+        `SELECT cycle FROM reporting_cycle WHERE directive_id = $1 ORDER BY cycle`,
+        [id],
+      );
+      expect(storedRows.rows.map((r) => r.cycle)).toEqual([0, 1]);
     } finally {
       await pg.query(`DELETE FROM calendar_year WHERE year = 2027`);
     }
@@ -401,8 +416,10 @@ describe('lateness decided where it happens', () => {
     const result = await marks(id, 0);
     expect(result).toHaveLength(units.length);
     for (const r of result) expect([r.unit_id, r.marked]).toEqual([r.unit_id, !r.on_time]);
-    expect(result.filter((r) => r.on_time).length).toBeGreaterThanOrEqual(2);
-    expect(result.filter((r) => r.marked).length).toBeGreaterThanOrEqual(3);
+    // both outcomes occurred among the waves themselves, not only among the early and the silent units
+    const waved = result.filter((r) => rest.some((u) => u.id === r.unit_id));
+    expect(waved.some((r) => r.on_time)).toBe(true);
+    expect(waved.some((r) => r.marked)).toBe(true);
     // A report that was late says so, with the stored deadline.
     const late = await pg.query(`SELECT late, deadline, submitted_at FROM report WHERE directive_id = $1`, [
       id,

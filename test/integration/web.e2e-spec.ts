@@ -29,6 +29,7 @@ jest.setTimeout(300_000);
 const ROOT = join(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-artifacts', 'web');
+const FIELD_TYPE_LABEL = 'Kiểu dữ liệu';
 const FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -154,6 +155,14 @@ describe('the web app', () => {
     const added = c.getByTestId('form-designer').locator('.row').nth(1);
     await added.getByLabel('Tên chỉ tiêu').fill('Số buổi tuyên truyền');
     await added.getByLabel('Mã').fill('sessions');
+    // the field types offered are the domain's, every one of which the server accepts
+    expect(await added.getByLabel(FIELD_TYPE_LABEL).locator('option').allTextContents()).toEqual([
+      'integer',
+      'decimal',
+      'boolean',
+      'text',
+      'choice',
+    ]);
     await c.getByLabel('Trích yếu').fill('V/v hưởng ứng Giải Búa liềm vàng lần thứ V - năm 2020');
     await shot(c, '02-composer');
     await c.getByRole('button', { name: /Tạo dự thảo/ }).click();

@@ -27,7 +27,12 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadDotEnvFile, temporalConnectionOptions } from '@cascade/config';
-import { calendarYearProblems, looksLikeDirective, type CalendarYear } from '@cascade/domain';
+import {
+  calendarYearProblems,
+  looksLikeDirective,
+  type CalendarDay,
+  type CalendarYear,
+} from '@cascade/domain';
 import { DocumentInputError, importDocument, importSummary } from '@cascade/documents';
 import {
   buildCaseFile,
@@ -239,12 +244,17 @@ async function calendarCommand(command: string | undefined, args: string[]): Pro
         const problems = calendarYearProblems(e.year, e);
         if (problems.length)
           throw new UsageError(`${file}${entries.length > 1 ? ` [${i}]` : ''}: ${problems.join('; ')}`);
+        const trim = (d: CalendarDay) => ({
+          date: d.date,
+          name: d.name.trim(),
+          source: d.source?.trim() || null,
+        });
         years.push({
           year: e.year!,
           state: e.state ?? 'official',
           source: e.source?.trim() || null,
-          daysOff: e.daysOff!,
-          workedDays: e.workedDays ?? [],
+          daysOff: e.daysOff!.map(trim),
+          workedDays: (e.workedDays ?? []).map(trim),
         });
       }
       return withDatabase(async (db) => {
@@ -266,7 +276,15 @@ async function calendarCommand(command: string | undefined, args: string[]): Pro
         throw new UsageError(`confirm needs --source "<the announcement's number and date>"\n${USAGE}`);
       return withDatabase(async (db) => {
         const current = await calendarYear(db, year);
-        const stored = await storeCalendarYear(db, { ...current, state: 'official', source }, null);
+        const confirmed = { ...current, state: 'official' as const, source };
+        const problems = calendarYearProblems(year, {
+          state: 'official',
+          source,
+          daysOff: current.daysOff,
+          workedDays: current.workedDays,
+        });
+        if (problems.length) throw new UsageError(`${year}: ${problems.join('; ')}`);
+        const stored = await storeCalendarYear(db, confirmed, null);
         console.log(`${year}: official (${source}), ${stored.rescheduled.length} cycle(s) rescheduled`);
         return 0;
       });

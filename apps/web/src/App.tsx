@@ -18,7 +18,7 @@ import {
   type RegisterItem,
   type TreeNode,
 } from './api';
-import type { CycleView, NonWorkingDayPolicy, Schedule } from '@cascade/domain';
+import type { Aggregation, CycleView, FieldType, NonWorkingDayPolicy, Schedule } from '@cascade/domain';
 import { CalendarPage } from './CalendarPage';
 import { dictionaries, type Key, type Lang } from './i18n';
 
@@ -287,10 +287,19 @@ interface ImportAnswer {
 interface DesignedField {
   key: string;
   label: string;
-  type: 'integer' | 'number' | 'boolean' | 'text';
+  type: FieldType;
   required: boolean;
+  choices?: string[];
 }
-const AGGREGATE_OF = { integer: 'sum', number: 'sum', boolean: 'countTrue', text: 'collect' } as const;
+/** How each of the domain's field types aggregates by default. */
+const AGGREGATE_OF: Record<FieldType, Aggregation> = {
+  integer: 'sum',
+  decimal: 'sum',
+  boolean: 'countTrue',
+  text: 'collect',
+  choice: 'collect',
+};
+const FIELD_TYPES = Object.keys(AGGREGATE_OF) as FieldType[];
 
 /** The report form a directive asks for: one row per field (a key, its label, its type, whether it is required). */
 function FormDesigner({
@@ -326,11 +335,27 @@ function FormDesigner({
               value={f.type}
               onChange={(e) => set(i, { type: e.target.value as DesignedField['type'] })}
             >
-              {(['text', 'integer', 'number', 'boolean'] as const).map((x) => (
+              {FIELD_TYPES.map((x) => (
                 <option key={x}>{x}</option>
               ))}
             </select>
           </label>
+          {f.type === 'choice' && (
+            <label>
+              {t('choices')}
+              <input
+                value={(f.choices ?? []).join('; ')}
+                onChange={(e) =>
+                  set(i, {
+                    choices: e.target.value
+                      .split(';')
+                      .map((c) => c.trim())
+                      .filter(Boolean),
+                  })
+                }
+              />
+            </label>
+          )}
           <label className="check">
             <input
               type="checkbox"
@@ -947,7 +972,7 @@ function ReceivedPage({ id }: { id: string }) {
           f.key,
           f.type === 'boolean'
             ? !!values[f.key]
-            : f.type === 'integer' || f.type === 'number'
+            : f.type === 'integer' || f.type === 'decimal'
               ? Number(values[f.key])
               : values[f.key],
         ]),
@@ -1008,11 +1033,24 @@ function ReceivedPage({ id }: { id: string }) {
                   checked={!!values[f.key]}
                   onChange={(e) => setValues({ ...values, [f.key]: e.target.checked })}
                 />
+              ) : f.type === 'choice' ? (
+                <select
+                  required={f.required}
+                  value={String(values[f.key] ?? '')}
+                  onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                >
+                  <option value="" />
+                  {(f.choices ?? []).map((c) => (
+                    <option key={c}>{c}</option>
+                  ))}
+                </select>
               ) : (
                 <input
                   type={f.type === 'text' ? 'text' : 'number'}
+                  step={f.type === 'decimal' ? 'any' : undefined}
                   required={f.required}
                   min={f.min}
+                  max={f.max}
                   value={String(values[f.key] ?? '')}
                   onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
                 />

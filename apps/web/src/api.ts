@@ -1,3 +1,4 @@
+import type { FormField as DomainField } from '@cascade/domain';
 /** The API, from the browser: the session's access token, an Idempotency-Key on every change, errors as ApiFailure. */
 export class ApiFailure extends Error {
   constructor(
@@ -76,13 +77,8 @@ export interface RegisterItem {
   overdueCycles?: number;
   routing?: { total: number; delivered: number; accepted: number; returned: number };
 }
-export interface FormField {
-  key: string;
-  label: string;
-  type: 'integer' | 'number' | 'boolean' | 'text';
-  required: boolean;
-  min?: number;
-}
+/** A report form's field, as the domain defines it (its field types are the domain's). */
+export type FormField = Pick<DomainField, 'key' | 'label' | 'type' | 'required' | 'min' | 'max' | 'choices'>;
 export interface DirectiveContent {
   subject: string;
   place?: string;

@@ -20,13 +20,18 @@ describe('generateUnits', () => {
     expect(new Set(units.map((u) => u.code)).size).toBe(1111);
   });
 
-  it('stops at depth even when count is larger', () => {
-    expect(generateUnits({ count: 100, depth: 2, fanout: 3 })).toHaveLength(4);
+  it('refuses a depth and fan-out that cannot hold the count, rather than make fewer units', () => {
+    expect(() => generateUnits({ count: 100, depth: 2, fanout: 3 })).toThrow(
+      'depth 2 and fan-out 3 hold 4 units, fewer than the 100 asked for',
+    );
+    // the benchmark's import: 22,621 units at fan-out 12, 100,000 at fan-out 18
+    expect(() => generateUnits({ count: 100_000, depth: 5, fanout: 12 })).toThrow('hold 22621 units');
+    expect(generateUnits({ count: 100_000, depth: 5, fanout: 18 })).toHaveLength(100_000);
   });
 
   it('is deterministic', () => {
-    expect(generateUnits({ count: 50, depth: 3, fanout: 4 })).toEqual(
-      generateUnits({ count: 50, depth: 3, fanout: 4 }),
+    expect(generateUnits({ count: 50, depth: 3, fanout: 8 })).toEqual(
+      generateUnits({ count: 50, depth: 3, fanout: 8 }),
     );
   });
 });

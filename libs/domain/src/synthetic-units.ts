@@ -43,5 +43,10 @@ export function generateUnits({
       queue.push({ code, level: parent.level + 1 });
     }
   }
+  // A tree of this depth and fan-out that cannot hold `count` units would be a smaller run than asked for.
+  if (units.length < count)
+    throw new Error(
+      `depth ${depth} and fan-out ${fanout} hold ${units.length} units, fewer than the ${count} asked for`,
+    );
   return units;
 }

@@ -206,14 +206,24 @@ export async function storedCycles(db: Db, directiveId: string): Promise<CycleVi
  * domain's ScheduleError for a schedule that cannot be computed.
  */
 export async function planCycle(
-  db: Db,
+  ds: DataSource,
   directiveId: string,
   index: number,
   planning: CyclePlanning,
-  loaded?: { calendar: HolidayCalendar; years: StoredCalendarYear[] },
 ): Promise<CycleView | null> {
-  const planned = await cycleToPlan(db, directiveId, index, planning, loaded);
-  return planned && (await planned.store());
+  // Under the calendar's lock, shared: a calendar change (which takes it alone) either committed before this reads the
+  // calendar, or reschedules after this commits and so sees the stored cycle. No cycle is stored from a calendar
+  // that a committed change has replaced.
+  return ds.transaction(async (m) => {
+    await m.query(`SELECT pg_advisory_xact_lock_shared(hashtext('cascade/calendar'))`);
+    const stored = await storedCycle(m, directiveId, index);
+    if (stored) return stored;
+    const { calendar, years } = await loadCalendar(m);
+    const cycle = plannedCycle(planning.reporting, planning.dispatchedAt, index, calendar);
+    if (!cycle) return null;
+    const view = cycleView(cycle);
+    return storePlannedCycle(m, directiveId, view, stampOf(view, calendar, years));
+  });
 }
 
 /**
@@ -229,11 +239,12 @@ export async function cycleToPlan(
 ): Promise<{ view: CycleView; store: () => Promise<CycleView> } | null> {
   const stored = await storedCycle(db, directiveId, index);
   if (stored) return { view: stored, store: () => Promise.resolve(stored) };
-  const { calendar, years } = loaded ?? (await loadCalendar(db));
+  const { calendar } = loaded ?? (await loadCalendar(db));
   const cycle = plannedCycle(planning.reporting, planning.dispatchedAt, index, calendar);
   if (!cycle) return null;
-  const view = cycleView(cycle);
-  return { view, store: () => storePlannedCycle(db, directiveId, view, stampOf(view, calendar, years)) };
+  const ds = db instanceof DataSource ? db : db.connection;
+  // Stored the way planCycle stores (under the calendar's lock, computed again there).
+  return { view: cycleView(cycle), store: async () => (await planCycle(ds, directiveId, index, planning))! };
 }
 
 async function storePlannedCycle(db: Db, directiveId: string, view: CycleView, stamp: CalendarStamp) {
@@ -261,7 +272,7 @@ async function storePlannedCycle(db: Db, directiveId: string, view: CycleView, s
  * May), or null when none is left. Plans and stores only that one.
  */
 export async function firstCycleAhead(
-  db: Db,
+  db: DataSource,
   directiveId: string,
   planning: CyclePlanning,
   after: string,
@@ -272,13 +283,14 @@ export async function firstCycleAhead(
   for (let i = 0; i < limit; i++) {
     const c = plannedCycle(planning.reporting, planning.dispatchedAt, i, loaded.calendar);
     if (!c) return null;
-    if (c.deadlines[0] > after) return planCycle(db, directiveId, i, planning, loaded);
+    if (c.deadlines[0] > after) return planCycle(db, directiveId, i, planning);
   }
   return null;
 }
 
 /**
- * After the calendar changed: every planned cycle that has not opened yet (by the database's clock) is computed again,
+ * After the calendar changed: every planned cycle that has not opened yet (by the database's clock once the caller
+ * holds the calendar's lock, alone) is computed again,
  * and those whose deadlines or provisional state moved are stored anew, with a `cycle.rescheduled` event in their
  * directive's history. Opened cycles never change. Returns the cycles rescheduled.
  */
@@ -297,7 +309,7 @@ export async function rescheduleUnopenedCycles(
       .join(', ')},
               d.content->'reporting' AS reporting, d.dispatched_at
          FROM reporting_cycle c JOIN directive d ON d.id = c.directive_id
-        WHERE c.opens_at > now() AND d.status = 'dispatched'
+        WHERE c.opens_at > clock_timestamp() AND d.status = 'dispatched'
         ORDER BY c.directive_id, c.cycle
         FOR UPDATE OF c`,
   );

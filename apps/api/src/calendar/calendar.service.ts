@@ -146,7 +146,7 @@ export class CalendarService implements OnApplicationBootstrap, OnApplicationShu
     const schedule = dto.schedule as unknown as Schedule;
     const problems = [
       ...scheduleProblems(schedule).map((p) => `schedule.${p}`),
-      ...staggerProblems(dto.stagger),
+      ...staggerProblems(dto.stagger, schedule?.kind),
     ];
     if (problems.length) throw invalid(CalendarErrorCode.SCHEDULE_INVALID, problems);
     const { calendar } = await loadCalendar(this.dataSource);

@@ -227,7 +227,10 @@ export class DirectivesService {
       }
     }
     if (dto.reporting?.stagger) {
-      const problems = staggerProblems(dto.reporting.stagger);
+      const problems = staggerProblems(
+        dto.reporting.stagger,
+        (dto.reporting.schedule as { kind?: Schedule['kind'] })?.kind,
+      );
       if (problems.length) {
         throw new ApiError(
           HttpStatus.BAD_REQUEST,
@@ -754,7 +757,8 @@ export class DirectivesService {
   private async reportingCycle(id: string, cycleIndex: number) {
     const d = await this.row(id);
     const found = await this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, cycleIndex);
-    await found.store();
+    // An opened cycle is fixed now if nobody planned it; one not opened yet is shown as it would be planned.
+    if (Date.parse(found.view.opensAt) <= Date.now()) await found.store();
     return { ...found, directive: d };
   }
 
@@ -1156,7 +1160,13 @@ export class DirectivesService {
       const shown = stored.filter((c) => c.index >= from).slice(0, q.count ?? 12);
       return { cycles: shown.map((c) => ({ ...c, opened: true })) };
     }
+    // Before dispatch, or without a report form, there are no cycles yet.
+    if (d.status !== 'dispatched' || !(d.content.reporting as { form?: unknown } | undefined)?.form)
+      return { cycles: [] };
     const cycles: (CycleView & { opened: boolean })[] = [];
+    // The opened cycles and the next one are stored (planned); later ones are shown as they would be planned today,
+    // so that a viewer paging far ahead stores nothing a calendar change would have to revisit.
+    let nextStored = false;
     for (let i = from; i < from + (q.count ?? 12); i++) {
       let found;
       try {
@@ -1165,8 +1175,10 @@ export class DirectivesService {
         if (error instanceof ApiError && error.code === (DirectiveErrorCode.CYCLE_NOT_FOUND as string)) break;
         throw error;
       }
-      const view = await found.store();
-      cycles.push({ ...view, opened: Date.parse(view.opensAt) <= Date.now() });
+      const opened = Date.parse(found.view.opensAt) <= Date.now();
+      const view = opened || !nextStored ? await found.store() : found.view;
+      if (!opened) nextStored = true;
+      cycles.push({ ...view, opened });
     }
     return { cycles };
   }

@@ -21,6 +21,7 @@ interface DirectiveRow {
   symbol: string | null;
   number: number | null;
   signed_at: Date | null;
+  dispatched_at: Date | null;
   content: {
     subject?: string;
     place?: string;
@@ -48,7 +49,7 @@ export class DirectiveEdxmlService {
 
   private async directive(id: string): Promise<DirectiveRow> {
     const rows: DirectiveRow[] = await this.dataSource.query(
-      `SELECT d.id::text AS id, d.status, d.doc_type, d.symbol, d.number, d.signed_at, d.content,
+      `SELECT d.id::text AS id, d.status, d.doc_type, d.symbol, d.number, d.signed_at, d.dispatched_at, d.content,
               d.signer_authority, d.signer_position, d.signer_name,
               u.code AS issuer_code, u.name AS issuer_name, p.name AS parent_name
          FROM directive d JOIN unit u ON u.id = d.issuer_id LEFT JOIN unit p ON p.id = u.parent_id
@@ -125,7 +126,7 @@ export class DirectiveEdxmlService {
       const { calendar } = await loadCalendar(this.dataSource);
       const cycle = plannedCycle(
         { schedule, policy: reporting.policy as NonWorkingDayPolicy | undefined, stagger: reporting.stagger },
-        null,
+        d.dispatched_at?.toISOString() ?? null,
         0,
         calendar,
       );

@@ -126,10 +126,10 @@ async function escalate(
 /** Milliseconds until the database's clock reaches an instant (0 once it has). */
 async function untilDatabaseClock(dataSource: DataSource, at: string): Promise<number> {
   const rows: { ms: number }[] = await dataSource.query(
-    `SELECT GREATEST(0, ceil(extract(epoch FROM ($1::timestamptz - clock_timestamp())) * 1000))::int AS ms`,
+    `SELECT GREATEST(0, ceil(extract(epoch FROM ($1::timestamptz - clock_timestamp())) * 1000))::float8 AS ms`,
     [at],
   );
-  return rows[0].ms;
+  return Number(rows[0].ms);
 }
 
 /**
@@ -140,8 +140,17 @@ async function untilDatabaseClock(dataSource: DataSource, at: string): Promise<n
  * marked and on time, never neither. A unit that reported late while the worker was down is marked all the same.
  */
 async function markOverdue(dataSource: DataSource, directiveId: string, cycle: number, deadline: string) {
-  for (let wait = await untilDatabaseClock(dataSource, deadline); wait > 0;) {
-    await new Promise((r) => setTimeout(r, Math.min(wait, 5_000)));
+  // A clock a little behind the worker's is waited for here; a deadline further ahead (a workflow that planned
+  // its timers before the cycle was stored) fails the attempt, which is retried until the deadline has come.
+  let wait = await untilDatabaseClock(dataSource, deadline);
+  if (wait > 30_000) {
+    throw ApplicationFailure.retryable(
+      `the deadline ${deadline} is ${Math.round(wait / 1000)} s ahead by the database's clock`,
+      'DEADLINE_NOT_REACHED',
+    );
+  }
+  while (wait > 0) {
+    await new Promise((r) => setTimeout(r, wait));
     wait = await untilDatabaseClock(dataSource, deadline);
   }
   const hubs: { hub: string }[] = await dataSource.query(
@@ -200,25 +209,41 @@ export function createReportingActivities(
         throw error;
       }
       if (!view) return { cycle: null, issuerTier: tier, ladder };
-      const opened: { opened: boolean }[] = await dataSource.query(
-        `SELECT $1::timestamptz <= now() AS opened`,
-        [view.opensAt],
-      );
-      return { cycle: cycleOfView(view), issuerTier: tier, ladder, opened: opened[0].opened };
+      // Read again under the calendar's lock, shared, once it has opened: a reschedule that selected it just before
+      // has committed by then, and none can select it after.
+      const read = await dataSource.transaction(async (m) => {
+        await m.query(`SELECT pg_advisory_xact_lock_shared(hashtext('cascade/calendar'))`);
+        const rows: { opened: boolean }[] = await m.query(
+          `SELECT opens_at <= clock_timestamp() AS opened FROM reporting_cycle WHERE directive_id = $1 AND cycle = $2`,
+          [directiveId, view.index],
+        );
+        return {
+          view: (await storedCycle(m, directiveId, view.index)) ?? view,
+          opened: rows[0]?.opened ?? false,
+        };
+      });
+      return { cycle: cycleOfView(read.view), issuerTier: tier, ladder, opened: read.opened };
     },
 
     async runCycleStep({ directiveId, cycle, step, issuerTier: plannedTier }) {
       const d = await directiveInfo(dataSource, directiveId);
       if (d.status !== 'dispatched' || !d.reporting?.form) return { units: 0 };
-      const stored = await storedCycle(dataSource, directiveId, cycle);
-      const due = stored?.deadlines[0]?.at ?? step.at;
+      // The stored cycle (planned now for a workflow that started before cycles were stored).
+      const stored = await planCycle(dataSource, directiveId, cycle, {
+        reporting: d.reporting,
+        dispatchedAt: d.dispatched_at?.toISOString() ?? null,
+      }).catch((error: unknown) => {
+        if (error instanceof ScheduleError) return null;
+        throw error;
+      });
+      const due = stored?.deadlines[0]?.at ?? (step.kind === 'remind' ? null : step.at);
       switch (step.kind) {
         case 'remind':
           // A reminder "before the deadline" whose deadline has passed (the worker was down) is skipped, not sent.
-          if ((await untilDatabaseClock(dataSource, due)) === 0) return { units: 0 };
+          if (!due || (await untilDatabaseClock(dataSource, due)) === 0) return { units: 0 };
           return { units: await escalate(dataSource, directiveId, cycle, 'reminded') };
         case 'overdue':
-          return { units: await markOverdue(dataSource, directiveId, cycle, due) };
+          return { units: await markOverdue(dataSource, directiveId, cycle, due ?? step.at) };
         case 'escalate-parent':
           return { units: await escalate(dataSource, directiveId, cycle, 'parent') };
         case 'escalate-issuer':

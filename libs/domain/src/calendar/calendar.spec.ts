@@ -119,10 +119,18 @@ describe('the corrected official days, each with its source', () => {
   });
 
   it('2026: 2/9 is five days, 29/8–2/9, with Saturday 22 August worked for Monday 31 August (9441/TB-BNV)', () => {
-    for (const date of ['2026-08-29', '2026-08-30', '2026-08-31', '2026-09-01', '2026-09-02'])
+    // 29–30 August are a weekend: the days that the announcement decides are 31/8 (swapped), 1/9 and 2/9
+    for (const date of ['2026-08-31', '2026-09-01', '2026-09-02'])
       expect([date, isWorkingDay(date, calendar)]).toEqual([date, false]);
     expect(isWorkingDay('2026-08-22', calendar)).toBe(true);
     expect(isWorkingDay('2026-09-03', calendar)).toBe(true);
+    const y = official(2026);
+    for (const date of ['2026-08-31', '2026-08-22']) {
+      const day = [...y.daysOff, ...y.workedDays].find((x) => x.date === date)!;
+      expect(day.source).toBe('Thông báo 9441/TB-BNV ngày 16/10/2025');
+    }
+    // without the swap the computation would keep 31 August a working day
+    expect(isWorkingDay('2026-08-31', calendarOf([], { statutory: true }))).toBe(true);
   });
 
   it('every official year names its source, and every day belongs to its year', () => {
@@ -164,8 +172,13 @@ describe('deadlines across an unannounced year', () => {
     const calendar = calendarOf([...VN_OFFICIAL_YEARS, entered], { statutory: true });
     const feb = cycleAt(monthly, 2, { calendar, policy: 'next-working-day' })!;
     expect(feb).toMatchObject({ provisional: false, lastDays: ['2027-02-08'] });
-    expect(cycleAt(monthly, 3, { calendar, policy: 'previous-working-day' })!.lastDays).toEqual([
-      '2027-03-08',
+    // the computed days are gone: 10 February (made up for Tết) is a working day again, 11 February is off
+    const tenth = { kind: 'monthly', rule: 'on', day: 10, from: '2027-02' } as const;
+    expect(cycleAt(tenth, 0, { calendar, policy: 'next-working-day' })!.lastDays).toEqual(['2027-02-10']);
+    const eleventh = { kind: 'monthly', rule: 'on', day: 11, from: '2027-02' } as const;
+    expect(cycleAt(eleventh, 0, { calendar, policy: 'next-working-day' })!.lastDays).toEqual(['2027-02-12']);
+    expect(cycleAt(tenth, 0, { calendar: vietnamCalendar(), policy: 'next-working-day' })!.lastDays).toEqual([
+      '2027-02-11',
     ]);
   });
 });
@@ -210,6 +223,8 @@ describe('a year as an administrator enters it', () => {
       'source: an official year names its announcement',
     ],
     ['an unknown field', { ...good, extra: 1 }, 'extra: not a field'],
+    ['a NUL in a name', { ...good, daysOff: [{ date: '2027-01-01', name: 'a\u0000b' }] }, 'daysOff.0.name'],
+    ['a control character in the source', { ...good, source: 'x\u0007' }, 'source: must be a text'],
   ])('refuses %s, naming the field', (_what, body, problem) => {
     expect(calendarYearProblems('2027', body).join('; ')).toContain(problem);
   });

@@ -195,6 +195,11 @@ export function statutoryYear(year: number): CalendarYear {
   return { year, state: 'provisional', source: STATUTORY_SOURCE, daysOff, workedDays: [] };
 }
 
+// Control characters (NUL among them) have no place in a name or a source, and PostgreSQL refuses NUL in text.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const badText = (v: unknown, max: number) => typeof v !== 'string' || v.length > max || CONTROL.test(v);
+
 /** Problems with a year of the calendar as an administrator enters it, as `field: message`; empty when valid. */
 export function calendarYearProblems(year: unknown, input: unknown): string[] {
   const problems: string[] = [];
@@ -205,12 +210,8 @@ export function calendarYearProblems(year: unknown, input: unknown): string[] {
   const body = input as Record<string, unknown>;
   if (body.state !== undefined && body.state !== 'official' && body.state !== 'provisional')
     problems.push("state: must be 'official' or 'provisional'");
-  if (
-    body.source !== undefined &&
-    body.source !== null &&
-    (typeof body.source !== 'string' || body.source.length > 500)
-  )
-    problems.push('source: must be a text of at most 500 characters');
+  if (body.source !== undefined && body.source !== null && badText(body.source, 500))
+    problems.push('source: must be a text of at most 500 characters, without control characters');
   if ((body.state ?? 'official') === 'official' && (typeof body.source !== 'string' || !body.source.trim()))
     problems.push('source: an official year names its announcement (number and date)');
   const seen = new Set<string>();
@@ -236,10 +237,12 @@ export function calendarYearProblems(year: unknown, input: unknown): string[] {
       seen.add(date);
       if (key === 'workedDays' && !isWeekend(date))
         problems.push(`${field}.date: ${date} is a weekday; a worked day swaps a Saturday or Sunday`);
-      if (typeof name !== 'string' || !name.trim() || name.length > 200)
-        problems.push(`${field}.name: must be a text of 1-200 characters`);
-      if (source !== undefined && source !== null && (typeof source !== 'string' || source.length > 500))
-        problems.push(`${field}.source: must be a text of at most 500 characters`);
+      if (badText(name, 200) || !(name as string).trim())
+        problems.push(`${field}.name: must be a text of 1-200 characters, without control characters`);
+      if (source !== undefined && source !== null && badText(source, 500))
+        problems.push(
+          `${field}.source: must be a text of at most 500 characters, without control characters`,
+        );
     });
   }
   for (const key of Object.keys(body)) {

@@ -65,8 +65,11 @@ export class ScheduleError extends Error {
   }
 }
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH = /^(199\d|2[01]\d\d|2200)-(0[1-9]|1[0-2])$/;
+const DATE = /^(199\d|2[01]\d\d|2200)-\d{2}-\d{2}$/;
+/** The longest interval between cycles, and the longest an interval schedule may run: a year, and 20 years. */
+const MAX_INTERVAL_SECONDS = 366 * 86_400;
+const MAX_INTERVAL_SPAN_SECONDS = 20 * 366 * 86_400;
 
 const day = (iso: string): DateTime => DateTime.fromISO(iso, { zone: VN_ZONE }).startOf('day');
 const isoDay = (d: DateTime): string => d.toISODate()!;
@@ -113,8 +116,17 @@ export function scheduleProblems(schedule: Schedule): string[] {
       ) {
         problems.push('start: must be an ISO instant');
       }
-      if (!Number.isInteger(schedule.everySeconds) || schedule.everySeconds < 1)
-        problems.push('everySeconds: must be a positive integer');
+      if (
+        !Number.isInteger(schedule.everySeconds) ||
+        schedule.everySeconds < 1 ||
+        schedule.everySeconds > MAX_INTERVAL_SECONDS
+      )
+        problems.push(`everySeconds: must be a whole number 1-${MAX_INTERVAL_SECONDS} (a year)`);
+      else if (
+        Number.isInteger(schedule.count) &&
+        schedule.everySeconds * schedule.count > MAX_INTERVAL_SPAN_SECONDS
+      )
+        problems.push('count: the schedule would run for more than 20 years');
       if (!Number.isInteger(schedule.count) || schedule.count < 1 || schedule.count > 10_000)
         problems.push('count: must be 1-10000');
       break;
@@ -156,15 +168,21 @@ export function applyPolicy(
   return isoDay(d);
 }
 
-/** Problems with a stagger (days, or seconds for interval schedules, per tier from the grassroots up). */
-export function staggerProblems(stagger: unknown): string[] {
+/**
+ * Problems with a stagger, per tier from the grassroots up: days (at most 366), or seconds for interval schedules
+ * (at most a year's).
+ */
+export function staggerProblems(stagger: unknown, kind?: Schedule['kind']): string[] {
   if (stagger === undefined || stagger === null) return [];
   if (!Array.isArray(stagger) || stagger.length > 10)
     return ['stagger: must be a list of at most 10 offsets'];
   const problems: string[] = [];
+  const max = kind === 'interval' ? MAX_INTERVAL_SECONDS : 366;
   stagger.forEach((s, i) => {
-    if (!Number.isInteger(s) || (s as number) < 0 || (s as number) > 366 * 86400)
-      problems.push(`stagger.${i}: must be a whole number, 0 or more`);
+    if (!Number.isInteger(s) || (s as number) < 0 || (s as number) > max)
+      problems.push(
+        `stagger.${i}: must be a whole number 0-${max} (${kind === 'interval' ? 'seconds' : 'days'})`,
+      );
     else if (i > 0 && Number.isInteger(stagger[i - 1]) && (s as number) < (stagger[i - 1] as number))
       problems.push(
         `stagger.${i}: must not be less than the tier below (${stagger[i - 1]}): a level is due after its units`,

@@ -32,7 +32,7 @@ export const VN_SOURCES = {
   2022: 'Công văn 245/VPCP-KGVX ngày 11/01/2022',
   2023: 'Công văn 8056/VPCP-KGVX ngày 01/12/2022',
   2024: 'Thông báo 5015/TB-LĐTBXH ngày 22/11/2023; Công văn 2450/VPCP-KGVX ngày 12/4/2024 (hoán đổi 29/4 và 04/5/2024)',
-  2025: 'Công văn 8726/VPCP-KGVX ngày 26/11/2024; Thông báo 6150/TB-LĐTBXH năm 2024 (hoán đổi 02/5 và 26/4/2025)',
+  2025: 'Công văn 8726/VPCP-KGVX ngày 26/11/2024; Thông báo 6150/TB-LĐTBXH năm 2024; hoán đổi 02/5 và 26/4/2025 (số hiệu văn bản chưa xác minh)',
   2026: 'Công văn 12729/VPCP-KGVX ngày 25/12/2025 (Tết Dương lịch); Thông báo 9441/TB-BNV ngày 16/10/2025 (Tết Nguyên đán, Quốc khánh: nghỉ 29/8–2/9, làm bù thứ Bảy 22/8/2026)',
 } as const;
 

@@ -86,6 +86,7 @@ export class CalendarAndCycles1763900000000 implements MigrationInterface {
         v_revision int;
         v_deadline timestamptz;
         v_late boolean;
+        v_now timestamptz;
       BEGIN
         SELECT COALESCE(rn.parent_unit_id, p_issuer), rn.tier INTO v_parent, v_tier FROM routing_node rn
          WHERE rn.directive_id = p_directive AND rn.unit_id = p_unit FOR UPDATE;
@@ -107,18 +108,20 @@ export class CalendarAndCycles1763900000000 implements MigrationInterface {
             FROM report r WHERE r.directive_id = p_directive AND r.unit_id = p_unit AND r.request_key = p_request_key;
           IF FOUND THEN RETURN; END IF;
         END IF;
-        -- Decided once the locks are held, by the database's clock: the deadline step marks units after it holds the
-        -- hub's lock, so a report is either on time and seen by it, or late.
-        v_late := clock_timestamp() >= v_deadline;
+        -- Decided once the locks are held, by the database's clock, and stored as the time of the report: the deadline
+        -- step marks units after it holds the hub's lock alone, so a report is either on time and seen by it, or late.
+        v_now := clock_timestamp();
+        v_late := v_now >= v_deadline;
         v_after_close := EXISTS (SELECT 1 FROM aggregate_report a
                                   WHERE a.directive_id = p_directive AND a.unit_id = v_parent AND a.cycle = p_cycle);
         IF v_after_close AND NOT p_alone THEN
           RETURN QUERY SELECT NULL::int, v_late, true, v_deadline, p_values, v_parent, false, true;
           RETURN;
         END IF;
-        INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, after_close, request_key)
+        INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, submitted_at,
+                            after_close, request_key)
         SELECT p_id, p_directive, p_unit, p_cycle, COALESCE(max(r.revision), 0) + 1, p_values, v_late, v_deadline, p_user,
-               v_after_close, p_request_key
+               v_now, v_after_close, p_request_key
           FROM report r WHERE r.directive_id = p_directive AND r.unit_id = p_unit AND r.cycle = p_cycle
         RETURNING report.revision INTO v_revision;
         IF p_event THEN
