@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `postgres.sh ensure` prints the URL of a PostgreSQL server to use (without a database name):
 #   DATABASE_URL's server when set; else 127.0.0.1:5432 when it answers; else a private cluster started from the
-#   machine's PostgreSQL binaries under .data/postgres (port 55432). Exits non-zero with instructions otherwise.
+#   machine's PostgreSQL binaries under .data/postgres (port 55432; as root, where the postgres account cannot enter
+#   the clone, in a directory of its own under /var/tmp). Exits non-zero with instructions otherwise.
 # `postgres.sh stop` stops the private cluster if it runs.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-PRIVATE_DIR="$CASCADE_DATA_DIR/postgres"
 PRIVATE_PORT="${CASCADE_PRIVATE_PG_PORT:-55432}"
 
 pg_bindir() {
@@ -27,6 +27,20 @@ as_pg() {
   fi
 }
 
+# The private cluster's directory: .data/postgres, unless we are root and the postgres account cannot reach it (a
+# clone inside a mode-700 home directory): then a directory of its own, made for that account, outside the clone
+# (named after the clone's data directory, so that ensure, private and stop find the same one).
+cluster_dir() {
+  local wanted="$CASCADE_DATA_DIR/postgres"
+  if [[ "$(id -u)" != 0 ]]; then echo "$wanted"; return; fi
+  mkdir -p "$CASCADE_DATA_DIR"
+  if runuser -u postgres -- test -x "$CASCADE_DATA_DIR" 2>/dev/null; then echo "$wanted"; return; fi
+  local key
+  key="$(printf '%s' "$(cd "$CASCADE_DATA_DIR" && pwd -P)" | sha1sum | cut -c1-12)"
+  echo "${CASCADE_PG_HOME:-/var/tmp}/cascade-postgres-$key"
+}
+PRIVATE_DIR="$(cluster_dir)"
+
 server_of() { # strip the database name from a URL
   local url="$1"
   node -e 'const u=new URL(process.argv[1]); u.pathname="/"; u.search=""; process.stdout.write(u.toString().replace(/\/$/,""))' "$url"
@@ -43,6 +57,8 @@ Install PostgreSQL 14+ (Debian/Ubuntu: 'apt-get install postgresql'; macOS: 'bre
 or start one and set DATABASE_URL=postgres://user:password@host:5432/cascade" 69
   mkdir -p "$PRIVATE_DIR"
   if [[ "$(id -u)" == 0 ]]; then chown postgres "$PRIVATE_DIR"; chmod 700 "$PRIVATE_DIR"; fi
+  [[ "$PRIVATE_DIR" == "$CASCADE_DATA_DIR/postgres" ]] ||
+    log "the postgres account cannot enter $CASCADE_DATA_DIR: the private cluster is in $PRIVATE_DIR"
   if [[ ! -f "$PRIVATE_DIR/PG_VERSION" ]]; then
     log "creating a private PostgreSQL cluster in $PRIVATE_DIR"
     as_pg "$bindir/initdb" -D "$PRIVATE_DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
