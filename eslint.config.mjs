@@ -23,6 +23,7 @@ const ioPackages = [
   '@cascade/config',
   '@cascade/auth',
   '@cascade/documents',
+  '@cascade/temporal',
   'jsonwebtoken',
   'csv-parse',
   'csv-stringify',
@@ -41,6 +42,30 @@ const restrictImports = (message) => [
     ],
   },
 ];
+
+const APPS = ['api', 'worker', 'cli', 'web'];
+
+/** No app imports another app: what two apps share lives in a lib (libs/), each app's own code stays its own. */
+const ownAppOnly = (self) => ({
+  files: [`apps/${self}/**/*.ts`, `apps/${self}/**/*.tsx`, `test/lint-fixtures/apps/${self}/**/*.ts`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: APPS.filter((a) => a !== self).flatMap((a) => [
+              `**/apps/${a}/**`,
+              `../../${a}/**`,
+              `../../../${a}/**`,
+            ]),
+            message: `apps/${self} must not import another app: share the code through a lib in libs/`,
+          },
+        ],
+      },
+    ],
+  },
+});
 
 export default tseslint.config(
   {
@@ -75,6 +100,21 @@ export default tseslint.config(
       globals: { process: 'readonly', require: 'readonly', __dirname: 'readonly' },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  ...APPS.map(ownAppOnly),
+  {
+    // The bench drives the apps as processes and reaches the code through the public libs only.
+    files: ['bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/**'], message: 'the bench uses libs/, and runs the apps as processes' },
+          ],
+        },
+      ],
+    },
   },
   {
     // Workflow code must replay deterministically: no Node built-ins, no I/O, only pure libs and type imports.

@@ -16,8 +16,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
 import { SEARCH_ATTRIBUTE_KEYS } from '@cascade/contracts';
 import { generateUnits } from '@cascade/domain';
-import { bootstrapAdmin, ensureDatabase, runMigrations } from '@cascade/persistence';
-import { OVERDUE_SQL, TREE_SQL } from '../apps/api/src/secretariat/secretariat.service';
+import { bootstrapAdmin, ensureDatabase, OVERDUE_SQL, runMigrations, TREE_SQL } from '@cascade/persistence';
 import {
   rawHubWorkflow,
   rawSignal,

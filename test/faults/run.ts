@@ -30,7 +30,7 @@ import {
   runMigrations,
   verifyFamily,
 } from '@cascade/persistence';
-import { directiveRuns, replayRuns } from '../../apps/worker/src/histories';
+import { directiveRuns, replayRuns } from '@cascade/temporal';
 import { cliType } from '../../infra/scripts/search-attributes';
 import { freePort } from '../integration/support/ports';
 

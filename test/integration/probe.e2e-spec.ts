@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { Client as PgClient } from 'pg';
 import { probeWorkflowId } from '@cascade/contracts';
-import { workflowBundleOptions } from '../../apps/worker/src/workflow-bundle';
+import { workflowBundleOptions } from '@cascade/temporal';
 import { startApi, startWorker } from './support/apps';
 import { auth, systemAdmin } from './support/org';
 import { newKey } from './support/ids';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import * as workflows from '../../workflows/src';
-import { workflowBundleOptions } from '../../apps/worker/src/workflow-bundle';
+import { workflowBundleOptions } from '@cascade/temporal';
 import { loadHistories } from './histories';
 
 jest.setTimeout(120_000);

@@ -57,3 +57,20 @@ describe('workflow lint rules', () => {
     expect(lint(['workflows'])).toEqual([]);
   });
 });
+
+describe('the layout rules', () => {
+  it('forbids an app importing another app, and allows the libs', () => {
+    const messages = lint(['--no-ignore', 'test/lint-fixtures/apps/api/src/reaches-into-worker.ts']).filter(
+      (m) => m.ruleId === '@typescript-eslint/no-restricted-imports',
+    );
+    expect(messages.map((m) => [m.line, m.message])).toEqual([
+      [2, expect.stringContaining('apps/api must not import another app')],
+    ]);
+  });
+
+  it('leaves the apps and the bench clean', () => {
+    expect(
+      lint(['apps', 'bench']).filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports'),
+    ).toEqual([]);
+  });
+});

@@ -44,7 +44,7 @@ import {
   verifyFamily,
   type StoredCalendarYear,
 } from '@cascade/persistence';
-import { directiveRuns, replayRuns, runToJSON } from '../../worker/src/histories';
+import { directiveRuns, replayRuns, runToJSON } from '@cascade/temporal';
 
 const USAGE = `usage: cascade audit verify <directiveId> [--json]
        cascade audit replay <directiveId> [--json] [--workflows FILE]

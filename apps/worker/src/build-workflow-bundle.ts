@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { repoRoot, workflowBundleOptions } from './workflow-bundle';
+import { repoRoot, workflowBundleOptions } from '@cascade/temporal';
 
 async function main(): Promise<void> {
   const out = process.argv[2] ?? join(repoRoot(), 'dist', 'workflow-bundle.js');

@@ -10,7 +10,7 @@ import {
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, temporalConnectionOptions } from '@cascade/config';
 import { createActivities } from './activities';
-import { workflowBundleOptions } from './workflow-bundle';
+import { workflowBundleOptions } from '@cascade/temporal';
 
 const SDK_LEVELS: Record<AppConfig['LOG_LEVEL'], LogLevel> = {
   trace: 'TRACE',

@@ -8,3 +8,4 @@ export * from './reporting';
 export * from './audit';
 export * from './case-file';
 export * from './calendar';
+export * from './secretariat-queries';

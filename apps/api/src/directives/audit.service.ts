@@ -12,7 +12,7 @@ import {
 } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
 import { TemporalClient } from '../temporal/temporal.module';
-import { directiveRuns, replayRuns, runToJSON, type WorkflowRun } from '../../../worker/src/histories';
+import { directiveRuns, replayRuns, runToJSON, type WorkflowRun } from '@cascade/temporal';
 import type { RequestPrincipal } from '../auth/principal';
 import { DirectivesService } from './directives.service';
 import { DirectiveErrorCode } from './directives.exceptions';

@@ -18,6 +18,7 @@ describe('workflow bundle options', () => {
       '@cascade/documents',
       '@cascade/domain',
       '@cascade/persistence',
+      '@cascade/temporal',
     ]);
     for (const target of Object.values(aliases)) expect(existsSync(join(target, 'index.ts'))).toBe(true);
   });
