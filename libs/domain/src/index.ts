@@ -1,4 +1,5 @@
 export * from './text';
+export * from './spreadsheet';
 export * from './probe';
 export * from './organisation';
 export * from './access';

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
-import { foldVietnamese, type ReportForm } from '@cascade/domain';
+import { foldVietnamese, inertCell, type ReportForm } from '@cascade/domain';
 import { OVERDUE_SQL, TREE_SQL } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { DirectivesService } from '../directives/directives.service';
@@ -217,7 +217,11 @@ export class SecretariatService {
       return {
         filename: `${name}.csv`,
         contentType: 'text/csv; charset=utf-8',
-        body: Buffer.from('\uFEFF' + stringifyCsv([header, ...body]), 'utf8'),
+        // every text a unit typed (and the total row's collected texts) exported inert, never as a formula
+        body: Buffer.from(
+          '\uFEFF' + stringifyCsv([header, ...body], { cast: { string: (s) => inertCell(s) } }),
+          'utf8',
+        ),
       };
     }
     const workbook = new ExcelJS.Workbook();

@@ -8,6 +8,7 @@ import {
   decide,
   foldVietnamese,
   idsFromPath,
+  inertCell,
   pathFromIds,
   pathLabel,
   planUnitImport,
@@ -473,7 +474,8 @@ export class UnitsService {
     return stringifyCsv(rows, {
       header: true,
       columns: ['code', 'name', 'kind', 'parentCode', 'symbol', 'active'],
-      cast: { boolean: (b) => String(b) },
+      // a name or code that a spreadsheet would run as a formula is exported inert
+      cast: { boolean: (b) => String(b), string: (s) => inertCell(s) },
     });
   }
 
