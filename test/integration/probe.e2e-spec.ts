@@ -10,7 +10,7 @@ import { Client as PgClient } from 'pg';
 import { probeWorkflowId } from '@cascade/contracts';
 import { workflowBundleOptions } from '@cascade/temporal';
 import { startApi, startWorker } from './support/apps';
-import { auth, systemAdmin } from './support/org';
+import { auth, buildOrg, systemAdmin } from './support/org';
 import { newKey } from './support/ids';
 import { waitFor } from './support/wait-for';
 
@@ -254,5 +254,29 @@ describe('probe: the vertical slice', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('is for system administrators only: anyone else is refused alike, whichever probe the route names', async () => {
+    const org = await buildOrg(api);
+    const mine = await startProbe(newKey(), 'an operator’s probe');
+    expect(mine.status).toBe(201);
+    for (const who of [org.tokens.clerk, org.tokens.admin, org.tokens.leader]) {
+      const started = await http()
+        .post('/probes')
+        .set(auth(who))
+        .set('Idempotency-Key', newKey())
+        .send({ message: 'x' });
+      const read = await http().get(`/probes/${mine.body.id}`).set(auth(who));
+      const unknown = await http().get('/probes/prb_000000000000000000000000').set(auth(who));
+      const finished = await http()
+        .post(`/probes/${mine.body.id}/finish`)
+        .set(auth(who))
+        .set('Idempotency-Key', newKey())
+        .send({});
+      for (const res of [started, read, unknown, finished])
+        expect([res.status, res.body.error?.code]).toEqual([403, 'SYSTEM_ADMIN_ONLY']);
+      expect(read.body).toEqual(unknown.body);
+    }
+    expect((await pg.query(`SELECT count(*)::int AS n FROM probe WHERE message = 'x'`)).rows[0].n).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
+import { SystemAdminOnly } from '../auth/system-admin.guard';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
 import { FinishProbeDto, ProbeDto, StartProbeDto } from './dto/start-probe.dto';
@@ -6,10 +7,13 @@ import { ProbesService } from './probes.service';
 
 /**
  * The wiring probe: a workflow started here, whose activity writes a row through TypeORM and whose state is read
- * back through a query. Operators use it to check a deployment end to end.
+ * back through a query. Operators use it to check a deployment end to end: system administrators only (`403
+ * SYSTEM_ADMIN_ONLY` for anyone else, whichever probe the route names).
  */
 @ApiTags('probes')
 @ApiBearerAuth()
+@UseGuards(SystemAdminOnly)
+@ApiResponse({ status: 403, description: 'SYSTEM_ADMIN_ONLY' })
 @Controller('probes')
 export class ProbesController {
   constructor(private readonly probes: ProbesService) {}
