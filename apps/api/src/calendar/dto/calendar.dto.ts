@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
-import type { CalendarState, NonWorkingDayPolicy } from '@cascade/domain';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import type { CalendarState } from '@cascade/domain';
+import { ReportingDto } from '../../directives/dto/directive.dto';
 
 /** One day of the calendar: checked field by field by the domain (`calendarYearProblems`), which names the field. */
 export class CalendarDayDto {
@@ -55,24 +56,8 @@ export class ConfirmCalendarYearDto {
   source!: string;
 }
 
-export class SchedulePreviewDto {
-  @ApiProperty({ description: 'a Schedule (see README): monthly, dates, phases, interval or adhoc' })
-  @IsObject()
-  schedule!: Record<string, unknown>;
-
-  @ApiPropertyOptional({ enum: ['keep', 'previous-working-day', 'next-working-day'] })
-  @IsOptional()
-  @IsIn(['keep', 'previous-working-day', 'next-working-day'])
-  policy?: NonWorkingDayPolicy;
-
-  @ApiPropertyOptional({
-    type: [Number],
-    description: 'days (seconds for interval schedules) added per tier',
-  })
-  @IsOptional()
-  @IsArray()
-  stagger?: number[];
-
+/** The reporting requirement's schedule, policy and stagger (validated as a directive's are), and how many cycles. */
+export class SchedulePreviewDto extends PickType(ReportingDto, ['schedule', 'policy', 'stagger'] as const) {
   @ApiPropertyOptional({ description: 'how many cycles, from the first (1-60)', default: 12 })
   @IsOptional()
   @IsInt()
