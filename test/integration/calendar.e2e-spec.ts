@@ -358,6 +358,30 @@ describe('a monthly directive from December 2026 into 2027', () => {
   });
 });
 
+describe('a cycle open now whose deadline falls in 2027', () => {
+  it('takes a report against its provisional deadline, moved past Tết 2027, and says so', async () => {
+    const [unit] = await reporters(1);
+    // "Đợt 1" runs from today to 8 February 2027, a Monday inside the computed Tết holiday (4–10 February)
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const id = await dispatch([unit.id], {
+      schedule: { kind: 'phases', phases: [{ name: 'Đợt 1', opens: today, closes: '2027-02-08' }] },
+      policy: 'next-working-day',
+    });
+    const [phase] = (await get(`/directives/${id}/cycles`, clerk).expect(200)).body.cycles;
+    expect(phase).toMatchObject({ label: 'Đợt 1', provisional: true, opened: true });
+    expect(phase.deadlines[0]).toEqual({ tier: 0, lastDay: '2027-02-11', at: '2027-02-11T17:00:00.000Z' });
+    const filed = await report(id, unit, 0).expect(201);
+    expect(filed.body).toMatchObject({
+      label: 'Đợt 1',
+      late: false,
+      provisional: true,
+      deadline: '2027-02-11T17:00:00.000Z',
+    });
+    const aggregate = await get(`/directives/${id}/aggregate?unitId=${org.ids.A}&cycle=0`, clerk).expect(200);
+    expect(aggregate.body).toMatchObject({ label: 'Đợt 1', provisional: true });
+  });
+});
+
 /** Every unit's overdue mark for a cycle, and whether it has an on-time report. */
 async function marks(directiveId: string, cycle: number) {
   const rows = await pg.query<{ unit_id: string; marked: boolean; on_time: boolean }>(

@@ -838,6 +838,8 @@ function Overdue({ id, unitId }: { id: string; unitId: string }) {
 
 interface AggregateAnswer {
   label: string;
+  /** Computed from a year whose days off are not announced yet: the deadlines may still move. */
+  provisional?: boolean;
   closed: boolean;
   revision?: number;
   values: Record<string, unknown>;
@@ -872,6 +874,11 @@ function Aggregate({ id, unitId, cycle }: { id: string; unitId: string; cycle: n
         {t('aggregate')} {agg ? `— ${agg.label}` : ''}
       </h3>
       <Problem text={error} />
+      {agg?.provisional && (
+        <p className="note" data-testid="provisional">
+          {t('provisionalHint')}
+        </p>
+      )}
       {agg && (
         <>
           <p data-testid="coverage">
