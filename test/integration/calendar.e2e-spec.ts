@@ -145,7 +145,7 @@ describe('the working calendar', () => {
     const bad = await put('/calendar/years/20x1', org.admin, good);
     expect([bad.status, bad.body.error.code]).toEqual([400, 'CALENDAR_YEAR_INVALID']);
     const forbidden = await put('/calendar/years/2031', clerk, good);
-    expect([forbidden.status, forbidden.body.error.code]).toEqual([403, 'CALENDAR_ADMIN_ONLY']);
+    expect([forbidden.status, forbidden.body.error.code]).toEqual([403, 'SYSTEM_ADMIN_ONLY']);
     const rows = await pg.query(`SELECT 1 FROM calendar_year WHERE year = 2031`);
     expect(rows.rowCount).toBe(0);
     expect((await get('/calendar/years/2031', clerk).expect(200)).body).toMatchObject({

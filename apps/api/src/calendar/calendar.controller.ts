@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { SystemAdminOnly } from '../auth/system-admin.guard';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
@@ -30,12 +31,13 @@ export class CalendarController {
   }
 
   @Put('calendar/years/:year')
+  @UseGuards(SystemAdminOnly)
   @ApiOperation({
     summary:
       'Store a year (system administrators): replaces its days; cycles not yet opened are rescheduled, with an event',
   })
   @ApiResponse({ status: 400, description: 'CALENDAR_YEAR_INVALID (the message names the field)' })
-  @ApiResponse({ status: 403, description: 'CALENDAR_ADMIN_ONLY' })
+  @ApiResponse({ status: 403, description: 'SYSTEM_ADMIN_ONLY' })
   put(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param('year') year: string,
@@ -45,12 +47,13 @@ export class CalendarController {
   }
 
   @Post('calendar/years/:year/confirm')
+  @UseGuards(SystemAdminOnly)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: "Confirm a year's computed days as official, naming the announcement (system administrators)",
   })
   @ApiResponse({ status: 400, description: 'CALENDAR_YEAR_INVALID' })
-  @ApiResponse({ status: 403, description: 'CALENDAR_ADMIN_ONLY' })
+  @ApiResponse({ status: 403, description: 'SYSTEM_ADMIN_ONLY' })
   confirm(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param('year') year: string,

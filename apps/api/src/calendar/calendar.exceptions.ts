@@ -1,6 +1,5 @@
 /** Error codes of the working calendar and of schedule previews. */
 export enum CalendarErrorCode {
   CALENDAR_YEAR_INVALID = 'CALENDAR_YEAR_INVALID',
-  CALENDAR_ADMIN_ONLY = 'CALENDAR_ADMIN_ONLY',
   SCHEDULE_INVALID = 'SCHEDULE_INVALID',
 }
