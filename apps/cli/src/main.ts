@@ -37,10 +37,10 @@ import { DocumentInputError, importDocument, importSummary } from '@cascade/docu
 import {
   buildCaseFile,
   calendarYear,
+  calendarYearsThrough,
   caseFileHtml,
   createDataSource,
   storeCalendarYear,
-  storedCalendarYears,
   verifyFamily,
   type StoredCalendarYear,
 } from '@cascade/persistence';
@@ -205,12 +205,9 @@ async function calendarCommand(command: string | undefined, args: string[]): Pro
   switch (command) {
     case 'list':
       return withDatabase(async (db) => {
-        const stored = await storedCalendarYears(db);
-        const next = new Date().getUTCFullYear() + 1;
-        const years = [...stored];
-        for (let y = stored[0]?.year ?? next; y <= next; y++)
-          if (!stored.some((s) => s.year === y)) years.push(await calendarYear(db, y));
-        years.sort((a, b) => a.year - b.year);
+        // up to next year in Việt Nam, as GET /calendar/years lists them
+        const next = Number(new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 4)) + 1;
+        const years = await calendarYearsThrough(db, next);
         if (json) console.log(JSON.stringify(years, null, 2));
         else
           for (const y of years)

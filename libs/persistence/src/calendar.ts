@@ -375,3 +375,16 @@ export async function storeCalendarYear(ds: DataSource, entered: CalendarYear, u
     return { ...year, changed, created, rescheduled };
   });
 }
+
+/**
+ * The calendar as users see it: every stored year, and each year from the first stored one up to `lastYear` that is
+ * not stored, computed (provisional). The API's `GET /calendar/years` and `cascade calendar list` both list this.
+ */
+export async function calendarYearsThrough(db: Db, lastYear: number): Promise<StoredCalendarYear[]> {
+  const stored = await storedCalendarYears(db);
+  const years = new Map(stored.map((y) => [y.year, y]));
+  for (let year = stored[0]?.year ?? lastYear - 1; year <= lastYear; year++) {
+    if (!years.has(year)) years.set(year, await calendarYear(db, year));
+  }
+  return [...years.values()].sort((a, b) => a.year - b.year);
+}

@@ -22,6 +22,7 @@ import {
 } from '@cascade/domain';
 import {
   calendarYear,
+  calendarYearsThrough,
   loadCalendar,
   storeCalendarYear,
   storedCalendarYears,
@@ -73,15 +74,8 @@ export class CalendarService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** The stored years, and each year up to next year that is not stored, computed (provisional). */
-  async list(): Promise<StoredCalendarYear[]> {
-    const stored = await storedCalendarYears(this.dataSource);
-    const next = DateTime.now().setZone(VN_ZONE).year + 1;
-    const years = new Map(stored.map((y) => [y.year, y]));
-    const first = stored.length ? stored[0].year : next - 1;
-    for (let year = first; year <= next; year++) {
-      if (!years.has(year)) years.set(year, await calendarYear(this.dataSource, year));
-    }
-    return [...years.values()].sort((a, b) => a.year - b.year);
+  list(): Promise<StoredCalendarYear[]> {
+    return calendarYearsThrough(this.dataSource, DateTime.now().setZone(VN_ZONE).year + 1);
   }
 
   async show(year: string): Promise<StoredCalendarYear> {
