@@ -141,7 +141,8 @@ describe('the API process', () => {
       pair.accessToken,
       pair.refreshToken,
       apiKey,
-      apiKey.split('_')[2],
+      // the secret after `ck_<prefix>_`, whole: base64url may itself hold `_` (split('_')[2] was then a fragment)
+      apiKey.slice(`ck_${apiKey.split('_')[1]}_`.length),
       process.env.JWT_SECRET!,
       process.env.SIGNING_KEY_SECRET!,
     ])
