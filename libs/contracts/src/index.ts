@@ -1,3 +1,4 @@
 export * from './temporal';
 export * from './probe.contract';
 export * from './directive.contract';
+export * from './content';

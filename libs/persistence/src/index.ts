@@ -9,3 +9,4 @@ export * from './audit';
 export * from './case-file';
 export * from './calendar';
 export * from './secretariat-queries';
+export * from './events';

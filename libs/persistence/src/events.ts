@@ -1,0 +1,43 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+type Db = DataSource | EntityManager;
+
+/**
+ * The one writer of single rows of `directive_event`, the directive's audit trail (set-based statements that write
+ * an event per unit, such as escalations, stay with the repository that owns the statement, and say so). Rows are
+ * only ever inserted: the chain triggers hash them in order, and nothing updates or deletes them.
+ */
+export interface DirectiveEventInput {
+  directiveId: string;
+  action: string;
+  actorUserId?: string | null;
+  actorRole?: string | null;
+  actorUnitId?: string | null;
+  reason?: string | null;
+  data?: unknown;
+  /** Makes the append idempotent: a second event with the same key is not written (and `appendEvent` says so). */
+  dedupeKey?: string | null;
+}
+
+/**
+ * Appends one event. Appending locks the directive's chain head until the commit, so callers append last in their
+ * transaction, after every other lock (locks taken in one order cannot deadlock). Answers whether a row was written
+ * (false when `dedupeKey` was already used).
+ */
+export async function appendEvent(db: Db, e: DirectiveEventInput): Promise<boolean> {
+  const rows: unknown[] = await db.query(
+    `INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data, dedupe_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+    [
+      e.directiveId,
+      e.actorUserId ?? null,
+      e.actorRole ?? null,
+      e.actorUnitId ?? null,
+      e.action,
+      e.reason ?? null,
+      e.data === undefined ? null : JSON.stringify(e.data),
+      e.dedupeKey ?? null,
+    ],
+  );
+  return rows.length > 0;
+}
