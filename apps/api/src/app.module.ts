@@ -8,7 +8,13 @@ import { DatabaseModule } from '@cascade/persistence';
 import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { DirectivesModule } from './directives/directives.module';
+import { AuditModule } from './audit/audit.module';
+import { DraftingModule } from './drafting/drafting.module';
+import { ExchangeModule } from './exchange/exchange.module';
+import { ReportingModule } from './reporting/reporting.module';
+import { ReviewModule } from './review/review.module';
+import { RoutingModule } from './routing/routing.module';
+import { ReviewChainModule } from './units/review-chain.module';
 import { HealthModule } from './health/health.module';
 import { PeopleModule } from './people/people.module';
 import { ProbesModule } from './probes/probes.module';
@@ -53,7 +59,13 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     ProbesModule,
     UnitsModule,
     PeopleModule,
-    DirectivesModule,
+    ReviewChainModule,
+    DraftingModule,
+    ReviewModule,
+    RoutingModule,
+    ReportingModule,
+    AuditModule,
+    ExchangeModule,
     SecretariatModule,
     CalendarModule,
   ],

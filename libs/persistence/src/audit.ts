@@ -249,3 +249,71 @@ export async function verifyFamily(db: DataSource | EntityManager, directiveId: 
   const valid = chains.every((c) => c.valid) && signatures.every((s) => !s.signed || s.valid);
   return { directiveId, valid, chains, signatures };
 }
+
+/** Records who read which document, at most once per user, directive, kind of read and minute (`directive_read`). */
+export async function recordRead(
+  db: DataSource | EntityManager,
+  directiveId: string,
+  userId: string,
+  what: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO directive_read (directive_id, user_id, minute, what) VALUES ($1, $2, date_trunc('minute', now()), $3)
+     ON CONFLICT DO NOTHING`,
+    [directiveId, userId, what],
+  );
+}
+
+/** The last event of a directive's trail at or before an instant (ISO). */
+export async function lastEventAt(
+  db: DataSource | EntityManager,
+  directiveId: string,
+  at: string,
+): Promise<{ action: string; at: Date } | null> {
+  const rows: { action: string; at: Date }[] = await db.query(
+    `SELECT action, at FROM directive_event WHERE directive_id = $1 AND at <= $2 ORDER BY seq DESC LIMIT 1`,
+    [directiveId, at],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * The routing tree as it stood at an instant (ISO), rebuilt from the trail: a unit is listed once the dispatch (or
+ * its forwarding) had delivered it, with the acknowledgement, return, recall answer and reports recorded by then. One
+ * pass over the trail per kind of answer (latest answer per unit), whatever the size of the tree.
+ */
+export async function treeAsOf(
+  db: DataSource | EntityManager,
+  directiveId: string,
+  at: string,
+): Promise<unknown[]> {
+  return db.query(
+    `WITH acks AS (
+       SELECT DISTINCT ON (e.data->>'unitId') e.data->>'unitId' AS unit_id,
+              CASE e.action WHEN 'acknowledged' THEN 'accepted' ELSE 'returned' END AS status
+         FROM directive_event e WHERE e.directive_id = $1 AND e.at <= $2 AND e.action IN ('acknowledged','returned')
+        ORDER BY e.data->>'unitId', e.seq DESC
+     ), recalls AS (
+       SELECT DISTINCT ON (e.data->>'unitId') e.data->>'unitId' AS unit_id,
+              CASE e.action WHEN 'recall.accepted' THEN 'recall_accepted' ELSE 'recall_refused' END AS status
+         FROM directive_event e WHERE e.directive_id = $1 AND e.at <= $2 AND e.action IN ('recall.accepted','recall.refused')
+        ORDER BY e.data->>'unitId', e.seq DESC
+     ), reps AS (
+       SELECT unit_id, count(DISTINCT cycle)::int AS n FROM report WHERE directive_id = $1 AND submitted_at <= $2 GROUP BY unit_id
+     ), recalled AS (
+       SELECT EXISTS (SELECT 1 FROM directive_event WHERE directive_id = $1 AND action = 'recalled' AND at <= $2) AS yes
+     )
+     SELECT r.unit_id AS "unitId", u.code AS "unitCode", u.name AS "unitName", r.parent_unit_id AS "parentUnitId",
+            COALESCE(rc.status,
+                     CASE WHEN (SELECT yes FROM recalled) AND a.status IS DISTINCT FROM 'returned' THEN 'recall_requested' END,
+                     a.status, 'delivered') AS status,
+            COALESCE(p.n, 0) AS "cyclesReported"
+       FROM routing_node r JOIN unit u ON u.id = r.unit_id
+       LEFT JOIN acks a ON a.unit_id = r.unit_id::text
+       LEFT JOIN recalls rc ON rc.unit_id = r.unit_id::text
+       LEFT JOIN reps p ON p.unit_id = r.unit_id
+      WHERE r.directive_id = $1 AND r.delivered_at IS NOT NULL AND r.delivered_at <= $2
+      ORDER BY r.depth, u.code`,
+    [directiveId, at],
+  );
+}

@@ -41,3 +41,12 @@ export async function appendEvent(db: Db, e: DirectiveEventInput): Promise<boole
   );
   return rows.length > 0;
 }
+
+/** A directive's own events, in order, as `GET /directives/:id/events` lists them. */
+export async function eventsOf(db: Db, directiveId: string): Promise<unknown[]> {
+  return db.query(
+    `SELECT id::text, at, actor_user_id AS "actorUserId", actor_role AS "actorRole", actor_unit_id AS "actorUnitId", action, reason, data
+       FROM directive_event e WHERE e.directive_id = $1 ORDER BY e.id`,
+    [directiveId],
+  );
+}

@@ -10,3 +10,8 @@ export * from './case-file';
 export * from './calendar';
 export * from './secretariat-queries';
 export * from './events';
+export * from './directives';
+export * from './review-chains';
+export * from './routing';
+export * from './reports';
+export * from './exchange';

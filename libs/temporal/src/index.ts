@@ -5,3 +5,4 @@
  */
 export * from './workflow-bundle';
 export * from './histories';
+export * from './directive-client';

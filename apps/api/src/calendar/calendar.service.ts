@@ -18,7 +18,6 @@ import {
   VN_ZONE,
   type CalendarYear,
   type CycleView,
-  type Schedule,
 } from '@cascade/domain';
 import {
   calendarYear,
@@ -125,7 +124,7 @@ export class CalendarService implements OnApplicationBootstrap, OnApplicationShu
 
   /** The first cycles of a schedule as the worker would plan them today, from the stored calendar. */
   async preview(dto: SchedulePreviewDto): Promise<{ cycles: CycleView[] }> {
-    const schedule = dto.schedule as unknown as Schedule;
+    const schedule = dto.schedule;
     const problems = [
       ...scheduleProblems(schedule).map((p) => `schedule.${p}`),
       ...staggerProblems(dto.stagger, schedule?.kind),

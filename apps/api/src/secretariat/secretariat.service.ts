@@ -6,6 +6,7 @@ import { foldVietnamese, inertCell, type ReportForm } from '@cascade/domain';
 import { OVERDUE_SQL, TREE_SQL } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { DirectivesService } from '../directives/directives.service';
+import { ReportingService } from '../reporting/reporting.service';
 import type { ExportQueryDto, OverdueQueryDto, RegisterQueryDto, TreeQueryDto } from './secretariat.dto';
 
 interface Cursor {
@@ -64,6 +65,7 @@ export class SecretariatService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly directives: DirectivesService,
+    private readonly reporting: ReportingService,
   ) {}
 
   private async page<T extends { sortAt: Date; id: string }>(rows: T[], limit: number) {
@@ -165,10 +167,10 @@ export class SecretariatService {
    * late or missing, with its values), then the aggregate. CSV (UTF-8 with BOM, for Excel) or XLSX.
    */
   async exportAggregate(directiveId: string, q: ExportQueryDto) {
-    const agg = await this.directives.aggregateAt(directiveId, { unitId: q.unitId, cycle: q.cycle });
+    const agg = await this.reporting.aggregateAt(directiveId, { unitId: q.unitId, cycle: q.cycle });
     const d = await this.directives.get(directiveId);
     const form = (d.content.reporting as { form: ReportForm }).form;
-    const reports = (await this.directives.reports(directiveId, { unitId: q.unitId, cycle: q.cycle })) as {
+    const reports = (await this.reporting.reports(directiveId, { unitId: q.unitId, cycle: q.cycle })) as {
       unitId: string;
       values: Record<string, unknown>;
       late: boolean;
@@ -209,7 +211,7 @@ export class SecretariatService {
         'TỔNG HỢP',
         `${agg.coverage.onTime} đúng hạn, ${agg.coverage.late} muộn, ${agg.coverage.missing} chưa báo cáo / ${agg.coverage.expected}`,
         agg.closed ? `đã tổng hợp (lần ${agg.revision})` : 'tạm tính',
-        ...form.fields.map((f) => cell((agg.values as Record<string, unknown>)[f.key])),
+        ...form.fields.map((f) => cell(agg.values[f.key])),
       ],
     ];
     const name = `bao-cao-${(d.symbol ?? directiveId).replace(/[^A-Za-z0-9]+/g, '-')}-ky-${q.cycle + 1}`;

@@ -17,10 +17,25 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DOC_TYPE_CODES, type DocType } from '@cascade/domain';
+import {
+  DOC_TYPE_CODES,
+  type DocType,
+  type EscalationLadder,
+  type ReportForm,
+  type Schedule,
+} from '@cascade/domain';
+import type {
+  Addressees,
+  Attachment,
+  CopyRecipient,
+  DirectiveContent,
+  ImplementsRef,
+  NewDirective,
+  ReportingRequirement,
+} from '@cascade/contracts';
 import { normalize, normalizeList } from '../../common/transforms';
 
-export class AddresseesDto {
+export class AddresseesDto implements Addressees {
   @ApiProperty({
     enum: ['units', 'children', 'subtree'],
     description: 'listed units, all direct subordinates, or the subtree down to `depth`',
@@ -43,7 +58,7 @@ export class AddresseesDto {
   depth?: number;
 }
 
-export class CopyRecipientDto {
+export class CopyRecipientDto implements CopyRecipient {
   @ApiProperty({ example: 'Ban Tuyên giáo Tỉnh ủy' })
   @Transform(normalize)
   @IsString()
@@ -59,7 +74,7 @@ export class CopyRecipientDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() unitId?: string;
 }
 
-export class ImplementsDto {
+export class ImplementsDto implements ImplementsRef {
   @ApiPropertyOptional({ description: 'a directive registered in Cascade' })
   @IsOptional()
   @IsUUID()
@@ -82,7 +97,7 @@ export class ImplementsDto {
   issuerName?: string;
 }
 
-export class AttachmentDto {
+export class AttachmentDto implements Attachment {
   @ApiProperty() @Transform(normalize) @IsString() @IsNotEmpty() @MaxLength(300) name!: string;
   @ApiProperty({ example: 'application/pdf' })
   @IsString()
@@ -94,10 +109,11 @@ export class AttachmentDto {
   sha256!: string;
 }
 
-export class ReportingDto {
+/** Its schedule, form and ladder are checked by the domain (their problems name each field). */
+export class ReportingDto implements ReportingRequirement {
   @ApiProperty({ description: 'a Schedule (see README): monthly, dates, phases, interval or adhoc' })
   @IsObject()
-  schedule!: Record<string, unknown>;
+  schedule!: Schedule;
 
   @ApiPropertyOptional({ enum: ['keep', 'previous-working-day', 'next-working-day'] })
   @IsOptional()
@@ -109,7 +125,7 @@ export class ReportingDto {
   })
   @IsOptional()
   @IsObject()
-  form?: Record<string, unknown>;
+  form?: ReportForm;
 
   @ApiPropertyOptional({
     type: [Number],
@@ -129,7 +145,7 @@ export class ReportingDto {
   })
   @IsOptional()
   @IsObject()
-  escalation?: Record<string, unknown>;
+  escalation?: EscalationLadder;
 
   @ApiPropertyOptional({
     type: [String],
@@ -143,7 +159,7 @@ export class ReportingDto {
 }
 
 /** The parts of a directive that a drafter writes. */
-export class DirectiveContentDto {
+export class DirectiveContentDto implements DirectiveContent {
   @ApiPropertyOptional({ example: 'Sơn La' })
   @IsOptional()
   @Transform(normalize)
@@ -211,7 +227,7 @@ export class DirectiveContentDto {
   reporting?: ReportingDto;
 }
 
-export class CreateDirectiveDto extends DirectiveContentDto {
+export class CreateDirectiveDto extends DirectiveContentDto implements NewDirective {
   @ApiProperty() @IsUUID() issuerId!: string;
   @ApiProperty({
     enum: DOC_TYPE_CODES,

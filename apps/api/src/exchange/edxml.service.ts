@@ -1,6 +1,14 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { loadCalendar, storedCycle } from '@cascade/persistence';
+import {
+  directAddressees,
+  exchangeDirective,
+  loadCalendar,
+  statusChanges,
+  storedCycle,
+  type ExchangeDirective,
+  type StatusChange,
+} from '@cascade/persistence';
 import {
   DOC_TYPES,
   plannedCycle,
@@ -10,18 +18,13 @@ import {
 } from '@cascade/domain';
 import { buildEdxmlDocument, buildEdxmlStatus, EDXML_STATUS, type EdxmlStatusCode } from '@cascade/documents';
 import { ApiError } from '../common/api-error';
-import { DirectiveErrorCode } from './directives.exceptions';
+import { DirectiveErrorCode } from '../directives/directives.exceptions';
 
 const SIGNED = ['signed', 'dispatched', 'closed', 'recalled', 'superseded'];
 
-interface DirectiveRow {
-  id: string;
-  status: string;
+/** A directive as an edXML message reads it: its document type and the parts of its content the message carries. */
+interface DirectiveRow extends Omit<ExchangeDirective, 'doc_type' | 'content'> {
   doc_type: DocType;
-  symbol: string | null;
-  number: number | null;
-  signed_at: Date | null;
-  dispatched_at: Date | null;
   content: {
     subject?: string;
     place?: string;
@@ -29,12 +32,6 @@ interface DirectiveRow {
     tasks?: string[];
     reporting?: { schedule?: Schedule; policy?: string; stagger?: number[] };
   };
-  signer_authority: string | null;
-  signer_position: string | null;
-  signer_name: string | null;
-  issuer_code: string;
-  issuer_name: string;
-  parent_name: string | null;
 }
 
 /**
@@ -48,21 +45,14 @@ export class DirectiveEdxmlService {
   constructor(private readonly dataSource: DataSource) {}
 
   private async directive(id: string): Promise<DirectiveRow> {
-    const rows: DirectiveRow[] = await this.dataSource.query(
-      `SELECT d.id::text AS id, d.status, d.doc_type, d.symbol, d.number, d.signed_at, d.dispatched_at, d.content,
-              d.signer_authority, d.signer_position, d.signer_name,
-              u.code AS issuer_code, u.name AS issuer_name, p.name AS parent_name
-         FROM directive d JOIN unit u ON u.id = d.issuer_id LEFT JOIN unit p ON p.id = u.parent_id
-        WHERE d.id = $1`,
-      [id],
-    );
-    if (!rows.length)
+    // The stored content, read as the parts an edXML message carries.
+    const d = (await exchangeDirective(this.dataSource, id)) as DirectiveRow | null;
+    if (!d)
       throw new ApiError(
         HttpStatus.NOT_FOUND,
         DirectiveErrorCode.DIRECTIVE_NOT_FOUND,
         `directive ${id}: not found`,
       );
-    const d = rows[0];
     if (!SIGNED.includes(d.status) || !d.symbol || !d.signed_at)
       throw new ApiError(
         HttpStatus.CONFLICT,
@@ -79,11 +69,7 @@ export class DirectiveEdxmlService {
   /** The document message of a signed directive, addressed to the units it was sent to. */
   async document(id: string): Promise<string> {
     const d = await this.directive(id);
-    const to: { code: string; name: string }[] = await this.dataSource.query(
-      `SELECT u.code, u.name FROM routing_node r JOIN unit u ON u.id = r.unit_id JOIN directive d ON d.id = r.directive_id
-        WHERE r.directive_id = $1 AND r.parent_unit_id = d.issuer_id ORDER BY u.code`,
-      [id],
-    );
+    const to = await directAddressees(this.dataSource, id);
     const [number, ...rest] = d.symbol!.split(/[/-]/);
     const notation = d.symbol!.slice(number.length + 1) || rest.join('/');
     const date = DirectiveEdxmlService.day(d.signed_at!);
@@ -139,32 +125,9 @@ export class DirectiveEdxmlService {
   /** Each recipient's status changes, oldest first, each as an edXML status message. */
   async statuses(id: string, unitId: string | undefined, limit: number) {
     const d = await this.directive(id);
-    const rows: {
-      code: string;
-      name: string;
+    const rows = (await statusChanges(this.dataSource, id, unitId ?? null, limit)) as (StatusChange & {
       status_code: EdxmlStatusCode;
-      at: Date;
-      staff: string | null;
-    }[] = await this.dataSource.query(
-      `SELECT u.code, u.name, x.code AS status_code, x.at, x.staff
-           FROM routing_node r JOIN unit u ON u.id = r.unit_id
-           CROSS JOIN LATERAL (VALUES
-             ('01', r.delivered_at, NULL),
-             (CASE r.status WHEN 'returned' THEN '02' WHEN 'accepted' THEN '03' END, r.acknowledged_at,
-                (SELECT a.name FROM app_user a WHERE a.id = r.acknowledged_by)),
-             ('04', r.forwarded_at, NULL),
-             ('05', (SELECT min(p.submitted_at) FROM report p WHERE p.directive_id = r.directive_id AND p.unit_id = r.unit_id), NULL),
-             ('06', CASE WHEN r.final_status = 'completed' THEN r.closed_at END, NULL),
-             ('13', CASE WHEN r.recall_status IS NOT NULL THEN r.closed_at END, NULL),
-             (CASE r.recall_status WHEN 'accepted' THEN '15' WHEN 'refused' THEN '16' END,
-                (SELECT max(e.at) FROM directive_event e WHERE e.directive_id = r.directive_id
-                    AND e.action IN ('recall.accepted', 'recall.refused') AND e.data->>'unitId' = r.unit_id::text), NULL)
-           ) AS x(code, at, staff)
-          WHERE r.directive_id = $1 AND ($2::uuid IS NULL OR r.unit_id = $2) AND x.code IS NOT NULL AND x.at IS NOT NULL
-          ORDER BY x.at, u.code, x.code
-          LIMIT $3`,
-      [id, unitId ?? null, limit],
-    );
+    })[];
     const date = DirectiveEdxmlService.day(d.signed_at!);
     return {
       directiveId: id,

@@ -5,9 +5,8 @@ import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Authorize, CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
+import { ISSUER } from '../directives/issuer-lookup';
 import { AuditService } from './audit.service';
-
-const ISSUER = `SELECT issuer_id AS unit_id FROM directive WHERE id = $1`;
 
 export class TimelineQueryDto {
   @ApiPropertyOptional({ description: 'events by this unit, or about it' })

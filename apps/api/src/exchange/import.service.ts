@@ -7,9 +7,10 @@ import {
   type DocType,
   type ImportView,
 } from '@cascade/domain';
+import { routedDirectiveBySymbol, unitsNamedLike, unitsNear, type NamedUnit } from '@cascade/persistence';
 import { DocumentInputError, importDocument, type DocumentErrorCode } from '@cascade/documents';
 import { ApiError } from '../common/api-error';
-import { DirectiveErrorCode } from './directives.exceptions';
+import { DirectiveErrorCode } from '../directives/directives.exceptions';
 
 /** How each unreadable document is answered. */
 const STATUS_OF: Record<DocumentErrorCode, HttpStatus> = {
@@ -62,13 +63,7 @@ export interface Resolution {
   candidates: UnitRef[];
 }
 
-interface UnitRow {
-  id: string;
-  code: string;
-  name: string;
-  name_folded: string;
-  score?: number;
-}
+type UnitRow = NamedUnit;
 
 const ref = (u: UnitRow): UnitRef => ({ unitId: u.id, code: u.code, name: u.name });
 
@@ -241,23 +236,11 @@ export class DirectiveImportService {
 
   private async basis(b: ImportView['basis'][number], issuerId: string) {
     // a directive registered here under that number, routed to the issuer: the link is checked when the draft is saved
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT d.id::text AS id FROM directive d
-         JOIN routing_node r ON r.directive_id = d.id AND r.unit_id = $2
-        WHERE lower(d.symbol) = lower($1) ORDER BY d.signed_at DESC NULLS LAST LIMIT 1`,
-      [b.code, issuerId],
-    );
-    return { ...b, directiveId: rows[0]?.id ?? null };
+    return { ...b, directiveId: await routedDirectiveBySymbol(this.dataSource, b.code, issuerId) };
   }
 
   private async context(issuerId: string) {
-    const rows: (UnitRow & { relation: 'self' | 'parent' | 'child' })[] = await this.dataSource.query(
-      `SELECT u.id::text AS id, u.code, u.name, u.name_folded,
-              CASE WHEN u.id = i.id THEN 'self' WHEN u.path @> i.path THEN 'parent' ELSE 'child' END AS relation
-         FROM unit i JOIN unit u ON (u.path @> i.path OR u.parent_id = i.id) AND u.active
-        WHERE i.id = $1`,
-      [issuerId],
-    );
+    const rows = await unitsNear(this.dataSource, issuerId);
     const issuer = rows.find((r) => r.relation === 'self');
     if (!issuer)
       throw new ApiError(
@@ -289,14 +272,7 @@ export class DirectiveImportService {
     // a relative name ("LĐLĐ tỉnh", "Liên đoàn Lao động huyện"): the issuer, a parent or a subordinate it starts
     const relative = context.near.filter((u) => key.length >= 8 && u.key.startsWith(key));
     if (relative.length === 1) return out('matched', relative);
-    const rows: UnitRow[] = await this.dataSource.query(
-      `SELECT id::text AS id, code, name, name_folded, similarity(name_folded, $1) AS score
-         FROM unit
-        WHERE active AND (lower(code) = lower($2) OR name_folded = $1 OR name_folded % $1)
-        ORDER BY (lower(code) = lower($2) OR name_folded = $1) DESC, similarity(name_folded, $1) DESC, code
-        LIMIT 6`,
-      [key, text.trim()],
-    );
+    const rows = await unitsNamedLike(this.dataSource, key, text.trim());
     const exact = rows.filter(
       (r) => r.code.toLowerCase() === text.trim().toLowerCase() || r.name_folded === key,
     );

@@ -9,13 +9,16 @@ import {
   verifyFamily,
   type CaseFile,
   type TimelineEvent,
+  lastEventAt,
+  recordRead,
+  treeAsOf,
 } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
 import { TemporalClient } from '../temporal/temporal.module';
 import { directiveRuns, replayRuns, runToJSON, type WorkflowRun } from '@cascade/temporal';
 import type { RequestPrincipal } from '../auth/principal';
-import { DirectivesService } from './directives.service';
-import { DirectiveErrorCode } from './directives.exceptions';
+import { DirectivesService } from '../directives/directives.service';
+import { DirectiveErrorCode } from '../directives/directives.exceptions';
 
 /**
  * What auditors read: the timeline of a directive and of the directives that implement it, the verification of
@@ -51,11 +54,7 @@ export class AuditService {
 
   /** Records who read which document, at most once per user, directive, kind of read and minute. */
   async recordRead(principal: RequestPrincipal, directiveId: string, what: string): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO directive_read (directive_id, user_id, minute, what) VALUES ($1, $2, date_trunc('minute', now()), $3)
-       ON CONFLICT DO NOTHING`,
-      [directiveId, principal.id, what],
-    );
+    await recordRead(this.dataSource, directiveId, principal.id, what);
   }
 
   private async family(id: string): Promise<string[]> {
@@ -90,44 +89,12 @@ export class AuditService {
     const d = await this.directives.get(id);
     await sealEvents(this.dataSource, [id]);
     const t = new Date(when).toISOString();
-    const last: { action: string; at: Date }[] = await this.dataSource.query(
-      `SELECT action, at FROM directive_event WHERE directive_id = $1 AND at <= $2 ORDER BY seq DESC LIMIT 1`,
-      [id, t],
-    );
-    // One pass over the trail per kind of answer (latest answer per unit), whatever the size of the tree.
-    const nodes: unknown[] = await this.dataSource.query(
-      `WITH acks AS (
-         SELECT DISTINCT ON (e.data->>'unitId') e.data->>'unitId' AS unit_id,
-                CASE e.action WHEN 'acknowledged' THEN 'accepted' ELSE 'returned' END AS status
-           FROM directive_event e WHERE e.directive_id = $1 AND e.at <= $2 AND e.action IN ('acknowledged','returned')
-          ORDER BY e.data->>'unitId', e.seq DESC
-       ), recalls AS (
-         SELECT DISTINCT ON (e.data->>'unitId') e.data->>'unitId' AS unit_id,
-                CASE e.action WHEN 'recall.accepted' THEN 'recall_accepted' ELSE 'recall_refused' END AS status
-           FROM directive_event e WHERE e.directive_id = $1 AND e.at <= $2 AND e.action IN ('recall.accepted','recall.refused')
-          ORDER BY e.data->>'unitId', e.seq DESC
-       ), reps AS (
-         SELECT unit_id, count(DISTINCT cycle)::int AS n FROM report WHERE directive_id = $1 AND submitted_at <= $2 GROUP BY unit_id
-       ), recalled AS (
-         SELECT EXISTS (SELECT 1 FROM directive_event WHERE directive_id = $1 AND action = 'recalled' AND at <= $2) AS yes
-       )
-       SELECT r.unit_id AS "unitId", u.code AS "unitCode", u.name AS "unitName", r.parent_unit_id AS "parentUnitId",
-              COALESCE(rc.status,
-                       CASE WHEN (SELECT yes FROM recalled) AND a.status IS DISTINCT FROM 'returned' THEN 'recall_requested' END,
-                       a.status, 'delivered') AS status,
-              COALESCE(p.n, 0) AS "cyclesReported"
-         FROM routing_node r JOIN unit u ON u.id = r.unit_id
-         LEFT JOIN acks a ON a.unit_id = r.unit_id::text
-         LEFT JOIN recalls rc ON rc.unit_id = r.unit_id::text
-         LEFT JOIN reps p ON p.unit_id = r.unit_id
-        WHERE r.directive_id = $1 AND r.delivered_at IS NOT NULL AND r.delivered_at <= $2
-        ORDER BY r.depth, u.code`,
-      [id, t],
-    );
+    const last = await lastEventAt(this.dataSource, id, t);
+    const nodes = await treeAsOf(this.dataSource, id, t);
     return {
       directiveId: id,
       at: t,
-      lastEvent: last[0] ? { action: last[0].action, at: last[0].at.toISOString() } : null,
+      lastEvent: last ? { action: last.action, at: last.at.toISOString() } : null,
       symbol: d.symbol,
       nodes,
     };

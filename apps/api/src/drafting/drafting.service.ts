@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@cascade/config';
+import {
+  activeUnits,
+  activeUnitsBelow,
+  appendEvent,
+  deleteUnstartedDraft,
+  directiveStatus,
+  draftVersions,
+  eventsOf,
+  insertDraft,
+  isDirectiveRoutedTo,
+  linksOf,
+  lockForEdit,
+  replaceLinks,
+  saveDraftVersion,
+  type DirectiveLink,
+} from '@cascade/persistence';
+import { startDirectiveWorkflow } from '@cascade/temporal';
+import { directiveWorkflowId, type DirectiveWorkflowInput } from '@cascade/contracts';
+import { formProblems, ladderProblems, scheduleProblems, staggerProblems } from '@cascade/domain';
+import { ApiError } from '../common/api-error';
+import { actingUser, type RequestPrincipal } from '../auth/principal';
+import { TemporalClient } from '../temporal/temporal.module';
+import { CreateDirectiveDto, DirectiveContentDto, EditDirectiveDto } from '../directives/dto/directive.dto';
+import { DirectiveErrorCode } from '../directives/directives.exceptions';
+import { DirectivesService } from '../directives/directives.service';
+
+const CONTENT_KEYS = [
+  'place',
+  'subject',
+  'body',
+  'tasks',
+  'addressees',
+  'copyRecipients',
+  'implements',
+  'attachments',
+  'reporting',
+  'supersedes',
+] as const;
+
+/** The content part of a draft request, as plain JSON (absent fields dropped). */
+function contentOf(dto: DirectiveContentDto): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(Object.fromEntries(CONTENT_KEYS.map((k) => [k, dto[k]])))) as Record<
+    string,
+    unknown
+  >;
+}
+
+const invalid = (code: DirectiveErrorCode, problems: string[], prefix: string) =>
+  new ApiError(HttpStatus.BAD_REQUEST, code, problems.map((p) => `${prefix}${p}`).join('; '));
+
+/**
+ * Drafting: a clerk's draft, checked (addressees, form, schedule, ladder, links) before it is stored, each edit kept
+ * as a version, and the directive's workflow started with it.
+ */
+@Injectable()
+export class DraftingService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly temporal: TemporalClient,
+    private readonly directives: DirectivesService,
+  ) {}
+
+  private validateContent(dto: DirectiveContentDto): void {
+    if (dto.addressees.mode === 'units' && !dto.addressees.unitIds?.length) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        'addressees.unitIds: required when mode is units',
+      );
+    }
+    if (dto.addressees.mode === 'subtree' && !dto.addressees.depth) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        'addressees.depth: required when mode is subtree',
+      );
+    }
+    const reporting = dto.reporting;
+    if (!reporting) return;
+    if (reporting.form) {
+      const problems = formProblems(reporting.form);
+      if (problems.length) throw invalid(DirectiveErrorCode.REPORT_FORM_INVALID, problems, 'reporting.form.');
+    }
+    if (reporting.escalation) {
+      const problems = ladderProblems(reporting.escalation);
+      if (problems.length)
+        throw invalid(DirectiveErrorCode.DIRECTIVE_INVALID_INPUT, problems, 'reporting.escalation.');
+    }
+    if (reporting.stagger) {
+      const problems = staggerProblems(reporting.stagger, reporting.schedule?.kind);
+      if (problems.length) throw invalid(DirectiveErrorCode.DIRECTIVE_INVALID_INPUT, problems, 'reporting.');
+    }
+    const problems = scheduleProblems(reporting.schedule);
+    if (problems.length)
+      throw invalid(DirectiveErrorCode.DIRECTIVE_SCHEDULE_INVALID, problems, 'reporting.schedule.');
+  }
+
+  /** Listed addressees must be active units below the issuer: a wrong id is refused now, not dropped at dispatch. */
+  private async checkAddressees(issuerId: string, dto: DirectiveContentDto): Promise<void> {
+    const ids = dto.addressees.mode === 'units' ? (dto.addressees.unitIds ?? []) : [];
+    if (!ids.length) return;
+    const ok = await activeUnitsBelow(this.dataSource, issuerId, ids);
+    const bad = ids.findIndex((id) => !ok.has(id));
+    if (bad >= 0) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        `addressees.unitIds.${bad}: not an active unit below the issuer`,
+      );
+    }
+  }
+
+  /** Extra report targets must be active units. */
+  private async checkTargets(dto: DirectiveContentDto): Promise<void> {
+    const ids = dto.reporting?.targets ?? [];
+    if (!ids.length) return;
+    const ok = await activeUnits(this.dataSource, ids);
+    const bad = ids.findIndex((id) => !ok.has(id));
+    if (bad >= 0) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        `reporting.targets.${bad}: not an active unit`,
+      );
+    }
+  }
+
+  /**
+   * The links a draft declares: each directive it implements must have been routed to its issuer (the implementing
+   * directive hangs under that routing node); the one it supersedes must be a dispatched directive of the same issuer.
+   */
+  private async declaredLinks(issuerId: string, dto: DirectiveContentDto): Promise<DirectiveLink[]> {
+    const links: DirectiveLink[] = [];
+    for (const [i, ref] of (dto.implements ?? []).entries()) {
+      if (!ref.directiveId) continue;
+      if (!(await isDirectiveRoutedTo(this.dataSource, ref.directiveId, issuerId))) {
+        throw new ApiError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          DirectiveErrorCode.DIRECTIVE_LINK_INVALID,
+          `implements.${i}.directiveId: not a directive routed to the issuer`,
+        );
+      }
+      links.push({ toId: ref.directiveId, kind: 'implements', unitId: issuerId });
+    }
+    if (dto.supersedes) {
+      const superseded = await directiveStatus(this.dataSource, dto.supersedes);
+      if (!superseded || superseded.issuerId !== issuerId || superseded.status !== 'dispatched') {
+        throw new ApiError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          DirectiveErrorCode.DIRECTIVE_LINK_INVALID,
+          'supersedes: not a dispatched directive of the same issuer',
+        );
+      }
+      links.push({ toId: dto.supersedes, kind: 'supersedes', unitId: null });
+    }
+    return links;
+  }
+
+  async create(principal: RequestPrincipal, dto: CreateDirectiveDto) {
+    this.validateContent(dto);
+    await this.checkAddressees(dto.issuerId, dto);
+    await this.checkTargets(dto);
+    const links = await this.declaredLinks(dto.issuerId, dto);
+    const id = randomUUID();
+    const content = contentOf(dto);
+    const workflowId = directiveWorkflowId(id);
+    await this.dataSource.transaction(async (m) => {
+      await insertDraft(m, {
+        id,
+        issuerId: dto.issuerId,
+        docType: dto.type,
+        content,
+        workflowId,
+        createdBy: actingUser(principal),
+      });
+      await replaceLinks(m, id, links);
+    });
+    const input: DirectiveWorkflowInput = {
+      directiveId: id,
+      issuerId: dto.issuerId,
+      reviewReminderSeconds: this.config.REVIEW_REMINDER_SECONDS,
+      maxReminders: 10,
+      dispatchBatchSize: this.config.DISPATCH_BATCH_SIZE,
+      ackReminderSeconds: this.config.ACK_REMINDER_SECONDS,
+    };
+    try {
+      await this.temporal.call((client) =>
+        startDirectiveWorkflow(client, this.temporal.taskQueue, workflowId, input),
+      );
+    } catch (error) {
+      // No directive without its workflow: undo, so that the client's retry starts clean. (Its trail starts only
+      // once the workflow runs: the event table is append-only.)
+      await this.dataSource.transaction((m) => deleteUnstartedDraft(m, id));
+      throw error;
+    }
+    await appendEvent(this.dataSource, {
+      directiveId: id,
+      action: 'drafted',
+      actorUserId: actingUser(principal),
+      actorUnitId: dto.issuerId,
+      data: { version: 1 },
+    });
+    return this.directives.get(id);
+  }
+
+  /** Edits a draft: a new version, kept with the old ones. Only drafts change; a stale version is a conflict. */
+  async edit(principal: RequestPrincipal, id: string, dto: EditDirectiveDto) {
+    this.validateContent(dto);
+    const issuerId = (await this.directives.row(id)).issuer_id;
+    await this.checkAddressees(issuerId, dto);
+    await this.checkTargets(dto);
+    const links = await this.declaredLinks(issuerId, dto);
+    const content = contentOf(dto);
+    await this.dataSource.transaction(async (m) => {
+      const current = await lockForEdit(m, id);
+      if (current.status !== 'draft') {
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+          `the directive is ${current.status}: only drafts can be edited`,
+        );
+      }
+      if (current.version !== dto.version) {
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          DirectiveErrorCode.DIRECTIVE_VERSION_STALE,
+          `version: the current version is ${current.version}`,
+        );
+      }
+      const version = current.version + 1;
+      await saveDraftVersion(m, id, version, content, actingUser(principal));
+      await appendEvent(m, {
+        directiveId: id,
+        action: 'edited',
+        actorUserId: actingUser(principal),
+        data: { version },
+      });
+      await replaceLinks(m, id, links);
+    });
+    return this.directives.get(id);
+  }
+
+  async versions(id: string): Promise<unknown[]> {
+    return draftVersions(this.dataSource, id);
+  }
+
+  async events(id: string): Promise<unknown[]> {
+    return eventsOf(this.dataSource, id);
+  }
+
+  /** The chain, both ways: what this directive implements or supersedes, and what implements or supersedes it. */
+  async links(id: string) {
+    await this.directives.row(id);
+    const { outgoing, incoming } = await linksOf(this.dataSource, id);
+    const pick = (rows: { kind: string }[], kind: string) =>
+      rows.filter((r) => r.kind === kind).map(({ kind: _kind, ...rest }) => rest);
+    return {
+      implements: pick(outgoing, 'implements'),
+      implementedBy: pick(incoming, 'implements'),
+      supersedes: pick(outgoing, 'supersedes'),
+      supersededBy: pick(incoming, 'supersedes'),
+    };
+  }
+}

@@ -1,0 +1,81 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Authorize, CurrentPrincipal } from '../auth/decorators';
+import type { RequestPrincipal } from '../auth/principal';
+import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
+import {
+  CyclesQueryDto,
+  EscalationQueryDto,
+  ReportQueryDto,
+  SubmitReportDto,
+} from '../directives/dto/directive.dto';
+import { ISSUER } from '../directives/issuer-lookup';
+import { ReportingService } from './reporting.service';
+
+/** Reporting: reports, aggregates, cycles and escalations. */
+@ApiTags('reporting')
+@ApiBearerAuth()
+@Controller()
+export class ReportingController {
+  constructor(private readonly reporting: ReportingService) {}
+
+  @Post('directives/:id/reports')
+  @Idempotent({ selfIdempotent: true })
+  @Authorize({ capability: 'report', unit: { body: 'unitId' } })
+  @ApiOperation({
+    summary:
+      'A routed unit reports for a cycle (validated against the form; late after its deadline; revisions kept)',
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 400, description: 'REPORT_INVALID (details name each field)' })
+  submitReport(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: SubmitReportDto,
+    @IdempotencyKey() key: string,
+  ) {
+    return this.reporting.submitReport(principal, id, dto, key);
+  }
+
+  @Get('directives/:id/reports')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({ summary: 'Current reports of a cycle from the unit and the routed units below it' })
+  reports(@Param('id') id: string, @Query() query: ReportQueryDto) {
+    return this.reporting.reports(id, query);
+  }
+
+  @Get('directives/:id/aggregate')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({
+    summary: 'The aggregated report of a cycle at a node, with coverage (on time, late, missing units)',
+  })
+  aggregate(@Param('id') id: string, @Query() query: ReportQueryDto) {
+    return this.reporting.aggregateAt(id, query);
+  }
+
+  @Get('directives/:id/aggregate/revisions')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({ summary: "Every revision of a node's aggregate of a cycle, as it was reported upward" })
+  aggregateRevisions(@Param('id') id: string, @Query() query: ReportQueryDto) {
+    return this.reporting.aggregateRevisions(id, query);
+  }
+
+  @Get('directives/:id/escalations')
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({ summary: 'Reminders, overdue marks and escalations per unit and cycle' })
+  escalations(@Param('id') id: string, @Query() query: EscalationQueryDto) {
+    return this.reporting.escalations(id, query);
+  }
+
+  @Get('directives/:id/cycles')
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @ApiOperation({
+    summary:
+      "A dispatched directive's cycles from `from` (default 0), `count` of them (default 12): label, opening, data " +
+      "period, each tier's deadline, whether it is provisional and open — as stored when planned",
+  })
+  cycles(@Param('id') id: string, @Query() query: CyclesQueryDto) {
+    return this.reporting.cycles(id, query);
+  }
+}

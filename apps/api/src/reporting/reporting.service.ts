@@ -1,0 +1,347 @@
+import { randomUUID } from 'node:crypto';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  aggregateRevisions,
+  aggregationNodes,
+  recordAggregateEvent,
+  closeIfComplete,
+  currentReportsBelow,
+  cycleToPlan,
+  escalationsOf,
+  fileReport,
+  isRoutedTo,
+  latestAggregate,
+  missingBelow,
+  previewAggregate,
+  propagateUp,
+  reportContext,
+  reportEvent,
+  retryTransient,
+  storedCycles,
+  type FiledReport,
+  type ReportToFile,
+  type StoredAggregate,
+} from '@cascade/persistence';
+import type { ReportingRequirement } from '@cascade/contracts';
+import {
+  cycleOfView,
+  reportProblems,
+  ScheduleError,
+  type Cycle,
+  type CycleView,
+  type ReportForm,
+} from '@cascade/domain';
+import { ApiError } from '../common/api-error';
+import { actingUser, type RequestPrincipal } from '../auth/principal';
+import {
+  CyclesQueryDto,
+  EscalationQueryDto,
+  ReportQueryDto,
+  SubmitReportDto,
+} from '../directives/dto/directive.dto';
+import { directiveNotFound, notRouted } from '../directives/directive-errors';
+import { DirectiveErrorCode } from '../directives/directives.exceptions';
+import { DirectivesService } from '../directives/directives.service';
+
+const ENDED = ['closed', 'recalled', 'superseded'];
+
+/**
+ * Reporting: a routed unit's reports for a cycle (checked against the form, late after its tier's deadline, kept as
+ * revisions), the aggregates of each hub up the tree, the directive's cycles as stored, and its escalations.
+ */
+@Injectable()
+export class ReportingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directives: DirectivesService,
+  ) {}
+
+  /** The reporting requirement of a dispatched directive, with the cycle asked for. */
+  private async reportingCycle(id: string, cycleIndex: number) {
+    const d = await this.directives.row(id);
+    const found = await this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, cycleIndex);
+    // An opened cycle is fixed now if nobody planned it; one not opened yet is shown as it would be planned.
+    if (Date.parse(found.view.opensAt) <= Date.now()) await found.store();
+    return { ...found, directive: d };
+  }
+
+  /**
+   * The form and the stored cycle asked for of a directive in the given status (planned and stored now if nobody
+   * planned it before: the first to plan a cycle fixes it); refuses what takes no report.
+   */
+  private async cycleOf(
+    id: string,
+    status: string,
+    dispatchedAt: Date | null,
+    reportingContent: unknown,
+    cycleIndex: number,
+    stored: CycleView | null = null,
+  ): Promise<{ form: ReportForm; cycle: Cycle; view: CycleView; store: () => Promise<CycleView> }> {
+    if (ENDED.includes(status)) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.CYCLE_CLOSED,
+        `cycle: the directive is ${status}; its cycles take no more reports`,
+      );
+    }
+    if (status !== 'dispatched') {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+        `the directive is ${status}: reports follow dispatch`,
+      );
+    }
+    const reporting = reportingContent as ReportingRequirement | undefined;
+    if (!reporting?.form) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.REPORTING_NOT_REQUIRED,
+        'this directive asks for no report form',
+      );
+    }
+    let planned: { view: CycleView; store: () => Promise<CycleView> } | null = stored
+      ? { view: stored, store: () => Promise.resolve(stored) }
+      : null;
+    try {
+      planned ??= await cycleToPlan(this.dataSource, id, cycleIndex, {
+        reporting,
+        dispatchedAt: dispatchedAt?.toISOString() ?? null,
+      });
+    } catch (error) {
+      if (error instanceof ScheduleError)
+        throw new ApiError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          DirectiveErrorCode.CYCLE_NOT_FOUND,
+          error.message,
+        );
+      throw error;
+    }
+    if (!planned)
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        DirectiveErrorCode.CYCLE_NOT_FOUND,
+        `cycle: the schedule has no cycle ${cycleIndex}`,
+      );
+    return { form: reporting.form, cycle: cycleOfView(planned.view), ...planned };
+  }
+
+  /**
+   * A unit reports for a cycle: validated against the form, marked late after its tier's deadline, and kept as a new
+   * revision (the highest is current). Idempotency comes from the request's Idempotency-Key.
+   *
+   * Reports to a hub whose aggregation is open run side by side: each holds the hub's lock shared (the closing of the
+   * aggregation, at its deadline or when complete, takes it alone, so a report lands either before it, and counts,
+   * or after it, as a late revision), and each checks after its commit whether it completed the hub (the last
+   * report to commit sees every other). A report to a hub that has closed takes the lock alone and revises the
+   * aggregates upward.
+   */
+  async submitReport(principal: RequestPrincipal, id: string, dto: SubmitReportDto, requestKey?: string) {
+    // The directive, the unit's routing node and whether its parent closed, in one round trip.
+    const d = await reportContext(this.dataSource, id, dto.unitId, dto.cycle);
+    if (!d) throw directiveNotFound(id);
+    const { form, cycle, view, store } = await this.cycleOf(
+      id,
+      d.status,
+      d.dispatched_at,
+      d.reporting,
+      dto.cycle,
+      d.stored_cycle,
+    );
+    if (d.node_status === null) throw notRouted();
+    if (d.is_hub) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.REPORT_NOT_EXPECTED,
+        "unitId: this unit aggregates its subordinates' reports; it does not file its own",
+      );
+    }
+    if (d.node_status === 'returned') {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
+        'unitId: this unit returned the directive',
+      );
+    }
+    if (d.opened === false || (d.opened === null && Date.now() < Date.parse(cycle.opensAt))) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.CYCLE_NOT_OPEN,
+        `cycle: ${cycle.label} opens at ${cycle.opensAt}`,
+      );
+    }
+    const problems = reportProblems(form, dto.values);
+    if (problems.length) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        DirectiveErrorCode.REPORT_INVALID,
+        problems.map((p) => `values.${p}`).join('; '),
+        problems.map((p) => ({
+          field: `values.${p.split(':')[0]}`,
+          problems: [p.slice(p.indexOf(':') + 2)],
+        })),
+      );
+    }
+    // Only now, the input accepted: the cycle is stored if nobody planned it before (the statement reads its deadline).
+    if (!d.stored_cycle) await store();
+    const report: ReportToFile = {
+      reportId: randomUUID(),
+      directiveId: id,
+      unitId: dto.unitId,
+      cycle: dto.cycle,
+      values: dto.values,
+      userId: actingUser(principal),
+      requestKey: requestKey ?? null,
+      issuerId: d.issuer_id,
+    };
+    // A deadlock with a concurrent aggregation is retried: the transaction rolled back whole.
+    const shared = () => retryTransient(() => fileReport(this.dataSource, report, false));
+    // Alone: a closed parent re-aggregates and sends the revision up (an open one closes early once complete); the
+    // events last, as appending to the directive's hash chain holds its head row until the commit.
+    const alone = () =>
+      retryTransient(() =>
+        this.dataSource.transaction(async (m) => {
+          const filed = await fileReport(m, report, true);
+          if (filed.filed_before) return { filed, aggregates: [] };
+          const aggregates = await propagateUp(m, id, d.issuer_id, dto.unitId, dto.cycle, form);
+          await reportEvent(m, report, filed);
+          for (const a of aggregates) await recordAggregateEvent(m, id, a);
+          return { filed, aggregates };
+        }),
+      );
+    let outcome: { filed: FiledReport; aggregates: StoredAggregate[] };
+    if (d.parent_closed) outcome = await alone();
+    else {
+      const filed = await shared();
+      // The parent closed while this report waited for its lock: filed again, alone, as a late revision. Otherwise,
+      // now that the report is committed: whether it completed its parent.
+      outcome = filed.retry_alone
+        ? await alone()
+        : {
+            filed,
+            aggregates: filed.after_close
+              ? []
+              : await closeIfComplete(
+                  this.dataSource,
+                  id,
+                  d.issuer_id,
+                  filed.parent_unit_id,
+                  dto.cycle,
+                  form,
+                ),
+          };
+    }
+    const { filed, aggregates } = outcome;
+    return {
+      unitId: dto.unitId,
+      cycle: dto.cycle,
+      label: cycle.label,
+      provisional: view.provisional,
+      revision: filed.revision,
+      late: filed.late,
+      afterClose: filed.after_close,
+      deadline: filed.deadline.toISOString(),
+      values: filed.values,
+      aggregates: aggregates.map((a) => ({ unitId: a.unitId, revision: a.revision, reason: a.reason })),
+    };
+  }
+
+  /** The current report (highest revision) of every routed unit under `unitId` (itself included) for a cycle. */
+  async reports(id: string, q: ReportQueryDto): Promise<unknown[]> {
+    const d = await this.directives.row(id);
+    if (q.unitId !== d.issuer_id && !(await isRoutedTo(this.dataSource, id, q.unitId))) throw notRouted();
+    return currentReportsBelow(this.dataSource, id, q.unitId, q.cycle);
+  }
+
+  /**
+   * The aggregated report of a cycle at a node of the routing tree (or the issuer). Once the node's aggregation has
+   * closed (all reported, or its deadline), the reported aggregate: its latest revision, why it was written, and how
+   * many revisions late reports caused. Before that, a live preview computed from the reports so far.
+   */
+  async aggregateAt(id: string, q: ReportQueryDto) {
+    const { form, cycle, directive: d } = await this.reportingCycle(id, q.cycle);
+    const nodes = await aggregationNodes(this.dataSource, id);
+    if (q.unitId !== d.issuer_id && !nodes.some((n) => n.unit_id === q.unitId)) throw notRouted();
+    const stored = await latestAggregate(this.dataSource, id, q.unitId, q.cycle);
+    const base = {
+      unitId: q.unitId,
+      cycle: q.cycle,
+      label: cycle.label,
+      deadlines: cycle.deadlines,
+      provisional: cycle.provisional,
+    };
+    if (stored) {
+      return {
+        ...base,
+        closed: true,
+        revision: stored.revision,
+        reason: stored.reason,
+        reportedAt: stored.created_at.toISOString(),
+        values: stored.values,
+        // The stored list keeps its first entries; the exact one comes from the tree.
+        coverage: {
+          ...stored.coverage,
+          missingUnits: await missingBelow(this.dataSource, id, q.unitId, d.issuer_id, q.cycle),
+        },
+      };
+    }
+    const isHub = q.unitId === d.issuer_id || nodes.some((n) => n.unit_id === q.unitId && n.is_hub);
+    const preview = await previewAggregate(
+      this.dataSource,
+      id,
+      q.cycle,
+      form,
+      { unitId: q.unitId, isHub },
+      nodes,
+    );
+    return { ...base, closed: false, revision: null, reason: null, reportedAt: null, ...preview };
+  }
+
+  /** Every revision of a node's aggregate for a cycle: what it reported upward, and when. */
+  async aggregateRevisions(id: string, q: ReportQueryDto): Promise<unknown[]> {
+    await this.directives.row(id);
+    return aggregateRevisions(this.dataSource, id, q.unitId, q.cycle);
+  }
+
+  /**
+   * A dispatched directive's cycles as stored (each planned now if nobody has yet: the first to plan a cycle fixes
+   * it, and only a calendar correction before it opens moves it), with whether it has opened.
+   */
+  async cycles(id: string, q: CyclesQueryDto) {
+    const d = await this.directives.row(id);
+    const from = q.from ?? 0;
+    if (ENDED.includes(d.status)) {
+      // Ended: what was planned stays as it was; nothing more is planned.
+      const stored = await storedCycles(this.dataSource, id);
+      const shown = stored.filter((c) => c.index >= from).slice(0, q.count ?? 12);
+      return { cycles: shown.map((c) => ({ ...c, opened: true })) };
+    }
+    // Before dispatch, or without a report form, there are no cycles yet.
+    if (d.status !== 'dispatched' || !(d.content.reporting as ReportingRequirement | undefined)?.form)
+      return { cycles: [] };
+    const cycles: (CycleView & { opened: boolean })[] = [];
+    // The opened cycles and the next one are stored (planned); later ones are shown as they would be planned today,
+    // so that a viewer paging far ahead stores nothing a calendar change would have to revisit.
+    let nextStored = false;
+    for (let i = from; i < from + (q.count ?? 12); i++) {
+      let found;
+      try {
+        found = await this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, i);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === (DirectiveErrorCode.CYCLE_NOT_FOUND as string)) break;
+        throw error;
+      }
+      const opened = Date.parse(found.view.opensAt) <= Date.now();
+      const view = opened || !nextStored ? await found.store() : found.view;
+      if (!opened) nextStored = true;
+      cycles.push({ ...view, opened });
+    }
+    return { cycles };
+  }
+
+  /** The escalation ladder's steps so far: which unit was reminded, marked overdue or escalated, per cycle. */
+  async escalations(id: string, q: EscalationQueryDto): Promise<unknown[]> {
+    await this.directives.row(id);
+    return escalationsOf(this.dataSource, id, q.cycle ?? null);
+  }
+}

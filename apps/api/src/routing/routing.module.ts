@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { DirectivesModule } from '../directives/directives.module';
+import { RoutingController } from './routing.controller';
+import { RoutingService } from './routing.service';
+
+@Module({
+  imports: [DirectivesModule],
+  controllers: [RoutingController],
+  providers: [RoutingService],
+})
+export class RoutingModule {}

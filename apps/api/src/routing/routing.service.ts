@@ -1,0 +1,295 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@cascade/config';
+import {
+  acknowledgeNode,
+  answerRecall,
+  appendEvent,
+  childCount,
+  forwardingNode,
+  issuerName,
+  lockRecall,
+  nodeAnswer,
+  receivedNode,
+  routingPage,
+  unitsToForwardTo,
+  writeForward,
+  type ForwardingNode,
+} from '@cascade/persistence';
+import { startDispatchHub, updateDirective } from '@cascade/temporal';
+import { closeUpdate } from '@cascade/contracts';
+import { idsFromPath, planRouting } from '@cascade/domain';
+import { ApiError } from '../common/api-error';
+import { actingUser, type RequestPrincipal } from '../auth/principal';
+import { TemporalClient } from '../temporal/temporal.module';
+import {
+  AcknowledgeDto,
+  ForwardDto,
+  RecallResponseDto,
+  RoutingQueryDto,
+} from '../directives/dto/directive.dto';
+import { directiveNotFound, notRouted } from '../directives/directive-errors';
+import { DirectiveErrorCode } from '../directives/directives.exceptions';
+import { DirectivesService } from '../directives/directives.service';
+
+/**
+ * Routing: the tree a signed directive was dispatched along (the dispatch itself is the workflow's), each receiving
+ * unit's acknowledgement, what a unit received, closing and recalling the directive with each unit's answer to a
+ * recall, and a unit forwarding it to its own subordinates.
+ */
+@Injectable()
+export class RoutingService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly temporal: TemporalClient,
+    private readonly directives: DirectivesService,
+  ) {}
+
+  /** The routing nodes of a dispatched directive, by unit id, paginated (`nextCursor`). */
+  async routing(id: string, q: RoutingQueryDto) {
+    const rows = await routingPage(this.dataSource, id, q);
+    const more = rows.length > q.limit;
+    const items = rows.slice(0, q.limit);
+    return { items, nextCursor: more ? items[items.length - 1].unitId : null };
+  }
+
+  /**
+   * A receiving unit accepts (edXML 03) or returns (02, with the reason) a delivered directive. Repeating the same
+   * answer is harmless; changing it afterwards is a conflict.
+   */
+  async acknowledge(principal: RequestPrincipal, id: string, dto: AcknowledgeDto) {
+    if (dto.decision === 'return' && !dto.reason?.trim()) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        'reason: required to return a directive',
+      );
+    }
+    const status = dto.decision === 'accept' ? 'accepted' : 'returned';
+    // The caller's role at the unit, from the grants read with the principal (none for an API key).
+    const role =
+      principal.kind === 'user'
+        ? (principal.grants
+            .filter((g) => g.unitPath[g.unitPath.length - 1] === dto.unitId)
+            .map((g) => g.role)
+            .sort()[0] ?? null)
+        : null;
+    const outcome = await acknowledgeNode(this.dataSource, {
+      directiveId: id,
+      unitId: dto.unitId,
+      status,
+      userId: actingUser(principal),
+      role,
+      reason: dto.reason ?? null,
+    });
+    if (outcome.answer) return outcome.answer;
+    // Nothing changed: why.
+    if (outcome.directiveStatus === null) throw directiveNotFound(id);
+    if (outcome.directiveStatus !== 'signed' && outcome.directiveStatus !== 'dispatched') {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+        `the directive is ${outcome.directiveStatus}: nothing to acknowledge`,
+      );
+    }
+    if (outcome.nodeStatus === null) throw notRouted();
+    // Answered before (read again: a concurrent answer may have just committed). The same answer is harmless.
+    const current = (await nodeAnswer(this.dataSource, id, dto.unitId))!;
+    if (current.status !== status) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
+        `the directive is ${current.status} at this unit`,
+      );
+    }
+    return current;
+  }
+
+  /** What a routed unit sees of a directive: its content (the report form with it) and the unit's own node. */
+  async received(id: string, unitId: string) {
+    const node = await receivedNode(this.dataSource, id, unitId);
+    if (!node) throw notRouted();
+    const d = await this.directives.row(id);
+    return {
+      id: d.id,
+      symbol: d.symbol,
+      type: d.doc_type,
+      status: d.status,
+      issuerName: await issuerName(this.dataSource, id),
+      signedAt: d.signed_at?.toISOString() ?? null,
+      content: d.content,
+      node: {
+        unitId,
+        status: node.status,
+        statusCode: node.status_code,
+        isHub: node.is_hub,
+        deliveredAt: node.delivered_at?.toISOString() ?? null,
+        acknowledgedAt: node.acknowledged_at?.toISOString() ?? null,
+        recallStatus: node.recall_status,
+      },
+    };
+  }
+
+  /** Close (timers stop, open nodes get their final status) or recall (edXML 13) a dispatched directive. */
+  async finish(
+    principal: RequestPrincipal,
+    id: string,
+    action: 'close' | 'recall',
+    reason: string | null,
+    key: string,
+  ) {
+    const d = await this.directives.row(id);
+    if (d.status !== 'dispatched') {
+      // Answered here, without a round trip to the workflow (which has ended, or is not there yet).
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+        `the directive is ${d.status}: only a dispatched directive is ${action === 'close' ? 'closed' : 'recalled'}`,
+      );
+    }
+    const actor = await this.directives.actor(principal, d.issuer_id);
+    return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
+      updateDirective(client, workflowId, closeUpdate, [{ actor, action, reason }], updateId),
+    );
+  }
+
+  /** A unit answers a recall: gives the directive back (edXML 15) or refuses (16, with the reason). */
+  async answerRecall(principal: RequestPrincipal, id: string, dto: RecallResponseDto) {
+    if (dto.decision === 'refuse' && !dto.reason?.trim()) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        'reason: required to refuse a recall',
+      );
+    }
+    const answer = dto.decision === 'accept' ? 'accepted' : 'refused';
+    return this.dataSource.transaction(async (m) => {
+      const node = await lockRecall(m, id, dto.unitId);
+      if (!node) throw notRouted();
+      const current = node.recallStatus;
+      if (current !== 'requested' && current !== answer) {
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
+          current ? `the recall was already ${current}` : 'the directive is not being recalled',
+        );
+      }
+      if (current === 'requested') {
+        await answerRecall(m, id, dto.unitId, answer, dto.reason ?? null);
+        await appendEvent(m, {
+          directiveId: id,
+          action: `recall.${answer}`,
+          actorUserId: actingUser(principal),
+          actorUnitId: dto.unitId,
+          reason: dto.reason ?? null,
+          data: { unitId: dto.unitId },
+        });
+      }
+      return nodeAnswer(m, id, dto.unitId);
+    });
+  }
+
+  /**
+   * A routed unit with subordinates forwards the directive as it is to them: they join the routing tree under it (it
+   * becomes a hub that aggregates their reports; the levels above it move up a tier) and its own dispatch hub
+   * workflow delivers to them. Forwarding again answers the same.
+   */
+  async forward(principal: RequestPrincipal, id: string, dto: ForwardDto) {
+    const d = await this.directives.row(id);
+    if (d.status !== 'dispatched') {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+        `the directive is ${d.status}: only a dispatched directive is forwarded`,
+      );
+    }
+    const node = await forwardingNode(this.dataSource, id, dto.unitId);
+    if (!node) throw notRouted();
+    if (!node.forwarded_at) {
+      if (node.status !== 'accepted') {
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
+          `unitId: the directive is ${node.status} at this unit; accept it before forwarding`,
+        );
+      }
+      if (node.is_hub) {
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          DirectiveErrorCode.FORWARD_NOT_POSSIBLE,
+          'unitId: the issuer already routed this directive to units below this one',
+        );
+      }
+      await this.writeForward(principal, id, dto, node);
+    }
+    // (Re)starting the unit's hub is idempotent: delivering twice changes nothing.
+    const hubWorkflowId = await this.temporal.call((client) =>
+      startDispatchHub(client, this.temporal.taskQueue, {
+        directiveId: id,
+        hubUnitId: dto.unitId,
+        batchSize: this.config.DISPATCH_BATCH_SIZE,
+      }),
+    );
+    return {
+      unitId: dto.unitId,
+      forwarded: await childCount(this.dataSource, id, dto.unitId),
+      hubWorkflowId,
+    };
+  }
+
+  private async writeForward(principal: RequestPrincipal, id: string, dto: ForwardDto, node: ForwardingNode) {
+    const a = dto.addressees;
+    if (a.mode === 'units' && !a.unitIds?.length) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        'addressees.unitIds: required when mode is units',
+      );
+    }
+    const from = { unitId: dto.unitId, path: node.path };
+    const units = await unitsToForwardTo(
+      this.dataSource,
+      id,
+      from,
+      a.mode === 'units' ? { unitIds: a.unitIds! } : { depth: a.mode === 'children' ? 1 : (a.depth ?? 1) },
+    );
+    if (a.mode === 'units' && units.length !== new Set(a.unitIds).size) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.FORWARD_NOT_POSSIBLE,
+        'addressees.unitIds: each must be an active unit below yours that has not received the directive',
+      );
+    }
+    if (!units.length) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.FORWARD_NOT_POSSIBLE,
+        'addressees: no active unit below yours is left to forward to',
+      );
+    }
+    const plan = planRouting(
+      { id: dto.unitId, path: idsFromPath(node.path) },
+      units.map((u) => ({ id: u.id, path: idsFromPath(u.path), active: u.active })),
+    );
+    const hubs = new Set(plan.hubs.map((h) => h.unitId));
+    const nodes = plan.nodes.map((n) => ({
+      unitId: n.unitId,
+      parentUnitId: n.parentUnitId,
+      depth: n.depth + node.depth,
+      tier: n.tier,
+      isHub: hubs.has(n.unitId),
+    }));
+    await this.dataSource.transaction(async (m) => {
+      // false: a concurrent retry got there first
+      if (!(await writeForward(m, id, dto.unitId, actingUser(principal), plan.issuerTier, nodes))) return;
+      await appendEvent(m, {
+        directiveId: id,
+        action: 'forwarded',
+        actorUserId: actingUser(principal),
+        actorUnitId: dto.unitId,
+        data: { unitId: dto.unitId, nodes: plan.nodes.length },
+      });
+    });
+  }
+}

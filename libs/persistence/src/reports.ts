@@ -1,0 +1,254 @@
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  aggregate,
+  aggregateValue,
+  type Aggregate,
+  type Coverage,
+  type CycleView,
+  type ReportForm,
+  type ReportValues,
+  type UnitReport,
+} from '@cascade/domain';
+
+type Db = DataSource | EntityManager;
+
+/**
+ * `report`: the units' reports, one row per revision (the highest is current), written only by the database function
+ * `cascade_file_report` (libs/persistence/src/sql), which this module calls; and the reads of reports, aggregates and
+ * escalations that the API answers with. The aggregation itself (hubs closing and revising `aggregate_report`) is
+ * `reporting.ts`.
+ */
+
+/** What a report needs to know before it is filed, read in one round trip. */
+export interface ReportContext {
+  status: string;
+  issuer_id: string;
+  dispatched_at: Date | null;
+  reporting: unknown;
+  node_status: string | null;
+  tier: number;
+  is_hub: boolean;
+  /** The aggregation of the unit's parent (or the issuer) for the cycle has closed. */
+  parent_closed: boolean;
+  stored_cycle: CycleView | null;
+  opened: boolean | null;
+}
+
+/** The directive, the unit's routing node, the stored cycle and whether the parent closed (null: no directive). */
+export async function reportContext(
+  db: Db,
+  directiveId: string,
+  unitId: string,
+  cycle: number,
+): Promise<ReportContext | null> {
+  const rows: ReportContext[] = await db.query(
+    `SELECT d.status, d.issuer_id, d.dispatched_at, d.content->'reporting' AS reporting,
+            rn.status AS node_status, rn.tier, rn.is_hub,
+            EXISTS (SELECT 1 FROM aggregate_report a WHERE a.directive_id = d.id
+                       AND a.unit_id = COALESCE(rn.parent_unit_id, d.issuer_id) AND a.cycle = $3) AS parent_closed,
+            CASE WHEN c.cycle IS NOT NULL THEN jsonb_build_object('index', c.cycle, 'label', c.label,
+                   'opensAt', to_char(c.opens_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                   'period', CASE WHEN c.period_from IS NULL THEN NULL
+                                  ELSE jsonb_build_object('from', c.period_from::text, 'to', c.period_to::text) END,
+                   'deadlines', c.deadlines, 'provisional', c.provisional) END AS stored_cycle,
+            c.opens_at <= now() AS opened
+       FROM directive d LEFT JOIN routing_node rn ON rn.directive_id = d.id AND rn.unit_id = $2
+            LEFT JOIN reporting_cycle c ON c.directive_id = d.id AND c.cycle = $3
+      WHERE d.id = $1`,
+    [directiveId, unitId, cycle],
+  );
+  return rows[0] ?? null;
+}
+
+/** What `cascade_file_report` answers. */
+export interface FiledReport {
+  revision: number;
+  late: boolean;
+  after_close: boolean;
+  deadline: Date;
+  values: unknown;
+  parent_unit_id: string;
+  /** The request's key filed this report before: nothing was written. */
+  filed_before: boolean;
+  /** With the lock shared, the parent's aggregation had closed: nothing was written; file it again alone. */
+  retry_alone: boolean;
+}
+
+export interface ReportToFile {
+  reportId: string;
+  directiveId: string;
+  unitId: string;
+  cycle: number;
+  values: unknown;
+  userId: string | null;
+  requestKey: string | null;
+  issuerId: string;
+}
+
+/**
+ * `cascade_file_report`: the routing node's lock, the parent's lock (shared, or alone), the report unless the
+ * request's key filed it before — late when the database's clock, once the locks are held, has passed the stored
+ * deadline of the unit's tier — and, shared, its event, in one statement. Alone, the caller appends the event
+ * (`reportEvent`) after revising the aggregates above.
+ */
+export async function fileReport(db: Db, r: ReportToFile, alone: boolean): Promise<FiledReport> {
+  const rows: FiledReport[] = await db.query(
+    `SELECT revision, late, after_close, deadline, values, parent_unit_id, filed_before, retry_alone
+       FROM cascade_file_report($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      r.reportId,
+      r.directiveId,
+      r.unitId,
+      r.cycle,
+      JSON.stringify(r.values),
+      r.userId,
+      r.requestKey,
+      r.issuerId,
+      alone,
+      !alone,
+    ],
+  );
+  return rows[0];
+}
+
+/** The event of a report filed alone (`cascade_report_event`): appended last in the transaction. */
+export async function reportEvent(
+  m: EntityManager,
+  r: { directiveId: string; userId: string | null; unitId: string; cycle: number },
+  filed: FiledReport,
+): Promise<void> {
+  await m.query(`SELECT cascade_report_event($1, $2, $3, $4, $5, $6, $7)`, [
+    r.directiveId,
+    r.userId,
+    r.unitId,
+    r.cycle,
+    filed.revision,
+    filed.late,
+    filed.after_close,
+  ]);
+}
+
+/** The current report (highest revision) of every routed unit under `unitId` (itself included) for a cycle. */
+export async function currentReportsBelow(
+  db: Db,
+  directiveId: string,
+  unitId: string,
+  cycle: number,
+): Promise<unknown[]> {
+  return db.query(
+    `WITH RECURSIVE below(unit_id) AS (
+       SELECT $2::uuid
+       UNION ALL SELECT r.unit_id FROM routing_node r JOIN below b ON r.parent_unit_id = b.unit_id WHERE r.directive_id = $1
+     )
+     SELECT DISTINCT ON (rep.unit_id) rep.unit_id AS "unitId", rep.revision, rep.values, rep.late, rep.after_close AS "afterClose",
+            rep.deadline, rep.submitted_at AS "submittedAt"
+       FROM report rep WHERE rep.directive_id = $1 AND rep.cycle = $3 AND rep.unit_id IN (SELECT unit_id FROM below)
+      ORDER BY rep.unit_id, rep.revision DESC`,
+    [directiveId, unitId, cycle],
+  );
+}
+
+/** A hub's latest aggregate of a cycle, as stored. */
+export interface LatestAggregate {
+  revision: number;
+  reason: string;
+  values: Record<string, unknown>;
+  coverage: Coverage;
+  created_at: Date;
+}
+
+export async function latestAggregate(
+  db: Db,
+  directiveId: string,
+  unitId: string,
+  cycle: number,
+): Promise<LatestAggregate | null> {
+  const rows: LatestAggregate[] = await db.query(
+    `SELECT revision, reason, values, coverage, created_at FROM aggregate_report
+      WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3 ORDER BY revision DESC LIMIT 1`,
+    [directiveId, unitId, cycle],
+  );
+  return rows[0] ?? null;
+}
+
+/** Every revision of a node's aggregate for a cycle: what it reported upward, and when. */
+export async function aggregateRevisions(
+  db: Db,
+  directiveId: string,
+  unitId: string,
+  cycle: number,
+): Promise<unknown[]> {
+  return db.query(
+    `SELECT revision, reason, values, coverage, created_at AS "reportedAt" FROM aggregate_report
+      WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3 ORDER BY revision`,
+    [directiveId, unitId, cycle],
+  );
+}
+
+/** The routed nodes that take part in the aggregation (all but those that returned the directive). */
+export async function aggregationNodes(
+  db: Db,
+  directiveId: string,
+): Promise<{ unit_id: string; parent_unit_id: string; is_hub: boolean }[]> {
+  return db.query(
+    `SELECT unit_id, parent_unit_id, is_hub FROM routing_node WHERE directive_id = $1 AND status <> 'returned'`,
+    [directiveId],
+  );
+}
+
+/**
+ * A live preview of the aggregate at `unitId` (a hub, the issuer, or a leaf) from the current reports of a cycle,
+ * before its aggregation closes: the same domain aggregation a hub's closing stores, over the whole subtree.
+ */
+export async function previewAggregate(
+  db: Db,
+  directiveId: string,
+  cycle: number,
+  form: ReportForm,
+  at: { unitId: string; isHub: boolean },
+  nodes: { unit_id: string; parent_unit_id: string; is_hub: boolean }[],
+): Promise<{ values: Record<string, unknown>; coverage: Coverage }> {
+  const current: { unit_id: string; values: ReportValues; late: boolean }[] = await db.query(
+    `SELECT DISTINCT ON (unit_id) unit_id, values, late FROM report WHERE directive_id = $1 AND cycle = $2 ORDER BY unit_id, revision DESC`,
+    [directiveId, cycle],
+  );
+  const reportOf = new Map(
+    current.map((r) => [
+      r.unit_id,
+      { unitId: r.unit_id, values: r.values, late: r.late } satisfies UnitReport,
+    ]),
+  );
+  const children = new Map<string, { unit_id: string; is_hub: boolean }[]>();
+  for (const n of nodes) children.set(n.parent_unit_id, [...(children.get(n.parent_unit_id) ?? []), n]);
+  const below = (unitId: string): Aggregate => {
+    const kids = children.get(unitId) ?? [];
+    const leaves = kids.filter((k) => !k.is_hub).map((k) => k.unit_id);
+    return aggregate(form, {
+      expected: leaves,
+      reports: leaves.flatMap((l) => (reportOf.has(l) ? [reportOf.get(l)!] : [])),
+      children: kids.filter((k) => k.is_hub).map((k) => below(k.unit_id)),
+    });
+  };
+  const result = at.isHub
+    ? below(at.unitId)
+    : aggregate(form, {
+        expected: [at.unitId],
+        reports: reportOf.has(at.unitId) ? [reportOf.get(at.unitId)!] : [],
+      });
+  return {
+    values: Object.fromEntries(Object.entries(result.fields).map(([k, a]) => [k, aggregateValue(a)])),
+    coverage: result.coverage,
+  };
+}
+
+/** The escalation ladder's steps so far: which unit was reminded, marked overdue or escalated, per cycle. */
+export async function escalationsOf(db: Db, directiveId: string, cycle: number | null): Promise<unknown[]> {
+  return db.query(
+    `SELECT e.cycle, e.unit_id AS "unitId", u.code AS "unitCode", u.name AS "unitName", e.level, e.at,
+            EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle) AS "reportedSince"
+       FROM escalation e JOIN unit u ON u.id = e.unit_id
+      WHERE e.directive_id = $1 AND ($2::int IS NULL OR e.cycle = $2)
+      ORDER BY e.cycle, e.at, u.code, e.level`,
+    [directiveId, cycle],
+  );
+}

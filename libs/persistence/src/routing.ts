@@ -1,0 +1,310 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+type Db = DataSource | EntityManager;
+
+/**
+ * `routing_node`: a directive's routing tree, one node per unit it was sent to (its parent, tier, whether it is a hub
+ * that aggregates its children's reports, its delivery, acknowledgement, forward and recall). This module is its only
+ * writer (the report ingest function `cascade_file_report` only locks nodes).
+ */
+
+// ── api side
+
+/** The columns of a routing node's answer (to an acknowledgement or a recall), from the table named `t`. */
+const nodeAnswerColumns = (t: string) =>
+  `${t}.unit_id AS "unitId", ${t}.status, ${t}.status_code AS "statusCode", ${t}.acknowledged_at AS "acknowledgedAt",
+   ${t}.returned_reason AS "returnedReason", ${t}.recall_status AS "recallStatus", ${t}.recall_reason AS "recallReason"`;
+
+/** A routing node as the answers to acknowledgements and recalls show it. */
+export interface NodeAnswer {
+  unitId: string;
+  status: string;
+  statusCode: string | null;
+  acknowledgedAt: Date | null;
+  returnedReason: string | null;
+  recallStatus: string | null;
+  recallReason: string | null;
+}
+
+export async function nodeAnswer(
+  db: Db,
+  directiveId: string,
+  unitId: string,
+): Promise<NodeAnswer | undefined> {
+  const rows: NodeAnswer[] = await db.query(
+    `SELECT ${nodeAnswerColumns('r')} FROM routing_node r WHERE directive_id = $1 AND unit_id = $2`,
+    [directiveId, unitId],
+  );
+  return rows[0];
+}
+
+/** Whether the directive was routed to the unit. */
+export async function isRoutedTo(db: Db, directiveId: string, unitId: string): Promise<boolean> {
+  const rows: unknown[] = await db.query(
+    `SELECT 1 FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
+    [directiveId, unitId],
+  );
+  return rows.length > 0;
+}
+
+/** Whether the directive exists and was routed to the unit (the one an implementing directive hangs under). */
+export async function isDirectiveRoutedTo(db: Db, directiveId: string, unitId: string): Promise<boolean> {
+  const rows: unknown[] = await db.query(
+    `SELECT 1 FROM directive d JOIN routing_node r ON r.directive_id = d.id AND r.unit_id = $2 WHERE d.id = $1`,
+    [directiveId, unitId],
+  );
+  return rows.length > 0;
+}
+
+export interface RoutingPageQuery {
+  parentUnitId?: string | null;
+  status?: string | null;
+  cursor?: string | null;
+  limit: number;
+}
+
+/** The routing nodes of a directive, by unit id, from after `cursor`: one more than `limit` tells that more follow. */
+export async function routingPage(
+  db: Db,
+  directiveId: string,
+  q: RoutingPageQuery,
+): Promise<{ unitId: string }[]> {
+  return db.query(
+    `SELECT r.unit_id AS "unitId", u.code AS "unitCode", u.name AS "unitName", r.parent_unit_id AS "parentUnitId",
+            r.depth, r.tier, r.is_hub AS "isHub", r.status, r.status_code AS "statusCode", r.delivered_at AS "deliveredAt",
+            r.acknowledged_at AS "acknowledgedAt", r.returned_reason AS "returnedReason"
+       FROM routing_node r JOIN unit u ON u.id = r.unit_id
+      WHERE r.directive_id = $1 AND ($2::uuid IS NULL OR r.parent_unit_id = $2) AND ($3::text IS NULL OR r.status = $3)
+        AND ($4::uuid IS NULL OR r.unit_id > $4)
+      ORDER BY r.unit_id LIMIT $5`,
+    [directiveId, q.parentUnitId ?? null, q.status ?? null, q.cursor ?? null, q.limit + 1],
+  );
+}
+
+export interface Acknowledgement {
+  directiveId: string;
+  unitId: string;
+  status: 'accepted' | 'returned';
+  userId: string | null;
+  role: string | null;
+  reason: string | null;
+}
+
+/**
+ * One statement: the node moves from delivered to the answer (edXML 03 accepted, 02 returned), with its event, if
+ * the directive is out. Answers the node's answer when it moved (`answer`), and otherwise the directive's and the
+ * node's statuses (null when absent) to tell why not. (The answer's columns come as columns, not as JSON, so that its
+ * timestamps read as a repeat's do.)
+ */
+export async function acknowledgeNode(
+  db: Db,
+  a: Acknowledgement,
+): Promise<{ answer: NodeAnswer | null; directiveStatus: string | null; nodeStatus: string | null }> {
+  const [outcome]: (NodeAnswer & {
+    unitId: string | null;
+    directive_status: string | null;
+    node_status: string | null;
+  })[] = await db.query(
+    `WITH answered AS (
+         UPDATE routing_node rn SET status = $3, status_code = $4, acknowledged_at = now(), acknowledged_by = $5,
+                returned_reason = $6, version = rn.version + 1
+           FROM directive d
+          WHERE rn.directive_id = $1 AND rn.unit_id = $2 AND rn.status = 'delivered'
+            AND d.id = rn.directive_id AND d.status IN ('signed', 'dispatched')
+         RETURNING ${nodeAnswerColumns('rn')}
+       ), event AS (
+         INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data)
+         SELECT $1, $5, $7, $2, $8, $6, jsonb_build_object('unitId', $9::text) FROM answered
+       )
+       SELECT a.*, d.status AS directive_status, rn.status AS node_status
+         FROM (SELECT 1) one LEFT JOIN answered a ON true LEFT JOIN directive d ON d.id = $1
+         LEFT JOIN routing_node rn ON rn.directive_id = $1 AND rn.unit_id = $2`,
+    [
+      a.directiveId,
+      a.unitId,
+      a.status,
+      a.status === 'accepted' ? '03' : '02',
+      a.userId,
+      a.reason,
+      a.role,
+      a.status === 'accepted' ? 'acknowledged' : 'returned',
+      a.unitId,
+    ],
+  );
+  const { directive_status: directiveStatus, node_status: nodeStatus, ...answer } = outcome;
+  return { answer: answer.unitId !== null ? answer : null, directiveStatus, nodeStatus };
+}
+
+/** A routed unit's own node, once delivered (null before, or when it was not routed). */
+export interface ReceivedNode {
+  status: string;
+  status_code: string | null;
+  is_hub: boolean;
+  delivered_at: Date | null;
+  acknowledged_at: Date | null;
+  recall_status: string | null;
+}
+
+export async function receivedNode(
+  db: Db,
+  directiveId: string,
+  unitId: string,
+): Promise<ReceivedNode | null> {
+  const rows: ReceivedNode[] = await db.query(
+    `SELECT status, status_code, is_hub, delivered_at, acknowledged_at, recall_status
+       FROM routing_node WHERE directive_id = $1 AND unit_id = $2 AND status <> 'pending'`,
+    [directiveId, unitId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Locks a node for its answer to a recall: its recall status (undefined when the directive was not routed to it). */
+export async function lockRecall(
+  m: EntityManager,
+  directiveId: string,
+  unitId: string,
+): Promise<{ recallStatus: string | null } | undefined> {
+  const rows: { recall_status: string | null }[] = await m.query(
+    `SELECT recall_status FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`,
+    [directiveId, unitId],
+  );
+  return rows.length ? { recallStatus: rows[0].recall_status } : undefined;
+}
+
+/** A unit's answer to a recall: given back (edXML 15) or refused (16). The caller holds `lockRecall`. */
+export async function answerRecall(
+  m: EntityManager,
+  directiveId: string,
+  unitId: string,
+  answer: 'accepted' | 'refused',
+  reason: string | null,
+): Promise<void> {
+  await m.query(
+    `UPDATE routing_node SET recall_status = $3, status_code = $4, recall_reason = $5, version = version + 1
+      WHERE directive_id = $1 AND unit_id = $2`,
+    [directiveId, unitId, answer, answer === 'accepted' ? '15' : '16', reason],
+  );
+}
+
+/** The node a unit forwards from, with its unit's path. */
+export interface ForwardingNode {
+  status: string;
+  is_hub: boolean;
+  forwarded_at: Date | null;
+  depth: number;
+  path: string;
+}
+
+export async function forwardingNode(
+  db: Db,
+  directiveId: string,
+  unitId: string,
+): Promise<ForwardingNode | null> {
+  const rows: ForwardingNode[] = await db.query(
+    `SELECT r.status, r.is_hub, r.forwarded_at, r.depth, u.path::text AS path
+       FROM routing_node r JOIN unit u ON u.id = r.unit_id WHERE r.directive_id = $1 AND r.unit_id = $2`,
+    [directiveId, unitId],
+  );
+  return rows[0] ?? null;
+}
+
+export interface UnitOnPath {
+  id: string;
+  path: string;
+  active: boolean;
+}
+
+/**
+ * The active units below a forwarding unit (at `path`) that have not received the directive: the listed ones, or
+ * those down to `depth` levels below.
+ */
+export async function unitsToForwardTo(
+  db: Db,
+  directiveId: string,
+  from: { unitId: string; path: string },
+  to: { unitIds: string[] } | { depth: number },
+): Promise<UnitOnPath[]> {
+  const select = `SELECT u.id, u.path::text AS path, u.active FROM unit u WHERE NOT EXISTS
+    (SELECT 1 FROM routing_node r WHERE r.directive_id = $1 AND r.unit_id = u.id) AND u.active AND `;
+  return 'unitIds' in to
+    ? db.query(`${select} u.id = ANY($2::uuid[]) AND u.path <@ $3::ltree AND u.id <> $4`, [
+        directiveId,
+        to.unitIds,
+        from.path,
+        from.unitId,
+      ])
+    : db.query(`${select} u.path <@ $2::ltree AND u.id <> $3 AND nlevel(u.path) <= nlevel($2::ltree) + $4`, [
+        directiveId,
+        from.path,
+        from.unitId,
+        to.depth,
+      ]);
+}
+
+export interface PlannedNode {
+  unitId: string;
+  parentUnitId: string;
+  depth: number;
+  tier: number;
+  isHub: boolean;
+}
+
+/**
+ * A unit forwards: its new nodes join the tree under it, it becomes a hub of tier `tier`, and the levels above move up
+ * a tier where its tier grew (deadlines stay staggered bottom-up). Answers false, writing nothing, when a concurrent
+ * retry forwarded first. The caller is in a transaction and appends the event after.
+ */
+export async function writeForward(
+  m: EntityManager,
+  directiveId: string,
+  unitId: string,
+  forwardedBy: string | null,
+  tier: number,
+  nodes: PlannedNode[],
+): Promise<boolean> {
+  const locked: { forwarded_at: Date | null }[] = await m.query(
+    `SELECT forwarded_at FROM routing_node WHERE directive_id = $1 AND unit_id = $2 FOR UPDATE`,
+    [directiveId, unitId],
+  );
+  if (locked[0].forwarded_at) return false;
+  await m.query(
+    `INSERT INTO routing_node (directive_id, unit_id, parent_unit_id, depth, tier, is_hub)
+     SELECT $1, unit_id, parent_unit_id, depth, tier, is_hub
+       FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::boolean[]) AS t(unit_id, parent_unit_id, depth, tier, is_hub)
+     ON CONFLICT DO NOTHING`,
+    [
+      directiveId,
+      nodes.map((n) => n.unitId),
+      nodes.map((n) => n.parentUnitId),
+      nodes.map((n) => n.depth),
+      nodes.map((n) => n.tier),
+      nodes.map((n) => n.isHub),
+    ],
+  );
+  await m.query(
+    `UPDATE routing_node SET is_hub = true, tier = $3, forwarded_at = now(), forwarded_by = $4, version = version + 1
+      WHERE directive_id = $1 AND unit_id = $2`,
+    [directiveId, unitId, tier, forwardedBy],
+  );
+  await m.query(
+    `WITH RECURSIVE up(unit_id, parent_unit_id, tier) AS (
+       SELECT unit_id, parent_unit_id, tier FROM routing_node WHERE directive_id = $1 AND unit_id = $2
+       UNION ALL
+       SELECT r.unit_id, r.parent_unit_id, GREATEST(r.tier, up.tier + 1)
+         FROM routing_node r JOIN up ON r.unit_id = up.parent_unit_id WHERE r.directive_id = $1
+     )
+     UPDATE routing_node r SET tier = up.tier FROM up
+      WHERE r.directive_id = $1 AND r.unit_id = up.unit_id AND r.tier < up.tier`,
+    [directiveId, unitId],
+  );
+  return true;
+}
+
+/** How many nodes hang right under a unit. */
+export async function childCount(db: Db, directiveId: string, unitId: string): Promise<number> {
+  const rows: { n: number }[] = await db.query(
+    `SELECT count(*)::int AS n FROM routing_node WHERE directive_id = $1 AND parent_unit_id = $2`,
+    [directiveId, unitId],
+  );
+  return rows[0].n;
+}
