@@ -10,7 +10,13 @@ export default defineConfig({
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
   // the pure domain rules (schedules, the holiday calendar) run in the browser too
-  resolve: { alias: { '@cascade/domain': resolve(here, '../../libs/domain/src') } },
+  // and contracts declares the API's answers: types only (`import type`), so its Temporal definitions stay out
+  resolve: {
+    alias: {
+      '@cascade/domain': resolve(here, '../../libs/domain/src'),
+      '@cascade/contracts': resolve(here, '../../libs/contracts/src'),
+    },
+  },
   build: { outDir: resolve(here, '../../dist/web'), emptyOutDir: true, sourcemap: false },
   server: {
     port: 5173,

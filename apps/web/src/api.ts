@@ -1,4 +1,3 @@
-import type { FormField as DomainField } from '@cascade/domain';
 /** The API, from the browser: the session's access token, an Idempotency-Key on every change, errors as ApiFailure. */
 export class ApiFailure extends Error {
   constructor(
@@ -49,68 +48,4 @@ export async function api<T>(
     throw new ApiFailure(res.status, error?.code ?? 'ERROR', error?.message ?? res.statusText);
   }
   return json as T;
-}
-
-export interface Membership {
-  id: string;
-  role: string;
-  unitId: string;
-  unitCode: string;
-  unitName: string;
-}
-export interface Me {
-  id: string;
-  name: string;
-  email: string;
-  systemAdmin: boolean;
-  memberships: Membership[];
-}
-export interface RegisterItem {
-  id: string;
-  symbol: string | null;
-  type: string;
-  status: string;
-  subject: string;
-  issuerName?: string;
-  nodeStatus?: string;
-  statusCode?: string;
-  overdueCycles?: number;
-  routing?: { total: number; delivered: number; accepted: number; returned: number };
-}
-/** A report form's field, as the domain defines it (its field types are the domain's). */
-export type FormField = Pick<DomainField, 'key' | 'label' | 'type' | 'required' | 'min' | 'max' | 'choices'>;
-export interface DirectiveContent {
-  subject: string;
-  place?: string;
-  tasks: string[];
-  reporting?: { form?: { fields: FormField[] } };
-}
-export interface Directive {
-  id: string;
-  issuerId: string;
-  type: string;
-  status: string;
-  version: number;
-  symbol: string | null;
-  content: DirectiveContent;
-  signer: { name: string; position: string; authority: string } | null;
-  sha256: string | null;
-  signature: string | null;
-}
-export interface TreeNode {
-  unitId: string;
-  unitCode: string;
-  unitName: string;
-  isHub: boolean;
-  status: string;
-  statusCode: string | null;
-  nodes: number;
-  delivered: number;
-  accepted: number;
-  returned: number;
-  expected: number;
-  onTime: number;
-  late: number;
-  missing: number;
-  shareOnTime: string | null;
 }

@@ -2,3 +2,4 @@ export * from './temporal';
 export * from './probe.contract';
 export * from './directive.contract';
 export * from './content';
+export * from './api';

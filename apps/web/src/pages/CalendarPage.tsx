@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api } from './api';
-import type { Key } from './i18n';
+import { api } from '../api';
+import type { Key } from '../i18n';
 
 interface Day {
   date: string;

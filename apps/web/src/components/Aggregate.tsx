@@ -1,0 +1,60 @@
+import type { AggregateAnswer } from '@cascade/contracts';
+import { api, session } from '../api';
+import { useApp } from '../context';
+import { useLoad } from '../hooks';
+import { Problem } from './Problem';
+
+/** The aggregated report of a cycle at a node: coverage, values, CSV and XLSX (downloaded with the session's token). */
+export function Aggregate({ id, unitId, cycle }: { id: string; unitId: string; cycle: number }) {
+  const { t } = useApp();
+  const [agg, error] = useLoad(
+    () => api<AggregateAnswer>('GET', `/directives/${id}/aggregate?unitId=${unitId}&cycle=${cycle}`),
+    [id, unitId, cycle],
+    5000,
+  );
+  const download = async (format: 'csv' | 'xlsx') => {
+    const res = await fetch(
+      `/directives/${id}/aggregate/export?unitId=${unitId}&cycle=${cycle}&format=${format}`,
+      {
+        headers: { Authorization: `Bearer ${session.token ?? ''}` },
+      },
+    );
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `aggregate-${cycle + 1}.${format}`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  return (
+    <section aria-labelledby="aggregate" className="aggregate">
+      <h3 id="aggregate">
+        {t('aggregate')} {agg ? `— ${agg.label}` : ''}
+      </h3>
+      <Problem text={error} />
+      {agg?.provisional && (
+        <p className="note" data-testid="provisional">
+          {t('provisionalHint')}
+        </p>
+      )}
+      {agg && (
+        <>
+          <p data-testid="coverage">
+            {agg.coverage.onTime} {t('onTime')} · {agg.coverage.late} {t('late')} · {agg.coverage.missing}{' '}
+            {t('missing')} / {agg.coverage.expected} {t('units')}{' '}
+            {agg.closed ? `(${t('closedRevision')} ${agg.revision})` : `(${t('preview')})`}
+          </p>
+          <ul>
+            {Object.entries(agg.values).map(([k, v]) => (
+              <li key={k}>
+                {k}: {Array.isArray(v) ? v.length : JSON.stringify(v)}
+              </li>
+            ))}
+          </ul>
+          <button onClick={() => void download('csv')}>CSV</button>
+          <button onClick={() => void download('xlsx')}>XLSX</button>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,228 @@
+import { useState } from 'react';
+import type { ImportAnswer } from '@cascade/contracts';
+import type { NonWorkingDayPolicy, Schedule } from '@cascade/domain';
+import { api } from '../api';
+import { AGGREGATE_OF, FormDesigner, type DesignedField } from '../components/FormDesigner';
+import { Problem } from '../components/Problem';
+import { ScheduleEditor } from '../components/ScheduleEditor';
+import { SchedulePreview } from '../components/SchedulePreview';
+import { useApp } from '../context';
+import { useLoad } from '../hooks';
+
+/** The composer: a directive imported from its text. */
+export function Compose() {
+  const { t, unit } = useApp();
+  const [text, setText] = useState('');
+  const [answer, setAnswer] = useState<ImportAnswer | null>(null);
+  const [subject, setSubject] = useState('');
+  const [type, setType] = useState('CV');
+  const [tasks, setTasks] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  // the addressees, picked among the issuer's subordinates (the import's resolution pre-selects them)
+  const [below] = useLoad(
+    () =>
+      unit
+        ? api<{ items: { id: string; name: string; code: string }[] }>(
+            'GET',
+            `/units/${unit.unitId}/tree?depth=1&limit=500`,
+          )
+        : Promise.resolve(null),
+    [unit?.unitId],
+  );
+  const subordinates = (below?.items ?? []).filter((u) => u.id !== unit?.unitId);
+  const [picked, setPicked] = useState<Set<string> | 'all'>('all');
+  const [form, setForm] = useState<DesignedField[]>([]);
+  const [stagger, setStagger] = useState('0, 2, 4');
+  const [policy, setPolicy] = useState<NonWorkingDayPolicy>('previous-working-day');
+  // the schedule read from the text, editable: monthly (on or before a day, from a month) or as things happen
+  const [schedule, setSchedule] = useState<Schedule | null>(null);
+  const staggerDays = stagger
+    .split(',')
+    .map((x) => Number(x.trim()))
+    .filter((x) => Number.isInteger(x) && x >= 0);
+  const read = async (body: string | FormData) => {
+    setError(null);
+    try {
+      const a = await api<ImportAnswer>('POST', `/directives/import?issuerId=${unit!.unitId}`, body);
+      setAnswer(a);
+      setSubject(a.draft.subject ?? '');
+      setType(a.draft.type ?? 'CV');
+      setTasks(a.draft.tasks.join('\n\n'));
+      const addressees = a.draft.addressees as { mode: string; unitIds?: string[] };
+      setPicked(addressees.mode === 'children' ? 'all' : new Set(addressees.unitIds ?? []));
+      // a directive read from text asks for reports but carries no form: one free-text answer to start from
+      setForm([{ key: 'result', label: t('result'), type: 'text', required: true }]);
+      setSchedule((a.draft as { reporting?: { schedule: Schedule } }).reporting?.schedule ?? null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const create = async () => {
+    try {
+      const draft = answer!.draft as { reporting?: { form?: unknown } };
+      const reporting = draft.reporting && {
+        ...draft.reporting,
+        ...(schedule ? { schedule } : {}),
+        stagger: staggerDays,
+        policy,
+        form: { fields: form.map((f) => ({ ...f, aggregate: AGGREGATE_OF[f.type] })) },
+      };
+      const d = await api<{ id: string }>('POST', '/directives', {
+        ...answer!.draft,
+        ...(reporting ? { reporting } : {}),
+        subject,
+        type,
+        addressees: picked === 'all' ? { mode: 'children' } : { mode: 'units', unitIds: [...picked] },
+        tasks: tasks
+          .split(/\n\s*\n/)
+          .map((x) => x.trim())
+          .filter(Boolean),
+      });
+      await api('POST', `/directives/${d.id}/submit`, { version: 1 });
+      location.hash = `#/d/${d.id}`;
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const fields = [
+    'code',
+    'documentType',
+    'subject',
+    'place',
+    'issuedDate',
+    'issuerName',
+    'parentBodyName',
+    'addressees',
+    'tasks',
+  ];
+  const shown = (v: unknown) =>
+    Array.isArray(v)
+      ? v.length
+        ? v.map((x) => String(x).split('\n')[0]).join(' · ')
+        : '—'
+      : typeof v === 'string' || typeof v === 'number'
+        ? String(v)
+        : '—';
+  return (
+    <section className="card">
+      <h1>{t('compose')}</h1>
+      <label>
+        {t('pasteText')}
+        <textarea rows={10} value={text} onChange={(e) => setText(e.target.value)} />
+      </label>
+      <input
+        type="file"
+        aria-label={t('pasteText')}
+        accept=".txt,.docx,.xml,.edxml"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (!f) return;
+          const form = new FormData();
+          form.append('file', f);
+          void read(form);
+        }}
+      />
+      <button onClick={() => void read(text)} disabled={!text.trim()}>
+        {t('read')}
+      </button>
+      <Problem text={error} />
+      {answer && (
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('field')}</th>
+                <th>{t('value')}</th>
+                <th>{t('confidence')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fields.map((f) => (
+                <tr key={f} data-field={f}>
+                  <td>{f}</td>
+                  <td>{shown(answer.parsed[f])}</td>
+                  <td>
+                    {answer.parsed.sources[f]?.[0]
+                      ? `${Math.round(answer.parsed.sources[f][0].confidence * 100)} %`
+                      : '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {answer.problems.length > 0 && (
+            <div role="status">
+              <h2>{t('problems')}</h2>
+              <ul>
+                {answer.problems.map((p, i) => (
+                  <li key={i}>{p.message}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          <label>
+            {t('type')}
+            <select value={type} onChange={(e) => setType(e.target.value)}>
+              {['KH', 'HD', 'CV', 'CT', 'TB', 'QD', 'BC'].map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('subject')}
+            <input value={subject} onChange={(e) => setSubject(e.target.value)} />
+          </label>
+          <fieldset>
+            <legend>{t('addressees')}</legend>
+            {subordinates.map((u) => (
+              <label key={u.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={picked === 'all' || picked.has(u.id)}
+                  onChange={(e) => {
+                    const next = new Set(picked === 'all' ? subordinates.map((x) => x.id) : picked);
+                    if (e.target.checked) next.add(u.id);
+                    else next.delete(u.id);
+                    setPicked(next.size === subordinates.length ? 'all' : next);
+                  }}
+                />
+                {u.name}
+              </label>
+            ))}
+          </fieldset>
+          {schedule && (
+            <fieldset>
+              <legend>{t('reporting')}</legend>
+              <ScheduleEditor schedule={schedule} onChange={setSchedule} />
+              <label>
+                {t('stagger')}
+                <input value={stagger} onChange={(e) => setStagger(e.target.value)} />
+              </label>
+              <label>
+                {t('policy')}
+                <select value={policy} onChange={(e) => setPolicy(e.target.value as NonWorkingDayPolicy)}>
+                  {(['previous-working-day', 'next-working-day', 'keep'] as const).map((x) => (
+                    <option key={x}>{x}</option>
+                  ))}
+                </select>
+              </label>
+              <SchedulePreview
+                schedule={schedule}
+                stagger={staggerDays.length ? staggerDays : [0]}
+                policy={policy}
+              />
+              <FormDesigner fields={form} onChange={setForm} />
+            </fieldset>
+          )}
+          <label>
+            {t('tasks')}
+            <textarea rows={6} value={tasks} onChange={(e) => setTasks(e.target.value)} />
+          </label>
+          <button onClick={() => void create()}>
+            {t('createDraft')} · {t('submitReview')}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import type { RegisterItem } from '@cascade/contracts';
+import { api } from '../api';
+import { DirectiveList } from '../components/DirectiveList';
+import { Problem } from '../components/Problem';
+import { useApp } from '../context';
+import { useLoad } from '../hooks';
+
+export function Registers() {
+  const { t, unit } = useApp();
+  const [q, setQ] = useState('');
+  const [kind, setKind] = useState<'outgoing' | 'incoming'>('outgoing');
+  const [status, setStatus] = useState('');
+  const [type, setType] = useState('');
+  const filters = `${status ? `&status=${status}` : ''}${type ? `&type=${type}` : ''}`;
+  const [data, error] = useLoad(
+    () =>
+      unit
+        ? api<{ items: RegisterItem[] }>(
+            'GET',
+            `/registers/${kind}?unitId=${unit.unitId}&q=${encodeURIComponent(q)}${filters}`,
+          )
+        : Promise.resolve(null),
+    [unit?.unitId, kind, q, filters],
+  );
+  return (
+    <section className="card">
+      <h1>{t('registers')}</h1>
+      <div role="tablist" className="tabs">
+        {(['outgoing', 'incoming'] as const).map((k) => (
+          <button key={k} role="tab" aria-selected={kind === k} onClick={() => setKind(k)}>
+            {t(k)}
+          </button>
+        ))}
+      </div>
+      <label>
+        {t('search')}
+        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+      </label>
+      <div className="row">
+        <label>
+          {t('status')}
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            {[
+              '',
+              'draft',
+              'in_review',
+              'approved',
+              'signed',
+              'dispatched',
+              'closed',
+              'recalled',
+              'superseded',
+            ].map((x) => (
+              <option key={x} value={x}>
+                {x || '—'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('type')}
+          <select value={type} onChange={(e) => setType(e.target.value)}>
+            {['', 'KH', 'HD', 'CV', 'CT', 'TB', 'QD', 'BC'].map((x) => (
+              <option key={x} value={x}>
+                {x || '—'}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <Problem text={error} />
+      <DirectiveList items={data?.items ?? []} received={kind === 'incoming'} />
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+import type { DirectiveContent } from './content';
+
+/**
+ * The API's answers as the web app reads them: plain types, no runtime code, so that the browser bundle takes none of
+ * this library's Temporal definitions (import them with `import type`).
+ */
+
+export interface Membership {
+  id: string;
+  role: string;
+  unitId: string;
+  unitCode: string;
+  unitName: string;
+}
+export interface Me {
+  id: string;
+  name: string;
+  email: string;
+  systemAdmin: boolean;
+  memberships: Membership[];
+}
+export interface RegisterItem {
+  id: string;
+  symbol: string | null;
+  type: string;
+  status: string;
+  subject: string;
+  issuerName?: string;
+  nodeStatus?: string;
+  statusCode?: string;
+  overdueCycles?: number;
+  routing?: { total: number; delivered: number; accepted: number; returned: number };
+}
+export interface Directive {
+  id: string;
+  issuerId: string;
+  type: string;
+  status: string;
+  version: number;
+  symbol: string | null;
+  content: DirectiveContent;
+  signer: { name: string; position: string; authority: string } | null;
+  sha256: string | null;
+  signature: string | null;
+}
+export interface TreeNode {
+  unitId: string;
+  unitCode: string;
+  unitName: string;
+  isHub: boolean;
+  status: string;
+  statusCode: string | null;
+  nodes: number;
+  delivered: number;
+  accepted: number;
+  returned: number;
+  expected: number;
+  onTime: number;
+  late: number;
+  missing: number;
+  shareOnTime: string | null;
+}
+
+/** `POST /directives/import`: the text as read, the draft made of it, and what the reading found wrong. */
+export interface ImportAnswer {
+  parsed: Record<string, unknown> & { sources: Record<string, { confidence: number }[]> };
+  draft: Record<string, unknown> & { subject: string | null; tasks: string[]; type: string | null };
+  problems: { field: string; message: string }[];
+}
+
+/** `GET /directives/:id/aggregate`: the aggregated report of a cycle at a node. */
+export interface AggregateAnswer {
+  label: string;
+  /** Computed from a year whose days off are not announced yet: the deadlines may still move. */
+  provisional?: boolean;
+  closed: boolean;
+  revision?: number;
+  values: Record<string, unknown>;
+  coverage: { expected: number; onTime: number; late: number; missing: number; missingUnits: string[] };
+}
+
+/** `GET /directives/:id/received`: the directive as a unit it was routed to sees it. */
+export interface ReceivedDirective {
+  id: string;
+  symbol: string;
+  status: string;
+  issuerName: string;
+  content: DirectiveContent;
+  node: { status: string; statusCode: string; isHub: boolean };
+}
+
+/** A unit of `GET /units/:id/tree`. */
+export interface UnitRow {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  level: number;
+}
+/** A member of `GET /units/:id/members`. */
+export interface MemberRow {
+  id: string;
+  role: string;
+  userName: string;
+  userEmail: string;
+}
