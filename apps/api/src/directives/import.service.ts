@@ -1,13 +1,13 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { DOC_TYPE_CODES, foldVietnamese, type DocType } from '@cascade/domain';
 import {
-  DOC_TYPE_CODES,
-  foldVietnamese,
+  DocumentInputError,
+  importDocument,
   looksLikeDirective,
-  type DocType,
+  type DocumentErrorCode,
   type ImportView,
-} from '@cascade/domain';
-import { DocumentInputError, importDocument, type DocumentErrorCode } from '@cascade/documents';
+} from '@cascade/documents';
 import { ApiError } from '../common/api-error';
 import { DirectiveErrorCode } from './directives.exceptions';
 
