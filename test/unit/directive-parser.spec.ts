@@ -7,7 +7,7 @@ import {
   looksLikeDirective,
   parseDirectiveText,
   type ImportView,
-} from '@cascade/domain';
+} from '@cascade/documents';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'directives');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importView, parseDirectiveText } from '@cascade/domain';
 import {
   buildEdxmlDocument,
   buildEdxmlStatus,
   DocumentInputError,
   extractText,
   importDocument,
+  importView,
+  parseDirectiveText,
   readEdxml,
   type EdxmlDocument,
 } from '@cascade/documents';

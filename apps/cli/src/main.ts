@@ -27,13 +27,8 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadDotEnvFile, temporalConnectionOptions } from '@cascade/config';
-import {
-  calendarYearProblems,
-  looksLikeDirective,
-  type CalendarDay,
-  type CalendarYear,
-} from '@cascade/domain';
-import { DocumentInputError, importDocument, importSummary } from '@cascade/documents';
+import { calendarYearProblems, type CalendarDay, type CalendarYear } from '@cascade/domain';
+import { DocumentInputError, importDocument, importSummary, looksLikeDirective } from '@cascade/documents';
 import {
   buildCaseFile,
   calendarYear,

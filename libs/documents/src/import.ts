@@ -1,11 +1,5 @@
-import {
-  DOC_TYPES,
-  foldVietnamese,
-  importView,
-  missingKeys,
-  parseDirectiveText,
-  type ImportView,
-} from '@cascade/domain';
+import { DOC_TYPES, foldVietnamese } from '@cascade/domain';
+import { importView, missingKeys, parseDirectiveText, type ImportView } from './parse';
 import { DocumentInputError } from './errors';
 import { extractText, type DocumentFormat } from './extract';
 import { readEdxml, type EdxmlDocument } from './edxml';

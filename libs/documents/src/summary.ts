@@ -1,4 +1,4 @@
-import type { ImportView, ParsedSchedule } from '@cascade/domain';
+import type { ImportView, ParsedSchedule } from './parse';
 
 const ordinal = (n: number) =>
   `${n}${n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'}`;

@@ -1,14 +1,14 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { DOC_TYPE_CODES, foldVietnamese, type DocType } from '@cascade/domain';
 import {
-  DOC_TYPE_CODES,
-  foldVietnamese,
+  DocumentInputError,
+  importDocument,
   looksLikeDirective,
-  type DocType,
+  type DocumentErrorCode,
   type ImportView,
-} from '@cascade/domain';
+} from '@cascade/documents';
 import { routedDirectiveBySymbol, unitsNamedLike, unitsNear, type NamedUnit } from '@cascade/persistence';
-import { DocumentInputError, importDocument, type DocumentErrorCode } from '@cascade/documents';
 import { ApiError } from '../common/api-error';
 import { DirectiveErrorCode } from '../directives/directives.exceptions';
 

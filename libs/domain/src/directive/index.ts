@@ -1,3 +1,2 @@
 export * from './document';
 export * from './routing';
-export * from './parse';
