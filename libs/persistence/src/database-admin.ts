@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { createDataSource } from './data-source';
+import { applySqlDefinitions } from './sql';
 
 /** Splits `postgres://…/name` into the server URL (pointing at the `postgres` database) and the database name. */
 export function splitDatabaseUrl(url: string): { serverUrl: string; database: string } {
@@ -41,12 +42,16 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-/** Runs pending migrations; returns the names of those applied. */
+/**
+ * Runs pending migrations, then applies the database functions and triggers whose definition changed
+ * (libs/persistence/src/sql/); returns the names of the migrations applied.
+ */
 export async function runMigrations(url: string): Promise<string[]> {
   const dataSource = createDataSource({ url, poolSize: 2, applicationName: 'cascade-migrate' });
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
+    await applySqlDefinitions(dataSource);
     return applied.map((m) => m.name);
   } finally {
     await dataSource.destroy();

@@ -7,8 +7,10 @@ import {
   type ReportValues,
   type UnitReport,
 } from '@cascade/domain';
+import { hubLockKey } from './sql/locks';
 
 const MISSING_KEPT = 100;
+const HUB_LOCK = hubLockKey('$1::text', '$2::text', '$3');
 
 /** Why a hub's aggregate of a cycle was written. */
 export type AggregateReason = 'complete' | 'deadline' | 'late-report' | 'closed';
@@ -28,9 +30,9 @@ export interface StoredAggregate {
  * then the next one up), never down, so they cannot deadlock.
  */
 export async function lockHub(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
-  // The same key as `cascade_file_report` (migration ReportIngest1763880000000), where the reports to an open hub
-  // take it shared, side by side; this takes it alone (closing or revising the aggregate).
-  await m.query(`SELECT pg_advisory_xact_lock(hashtext($1), $2)`, [`${directiveId}/${hubUnitId}`, cycle]);
+  // The same key as `cascade_file_report` (libs/persistence/src/sql/file-report.sql.ts), where the reports to an open
+  // hub take it shared, side by side; this takes it alone (closing or revising the aggregate).
+  await m.query(`SELECT pg_advisory_xact_lock(${HUB_LOCK})`, [directiveId, hubUnitId, cycle]);
 }
 
 /** The routing parent of a unit (the issuer for units right below it), or null for the issuer itself. */

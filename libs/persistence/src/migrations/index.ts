@@ -11,8 +11,17 @@ import { ExactlyOnce1763870000000 } from './1763870000000-exactly-once';
 import { ReportIngest1763880000000 } from './1763880000000-report-ingest';
 import { SealedInBatches1763890000000 } from './1763890000000-sealed-in-batches';
 import { CalendarAndCycles1763900000000 } from './1763900000000-calendar-and-cycles';
+import { SqlDefinitions1763910000000 } from './1763910000000-sql-definitions';
 
-/** Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set. */
+/**
+ * Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set.
+ *
+ * The migrations are history, as they ran on every database: they are never edited. Database functions and triggers
+ * have their current definitions in libs/persistence/src/sql/ (applied after the migrations, when their text
+ * changed); a new migration must not create or redefine one inline — it changes the tables and, when a function's
+ * signature changes, drops the old one; the file defines the new. The functions and triggers created by the
+ * migrations up to CalendarAndCycles1763900000000 are theirs as they were then; the files hold them as they are.
+ */
 export const MIGRATIONS = [
   Init1763780000000,
   Organisation1763790000000,
@@ -27,4 +36,5 @@ export const MIGRATIONS = [
   ReportIngest1763880000000,
   SealedInBatches1763890000000,
   CalendarAndCycles1763900000000,
+  SqlDefinitions1763910000000,
 ];

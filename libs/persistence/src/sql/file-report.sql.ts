@@ -1,0 +1,73 @@
+import { hubLockKey } from './locks';
+
+const HUB_LOCK = hubLockKey('p_directive::text', 'v_parent::text', 'p_cycle');
+
+/**
+ * Report ingest in one round trip. `cascade_file_report` files a unit's report: it locks the unit's routing node
+ * (revisions of one report queue there), takes the lock of the routing parent's aggregation (shared while it is
+ * open, so that reports to one hub run side by side; alone when it has closed, or to close it), answers the report
+ * the request's key filed before if there is one, and otherwise inserts the next revision, marked after-close when
+ * the parent's aggregation has closed. With the lock shared, a report that finds the aggregation closed writes
+ * nothing and says so (`retry_alone`): the caller files it again alone, as a late revision that re-aggregates
+ * upward. Each statement of a PL/pgSQL function sees what committed before it began, so the closed check follows
+ * the lock.
+ *
+ * It decides lateness itself: against the stored deadline of the unit's tier and the database's clock once it holds
+ * the locks, so a report that commits after its deadline is late whatever time the request arrived.
+ */
+export const CASCADE_FILE_REPORT = `CREATE OR REPLACE FUNCTION cascade_file_report(
+        p_id uuid, p_directive uuid, p_unit uuid, p_cycle int, p_values jsonb,
+        p_user uuid, p_request_key text, p_issuer uuid, p_alone boolean, p_event boolean)
+      RETURNS TABLE (revision int, late boolean, after_close boolean, deadline timestamptz, "values" jsonb,
+                     parent_unit_id uuid, filed_before boolean, retry_alone boolean)
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        v_parent uuid;
+        v_tier int;
+        v_after_close boolean;
+        v_revision int;
+        v_deadline timestamptz;
+        v_late boolean;
+        v_now timestamptz;
+      BEGIN
+        SELECT COALESCE(rn.parent_unit_id, p_issuer), rn.tier INTO v_parent, v_tier FROM routing_node rn
+         WHERE rn.directive_id = p_directive AND rn.unit_id = p_unit FOR UPDATE;
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'unit % is not routed for directive %', p_unit, p_directive USING ERRCODE = 'no_data_found';
+        END IF;
+        SELECT (c.deadlines -> LEAST(v_tier, jsonb_array_length(c.deadlines) - 1) ->> 'at')::timestamptz INTO v_deadline
+          FROM reporting_cycle c WHERE c.directive_id = p_directive AND c.cycle = p_cycle;
+        IF v_deadline IS NULL THEN
+          RAISE EXCEPTION 'cycle % of directive % is not planned', p_cycle, p_directive USING ERRCODE = 'no_data_found';
+        END IF;
+        IF p_alone THEN
+          PERFORM pg_advisory_xact_lock(${HUB_LOCK});
+        ELSE
+          PERFORM pg_advisory_xact_lock_shared(${HUB_LOCK});
+        END IF;
+        IF p_request_key IS NOT NULL THEN
+          RETURN QUERY SELECT r.revision, r.late, r.after_close, r.deadline, r.values, v_parent, true, false
+            FROM report r WHERE r.directive_id = p_directive AND r.unit_id = p_unit AND r.request_key = p_request_key;
+          IF FOUND THEN RETURN; END IF;
+        END IF;
+        -- Decided once the locks are held, by the database's clock, and stored as the time of the report: the deadline
+        -- step marks units after it holds the hub's lock alone, so a report is either on time and seen by it, or late.
+        v_now := clock_timestamp();
+        v_late := v_now >= v_deadline;
+        v_after_close := EXISTS (SELECT 1 FROM aggregate_report a
+                                  WHERE a.directive_id = p_directive AND a.unit_id = v_parent AND a.cycle = p_cycle);
+        IF v_after_close AND NOT p_alone THEN
+          RETURN QUERY SELECT NULL::int, v_late, true, v_deadline, p_values, v_parent, false, true;
+          RETURN;
+        END IF;
+        INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, submitted_at,
+                            after_close, request_key)
+        SELECT p_id, p_directive, p_unit, p_cycle, COALESCE(max(r.revision), 0) + 1, p_values, v_late, v_deadline, p_user,
+               v_now, v_after_close, p_request_key
+          FROM report r WHERE r.directive_id = p_directive AND r.unit_id = p_unit AND r.cycle = p_cycle
+        RETURNING report.revision INTO v_revision;
+        IF p_event THEN
+          PERFORM cascade_report_event(p_directive, p_user, p_unit, p_cycle, v_revision, v_late, v_after_close);
+        END IF;
+        RETURN QUERY SELECT v_revision, v_late, v_after_close, v_deadline, p_values, v_parent, false, false;
+      END $$`;
