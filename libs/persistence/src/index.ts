@@ -10,3 +10,7 @@ export * from './case-file';
 export * from './calendar';
 export * from './secretariat-queries';
 export * from './events';
+export * from './outbox';
+export * from './routing';
+export * from './directives';
+export * from './probe';
