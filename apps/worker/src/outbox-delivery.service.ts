@@ -2,16 +2,13 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import nodemailer, { type Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cascade/config';
-import { DatabaseConnector } from '@cascade/persistence';
+import {
+  claimDueNotifications,
+  DatabaseConnector,
+  markNotificationFailed,
+  markNotificationSent,
+} from '@cascade/persistence';
 import { PeriodicPass } from './periodic-pass';
-
-interface Pending {
-  id: string;
-  recipient_email: string;
-  subject: string;
-  body: string;
-  attempts: number;
-}
 
 const MAX_ATTEMPTS = 10;
 const BATCH = 20;
@@ -47,34 +44,22 @@ export class OutboxDeliveryService implements OnApplicationBootstrap, OnApplicat
     let sent = 0;
     try {
       await this.dataSource.transaction(async (m) => {
-        const due: Pending[] = await m.query(
-          `SELECT id::text, recipient_email, subject, body, attempts FROM notification_outbox
-            WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= now()
-            ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          [MAX_ATTEMPTS, BATCH],
-        );
-        for (const n of due) {
+        const due = await claimDueNotifications(m, MAX_ATTEMPTS, BATCH);
+        for (const notification of due) {
           try {
             await this.transport!.sendMail({
               from: this.config.SMTP_FROM,
-              to: n.recipient_email,
-              subject: n.subject,
-              text: n.body,
+              to: notification.recipientEmail,
+              subject: notification.subject,
+              text: notification.body,
             });
-            await m.query(
-              `UPDATE notification_outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-              [n.id],
-            );
+            await markNotificationSent(m, notification.id);
             sent++;
           } catch (error) {
-            const delay = Math.min(2 ** n.attempts * 5, 3600);
-            await m.query(
-              `UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + make_interval(secs => $3)
-                WHERE id = $1`,
-              [n.id, (error as Error).message.slice(0, 1000), delay],
-            );
+            const delay = Math.min(2 ** notification.attempts * 5, 3600);
+            await markNotificationFailed(m, notification.id, (error as Error).message.slice(0, 1000), delay);
             this.logger.warn(
-              `notification ${n.id} to ${n.recipient_email} failed: ${(error as Error).message}`,
+              `notification ${notification.id} to ${notification.recipientEmail} failed: ${(error as Error).message}`,
             );
           }
         }

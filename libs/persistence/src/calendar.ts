@@ -15,6 +15,7 @@ import {
   type HolidayCalendar,
   type ReportingSettings,
 } from '@cascade/domain';
+import { appendEvent } from './events';
 
 /**
  * The working calendar (`calendar_year`, `calendar_day`) and the planned cycles of directives (`reporting_cycle`):
@@ -182,6 +183,23 @@ export interface CyclePlanning {
   dispatchedAt: string | null;
 }
 
+/**
+ * Takes the calendar's lock, shared, until the transaction ends: a calendar change (`storeCalendarYear`, which takes
+ * it alone) waits for the readers that hold it, and they for the change.
+ */
+export async function lockCalendarShared(m: EntityManager): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock_shared(hashtext('cascade/calendar'))`);
+}
+
+/** Whether a directive's stored cycle has opened, by the database's clock (false when it is not stored). */
+export async function cycleOpened(db: Db, directiveId: string, index: number): Promise<boolean> {
+  const rows: { opened: boolean }[] = await db.query(
+    `SELECT opens_at <= clock_timestamp() AS opened FROM reporting_cycle WHERE directive_id = $1 AND cycle = $2`,
+    [directiveId, index],
+  );
+  return rows[0]?.opened ?? false;
+}
+
 /** A directive's stored cycle, or null when it has not been planned. */
 export async function storedCycle(db: Db, directiveId: string, index: number): Promise<CycleView | null> {
   const rows: CycleRow[] = await db.query(
@@ -215,7 +233,7 @@ export async function planCycle(
   // calendar, or reschedules after this commits and so sees the stored cycle. No cycle is stored from a calendar
   // that a committed change has replaced.
   return ds.transaction(async (m) => {
-    await m.query(`SELECT pg_advisory_xact_lock_shared(hashtext('cascade/calendar'))`);
+    await lockCalendarShared(m);
     const stored = await storedCycle(m, directiveId, index);
     if (stored) return stored;
     const { calendar, years } = await loadCalendar(m);
@@ -335,25 +353,22 @@ export async function rescheduleUnopenedCycles(
         JSON.stringify(stampOf(after, calendar, years)),
       ],
     );
-    await m.query(
-      `INSERT INTO directive_event (directive_id, actor_user_id, action, reason, data, dedupe_key)
-       VALUES ($1, $2, 'cycle.rescheduled', $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING`,
-      [
-        row.directive_id,
-        userId,
-        `Lịch nghỉ năm ${changedYear.year} thay đổi (${changedYear.source ?? changedYear.state})`,
-        JSON.stringify({
-          cycle: row.cycle,
-          label: row.label,
-          calendarYear: changedYear.year,
-          calendarRevision: changedYear.revision,
-          calendarState: changedYear.state,
-          before: { deadlines: before.deadlines, provisional: before.provisional },
-          after: { deadlines: after.deadlines, provisional: after.provisional },
-        }),
-        `cycle-rescheduled/${row.directive_id}/${row.cycle}/${changedYear.year}/${changedYear.revision}`,
-      ],
-    );
+    await appendEvent(m, {
+      directiveId: row.directive_id,
+      actorUserId: userId,
+      action: 'cycle.rescheduled',
+      reason: `Lịch nghỉ năm ${changedYear.year} thay đổi (${changedYear.source ?? changedYear.state})`,
+      data: {
+        cycle: row.cycle,
+        label: row.label,
+        calendarYear: changedYear.year,
+        calendarRevision: changedYear.revision,
+        calendarState: changedYear.state,
+        before: { deadlines: before.deadlines, provisional: before.provisional },
+        after: { deadlines: after.deadlines, provisional: after.provisional },
+      },
+      dedupeKey: `cycle-rescheduled/${row.directive_id}/${row.cycle}/${changedYear.year}/${changedYear.revision}`,
+    });
     moved.push({ directiveId: row.directive_id, cycle: row.cycle });
   }
   return moved;

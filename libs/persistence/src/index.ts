@@ -15,3 +15,5 @@ export * from './review-chains';
 export * from './routing';
 export * from './reports';
 export * from './exchange';
+export * from './outbox';
+export * from './probe';

@@ -8,6 +8,8 @@ import {
   type UnitReport,
 } from '@cascade/domain';
 import { hubLockKey } from './sql/locks';
+import { appendEvent } from './events';
+import { ESCALATION_SUBJECT, escalationMails, notifyAggregateReported } from './outbox';
 
 const MISSING_KEPT = 100;
 const HUB_LOCK = hubLockKey('$1::text', '$2::text', '$3');
@@ -160,38 +162,8 @@ export async function writeAggregate(
     ],
   );
   const revision = rows[0].revision;
-  const counts = result.coverage;
-  // The report goes up: to the clerks of the routing parent (the issuer's own clerks for the issuer's aggregate), of
-  // the hub's configured report targets (a department, a Party committee), and for the issuer's aggregate, of the
-  // directive's extra report targets.
-  await m.query(
-    `WITH d AS (SELECT id, symbol, content, issuer_id FROM directive WHERE id = $1),
-          parent AS (
-            SELECT COALESCE((SELECT parent_unit_id FROM routing_node WHERE directive_id = $1 AND unit_id = $2), $2::uuid) AS unit_id
-            UNION
-            SELECT t::uuid FROM d, jsonb_array_elements_text(COALESCE(d.content->'reporting'->'targets', '[]'::jsonb)) t
-             WHERE d.issuer_id = $2
-            UNION
-            SELECT target_id FROM unit_report_target WHERE unit_id = $2
-          )
-     INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
-     SELECT d.id, 'aggregate.reported', u.id, u.email,
-            'Báo cáo tổng hợp kỳ ' || ($3::int + 1) || ': ' || coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
-            hu.name || ' đã tổng hợp báo cáo kỳ ' || ($3::int + 1) || ' (lần ' || $4 || E'): ' || $5 || E'.\n\nCascade',
-            'aggregate/' || $1 || '/' || $2 || '/' || $3 || '/' || $4 || ':' || u.id
-       FROM d, parent p
-       JOIN membership ms ON ms.unit_id = p.unit_id AND ms.role = 'clerk'
-       JOIN app_user u ON u.id = ms.user_id AND u.active
-       JOIN unit hu ON hu.id = $2
-     ON CONFLICT (dedupe_key) DO NOTHING`,
-    [
-      directiveId,
-      hubUnitId,
-      cycle,
-      String(revision),
-      `${counts.onTime} đúng hạn, ${counts.late} muộn, ${counts.missing} chưa báo cáo trên ${counts.expected}`,
-    ],
-  );
+  // The report goes up, to the clerks of the unit it reports to and of its report targets.
+  await notifyAggregateReported(m, { directiveId, hubUnitId, cycle, revision, counts: result.coverage });
   return { unitId: hubUnitId, cycle, revision, reason, values, coverage: result.coverage };
 }
 
@@ -203,29 +175,18 @@ export async function writeAggregate(
 export async function recordAggregateEvent(
   m: EntityManager,
   directiveId: string,
-  a: StoredAggregate,
+  written: StoredAggregate,
 ): Promise<void> {
-  const { missingUnits, ...counts } = a.coverage;
-  const hubUnitId = a.unitId;
-  const { cycle, revision, reason } = a;
-  await m.query(
-    `INSERT INTO directive_event (directive_id, actor_unit_id, action, data, dedupe_key)
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING`,
-    [
-      directiveId,
-      hubUnitId,
-      revision === 1 ? 'aggregate.reported' : 'aggregate.revised',
-      JSON.stringify({
-        unitId: hubUnitId,
-        cycle,
-        revision,
-        reason,
-        ...counts,
-        missingUnits: missingUnits.slice(0, 50),
-      }),
-      `aggregate/${directiveId}/${hubUnitId}/${cycle}/${revision}`,
-    ],
-  );
+  const { missingUnits, ...counts } = written.coverage;
+  const hubUnitId = written.unitId;
+  const { cycle, revision, reason } = written;
+  await appendEvent(m, {
+    directiveId,
+    actorUnitId: hubUnitId,
+    action: revision === 1 ? 'aggregate.reported' : 'aggregate.revised',
+    data: { unitId: hubUnitId, cycle, revision, reason, ...counts, missingUnits: missingUnits.slice(0, 50) },
+    dedupeKey: `aggregate/${directiveId}/${hubUnitId}/${cycle}/${revision}`,
+  });
 }
 
 /**
@@ -362,4 +323,78 @@ export async function missingBelow(
     [directiveId, unitId, unitId === issuerId, cycle],
   );
   return rows.map((r) => r.unit_id);
+}
+
+/** A rung of the escalation ladder. */
+export type EscalationLevel = 'reminded' | 'overdue' | 'parent' | 'issuer';
+
+const LEVEL_ACTION: Record<EscalationLevel, string> = {
+  reminded: 'report.reminded',
+  overdue: 'report.overdue',
+  parent: 'escalated.parent',
+  issuer: 'escalated.issuer',
+};
+
+/**
+ * One rung of the ladder for every grassroots unit that has not reported the cycle (below one hub when `hubUnitId`
+ * is given), in one statement whatever the number of units: the escalation row (its primary key makes a retry
+ * harmless), an event per unit, and an e-mail per recipient (worded by the outbox, `escalationMails`) — the unit's
+ * clerks and leaders for a reminder or the overdue mark, the routing parent's leaders, then the issuer's leaders.
+ * Returns how many units the rung was written for.
+ */
+export async function escalateUnreported(
+  db: DataSource | EntityManager,
+  directiveId: string,
+  cycle: number,
+  level: EscalationLevel,
+  hubUnitId: string | null = null,
+): Promise<number> {
+  const rows: { n: number }[] = await db.query(
+    `WITH d AS (SELECT id, issuer_id, symbol, content FROM directive WHERE id = $1),
+          late AS (
+            SELECT r.unit_id, r.parent_unit_id FROM routing_node r
+             WHERE r.directive_id = $1 AND NOT r.is_hub AND r.status <> 'returned' AND r.recall_status IS NULL
+               AND ($6::uuid IS NULL OR COALESCE(r.parent_unit_id, (SELECT issuer_id FROM d)) = $6::uuid)
+               AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = $1 AND p.unit_id = r.unit_id AND p.cycle = $2
+                                  AND (p.late = false OR $3 <> 'overdue'))
+          ),
+          rung AS (
+            INSERT INTO escalation (directive_id, cycle, unit_id, level) SELECT $1, $2, unit_id, $3 FROM late
+            ON CONFLICT DO NOTHING RETURNING unit_id
+          ),
+          events AS (
+            INSERT INTO directive_event (directive_id, actor_unit_id, action, data, dedupe_key)
+            SELECT $1, unit_id, $4, jsonb_build_object('unitId', unit_id, 'cycle', $2::int, 'level', $3::text),
+                   'escalation/' || $1 || '/' || $2 || '/' || unit_id || '/' || $3
+              FROM rung
+            ON CONFLICT (dedupe_key) DO NOTHING
+          ),
+          mails AS (
+            ${escalationMails(level)}
+          )
+     SELECT count(*)::int AS n FROM rung`,
+    [directiveId, cycle, level, LEVEL_ACTION[level], ESCALATION_SUBJECT[level], hubUnitId],
+  );
+  return rows[0].n;
+}
+
+/** Milliseconds until the database's clock reaches an instant (0 once it has). */
+export async function untilDatabaseClock(db: DataSource | EntityManager, at: string): Promise<number> {
+  const rows: { ms: number }[] = await db.query(
+    `SELECT GREATEST(0, ceil(extract(epoch FROM ($1::timestamptz - clock_timestamp())) * 1000))::float8 AS ms`,
+    [at],
+  );
+  return Number(rows[0].ms);
+}
+
+/** The hubs that grassroots units of a directive report to (the issuer for those right below it), in order. */
+export async function grassrootsHubs(db: DataSource | EntityManager, directiveId: string): Promise<string[]> {
+  const rows: { hub: string }[] = await db.query(
+    `SELECT DISTINCT COALESCE(r.parent_unit_id, d.issuer_id)::text AS hub
+       FROM routing_node r JOIN directive d ON d.id = r.directive_id
+      WHERE r.directive_id = $1 AND NOT r.is_hub
+      ORDER BY 1`,
+    [directiveId],
+  );
+  return rows.map((row) => row.hub);
 }

@@ -1,0 +1,217 @@
+import { DataSource, EntityManager } from 'typeorm';
+import type { EscalationLevel } from './reporting';
+
+/**
+ * The notification outbox (`notification_outbox`): this file is its one writer, and where notifications are worded.
+ * Each notification is written in the transaction of what it tells (both or neither), keyed by a dedupe key so that
+ * a retry writes none twice; the worker's OutboxDeliveryService sends them.
+ */
+
+/**
+ * The acknowledgement reminder: one e-mail per clerk of each unit still to acknowledge, in one statement whatever the
+ * number of units. Keyed by the reminder event's dedupe key, the unit and the clerk.
+ */
+export async function notifyAcknowledgementReminder(
+  db: DataSource | EntityManager,
+  directiveId: string,
+  dedupeKey: string,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
+             SELECT d.id, 'acknowledgement.reminder', u.id, u.email,
+                    'Nhắc xác nhận đã nhận văn bản: ' || coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
+                    'Kính gửi ' || u.name || E',\n\n' || ru.name || ' chưa xác nhận đã nhận văn bản ' || coalesce(d.symbol, '') ||
+                    ' "' || (d.content->>'subject') || E'". Đề nghị xác nhận trong ngày.\n\nCascade',
+                    $2 || ':' || r.unit_id || ':' || u.id
+               FROM routing_node r
+               JOIN directive d ON d.id = r.directive_id
+               JOIN unit ru ON ru.id = r.unit_id
+               JOIN membership ms ON ms.unit_id = r.unit_id AND ms.role = 'clerk'
+               JOIN app_user u ON u.id = ms.user_id AND u.active
+              WHERE r.directive_id = $1 AND r.status = 'delivered'
+             ON CONFLICT (dedupe_key) DO NOTHING`,
+    [directiveId, dedupeKey],
+  );
+}
+
+/** The reminder to a reviewer that a directive awaits them; keyed by the reminder event's dedupe key. */
+export async function notifyReviewReminder(
+  db: DataSource | EntityManager,
+  reminder: { directiveId: string; reviewerId: string; count: number; dedupeKey: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
+           SELECT d.id, 'review.reminder', u.id, u.email,
+                  'Nhắc xem xét văn bản: ' || (d.content->>'subject'),
+                  'Kính gửi ' || u.name || E',\n\nVăn bản "' || (d.content->>'subject') || '" của ' || iu.name ||
+                  E' đang chờ đồng chí xem xét (lần nhắc ' || $4 || E').\n\nCascade',
+                  $3
+             FROM directive d JOIN unit iu ON iu.id = d.issuer_id, app_user u
+            WHERE d.id = $1 AND u.id = $2
+           ON CONFLICT (dedupe_key) DO NOTHING`,
+    [reminder.directiveId, reminder.reviewerId, `${reminder.dedupeKey}:mail`, String(reminder.count)],
+  );
+}
+
+/**
+ * The notice to the clerks of every unit that holds a directive that it was recalled or superseded; keyed by the
+ * closing event's dedupe key, the unit and the clerk.
+ */
+export async function notifyDirectiveWithdrawn(
+  db: DataSource | EntityManager,
+  notice: { directiveId: string; to: 'recalled' | 'superseded'; reason: string | null; dedupeKey: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
+             SELECT d.id, 'directive.' || $2, u.id, u.email,
+                    CASE WHEN $2 = 'recalled' THEN 'Thu hồi văn bản: ' ELSE 'Văn bản đã được thay thế: ' END ||
+                      coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
+                    'Kính gửi ' || u.name || E',\\n\\nVăn bản ' || coalesce(d.symbol, '') || ' "' || (d.content->>'subject') || '" ' ||
+                      CASE WHEN $2 = 'recalled' THEN 'đã được cơ quan ban hành thu hồi' ELSE 'đã được thay thế bằng văn bản mới' END ||
+                      coalesce(' (' || $3 || ')', '') || E'.\\n\\nCascade',
+                    $4 || ':' || r.unit_id || ':' || u.id
+               FROM routing_node r
+               JOIN directive d ON d.id = r.directive_id
+               JOIN membership ms ON ms.unit_id = r.unit_id AND ms.role = 'clerk'
+               JOIN app_user u ON u.id = ms.user_id AND u.active
+              WHERE r.directive_id = $1 AND r.status <> 'returned'
+             ON CONFLICT (dedupe_key) DO NOTHING`,
+    [notice.directiveId, notice.to, notice.reason, notice.dedupeKey],
+  );
+}
+
+/**
+ * A hub's aggregate goes up: to the clerks of the routing parent (the issuer's own clerks for the issuer's
+ * aggregate), of the hub's configured report targets (a department, a Party committee), and for the issuer's
+ * aggregate, of the directive's extra report targets. Keyed by the aggregate's revision and the clerk.
+ */
+export async function notifyAggregateReported(
+  db: DataSource | EntityManager,
+  report: {
+    directiveId: string;
+    hubUnitId: string;
+    cycle: number;
+    revision: number;
+    counts: { onTime: number; late: number; missing: number; expected: number };
+  },
+): Promise<void> {
+  const { counts } = report;
+  await db.query(
+    `WITH d AS (SELECT id, symbol, content, issuer_id FROM directive WHERE id = $1),
+          parent AS (
+            SELECT COALESCE((SELECT parent_unit_id FROM routing_node WHERE directive_id = $1 AND unit_id = $2), $2::uuid) AS unit_id
+            UNION
+            SELECT t::uuid FROM d, jsonb_array_elements_text(COALESCE(d.content->'reporting'->'targets', '[]'::jsonb)) t
+             WHERE d.issuer_id = $2
+            UNION
+            SELECT target_id FROM unit_report_target WHERE unit_id = $2
+          )
+     INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
+     SELECT d.id, 'aggregate.reported', u.id, u.email,
+            'Báo cáo tổng hợp kỳ ' || ($3::int + 1) || ': ' || coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
+            hu.name || ' đã tổng hợp báo cáo kỳ ' || ($3::int + 1) || ' (lần ' || $4 || E'): ' || $5 || E'.\n\nCascade',
+            'aggregate/' || $1 || '/' || $2 || '/' || $3 || '/' || $4 || ':' || u.id
+       FROM d, parent p
+       JOIN membership ms ON ms.unit_id = p.unit_id AND ms.role = 'clerk'
+       JOIN app_user u ON u.id = ms.user_id AND u.active
+       JOIN unit hu ON hu.id = $2
+     ON CONFLICT (dedupe_key) DO NOTHING`,
+    [
+      report.directiveId,
+      report.hubUnitId,
+      report.cycle,
+      String(report.revision),
+      `${counts.onTime} đúng hạn, ${counts.late} muộn, ${counts.missing} chưa báo cáo trên ${counts.expected}`,
+    ],
+  );
+}
+
+/** The subject of each rung's e-mails (the statement's $5). */
+export const ESCALATION_SUBJECT: Record<EscalationLevel, string> = {
+  reminded: 'Nhắc báo cáo',
+  overdue: 'Quá hạn báo cáo',
+  parent: 'Đôn đốc đơn vị chậm báo cáo',
+  issuer: 'Báo cáo chậm: chuyển cơ quan ban hành',
+};
+
+/**
+ * The e-mails of one rung of the escalation ladder, as the `mails` step of the set-based statement that writes the
+ * rung (`escalateUnreported`, reporting.ts): one per recipient of each unit the rung was written for — the unit's
+ * clerks and leaders for a reminder or the overdue mark, the routing parent's leaders, then the issuer's leaders. It
+ * reads the statement's `d` (the directive), `late` and `rung` steps and its parameters $1 (directive), $2 (cycle),
+ * $3 (level) and $5 (`ESCALATION_SUBJECT[level]`).
+ */
+export function escalationMails(level: EscalationLevel): string {
+  const recipients =
+    level === 'parent'
+      ? `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = l.parent_unit_id AND ms.role = 'leader'`
+      : level === 'issuer'
+        ? `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = (SELECT issuer_id FROM d) AND ms.role = 'leader'`
+        : `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = l.unit_id AND ms.role IN ('clerk','specialist','leader')`;
+  return `INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
+            SELECT d.id, 'report.' || $3, u.id, u.email,
+                   $5 || ' kỳ ' || ($2::int + 1) || ': ' || coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
+                   'Kính gửi ' || u.name || E',\\n\\n' || lu.name || ' chưa gửi báo cáo kỳ ' || ($2::int + 1) ||
+                   ' theo văn bản ' || coalesce(d.symbol, '') || ' "' || (d.content->>'subject') || E'".\\n\\nCascade',
+                   'escalation/' || $1 || '/' || $2 || '/' || x.unit_id || '/' || $3 || ':' || u.id
+              FROM (${recipients}) x
+              JOIN rung ON rung.unit_id = x.unit_id
+              JOIN app_user u ON u.id = x.user_id AND u.active
+              JOIN unit lu ON lu.id = x.unit_id, d
+            ON CONFLICT (dedupe_key) DO NOTHING`;
+}
+
+/** A notification waiting to be sent. */
+export interface PendingNotification {
+  id: string;
+  recipientEmail: string;
+  subject: string;
+  body: string;
+  attempts: number;
+}
+
+/**
+ * Claims the due notifications, oldest first, with FOR UPDATE SKIP LOCKED: call it in a transaction, which keeps them
+ * claimed until it ends, so that several workers share the work without sending twice.
+ */
+export async function claimDueNotifications(
+  db: DataSource | EntityManager,
+  maxAttempts: number,
+  limit: number,
+): Promise<PendingNotification[]> {
+  const rows: { id: string; recipient_email: string; subject: string; body: string; attempts: number }[] =
+    await db.query(
+      `SELECT id::text, recipient_email, subject, body, attempts FROM notification_outbox
+            WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= now()
+            ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [maxAttempts, limit],
+    );
+  return rows.map((row) => ({
+    id: row.id,
+    recipientEmail: row.recipient_email,
+    subject: row.subject,
+    body: row.body,
+    attempts: row.attempts,
+  }));
+}
+
+export async function markNotificationSent(db: DataSource | EntityManager, id: string): Promise<void> {
+  await db.query(
+    `UPDATE notification_outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+    [id],
+  );
+}
+
+/** Records a failed attempt; the next one is due in `retryInSeconds`. */
+export async function markNotificationFailed(
+  db: DataSource | EntityManager,
+  id: string,
+  error: string,
+  retryInSeconds: number,
+): Promise<void> {
+  await db.query(
+    `UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + make_interval(secs => $3)
+                WHERE id = $1`,
+    [id, error, retryInSeconds],
+  );
+}
