@@ -16,6 +16,7 @@ import {
   type ReportingSettings,
 } from '@cascade/domain';
 import { appendEvent } from './events';
+import { CALENDAR_LOCK_KEY } from './sql/locks';
 
 /**
  * The working calendar (`calendar_year`, `calendar_day`) and the planned cycles of directives (`reporting_cycle`):
@@ -188,7 +189,7 @@ export interface CyclePlanning {
  * it alone) waits for the readers that hold it, and they for the change.
  */
 export async function lockCalendarShared(m: EntityManager): Promise<void> {
-  await m.query(`SELECT pg_advisory_xact_lock_shared(hashtext('cascade/calendar'))`);
+  await m.query(`SELECT pg_advisory_xact_lock_shared(${CALENDAR_LOCK_KEY})`);
 }
 
 /** Whether a directive's stored cycle has opened, by the database's clock (false when it is not stored). */
@@ -384,7 +385,7 @@ export const cycleOfStored = cycleOfView;
  */
 export async function storeCalendarYear(ds: DataSource, entered: CalendarYear, userId: string | null) {
   return ds.transaction(async (m) => {
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('cascade/calendar'))`);
+    await m.query(`SELECT pg_advisory_xact_lock(${CALENDAR_LOCK_KEY})`);
     const { year, changed, created } = await putCalendarYear(m, entered, userId);
     const rescheduled = changed ? await rescheduleUnopenedCycles(m, year, userId) : [];
     return { ...year, changed, created, rescheduled };

@@ -15,3 +15,9 @@ export const hubLockKey = (directiveText: string, hubText: string, cycle: string
 
 /** Serialises the application of the definitions of `./index.ts` (`applySqlDefinitions`) by concurrent starters. */
 export const SQL_DEFINITIONS_LOCK_KEY = `hashtext('cascade/sql-definitions')`;
+
+/**
+ * The calendar's lock: a calendar change (`storeCalendarYear`) takes it alone, the planning of cycles
+ * (`lockCalendarShared`) shared, so that a cycle is planned either on the old calendar, then rescheduled, or on the new.
+ */
+export const CALENDAR_LOCK_KEY = `hashtext('cascade/calendar')`;
