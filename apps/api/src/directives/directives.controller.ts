@@ -26,8 +26,6 @@ import {
 import { AuditService } from './audit.service';
 import { DirectivesService } from './directives.service';
 
-const ISSUER = `SELECT issuer_id AS unit_id FROM directive WHERE id = $1`;
-
 @ApiTags('directives')
 @ApiBearerAuth()
 @Controller()
@@ -47,7 +45,7 @@ export class DirectivesController {
   }
 
   @Get('directives/:id')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'The directive: content, status, number, signature, live review state' })
   @ApiQuery({
     name: 'live',
@@ -65,7 +63,7 @@ export class DirectivesController {
   }
 
   @Patch('directives/:id')
-  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary: 'Edit a draft: a new version (the old ones are kept); `version` must be the current one',
   })
@@ -79,13 +77,13 @@ export class DirectivesController {
   }
 
   @Get('directives/:id/versions')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   versions(@Param('id') id: string) {
     return this.directives.versions(id);
   }
 
   @Get('directives/:id/events')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'Every step: who, role, unit, when, what, why' })
   events(@Param('id') id: string) {
     return this.directives.events(id);
@@ -94,7 +92,7 @@ export class DirectivesController {
   @Post('directives/:id/submit')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: "Submit a version to the issuer's review chain" })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({
@@ -113,7 +111,7 @@ export class DirectivesController {
   @Post('directives/:id/review')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'The current reviewer approves, returns for changes (back to draft) or rejects' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 403, description: 'DIRECTIVE_NOT_YOUR_TURN' })
@@ -129,7 +127,7 @@ export class DirectivesController {
   @Post('directives/:id/sign')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary: 'Sign an approved version: number allocated, Ed25519 signature, content immutable',
   })
@@ -147,7 +145,7 @@ export class DirectivesController {
   @Post('directives/:id/cancel')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: 'directive' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   cancel(
     @CurrentPrincipal() principal: RequestPrincipal,
@@ -159,14 +157,14 @@ export class DirectivesController {
   }
 
   @Get('directives/:id/verify')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'Check the signature, the hash and that the record still says what was signed' })
   verify(@Param('id') id: string) {
     return this.directives.verify(id);
   }
 
   @Get('directives/:id/routing')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary: 'Routing nodes of the dispatch: each addressee, its routing parent, tier and status',
   })
@@ -241,14 +239,14 @@ export class DirectivesController {
   }
 
   @Get('directives/:id/escalations')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'Reminders, overdue marks and escalations per unit and cycle' })
   escalations(@Param('id') id: string, @Query() query: EscalationQueryDto) {
     return this.directives.escalations(id, query);
   }
 
   @Get('directives/:id/cycles')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
       "A dispatched directive's cycles from `from` (default 0), `count` of them (default 12): label, opening, data " +
@@ -259,7 +257,7 @@ export class DirectivesController {
   }
 
   @Get('directives/:id/links')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
       'The chain both ways: directives this one implements or supersedes, and those that implement or supersede it',
@@ -271,7 +269,7 @@ export class DirectivesController {
   @Post('directives/:id/close')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary: 'Close a dispatched directive: timers stop, open routing nodes get their final status',
   })
@@ -289,7 +287,7 @@ export class DirectivesController {
   @Post('directives/:id/recall')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
       'Recall a dispatched directive (edXML 13): timers stop, every receiving unit is asked to give it back',
