@@ -35,6 +35,7 @@ import {
   calendarYearsThrough,
   caseFileHtml,
   createDataSource,
+  resourceExists,
   storeCalendarYear,
   verifyFamily,
   type StoredCalendarYear,
@@ -110,8 +111,7 @@ async function withTemporal<T>(run: (client: Client) => Promise<T>): Promise<T> 
 }
 
 async function exists(db: ReturnType<typeof createDataSource>, id: string): Promise<void> {
-  const rows: unknown[] = await db.query(`SELECT 1 FROM directive WHERE id = $1`, [id]);
-  if (!rows.length) throw new UsageError(`directive ${id} does not exist`);
+  if (!(await resourceExists(db, 'directive', id))) throw new UsageError(`directive ${id} does not exist`);
 }
 
 async function verify(id: string, json: boolean): Promise<number> {

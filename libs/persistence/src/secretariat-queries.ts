@@ -1,4 +1,10 @@
-/** The secretariat's dashboard queries: the API's routing tree and overdue list, and the benchmark that times them. */
+import { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * The secretariat's dashboard queries: the API's registers, routing tree and overdue list, and the benchmark that
+ * times the tree and the list. Reads only; each table has its own writer.
+ */
+type Db = DataSource | EntityManager;
 
 /**
  * One level of a routing tree with per-subtree roll-ups: $1 directive, $2 parent unit, $3 cursor, $4 limit, $5 cycle.
@@ -57,3 +63,172 @@ export const OVERDUE_SQL = `SELECT o.directive_id::text AS "directiveId", d.symb
    AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = o.directive_id AND p.unit_id = o.unit_id AND p.cycle = o.cycle)
  ORDER BY o.at, o.unit_id
  LIMIT $2 OFFSET $3`;
+
+/** A register's filter: the unit, then optional status, type, period, words of the search (LIKE patterns). */
+export interface RegisterFilter {
+  unitId: string;
+  status: string | null;
+  type: string | null;
+  from: string | null;
+  to: string | null;
+  /** LIKE patterns, each matched against the folded search text; empty for any. */
+  searchPatterns: string[];
+  /** Only the entries after this one, in the register's order (newest first). */
+  after: { sortAt: string; id: string } | null;
+  /** At most this many entries. */
+  limit: number;
+}
+
+/** The parameters both registers take, in order ($1 … $9). */
+const registerParams = (filter: RegisterFilter) => [
+  filter.unitId,
+  filter.status,
+  filter.type,
+  filter.from,
+  filter.to,
+  filter.searchPatterns,
+  filter.after?.sortAt ?? null,
+  filter.after?.id ?? null,
+  filter.limit,
+];
+
+/** A directive the unit issued, with its routing progress. */
+export interface OutgoingEntry {
+  id: string;
+  symbol: string | null;
+  type: string;
+  status: string;
+  subject: string | null;
+  signedAt: Date | null;
+  createdAt: Date;
+  /** Signed, else drafted: the register's order. */
+  sortAt: Date;
+  routing: { total: number; delivered: number; accepted: number; returned: number };
+}
+
+/** Directives the unit issued, newest first (signed, else drafted), with their routing progress. */
+export async function outgoingRegister(db: Db, filter: RegisterFilter): Promise<OutgoingEntry[]> {
+  return db.query(
+    `SELECT d.id::text AS id, d.symbol, d.doc_type AS type, d.status, d.content->>'subject' AS subject,
+            d.signed_at AS "signedAt", d.created_at AS "createdAt", COALESCE(d.signed_at, d.created_at) AS "sortAt",
+            (SELECT jsonb_build_object('total', count(*), 'delivered', count(*) FILTER (WHERE r.status = 'delivered'),
+                      'accepted', count(*) FILTER (WHERE r.status = 'accepted'),
+                      'returned', count(*) FILTER (WHERE r.status = 'returned'))
+               FROM routing_node r WHERE r.directive_id = d.id) AS routing
+       FROM directive d
+      WHERE d.issuer_id = $1 AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR d.doc_type = $3)
+        AND ($4::timestamptz IS NULL OR COALESCE(d.signed_at, d.created_at) >= $4)
+        AND ($5::timestamptz IS NULL OR COALESCE(d.signed_at, d.created_at) < $5)
+        AND d.search LIKE ALL($6::text[])
+        AND ($7::timestamptz IS NULL OR (COALESCE(d.signed_at, d.created_at), d.id) < ($7, $8::uuid))
+      ORDER BY COALESCE(d.signed_at, d.created_at) DESC, d.id DESC
+      LIMIT $9`,
+    registerParams(filter),
+  );
+}
+
+/** A directive routed to the unit, with its acknowledgement and what it still owes. */
+export interface IncomingEntry {
+  id: string;
+  symbol: string | null;
+  type: string;
+  status: string;
+  subject: string | null;
+  issuerName: string;
+  nodeStatus: string;
+  statusCode: string | null;
+  deliveredAt: Date | null;
+  acknowledgedAt: Date | null;
+  isHub: boolean;
+  recallStatus: string | null;
+  finalStatus: string | null;
+  /** Cycles overdue and still not reported. */
+  overdueCycles: number;
+  /** Delivered, else signed: the register's order. */
+  sortAt: Date;
+}
+
+/** Directives routed to the unit, newest delivery first, with its acknowledgement and what it still owes. */
+export async function incomingRegister(db: Db, filter: RegisterFilter): Promise<IncomingEntry[]> {
+  return db.query(
+    `SELECT d.id::text AS id, d.symbol, d.doc_type AS type, d.status, d.content->>'subject' AS subject,
+            iu.name AS "issuerName", r.status AS "nodeStatus", r.status_code AS "statusCode",
+            r.delivered_at AS "deliveredAt", r.acknowledged_at AS "acknowledgedAt", r.is_hub AS "isHub",
+            r.recall_status AS "recallStatus", r.final_status AS "finalStatus",
+            (SELECT count(*)::int FROM escalation e WHERE e.directive_id = d.id AND e.unit_id = r.unit_id AND e.level = 'overdue'
+                AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = d.id AND p.unit_id = r.unit_id AND p.cycle = e.cycle))
+              AS "overdueCycles",
+            COALESCE(r.delivered_at, d.signed_at) AS "sortAt"
+       FROM routing_node r JOIN directive d ON d.id = r.directive_id JOIN unit iu ON iu.id = d.issuer_id
+      WHERE r.unit_id = $1 AND r.status <> 'pending' AND ($2::text IS NULL OR d.status = $2)
+        AND ($3::text IS NULL OR d.doc_type = $3)
+        AND ($4::timestamptz IS NULL OR r.delivered_at >= $4) AND ($5::timestamptz IS NULL OR r.delivered_at < $5)
+        AND d.search LIKE ALL($6::text[])
+        AND ($7::timestamptz IS NULL OR (COALESCE(r.delivered_at, d.signed_at), d.id) < ($7, $8::uuid))
+      ORDER BY COALESCE(r.delivered_at, d.signed_at) DESC, d.id DESC
+      LIMIT $9`,
+    registerParams(filter),
+  );
+}
+
+/** A child in a routing tree, with the roll-up of its whole subtree. */
+export interface RoutingTreeEntry {
+  unitId: string;
+  unitCode: string;
+  unitName: string;
+  depth: number;
+  tier: number;
+  isHub: boolean;
+  status: string;
+  statusCode: string | null;
+  finalStatus: string | null;
+  nodes: number;
+  delivered: number;
+  accepted: number;
+  returned: number;
+  expected: number;
+  onTime: number;
+  late: number;
+  missing: number;
+  /** A numeric, as PostgreSQL's driver gives it (text); null when no report is expected. */
+  shareOnTime: string | null;
+  aggregateRevision: number | null;
+}
+
+/** One level of a directive's routing tree below `parentUnitId` (TREE_SQL), after `cursor` (a unit id). */
+export async function routingTreeLevel(
+  db: Db,
+  query: { directiveId: string; parentUnitId: string; cursor: string | null; limit: number; cycle: number },
+): Promise<RoutingTreeEntry[]> {
+  return db.query(TREE_SQL, [query.directiveId, query.parentUnitId, query.cursor, query.limit, query.cycle]);
+}
+
+/** A grassroots unit overdue on a cycle, and how far up the ladder it has gone. */
+export interface OverdueEntry {
+  directiveId: string;
+  symbol: string | null;
+  subject: string | null;
+  cycle: number;
+  unitId: string;
+  unitCode: string;
+  unitName: string;
+  overdueSince: Date;
+  lateSeconds: number;
+  level: string;
+}
+
+/** Overdue grassroots units in the unit's subtree, most late first (OVERDUE_SQL); `levels`: the ladder in order. */
+export async function overdueUnits(
+  db: Db,
+  query: { unitId: string; limit: number; offset: number; levels: string[] },
+): Promise<OverdueEntry[]> {
+  return db.query(OVERDUE_SQL, [query.unitId, query.limit, query.offset, query.levels]);
+}
+
+/** The codes and names of these units (those that exist). */
+export async function unitCodesAndNames(
+  db: Db,
+  ids: string[],
+): Promise<{ id: string; code: string; name: string }[]> {
+  return db.query(`SELECT id::text, code, name FROM unit WHERE id = ANY($1::uuid[])`, [ids]);
+}

@@ -5,7 +5,6 @@ import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Authorize, CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
-import { ISSUER } from '../directives/issuer-lookup';
 import { AuditService } from './audit.service';
 
 export class TimelineQueryDto {
@@ -38,7 +37,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get('timeline')
-  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
       'Every event of the directive and of the directives implementing it, in time order, with its hash',
@@ -48,7 +47,7 @@ export class AuditController {
   }
 
   @Get('verify')
-  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
       'Recompute every hash chain and check every signature of the family; the first broken link if any',
@@ -58,14 +57,14 @@ export class AuditController {
   }
 
   @Get('as-of')
-  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'The routing tree as it stood at a time, rebuilt from the trail' })
   asOf(@Param('id') id: string, @Query() q: AsOfQueryDto) {
     return this.audit.asOf(id, q.at);
   }
 
   @Get('histories')
-  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
       'Every Temporal workflow run of the directive and its implementing directives, with its history (JSON)',
@@ -75,7 +74,7 @@ export class AuditController {
   }
 
   @Get('replay')
-  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
       'Replay every run against the current workflow code: per run, reproduces or the first divergence',
@@ -85,7 +84,7 @@ export class AuditController {
   }
 
   @Get('case-file')
-  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'audit', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'The case file: directive, verification and timeline, as JSON or printable HTML' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'html'] })
   @ApiProduces('application/json', 'text/html')

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
+import { membershipsOfUser } from '@cascade/persistence';
 import { AuthService } from './auth.service';
 import { CurrentPrincipal, Public } from './decorators';
 import { LoginDto, RefreshDto, TokenPairDto } from './dto/login.dto';
@@ -52,10 +53,8 @@ export class AuthController {
     if (principal.kind === 'apiKey') {
       return { kind: 'apiKey', id: principal.id, grants: principal.grants };
     }
-    const memberships: unknown[] = await this.dataSource.query(
-      `SELECT m.id, m.role, m.authority, m.position, u.id AS "unitId", u.code AS "unitCode", u.name AS "unitName"
-         FROM membership m JOIN unit u ON u.id = m.unit_id WHERE m.user_id = $1 ORDER BY u.path, m.role`,
-      [principal.id],
+    const memberships = (await membershipsOfUser(this.dataSource, principal.id)).map(
+      ({ path: _path, ...membership }) => membership,
     );
     return {
       kind: 'user',

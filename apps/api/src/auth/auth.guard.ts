@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { decide } from '@cascade/domain';
+import { unitOfResource } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { AuthErrorCode } from './auth.exceptions';
 import { AuthService } from './auth.service';
@@ -83,9 +84,9 @@ export class AuthGuard implements CanActivate {
     }
     this.principals.assertDatabase();
     if (rule.via) {
-      const rows: { unit_id: string }[] = await this.dataSource.query(rule.via, [id]);
-      if (!rows.length) throw this.notFound(rule, id);
-      id = rows[0].unit_id;
+      const unitId = await unitOfResource(this.dataSource, rule.via, id);
+      if (unitId === null) throw this.notFound(rule, id);
+      id = unitId;
     }
     // A unit the caller is a member of: its path came with the grants, read in this request.
     const path =

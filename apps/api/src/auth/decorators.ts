@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Capability } from '@cascade/domain';
+import type { UnitOfResource } from '@cascade/persistence';
 import type { AuthenticatedRequest, RequestPrincipal } from './principal';
 
 export const PUBLIC_KEY = 'cascade:public';
@@ -16,10 +17,10 @@ export interface AuthorizeRule {
   /** A body/query field that may be null or absent (e.g. parentId of a new root): then only system admins pass. */
   nullable?: boolean;
   /**
-   * How to find the unit when the route names another resource (a membership, an API key): a SQL query returning
-   * `unit_id` for the parameter.
+   * How to find the unit when the route names another resource (a directive, a membership, an API key): the
+   * resource the parameter is the id of, whose unit persistence looks up (`unitOfResource`).
    */
-  via?: string;
+  via?: UnitOfResource;
 }
 
 /** The guard resolves the target unit and decides by role and hierarchy scope: 404 when hidden, 403 when visible. */

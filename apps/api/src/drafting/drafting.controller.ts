@@ -5,7 +5,6 @@ import type { RequestPrincipal } from '../auth/principal';
 import { IDEMPOTENCY_HEADER } from '../common/idempotency-key';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CreateDirectiveDto, EditDirectiveDto } from '../directives/dto/directive.dto';
-import { ISSUER } from '../directives/issuer-lookup';
 import { AuditService } from '../audit/audit.service';
 import { DirectivesService } from '../directives/directives.service';
 import { DraftingService } from './drafting.service';
@@ -31,7 +30,7 @@ export class DraftingController {
   }
 
   @Get('directives/:id')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'The directive: content, status, number, signature, live review state' })
   @ApiQuery({
     name: 'live',
@@ -49,7 +48,7 @@ export class DraftingController {
   }
 
   @Patch('directives/:id')
-  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary: 'Edit a draft: a new version (the old ones are kept); `version` must be the current one',
   })
@@ -63,20 +62,20 @@ export class DraftingController {
   }
 
   @Get('directives/:id/versions')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   versions(@Param('id') id: string) {
     return this.drafting.versions(id);
   }
 
   @Get('directives/:id/events')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'Every step: who, role, unit, when, what, why' })
   events(@Param('id') id: string) {
     return this.drafting.events(id);
   }
 
   @Get('directives/:id/links')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
       'The chain both ways: directives this one implements or supersedes, and those that implement or supersede it',

@@ -11,8 +11,6 @@ import { DOCUMENT_MEDIA_TYPES } from '../common/body-errors';
 import { DirectiveImportService } from './import.service';
 import { DirectiveEdxmlService } from './edxml.service';
 
-const ISSUER = `SELECT issuer_id AS unit_id FROM directive WHERE id = $1`;
-
 export class ImportQueryDto {
   @ApiProperty({ description: 'the unit that will issue the directive (yours)' }) @IsUUID() issuerId!: string;
 }
@@ -90,7 +88,7 @@ export class ExchangeController {
   }
 
   @Get('directives/:id/edxml')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiProduces('application/xml')
   @ApiOperation({ summary: 'The signed directive as an edXML document message (QCVN 102:2016)' })
   async document(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
@@ -101,7 +99,7 @@ export class ExchangeController {
   }
 
   @Get('directives/:id/edxml/status')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
       "Each recipient's status changes (01–06, 13, 15, 16), oldest first, each with its edXML status message",

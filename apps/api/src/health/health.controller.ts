@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { DatabaseConnector } from '@cascade/persistence';
+import { databaseHealth, DatabaseConnector } from '@cascade/persistence';
 import { Public } from '../auth/decorators';
 import { TemporalClient } from '../temporal/temporal.module';
 import { CalendarService } from '../calendar/calendar.service';
@@ -53,7 +53,7 @@ export class HealthController {
     const session = this.indicators.check('database');
     if (!this.database.isConnected) return session.down({ message: this.database.lastError ?? 'connecting' });
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), 2_000);
+      await withTimeout(databaseHealth(this.dataSource), 2_000);
       return session.up();
     } catch (error) {
       return session.down({ message: (error as Error).message });

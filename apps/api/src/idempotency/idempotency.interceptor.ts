@@ -11,6 +11,12 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { catchError, from, map, Observable, of, switchMap, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  type IdempotencyRecord,
+} from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { readIdempotencyKey } from '../common/idempotency-key';
 import type { AuthenticatedRequest } from '../auth/principal';
@@ -41,14 +47,6 @@ export interface IdempotentOptions {
   selfIdempotent?: boolean;
 }
 
-/**
- * A statement's transaction commits without waiting for its WAL to reach the disk (`synchronous_commit = off`,
- * for this transaction only): PostgreSQL may lose it in a crash, never half of it. Used for the records of the keys:
- * a claim is made durable by the request's own commit (whose WAL follows it), and an answer only where the handler
- * is idempotent by itself.
- */
-const ASYNC_COMMIT = `async_commit AS (SELECT set_config('synchronous_commit', 'off', true))`;
-
 function canonical(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -64,12 +62,6 @@ function canonical(value: unknown): string {
 function redact(body: unknown, fields: string[] | undefined): unknown {
   if (!fields?.length || !body || typeof body !== 'object' || Array.isArray(body)) return body;
   return { ...body, ...Object.fromEntries(fields.map((f) => [f, null])) };
-}
-
-interface StoredRecord {
-  request_hash: string;
-  status: number | null;
-  response: unknown;
 }
 
 @Injectable()
@@ -98,7 +90,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.claim(principal, key, req.method, path, hash)).pipe(
       switchMap((stored) => {
         if (stored) {
-          if (stored.request_hash !== hash) {
+          if (stored.requestHash !== hash) {
             throw new ApiError(
               HttpStatus.CONFLICT,
               CommonErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -144,7 +136,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     method: string,
     path: string,
     hash: string,
-  ): Promise<StoredRecord | null> {
+  ): Promise<IdempotencyRecord | null> {
     if (!this.dataSource.isInitialized) {
       throw new ApiError(
         HttpStatus.SERVICE_UNAVAILABLE,
@@ -154,22 +146,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     // A pending record older than the lease belongs to a request whose process died (or whose database went away
     // before it could release it): the retry takes it over instead of waiting for ever.
-    const inserted: unknown[] = await this.dataSource.query(
-      `WITH ${ASYNC_COMMIT}
-       INSERT INTO idempotency_record (principal, key, method, path, request_hash)
-       SELECT $1, $2, $3, $4, $5 FROM async_commit
-       ON CONFLICT (principal, key) DO UPDATE SET created_at = now()
-         WHERE idempotency_record.status IS NULL AND idempotency_record.request_hash = EXCLUDED.request_hash
-           AND idempotency_record.created_at < now() - make_interval(secs => $6)
-       RETURNING key`,
-      [principal, key, method, path, hash, IDEMPOTENCY_LEASE_SECONDS],
+    return claimIdempotencyKey(
+      this.dataSource,
+      { principal, key, method, path, requestHash: hash },
+      IDEMPOTENCY_LEASE_SECONDS,
     );
-    if (inserted.length) return null;
-    const rows: StoredRecord[] = await this.dataSource.query(
-      `SELECT request_hash, status, response FROM idempotency_record WHERE principal = $1 AND key = $2`,
-      [principal, key],
-    );
-    return rows[0] ?? null;
   }
 
   private async complete(
@@ -179,20 +160,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     body: unknown,
     asynchronously: boolean,
   ): Promise<void> {
-    await this.dataSource.query(
-      asynchronously
-        ? `WITH ${ASYNC_COMMIT} UPDATE idempotency_record SET status = $3, response = $4::jsonb, completed_at = now()
-             FROM async_commit WHERE principal = $1 AND key = $2`
-        : `UPDATE idempotency_record SET status = $3, response = $4::jsonb, completed_at = now() WHERE principal = $1 AND key = $2`,
-      [principal, key, status, JSON.stringify(body ?? null)],
-    );
+    await completeIdempotencyKey(this.dataSource, principal, key, { status, body }, asynchronously);
   }
 
   /** A failed request leaves nothing behind, so that the client can fix it and retry with the same key. */
   private async release(principal: string, key: string): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM idempotency_record WHERE principal = $1 AND key = $2 AND status IS NULL`,
-      [principal, key],
-    );
+    await releaseIdempotencyKey(this.dataSource, principal, key);
   }
 }

@@ -13,9 +13,6 @@ import {
 import { PeopleService } from './people.service';
 import { IDEMPOTENCY_HEADER } from '../common/idempotency-key';
 
-const MEMBERSHIP_UNIT = `SELECT unit_id FROM membership WHERE id = $1`;
-const API_KEY_UNIT = `SELECT unit_id FROM api_key WHERE id = $1`;
-
 @ApiTags('people')
 @ApiBearerAuth()
 @Controller()
@@ -91,7 +88,7 @@ export class PeopleController {
 
   @Delete('memberships/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @Authorize({ capability: 'manage', unit: { param: 'id' }, via: MEMBERSHIP_UNIT })
+  @Authorize({ capability: 'manage', unit: { param: 'id' }, via: 'membership' })
   async removeMembership(@Param('id') id: string): Promise<void> {
     await this.people.removeMembership(id);
   }
@@ -121,7 +118,7 @@ export class PeopleController {
 
   @Delete('api-keys/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @Authorize({ capability: 'manage', unit: { param: 'id' }, via: API_KEY_UNIT })
+  @Authorize({ capability: 'manage', unit: { param: 'id' }, via: 'apiKey' })
   async revokeApiKey(@Param('id') id: string): Promise<void> {
     await this.people.revokeApiKey(id);
   }

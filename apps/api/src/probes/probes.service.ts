@@ -15,7 +15,7 @@ import {
   type ProbeInput,
   type ProbeState,
 } from '@cascade/contracts';
-import { DatabaseConnector, ProbeEntity } from '@cascade/persistence';
+import { DatabaseConnector, isProbeRecorded } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { TemporalClient } from '../temporal/temporal.module';
 import { FinishProbeDto, ProbeDto, StartProbeDto } from './dto/start-probe.dto';
@@ -133,7 +133,7 @@ export class ProbesService {
         'the database is unreachable',
       );
     }
-    return (await this.dataSource.getRepository(ProbeEntity).countBy({ id: probeId })) > 0;
+    return isProbeRecorded(this.dataSource, probeId);
   }
 
   private toDto(state: ProbeState, persisted: boolean): ProbeDto {

@@ -10,7 +10,6 @@ import {
   ReportQueryDto,
   SubmitReportDto,
 } from '../directives/dto/directive.dto';
-import { ISSUER } from '../directives/issuer-lookup';
 import { ReportingService } from './reporting.service';
 
 /** Reporting: reports, aggregates, cycles and escalations. */
@@ -62,14 +61,14 @@ export class ReportingController {
   }
 
   @Get('directives/:id/escalations')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'Reminders, overdue marks and escalations per unit and cycle' })
   escalations(@Param('id') id: string, @Query() query: EscalationQueryDto) {
     return this.reporting.escalations(id, query);
   }
 
   @Get('directives/:id/cycles')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
       "A dispatched directive's cycles from `from` (default 0), `count` of them (default 12): label, opening, data " +

@@ -5,7 +5,6 @@ import type { RequestPrincipal } from '../auth/principal';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CancelDto, ReviewDto, VersionDto } from '../directives/dto/directive.dto';
-import { ISSUER } from '../directives/issuer-lookup';
 import { ReviewService } from './review.service';
 
 /** Review and signing: submit to the review chain, review, sign, cancel, verify. */
@@ -18,7 +17,7 @@ export class ReviewController {
   @Post('directives/:id/submit')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: "Submit a version to the issuer's review chain" })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({
@@ -37,7 +36,7 @@ export class ReviewController {
   @Post('directives/:id/review')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'The current reviewer approves, returns for changes (back to draft) or rejects' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 403, description: 'DIRECTIVE_NOT_YOUR_TURN' })
@@ -53,7 +52,7 @@ export class ReviewController {
   @Post('directives/:id/sign')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary: 'Sign an approved version: number allocated, Ed25519 signature, content immutable',
   })
@@ -71,7 +70,7 @@ export class ReviewController {
   @Post('directives/:id/cancel')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'draft', unit: { param: 'id' }, via: 'directive' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   cancel(
     @CurrentPrincipal() principal: RequestPrincipal,
@@ -83,7 +82,7 @@ export class ReviewController {
   }
 
   @Get('directives/:id/verify')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'Check the signature, the hash and that the record still says what was signed' })
   verify(@Param('id') id: string) {
     return this.reviews.verify(id);

@@ -13,7 +13,6 @@ import {
   ReceivedQueryDto,
   RoutingQueryDto,
 } from '../directives/dto/directive.dto';
-import { ISSUER } from '../directives/issuer-lookup';
 import { RoutingService } from './routing.service';
 
 /** Routing: the dispatch tree, acknowledgements, what a unit received, close and recall, forwarding. */
@@ -24,7 +23,7 @@ export class RoutingController {
   constructor(private readonly routes: RoutingService) {}
 
   @Get('directives/:id/routing')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary: 'Routing nodes of the dispatch: each addressee, its routing parent, tier and status',
   })
@@ -60,7 +59,7 @@ export class RoutingController {
   @Post('directives/:id/close')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary: 'Close a dispatched directive: timers stop, open routing nodes get their final status',
   })
@@ -78,7 +77,7 @@ export class RoutingController {
   @Post('directives/:id/recall')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
       'Recall a dispatched directive (edXML 13): timers stop, every receiving unit is asked to give it back',

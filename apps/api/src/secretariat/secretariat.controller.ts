@@ -5,8 +5,6 @@ import { Authorize } from '../auth/decorators';
 import { ExportQueryDto, OverdueQueryDto, RegisterQueryDto, TreeQueryDto } from './secretariat.dto';
 import { SecretariatService } from './secretariat.service';
 
-const ISSUER = `SELECT issuer_id AS unit_id FROM directive WHERE id = $1`;
-
 @ApiTags('secretariat')
 @ApiBearerAuth()
 @Controller()
@@ -33,7 +31,7 @@ export class SecretariatController {
   }
 
   @Get('directives/:id/tree')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: ISSUER })
+  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary: 'One level of the routing tree, paginated, each child with roll-ups of its subtree for a cycle',
   })

@@ -3,7 +3,14 @@ import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import { foldVietnamese, inertCell, type ReportForm } from '@cascade/domain';
-import { OVERDUE_SQL, TREE_SQL } from '@cascade/persistence';
+import {
+  incomingRegister,
+  outgoingRegister,
+  overdueUnits,
+  routingTreeLevel,
+  unitCodesAndNames,
+  type RegisterFilter,
+} from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { DirectivesService } from '../directives/directives.service';
 import { ReportingService } from '../reporting/reporting.service';
@@ -42,18 +49,17 @@ const words = (q: string | undefined): string[] =>
 
 const LEVELS = ['reminded', 'overdue', 'parent', 'issuer'];
 
-/** The parameters both registers take, in order ($1 … $9). */
-const registerParams = (q: RegisterQueryDto, cursor: Cursor | null) => [
-  q.unitId,
-  q.status ?? null,
-  q.type ?? null,
-  q.from ?? null,
-  q.to ?? null,
-  words(q.q),
-  cursor?.t ?? null,
-  cursor?.id ?? null,
-  q.limit + 1,
-];
+/** What both registers are filtered by: one more entry than the page, to tell whether there is a next one. */
+const registerFilter = (q: RegisterQueryDto, cursor: Cursor | null): RegisterFilter => ({
+  unitId: q.unitId,
+  status: q.status ?? null,
+  type: q.type ?? null,
+  from: q.from ?? null,
+  to: q.to ?? null,
+  searchPatterns: words(q.q),
+  after: cursor ? { sortAt: cursor.t, id: cursor.id } : null,
+  limit: q.limit + 1,
+});
 
 /**
  * What secretariats read, straight from PostgreSQL (never one workflow at a time): the outgoing and incoming
@@ -78,48 +84,14 @@ export class SecretariatService {
   /** Directives the unit issued, newest first (signed, else drafted), with their routing progress. */
   async outgoing(q: RegisterQueryDto) {
     const cursor = decodeCursor(q.cursor);
-    const rows: { sortAt: Date; id: string }[] = await this.dataSource.query(
-      `SELECT d.id::text AS id, d.symbol, d.doc_type AS type, d.status, d.content->>'subject' AS subject,
-              d.signed_at AS "signedAt", d.created_at AS "createdAt", COALESCE(d.signed_at, d.created_at) AS "sortAt",
-              (SELECT jsonb_build_object('total', count(*), 'delivered', count(*) FILTER (WHERE r.status = 'delivered'),
-                        'accepted', count(*) FILTER (WHERE r.status = 'accepted'),
-                        'returned', count(*) FILTER (WHERE r.status = 'returned'))
-                 FROM routing_node r WHERE r.directive_id = d.id) AS routing
-         FROM directive d
-        WHERE d.issuer_id = $1 AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR d.doc_type = $3)
-          AND ($4::timestamptz IS NULL OR COALESCE(d.signed_at, d.created_at) >= $4)
-          AND ($5::timestamptz IS NULL OR COALESCE(d.signed_at, d.created_at) < $5)
-          AND d.search LIKE ALL($6::text[])
-          AND ($7::timestamptz IS NULL OR (COALESCE(d.signed_at, d.created_at), d.id) < ($7, $8::uuid))
-        ORDER BY COALESCE(d.signed_at, d.created_at) DESC, d.id DESC
-        LIMIT $9`,
-      registerParams(q, cursor),
-    );
+    const rows = await outgoingRegister(this.dataSource, registerFilter(q, cursor));
     return this.page(rows, q.limit);
   }
 
   /** Directives routed to the unit, newest delivery first, with its acknowledgement and what it still owes. */
   async incoming(q: RegisterQueryDto) {
     const cursor = decodeCursor(q.cursor);
-    const rows: { sortAt: Date; id: string }[] = await this.dataSource.query(
-      `SELECT d.id::text AS id, d.symbol, d.doc_type AS type, d.status, d.content->>'subject' AS subject,
-              iu.name AS "issuerName", r.status AS "nodeStatus", r.status_code AS "statusCode",
-              r.delivered_at AS "deliveredAt", r.acknowledged_at AS "acknowledgedAt", r.is_hub AS "isHub",
-              r.recall_status AS "recallStatus", r.final_status AS "finalStatus",
-              (SELECT count(*)::int FROM escalation e WHERE e.directive_id = d.id AND e.unit_id = r.unit_id AND e.level = 'overdue'
-                  AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = d.id AND p.unit_id = r.unit_id AND p.cycle = e.cycle))
-                AS "overdueCycles",
-              COALESCE(r.delivered_at, d.signed_at) AS "sortAt"
-         FROM routing_node r JOIN directive d ON d.id = r.directive_id JOIN unit iu ON iu.id = d.issuer_id
-        WHERE r.unit_id = $1 AND r.status <> 'pending' AND ($2::text IS NULL OR d.status = $2)
-          AND ($3::text IS NULL OR d.doc_type = $3)
-          AND ($4::timestamptz IS NULL OR r.delivered_at >= $4) AND ($5::timestamptz IS NULL OR r.delivered_at < $5)
-          AND d.search LIKE ALL($6::text[])
-          AND ($7::timestamptz IS NULL OR (COALESCE(r.delivered_at, d.signed_at), d.id) < ($7, $8::uuid))
-        ORDER BY COALESCE(r.delivered_at, d.signed_at) DESC, d.id DESC
-        LIMIT $9`,
-      registerParams(q, cursor),
-    );
+    const rows = await incomingRegister(this.dataSource, registerFilter(q, cursor));
     return this.page(rows, q.limit);
   }
 
@@ -130,13 +102,13 @@ export class SecretariatService {
    */
   async tree(directiveId: string, q: TreeQueryDto) {
     const parent = q.parentUnitId ?? (await this.directives.issuerOf(directiveId));
-    const rows: { unitId: string }[] = await this.dataSource.query(TREE_SQL, [
+    const rows = await routingTreeLevel(this.dataSource, {
       directiveId,
-      parent,
-      q.cursor ?? null,
-      q.limit + 1,
-      q.cycle,
-    ]);
+      parentUnitId: parent,
+      cursor: q.cursor ?? null,
+      limit: q.limit + 1,
+      cycle: q.cycle,
+    });
     const more = rows.length > q.limit;
     const items = rows.slice(0, q.limit);
     return {
@@ -153,12 +125,12 @@ export class SecretariatService {
    * when, and how far up the ladder it has gone. A unit that reported since is no longer listed.
    */
   async overdue(q: OverdueQueryDto) {
-    const rows: { level: string }[] = await this.dataSource.query(OVERDUE_SQL, [
-      q.unitId,
-      q.limit,
-      q.offset,
-      LEVELS,
-    ]);
+    const rows = await overdueUnits(this.dataSource, {
+      unitId: q.unitId,
+      limit: q.limit,
+      offset: q.offset,
+      levels: LEVELS,
+    });
     return { items: rows, limit: q.limit, offset: q.offset };
   }
 
@@ -176,10 +148,7 @@ export class SecretariatService {
       late: boolean;
     }[];
     const ids = [...reports.map((r) => r.unitId), ...agg.coverage.missingUnits];
-    const units: { id: string; code: string; name: string }[] = await this.dataSource.query(
-      `SELECT id::text, code, name FROM unit WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
+    const units = await unitCodesAndNames(this.dataSource, ids);
     const unitOf = new Map(units.map((u) => [u.id, u]));
     const cell = (v: unknown): string | number =>
       v === null || v === undefined

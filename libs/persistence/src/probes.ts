@@ -2,8 +2,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ProbeEntity } from './entities';
 
 /**
- * The probe workflows' rows (`probe`): this file is their one writer (the worker's probe activities); the API reads
- * them.
+ * The probe workflows' rows (`probe`): this file is their one writer (the worker's probe activities) and the API's
+ * reader. Simple single-row reads and writes, so TypeORM's entity and repository serve here.
  */
 
 /** Idempotent: the row is keyed by probe id, and a second insert leaves the first write in place. */
@@ -34,4 +34,9 @@ export async function finishProbe(
     .execute();
   const row = await db.getRepository(ProbeEntity).findOneByOrFail({ id: probeId });
   return { finishedAt: row.finishedAt as Date };
+}
+
+/** Whether the probe's row is in PostgreSQL. */
+export async function isProbeRecorded(db: DataSource | EntityManager, probeId: string): Promise<boolean> {
+  return (await db.getRepository(ProbeEntity).countBy({ id: probeId })) > 0;
 }

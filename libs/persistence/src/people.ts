@@ -1,0 +1,229 @@
+import { DataSource, EntityManager } from 'typeorm';
+import type { Role } from '@cascade/domain';
+
+/**
+ * People: user accounts (`app_user`) and their roles in units (`membership`). This file is their one writer (the
+ * system administrator's upsert of `bootstrapAdmin` included). Migration Organisation1763790000000
+ * creates them.
+ */
+type Db = DataSource | EntityManager;
+
+/** A user as the API shows it. */
+export interface StoredUser {
+  id: string;
+  email: string;
+  name: string;
+  active: boolean;
+  systemAdmin: boolean;
+}
+
+const USER_COLUMNS = `id, email, name, active, system_admin AS "systemAdmin"`;
+
+/** Inserts a user; an e-mail already used (any case) fails with PostgreSQL's unique violation (23505). */
+export async function insertUser(
+  db: Db,
+  user: { id: string; email: string; name: string; passwordHash: string },
+): Promise<void> {
+  await db.query(`INSERT INTO app_user (id, email, name, password_hash) VALUES ($1,$2,$3,$4)`, [
+    user.id,
+    user.email,
+    user.name,
+    user.passwordHash,
+  ]);
+}
+
+export async function findUser(db: Db, id: string): Promise<StoredUser | null> {
+  const rows: StoredUser[] = await db.query(`SELECT ${USER_COLUMNS} FROM app_user WHERE id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+/** The id of the user with this id, or with this e-mail (given lower-cased), or null when there is none. */
+export async function findUserId(db: Db, by: { userId: string } | { email: string }): Promise<string | null> {
+  const rows: { id: string }[] = await db.query(
+    'userId' in by
+      ? `SELECT id FROM app_user WHERE id = $1`
+      : `SELECT id FROM app_user WHERE lower(email) = $1`,
+    ['userId' in by ? by.userId : by.email],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** What signing in checks: the user with this e-mail (given lower-cased), or null when there is none. */
+export async function userCredentialsByEmail(
+  db: Db,
+  email: string,
+): Promise<{ id: string; passwordHash: string; active: boolean } | null> {
+  const rows: { id: string; password_hash: string; active: boolean }[] = await db.query(
+    `SELECT id, password_hash, active FROM app_user WHERE lower(email) = $1`,
+    [email],
+  );
+  const row = rows[0];
+  return row ? { id: row.id, passwordHash: row.password_hash, active: row.active } : null;
+}
+
+/** What a change of password checks: the user's e-mail and password hash, or null when there is no such user. */
+export async function userPassword(
+  db: Db,
+  id: string,
+): Promise<{ email: string; passwordHash: string } | null> {
+  const rows: { email: string; password_hash: string }[] = await db.query(
+    `SELECT email, password_hash FROM app_user WHERE id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  return row ? { email: row.email, passwordHash: row.password_hash } : null;
+}
+
+export async function setUserPassword(db: Db, id: string, passwordHash: string): Promise<void> {
+  await db.query(`UPDATE app_user SET password_hash = $2, updated_at = now() WHERE id = $1`, [
+    id,
+    passwordHash,
+  ]);
+}
+
+export async function setUserActive(db: Db, id: string, active: boolean): Promise<void> {
+  await db.query(`UPDATE app_user SET active = $2, updated_at = now() WHERE id = $1`, [id, active]);
+}
+
+/** Every user, by name (at most 1000). */
+export async function allUsers(db: Db): Promise<StoredUser[]> {
+  return db.query(`SELECT ${USER_COLUMNS} FROM app_user ORDER BY name LIMIT 1000`);
+}
+
+/**
+ * Users holding a role in a unit of the subtrees (unit paths, ltree text) or in one of the units, by name (at most
+ * 1000).
+ */
+export async function usersWithRoleIn(
+  db: Db,
+  subtreePaths: string[],
+  unitIds: string[],
+): Promise<StoredUser[]> {
+  return db.query(
+    `SELECT DISTINCT a.id, a.email, a.name, a.active, a.system_admin AS "systemAdmin"
+       FROM app_user a JOIN membership m ON m.user_id = a.id JOIN unit u ON u.id = m.unit_id
+      WHERE u.path <@ $1::ltree[] OR u.id = ANY($2::uuid[]) ORDER BY a.name LIMIT 1000`,
+    [subtreePaths, unitIds],
+  );
+}
+
+export interface NewMembership {
+  id: string;
+  userId: string;
+  unitId: string;
+  role: Role;
+  authority: string | null;
+  position: string | null;
+}
+
+/** Inserts a membership (for a new user: it cannot exist yet). */
+export async function insertMembership(db: Db, membership: NewMembership): Promise<void> {
+  await db.query(
+    `INSERT INTO membership (id, user_id, unit_id, role, authority, position) VALUES ($1,$2,$3,$4,$5,$6)`,
+    [
+      membership.id,
+      membership.userId,
+      membership.unitId,
+      membership.role,
+      membership.authority,
+      membership.position,
+    ],
+  );
+}
+
+/** Inserts a membership unless the user already holds that role in that unit; returns whether it did. */
+export async function addMembershipUnlessHeld(db: Db, membership: NewMembership): Promise<boolean> {
+  const inserted: { id: string }[] = await db.query(
+    `INSERT INTO membership (id, user_id, unit_id, role, authority, position) VALUES ($1,$2,$3,$4,$5,$6)
+     ON CONFLICT ON CONSTRAINT membership_unique DO NOTHING RETURNING id`,
+    [
+      membership.id,
+      membership.userId,
+      membership.unitId,
+      membership.role,
+      membership.authority,
+      membership.position,
+    ],
+  );
+  return inserted.length > 0;
+}
+
+export type StoredMembership = NewMembership;
+
+export async function findMembership(db: Db, id: string): Promise<StoredMembership | null> {
+  const rows: StoredMembership[] = await db.query(
+    `SELECT id, user_id AS "userId", unit_id AS "unitId", role, authority, position FROM membership WHERE id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function removeMembership(db: Db, id: string): Promise<void> {
+  await db.query(`DELETE FROM membership WHERE id = $1`, [id]);
+}
+
+/** A user's role in a unit, with the unit's path (ltree text) for deciding who may see it. */
+export interface UserMembership {
+  id: string;
+  role: Role;
+  authority: string | null;
+  position: string | null;
+  unitId: string;
+  unitCode: string;
+  unitName: string;
+  path: string;
+}
+
+/** A user's memberships, in the order of the hierarchy. */
+export async function membershipsOfUser(db: Db, userId: string): Promise<UserMembership[]> {
+  return db.query(
+    `SELECT m.id, m.role, m.authority, m.position, u.id AS "unitId", u.code AS "unitCode", u.name AS "unitName", u.path::text AS path
+         FROM membership m JOIN unit u ON u.id = m.unit_id WHERE m.user_id = $1 ORDER BY u.path, m.role`,
+    [userId],
+  );
+}
+
+/** The paths (ltree text) of the units the user holds a role in. */
+export async function unitPathsOfUser(db: Db, userId: string): Promise<string[]> {
+  const rows: { path: string }[] = await db.query(
+    `SELECT u.path::text AS path FROM membership m JOIN unit u ON u.id = m.unit_id WHERE m.user_id = $1`,
+    [userId],
+  );
+  return rows.map((row) => row.path);
+}
+
+/** A unit's member as the unit's page lists it. */
+export interface UnitMember {
+  id: string;
+  role: Role;
+  authority: string | null;
+  position: string | null;
+  userId: string;
+  userName: string;
+  userEmail: string;
+  userActive: boolean;
+}
+
+/** A unit's memberships, by the members' names. */
+export async function membersOfUnit(db: Db, unitId: string): Promise<UnitMember[]> {
+  return db.query(
+    `SELECT m.id, m.role, m.authority, m.position, u.id AS "userId", u.name AS "userName", u.email AS "userEmail", u.active AS "userActive"
+       FROM membership m JOIN app_user u ON u.id = m.user_id WHERE m.unit_id = $1 ORDER BY u.name, m.role`,
+    [unitId],
+  );
+}
+
+/** Creates the system administrator, or resets its password and rights (`cascade bootstrap-admin`): its id. */
+export async function upsertSystemAdmin(
+  db: Db,
+  admin: { id: string; email: string; name: string; passwordHash: string },
+): Promise<string> {
+  const rows: { id: string }[] = await db.query(
+    `INSERT INTO app_user (id, email, name, password_hash, system_admin) VALUES ($1, lower($2), $3, $4, true)
+     ON CONFLICT (lower(email)) DO UPDATE SET password_hash = EXCLUDED.password_hash, system_admin = true, active = true,
+       updated_at = now()
+     RETURNING id`,
+    [admin.id, admin.email, admin.name, admin.passwordHash],
+  );
+  return rows[0].id;
+}
