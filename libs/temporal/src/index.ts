@@ -6,3 +6,4 @@
 export * from './workflow-bundle';
 export * from './histories';
 export * from './directive-client';
+export * from './probe-client';

@@ -1,20 +1,10 @@
 import { createHash } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
-import {
-  finishProbeUpdate,
-  probeStateQuery,
-  probeWorkflowId,
-  probeWorkflowType,
-  type ProbeInput,
-  type ProbeState,
-} from '@cascade/contracts';
+import { probeWorkflowId, type ProbeInput, type ProbeState } from '@cascade/contracts';
+import { finishProbeWorkflow, queryProbeState, startProbeWorkflow } from '@cascade/temporal';
 import { DatabaseConnector, isProbeRecorded } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { TemporalClient } from '../temporal/temporal.module';
@@ -40,20 +30,7 @@ export class ProbesService {
   async start(idempotencyKey: string, dto: StartProbeDto): Promise<ProbeDto> {
     const probeId = ProbesService.probeIdFor(idempotencyKey);
     const input: ProbeInput = { probeId, message: dto.message };
-    try {
-      await this.temporal.call((client) =>
-        client.workflow.start(probeWorkflowType, {
-          workflowId: probeWorkflowId(probeId),
-          taskQueue: this.temporal.taskQueue,
-          args: [input],
-          // A retry while the first is running joins it; after it closed, the id is never reused.
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
+    await this.temporal.call((client) => startProbeWorkflow(client, this.temporal.taskQueue, input));
     const probe = await this.get(probeId);
     if (probe.message !== dto.message) {
       throw new ApiError(
@@ -68,7 +45,7 @@ export class ProbesService {
   async get(probeId: string): Promise<ProbeDto> {
     if (!PROBE_ID.test(probeId)) this.notFound(probeId);
     const state = await this.temporal
-      .call((client) => client.workflow.getHandle(probeWorkflowId(probeId)).query(probeStateQuery))
+      .call((client) => queryProbeState(client, probeId))
       .catch((error: unknown) => {
         if (error instanceof WorkflowNotFoundError) this.notFound(probeId);
         throw error;
@@ -90,9 +67,7 @@ export class ProbesService {
     }
     try {
       const state = await this.temporal.call((client) =>
-        client.workflow
-          .getHandle(probeWorkflowId(probeId))
-          .executeUpdate(finishProbeUpdate, { args: [{ note: dto.note }], updateId: idempotencyKey }),
+        finishProbeWorkflow(client, probeId, dto.note, idempotencyKey),
       );
       return this.toDto(state, await this.isPersisted(probeId));
     } catch (error) {
