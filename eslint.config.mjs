@@ -103,6 +103,32 @@ export default tseslint.config(
   },
   ...APPS.map(ownAppOnly),
   {
+    // One owner per table: SQL lives in libs/persistence, whose repositories the apps and the other libs call.
+    // (A Temporal query takes a definition, never a string, so only SQL is caught.)
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'workflows/**/*.ts', 'test/lint-fixtures/apps/**/*.ts'],
+    ignores: ['libs/persistence/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='query'][arguments.0.type=/^(TemplateLiteral|Literal)$/]",
+          message: 'SQL belongs in a repository of libs/persistence: call one from here',
+        },
+        {
+          selector: "CallExpression[callee.property.name='createQueryBuilder']",
+          message: 'SQL belongs in a repository of libs/persistence: call one from here',
+        },
+      ],
+    },
+  },
+  {
+    // No source file grows past what a reader can hold: split it by concern.
+    files: ['apps/**/*.ts', 'apps/**/*.tsx', 'libs/**/*.ts', 'workflows/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'max-lines': ['error', { max: 600 }] },
+  },
+  {
     // The bench drives the apps as processes and reaches the code through the public libs only.
     files: ['bench/**/*.ts'],
     rules: {

@@ -68,6 +68,24 @@ describe('the layout rules', () => {
     ]);
   });
 
+  it('forbids SQL outside libs/persistence, and allows a Temporal query', () => {
+    const messages = lint(['--no-ignore', 'test/lint-fixtures/apps/api/src/sql-in-a-service.ts']).filter(
+      (m) => m.ruleId === 'no-restricted-syntax',
+    );
+    expect(messages.map((m) => [m.line, m.message])).toEqual([
+      [5, expect.stringContaining('SQL belongs in a repository of libs/persistence')],
+      [9, expect.stringContaining('SQL belongs in a repository of libs/persistence')],
+    ]);
+  });
+
+  it('keeps the apps, the libs and the workflows free of SQL, and every source file under 600 lines', () => {
+    expect(
+      lint(['apps', 'libs', 'workflows', 'bench']).filter(
+        (m) => m.ruleId === 'no-restricted-syntax' || m.ruleId === 'max-lines',
+      ),
+    ).toEqual([]);
+  });
+
   it('leaves the apps and the bench clean', () => {
     expect(
       lint(['apps', 'bench']).filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports'),

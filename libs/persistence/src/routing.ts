@@ -310,6 +310,16 @@ export async function childCount(db: Db, directiveId: string, unitId: string): P
   return rows[0].n;
 }
 
+/** The units that ran a dispatch hub of a directive: its issuer and every hub of its tree (forwarding units too). */
+export async function dispatchHubUnits(db: Db, directiveId: string): Promise<string[]> {
+  const rows: { unit_id: string }[] = await db.query(
+    `SELECT issuer_id::text AS unit_id FROM directive WHERE id = $1
+     UNION SELECT unit_id::text FROM routing_node WHERE directive_id = $1 AND is_hub`,
+    [directiveId],
+  );
+  return rows.map((row) => row.unit_id);
+}
+
 // ── worker side
 
 /** How many routed units have been delivered the directive and not acknowledged it yet. */

@@ -4,7 +4,7 @@ import type { temporal } from '@temporalio/proto';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { directiveWorkflowId, dispatchHubWorkflowId, reportingWorkflowId } from '@cascade/contracts';
-import { directiveFamily } from '@cascade/persistence';
+import { directiveFamily, dispatchHubUnits } from '@cascade/persistence';
 import { workflowBundleOptions } from './workflow-bundle';
 
 export interface WorkflowRun {
@@ -28,15 +28,11 @@ export async function directiveRuns(
 ): Promise<WorkflowRun[]> {
   const runs: WorkflowRun[] = [];
   for (const member of await directiveFamily(db, directiveId)) {
-    const hubs: { unit_id: string }[] = await db.query(
-      `SELECT issuer_id::text AS unit_id FROM directive WHERE id = $1
-       UNION SELECT unit_id::text FROM routing_node WHERE directive_id = $1 AND is_hub`,
-      [member],
-    );
+    const hubs = await dispatchHubUnits(db, member);
     const ids = [
       directiveWorkflowId(member),
       reportingWorkflowId(member),
-      ...hubs.map((h) => dispatchHubWorkflowId(member, h.unit_id)),
+      ...hubs.map((unitId) => dispatchHubWorkflowId(member, unitId)),
     ];
     for (const workflowId of ids) {
       const found = [];
