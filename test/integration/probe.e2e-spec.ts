@@ -53,7 +53,7 @@ describe('probe: the vertical slice', () => {
     const started = await startProbe(key, '  Kiểm\u00a0tra   kết nối ');
     expect(started.status).toBe(201);
     expect(started.body.id).toMatch(/^prb_[0-9a-f]{24}$/);
-    expect(started.body.message).toBe('Kiểm tra kết nối'); // normalised: NBSP and runs of spaces
+    expect(started.body.message).toBe('Kiểm tra kết nối'); // normalized: NBSP and runs of spaces
     expect(started.body.workflowId).toBe(probeWorkflowId(started.body.id));
 
     const recorded = await waitRecorded(started.body.id);

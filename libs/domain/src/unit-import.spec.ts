@@ -134,7 +134,7 @@ describe('planUnitImport', () => {
     expect(byCode.get('D')!.name).toBe('Tên mới');
   });
 
-  it('normalises text (NFD, tabs, non-breaking spaces) before storing', () => {
+  it('normalizes text (NFD, tabs, non-breaking spaces) before storing', () => {
     const plan = planUnitImport(
       [row(2, 'LĐLĐ'.normalize('NFD'), null, { name: '\tLiên\u00a0đoàn'.normalize('NFD') })],
       {

@@ -181,33 +181,37 @@ export async function verifyDirectiveSignature(
        FROM directive d LEFT JOIN signer_key k ON k.id = d.signer_key_id WHERE d.id = $1`,
     [directiveId],
   );
-  const d = rows[0];
-  if (!d?.signature || !d.signed_payload || !d.signer_key_id) {
+  const signedRow = rows[0];
+  if (!signedRow?.signature || !signedRow.signed_payload || !signedRow.signer_key_id) {
     return { signed: false, valid: false, problems: ['the directive is not signed'] };
   }
   const problems: string[] = [];
-  const sha256 = createHash('sha256').update(d.signed_payload, 'utf8').digest('hex');
-  if (sha256 !== d.canonical_sha256) problems.push('sha256: the stored hash does not match the signed bytes');
-  if (!d.public_key || !verifySignature(d.public_key, d.signed_payload, d.signature))
+  const sha256 = createHash('sha256').update(signedRow.signed_payload, 'utf8').digest('hex');
+  if (sha256 !== signedRow.canonical_sha256)
+    problems.push('sha256: the stored hash does not match the signed bytes');
+  if (
+    !signedRow.public_key ||
+    !verifySignature(signedRow.public_key, signedRow.signed_payload, signedRow.signature)
+  )
     problems.push('signature: does not verify with the signer key');
-  const signed = JSON.parse(d.signed_payload) as {
+  const signed = JSON.parse(signedRow.signed_payload) as {
     content: unknown;
     number: number;
     symbol: string;
     signer: { userId: string };
   };
-  if (canonicalJson(signed.content) !== canonicalJson(d.content))
+  if (canonicalJson(signed.content) !== canonicalJson(signedRow.content))
     problems.push('content: differs from what was signed');
-  if (signed.number !== d.number || signed.symbol !== d.symbol)
+  if (signed.number !== signedRow.number || signed.symbol !== signedRow.symbol)
     problems.push('number: differs from what was signed');
-  if (signed.signer.userId !== d.signer_user_id) problems.push('signer: differs from who signed');
+  if (signed.signer.userId !== signedRow.signer_user_id) problems.push('signer: differs from who signed');
   return {
     signed: true,
     valid: problems.length === 0,
     problems,
     sha256,
-    keyId: d.signer_key_id,
-    publicKey: d.public_key,
+    keyId: signedRow.signer_key_id,
+    publicKey: signedRow.public_key,
   };
 }
 

@@ -43,7 +43,7 @@ export async function buildCaseFile(
     [directiveId],
   );
   if (!rows.length) return null;
-  const d = rows[0];
+  const directive = rows[0];
   const family = await directiveFamily(db, directiveId);
   const implementing: CaseFile['implementing'] = await db.query(
     `SELECT d.id::text, d.symbol, u.name AS issuer, d.content->>'subject' AS subject
@@ -53,17 +53,21 @@ export async function buildCaseFile(
   return {
     generatedAt: new Date().toISOString(),
     directive: {
-      id: d.id,
-      status: d.status,
-      symbol: d.symbol,
-      type: d.doc_type,
-      issuer: d.issuer,
-      content: d.content,
-      signedAt: d.signed_at?.toISOString() ?? null,
-      signer: d.signer_name
-        ? { authority: d.signer_authority, position: d.signer_position, name: d.signer_name }
+      id: directive.id,
+      status: directive.status,
+      symbol: directive.symbol,
+      type: directive.doc_type,
+      issuer: directive.issuer,
+      content: directive.content,
+      signedAt: directive.signed_at?.toISOString() ?? null,
+      signer: directive.signer_name
+        ? {
+            authority: directive.signer_authority,
+            position: directive.signer_position,
+            name: directive.signer_name,
+          }
         : null,
-      sha256: d.canonical_sha256,
+      sha256: directive.canonical_sha256,
     },
     implementing,
     verification: await verifyFamily(db, directiveId),

@@ -18,7 +18,7 @@ import { TemporalClient } from '../temporal/temporal.module';
 import { directiveRuns, replayRuns, runToJSON, type WorkflowRun } from '@cascade/temporal';
 import type { RequestPrincipal } from '../auth/principal';
 import { DirectivesService } from '../directives/directives.service';
-import { DirectiveErrorCode } from '../directives/directives.exceptions';
+import { DirectiveErrorCode } from '../directives/directive-error-codes';
 
 /**
  * What auditors read: the timeline of a directive and of the directives that implement it, the verification of
@@ -86,7 +86,7 @@ export class AuditService {
         'at: must be an ISO instant',
       );
     }
-    const d = await this.directives.get(id);
+    const directive = await this.directives.get(id);
     await sealEvents(this.dataSource, [id]);
     const t = new Date(when).toISOString();
     const last = await lastEventAt(this.dataSource, id, t);
@@ -95,7 +95,7 @@ export class AuditService {
       directiveId: id,
       at: t,
       lastEvent: last ? { action: last.action, at: last.at.toISOString() } : null,
-      symbol: d.symbol,
+      symbol: directive.symbol,
       nodes,
     };
   }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { decide } from '@cascade/domain';
 import { unitOfResource } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
-import { AuthErrorCode } from './auth.exceptions';
+import { AuthErrorCode } from './auth-error-codes';
 import { AuthService } from './auth.service';
 import { AUTHORIZE_KEY, AuthorizeRule, PUBLIC_KEY } from './decorators';
 import type { AuthenticatedRequest } from './principal';

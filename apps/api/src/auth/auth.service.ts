@@ -19,7 +19,7 @@ import {
   userCredentialsByEmail,
 } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
-import { AuthErrorCode } from './auth.exceptions';
+import { AuthErrorCode } from './auth-error-codes';
 import { PrincipalService } from './principal.service';
 import type { RequestPrincipal } from './principal';
 

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error';
-import { AuthErrorCode } from './auth.exceptions';
+import { AuthErrorCode } from './auth-error-codes';
 import type { AuthenticatedRequest } from './principal';
 
 /**

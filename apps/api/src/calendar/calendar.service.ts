@@ -29,7 +29,7 @@ import {
 } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
 import { actingUser, type RequestPrincipal } from '../auth/principal';
-import { CalendarErrorCode } from './calendar.exceptions';
+import { CalendarErrorCode } from './calendar-error-codes';
 import type { ConfirmCalendarYearDto, PutCalendarYearDto, SchedulePreviewDto } from './dto/calendar.dto';
 
 /** How far ahead a year with only provisional days off is reported as a warning. */

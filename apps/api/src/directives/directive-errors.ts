@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
-import { DirectiveErrorCode } from './directives.exceptions';
+import { DirectiveErrorCode } from './directive-error-codes';
 
 export const directiveNotFound = (id: string) =>
   new ApiError(HttpStatus.NOT_FOUND, DirectiveErrorCode.DIRECTIVE_NOT_FOUND, `directive ${id}: not found`);

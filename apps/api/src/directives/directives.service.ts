@@ -10,7 +10,7 @@ import { ApiError } from '../common/api-error';
 import { type RequestPrincipal } from '../auth/principal';
 import { TemporalClient } from '../temporal/temporal.module';
 import { directiveNotFound } from './directive-errors';
-import { DirectiveErrorCode } from './directives.exceptions';
+import { DirectiveErrorCode } from './directive-error-codes';
 
 const FAILURE_STATUS: Record<string, HttpStatus> = {
   [DirectiveFailure.INVALID_STATE]: HttpStatus.CONFLICT,
@@ -62,12 +62,12 @@ export class DirectivesService {
    * the update that just ran, or queried when `live` is asked for (which needs a worker to answer).
    */
   async get(id: string, live: DirectiveState | 'query' | null = null) {
-    const d = await this.row(id);
+    const directive = await this.row(id);
     let state: DirectiveState | null = live === 'query' ? null : live;
     let reporting: ReportingState | null = null;
     if (live === 'query') {
-      state = await this.temporal.call((client) => queryDirectiveState(client, d.workflow_id), 5_000);
-      if (d.status === 'dispatched') {
+      state = await this.temporal.call((client) => queryDirectiveState(client, directive.workflow_id), 5_000);
+      if (directive.status === 'dispatched') {
         // The current cycle's timers, when the directive reports on a schedule (absent otherwise).
         reporting = await this.temporal
           .call((client) => queryReportingState(client, id), 5_000)
@@ -83,35 +83,35 @@ export class DirectivesService {
         }
       : null;
     return {
-      id: d.id,
-      issuerId: d.issuer_id,
-      type: d.doc_type,
-      status: d.status,
-      version: d.version,
-      content: d.content,
-      number: d.number,
-      symbol: d.symbol,
-      year: d.year,
-      signedAt: d.signed_at?.toISOString() ?? null,
-      signer: d.signer_user_id
+      id: directive.id,
+      issuerId: directive.issuer_id,
+      type: directive.doc_type,
+      status: directive.status,
+      version: directive.version,
+      content: directive.content,
+      number: directive.number,
+      symbol: directive.symbol,
+      year: directive.year,
+      signedAt: directive.signed_at?.toISOString() ?? null,
+      signer: directive.signer_user_id
         ? {
-            userId: d.signer_user_id,
-            authority: d.signer_authority,
-            position: d.signer_position,
-            name: d.signer_name,
-            keyId: d.signer_key_id,
+            userId: directive.signer_user_id,
+            authority: directive.signer_authority,
+            position: directive.signer_position,
+            name: directive.signer_name,
+            keyId: directive.signer_key_id,
           }
         : null,
-      sha256: d.canonical_sha256,
-      signature: d.signature,
-      workflowId: d.workflow_id,
-      dispatchedAt: d.dispatched_at?.toISOString() ?? null,
-      closedAt: d.closed_at?.toISOString() ?? null,
-      closeReason: d.close_reason,
+      sha256: directive.canonical_sha256,
+      signature: directive.signature,
+      workflowId: directive.workflow_id,
+      dispatchedAt: directive.dispatched_at?.toISOString() ?? null,
+      closedAt: directive.closed_at?.toISOString() ?? null,
+      closeReason: directive.close_reason,
       review,
       ...(live === 'query' ? { reporting } : {}),
-      createdAt: d.created_at.toISOString(),
-      updatedAt: d.updated_at.toISOString(),
+      createdAt: directive.created_at.toISOString(),
+      updatedAt: directive.updated_at.toISOString(),
     };
   }
 
@@ -125,16 +125,16 @@ export class DirectivesService {
     key: string,
     run: (client: Client, workflowId: string, updateId: string) => Promise<T>,
   ) {
-    const d = await this.row(id);
+    const directive = await this.row(id);
     const updateId = createHash('sha256')
       .update(`${principal.kind}:${principal.id}:${key}`)
       .digest('hex')
       .slice(0, 32);
     let state: T;
     try {
-      state = await this.temporal.call((client) => run(client, d.workflow_id, updateId), 30_000);
+      state = await this.temporal.call((client) => run(client, directive.workflow_id, updateId), 30_000);
     } catch (error) {
-      throw this.mapWorkflowError(error, d.status);
+      throw this.mapWorkflowError(error, directive.status);
     }
     return this.get(id, state as DirectiveState);
   }

@@ -25,7 +25,7 @@ import { ApiError } from '../common/api-error';
 import { actingUser, type RequestPrincipal } from '../auth/principal';
 import { TemporalClient } from '../temporal/temporal.module';
 import { CreateDirectiveDto, DirectiveContentDto, EditDirectiveDto } from '../directives/dto/directive.dto';
-import { DirectiveErrorCode } from '../directives/directives.exceptions';
+import { DirectiveErrorCode } from '../directives/directive-error-codes';
 import { DirectivesService } from '../directives/directives.service';
 
 const CONTENT_KEYS = [

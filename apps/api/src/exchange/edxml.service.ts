@@ -18,7 +18,7 @@ import {
 } from '@cascade/domain';
 import { buildEdxmlDocument, buildEdxmlStatus, EDXML_STATUS, type EdxmlStatusCode } from '@cascade/documents';
 import { ApiError } from '../common/api-error';
-import { DirectiveErrorCode } from '../directives/directives.exceptions';
+import { DirectiveErrorCode } from '../directives/directive-error-codes';
 
 const SIGNED = ['signed', 'dispatched', 'closed', 'recalled', 'superseded'];
 
@@ -46,55 +46,60 @@ export class DirectiveEdxmlService {
 
   private async directive(id: string): Promise<DirectiveRow> {
     // The stored content, read as the parts an edXML message carries.
-    const d = (await exchangeDirective(this.dataSource, id)) as DirectiveRow | null;
-    if (!d)
+    const directive = (await exchangeDirective(this.dataSource, id)) as DirectiveRow | null;
+    if (!directive)
       throw new ApiError(
         HttpStatus.NOT_FOUND,
         DirectiveErrorCode.DIRECTIVE_NOT_FOUND,
         `directive ${id}: not found`,
       );
-    if (!SIGNED.includes(d.status) || !d.symbol || !d.signed_at)
+    if (!SIGNED.includes(directive.status) || !directive.symbol || !directive.signed_at)
       throw new ApiError(
         HttpStatus.CONFLICT,
         DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
-        `the directive is ${d.status}: only a signed directive is exchanged as edXML`,
+        `the directive is ${directive.status}: only a signed directive is exchanged as edXML`,
       );
-    return d;
+    return directive;
   }
 
-  private static day(d: Date): string {
-    return new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+  private static day(instant: Date): string {
+    return new Date(instant.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
   }
 
   /** The document message of a signed directive, addressed to the units it was sent to. */
   async document(id: string): Promise<string> {
-    const d = await this.directive(id);
+    const directive = await this.directive(id);
     const to = await directAddressees(this.dataSource, id);
-    const [number, ...rest] = d.symbol!.split(/[/-]/);
-    const notation = d.symbol!.slice(number.length + 1) || rest.join('/');
-    const date = DirectiveEdxmlService.day(d.signed_at!);
-    const content = d.content.body ?? (d.content.tasks ?? []).map((t, i) => `${i + 1}. ${t}`).join('\n');
+    const [number, ...rest] = directive.symbol!.split(/[/-]/);
+    const notation = directive.symbol!.slice(number.length + 1) || rest.join('/');
+    const date = DirectiveEdxmlService.day(directive.signed_at!);
+    const content =
+      directive.content.body ?? (directive.content.tasks ?? []).map((t, i) => `${i + 1}. ${t}`).join('\n');
     return buildEdxmlDocument({
       from: {
-        organId: d.issuer_code,
-        organName: d.issuer_name,
-        organizationInCharge: d.parent_name ?? d.issuer_name,
+        organId: directive.issuer_code,
+        organName: directive.issuer_name,
+        organizationInCharge: directive.parent_name ?? directive.issuer_name,
       },
       to: to.map((u) => ({ organId: u.code, organName: u.name })),
-      documentId: `${d.issuer_code},${date.replace(/-/g, '/')},${d.symbol}`,
+      documentId: `${directive.issuer_code},${date.replace(/-/g, '/')},${directive.symbol}`,
       code: { number, notation },
-      promulgation: { place: d.content.place ?? null, date },
-      documentType: { type: '2', name: DOC_TYPES[d.doc_type] },
-      subject: d.content.subject ?? '',
+      promulgation: { place: directive.content.place ?? null, date },
+      documentType: { type: '2', name: DOC_TYPES[directive.doc_type] },
+      subject: directive.content.subject ?? '',
       content: content || null,
-      signer: { competence: d.signer_authority, position: d.signer_position, fullName: d.signer_name },
-      dueDate: await this.dueDate(d),
+      signer: {
+        competence: directive.signer_authority,
+        position: directive.signer_position,
+        fullName: directive.signer_name,
+      },
+      dueDate: await this.dueDate(directive),
       toPlaces: to.map((u) => u.name),
       priority: 0,
-      steeringType: d.content.reporting ? 1 : 0,
+      steeringType: directive.content.reporting ? 1 : 0,
       businessDocType: 0,
       businessDocReason: null,
-      trace: [{ organId: d.issuer_code, timestamp: d.signed_at!.toISOString() }],
+      trace: [{ organId: directive.issuer_code, timestamp: directive.signed_at!.toISOString() }],
     });
   }
 
@@ -102,17 +107,17 @@ export class DirectiveEdxmlService {
    * The first reporting deadline of the grassroots, when the directive reports on a dated schedule: the stored cycle
    * once planned, else computed from the stored calendar with the directive's policy.
    */
-  private async dueDate(d: DirectiveRow): Promise<string | null> {
-    const reporting = d.content.reporting;
+  private async dueDate(directive: DirectiveRow): Promise<string | null> {
+    const reporting = directive.content.reporting;
     const schedule = reporting?.schedule;
     if (!schedule || schedule.kind === 'adhoc' || schedule.kind === 'interval') return null;
-    const stored = await storedCycle(this.dataSource, d.id, 0);
+    const stored = await storedCycle(this.dataSource, directive.id, 0);
     if (stored) return stored.deadlines[0]?.lastDay ?? null;
     try {
       const { calendar } = await loadCalendar(this.dataSource);
       const cycle = plannedCycle(
         { schedule, policy: reporting.policy as NonWorkingDayPolicy | undefined, stagger: reporting.stagger },
-        d.dispatched_at?.toISOString() ?? null,
+        directive.dispatched_at?.toISOString() ?? null,
         0,
         calendar,
       );
@@ -124,14 +129,14 @@ export class DirectiveEdxmlService {
 
   /** Each recipient's status changes, oldest first, each as an edXML status message. */
   async statuses(id: string, unitId: string | undefined, limit: number) {
-    const d = await this.directive(id);
+    const directive = await this.directive(id);
     const rows = (await statusChanges(this.dataSource, id, unitId ?? null, limit)) as (StatusChange & {
       status_code: EdxmlStatusCode;
     })[];
-    const date = DirectiveEdxmlService.day(d.signed_at!);
+    const date = DirectiveEdxmlService.day(directive.signed_at!);
     return {
       directiveId: id,
-      code: d.symbol,
+      code: directive.symbol,
       items: rows.map((r) => ({
         unitCode: r.code,
         unitName: r.name,
@@ -140,10 +145,10 @@ export class DirectiveEdxmlService {
         at: r.at.toISOString(),
         xml: buildEdxmlStatus({
           responseFor: {
-            organId: d.issuer_code,
-            code: d.symbol!,
+            organId: directive.issuer_code,
+            code: directive.symbol!,
             promulgationDate: date,
-            documentId: `${d.issuer_code},${date.replace(/-/g, '/')},${d.symbol}`,
+            documentId: `${directive.issuer_code},${date.replace(/-/g, '/')},${directive.symbol}`,
           },
           from: { organId: r.code, organName: r.name },
           statusCode: r.status_code,

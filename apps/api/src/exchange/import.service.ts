@@ -10,7 +10,7 @@ import {
 } from '@cascade/documents';
 import { routedDirectiveBySymbol, unitsNamedLike, unitsNear, type NamedUnit } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
-import { DirectiveErrorCode } from '../directives/directives.exceptions';
+import { DirectiveErrorCode } from '../directives/directive-error-codes';
 
 /** How each unreadable document is answered. */
 const STATUS_OF: Record<DocumentErrorCode, HttpStatus> = {

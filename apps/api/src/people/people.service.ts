@@ -29,7 +29,7 @@ import {
   type UnitMember,
 } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
-import { AuthErrorCode } from '../auth/auth.exceptions';
+import { AuthErrorCode } from '../auth/auth-error-codes';
 import type { RequestPrincipal } from '../auth/principal';
 import { PrincipalService } from '../auth/principal.service';
 import {
@@ -39,7 +39,7 @@ import {
   CreateUserDto,
   UserDto,
 } from './dto/people.dto';
-import { PeopleErrorCode } from './people.exceptions';
+import { PeopleErrorCode } from './people-error-codes';
 
 @Injectable()
 export class PeopleService {

@@ -9,7 +9,7 @@ import { DatabaseConnector, isProbeRecorded } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { TemporalClient } from '../temporal/temporal.module';
 import { FinishProbeDto, ProbeDto, StartProbeDto } from './dto/start-probe.dto';
-import { ProbeErrorCode } from './probes.exceptions';
+import { ProbeErrorCode } from './probe-error-codes';
 
 const PROBE_ID = /^prb_[0-9a-f]{24}$/;
 

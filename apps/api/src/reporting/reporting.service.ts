@@ -41,7 +41,7 @@ import {
   SubmitReportDto,
 } from '../directives/dto/directive.dto';
 import { directiveNotFound, notRouted } from '../directives/directive-errors';
-import { DirectiveErrorCode } from '../directives/directives.exceptions';
+import { DirectiveErrorCode } from '../directives/directive-error-codes';
 import { DirectivesService } from '../directives/directives.service';
 
 const ENDED = ['closed', 'recalled', 'superseded'];
@@ -59,11 +59,17 @@ export class ReportingService {
 
   /** The reporting requirement of a dispatched directive, with the cycle asked for. */
   private async reportingCycle(id: string, cycleIndex: number) {
-    const d = await this.directives.row(id);
-    const found = await this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, cycleIndex);
+    const directive = await this.directives.row(id);
+    const found = await this.cycleOf(
+      id,
+      directive.status,
+      directive.dispatched_at,
+      directive.content.reporting,
+      cycleIndex,
+    );
     // An opened cycle is fixed now if nobody planned it; one not opened yet is shown as it would be planned.
     if (Date.parse(found.view.opensAt) <= Date.now()) await found.store();
-    return { ...found, directive: d };
+    return { ...found, directive };
   }
 
   /**
@@ -138,32 +144,32 @@ export class ReportingService {
    */
   async submitReport(principal: RequestPrincipal, id: string, dto: SubmitReportDto, requestKey?: string) {
     // The directive, the unit's routing node and whether its parent closed, in one round trip.
-    const d = await reportContext(this.dataSource, id, dto.unitId, dto.cycle);
-    if (!d) throw directiveNotFound(id);
+    const context = await reportContext(this.dataSource, id, dto.unitId, dto.cycle);
+    if (!context) throw directiveNotFound(id);
     const { form, cycle, view, store } = await this.cycleOf(
       id,
-      d.status,
-      d.dispatched_at,
-      d.reporting,
+      context.status,
+      context.dispatched_at,
+      context.reporting,
       dto.cycle,
-      d.stored_cycle,
+      context.stored_cycle,
     );
-    if (d.node_status === null) throw notRouted();
-    if (d.is_hub) {
+    if (context.node_status === null) throw notRouted();
+    if (context.is_hub) {
       throw new ApiError(
         HttpStatus.UNPROCESSABLE_ENTITY,
         DirectiveErrorCode.REPORT_NOT_EXPECTED,
         "unitId: this unit aggregates its subordinates' reports; it does not file its own",
       );
     }
-    if (d.node_status === 'returned') {
+    if (context.node_status === 'returned') {
       throw new ApiError(
         HttpStatus.CONFLICT,
         DirectiveErrorCode.ROUTING_NODE_INVALID_STATE,
         'unitId: this unit returned the directive',
       );
     }
-    if (d.opened === false || (d.opened === null && Date.now() < Date.parse(cycle.opensAt))) {
+    if (context.opened === false || (context.opened === null && Date.now() < Date.parse(cycle.opensAt))) {
       throw new ApiError(
         HttpStatus.CONFLICT,
         DirectiveErrorCode.CYCLE_NOT_OPEN,
@@ -183,7 +189,7 @@ export class ReportingService {
       );
     }
     // Only now, the input accepted: the cycle is stored if nobody planned it before (the statement reads its deadline).
-    if (!d.stored_cycle) await store();
+    if (!context.stored_cycle) await store();
     const report: ReportToFile = {
       reportId: randomUUID(),
       directiveId: id,
@@ -192,7 +198,7 @@ export class ReportingService {
       values: dto.values,
       userId: actingUser(principal),
       requestKey: requestKey ?? null,
-      issuerId: d.issuer_id,
+      issuerId: context.issuer_id,
     };
     // A deadlock with a concurrent aggregation is retried: the transaction rolled back whole.
     const shared = () => retryTransient(() => fileReport(this.dataSource, report, false));
@@ -203,14 +209,14 @@ export class ReportingService {
         this.dataSource.transaction(async (m) => {
           const filed = await fileReport(m, report, true);
           if (filed.filed_before) return { filed, aggregates: [] };
-          const aggregates = await propagateUp(m, id, d.issuer_id, dto.unitId, dto.cycle, form);
+          const aggregates = await propagateUp(m, id, context.issuer_id, dto.unitId, dto.cycle, form);
           await reportEvent(m, report, filed);
           for (const a of aggregates) await recordAggregateEvent(m, id, a);
           return { filed, aggregates };
         }),
       );
     let outcome: { filed: FiledReport; aggregates: StoredAggregate[] };
-    if (d.parent_closed) outcome = await alone();
+    if (context.parent_closed) outcome = await alone();
     else {
       const filed = await shared();
       // The parent closed while this report waited for its lock: filed again, alone, as a late revision. Otherwise,
@@ -224,7 +230,7 @@ export class ReportingService {
               : await closeIfComplete(
                   this.dataSource,
                   id,
-                  d.issuer_id,
+                  context.issuer_id,
                   filed.parent_unit_id,
                   dto.cycle,
                   form,
@@ -248,8 +254,9 @@ export class ReportingService {
 
   /** The current report (highest revision) of every routed unit under `unitId` (itself included) for a cycle. */
   async reports(id: string, q: ReportQueryDto): Promise<unknown[]> {
-    const d = await this.directives.row(id);
-    if (q.unitId !== d.issuer_id && !(await isRoutedTo(this.dataSource, id, q.unitId))) throw notRouted();
+    const directive = await this.directives.row(id);
+    if (q.unitId !== directive.issuer_id && !(await isRoutedTo(this.dataSource, id, q.unitId)))
+      throw notRouted();
     return currentReportsBelow(this.dataSource, id, q.unitId, q.cycle);
   }
 
@@ -259,9 +266,9 @@ export class ReportingService {
    * many revisions late reports caused. Before that, a live preview computed from the reports so far.
    */
   async aggregateAt(id: string, q: ReportQueryDto) {
-    const { form, cycle, directive: d } = await this.reportingCycle(id, q.cycle);
+    const { form, cycle, directive } = await this.reportingCycle(id, q.cycle);
     const nodes = await aggregationNodes(this.dataSource, id);
-    if (q.unitId !== d.issuer_id && !nodes.some((n) => n.unit_id === q.unitId)) throw notRouted();
+    if (q.unitId !== directive.issuer_id && !nodes.some((n) => n.unit_id === q.unitId)) throw notRouted();
     const stored = await latestAggregate(this.dataSource, id, q.unitId, q.cycle);
     const base = {
       unitId: q.unitId,
@@ -281,11 +288,11 @@ export class ReportingService {
         // The stored list keeps its first entries; the exact one comes from the tree.
         coverage: {
           ...stored.coverage,
-          missingUnits: await missingBelow(this.dataSource, id, q.unitId, d.issuer_id, q.cycle),
+          missingUnits: await missingBelow(this.dataSource, id, q.unitId, directive.issuer_id, q.cycle),
         },
       };
     }
-    const isHub = q.unitId === d.issuer_id || nodes.some((n) => n.unit_id === q.unitId && n.is_hub);
+    const isHub = q.unitId === directive.issuer_id || nodes.some((n) => n.unit_id === q.unitId && n.is_hub);
     const preview = await previewAggregate(
       this.dataSource,
       id,
@@ -308,16 +315,19 @@ export class ReportingService {
    * it, and only a calendar correction before it opens moves it), with whether it has opened.
    */
   async cycles(id: string, q: CyclesQueryDto) {
-    const d = await this.directives.row(id);
+    const directive = await this.directives.row(id);
     const from = q.from ?? 0;
-    if (ENDED.includes(d.status)) {
+    if (ENDED.includes(directive.status)) {
       // Ended: what was planned stays as it was; nothing more is planned.
       const stored = await storedCycles(this.dataSource, id);
       const shown = stored.filter((c) => c.index >= from).slice(0, q.count ?? 12);
       return { cycles: shown.map((c) => ({ ...c, opened: true })) };
     }
     // Before dispatch, or without a report form, there are no cycles yet.
-    if (d.status !== 'dispatched' || !(d.content.reporting as ReportingRequirement | undefined)?.form)
+    if (
+      directive.status !== 'dispatched' ||
+      !(directive.content.reporting as ReportingRequirement | undefined)?.form
+    )
       return { cycles: [] };
     const cycles: (CycleView & { opened: boolean })[] = [];
     // The opened cycles and the next one are stored (planned); later ones are shown as they would be planned today,
@@ -326,7 +336,13 @@ export class ReportingService {
     for (let i = from; i < from + (q.count ?? 12); i++) {
       let found;
       try {
-        found = await this.cycleOf(id, d.status, d.dispatched_at, d.content.reporting, i);
+        found = await this.cycleOf(
+          id,
+          directive.status,
+          directive.dispatched_at,
+          directive.content.reporting,
+          i,
+        );
       } catch (error) {
         if (error instanceof ApiError && error.code === (DirectiveErrorCode.CYCLE_NOT_FOUND as string)) break;
         throw error;

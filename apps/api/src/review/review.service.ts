@@ -6,7 +6,7 @@ import { cancelUpdate, reviewUpdate, signUpdate, submitForReviewUpdate } from '@
 import { ApiError } from '../common/api-error';
 import { type RequestPrincipal } from '../auth/principal';
 import { CancelDto, ReviewDto } from '../directives/dto/directive.dto';
-import { DirectiveErrorCode } from '../directives/directives.exceptions';
+import { DirectiveErrorCode } from '../directives/directive-error-codes';
 import { DirectivesService } from '../directives/directives.service';
 
 /**
@@ -22,17 +22,17 @@ export class ReviewService {
   ) {}
 
   async submit(principal: RequestPrincipal, id: string, version: number, key: string) {
-    const d = await this.directives.row(id);
-    const reviewers = await reviewerIdsOf(this.dataSource, d.issuer_id);
-    const actor = await this.directives.actor(principal, d.issuer_id);
+    const directive = await this.directives.row(id);
+    const reviewers = await reviewerIdsOf(this.dataSource, directive.issuer_id);
+    const actor = await this.directives.actor(principal, directive.issuer_id);
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
       updateDirective(client, workflowId, submitForReviewUpdate, [{ actor, version, reviewers }], updateId),
     );
   }
 
   async review(principal: RequestPrincipal, id: string, dto: ReviewDto, key: string) {
-    const d = await this.directives.row(id);
-    const actor = await this.directives.actor(principal, d.issuer_id);
+    const directive = await this.directives.row(id);
+    const actor = await this.directives.actor(principal, directive.issuer_id);
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
       updateDirective(
         client,
@@ -46,8 +46,8 @@ export class ReviewService {
 
   /** Only a leader of the issuer holding a signing authority (TM., KT., …) signs. */
   async sign(principal: RequestPrincipal, id: string, version: number, key: string) {
-    const d = await this.directives.row(id);
-    const holder = (await leaderAuthorities(this.dataSource, principal.id, d.issuer_id)).find(
+    const directive = await this.directives.row(id);
+    const holder = (await leaderAuthorities(this.dataSource, principal.id, directive.issuer_id)).find(
       (r) => r.authority && r.position,
     );
     if (!holder) {
@@ -57,7 +57,7 @@ export class ReviewService {
         'you hold no signing authority and position for the issuer',
       );
     }
-    const actor = await this.directives.actor(principal, d.issuer_id);
+    const actor = await this.directives.actor(principal, directive.issuer_id);
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
       updateDirective(
         client,
@@ -70,8 +70,8 @@ export class ReviewService {
   }
 
   async cancel(principal: RequestPrincipal, id: string, dto: CancelDto, key: string) {
-    const d = await this.directives.row(id);
-    const actor = await this.directives.actor(principal, d.issuer_id);
+    const directive = await this.directives.row(id);
+    const actor = await this.directives.actor(principal, directive.issuer_id);
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
       updateDirective(client, workflowId, cancelUpdate, [{ actor, reason: dto.reason }], updateId),
     );

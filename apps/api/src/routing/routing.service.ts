@@ -29,7 +29,7 @@ import {
   RoutingQueryDto,
 } from '../directives/dto/directive.dto';
 import { directiveNotFound, notRouted } from '../directives/directive-errors';
-import { DirectiveErrorCode } from '../directives/directives.exceptions';
+import { DirectiveErrorCode } from '../directives/directive-error-codes';
 import { DirectivesService } from '../directives/directives.service';
 
 /**
@@ -110,15 +110,15 @@ export class RoutingService {
   async received(id: string, unitId: string) {
     const node = await receivedNode(this.dataSource, id, unitId);
     if (!node) throw notRouted();
-    const d = await this.directives.row(id);
+    const directive = await this.directives.row(id);
     return {
-      id: d.id,
-      symbol: d.symbol,
-      type: d.doc_type,
-      status: d.status,
+      id: directive.id,
+      symbol: directive.symbol,
+      type: directive.doc_type,
+      status: directive.status,
       issuerName: await issuerName(this.dataSource, id),
-      signedAt: d.signed_at?.toISOString() ?? null,
-      content: d.content,
+      signedAt: directive.signed_at?.toISOString() ?? null,
+      content: directive.content,
       node: {
         unitId,
         status: node.status,
@@ -139,16 +139,16 @@ export class RoutingService {
     reason: string | null,
     key: string,
   ) {
-    const d = await this.directives.row(id);
-    if (d.status !== 'dispatched') {
+    const directive = await this.directives.row(id);
+    if (directive.status !== 'dispatched') {
       // Answered here, without a round trip to the workflow (which has ended, or is not there yet).
       throw new ApiError(
         HttpStatus.CONFLICT,
         DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
-        `the directive is ${d.status}: only a dispatched directive is ${action === 'close' ? 'closed' : 'recalled'}`,
+        `the directive is ${directive.status}: only a dispatched directive is ${action === 'close' ? 'closed' : 'recalled'}`,
       );
     }
-    const actor = await this.directives.actor(principal, d.issuer_id);
+    const actor = await this.directives.actor(principal, directive.issuer_id);
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
       updateDirective(client, workflowId, closeUpdate, [{ actor, action, reason }], updateId),
     );
@@ -196,12 +196,12 @@ export class RoutingService {
    * workflow delivers to them. Forwarding again answers the same.
    */
   async forward(principal: RequestPrincipal, id: string, dto: ForwardDto) {
-    const d = await this.directives.row(id);
-    if (d.status !== 'dispatched') {
+    const directive = await this.directives.row(id);
+    if (directive.status !== 'dispatched') {
       throw new ApiError(
         HttpStatus.CONFLICT,
         DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
-        `the directive is ${d.status}: only a dispatched directive is forwarded`,
+        `the directive is ${directive.status}: only a dispatched directive is forwarded`,
       );
     }
     const node = await forwardingNode(this.dataSource, id, dto.unitId);

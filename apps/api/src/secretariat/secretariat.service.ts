@@ -140,8 +140,8 @@ export class SecretariatService {
    */
   async exportAggregate(directiveId: string, q: ExportQueryDto) {
     const agg = await this.reporting.aggregateAt(directiveId, { unitId: q.unitId, cycle: q.cycle });
-    const d = await this.directives.get(directiveId);
-    const form = (d.content.reporting as { form: ReportForm }).form;
+    const directive = await this.directives.get(directiveId);
+    const form = (directive.content.reporting as { form: ReportForm }).form;
     const reports = (await this.reporting.reports(directiveId, { unitId: q.unitId, cycle: q.cycle })) as {
       unitId: string;
       values: Record<string, unknown>;
@@ -183,7 +183,7 @@ export class SecretariatService {
         ...form.fields.map((f) => cell(agg.values[f.key])),
       ],
     ];
-    const name = `bao-cao-${(d.symbol ?? directiveId).replace(/[^A-Za-z0-9]+/g, '-')}-ky-${q.cycle + 1}`;
+    const name = `bao-cao-${(directive.symbol ?? directiveId).replace(/[^A-Za-z0-9]+/g, '-')}-ky-${q.cycle + 1}`;
     if (q.format === 'csv') {
       return {
         filename: `${name}.csv`,
@@ -198,7 +198,9 @@ export class SecretariatService {
     const workbook = new ExcelJS.Workbook();
     workbook.creator = 'Cascade';
     const sheet = workbook.addWorksheet(`Kỳ ${q.cycle + 1}`);
-    sheet.addRow([`${d.symbol ?? ''} — ${(d.content.subject as string | undefined) ?? ''}`]).font = {
+    sheet.addRow([
+      `${directive.symbol ?? ''} — ${(directive.content.subject as string | undefined) ?? ''}`,
+    ]).font = {
       bold: true,
     };
     sheet.addRow([`Kỳ ${agg.label}`]);

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { leadersAmong, replaceReviewChain, reviewChainOf, type Reviewer } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
-import { DirectiveErrorCode } from '../directives/directives.exceptions';
+import { DirectiveErrorCode } from '../directives/directive-error-codes';
 
 /** A unit's review chain: the leaders who review its drafts, in order (the directive's workflow reads it at submit). */
 @Injectable()

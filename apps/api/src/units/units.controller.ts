@@ -24,7 +24,7 @@ import {
 import type { Request, Response } from 'express';
 import { ROLE_CAPABILITIES } from '@cascade/domain';
 import { ApiError } from '../common/api-error';
-import { AuthErrorCode } from '../auth/auth.exceptions';
+import { AuthErrorCode } from '../auth/auth-error-codes';
 import { Authorize, CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
 import { Idempotent } from '../idempotency/idempotency.interceptor';

@@ -39,7 +39,7 @@ import {
   type UnitReportTarget,
 } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
-import { AuthErrorCode } from '../auth/auth.exceptions';
+import { AuthErrorCode } from '../auth/auth-error-codes';
 import type { RequestPrincipal } from '../auth/principal';
 import { PrincipalService } from '../auth/principal.service';
 import {
@@ -52,7 +52,7 @@ import {
   UnitPageDto,
   UpdateUnitDto,
 } from './dto/unit.dto';
-import { UnitErrorCode } from './units.exceptions';
+import { UnitErrorCode } from './unit-error-codes';
 
 export const IMPORT_MAX_ROWS = 200_000;
 

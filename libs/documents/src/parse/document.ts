@@ -6,7 +6,7 @@ import { importView } from './import-view';
 import { findRecipients } from './recipients';
 import { findReporting } from './reporting';
 import { findSigner } from './signature';
-import { normaliseDocumentText, splitLines } from './text';
+import { normalizeDocumentText, splitLines } from './text';
 import type { ParsedDocument } from './types';
 
 interface Anchors {
@@ -16,7 +16,7 @@ interface Anchors {
 }
 
 export function parseDirectiveText(input: string): ParsedDocument {
-  const text = normaliseDocumentText(input);
+  const text = normalizeDocumentText(input);
   const lines = splitLines(text);
   const recipients = findRecipients(lines);
   const closing = recipients.line >= 0 ? recipients.line : lines.length;

@@ -22,7 +22,7 @@ export type {
   Signer,
   Span,
 } from './types';
-export { normaliseDocumentText } from './text';
+export { normalizeDocumentText } from './text';
 export { findReferences } from './body';
 export { parseDirectiveText } from './document';
 export { IMPORT_KEYS, importView, looksLikeDirective, missingKeys, type ImportView } from './import-view';

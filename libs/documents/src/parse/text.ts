@@ -116,7 +116,7 @@ export interface Line {
   end: number;
 }
 
-export function normaliseDocumentText(input: string): string {
+export function normalizeDocumentText(input: string): string {
   return input
     .normalize('NFC')
     .replace(/[\u200B-\u200F\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/g, '')

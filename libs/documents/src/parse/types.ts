@@ -85,7 +85,7 @@ export interface Signer {
 }
 
 export interface ParsedDocument {
-  /** The normalised text that every span refers to. */
+  /** The normalized text that every span refers to. */
   text: string;
   header: Part<{ kind: 'national' | 'party'; text: string }> | null;
   parentBody: Part<string> | null;

@@ -17,7 +17,7 @@ describe('formatSymbol', () => {
 });
 
 describe('canonicalJson', () => {
-  it('sorts keys at every depth, drops undefined and normalises strings to NFC', () => {
+  it('sorts keys at every depth, drops undefined and normalizes strings to NFC', () => {
     const a = canonicalJson({ b: 1, a: { d: [1, 'Sơn La'.normalize('NFD')], c: undefined }, e: null });
     const b = canonicalJson({ e: null, a: { d: [1, 'Sơn La'] }, b: 1 });
     expect(a).toBe(b);
