@@ -43,13 +43,17 @@ export interface Directive {
   sha256: string | null;
   signature: string | null;
 }
+/** A child in a directive's routing tree (`GET /directives/:id/tree`), with the roll-up of its whole subtree. */
 export interface TreeNode {
   unitId: string;
   unitCode: string;
   unitName: string;
+  depth: number;
+  tier: number;
   isHub: boolean;
   status: string;
   statusCode: string | null;
+  finalStatus: string | null;
   nodes: number;
   delivered: number;
   accepted: number;
@@ -58,7 +62,9 @@ export interface TreeNode {
   onTime: number;
   late: number;
   missing: number;
+  /** A numeric, as PostgreSQL's driver gives it (text); null when no report is expected. */
   shareOnTime: string | null;
+  aggregateRevision: number | null;
 }
 
 /** `POST /directives/import`: the text as read, the draft made of it, and what the reading found wrong. */

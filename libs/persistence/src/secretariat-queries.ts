@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import type { TreeNode } from '@cascade/contracts';
 
 /**
  * The secretariat's dashboard queries: the API's registers, routing tree and overdue list, and the benchmark that
@@ -171,29 +172,8 @@ export async function incomingRegister(db: Db, filter: RegisterFilter): Promise<
   );
 }
 
-/** A child in a routing tree, with the roll-up of its whole subtree. */
-export interface RoutingTreeEntry {
-  unitId: string;
-  unitCode: string;
-  unitName: string;
-  depth: number;
-  tier: number;
-  isHub: boolean;
-  status: string;
-  statusCode: string | null;
-  finalStatus: string | null;
-  nodes: number;
-  delivered: number;
-  accepted: number;
-  returned: number;
-  expected: number;
-  onTime: number;
-  late: number;
-  missing: number;
-  /** A numeric, as PostgreSQL's driver gives it (text); null when no report is expected. */
-  shareOnTime: string | null;
-  aggregateRevision: number | null;
-}
+/** A child in a routing tree, with the roll-up of its whole subtree: the API's answer, as declared in contracts. */
+export type RoutingTreeEntry = TreeNode;
 
 /** One level of a directive's routing tree below `parentUnitId` (TREE_SQL), after `cursor` (a unit id). */
 export async function routingTreeLevel(
