@@ -260,6 +260,37 @@ describe('the audit trail', () => {
     expect(verified.body.chains[0]).toMatchObject({ valid: true, events: last.rows[0].n + 2 });
   });
 
+  it('finds every signed field of the record altered behind the application, and each restored one valid again', async () => {
+    const altered: [string, string, unknown][] = [
+      ['signer_position', 'signer.position', 'Chủ tịch'],
+      ['signer_authority', 'signer.authority', 'Q.'],
+      ['signer_name', 'signer.name', 'Người khác'],
+      ['doc_type', 'type', 'QD'],
+      ['signed_at', 'signedAt', '2020-01-01T00:00:00Z'],
+      ['symbol', 'symbol', '999/KH-LĐLĐ'],
+      ['number', 'number', 999],
+      ['year', 'year', 1999],
+    ];
+    for (const [column, field, value] of altered) {
+      const before = await pg.query(`SELECT ${column} AS v FROM directive WHERE id = $1`, [directiveId]);
+      await pg.query(`UPDATE directive SET ${column} = $2 WHERE id = $1`, [directiveId, value]);
+      try {
+        const shown = await get(`/directives/${directiveId}/verify`, org.tokens.clerk).expect(200);
+        expect({ column, valid: shown.body.valid }).toEqual({ column, valid: false });
+        expect(shown.body.problems).toEqual([`${field}: differs from what was signed`]);
+        const audited = await get(`/directives/${directiveId}/audit/verify`, org.tokens.auditor).expect(200);
+        expect(audited.body.signatures[0]).toMatchObject({
+          valid: false,
+          problems: [`${field}: differs from what was signed`],
+        });
+      } finally {
+        await pg.query(`UPDATE directive SET ${column} = $2 WHERE id = $1`, [directiveId, before.rows[0].v]);
+      }
+    }
+    const restored = await get(`/directives/${directiveId}/verify`, org.tokens.clerk).expect(200);
+    expect(restored.body).toMatchObject({ valid: true, problems: [] });
+  });
+
   it('finds an event altered behind the application and names the first broken link', async () => {
     // Only someone able to disable the table's triggers (the database owner) can do this; the chain still shows it.
     await pg.query(`ALTER TABLE directive_event DISABLE TRIGGER directive_event_append_only`);

@@ -157,27 +157,75 @@ export interface SignatureVerdict {
   publicKey?: string | null;
 }
 
+/** A signed directive's row: the signature, the signed bytes and every field the bytes carry. */
+interface SignedRow {
+  id: string;
+  signature: string | null;
+  signed_payload: string | null;
+  signer_key_id: string | null;
+  canonical_sha256: string | null;
+  issuer_id: string;
+  doc_type: string;
+  year: number | null;
+  number: number | null;
+  symbol: string | null;
+  signed_at: Date | null;
+  content: unknown;
+  signer_user_id: string | null;
+  signer_authority: string | null;
+  signer_position: string | null;
+  signer_name: string | null;
+  public_key: string | null;
+}
+
+/** What `signedDocumentBytes` puts in the signed bytes (the worker's signing). */
+interface SignedDocument {
+  directiveId: string;
+  issuer: { id: string };
+  type: string;
+  year: number;
+  number: number;
+  symbol: string;
+  signedAt: string;
+  content: unknown;
+  signer: { userId: string; authority: string; position: string; name: string };
+}
+
+/**
+ * The fields of the record that the signature covers, each with what was signed and what the record says now: a
+ * record altered behind the application (an UPDATE of any of them) no longer verifies. The issuer's code and name are
+ * signed as they were and may be renamed since; its id may not change.
+ */
+function signedFields(row: SignedRow, signed: SignedDocument): [string, unknown, unknown][] {
+  return [
+    ['id', signed.directiveId, row.id],
+    ['issuerId', signed.issuer?.id, row.issuer_id],
+    ['type', signed.type, row.doc_type],
+    ['year', signed.year, row.year],
+    ['number', signed.number, row.number],
+    ['symbol', signed.symbol, row.symbol],
+    ['signedAt', Date.parse(signed.signedAt), row.signed_at?.getTime() ?? null],
+    ['content', canonicalJson(signed.content), canonicalJson(row.content)],
+    ['signer.userId', signed.signer?.userId, row.signer_user_id],
+    ['signer.authority', signed.signer?.authority, row.signer_authority],
+    ['signer.position', signed.signer?.position, row.signer_position],
+    ['signer.name', signed.signer?.name, row.signer_name],
+  ];
+}
+
 /**
  * Recomputes the signed bytes' hash, checks the Ed25519 signature with the signer's public key, and checks that the
- * record (content, number, signer) still says what was signed.
+ * record still says what was signed, field by field (content, type, number and symbol, date, signer, authority and
+ * position): each that differs is a problem named by its field.
  */
 export async function verifyDirectiveSignature(
   db: DataSource | EntityManager,
   directiveId: string,
 ): Promise<SignatureVerdict> {
-  const rows: {
-    signature: string | null;
-    signed_payload: string | null;
-    signer_key_id: string | null;
-    canonical_sha256: string | null;
-    content: unknown;
-    number: number | null;
-    symbol: string | null;
-    signer_user_id: string | null;
-    public_key: string | null;
-  }[] = await db.query(
-    `SELECT d.signature, d.signed_payload, d.signer_key_id, d.canonical_sha256, d.content, d.number, d.symbol,
-            d.signer_user_id, k.public_key
+  const rows: SignedRow[] = await db.query(
+    `SELECT d.id::text AS id, d.signature, d.signed_payload, d.signer_key_id, d.canonical_sha256, d.issuer_id::text AS issuer_id,
+            d.doc_type, d.year, d.number, d.symbol, d.signed_at, d.content, d.signer_user_id::text AS signer_user_id,
+            d.signer_authority, d.signer_position, d.signer_name, k.public_key
        FROM directive d LEFT JOIN signer_key k ON k.id = d.signer_key_id WHERE d.id = $1`,
     [directiveId],
   );
@@ -194,17 +242,10 @@ export async function verifyDirectiveSignature(
     !verifySignature(signedRow.public_key, signedRow.signed_payload, signedRow.signature)
   )
     problems.push('signature: does not verify with the signer key');
-  const signed = JSON.parse(signedRow.signed_payload) as {
-    content: unknown;
-    number: number;
-    symbol: string;
-    signer: { userId: string };
-  };
-  if (canonicalJson(signed.content) !== canonicalJson(signedRow.content))
-    problems.push('content: differs from what was signed');
-  if (signed.number !== signedRow.number || signed.symbol !== signedRow.symbol)
-    problems.push('number: differs from what was signed');
-  if (signed.signer.userId !== signedRow.signer_user_id) problems.push('signer: differs from who signed');
+  const signed = JSON.parse(signedRow.signed_payload) as SignedDocument;
+  for (const [field, wasSigned, recorded] of signedFields(signedRow, signed)) {
+    if (wasSigned !== recorded) problems.push(`${field}: differs from what was signed`);
+  }
   return {
     signed: true,
     valid: problems.length === 0,
