@@ -57,3 +57,39 @@ export async function runMigrations(url: string): Promise<string[]> {
     await dataSource.destroy();
   }
 }
+
+/** The trail: the runtime role may append and read, never rewrite (sealing runs as the owner, `cascade_seal_events`). */
+const TRAIL_TABLES = ['directive_event', 'directive_chain_head'];
+/** The schema's own bookkeeping, which only migrations write. */
+const MIGRATION_TABLES = ['schema_migrations', 'schema_definition'];
+
+/**
+ * Gives the role the running services connect as (`CASCADE_RUNTIME_ROLE`) exactly what they need, on the database
+ * the migration role (which owns the schema, its tables, functions and triggers) has just migrated: read and write the
+ * application's tables, append to and read the trail, call the functions. Not being the owner, it cannot alter or
+ * disable a trigger, replace a function or drop a table; without UPDATE, DELETE and TRUNCATE on the trail, it cannot
+ * rewrite an event even where a trigger were gone. Run after every migration (new tables get their grants).
+ */
+export async function grantRuntimeRole(url: string, role: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const who = quoteIdent(role);
+  try {
+    await client.query('BEGIN');
+    await client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${who}`);
+    await client.query(`GRANT USAGE ON SCHEMA public TO ${who}`);
+    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${who}`);
+    await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${who}`);
+    await client.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${who}`);
+    await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${TRAIL_TABLES.join(', ')} FROM ${who}`);
+    await client.query(
+      `REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ${MIGRATION_TABLES.join(', ')} FROM ${who}`,
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
+}

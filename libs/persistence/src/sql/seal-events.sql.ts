@@ -2,9 +2,11 @@
  * `cascade_seal_events(directive)` seals the unsealed events of a directive in one transaction, in the order of
  * their ids among those committed: it locks the chain head, gives each the next sequence number, the previous hash
  * and its own hash (`directive_event_digest_input`), and moves the head. Returns how many it sealed. The worker
- * seals every few hundred milliseconds, and every audit read seals its directives first.
+ * seals every few hundred milliseconds, and every audit read seals its directives first. It runs with its owner's
+ * rights (the migration role): the services' runtime role may insert and read events but never update them, so sealing
+ * is the one way an event gets its seal (`grantRuntimeRole`).
  */
-export const CASCADE_SEAL_EVENTS = `CREATE OR REPLACE FUNCTION cascade_seal_events(p_directive uuid) RETURNS int LANGUAGE plpgsql AS $$
+export const CASCADE_SEAL_EVENTS = `CREATE OR REPLACE FUNCTION cascade_seal_events(p_directive uuid) RETURNS int LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
       DECLARE
         head directive_chain_head%ROWTYPE;
         e directive_event;
