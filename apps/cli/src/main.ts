@@ -6,6 +6,13 @@
  *                                                 replay every workflow history against the current code (or the
  *                                                 workflows module FILE: a version to check before deploying it)
  *   cascade audit export <directiveId> --out DIR   case file (JSON and printable HTML) and every history (JSON)
+ *   cascade audit checkpoint --key KEY --out FILE  every directive's chain head now, signed with the auditor's
+ *                                                 Ed25519 private key (PEM; the database never holds it): keep the
+ *                                                 file outside the database
+ *   cascade audit verify-checkpoint FILE --public-key PUB [--json]
+ *                                                 check a checkpoint's signature with the auditor's public key, and
+ *                                                 that every event it recorded still has its hash (a history
+ *                                                 rewritten by the database's owner, however consistent, fails)
  *   cascade import <file> [--json]                read a directive from its text (.txt), a .docx or an edXML message
  *                                                 and print every part found (JSON: the import contract), with what
  *                                                 is missing; needs no database
@@ -23,6 +30,7 @@
  * one was found, 2 on bad usage or a file that cannot be read (empty, binary, malformed or hostile XML).
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -37,6 +45,8 @@ import {
   createDataSource,
   resourceExists,
   storeCalendarYear,
+  takeCheckpoint,
+  verifyCheckpoint,
   verifyFamily,
   type StoredCalendarYear,
 } from '@cascade/persistence';
@@ -45,6 +55,8 @@ import { directiveRuns, replayRuns, runToJSON } from '@cascade/temporal';
 const USAGE = `usage: cascade audit verify <directiveId> [--json]
        cascade audit replay <directiveId> [--json] [--workflows FILE]
        cascade audit export <directiveId> --out DIR
+       cascade audit checkpoint --key KEY --out FILE
+       cascade audit verify-checkpoint FILE --public-key PUB [--json]
        cascade import <file> [--json]
        cascade calendar list [--json]
        cascade calendar show <year> [--json]
@@ -286,6 +298,63 @@ async function calendarCommand(command: string | undefined, args: string[]): Pro
   }
 }
 
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${what} ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+async function checkpointCommand(args: string[]): Promise<number> {
+  const keyFile = option(args, '--key');
+  const out = option(args, '--out');
+  if (!keyFile || !out) throw new UsageError(USAGE);
+  let key;
+  try {
+    key = createPrivateKey(readText(keyFile, '--key'));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--key ${keyFile}: not a PEM private key`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new UsageError(`--key ${keyFile}: must be an Ed25519 key`);
+  return withDatabase(async (db) => {
+    const checkpoint = await takeCheckpoint(db, key);
+    writeFileSync(out, JSON.stringify(checkpoint, null, 2) + '\n');
+    console.log(`checkpoint of ${checkpoint.heads.length} chain(s) at ${checkpoint.takenAt}: ${out}`);
+    return 0;
+  });
+}
+
+async function verifyCheckpointCommand(args: string[]): Promise<number> {
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--public-key');
+  const publicKeyFile = option(args, '--public-key');
+  if (!file || !publicKeyFile) throw new UsageError(USAGE);
+  let checkpoint: unknown;
+  try {
+    checkpoint = JSON.parse(readText(resolve(file), 'checkpoint'));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`checkpoint ${file}: not JSON`);
+  }
+  const publicKey = readText(publicKeyFile, '--public-key');
+  return withDatabase(async (db) => {
+    const verdict = await verifyCheckpoint(db, checkpoint, publicKey);
+    if (args.includes('--json')) console.log(JSON.stringify(verdict, null, 2));
+    else if (!verdict.signatureValid) {
+      console.log('checkpoint: INVALID signature for this public key (or not a checkpoint)');
+    } else {
+      console.log(
+        `checkpoint of ${verdict.directives} chain(s) taken at ${verdict.takenAt}: signature valid`,
+      );
+      for (const b of verdict.broken)
+        console.log(`chain ${b.directiveId}: BROKEN at event ${b.seq}: ${b.problem}`);
+      if (verdict.valid) console.log('every recorded event still has its hash');
+    }
+    return verdict.valid ? 0 : 1;
+  });
+}
+
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(name);
   if (at < 0) return undefined;
@@ -302,6 +371,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (argv[0] === 'calendar') return calendarCommand(argv[1], argv.slice(2));
   const [group, command, id, ...rest] = argv;
+  if (group === 'audit' && command === 'checkpoint') return checkpointCommand(argv.slice(2));
+  if (group === 'audit' && command === 'verify-checkpoint') return verifyCheckpointCommand(argv.slice(2));
   if (group !== 'audit' || !command || !id) throw new UsageError(USAGE);
   if (!UUID.test(id)) throw new UsageError(`directiveId: "${id}" is not a UUID`);
   const json = rest.includes('--json');

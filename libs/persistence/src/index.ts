@@ -24,3 +24,4 @@ export * from './idempotency';
 export * from './probes';
 export * from './health';
 export * from './resource-units';
+export * from './checkpoint';
