@@ -14,6 +14,7 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 interface Service {
   image?: string;
+  ports?: string[];
   command?: string[];
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
@@ -31,7 +32,14 @@ describe('infra/compose.yaml', () => {
   const { services } = compose;
 
   it('declares the whole stack', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'postgres', 'temporal', 'worker']);
+    expect(Object.keys(services).sort()).toEqual([
+      'api',
+      'migrate',
+      'postgres',
+      'temporal',
+      'temporal-ui',
+      'worker',
+    ]);
   });
 
   it('gives every long-running service a health check', () => {
@@ -54,6 +62,27 @@ describe('infra/compose.yaml', () => {
         migrate: { condition: 'service_completed_successfully' },
         temporal: { condition: 'service_healthy' },
       });
+    }
+  });
+
+  it('publishes the Temporal UI on loopback only, with its write actions off, and no port of the server', () => {
+    expect(services.temporal.ports ?? []).toEqual([]);
+    expect(services.temporal.command).toContain('--headless');
+    const ui = services['temporal-ui'];
+    expect(ui.ports).toEqual(['127.0.0.1:8233:8080']);
+    expect(ui.environment).toMatchObject({ TEMPORAL_DISABLE_WRITE_ACTIONS: 'true' });
+    for (const [name, service] of Object.entries(services)) {
+      for (const port of service.ports ?? []) {
+        // Only the API is for everyone; anything else is bound to the host's loopback.
+        if (name !== 'api') expect(port).toMatch(/^127\.0\.0\.1:/);
+      }
+    }
+  });
+
+  it('gives the signing secret to the worker only, which signs', () => {
+    expect(Object.keys(services.worker.environment ?? {})).toContain('SIGNING_KEY_SECRET');
+    for (const name of ['api', 'migrate']) {
+      expect(Object.keys(services[name].environment ?? {})).not.toContain('SIGNING_KEY_SECRET');
     }
   });
 
@@ -165,9 +194,13 @@ describe('infra/k8s', () => {
           expect(c.resources?.requests?.[r]).toBeDefined();
           expect(c.resources?.limits?.[r]).toBeDefined();
         }
+        // The signing secret goes to the worker only, which signs.
         expect(c.envFrom).toEqual([
           { configMapRef: { name: 'cascade-config' } },
           { secretRef: { name: 'cascade-secrets' } },
+          ...(spec.template!.metadata.labels.app === 'cascade-worker' || c.name === 'worker'
+            ? [{ secretRef: { name: 'cascade-signing' } }]
+            : []),
         ]);
       }
     }

@@ -88,13 +88,17 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     installRuntime(this.config.LOG_LEVEL);
     this.connection = await this.connect();
     if (this.stopping) return;
+    // The worker signs directives (the API never does): it is the one process given the key-encryption secret.
+    const signingSecret = this.config.SIGNING_KEY_SECRET;
+    if (!signingSecret)
+      throw new Error('SIGNING_KEY_SECRET is required by the worker, which signs directives');
     this.worker = await Worker.create({
       connection: this.connection,
       namespace: this.config.TEMPORAL_NAMESPACE,
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
       activities: createActivities({
         dataSource: this.dataSource,
-        signingSecret: this.config.SIGNING_KEY_SECRET,
+        signingSecret,
       }),
       ...this.workflowSource(),
     });

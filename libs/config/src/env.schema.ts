@@ -102,11 +102,15 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET!: string;
 
-  /** Encrypts signers' private keys at rest (Ed25519 keys for signing directives). Required; 32+ characters. */
+  /**
+   * Encrypts signers' private keys at rest (Ed25519 keys for signing directives); 32+ characters. Only the worker,
+   * which signs, needs it (and refuses to start without it): the API and the CLI are given no signing secret.
+   */
+  @IsOptional()
   @Transform(toTrimmed)
   @IsString()
   @MinLength(32, { message: 'SIGNING_KEY_SECRET must be at least 32 characters' })
-  SIGNING_KEY_SECRET!: string;
+  SIGNING_KEY_SECRET?: string;
 
   /** Seconds between reminders to a reviewer who has not decided (workflow timers). */
   @Transform(toInt)
