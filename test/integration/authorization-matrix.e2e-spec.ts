@@ -2,12 +2,14 @@
  * Every unit-scoped endpoint × every role × every relation to the caller's unit (self, parent, child, sibling,
  * unrelated), with the expected 2xx / 403 / 404. Expectations are written out here, independently of the code that
  * decides them: subtree roles (clerk, leader, auditor, admin) see their unit and below; a specialist sees its own
- * unit; only admins manage; what you cannot see is 404, what you see but may not change is 403.
+ * unit; only admins manage; what you cannot see is 404, what you see but may not change is 403. Every successful
+ * answer is also read for its content: no row of a unit the caller may not see. The readable endpoints run again
+ * for an API key of each role a key may hold.
  */
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { ROLES, type Role } from '@cascade/domain';
+import { API_KEY_ROLES, ROLES, type Role } from '@cascade/domain';
 import { startApi } from './support/apps';
 import { newKey } from './support/ids';
 import { auth, buildOrg, PASSWORD, type Org } from './support/org';
@@ -68,6 +70,38 @@ interface Endpoint {
 
 let api: INestApplication;
 let org: Org;
+/** An API key of unit A for each role a key may hold, as an e-office connector would use it. */
+const apiKeys = {} as Record<(typeof API_KEY_ROLES)[number], string>;
+
+/** The units a member of A with this role may not see: above it, beside it, in another tree (and below, for a specialist). */
+function hiddenUnits(role: Role): { ids: Set<string>; codes: Set<string> } {
+  const hidden: (keyof Org['ids'])[] = role === 'specialist' ? ['R', 'B', 'X', 'A1'] : ['R', 'B', 'X'];
+  return {
+    ids: new Set(hidden.map((k) => org.ids[k])),
+    codes: new Set(hidden.map((k) => org.codes[k])),
+  };
+}
+
+/**
+ * Every row of an answer that is a unit the caller may not see: an object whose `id` or `unitId` is such a unit's
+ * id, or whose `code` or `unitCode` is its code, anywhere in the body. (A reference to one, such as a `parentId`, is
+ * not a row of it.)
+ */
+function hiddenRows(body: unknown, role: Role, path = '$'): string[] {
+  const { ids, codes } = hiddenUnits(role);
+  const found: string[] = [];
+  const walk = (value: unknown, at: string) => {
+    if (Array.isArray(value)) value.forEach((item, i) => walk(item, `${at}[${i}]`));
+    else if (value && typeof value === 'object') {
+      const row = value as Record<string, unknown>;
+      for (const key of ['id', 'unitId']) if (ids.has(row[key] as string)) found.push(`${at}.${key}`);
+      for (const key of ['code', 'unitCode']) if (codes.has(row[key] as string)) found.push(`${at}.${key}`);
+      for (const [key, child] of Object.entries(row)) walk(child, `${at}.${key}`);
+    }
+  };
+  walk(body, path);
+  return found;
+}
 let spareUserEmail: () => Promise<string>;
 /** A user who belongs to the given unit only (made by the system administrator). */
 let userAt: (unitId: string) => Promise<string>;
@@ -550,6 +584,15 @@ beforeAll(async () => {
     return res.body.id as string;
   };
   rootDirective = await directiveOf(org.ids.R);
+  for (const role of API_KEY_ROLES) {
+    const created = await request(api.getHttpServer())
+      .post(`/units/${org.ids.A}/api-keys`)
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send({ name: `connector-${role}`, role })
+      .expect(201);
+    apiKeys[role] = created.body.key as string;
+  }
   userAt = async (unitId: string) => {
     const res = await request(api.getHttpServer())
       .post('/users')
@@ -594,6 +637,8 @@ describe.each(ENDPOINTS.map((e) => [e.name, e] as const))('%s', (_name, endpoint
     const expected = expectedStatus(endpoint.kind, role, relation, endpoint.success);
     if (res.status !== expected)
       throw new Error(`expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
+    // What it answers holds no row of a unit it may not see.
+    if (res.status < 300) expect(hiddenRows(res.body, role)).toEqual([]);
     // Whether the guard let the request through (then the answer is the endpoint's own).
     const allowed = expectedStatus(endpoint.kind, role, relation, -1) === -1;
     if (allowed && endpoint.successCode) {
@@ -605,6 +650,28 @@ describe.each(ENDPOINTS.map((e) => [e.name, e] as const))('%s', (_name, endpoint
     }
   });
 });
+
+describe.each(ENDPOINTS.filter((e) => e.kind === 'view').map((e) => [e.name, e] as const))(
+  'an API key: %s',
+  (_name, endpoint) => {
+    it.each(
+      API_KEY_ROLES.flatMap((role) =>
+        (Object.keys(RELATIONS) as Relation[]).map((relation) => [role, relation] as const),
+      ),
+    )('%s key → %s', async (role, relation) => {
+      // A key acts as a member of its unit with its role: the same answers, through X-API-Key.
+      const res = await endpoint.call(
+        () => request.agent(api.getHttpServer()).set('X-API-Key', apiKeys[role]),
+        'not-a-token',
+        org.ids[RELATIONS[relation]],
+      );
+      const expected = expectedStatus(endpoint.kind, role, relation, endpoint.success);
+      if (res.status !== expected)
+        throw new Error(`expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status < 300) expect(hiddenRows(res.body, role)).toEqual([]);
+    });
+  },
+);
 
 describe('scoped lists', () => {
   it('search and export never return units outside the caller scope', async () => {
