@@ -68,11 +68,13 @@ export class OverdueQueryDto {
   @Min(1)
   @Max(1000)
   limit: number = 100;
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ default: 0, maximum: 100_000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  // An offset scans and drops every row before it: bounded, so that no request can make the database walk 10^7 rows.
+  @Max(100_000)
   offset: number = 0;
 }
 
