@@ -194,6 +194,13 @@ describe('the audit trail', () => {
     const replayed = await get(`/directives/${directiveId}/audit/replay`, org.tokens.auditor).expect(200);
     expect(replayed.body.reproduces).toBe(true);
     expect(replayed.body.runs).toHaveLength(2);
+    // One replay at a time per process, against the prebuilt bundle: a second caller meanwhile is told to retry.
+    const both = await Promise.all([
+      get(`/directives/${directiveId}/audit/replay`, org.tokens.auditor),
+      get(`/directives/${directiveId}/audit/replay`, org.tokens.auditor),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 503]);
+    expect(both.find((r) => r.status === 503)!.body.error.code).toBe('AUDIT_BUSY');
   });
 
   it('verifies, replays and exports from the command line', async () => {

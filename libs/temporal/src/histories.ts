@@ -25,6 +25,7 @@ export async function directiveRuns(
   client: Client,
   db: DataSource,
   directiveId: string,
+  { maxRuns = Infinity }: { maxRuns?: number } = {},
 ): Promise<WorkflowRun[]> {
   const runs: WorkflowRun[] = [];
   for (const member of await directiveFamily(db, directiveId)) {
@@ -38,6 +39,7 @@ export async function directiveRuns(
       const found = [];
       for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
         found.push(execution);
+        if (runs.length + found.length > maxRuns) throw new TooManyRunsError(maxRuns);
       }
       found.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
       for (const execution of found) {
@@ -54,6 +56,13 @@ export async function directiveRuns(
     }
   }
   return runs;
+}
+
+/** More runs than the caller would read at once (`maxRuns`). */
+export class TooManyRunsError extends Error {
+  constructor(readonly maxRuns: number) {
+    super(`more than ${maxRuns} workflow runs`);
+  }
 }
 
 export const runToJSON = (run: WorkflowRun) => ({

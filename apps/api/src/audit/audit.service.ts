@@ -1,4 +1,7 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@cascade/config';
 import { DataSource } from 'typeorm';
 import {
   buildCaseFile,
@@ -15,7 +18,14 @@ import {
 } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
 import { TemporalClient } from '../temporal/temporal.module';
-import { directiveRuns, replayRuns, runToJSON, type WorkflowRun } from '@cascade/temporal';
+import {
+  directiveRuns,
+  replayRuns,
+  repoRoot,
+  runToJSON,
+  TooManyRunsError,
+  type WorkflowRun,
+} from '@cascade/temporal';
 import type { RequestPrincipal } from '../auth/principal';
 import { DirectivesService } from '../directives/directives.service';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
@@ -25,22 +35,63 @@ import { DirectiveErrorCode } from '../directives/directive-error-codes';
  * every hash chain and signature, the routing tree as it stood at a time, and the case file. Nothing here writes,
  * except the record that the case file was read.
  */
+/** The most workflow runs the API reads or replays for one request. */
+const MAX_RUNS = 500;
+
 @Injectable()
 export class AuditService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly directives: DirectivesService,
     private readonly temporal: TemporalClient,
   ) {}
 
+  /**
+   * Reading every history of a family, and replaying them, is the heaviest thing the API does: one at a time per
+   * process (another caller gets 503 AUDIT_BUSY), and at most MAX_RUNS runs (a larger family is exported with
+   * `cascade audit export`, which streams them to files).
+   */
+  private busy = false;
+
+  private async exclusive<T>(run: () => Promise<T>): Promise<T> {
+    if (this.busy) {
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        DirectiveErrorCode.AUDIT_BUSY,
+        "the server is reading or replaying another directive's histories: retry shortly",
+      );
+    }
+    this.busy = true;
+    try {
+      return await run();
+    } finally {
+      this.busy = false;
+    }
+  }
+
   private async runs(id: string): Promise<WorkflowRun[]> {
     await this.directives.get(id); // 404 when it does not exist
-    return this.temporal.call((client) => directiveRuns(client, this.dataSource, id), 60_000);
+    try {
+      return await this.temporal.call(
+        (client) => directiveRuns(client, this.dataSource, id, { maxRuns: MAX_RUNS }),
+        60_000,
+      );
+    } catch (error) {
+      if (error instanceof TooManyRunsError) {
+        throw new ApiError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          DirectiveErrorCode.TOO_MANY_RUNS,
+          `id: the directive and its implementing directives have more than ${MAX_RUNS} workflow runs; export them with cascade audit export`,
+        );
+      }
+      throw error;
+    }
   }
 
   /** Every Temporal workflow run of the directive and its implementing directives, with its full history (JSON). */
   async histories(id: string) {
-    return (await this.runs(id)).map(runToJSON);
+    return this.exclusive(async () => (await this.runs(id)).map(runToJSON));
   }
 
   /**
@@ -48,8 +99,26 @@ export class AuditService {
    * and says per run whether it reproduces, or where it first diverges.
    */
   async replay(id: string) {
-    const verdicts = await replayRuns(await this.runs(id));
-    return { directiveId: id, reproduces: verdicts.every((v) => v.reproduces), runs: verdicts };
+    return this.exclusive(async () => {
+      const verdicts = await replayRuns(await this.runs(id), { bundlePath: this.bundlePath() });
+      return { directiveId: id, reproduces: verdicts.every((v) => v.reproduces), runs: verdicts };
+    });
+  }
+
+  /**
+   * The prebuilt workflow bundle the worker runs (WORKFLOW_BUNDLE_PATH, else the build's dist/workflow-bundle.js):
+   * the API never bundles the workflows from source on a request (seconds of CPU and hundreds of MB each time).
+   */
+  private bundlePath(): string {
+    const path = this.config.WORKFLOW_BUNDLE_PATH ?? join(repoRoot(), 'dist', 'workflow-bundle.js');
+    if (!existsSync(path)) {
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        DirectiveErrorCode.WORKFLOW_BUNDLE_MISSING,
+        'no prebuilt workflow bundle: build it (npm run build) or set WORKFLOW_BUNDLE_PATH',
+      );
+    }
+    return path;
   }
 
   /** Records who read which document, at most once per user, directive, kind of read and minute. */

@@ -22,4 +22,10 @@ export enum DirectiveErrorCode {
   FORWARD_NOT_POSSIBLE = 'FORWARD_NOT_POSSIBLE',
   /** An import whose text holds nothing of a directive (422). */
   NOTHING_FOUND = 'NOTHING_FOUND',
+  /** A directive family with more workflow runs than one request reads (422). */
+  TOO_MANY_RUNS = 'TOO_MANY_RUNS',
+  /** Another request is reading or replaying histories in this process (503). */
+  AUDIT_BUSY = 'AUDIT_BUSY',
+  /** No prebuilt workflow bundle to replay against (503). */
+  WORKFLOW_BUNDLE_MISSING = 'WORKFLOW_BUNDLE_MISSING',
 }
