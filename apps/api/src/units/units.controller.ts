@@ -199,9 +199,18 @@ export class UnitsController {
 
   @Put(':id/report-targets')
   @Authorize({ capability: 'manage', unit: { param: 'id' } })
-  @ApiOperation({ summary: 'Replace the extra report targets' })
+  @ApiOperation({
+    summary: 'Replace the extra report targets',
+    description:
+      'Targets and departments by code: units you may see, the unit’s own ancestors, or links it already has ' +
+      '(a unit you may not see is answered as a code that does not exist).',
+  })
   @ApiResponse({ status: 422, description: 'UNIT_REPORT_TARGET_INVALID' })
-  setReportTargets(@Param('id') id: string, @Body() dto: SetReportTargetsDto) {
-    return this.units.setReportTargets(id, dto);
+  setReportTargets(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: SetReportTargetsDto,
+  ) {
+    return this.units.setReportTargets(principal, id, dto);
   }
 }
