@@ -94,7 +94,8 @@ export class UnitsController {
     description:
       'CSV header: code,name,kind,parentCode,symbol,active. JSON: an array of the same fields, or { "units": [...] }. ' +
       'A bad row rejects only itself (and rows below it); unknown parents and cycles are rejected; accepted rows are ' +
-      'written in one transaction. Each row must fall under a unit you administer.',
+      'written in one transaction. Each row must fall under a unit you administer, where that unit stands now; a ' +
+      'parent you may not see is an unknown parent.',
   })
   @ApiConsumes('text/csv', 'application/json')
   @ApiBody({
