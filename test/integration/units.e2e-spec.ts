@@ -301,15 +301,16 @@ describe('report targets', () => {
       .send({ targets: [{ targetCode: 'KHONG-CO' }] });
     expect(bad.status).toBe(422);
     expect(bad.body.error.message).toMatch(/^targets\.0\.targetCode:/);
+    // X is another tree: a link to it is made by someone who sees both (A's own admin may not see X).
     const wrongVia = await http()
       .put(`/units/${org.ids.A}/report-targets`)
-      .set(auth(org.tokens.admin))
+      .set(auth(org.admin))
       .send({ targets: [{ targetCode: org.codes.X, viaCode: org.codes.B }] });
     expect(wrongVia.body.error.message).toMatch(/^targets\.0\.viaCode:/);
 
     const set = await http()
       .put(`/units/${org.ids.A}/report-targets`)
-      .set(auth(org.tokens.admin))
+      .set(auth(org.admin))
       .send({ targets: [{ targetCode: org.codes.X, viaCode: dept.code, note: 'báo cáo Huyện ủy' }] })
       .expect(200);
     expect(set.body).toEqual([
@@ -361,13 +362,8 @@ describe('import and export', () => {
       { line: 7, code: `${p}-6`, field: 'parentCode', reason: expect.stringMatching(/^cycle/) },
       { line: 8, code: `${p}-7`, field: 'parentCode', reason: expect.stringMatching(/^cycle/) },
       { line: 9, code: `${p}-1`, field: 'code', reason: 'duplicate of line 2' },
-      // B is not the importer's: placing a unit there is not permitted (and B is not even visible).
-      {
-        line: 11,
-        code: `${p}-9`,
-        field: 'parentCode',
-        reason: `not permitted to place a unit under ${org.codes.B}`,
-      },
+      // B is not the importer's, nor even visible to it: answered as a parent that does not exist.
+      { line: 11, code: `${p}-9`, field: 'parentCode', reason: `unknown parent ${org.codes.B}` },
     ]);
     const nfd = await pg.query('SELECT name FROM unit WHERE code = $1', [`${p}-8`]);
     expect(nfd.rows[0].name).toBe('Công đoàn NFD');

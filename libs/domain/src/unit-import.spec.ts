@@ -40,6 +40,7 @@ describe('planUnitImport', () => {
       existing: [],
       newId,
       mayPlaceUnder: everywhere,
+      maySee: everywhere,
     });
     expect(plan.rejected).toEqual([]);
     expect(plan.created.map((c) => c.code)).toEqual(['C', 'B', 'A']);
@@ -59,7 +60,7 @@ describe('planUnitImport', () => {
         row(5, 'D', 'A'),
         row(6, 'E', 'NOPE'),
       ],
-      { existing: [], newId, mayPlaceUnder: everywhere },
+      { existing: [], newId, mayPlaceUnder: everywhere, maySee: everywhere },
     );
     expect(plan.created.map((c) => c.code).sort()).toEqual(['A', 'D']);
     expect(plan.rejected).toEqual([
@@ -76,6 +77,7 @@ describe('planUnitImport', () => {
         existing: [],
         newId,
         mayPlaceUnder: everywhere,
+        maySee: everywhere,
       },
     );
     expect(plan.rejected).toEqual([
@@ -90,6 +92,7 @@ describe('planUnitImport', () => {
       existing: [],
       newId,
       mayPlaceUnder: everywhere,
+      maySee: everywhere,
     });
     expect(plan.created.map((c) => c.code)).toEqual(['C']);
     expect(plan.rejected.map((r) => [r.code, r.field])).toEqual([
@@ -102,7 +105,12 @@ describe('planUnitImport', () => {
   it('rejects a cycle through existing units (moving a unit under its own descendant)', () => {
     const a = existing('A', '10000000-0000-4000-8000-000000000001', null);
     const b = existing('B', '10000000-0000-4000-8000-000000000002', a);
-    const plan = planUnitImport([row(2, 'A', 'B')], { existing: [a, b], newId, mayPlaceUnder: everywhere });
+    const plan = planUnitImport([row(2, 'A', 'B')], {
+      existing: [a, b],
+      newId,
+      mayPlaceUnder: everywhere,
+      maySee: everywhere,
+    });
     expect(plan.rejected[0]).toMatchObject({
       code: 'A',
       field: 'parentCode',
@@ -122,6 +130,7 @@ describe('planUnitImport', () => {
         existing: [a, b, c, d],
         newId,
         mayPlaceUnder: everywhere,
+        maySee: everywhere,
       },
     );
     expect(plan.unchanged.map((u) => u.code)).toEqual(['A']);
@@ -141,6 +150,7 @@ describe('planUnitImport', () => {
         existing: [],
         newId,
         mayPlaceUnder: everywhere,
+        maySee: everywhere,
       },
     );
     expect(plan.writes[0]).toMatchObject({ code: 'LĐLĐ', name: 'Liên đoàn' });
@@ -154,12 +164,81 @@ describe('planUnitImport', () => {
       newId,
       mayPlaceUnder: (parent) =>
         parent?.id === mine.id || (parent?.path.startsWith(`${mine.path}.`) ?? false),
+      maySee: everywhere,
     });
     expect(plan.created.map((c) => c.code)).toEqual(['N']);
     expect(plan.rejected.map((r) => [r.code, r.reason])).toEqual([
       ['O', 'not permitted to place a unit under R'],
-      ['P', 'parent O was rejected'],
+      ['P', 'parent O (line 3) was rejected'],
       ['Q', 'not permitted to create a root unit'],
     ]);
+  });
+
+  describe('against the tenant next door (issue 17)', () => {
+    // A → X (the importer administers A), and another tree B → B1 that it does not even see.
+    const a = existing('A', '20000000-0000-4000-8000-00000000000a', null);
+    const x = existing('X', '20000000-0000-4000-8000-0000000000a1', a);
+    const b = existing('B', '20000000-0000-4000-8000-00000000000b', null);
+    const b1 = existing('B1', '20000000-0000-4000-8000-0000000000b1', b);
+    const under = (unit: ExistingUnit) => (path: string) =>
+      path === unit.path || path.startsWith(`${unit.path}.`);
+    const ctx = {
+      existing: [a, x, b, b1],
+      newId,
+      mayPlaceUnder: (parent: { path: string } | null) => parent !== null && under(a)(parent.path),
+      maySee: (unit: { path: string }) => under(a)(unit.path),
+    };
+
+    it('does not move X into the other tree by planning B1 under A in the same file', () => {
+      const plan = planUnitImport([row(2, 'X', 'B1'), row(3, 'B1', 'A')], ctx);
+      expect(plan.writes).toEqual([]);
+      expect(plan.updated).toEqual([]);
+      expect(plan.rejected).toEqual([
+        { line: 2, code: 'X', field: 'parentCode', reason: 'parent B1 (line 3) was rejected' },
+        { line: 3, code: 'B1', field: 'code', reason: 'B1 is already used by another unit' },
+      ]);
+    });
+
+    it('does not create a unit inside the other tree either', () => {
+      const plan = planUnitImport([row(2, 'N', 'B1'), row(3, 'B1', 'A'), row(4, 'N2', 'N')], ctx);
+      expect(plan.writes).toEqual([]);
+      expect(plan.rejected.map((r) => [r.code, r.reason])).toEqual([
+        ['N', 'parent B1 (line 3) was rejected'],
+        ['B1', 'B1 is already used by another unit'],
+        ['N2', 'parent N (line 2) was rejected'],
+      ]);
+    });
+
+    it('checks a visible parent where the database has it, not where a refused row would move it', () => {
+      // The importer sees C (a viewer's grant) but does not administer it; the file moves C under A (refused: C is
+      // not the importer's to change) and places Y under C.
+      const c = existing('C', '20000000-0000-4000-8000-0000000000c1', b);
+      const plan = planUnitImport([row(2, 'Y', 'C'), row(3, 'C', 'A')], {
+        ...ctx,
+        existing: [...ctx.existing, c],
+        maySee: (unit) => under(a)(unit.path) || unit.path === c.path,
+      });
+      expect(plan.writes).toEqual([]);
+      expect(plan.rejected.map((r) => [r.code, r.reason])).toEqual([
+        ['Y', 'not permitted to place a unit under C'],
+        ['C', 'not permitted to change C'],
+      ]);
+    });
+
+    it('answers a parent it may not see exactly like one that does not exist', () => {
+      const hidden = planUnitImport([row(2, 'N', 'B')], ctx).rejected;
+      const missing = planUnitImport([row(2, 'N', 'NOPE')], ctx).rejected;
+      expect(hidden).toEqual([{ line: 2, code: 'N', field: 'parentCode', reason: 'unknown parent B' }]);
+      expect(missing).toEqual([{ line: 2, code: 'N', field: 'parentCode', reason: 'unknown parent NOPE' }]);
+    });
+
+    it('still moves and creates within its own tree, through parents new in the file', () => {
+      const plan = planUnitImport([row(2, 'X', 'N'), row(3, 'N', 'A'), row(4, 'M', 'X')], ctx);
+      expect(plan.rejected).toEqual([]);
+      expect(plan.created.map((c) => c.code).sort()).toEqual(['M', 'N']);
+      expect(plan.updated.map((c) => c.code)).toEqual(['X']);
+      const byCode = new Map(plan.writes.map((w) => [w.code, w]));
+      expect(byCode.get('X')!.path).toBe(`${a.path}.${pathLabel(byCode.get('N')!.id)}.${pathLabel(x.id)}`);
+    });
   });
 });

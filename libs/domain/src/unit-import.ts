@@ -50,8 +50,14 @@ export interface ImportResult {
 export interface ImportContext {
   existing: readonly ExistingUnit[];
   newId: () => string;
-  /** May the importer place a unit under this parent (null: a new root)? Checked on the final parent. */
+  /**
+   * May the importer place a unit under this parent (null: a new root)? Asked with the parent where the database has
+   * it now, and again with its final path once the accepted set holds. Also asked with an existing row's own unit
+   * (may it be changed at all?).
+   */
   mayPlaceUnder: (parent: { id: string; path: string } | null) => boolean;
+  /** May the importer see this existing unit? One it may not is answered as one that does not exist. */
+  maySee: (unit: { id: string; path: string }) => boolean;
 }
 
 interface Valid {
@@ -109,6 +115,10 @@ function validate(row: ImportRow): Valid | Rejection {
  * Plans an upsert-by-code import against the existing hierarchy. A bad row rejects only itself (and the rows that
  * need it as a parent); duplicates, unknown parents and cycles are rejected with the reason. The result lists the
  * units to write, with their final materialised paths (moved subtrees included).
+ *
+ * Scope is never taken on the file's word: a parent that exists is checked where the database has it, since the
+ * row that would have moved it may be refused (issue 17: "X under B1" with "B1 under A" must not move X into B1's
+ * tree when the B1 row is refused), and every check is repeated until the accepted set no longer changes.
  */
 export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): ImportResult {
   const rejected: Rejection[] = [];
@@ -137,24 +147,131 @@ export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): 
 
   const existingByCode = new Map(ctx.existing.map((u) => [u.code, u]));
   const existingById = new Map(ctx.existing.map((u) => [u.id, u]));
+  // What the importer may not see answers as what does not exist: such a unit is no parent ("unknown parent"), and
+  // its code is merely taken, as POST /units would say. Only visible units are ever named in a reason below.
+  const visibleByCode = new Map<string, ExistingUnit>();
+  for (const unit of ctx.existing) if (ctx.maySee(unit)) visibleByCode.set(unit.code, unit);
 
-  // Iterate until stable: rejecting a row can orphan the rows below it.
   const accepted = new Map(byCode);
   const reject = (v: Valid, field: string, reason: string) => {
     accepted.delete(v.code);
     rejected.push({ line: v.line, code: v.code, field, reason });
   };
+  for (const v of [...accepted.values()]) {
+    if (existingByCode.has(v.code) && !visibleByCode.has(v.code))
+      reject(v, 'code', `${v.code} is already used by another unit`);
+  }
+
+  // Ids: existing units keep theirs.
+  const idOf = new Map<string, string>();
+  for (const unit of ctx.existing) idOf.set(unit.code, unit.id);
+  for (const v of accepted.values()) if (!idOf.has(v.code)) idOf.set(v.code, ctx.newId());
+
+  // Where a parent stands for the scope check: an existing unit where the database has it now, never where the file
+  // means to move it (that move may itself be refused, and the file would then have vouched for a place it does not
+  // hold); a new unit below its own parent in the file. Null for a new row that hangs from a loop or a rejected row
+  // (the cycle and orphan checks reject those).
+  const placementCache = new Map<string, string | null>();
+  const placementPath = (code: string): string | null => {
+    const chain: string[] = [];
+    const onChain = new Set<string>();
+    let base: string | null;
+    for (let cursor: string | null = code; ;) {
+      if (cursor === null) {
+        base = '';
+        break;
+      }
+      const cached = placementCache.get(cursor);
+      if (cached !== undefined) {
+        base = cached;
+        break;
+      }
+      const unit = existingByCode.get(cursor);
+      if (unit) {
+        base = unit.path;
+        break;
+      }
+      const row = accepted.get(cursor);
+      if (!row || onChain.has(cursor)) {
+        base = null;
+        break;
+      }
+      chain.push(cursor);
+      onChain.add(cursor);
+      cursor = row.parentCode;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const label = pathLabel(idOf.get(chain[i])!);
+      base = base === null ? null : base ? `${base}.${label}` : label;
+      placementCache.set(chain[i], base);
+    }
+    return base;
+  };
+
+  // Final parents and paths of the accepted set (memoised walk from the roots); only called on a set without loops.
+  const finalPlacement = () => {
+    const finalParent = new Map<string, string | null>();
+    for (const unit of ctx.existing) finalParent.set(unit.id, unit.parentId);
+    for (const v of accepted.values())
+      finalParent.set(idOf.get(v.code)!, v.parentCode ? idOf.get(v.parentCode)! : null);
+    const pathCache = new Map<string, string>();
+    const pathOf = (id: string): string => {
+      const cached = pathCache.get(id);
+      if (cached) return cached;
+      const chain: string[] = [];
+      let cursor: string | null = id;
+      while (cursor !== null && !pathCache.has(cursor)) {
+        chain.push(cursor);
+        cursor = finalParent.get(cursor) ?? null;
+      }
+      let path = cursor !== null ? pathCache.get(cursor)! : '';
+      for (let i = chain.length - 1; i >= 0; i--) {
+        path = path ? `${path}.${pathLabel(chain[i])}` : pathLabel(chain[i]);
+        pathCache.set(chain[i], path);
+      }
+      return path;
+    };
+    return { finalParent, pathOf };
+  };
+
+  /** The row's scope rejection, placing it under `parentPath` (null: no check possible yet), or null when allowed. */
+  const scopeRefusal = (v: Valid, parentPath: string | null): [string, string] | null => {
+    const parentId = v.parentCode ? idOf.get(v.parentCode)! : null;
+    const existing = existingByCode.get(v.code);
+    const movedOrNew = !existing || existing.parentId !== parentId;
+    if (movedOrNew) {
+      if (!parentId)
+        return ctx.mayPlaceUnder(null) ? null : ['parentCode', 'not permitted to create a root unit'];
+      if (parentPath !== null && !ctx.mayPlaceUnder({ id: parentId, path: parentPath }))
+        return ['parentCode', `not permitted to place a unit under ${v.parentCode}`];
+    }
+    if (existing && !ctx.mayPlaceUnder({ id: existing.id, path: existing.path }))
+      return ['code', `not permitted to change ${v.code}`];
+    return null;
+  };
+
+  // Iterate until stable: rejecting a row can orphan the rows below it, and a row is only ever checked against the
+  // set that is finally written.
   let changed = true;
   while (changed) {
     changed = false;
     for (const v of [...accepted.values()]) {
-      if (v.parentCode && !accepted.has(v.parentCode) && !existingByCode.has(v.parentCode)) {
+      if (v.parentCode && !accepted.has(v.parentCode) && !visibleByCode.has(v.parentCode)) {
         const line = lineOf.get(v.parentCode);
         reject(
           v,
           'parentCode',
           line ? `parent ${v.parentCode} (line ${line}) was rejected` : `unknown parent ${v.parentCode}`,
         );
+        changed = true;
+      }
+    }
+    // Scope, against where the units stand in the database (before the cycle check, so that every row left to
+    // walk is one the importer administers, and a loop's reason names only units it may see).
+    for (const v of [...accepted.values()]) {
+      const refusal = scopeRefusal(v, v.parentCode ? placementPath(v.parentCode) : '');
+      if (refusal) {
+        reject(v, ...refusal);
         changed = true;
       }
     }
@@ -185,74 +302,20 @@ export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): 
         cursor = parentOf(cursor);
       }
     }
-  }
-
-  // Ids: existing units keep theirs.
-  const idOf = new Map<string, string>();
-  for (const u of ctx.existing) idOf.set(u.code, u.id);
-  for (const v of accepted.values()) if (!idOf.has(v.code)) idOf.set(v.code, ctx.newId());
-
-  // Final parent ids for everyone, then final paths (memoised walk from the roots).
-  const finalParent = new Map<string, string | null>();
-  for (const u of ctx.existing) finalParent.set(u.id, u.parentId);
-  for (const v of accepted.values())
-    finalParent.set(idOf.get(v.code)!, v.parentCode ? idOf.get(v.parentCode)! : null);
-  const pathCache = new Map<string, string>();
-  const pathOf = (id: string): string => {
-    const cached = pathCache.get(id);
-    if (cached) return cached;
-    const chain: string[] = [];
-    let cursor: string | null = id;
-    while (cursor !== null && !pathCache.has(cursor)) {
-      chain.push(cursor);
-      cursor = finalParent.get(cursor) ?? null;
-    }
-    let path = cursor !== null ? pathCache.get(cursor)! : '';
-    for (let i = chain.length - 1; i >= 0; i--) {
-      path = path ? `${path}.${pathLabel(chain[i])}` : pathLabel(chain[i]);
-      pathCache.set(chain[i], path);
-    }
-    return path;
-  };
-
-  // Scope: the importer must be allowed to place each accepted row under its final parent.
-  for (const v of [...accepted.values()]) {
-    if (v.parentCode && !accepted.has(v.parentCode) && !existingByCode.has(v.parentCode)) {
-      reject(v, 'parentCode', `parent ${v.parentCode} was rejected`);
-      continue;
-    }
-    const parentId = v.parentCode ? idOf.get(v.parentCode)! : null;
-    const parent = parentId ? { id: parentId, path: pathOf(parentId) } : null;
-    const existing = existingByCode.get(v.code);
-    const movedOrNew = !existing || existing.parentId !== parentId;
-    if (movedOrNew && !ctx.mayPlaceUnder(parent)) {
-      reject(
-        v,
-        'parentCode',
-        parent
-          ? `not permitted to place a unit under ${v.parentCode}`
-          : 'not permitted to create a root unit',
-      );
-    } else if (existing && !ctx.mayPlaceUnder({ id: existing.id, path: existing.path })) {
-      reject(v, 'code', `not permitted to change ${v.code}`);
-    }
-  }
-  // Rows whose parent was just rejected for scope (file rows only), down to the leaves.
-  for (let orphaned = true; orphaned;) {
-    orphaned = false;
+    if (changed) continue;
+    // The set holds (no orphan, no loop): every placement once more against the final paths, so that no row is
+    // written under a place the importer does not administer however the file moves things around.
+    const { pathOf } = finalPlacement();
     for (const v of [...accepted.values()]) {
-      if (v.parentCode && !accepted.has(v.parentCode) && !existingByCode.has(v.parentCode)) {
-        reject(v, 'parentCode', `parent ${v.parentCode} was rejected`);
-        orphaned = true;
+      const parentId = v.parentCode ? idOf.get(v.parentCode)! : null;
+      const refusal = scopeRefusal(v, parentId ? pathOf(parentId) : '');
+      if (refusal) {
+        reject(v, ...refusal);
+        changed = true;
       }
     }
   }
-  // Recompute with the final accepted set.
-  finalParent.clear();
-  pathCache.clear();
-  for (const u of ctx.existing) finalParent.set(u.id, u.parentId);
-  for (const v of accepted.values())
-    finalParent.set(idOf.get(v.code)!, v.parentCode ? idOf.get(v.parentCode)! : null);
+  const { finalParent, pathOf } = finalPlacement();
 
   const result: ImportResult = { created: [], updated: [], unchanged: [], rejected, writes: [] };
   const writtenIds = new Set<string>();

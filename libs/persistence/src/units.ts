@@ -266,17 +266,23 @@ export async function unitReportTargets(db: Db, unitId: string): Promise<UnitRep
   );
 }
 
-/** The units with these codes (those that exist). */
+/** The units with these codes (those that exist), with their paths (ltree text) for the caller's scope check. */
 export async function unitsByCode(
   db: Db,
   codes: string[],
-): Promise<{ id: string; code: string; parentId: string | null; active: boolean }[]> {
+): Promise<{ id: string; code: string; parentId: string | null; active: boolean; path: string }[]> {
   if (!codes.length) return [];
-  const rows: { id: string; code: string; parent_id: string | null; active: boolean }[] = await db.query(
-    `SELECT id, code, parent_id, active FROM unit WHERE code = ANY($1)`,
-    [codes],
-  );
-  return rows.map((row) => ({ id: row.id, code: row.code, parentId: row.parent_id, active: row.active }));
+  const rows: { id: string; code: string; parent_id: string | null; active: boolean; path: string }[] =
+    await db.query(`SELECT id, code, parent_id, active, path::text AS path FROM unit WHERE code = ANY($1)`, [
+      codes,
+    ]);
+  return rows.map((row) => ({
+    id: row.id,
+    code: row.code,
+    parentId: row.parent_id,
+    active: row.active,
+    path: row.path,
+  }));
 }
 
 /** Replaces the unit's extra report targets; run it in a transaction. */
@@ -296,12 +302,24 @@ export async function replaceUnitReportTargets(
   }
 }
 
+/** The advisory lock that serialises imports against the other changes of the hierarchy. */
+const HIERARCHY_LOCK = `hashtext('cascade.unit-import')`;
+
+/**
+ * Takes the hierarchy lock shared (in the caller's transaction, until it ends), for a change that places one unit
+ * (a create, a move): any number of those run together, but never while an import plans and writes, so that the
+ * paths an import checked its placements against are still the paths when it commits.
+ */
+export async function lockHierarchyForChange(m: EntityManager): Promise<void> {
+  await m.query(`SELECT pg_advisory_xact_lock_shared(${HIERARCHY_LOCK})`);
+}
+
 /**
  * Takes the lock of unit imports (in the caller's transaction, until it ends) and reads the whole hierarchy: one
  * import at a time, so that the plan is made against the hierarchy as it stands.
  */
 export async function lockHierarchyForImport(m: EntityManager): Promise<ExistingUnit[]> {
-  await m.query(`SELECT pg_advisory_xact_lock(hashtext('cascade.unit-import'))`);
+  await m.query(`SELECT pg_advisory_xact_lock(${HIERARCHY_LOCK})`);
   return m.query(
     `SELECT id, code, symbol, name, kind, parent_id AS "parentId", path::text AS path, active FROM unit`,
   );

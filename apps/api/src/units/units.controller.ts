@@ -94,7 +94,8 @@ export class UnitsController {
     description:
       'CSV header: code,name,kind,parentCode,symbol,active. JSON: an array of the same fields, or { "units": [...] }. ' +
       'A bad row rejects only itself (and rows below it); unknown parents and cycles are rejected; accepted rows are ' +
-      'written in one transaction. Each row must fall under a unit you administer.',
+      'written in one transaction. Each row must fall under a unit you administer, where that unit stands now; a ' +
+      'parent you may not see is an unknown parent.',
   })
   @ApiConsumes('text/csv', 'application/json')
   @ApiBody({
@@ -199,9 +200,18 @@ export class UnitsController {
 
   @Put(':id/report-targets')
   @Authorize({ capability: 'manage', unit: { param: 'id' } })
-  @ApiOperation({ summary: 'Replace the extra report targets' })
+  @ApiOperation({
+    summary: 'Replace the extra report targets',
+    description:
+      'Targets and departments by code: units you may see, the unit’s own ancestors, or links it already has ' +
+      '(a unit you may not see is answered as a code that does not exist).',
+  })
   @ApiResponse({ status: 422, description: 'UNIT_REPORT_TARGET_INVALID' })
-  setReportTargets(@Param('id') id: string, @Body() dto: SetReportTargetsDto) {
-    return this.units.setReportTargets(id, dto);
+  setReportTargets(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: SetReportTargetsDto,
+  ) {
+    return this.units.setReportTargets(principal, id, dto);
   }
 }

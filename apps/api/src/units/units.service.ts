@@ -19,6 +19,7 @@ import {
 import {
   findUnit,
   insertUnit,
+  lockHierarchyForChange,
   lockHierarchyForImport,
   lockUnitForMove,
   moveUnitSubtree,
@@ -72,27 +73,31 @@ export class UnitsService {
 
   async create(dto: CreateUnitDto): Promise<UnitDto> {
     const id = randomUUID();
-    let path = pathLabel(id);
-    if (dto.parentId) {
-      const parent = (await unitPlacement(this.dataSource, dto.parentId))!;
-      if (!parent.active) {
-        throw new ApiError(
-          HttpStatus.CONFLICT,
-          UnitErrorCode.UNIT_PARENT_INACTIVE,
-          `parentId: unit ${dto.parentId} is deactivated`,
-        );
-      }
-      path = `${parent.path}.${path}`;
-    }
     try {
-      await insertUnit(this.dataSource, {
-        id,
-        code: dto.code,
-        symbol: dto.symbol ?? dto.code,
-        name: dto.name,
-        kind: dto.kind,
-        parentId: dto.parentId ?? null,
-        path,
+      await this.dataSource.transaction(async (m) => {
+        // The parent's path is read under the hierarchy lock: an import cannot move it before this commits.
+        await lockHierarchyForChange(m);
+        let path = pathLabel(id);
+        if (dto.parentId) {
+          const parent = (await unitPlacement(m, dto.parentId))!;
+          if (!parent.active) {
+            throw new ApiError(
+              HttpStatus.CONFLICT,
+              UnitErrorCode.UNIT_PARENT_INACTIVE,
+              `parentId: unit ${dto.parentId} is deactivated`,
+            );
+          }
+          path = `${parent.path}.${path}`;
+        }
+        await insertUnit(m, {
+          id,
+          code: dto.code,
+          symbol: dto.symbol ?? dto.code,
+          name: dto.name,
+          kind: dto.kind,
+          parentId: dto.parentId ?? null,
+          path,
+        });
       });
     } catch (error) {
       throw this.mapUniqueViolation(error, dto.code);
@@ -143,6 +148,7 @@ export class UnitsService {
         `parentId: your roles do not permit "manage" there`,
       );
     return this.dataSource.transaction(async (m) => {
+      await lockHierarchyForChange(m);
       const { path: oldPath, parentId: oldParent } = await lockUnitForMove(m, id);
       const target = (await unitPlacement(m, dto.parentId))!;
       if (target.path === oldPath || target.path.startsWith(`${oldPath}.`)) {
@@ -233,13 +239,34 @@ export class UnitsService {
     return unitReportTargets(this.dataSource, id);
   }
 
-  /** Replaces the unit's extra report targets (beyond its parent), e.g. the district Party committee. */
-  async setReportTargets(id: string, dto: SetReportTargetsDto): Promise<UnitReportTarget[]> {
+  /**
+   * Replaces the unit's extra report targets (beyond its parent), e.g. the district Party committee. A target (or
+   * department) must be one the caller may see, one of the unit's own ancestors, or one the unit already reports to
+   * (a link a system administrator made, which its admins may keep): any other code is answered as a code that does
+   * not exist, so that the route confirms nothing of a tree the caller may not see.
+   */
+  async setReportTargets(
+    principal: RequestPrincipal,
+    id: string,
+    dto: SetReportTargetsDto,
+  ): Promise<UnitReportTarget[]> {
     const codes = [
       ...new Set(dto.targets.flatMap((t) => (t.viaCode ? [t.targetCode, t.viaCode] : [t.targetCode]))),
     ];
-    const units = await unitsByCode(this.dataSource, codes);
-    const byCode = new Map(units.map((unit) => [unit.code, unit]));
+    const [units, unitPath, current] = await Promise.all([
+      unitsByCode(this.dataSource, codes),
+      this.principals.unitPath(id),
+      unitReportTargets(this.dataSource, id),
+    ]);
+    const known = new Set([
+      ...(unitPath ?? []),
+      ...current.flatMap((link) => (link.viaId ? [link.targetId, link.viaId] : [link.targetId])),
+    ]);
+    const byCode = new Map(
+      units
+        .filter((unit) => known.has(unit.id) || can(principal, 'view', idsFromPath(unit.path)))
+        .map((unit) => [unit.code, unit]),
+    );
     const invalid = (index: number, field: string, reason: string) =>
       new ApiError(
         HttpStatus.UNPROCESSABLE_ENTITY,
@@ -315,11 +342,14 @@ export class UnitsService {
     return this.dataSource.transaction(async (m) => {
       // One import at a time: the plan is made against the hierarchy as it stands.
       const existing = await lockHierarchyForImport(m);
+      // Paths are the database's, read under the lock: a placement is never judged where the file says a unit will
+      // be, and a unit the importer may not see is answered as one that does not exist.
       const plan = planUnitImport(rows, {
         existing,
         newId: randomUUID,
         mayPlaceUnder: (parent) =>
           parent ? can(principal, 'manage', idsFromPath(parent.path)) : principal.systemAdmin,
+        maySee: (unit) => can(principal, 'view', idsFromPath(unit.path)),
       });
       await writeImportedUnits(m, plan.writes, principal.kind === 'user' ? principal.id : null);
       const { writes: _writes, ...result } = plan;
