@@ -137,8 +137,25 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/apps/**'], message: 'the bench uses libs/, and runs the apps as processes' },
+            { group: ['**/libs/*/src/**'], message: "use the lib's public module (@cascade/…)" },
           ],
         },
+      ],
+    },
+  },
+  {
+    // Tests reach the libs through their public modules (@cascade/…), as the apps do. (Jest's global setup and
+    // teardown run before the module mapper exists, so they import by path.)
+    files: [
+      'test/**/*.spec.ts',
+      'test/**/*.e2e-spec.ts',
+      'test/integration/support/**/*.ts',
+      'test/lint-fixtures/test/**/*.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/libs/*/src/**'], message: "use the lib's public module (@cascade/…)" }] },
       ],
     },
   },

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
-import { CHAINED_EVENT_COLUMNS, eventHash, type ChainedEvent } from '../../libs/persistence/src/audit';
+import { CHAINED_EVENT_COLUMNS, eventHash, type ChainedEvent } from '@cascade/persistence';
 import { startApi } from './support/apps';
 import { cascade } from './support/cli';
 import { auth, buildOrg, type Org } from './support/org';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Client as PgClient } from 'pg';
 import request from 'supertest';
-import { grantRuntimeRole } from '../../libs/persistence/src/database-admin';
+import { grantRuntimeRole } from '@cascade/persistence';
 import { startApi, startWorker } from './support/apps';
 import { addMember, auth, buildOrg, SIGNING_AUTHORITY, type Org } from './support/org';
 import { newKey } from './support/ids';

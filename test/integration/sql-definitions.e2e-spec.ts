@@ -9,12 +9,12 @@
 import { Client as PgClient } from 'pg';
 import { createDataSource, dropDatabase, ensureDatabase, runMigrations } from '@cascade/persistence';
 import {
+  CASCADE_SEAL_EVENTS,
   applySqlDefinitions,
   SQL_DEFINITIONS,
   sqlDefinitionSha256,
   type SqlDefinition,
-} from '../../libs/persistence/src/sql';
-import { CASCADE_SEAL_EVENTS } from '../../libs/persistence/src/sql/seal-events.sql';
+} from '@cascade/persistence';
 
 jest.setTimeout(120_000);
 

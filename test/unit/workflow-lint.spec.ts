@@ -78,6 +78,18 @@ describe('the layout rules', () => {
     ]);
   });
 
+  it('makes tests and the bench use the libs through their public modules', () => {
+    const messages = lint(['--no-ignore', 'test/lint-fixtures/test/deep-import.e2e-spec.ts']).filter(
+      (m) => m.ruleId === '@typescript-eslint/no-restricted-imports',
+    );
+    expect(messages.map((m) => [m.line, m.message])).toEqual([
+      [2, expect.stringContaining("use the lib's public module")],
+    ]);
+    expect(
+      lint(['test', 'bench']).filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports'),
+    ).toEqual([]);
+  });
+
   it('keeps the apps, the libs and the workflows free of SQL, and every source file under 600 lines', () => {
     expect(
       lint(['apps', 'libs', 'workflows', 'bench']).filter(

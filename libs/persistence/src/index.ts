@@ -25,3 +25,4 @@ export * from './probes';
 export * from './health';
 export * from './resource-units';
 export * from './checkpoint';
+export * from './sql';

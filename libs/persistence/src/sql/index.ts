@@ -9,6 +9,7 @@ import { CASCADE_REPORT_EVENT } from './report-event.sql';
 import { CASCADE_SEAL_EVENTS } from './seal-events.sql';
 
 export { hubLockKey } from './locks';
+export { CASCADE_SEAL_EVENTS } from './seal-events.sql';
 
 /**
  * The current definition of a group of database functions and triggers: statements that can run again and again
