@@ -34,7 +34,7 @@ export class AuthController {
     try {
       return await this.auth.login(dto.email, dto.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
     } catch (error) {
-      if (error instanceof ApiError && error.code === AuthErrorCode.LOGIN_THROTTLED) {
+      if (error instanceof ApiError && error.code === String(AuthErrorCode.LOGIN_THROTTLED)) {
         const { retryAfterSeconds } = error.details as { retryAfterSeconds: number };
         res.setHeader('Retry-After', String(retryAfterSeconds));
       }

@@ -30,8 +30,9 @@ export class AuthModule implements OnApplicationBootstrap {
    */
   onApplicationBootstrap(): void {
     const hops = this.config.TRUST_PROXY_HOPS;
-    const express = this.adapterHost.httpAdapter?.getInstance() as
-      { set(setting: string, value: unknown): void } | undefined;
+    const express = this.adapterHost.httpAdapter?.getInstance<{
+      set(setting: string, value: unknown): void;
+    }>();
     express?.set('trust proxy', hops > 0 ? hops : false);
   }
 }
