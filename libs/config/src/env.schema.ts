@@ -172,7 +172,21 @@ export class EnvironmentVariables {
   @Max(90 * 86_400)
   REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
 
-  /** Failed logins allowed per e-mail (and 4× per client address) within LOGIN_WINDOW_SECONDS before 429. */
+  /**
+   * Absolute lifetime of a sign-in (a family of refresh tokens), in seconds: rotation never extends a session past
+   * it, so a stolen refresh token that keeps being rotated still dies; then the user signs in again.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(365 * 86_400)
+  SESSION_MAX_AGE_SECONDS = 30 * 86_400;
+
+  /**
+   * Failed logins allowed per e-mail before each further attempt waits 2^k seconds after the last failure (k = 1, 2,
+   * … per failure past this, capped at LOGIN_MAX_DELAY_SECONDS): a growing delay, never a hard lock that anyone
+   * knowing an e-mail could hold. A client address gets 4× this within LOGIN_WINDOW_SECONDS, then 429.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -184,6 +198,24 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(86_400)
   LOGIN_WINDOW_SECONDS = 900;
+
+  /** The longest delay an account's failed sign-ins impose on the next attempt, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_MAX_DELAY_SECONDS = 900;
+
+  /**
+   * How many reverse proxies in front of the API to trust for the client's address (Express `trust proxy`): with 0
+   * (the default) X-Forwarded-For is ignored and the address is the socket's, so no client chooses its own; behind one
+   * proxy that sets X-Forwarded-For, 1.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  TRUST_PROXY_HOPS = 0;
 
   /** Largest unit import (CSV or JSON), in bytes (413 above it). */
   @Transform(toInt)

@@ -3,8 +3,13 @@ import { hashPassword } from '@cascade/auth';
 import { passwordProblems } from '@cascade/domain';
 import { createDataSource } from './data-source';
 import { upsertSystemAdmin } from './people';
+import { revokeSessionsOfUser } from './sessions';
 
-/** Creates the system administrator, or resets its password and rights: idempotent. Returns its id. */
+/**
+ * Creates the system administrator, or resets its password and rights: idempotent. Returns its id. A reset ends every
+ * session of the account, in the same transaction: whoever signed in with the old password (the reason to reset it,
+ * often) is signed out.
+ */
 export async function bootstrapAdmin(
   url: string,
   email: string,
@@ -16,11 +21,11 @@ export async function bootstrapAdmin(
   const dataSource = createDataSource({ url, poolSize: 1, applicationName: 'cascade-bootstrap' });
   await dataSource.initialize();
   try {
-    return await upsertSystemAdmin(dataSource, {
-      id: randomUUID(),
-      email,
-      name,
-      passwordHash: await hashPassword(password),
+    const passwordHash = await hashPassword(password);
+    return await dataSource.transaction(async (m) => {
+      const id = await upsertSystemAdmin(m, { id: randomUUID(), email, name, passwordHash });
+      await revokeSessionsOfUser(m, id, 'password reset by bootstrap-admin');
+      return id;
     });
   } finally {
     await dataSource.destroy();

@@ -158,8 +158,14 @@ export async function findMembership(db: Db, id: string): Promise<StoredMembersh
   return rows[0] ?? null;
 }
 
-export async function removeMembership(db: Db, id: string): Promise<void> {
-  await db.query(`DELETE FROM membership WHERE id = $1`, [id]);
+/** Deletes a membership; returns what it was (null when there was none), for what must follow it. */
+export async function removeMembership(db: Db, id: string): Promise<StoredMembership | null> {
+  const rows: [StoredMembership[], number] = await db.query(
+    `DELETE FROM membership WHERE id = $1
+     RETURNING id, user_id AS "userId", unit_id AS "unitId", role, authority, position`,
+    [id],
+  );
+  return rows[0][0] ?? null;
 }
 
 /** A user's role in a unit, with the unit's path (ltree text) for deciding who may see it. */

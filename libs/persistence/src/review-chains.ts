@@ -52,3 +52,11 @@ export async function replaceReviewChain(
     }
   });
 }
+
+/**
+ * A leader who leaves a unit (its leader membership is deleted) leaves the unit's review chain: no draft is submitted
+ * to someone who no longer may review it.
+ */
+export async function removeReviewer(db: Db, unitId: string, reviewerId: string): Promise<void> {
+  await db.query(`DELETE FROM review_chain WHERE unit_id = $1 AND reviewer_id = $2`, [unitId, reviewerId]);
+}

@@ -9,42 +9,85 @@ import type { Role } from '@cascade/domain';
  */
 type Db = DataSource | EntityManager;
 
-export async function recordLoginAttempt(
-  db: Db,
-  attempt: { email: string; ip: string; success: boolean },
-): Promise<void> {
-  await db.query(`INSERT INTO login_attempt (email, ip, success) VALUES ($1, $2, $3)`, [
-    attempt.email,
-    attempt.ip,
-    attempt.success,
-  ]);
+/** What the throttle of sign-ins decided for one attempt. */
+export interface LoginAdmission {
+  /** The attempt's row, counted as a failure until `markLoginSucceeded`; null when it was refused. */
+  attemptId: string | null;
+  /** When refused: seconds until the next attempt is admitted. */
+  retryAfterSeconds: number;
 }
 
-export interface RecentLoginFailures {
-  /** Failures for this e-mail (any case). */
-  byEmail: number;
-  /** Failures from this address. */
-  byIp: number;
-  /** When the oldest of them happened, or null when there is none. */
-  oldest: Date | null;
+export interface LoginThrottle {
+  /** Failures of an e-mail (since its last success) before each next attempt waits. */
+  maxFailures: number;
+  /** Failures from one address within the window before it is refused until they age out. */
+  maxFailuresPerAddress: number;
+  windowSeconds: number;
+  /** The longest wait that an e-mail's failures impose. */
+  maxDelaySeconds: number;
 }
 
-/** Failed sign-ins for the e-mail (lower-cased) or from the address in the last `windowSeconds`. */
-export async function recentLoginFailures(
-  db: Db,
-  email: string,
-  ip: string,
-  windowSeconds: number,
-): Promise<RecentLoginFailures> {
-  const rows: { by_email: number; by_ip: number; oldest: Date | null }[] = await db.query(
-    `SELECT count(*) FILTER (WHERE lower(email) = $1)::int AS by_email,
-            count(*) FILTER (WHERE ip = $2)::int AS by_ip,
-            min(at) FILTER (WHERE lower(email) = $1 OR ip = $2) AS oldest
-       FROM login_attempt
-      WHERE NOT success AND at > now() - make_interval(secs => $3) AND (lower(email) = $1 OR ip = $2)`,
-    [email, ip, windowSeconds],
-  );
-  return { byEmail: rows[0].by_email, byIp: rows[0].by_ip, oldest: rows[0].oldest };
+/**
+ * Admits a sign-in attempt or refuses it, atomically. Under a transaction-scoped advisory lock per e-mail and per
+ * address (so concurrent attempts for one account, or from one address, queue instead of all reading the same count),
+ * one statement counts the recent failures and, when the attempt may go ahead, records it at once as a failure: the
+ * password is checked afterwards, and a success then flips the row. Of 20 parallel wrong passwords for one e-mail,
+ * only `maxFailures` are checked.
+ *
+ * The e-mail gets a growing delay instead of a lock: after n ≥ maxFailures failures since its last success, the next
+ * attempt is admitted 2^(n − maxFailures + 1) seconds after the last failure (capped), so a stranger who knows a
+ * leader's e-mail slows its sign-in down for minutes at most. An address past its (larger) limit waits until its
+ * oldest failure in the window ages out.
+ */
+export async function admitLoginAttempt(
+  dataSource: DataSource,
+  attempt: { email: string; ip: string },
+  throttle: LoginThrottle,
+): Promise<LoginAdmission> {
+  return dataSource.transaction(async (m) => {
+    await m.query(
+      `SELECT pg_advisory_xact_lock(7301, hashtext($1)), pg_advisory_xact_lock(7302, hashtext($2))`,
+      [attempt.email, attempt.ip],
+    );
+    const rows: { attempt_id: string | null; retry_after: number }[] = await m.query(
+      `WITH last_success AS (
+         SELECT coalesce(max(at), '-infinity'::timestamptz) AS at FROM login_attempt WHERE lower(email) = $1 AND success
+       ), by_email AS (
+         SELECT count(*)::int AS failures, max(a.at) AS last_failure
+           FROM login_attempt a, last_success s
+          WHERE lower(a.email) = $1 AND NOT a.success AND a.at > s.at AND a.at > now() - make_interval(secs => $3)
+       ), by_ip AS (
+         SELECT count(*)::int AS failures, min(at) AS oldest
+           FROM login_attempt WHERE ip = $2 AND NOT success AND at > now() - make_interval(secs => $3)
+       ), wait AS (
+         SELECT greatest(
+                  CASE WHEN e.failures >= $4 THEN extract(epoch FROM e.last_failure
+                         + make_interval(secs => least($6::float8, power(2, e.failures - $4 + 1))) - now())
+                       ELSE 0 END,
+                  CASE WHEN i.failures >= $5 THEN extract(epoch FROM i.oldest + make_interval(secs => $3) - now())
+                       ELSE 0 END,
+                  0)::float8 AS seconds
+           FROM by_email e, by_ip i
+       ), admitted AS (
+         INSERT INTO login_attempt (email, ip, success) SELECT $1, $2, false FROM wait WHERE seconds <= 0 RETURNING id
+       )
+       SELECT (SELECT id::text FROM admitted) AS attempt_id, ceil((SELECT seconds FROM wait))::int AS retry_after`,
+      [
+        attempt.email,
+        attempt.ip,
+        throttle.windowSeconds,
+        throttle.maxFailures,
+        throttle.maxFailuresPerAddress,
+        throttle.maxDelaySeconds,
+      ],
+    );
+    return { attemptId: rows[0].attempt_id, retryAfterSeconds: Math.max(1, rows[0].retry_after) };
+  });
+}
+
+/** The admitted attempt turned out right: it stops counting as a failure (and resets the e-mail's delay). */
+export async function markLoginSucceeded(db: Db, attemptId: string): Promise<void> {
+  await db.query(`UPDATE login_attempt SET success = true WHERE id = $1`, [attemptId]);
 }
 
 /** Opens a session (a family of refresh tokens) for the user. */
@@ -52,16 +95,23 @@ export async function openSession(db: Db, sessionId: string, userId: string): Pr
   await db.query(`INSERT INTO session_family (id, user_id) VALUES ($1, $2)`, [sessionId, userId]);
 }
 
-/** Stores a refresh token of the session by its hash, expiring in `ttlSeconds`. */
+/**
+ * Stores a refresh token of the session by its hash, expiring in `ttlSeconds` but never after the session's absolute
+ * end (`maxAgeSeconds` after it opened): rotation does not extend a sign-in. Returns the seconds it is valid for.
+ */
 export async function storeRefreshToken(
   db: Db,
-  token: { sessionId: string; userId: string; tokenHash: string; ttlSeconds: number },
-): Promise<void> {
-  await db.query(
+  token: { sessionId: string; userId: string; tokenHash: string; ttlSeconds: number; maxAgeSeconds: number },
+): Promise<number> {
+  const rows: { valid_for: number }[] = await db.query(
     `INSERT INTO refresh_token (id, family_id, user_id, token_hash, expires_at)
-     VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
-    [randomUUID(), token.sessionId, token.userId, token.tokenHash, token.ttlSeconds],
+     SELECT $1, f.id, $3, $4,
+            least(now() + make_interval(secs => $5), f.created_at + make_interval(secs => $6))
+       FROM session_family f WHERE f.id = $2
+     RETURNING greatest(0, floor(extract(epoch FROM expires_at - now())))::int AS valid_for`,
+    [randomUUID(), token.sessionId, token.userId, token.tokenHash, token.ttlSeconds, token.maxAgeSeconds],
   );
+  return rows[0]?.valid_for ?? 0;
 }
 
 export interface StoredRefreshToken {
@@ -74,8 +124,15 @@ export interface StoredRefreshToken {
   userActive: boolean;
 }
 
-/** The refresh token with this hash, with the state of its session and user, or null when there is none. */
-export async function refreshTokenByHash(db: Db, tokenHash: string): Promise<StoredRefreshToken | null> {
+/**
+ * The refresh token with this hash, with the state of its session and user, or null when there is none. A token of a
+ * session older than `maxAgeSeconds` is expired, whatever its own expiry says.
+ */
+export async function refreshTokenByHash(
+  db: Db,
+  tokenHash: string,
+  maxAgeSeconds: number,
+): Promise<StoredRefreshToken | null> {
   const rows: {
     id: string;
     family_id: string;
@@ -85,11 +142,12 @@ export async function refreshTokenByHash(db: Db, tokenHash: string): Promise<Sto
     family_revoked: boolean;
     user_active: boolean;
   }[] = await db.query(
-    `SELECT t.id, t.family_id, t.user_id, t.expires_at < now() AS expired, t.used_at,
+    `SELECT t.id, t.family_id, t.user_id,
+            t.expires_at < now() OR f.created_at + make_interval(secs => $2) < now() AS expired, t.used_at,
             f.revoked_at IS NOT NULL AS family_revoked, u.active AS user_active
        FROM refresh_token t JOIN session_family f ON f.id = t.family_id JOIN app_user u ON u.id = t.user_id
       WHERE t.token_hash = $1`,
-    [tokenHash],
+    [tokenHash, maxAgeSeconds],
   );
   const row = rows[0];
   if (!row) return null;
@@ -133,6 +191,14 @@ export async function revokeSessionsOnPasswordChange(
   );
 }
 
+/** Revokes every session of the user (its password was reset from outside, `cascade bootstrap-admin`). */
+export async function revokeSessionsOfUser(db: Db, userId: string, reason: string): Promise<void> {
+  await db.query(
+    `UPDATE session_family SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`,
+    [userId, reason],
+  );
+}
+
 /** After an account is deactivated: revokes every session of the user. */
 export async function revokeSessionsOfDeactivatedUser(db: Db, userId: string): Promise<void> {
   await db.query(
@@ -151,8 +217,16 @@ export interface SessionUser {
   grants: { role: Role; path: string }[];
 }
 
-/** The user, the session and the grants in one round trip; null when the user has no such session. */
-export async function sessionUser(db: Db, userId: string, sessionId: string): Promise<SessionUser | null> {
+/**
+ * The user, the session and the grants in one round trip; null when the user has no such session. A session older
+ * than `maxAgeSeconds` counts as revoked.
+ */
+export async function sessionUser(
+  db: Db,
+  userId: string,
+  sessionId: string,
+  maxAgeSeconds: number,
+): Promise<SessionUser | null> {
   const rows: {
     email: string;
     name: string;
@@ -161,12 +235,13 @@ export async function sessionUser(db: Db, userId: string, sessionId: string): Pr
     revoked: boolean;
     grants: { role: Role; path: string }[];
   }[] = await db.query(
-    `SELECT u.email, u.name, u.system_admin, u.active, f.revoked_at IS NOT NULL AS revoked,
+    `SELECT u.email, u.name, u.system_admin, u.active,
+            f.revoked_at IS NOT NULL OR f.created_at + make_interval(secs => $3) < now() AS revoked,
             COALESCE((SELECT json_agg(json_build_object('role', m.role, 'path', un.path::text))
                         FROM membership m JOIN unit un ON un.id = m.unit_id WHERE m.user_id = u.id), '[]') AS grants
        FROM app_user u JOIN session_family f ON f.user_id = u.id
       WHERE u.id = $1 AND f.id = $2`,
-    [userId, sessionId],
+    [userId, sessionId, maxAgeSeconds],
   );
   const row = rows[0];
   if (!row) return null;

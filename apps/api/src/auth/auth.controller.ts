@@ -1,8 +1,10 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { membershipsOfUser } from '@cascade/persistence';
+import { ApiError } from '../common/api-error';
+import { AuthErrorCode } from './auth-error-codes';
 import { AuthService } from './auth.service';
 import { CurrentPrincipal, Public } from './decorators';
 import { LoginDto, RefreshDto, TokenPairDto } from './dto/login.dto';
@@ -22,9 +24,22 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in: a short-lived access token and a rotating refresh token' })
   @ApiResponse({ status: 200, type: TokenPairDto })
   @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS' })
-  @ApiResponse({ status: 429, description: 'LOGIN_THROTTLED (details.retryAfterSeconds)' })
-  login(@Body() dto: LoginDto, @Req() req: Request): Promise<TokenPairDto> {
-    return this.auth.login(dto.email, dto.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  @ApiResponse({ status: 429, description: 'LOGIN_THROTTLED (Retry-After, details.retryAfterSeconds)' })
+  async login(
+    @Body() dto: LoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TokenPairDto> {
+    // req.ip honours TRUST_PROXY_HOPS (Express `trust proxy`, set by AuthModule): by default the socket's address.
+    try {
+      return await this.auth.login(dto.email, dto.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    } catch (error) {
+      if (error instanceof ApiError && error.code === String(AuthErrorCode.LOGIN_THROTTLED)) {
+        const { retryAfterSeconds } = error.details as { retryAfterSeconds: number };
+        res.setHeader('Retry-After', String(retryAfterSeconds));
+      }
+      throw error;
+    }
   }
 
   @Public()

@@ -9,8 +9,8 @@ import {
   apiKeyByPrefix,
   claimRefreshToken,
   openSession,
-  recentLoginFailures,
-  recordLoginAttempt,
+  admitLoginAttempt,
+  markLoginSucceeded,
   refreshTokenByHash,
   revokeSession,
   sessionUser,
@@ -43,7 +43,8 @@ const unauthorized = (code: AuthErrorCode, message: string) =>
 /**
  * Sign-in with short-lived access JWTs and rotating refresh tokens. Refresh tokens live in families (one per
  * sign-in): each use replaces the token; presenting a used one again revokes the whole family (it was stolen or
- * replayed). Access tokens carry their family id, so logout and revocation take effect at once.
+ * replayed). Access tokens carry their family id, so logout and revocation take effect at once. A family lives at most
+ * SESSION_MAX_AGE_SECONDS from its sign-in, however often it is rotated.
  */
 @Injectable()
 export class AuthService {
@@ -61,34 +62,34 @@ export class AuthService {
   async login(emailInput: string, password: string, ip: string): Promise<TokenPair> {
     this.principals.assertDatabase();
     const email = emailInput.trim().toLowerCase();
-    await this.throttle(email, ip);
-    const user = await userCredentialsByEmail(this.dataSource, email);
-    // Always run scrypt, so that response time does not tell which e-mails exist.
-    const ok = (await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH)) && !!user?.active;
-    await recordLoginAttempt(this.dataSource, { email, ip, success: ok });
-    if (!ok || !user)
-      throw unauthorized(AuthErrorCode.INVALID_CREDENTIALS, 'email or password: not recognised');
-    const sessionId = randomUUID();
-    await openSession(this.dataSource, sessionId, user.id);
-    return this.issue(user.id, sessionId);
-  }
-
-  private async throttle(email: string, ip: string): Promise<void> {
-    const window = this.config.LOGIN_WINDOW_SECONDS;
-    const { byEmail, byIp, oldest } = await recentLoginFailures(this.dataSource, email, ip, window);
-    if (byEmail >= this.config.LOGIN_MAX_FAILURES || byIp >= this.config.LOGIN_MAX_FAILURES * 4) {
-      const retryAfter = oldest
-        ? Math.max(1, Math.ceil((oldest.getTime() + window * 1000 - Date.now()) / 1000))
-        : window;
+    // Counted before the password is checked, in one atomic step: parallel guesses queue on the count.
+    const admission = await admitLoginAttempt(
+      this.dataSource,
+      { email, ip },
+      {
+        maxFailures: this.config.LOGIN_MAX_FAILURES,
+        maxFailuresPerAddress: this.config.LOGIN_MAX_FAILURES * 4,
+        windowSeconds: this.config.LOGIN_WINDOW_SECONDS,
+        maxDelaySeconds: this.config.LOGIN_MAX_DELAY_SECONDS,
+      },
+    );
+    if (admission.attemptId === null) {
       throw new ApiError(
         HttpStatus.TOO_MANY_REQUESTS,
         AuthErrorCode.LOGIN_THROTTLED,
         'too many failed sign-ins; retry later',
-        {
-          retryAfterSeconds: retryAfter,
-        },
+        { retryAfterSeconds: admission.retryAfterSeconds },
       );
     }
+    const user = await userCredentialsByEmail(this.dataSource, email);
+    // Always run scrypt, so that response time does not tell which e-mails exist.
+    const ok = (await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH)) && !!user?.active;
+    if (!ok || !user)
+      throw unauthorized(AuthErrorCode.INVALID_CREDENTIALS, 'email or password: not recognised');
+    await markLoginSucceeded(this.dataSource, admission.attemptId);
+    const sessionId = randomUUID();
+    await openSession(this.dataSource, sessionId, user.id);
+    return this.issue(user.id, sessionId);
   }
 
   private async issue(userId: string, sessionId: string): Promise<TokenPair> {
@@ -100,24 +101,29 @@ export class AuthService {
       issuer: 'cascade',
     });
     const refreshToken = randomToken(32);
-    await storeRefreshToken(this.dataSource, {
+    const refreshExpiresIn = await storeRefreshToken(this.dataSource, {
       sessionId,
       userId,
       tokenHash: sha256(refreshToken),
       ttlSeconds: this.config.REFRESH_TOKEN_TTL_SECONDS,
+      maxAgeSeconds: this.config.SESSION_MAX_AGE_SECONDS,
     });
     return {
       tokenType: 'Bearer',
       accessToken,
       expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS,
       refreshToken,
-      refreshExpiresIn: this.config.REFRESH_TOKEN_TTL_SECONDS,
+      refreshExpiresIn,
     };
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
     this.principals.assertDatabase();
-    const token = await refreshTokenByHash(this.dataSource, sha256(refreshToken));
+    const token = await refreshTokenByHash(
+      this.dataSource,
+      sha256(refreshToken),
+      this.config.SESSION_MAX_AGE_SECONDS,
+    );
     if (!token) throw unauthorized(AuthErrorCode.REFRESH_TOKEN_INVALID, 'refreshToken: not recognised');
     if (token.sessionRevoked || !token.userActive)
       throw unauthorized(AuthErrorCode.TOKEN_REVOKED, 'refreshToken: revoked');
@@ -156,7 +162,12 @@ export class AuthService {
     }
     this.principals.assertDatabase();
     // The user, the session and the grants in one round trip.
-    const user = await sessionUser(this.dataSource, claims.sub, claims.sid);
+    const user = await sessionUser(
+      this.dataSource,
+      claims.sub,
+      claims.sid,
+      this.config.SESSION_MAX_AGE_SECONDS,
+    );
     if (!user || user.sessionRevoked || !user.active)
       throw unauthorized(AuthErrorCode.TOKEN_REVOKED, 'Authorization: session revoked');
     return {

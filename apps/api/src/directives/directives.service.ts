@@ -3,7 +3,8 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
-import { directiveIssuer, directiveRow, firstRoleIn, type DirectiveRow } from '@cascade/persistence';
+import { can, idsFromPath, type Capability } from '@cascade/domain';
+import { directiveIssuer, directiveRow, unitPathText, type DirectiveRow } from '@cascade/persistence';
 import { queryDirectiveState, queryReportingState } from '@cascade/temporal';
 import { DirectiveFailure, type Actor, type DirectiveState, type ReportingState } from '@cascade/contracts';
 import { ApiError } from '../common/api-error';
@@ -46,13 +47,22 @@ export class DirectivesService {
     return row;
   }
 
-  /** The caller as the workflow records it: its role in the issuer (the first one it holds there). */
-  async actor(principal: RequestPrincipal, issuerId: string): Promise<Actor> {
-    const role = await firstRoleIn(this.dataSource, principal.id, issuerId);
+  /**
+   * The caller as the workflow records it, with the role it acts in: the one of its grants that gives `capability` on
+   * the issuer (a grant in the issuer itself before one above it), not merely the first role it holds there — a clerk
+   * who is also a leader signs as leader and submits as clerk. System administrators without such a grant act as
+   * `system_admin`.
+   */
+  async actor(principal: RequestPrincipal, issuerId: string, capability: Capability): Promise<Actor> {
+    const pathText = await unitPathText(this.dataSource, issuerId);
+    const issuerPath = pathText === null ? [] : idsFromPath(pathText);
+    const used = principal.grants
+      .filter((grant) => can({ systemAdmin: false, grants: [grant] }, capability, issuerPath))
+      .sort((a, b) => b.unitPath.length - a.unitPath.length || a.role.localeCompare(b.role))[0];
     return {
       userId: principal.id,
       name: principal.name ?? principal.id,
-      role: role ?? (principal.systemAdmin ? 'system_admin' : null),
+      role: used?.role ?? (principal.systemAdmin ? 'system_admin' : null),
       unitId: issuerId,
     };
   }

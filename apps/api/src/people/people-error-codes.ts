@@ -6,4 +6,6 @@ export enum PeopleErrorCode {
   MEMBERSHIP_EXISTS = 'MEMBERSHIP_EXISTS',
   MEMBERSHIP_REQUIRED = 'MEMBERSHIP_REQUIRED',
   API_KEY_NOT_FOUND = 'API_KEY_NOT_FOUND',
+  /** A signing authority is granted by an admin of a unit above or a system administrator, never by its holder. */
+  SIGNING_GRANT_FORBIDDEN = 'SIGNING_GRANT_FORBIDDEN',
 }

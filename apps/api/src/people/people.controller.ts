@@ -82,8 +82,16 @@ export class PeopleController {
   @ApiOperation({ summary: 'Give a user a role in the unit (leaders: with authority and position)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 409, description: 'MEMBERSHIP_EXISTS' })
-  addMembership(@Param('id') id: string, @Body() dto: AddMembershipDto) {
-    return this.people.addMembership(id, dto);
+  @ApiResponse({
+    status: 403,
+    description: 'SIGNING_GRANT_FORBIDDEN: a signing authority needs an admin above',
+  })
+  addMembership(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: AddMembershipDto,
+  ) {
+    return this.people.addMembership(principal, id, dto);
   }
 
   @Delete('memberships/:id')

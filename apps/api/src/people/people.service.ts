@@ -16,6 +16,7 @@ import {
   membersOfUnit,
   membershipsOfUser,
   removeMembership,
+  removeReviewer,
   revokeApiKey,
   revokeSessionsOfDeactivatedUser,
   revokeSessionsOnPasswordChange,
@@ -73,6 +74,32 @@ export class PeopleService {
       );
   }
 
+  /**
+   * A leader's signing authority (or position) lets its holder sign for the unit, so the one who grants it must be
+   * someone else with power over the unit: a system administrator, or an administrator of a unit above it. An admin of
+   * the unit itself cannot grant it (to itself, or to an account it has just made and whose password it knows).
+   */
+  private async requireSigningGrant(
+    principal: RequestPrincipal,
+    unitId: string,
+    grant: { role: string; authority?: string; position?: string },
+    granteeId: string | null,
+    field: string,
+  ): Promise<void> {
+    if (grant.role !== 'leader' || (!grant.authority && !grant.position)) return;
+    const self = principal.kind === 'user' && principal.id === granteeId;
+    const path = await this.principals.unitPath(unitId);
+    const parent = path ? path.slice(0, -1) : [];
+    const aboveAdmin = parent.length > 0 && decide(principal, 'manage', parent) === 'allow';
+    if (self || !(principal.systemAdmin || aboveAdmin)) {
+      throw new ApiError(
+        HttpStatus.FORBIDDEN,
+        PeopleErrorCode.SIGNING_GRANT_FORBIDDEN,
+        `${field}: a signing authority is granted by an administrator of a unit above or a system administrator, never by its holder`,
+      );
+    }
+  }
+
   async createUser(
     principal: RequestPrincipal,
     dto: CreateUserDto,
@@ -84,7 +111,16 @@ export class PeopleService {
         'membership: required (a unit you administer and a role)',
       );
     }
-    if (dto.membership) await this.requireManage(principal, dto.membership.unitId, 'membership.unitId');
+    if (dto.membership) {
+      await this.requireManage(principal, dto.membership.unitId, 'membership.unitId');
+      await this.requireSigningGrant(
+        principal,
+        dto.membership.unitId,
+        dto.membership,
+        null,
+        'membership.authority',
+      );
+    }
     this.checkPassword('password', dto.password, dto.email);
     const id = randomUUID();
     const hash = await hashPassword(dto.password);
@@ -187,7 +223,11 @@ export class PeopleService {
     return membersOfUnit(this.dataSource, unitId);
   }
 
-  async addMembership(unitId: string, dto: AddMembershipDto): Promise<StoredMembership> {
+  async addMembership(
+    principal: RequestPrincipal,
+    unitId: string,
+    dto: AddMembershipDto,
+  ): Promise<StoredMembership> {
     if (!dto.userId === !dto.email) {
       throw new ApiError(
         HttpStatus.BAD_REQUEST,
@@ -206,6 +246,7 @@ export class PeopleService {
         `${dto.userId ? 'userId' : 'email'}: no such user`,
       );
     }
+    await this.requireSigningGrant(principal, unitId, dto, userId, 'authority');
     const id = randomUUID();
     const added = await addMembershipUnlessHeld(this.dataSource, {
       id,
@@ -225,8 +266,12 @@ export class PeopleService {
     return (await findMembership(this.dataSource, id))!;
   }
 
+  /** A leader who leaves the unit also leaves its review chain, in the same transaction. */
   async removeMembership(id: string): Promise<void> {
-    await removeMembership(this.dataSource, id);
+    await this.dataSource.transaction(async (m) => {
+      const removed = await removeMembership(m, id);
+      if (removed?.role === 'leader') await removeReviewer(m, removed.unitId, removed.userId);
+    });
   }
 
   async createApiKey(principal: RequestPrincipal, unitId: string, dto: CreateApiKeyDto) {

@@ -1,13 +1,14 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { leaderAuthorities, reviewerIdsOf, verifyDirectiveSignature } from '@cascade/persistence';
+import { reviewerIdsOf, verifyDirectiveSignature } from '@cascade/persistence';
 import { updateDirective } from '@cascade/temporal';
 import { cancelUpdate, reviewUpdate, signUpdate, submitForReviewUpdate } from '@cascade/contracts';
 import { ApiError } from '../common/api-error';
 import { type RequestPrincipal } from '../auth/principal';
 import { CancelDto, ReviewDto } from '../directives/dto/directive.dto';
-import { DirectiveErrorCode } from '../directives/directive-error-codes';
 import { DirectivesService } from '../directives/directives.service';
+import { ReviewErrorCode } from './review-error-codes';
+import { requireSigningAuthority } from './signing-authority';
 
 /**
  * Review and signing: a draft goes to the issuer's review chain, each reviewer decides in turn, and a leader holding a
@@ -24,7 +25,16 @@ export class ReviewService {
   async submit(principal: RequestPrincipal, id: string, version: number, key: string) {
     const directive = await this.directives.row(id);
     const reviewers = await reviewerIdsOf(this.dataSource, directive.issuer_id);
-    const actor = await this.directives.actor(principal, directive.issuer_id);
+    if (reviewers.length > 0 && reviewers.every((reviewerId) => reviewerId === principal.id)) {
+      // The chain was set before the draft: whoever is its only reviewer does not also submit, or one person would
+      // draft, approve and (with an authority) sign alone.
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        ReviewErrorCode.REVIEW_CHAIN_ONLY_SUBMITTER,
+        "reviewers: the issuer's review chain holds only you; another leader must review what you submit",
+      );
+    }
+    const actor = await this.directives.actor(principal, directive.issuer_id, 'draft');
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
       updateDirective(client, workflowId, submitForReviewUpdate, [{ actor, version, reviewers }], updateId),
     );
@@ -32,7 +42,7 @@ export class ReviewService {
 
   async review(principal: RequestPrincipal, id: string, dto: ReviewDto, key: string) {
     const directive = await this.directives.row(id);
-    const actor = await this.directives.actor(principal, directive.issuer_id);
+    const actor = await this.directives.actor(principal, directive.issuer_id, 'review');
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
       updateDirective(
         client,
@@ -47,23 +57,14 @@ export class ReviewService {
   /** Only a leader of the issuer holding a signing authority (TM., KT., …) signs. */
   async sign(principal: RequestPrincipal, id: string, version: number, key: string) {
     const directive = await this.directives.row(id);
-    const holder = (await leaderAuthorities(this.dataSource, principal.id, directive.issuer_id)).find(
-      (r) => r.authority && r.position,
-    );
-    if (!holder) {
-      throw new ApiError(
-        HttpStatus.FORBIDDEN,
-        DirectiveErrorCode.SIGNER_NO_AUTHORITY,
-        'you hold no signing authority and position for the issuer',
-      );
-    }
-    const actor = await this.directives.actor(principal, directive.issuer_id);
+    const holder = await requireSigningAuthority(this.dataSource, principal, directive.issuer_id);
+    const actor = await this.directives.actor(principal, directive.issuer_id, 'sign');
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
       updateDirective(
         client,
         workflowId,
         signUpdate,
-        [{ actor, version, authority: holder.authority!, position: holder.position! }],
+        [{ actor, version, authority: holder.authority, position: holder.position }],
         updateId,
       ),
     );
@@ -71,7 +72,7 @@ export class ReviewService {
 
   async cancel(principal: RequestPrincipal, id: string, dto: CancelDto, key: string) {
     const directive = await this.directives.row(id);
-    const actor = await this.directives.actor(principal, directive.issuer_id);
+    const actor = await this.directives.actor(principal, directive.issuer_id, 'draft');
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
       updateDirective(client, workflowId, cancelUpdate, [{ actor, reason: dto.reason }], updateId),
     );

@@ -31,6 +31,7 @@ import {
 import { directiveNotFound, notRouted } from '../directives/directive-errors';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
 import { DirectivesService } from '../directives/directives.service';
+import { requireSigningAuthority } from '../review/signing-authority';
 
 /**
  * Routing: the tree a signed directive was dispatched along (the dispatch itself is the workflow's), each receiving
@@ -148,7 +149,9 @@ export class RoutingService {
         `the directive is ${directive.status}: only a dispatched directive is ${action === 'close' ? 'closed' : 'recalled'}`,
       );
     }
-    const actor = await this.directives.actor(principal, directive.issuer_id);
+    // Closing and recalling speak for the issuer as signing does: the same leader with an authority (never an API key).
+    await requireSigningAuthority(this.dataSource, principal, directive.issuer_id);
+    const actor = await this.directives.actor(principal, directive.issuer_id, 'sign');
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
       updateDirective(client, workflowId, closeUpdate, [{ actor, action, reason }], updateId),
     );

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authorize } from '../auth/decorators';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Authorize, CurrentPrincipal } from '../auth/decorators';
+import type { RequestPrincipal } from '../auth/principal';
 import { ReviewChainDto } from '../directives/dto/directive.dto';
 import { ReviewChainService } from './review-chain.service';
 
@@ -20,7 +21,12 @@ export class ReviewChainController {
   @Put('units/:id/review-chain')
   @Authorize({ capability: 'manage', unit: { param: 'id' } })
   @ApiOperation({ summary: 'The approval chain of the unit: its leaders, in order' })
-  setReviewChain(@Param('id') id: string, @Body() dto: ReviewChainDto) {
-    return this.reviewChains.setReviewChain(id, dto.reviewerIds);
+  @ApiResponse({ status: 422, description: 'REVIEWER_NOT_LEADER, REVIEW_CHAIN_SELF_ONLY' })
+  setReviewChain(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: ReviewChainDto,
+  ) {
+    return this.reviewChains.setReviewChain(principal, id, dto.reviewerIds);
   }
 }

@@ -1,0 +1,32 @@
+import { HttpStatus } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { leaderAuthorities } from '@cascade/persistence';
+import { ApiError } from '../common/api-error';
+import type { RequestPrincipal } from '../auth/principal';
+import { DirectiveErrorCode } from '../directives/directive-error-codes';
+
+/**
+ * The signing authority (TM., KT., …) and position the caller holds as a leader of the issuer, or a 403. Signing,
+ * closing and recalling all speak for the issuer, so all three ask for it: an API key holds a role but no membership,
+ * and never passes.
+ */
+export async function requireSigningAuthority(
+  dataSource: DataSource,
+  principal: RequestPrincipal,
+  issuerId: string,
+): Promise<{ authority: string; position: string }> {
+  const holder =
+    principal.kind === 'user'
+      ? (await leaderAuthorities(dataSource, principal.id, issuerId)).find(
+          (membership) => membership.authority && membership.position,
+        )
+      : undefined;
+  if (!holder) {
+    throw new ApiError(
+      HttpStatus.FORBIDDEN,
+      DirectiveErrorCode.SIGNER_NO_AUTHORITY,
+      'you hold no signing authority and position for the issuer',
+    );
+  }
+  return { authority: holder.authority!, position: holder.position! };
+}
