@@ -73,7 +73,10 @@ let spareUserEmail: () => Promise<string>;
 let userAt: (unitId: string) => Promise<string>;
 /** A fresh draft issued by the given unit (made by the system administrator). */
 let directiveOf: (unitId: string) => Promise<string>;
-/** A draft issued by R, routed to nobody: requests about it pass the guard and get the service's own answer. */
+/**
+ * A draft issued by R, routed to nobody: requests about it for a unit pass the guard and get the service's own
+ * answer, which for a unit it was not routed to is the one of a directive that does not exist (DIRECTIVE_NOT_FOUND).
+ */
 let rootDirective: string;
 
 const ENDPOINTS: Endpoint[] = [
@@ -292,8 +295,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /directives/:id/acknowledge (unitId)',
     kind: 'report',
-    success: 409,
-    successCode: 'DIRECTIVE_INVALID_STATE',
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h()
         .post(`/directives/${rootDirective}/acknowledge`)
@@ -304,8 +307,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /directives/:id/reports (unitId)',
     kind: 'report',
-    success: 409,
-    successCode: 'DIRECTIVE_INVALID_STATE',
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h()
         .post(`/directives/${rootDirective}/reports`)
@@ -317,21 +320,21 @@ const ENDPOINTS: Endpoint[] = [
     name: 'GET /directives/:id/reports?unitId=',
     kind: 'view',
     success: 404,
-    successCode: 'ROUTING_NODE_NOT_FOUND',
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) => h().get(`/directives/${rootDirective}/reports?unitId=${id}&cycle=0`).set(auth(t)),
   },
   {
     name: 'GET /directives/:id/received?unitId=',
     kind: 'view',
     success: 404,
-    successCode: 'ROUTING_NODE_NOT_FOUND',
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) => h().get(`/directives/${rootDirective}/received?unitId=${id}`).set(auth(t)),
   },
   {
     name: 'GET /directives/:id/aggregate?unitId=',
     kind: 'view',
-    success: 409,
-    successCode: 'DIRECTIVE_INVALID_STATE',
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) => h().get(`/directives/${rootDirective}/aggregate?unitId=${id}&cycle=0`).set(auth(t)),
   },
   {
@@ -355,7 +358,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'GET /directives/:id/aggregate/revisions?unitId=',
     kind: 'view',
-    success: 200,
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h().get(`/directives/${rootDirective}/aggregate/revisions?unitId=${id}&cycle=0`).set(auth(t)),
   },
@@ -413,8 +417,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /directives/:id/forward (unitId)',
     kind: 'report',
-    success: 409,
-    successCode: 'DIRECTIVE_INVALID_STATE',
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h()
         .post(`/directives/${rootDirective}/forward`)
@@ -426,7 +430,7 @@ const ENDPOINTS: Endpoint[] = [
     name: 'POST /directives/:id/recall-response (unitId)',
     kind: 'report',
     success: 404,
-    successCode: 'ROUTING_NODE_NOT_FOUND',
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h()
         .post(`/directives/${rootDirective}/recall-response`)
@@ -482,8 +486,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'GET /directives/:id/aggregate/export?unitId=',
     kind: 'view',
-    success: 409,
-    successCode: 'DIRECTIVE_INVALID_STATE',
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h().get(`/directives/${rootDirective}/aggregate/export?unitId=${id}&cycle=0&format=csv`).set(auth(t)),
   },
