@@ -107,7 +107,10 @@ let spareUserEmail: () => Promise<string>;
 let userAt: (unitId: string) => Promise<string>;
 /** A fresh draft issued by the given unit (made by the system administrator). */
 let directiveOf: (unitId: string) => Promise<string>;
-/** A draft issued by R, routed to nobody: requests about it pass the guard and get the service's own answer. */
+/**
+ * A draft issued by R, routed to nobody: requests about it for a unit pass the guard and get the service's own
+ * answer, which for a unit it was not routed to is the one of a directive that does not exist (DIRECTIVE_NOT_FOUND).
+ */
 let rootDirective: string;
 
 const ENDPOINTS: Endpoint[] = [
@@ -326,8 +329,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /directives/:id/acknowledge (unitId)',
     kind: 'report',
-    success: 409,
-    successCode: 'DIRECTIVE_INVALID_STATE',
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h()
         .post(`/directives/${rootDirective}/acknowledge`)
@@ -338,8 +341,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /directives/:id/reports (unitId)',
     kind: 'report',
-    success: 409,
-    successCode: 'DIRECTIVE_INVALID_STATE',
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h()
         .post(`/directives/${rootDirective}/reports`)
@@ -351,21 +354,21 @@ const ENDPOINTS: Endpoint[] = [
     name: 'GET /directives/:id/reports?unitId=',
     kind: 'view',
     success: 404,
-    successCode: 'ROUTING_NODE_NOT_FOUND',
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) => h().get(`/directives/${rootDirective}/reports?unitId=${id}&cycle=0`).set(auth(t)),
   },
   {
     name: 'GET /directives/:id/received?unitId=',
     kind: 'view',
     success: 404,
-    successCode: 'ROUTING_NODE_NOT_FOUND',
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) => h().get(`/directives/${rootDirective}/received?unitId=${id}`).set(auth(t)),
   },
   {
     name: 'GET /directives/:id/aggregate?unitId=',
     kind: 'view',
-    success: 409,
-    successCode: 'DIRECTIVE_INVALID_STATE',
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) => h().get(`/directives/${rootDirective}/aggregate?unitId=${id}&cycle=0`).set(auth(t)),
   },
   {
@@ -389,7 +392,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'GET /directives/:id/aggregate/revisions?unitId=',
     kind: 'view',
-    success: 200,
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h().get(`/directives/${rootDirective}/aggregate/revisions?unitId=${id}&cycle=0`).set(auth(t)),
   },
@@ -447,8 +451,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'POST /directives/:id/forward (unitId)',
     kind: 'report',
-    success: 409,
-    successCode: 'DIRECTIVE_INVALID_STATE',
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h()
         .post(`/directives/${rootDirective}/forward`)
@@ -460,7 +464,7 @@ const ENDPOINTS: Endpoint[] = [
     name: 'POST /directives/:id/recall-response (unitId)',
     kind: 'report',
     success: 404,
-    successCode: 'ROUTING_NODE_NOT_FOUND',
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h()
         .post(`/directives/${rootDirective}/recall-response`)
@@ -516,8 +520,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     name: 'GET /directives/:id/aggregate/export?unitId=',
     kind: 'view',
-    success: 409,
-    successCode: 'DIRECTIVE_INVALID_STATE',
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
     call: (h, t, id) =>
       h().get(`/directives/${rootDirective}/aggregate/export?unitId=${id}&cycle=0&format=csv`).set(auth(t)),
   },

@@ -453,7 +453,7 @@ describe('dispatch and acknowledgement', () => {
     expect((await ack(g11, { unitId: id.G12, decision: 'accept' })).status).toBe(404); // not its unit
     const notRouted = await ack(org.tokens.specialist, { unitId: org.ids.A, decision: 'accept' });
     expect(notRouted.status).toBe(404);
-    expect(notRouted.body.error.code).toBe('ROUTING_NODE_NOT_FOUND');
+    expect(notRouted.body.error.code).toBe('DIRECTIVE_NOT_FOUND'); // as if there were no such directive
     const byLeader = await ack(leaders[0].token, { unitId: org.ids.A1, decision: 'accept' });
     expect(byLeader.status).toBe(403); // leaders of A see A1 but do not acknowledge for it
 
@@ -526,7 +526,8 @@ describe('reports per cycle', () => {
       cycle: 1,
       values: { sessions: 1, participants: 1, done: true },
     });
-    expect(early.body.error.code).toBe('DIRECTIVE_INVALID_STATE'); // not dispatched yet
+    // not dispatched yet: not routed to G11, which is answered as if there were no such directive
+    expect(early.body.error.code).toBe('DIRECTIVE_NOT_FOUND');
     const directiveId = await dispatchedDirective({
       addressees: { mode: 'units', unitIds: [id.D1, id.G11, id.G12, id.G13] },
       reporting,

@@ -10,6 +10,8 @@ import {
   type UnitReport,
 } from '@cascade/domain';
 
+import { REPORT_KEY_REUSED_SQLSTATE } from './sql/file-report.sql';
+
 type Db = DataSource | EntityManager;
 
 /**
@@ -81,34 +83,56 @@ export interface ReportToFile {
   cycle: number;
   values: unknown;
   userId: string | null;
-  requestKey: string | null;
+  /**
+   * The request's Idempotency-Key and who sent it (`user:<id>`, `apiKey:<id>`): a key is its caller's, so that
+   * another caller's same key is another request.
+   */
+  request: { caller: string; key: string } | null;
   issuerId: string;
+}
+
+/** The request key `cascade_file_report` stores and looks up: the caller, then its key ('/' is in neither). */
+const requestKeyOf = (request: ReportToFile['request']): string | null =>
+  request ? `${request.caller}/${request.key}` : null;
+
+/** The request's key filed a report of another cycle or with other values: nothing was written. */
+export class ReportKeyReusedError extends Error {
+  constructor() {
+    super('the request key filed another report');
+    this.name = 'ReportKeyReusedError';
+  }
 }
 
 /**
  * `cascade_file_report`: the routing node's lock, the parent's lock (shared, or alone), the report unless the
- * request's key filed it before — late when the database's clock, once the locks are held, has passed the stored
+ * caller's request key filed it before (`ReportKeyReusedError` when that key filed another cycle or other values) — late when the database's clock, once the locks are held, has passed the stored
  * deadline of the unit's tier — and, shared, its event, in one statement. Alone, the caller appends the event
  * (`reportEvent`) after revising the aggregates above.
  */
 export async function fileReport(db: Db, r: ReportToFile, alone: boolean): Promise<FiledReport> {
-  const rows: FiledReport[] = await db.query(
-    `SELECT revision, late, after_close, deadline, values, parent_unit_id, filed_before, retry_alone
-       FROM cascade_file_report($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      r.reportId,
-      r.directiveId,
-      r.unitId,
-      r.cycle,
-      JSON.stringify(r.values),
-      r.userId,
-      r.requestKey,
-      r.issuerId,
-      alone,
-      !alone,
-    ],
-  );
-  return rows[0];
+  try {
+    const rows: FiledReport[] = await db.query(
+      `SELECT revision, late, after_close, deadline, values, parent_unit_id, filed_before, retry_alone
+         FROM cascade_file_report($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        r.reportId,
+        r.directiveId,
+        r.unitId,
+        r.cycle,
+        JSON.stringify(r.values),
+        r.userId,
+        requestKeyOf(r.request),
+        r.issuerId,
+        alone,
+        !alone,
+      ],
+    );
+    return rows[0];
+  } catch (error) {
+    const e = error as { code?: string; driverError?: { code?: string } };
+    if ((e.driverError?.code ?? e.code) === REPORT_KEY_REUSED_SQLSTATE) throw new ReportKeyReusedError();
+    throw error;
+  }
 }
 
 /** The event of a report filed alone (`cascade_report_event`): appended last in the transaction. */

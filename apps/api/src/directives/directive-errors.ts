@@ -5,7 +5,10 @@ import { DirectiveErrorCode } from './directive-error-codes';
 export const directiveNotFound = (id: string) =>
   new ApiError(HttpStatus.NOT_FOUND, DirectiveErrorCode.DIRECTIVE_NOT_FOUND, `directive ${id}: not found`);
 
-/** The answer for a unit the directive was not routed to. */
+/**
+ * A directive is answered as not found (`directiveNotFound`) to a unit it was neither issued by nor routed to; this
+ * answer is for a unit that knows it, but no longer takes part (it returned the directive).
+ */
 export const notRouted = () =>
   new ApiError(
     HttpStatus.NOT_FOUND,

@@ -4,7 +4,13 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { can, idsFromPath, type Capability } from '@cascade/domain';
-import { directiveIssuer, directiveRow, unitPathText, type DirectiveRow } from '@cascade/persistence';
+import {
+  directiveIssuer,
+  directiveRow,
+  isRoutedTo,
+  unitPathText,
+  type DirectiveRow,
+} from '@cascade/persistence';
 import { queryDirectiveState, queryReportingState } from '@cascade/temporal';
 import { DirectiveFailure, type Actor, type DirectiveState, type ReportingState } from '@cascade/contracts';
 import { ApiError } from '../common/api-error';
@@ -45,6 +51,19 @@ export class DirectivesService {
     const row = await directiveRow(this.dataSource, id);
     if (!row) throw directiveNotFound(id);
     return row;
+  }
+
+  /**
+   * The directive's row as a unit sees it, for the routes that act for a unit named in the query or body (its
+   * reports, aggregates, exports): the unit issued it, or the directive was routed to it. To any other unit it is
+   * answered exactly as a directive that does not exist (404 DIRECTIVE_NOT_FOUND, with the id), before its status
+   * or tree could tell another tree that it exists.
+   */
+  async rowSeenFrom(id: string, unitId: string): Promise<DirectiveRow> {
+    const directive = await this.row(id);
+    if (directive.issuer_id !== unitId && !(await isRoutedTo(this.dataSource, id, unitId)))
+      throw directiveNotFound(id);
+    return directive;
   }
 
   /**

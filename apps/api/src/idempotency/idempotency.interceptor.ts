@@ -19,7 +19,7 @@ import {
 } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { readIdempotencyKey } from '../common/idempotency-key';
-import type { AuthenticatedRequest } from '../auth/principal';
+import type { AuthenticatedRequest, RequestPrincipal } from '../auth/principal';
 
 export const IDEMPOTENT_KEY = 'cascade:idempotent';
 
@@ -40,12 +40,25 @@ export interface IdempotentOptions {
   /** Top-level response fields never stored (secrets shown once): a replay answers them as null. */
   redact?: string[];
   /**
-   * The handler answers a retry the same by itself (a report remembers the key that filed it; an acknowledgement is
+   * The handler answers a retry the same by itself (a report remembers its caller's key that filed it, and refuses
+   * that key for another report; an acknowledgement is
    * a state that a second one finds): the stored answer is then a shortcut, not the only guard, and is committed
    * without waiting for the disk.
    */
   selfIdempotent?: boolean;
 }
+
+/** Who a key belongs to: a key is its caller's, so that another caller's same key is another request. */
+export const callerOf = (principal: RequestPrincipal | undefined): string =>
+  principal ? `${principal.kind}:${principal.id}` : 'anonymous';
+
+/** The answer to a key used before for another request, by every route (the report route's own guard included). */
+export const idempotencyKeyReused = () =>
+  new ApiError(
+    HttpStatus.CONFLICT,
+    CommonErrorCode.IDEMPOTENCY_KEY_REUSED,
+    'Idempotency-Key: already used for a different request',
+  );
 
 function canonical(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -81,7 +94,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = http.getRequest<Request & AuthenticatedRequest>();
     const res = http.getResponse<Response>();
     const key = readIdempotencyKey(req);
-    const principal = req.principal ? `${req.principal.kind}:${req.principal.id}` : 'anonymous';
+    const principal = callerOf(req.principal);
     const path = req.originalUrl;
     const hash = createHash('sha256')
       .update(`${req.method} ${path}\n${canonical(req.body)}`)
@@ -90,13 +103,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.claim(principal, key, req.method, path, hash)).pipe(
       switchMap((stored) => {
         if (stored) {
-          if (stored.requestHash !== hash) {
-            throw new ApiError(
-              HttpStatus.CONFLICT,
-              CommonErrorCode.IDEMPOTENCY_KEY_REUSED,
-              'Idempotency-Key: already used for a different request',
-            );
-          }
+          if (stored.requestHash !== hash) throw idempotencyKeyReused();
           if (stored.status === null) {
             throw new ApiError(
               HttpStatus.CONFLICT,

@@ -10,13 +10,13 @@ import {
   cycleToPlan,
   escalationsOf,
   fileReport,
-  isRoutedTo,
   latestAggregate,
   missingBelow,
   previewAggregate,
   propagateUp,
   reportContext,
   reportEvent,
+  ReportKeyReusedError,
   retryTransient,
   storedCycles,
   type FiledReport,
@@ -43,6 +43,7 @@ import {
 import { directiveNotFound, notRouted } from '../directives/directive-errors';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
 import { DirectivesService } from '../directives/directives.service';
+import { callerOf, idempotencyKeyReused } from '../idempotency/idempotency.interceptor';
 
 const ENDED = ['closed', 'recalled', 'superseded'];
 
@@ -57,9 +58,12 @@ export class ReportingService {
     private readonly directives: DirectivesService,
   ) {}
 
-  /** The reporting requirement of a dispatched directive, with the cycle asked for. */
-  private async reportingCycle(id: string, cycleIndex: number) {
-    const directive = await this.directives.row(id);
+  /**
+   * The reporting requirement of a dispatched directive, with the cycle asked for, as the unit sees it (a directive
+   * the unit neither issued nor received is not found, before its status is told).
+   */
+  private async reportingCycle(id: string, unitId: string, cycleIndex: number) {
+    const directive = await this.directives.rowSeenFrom(id, unitId);
     const found = await this.cycleOf(
       id,
       directive.status,
@@ -134,7 +138,9 @@ export class ReportingService {
 
   /**
    * A unit reports for a cycle: validated against the form, marked late after its tier's deadline, and kept as a new
-   * revision (the highest is current). Idempotency comes from the request's Idempotency-Key.
+   * revision (the highest is current). Idempotency comes from the request's Idempotency-Key, which is the caller's:
+   * the report remembers it with its caller, answers a retry of the same request with the report it filed, and
+   * refuses it (409) for another cycle or other values; another caller's same key is another request.
    *
    * Reports to a hub whose aggregation is open run side by side: each holds the hub's lock shared (the closing of the
    * aggregation, at its deadline or when complete, takes it alone, so a report lands either before it, and counts,
@@ -145,7 +151,8 @@ export class ReportingService {
   async submitReport(principal: RequestPrincipal, id: string, dto: SubmitReportDto, requestKey?: string) {
     // The directive, the unit's routing node and whether its parent closed, in one round trip.
     const context = await reportContext(this.dataSource, id, dto.unitId, dto.cycle);
-    if (!context) throw directiveNotFound(id);
+    // A directive not routed to the unit is answered as one that does not exist, before its status is told.
+    if (!context || context.node_status === null) throw directiveNotFound(id);
     const { form, cycle, view, store } = await this.cycleOf(
       id,
       context.status,
@@ -154,7 +161,6 @@ export class ReportingService {
       dto.cycle,
       context.stored_cycle,
     );
-    if (context.node_status === null) throw notRouted();
     if (context.is_hub) {
       throw new ApiError(
         HttpStatus.UNPROCESSABLE_ENTITY,
@@ -197,7 +203,7 @@ export class ReportingService {
       cycle: dto.cycle,
       values: dto.values,
       userId: actingUser(principal),
-      requestKey: requestKey ?? null,
+      request: requestKey ? { caller: callerOf(principal), key: requestKey } : null,
       issuerId: context.issuer_id,
     };
     // A deadlock with a concurrent aggregation is retried: the transaction rolled back whole.
@@ -215,27 +221,34 @@ export class ReportingService {
           return { filed, aggregates };
         }),
       );
-    let outcome: { filed: FiledReport; aggregates: StoredAggregate[] };
-    if (context.parent_closed) outcome = await alone();
-    else {
+    const fileEitherWay = async (): Promise<{ filed: FiledReport; aggregates: StoredAggregate[] }> => {
+      if (context.parent_closed) return alone();
       const filed = await shared();
       // The parent closed while this report waited for its lock: filed again, alone, as a late revision. Otherwise,
       // now that the report is committed: whether it completed its parent.
-      outcome = filed.retry_alone
-        ? await alone()
-        : {
-            filed,
-            aggregates: filed.after_close
-              ? []
-              : await closeIfComplete(
-                  this.dataSource,
-                  id,
-                  context.issuer_id,
-                  filed.parent_unit_id,
-                  dto.cycle,
-                  form,
-                ),
-          };
+      if (filed.retry_alone) return alone();
+      return {
+        filed,
+        aggregates: filed.after_close
+          ? []
+          : await closeIfComplete(
+              this.dataSource,
+              id,
+              context.issuer_id,
+              filed.parent_unit_id,
+              dto.cycle,
+              form,
+            ),
+      };
+    };
+    let outcome: { filed: FiledReport; aggregates: StoredAggregate[] };
+    try {
+      outcome = await fileEitherWay();
+    } catch (error) {
+      // The caller's key filed another report (the interceptor's record of it was gone): refused as the interceptor
+      // refuses it, never answered with that report.
+      if (error instanceof ReportKeyReusedError) throw idempotencyKeyReused();
+      throw error;
     }
     const { filed, aggregates } = outcome;
     return {
@@ -254,9 +267,7 @@ export class ReportingService {
 
   /** The current report (highest revision) of every routed unit under `unitId` (itself included) for a cycle. */
   async reports(id: string, q: ReportQueryDto): Promise<unknown[]> {
-    const directive = await this.directives.row(id);
-    if (q.unitId !== directive.issuer_id && !(await isRoutedTo(this.dataSource, id, q.unitId)))
-      throw notRouted();
+    await this.directives.rowSeenFrom(id, q.unitId);
     return currentReportsBelow(this.dataSource, id, q.unitId, q.cycle);
   }
 
@@ -266,8 +277,9 @@ export class ReportingService {
    * many revisions late reports caused. Before that, a live preview computed from the reports so far.
    */
   async aggregateAt(id: string, q: ReportQueryDto) {
-    const { form, cycle, directive } = await this.reportingCycle(id, q.cycle);
+    const { form, cycle, directive } = await this.reportingCycle(id, q.unitId, q.cycle);
     const nodes = await aggregationNodes(this.dataSource, id);
+    // Routed, but it returned the directive: it takes no part in the aggregation.
     if (q.unitId !== directive.issuer_id && !nodes.some((n) => n.unit_id === q.unitId)) throw notRouted();
     const stored = await latestAggregate(this.dataSource, id, q.unitId, q.cycle);
     const base = {
@@ -306,7 +318,7 @@ export class ReportingService {
 
   /** Every revision of a node's aggregate for a cycle: what it reported upward, and when. */
   async aggregateRevisions(id: string, q: ReportQueryDto): Promise<unknown[]> {
-    await this.directives.row(id);
+    await this.directives.rowSeenFrom(id, q.unitId);
     return aggregateRevisions(this.dataSource, id, q.unitId, q.cycle);
   }
 

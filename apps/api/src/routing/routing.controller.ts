@@ -37,7 +37,11 @@ export class RoutingController {
   @Authorize({ capability: 'report', unit: { body: 'unitId' } })
   @ApiOperation({ summary: 'A receiving unit accepts (03) or returns (02, with the reason) the directive' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiResponse({ status: 404, description: 'ROUTING_NODE_NOT_FOUND: not routed to that unit' })
+  @ApiResponse({
+    status: 404,
+    description:
+      'DIRECTIVE_NOT_FOUND: no such directive, or it was not routed to that unit (the same answer)',
+  })
   acknowledge(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param('id') id: string,
@@ -50,7 +54,7 @@ export class RoutingController {
   @Authorize({ capability: 'view', unit: { query: 'unitId' } })
   @ApiOperation({
     summary:
-      'The directive as a unit it was routed to sees it: its content, the report form and the unit’s own routing node (404 if not routed there)',
+      'The directive as a unit it was routed to sees it: its content, the report form and the unit’s own routing node (404 DIRECTIVE_NOT_FOUND if not routed there)',
   })
   received(@Param('id') id: string, @Query() query: ReceivedQueryDto) {
     return this.routes.received(id, query.unitId);

@@ -28,7 +28,7 @@ import {
   RecallResponseDto,
   RoutingQueryDto,
 } from '../directives/dto/directive.dto';
-import { directiveNotFound, notRouted } from '../directives/directive-errors';
+import { directiveNotFound } from '../directives/directive-errors';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
 import { DirectivesService } from '../directives/directives.service';
 import { requireSigningAuthority } from '../review/signing-authority';
@@ -85,8 +85,9 @@ export class RoutingService {
       reason: dto.reason ?? null,
     });
     if (outcome.answer) return outcome.answer;
-    // Nothing changed: why.
-    if (outcome.directiveStatus === null) throw directiveNotFound(id);
+    // Nothing changed: why. A directive not routed to the unit is answered as one that does not exist, before its
+    // status is told.
+    if (outcome.directiveStatus === null || outcome.nodeStatus === null) throw directiveNotFound(id);
     if (outcome.directiveStatus !== 'signed' && outcome.directiveStatus !== 'dispatched') {
       throw new ApiError(
         HttpStatus.CONFLICT,
@@ -94,7 +95,6 @@ export class RoutingService {
         `the directive is ${outcome.directiveStatus}: nothing to acknowledge`,
       );
     }
-    if (outcome.nodeStatus === null) throw notRouted();
     // Answered before (read again: a concurrent answer may have just committed). The same answer is harmless.
     const current = (await nodeAnswer(this.dataSource, id, dto.unitId))!;
     if (current.status !== status) {
@@ -110,7 +110,8 @@ export class RoutingService {
   /** What a routed unit sees of a directive: its content (the report form with it) and the unit's own node. */
   async received(id: string, unitId: string) {
     const node = await receivedNode(this.dataSource, id, unitId);
-    if (!node) throw notRouted();
+    // Not delivered to the unit (or no such directive): the same answer either way.
+    if (!node) throw directiveNotFound(id);
     const directive = await this.directives.row(id);
     return {
       id: directive.id,
@@ -169,7 +170,7 @@ export class RoutingService {
     const answer = dto.decision === 'accept' ? 'accepted' : 'refused';
     return this.dataSource.transaction(async (m) => {
       const node = await lockRecall(m, id, dto.unitId);
-      if (!node) throw notRouted();
+      if (!node) throw directiveNotFound(id);
       const current = node.recallStatus;
       if (current !== 'requested' && current !== answer) {
         throw new ApiError(
@@ -199,6 +200,9 @@ export class RoutingService {
    * workflow delivers to them. Forwarding again answers the same.
    */
   async forward(principal: RequestPrincipal, id: string, dto: ForwardDto) {
+    // The unit's node first: a directive not routed to it is answered as one that does not exist, before its status.
+    const node = await forwardingNode(this.dataSource, id, dto.unitId);
+    if (!node) throw directiveNotFound(id);
     const directive = await this.directives.row(id);
     if (directive.status !== 'dispatched') {
       throw new ApiError(
@@ -207,8 +211,6 @@ export class RoutingService {
         `the directive is ${directive.status}: only a dispatched directive is forwarded`,
       );
     }
-    const node = await forwardingNode(this.dataSource, id, dto.unitId);
-    if (!node) throw notRouted();
     if (!node.forwarded_at) {
       if (node.status !== 'accepted') {
         throw new ApiError(

@@ -3,12 +3,20 @@ import { hubLockKey } from './locks';
 const HUB_LOCK = hubLockKey('p_directive::text', 'v_parent::text', 'p_cycle');
 
 /**
+ * The SQLSTATE `cascade_file_report` raises when the request key it is given filed a report of another cycle or with
+ * other values (a class of its own, so that no PostgreSQL error is mistaken for it).
+ */
+export const REPORT_KEY_REUSED_SQLSTATE = 'CR409';
+
+/**
  * Report ingest in one round trip. `cascade_file_report` files a unit's report: it locks the unit's routing node
  * (revisions of one report queue there), takes the lock of the routing parent's aggregation (shared while it is
  * open, so that reports to one hub run side by side; alone when it has closed, or to close it), answers the report
  * the request's key filed before if there is one, and otherwise inserts the next revision, marked after-close when
- * the parent's aggregation has closed. With the lock shared, a report that finds the aggregation closed writes
- * nothing and says so (`retry_alone`): the caller files it again alone, as a late revision that re-aggregates
+ * the parent's aggregation has closed. The request key is the caller's (`fileReport` prefixes the caller to the
+ * client's Idempotency-Key), and it answers only the request that filed it: the same key with another cycle or
+ * other values is refused (`REPORT_KEY_REUSED_SQLSTATE`). With the lock shared, a report that finds the aggregation
+ * closed writes nothing and says so (`retry_alone`): the caller files it again alone, as a late revision that re-aggregates
  * upward. Each statement of a PL/pgSQL function sees what committed before it began, so the closed check follows
  * the lock.
  *
@@ -29,6 +37,8 @@ export const CASCADE_FILE_REPORT = `CREATE OR REPLACE FUNCTION cascade_file_repo
         v_deadline timestamptz;
         v_late boolean;
         v_now timestamptz;
+        v_filed_cycle int;
+        v_filed_values jsonb;
       BEGIN
         SELECT COALESCE(rn.parent_unit_id, p_issuer), rn.tier INTO v_parent, v_tier FROM routing_node rn
          WHERE rn.directive_id = p_directive AND rn.unit_id = p_unit FOR UPDATE;
@@ -46,9 +56,18 @@ export const CASCADE_FILE_REPORT = `CREATE OR REPLACE FUNCTION cascade_file_repo
           PERFORM pg_advisory_xact_lock_shared(${HUB_LOCK});
         END IF;
         IF p_request_key IS NOT NULL THEN
-          RETURN QUERY SELECT r.revision, r.late, r.after_close, r.deadline, r.values, v_parent, true, false
+          SELECT r.cycle, r.values INTO v_filed_cycle, v_filed_values
             FROM report r WHERE r.directive_id = p_directive AND r.unit_id = p_unit AND r.request_key = p_request_key;
-          IF FOUND THEN RETURN; END IF;
+          IF FOUND THEN
+            -- The key filed another request (another cycle, other values): refused, never answered with that report.
+            IF v_filed_cycle <> p_cycle OR v_filed_values <> p_values THEN
+              RAISE EXCEPTION 'request key % filed another report of directive % for unit %',
+                p_request_key, p_directive, p_unit USING ERRCODE = '${REPORT_KEY_REUSED_SQLSTATE}';
+            END IF;
+            RETURN QUERY SELECT r.revision, r.late, r.after_close, r.deadline, r.values, v_parent, true, false
+              FROM report r WHERE r.directive_id = p_directive AND r.unit_id = p_unit AND r.request_key = p_request_key;
+            RETURN;
+          END IF;
         END IF;
         -- Decided once the locks are held, by the database's clock, and stored as the time of the report: the deadline
         -- step marks units after it holds the hub's lock alone, so a report is either on time and seen by it, or late.
