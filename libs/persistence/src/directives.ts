@@ -197,15 +197,6 @@ export async function activeUnits(db: Db, unitIds: string[]): Promise<Set<string
   return new Set(rows.map((row) => row.id));
 }
 
-/** The caller's first role (alphabetically) in a unit, or null. */
-export async function firstRoleIn(db: Db, userId: string, unitId: string): Promise<string | null> {
-  const rows: { role: string }[] = await db.query(
-    `SELECT role FROM membership WHERE user_id = $1 AND unit_id = $2 ORDER BY role LIMIT 1`,
-    [userId, unitId],
-  );
-  return rows[0]?.role ?? null;
-}
-
 /** The signing authorities (TM., KT., …) and positions the user holds as a leader of the unit. */
 export async function leaderAuthorities(
   db: Db,
