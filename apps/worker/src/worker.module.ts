@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfigModule, loadConfig } from '@cascade/config';
 import { DatabaseModule } from '@cascade/persistence';
 import { ChainSealerService } from './chain-sealer.service';
+import { HousekeepingService } from './housekeeping.service';
 import { OutboxDeliveryService } from './outbox-delivery.service';
 import { TemporalWorkerService } from './temporal-worker.service';
 import { WorkerHealthServer } from './worker-health.server';
@@ -15,6 +16,12 @@ import { WorkerHealthServer } from './worker-health.server';
     }),
     DatabaseModule,
   ],
-  providers: [TemporalWorkerService, WorkerHealthServer, OutboxDeliveryService, ChainSealerService],
+  providers: [
+    TemporalWorkerService,
+    WorkerHealthServer,
+    OutboxDeliveryService,
+    ChainSealerService,
+    HousekeepingService,
+  ],
 })
 export class WorkerModule {}

@@ -77,3 +77,24 @@ export async function releaseIdempotencyKey(db: Db, principal: string, key: stri
     key,
   ]);
 }
+
+/**
+ * Deletes the records of requests older than `olderThanSeconds` (a retry comes within minutes; a day is generous), at
+ * most `batch` at a time so that no purge holds many rows' locks at once. Returns how many it deleted.
+ */
+export async function purgeIdempotencyRecords(
+  db: Db,
+  olderThanSeconds: number,
+  batch = 5_000,
+): Promise<number> {
+  // (Counted in SQL: TypeORM answers a DELETE with [rows, count], not with the rows.)
+  const rows: { n: number }[] = await db.query(
+    `WITH gone AS (
+       DELETE FROM idempotency_record WHERE ctid IN (
+         SELECT ctid FROM idempotency_record WHERE created_at < now() - make_interval(secs => $1) LIMIT $2)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [olderThanSeconds, batch],
+  );
+  return rows[0].n;
+}

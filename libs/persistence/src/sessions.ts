@@ -254,3 +254,20 @@ export async function sessionUser(
     grants: row.grants,
   };
 }
+
+/**
+ * Deletes sign-in attempts older than `olderThanSeconds` (throttling reads only the last LOGIN_WINDOW_SECONDS), at most
+ * `batch` at a time. Returns how many it deleted.
+ */
+export async function purgeLoginAttempts(db: Db, olderThanSeconds: number, batch = 5_000): Promise<number> {
+  // (Counted in SQL: TypeORM answers a DELETE with [rows, count], not with the rows.)
+  const rows: { n: number }[] = await db.query(
+    `WITH gone AS (
+       DELETE FROM login_attempt WHERE ctid IN (
+         SELECT ctid FROM login_attempt WHERE at < now() - make_interval(secs => $1) LIMIT $2)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [olderThanSeconds, batch],
+  );
+  return rows[0].n;
+}
