@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import JSZip from 'jszip';
 import { join } from 'node:path';
 import {
   buildEdxmlDocument,
@@ -12,6 +14,35 @@ import {
   type EdxmlDocument,
 } from '@cascade/documents';
 import { makeDocx } from '../fixtures/docx';
+
+/** A .docx of a short letter plus parts of `megabytes` MB of zeros each (a few dozen KB compressed). */
+async function docxWithZeros(parts: Record<string, number>): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(await makeDocx('Số: 72/LĐLĐ\nKính gửi: A'));
+  const chunk = Buffer.alloc(1024 * 1024);
+  for (const [name, megabytes] of Object.entries(parts)) {
+    let sent = 0;
+    zip.file(
+      name,
+      new Readable({
+        read() {
+          this.push(sent++ < megabytes ? chunk : null);
+        },
+      }),
+    );
+  }
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 1 } });
+}
+
+/** The archive with the declared uncompressed size of each entry over 1 MB rewritten to `size` (in both headers). */
+function declaring(zip: Buffer, size: number): Buffer {
+  const out = Buffer.from(zip);
+  for (let i = 0; i + 4 <= out.length; i++) {
+    const at = { [0x04034b50]: i + 22, [0x02014b50]: i + 24 }[out.readUInt32LE(i)];
+    if (at !== undefined && at + 4 <= out.length && out.readUInt32LE(at) > 1024 * 1024)
+      out.writeUInt32LE(size, at);
+  }
+  return out;
+}
 
 const thanhHoa = readFileSync(
   join(__dirname, '..', 'fixtures', 'directives', 'thanh-hoa-party-bloc-1023-CV-DUK.txt'),
@@ -76,6 +107,29 @@ describe('extractText', () => {
     await refused(extractText(await makeDocx('x'), { filename: 'archive.zip' }), 'UNSUPPORTED_FORMAT');
     await refused(extractText(Buffer.from('%PDF-1.7 text'), { filename: 'cv.pdf' }), 'UNSUPPORTED_FORMAT');
   });
+
+  it('refuses a .docx whose parts inflate past the caps, whatever their headers declare', async () => {
+    // mammoth reads word/styles.xml without it being word/document.xml: each part is counted as it inflates
+    await refused(extractText(await docxWithZeros({ 'word/styles.xml': 40 })), 'TOO_LARGE');
+    // a header declaring 100 bytes for a part of 40 MB changes nothing
+    await refused(
+      extractText(declaring(await docxWithZeros({ 'word/numbering.xml': 40 }), 100)),
+      'TOO_LARGE',
+    );
+    // parts under the per-part cap that together pass the total
+    await refused(
+      extractText(
+        await docxWithZeros({ 'word/footnotes.xml': 25, 'word/endnotes.xml': 25, 'word/comments.xml': 25 }),
+      ),
+      'TOO_LARGE',
+    );
+    // a .docx of a few real parts is still read
+    const zip = await JSZip.loadAsync(await makeDocx('Số: 72/LĐLĐ\nKính gửi: A'));
+    zip.file('word/media/image1.png', Buffer.alloc(2 * 1024 * 1024, 7));
+    const docx = await extractText(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    expect(docx.text).toContain('Kính gửi: A');
+    // building the archives takes the time (a shared machine is slow), refusing them does not
+  }, 60_000);
 });
 
 describe('edXML', () => {

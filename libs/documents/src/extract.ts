@@ -1,5 +1,6 @@
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
+import type { Readable } from 'node:stream';
 import { DocumentInputError } from './errors';
 
 export type DocumentFormat = 'text' | 'docx' | 'xml';
@@ -9,8 +10,12 @@ export interface ExtractedDocument {
   text: string;
 }
 
-/** The largest text a .docx may expand to (its word/document.xml), against zip bombs. */
+/** The largest any one part of a .docx may inflate to (its word/document.xml among them), against zip bombs. */
 export const MAX_DOCX_XML_BYTES = 30 * 1024 * 1024;
+/** The most all the parts of a .docx may inflate to together. */
+export const MAX_DOCX_TOTAL_BYTES = 64 * 1024 * 1024;
+/** The most parts a .docx may hold (Word writes about twenty; images add one each). */
+export const MAX_DOCX_ENTRIES = 1000;
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
@@ -89,14 +94,7 @@ async function docxText(data: Buffer, field: string): Promise<string> {
   const main = zip.file('word/document.xml');
   if (!main)
     throw new DocumentInputError('UNREADABLE_DOCX', `${field}: a .docx without word/document.xml`, field);
-  // the uncompressed size from the archive's directory, checked before anything is inflated
-  const size = (main as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0;
-  if (size > MAX_DOCX_XML_BYTES)
-    throw new DocumentInputError(
-      'TOO_LARGE',
-      `${field}: the .docx expands to more than 30 MB of text`,
-      field,
-    );
+  await checkInflatedSizes(zip, field);
   try {
     const { value } = await mammoth.extractRawText({ buffer: data });
     if (!value.trim())
@@ -105,5 +103,52 @@ async function docxText(data: Buffer, field: string): Promise<string> {
   } catch (e) {
     if (e instanceof DocumentInputError) throw e;
     throw new DocumentInputError('UNREADABLE_DOCX', `${field}: the .docx could not be read`, field);
+  }
+}
+
+/**
+ * Inflates every part of the archive through a counter, and refuses the .docx once one part passes
+ * MAX_DOCX_XML_BYTES or all of them MAX_DOCX_TOTAL_BYTES. mammoth follows the package's relationships to any part
+ * (styles, numbering, notes, comments…), so every entry is checked, and by the bytes it actually inflates to, not
+ * the size its header declares (a bomb lies). Nothing inflated is kept: the counter stops the inflation at the cap,
+ * and mammoth then reads the same archive, now known to stay within the caps.
+ */
+async function checkInflatedSizes(zip: JSZip, field: string): Promise<void> {
+  const entries = Object.values(zip.files).filter((entry) => !entry.dir);
+  const tooLarge = (what: string) =>
+    new DocumentInputError('TOO_LARGE', `${field}: the .docx ${what}`, field);
+  if (entries.length > MAX_DOCX_ENTRIES) throw tooLarge(`holds more than ${MAX_DOCX_ENTRIES} parts`);
+  let total = 0;
+  for (const entry of entries) {
+    let size = 0;
+    await new Promise<void>((resolve, reject) => {
+      const stream = entry.nodeStream('nodebuffer') as Readable;
+      stream
+        .on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          total += chunk.length;
+          if (size <= MAX_DOCX_XML_BYTES && total <= MAX_DOCX_TOTAL_BYTES) return;
+          // stops the inflation there: nothing more is read from the entry
+          stream.pause();
+          stream.destroy();
+          reject(
+            tooLarge(
+              size > MAX_DOCX_XML_BYTES
+                ? `has a part expanding to more than ${MAX_DOCX_XML_BYTES / 1024 / 1024} MB`
+                : `expands to more than ${MAX_DOCX_TOTAL_BYTES / 1024 / 1024} MB`,
+            ),
+          );
+        })
+        .on('error', () =>
+          reject(
+            new DocumentInputError(
+              'UNREADABLE_DOCX',
+              `${field}: a damaged .docx (a part cannot be inflated)`,
+              field,
+            ),
+          ),
+        )
+        .on('end', () => resolve());
+    });
   }
 }

@@ -93,19 +93,22 @@ export async function statusChanges(
   );
 }
 
-/** A directive registered under a number (symbol) that was routed to the unit: the latest signed. */
-export async function routedDirectiveBySymbol(
+/** Directives registered under each of the numbers (symbols) that were routed to the unit: the latest signed of each. */
+export async function routedDirectivesBySymbols(
   db: Db,
-  symbol: string,
+  symbols: string[],
   unitId: string,
-): Promise<string | null> {
-  const rows: { id: string }[] = await db.query(
-    `SELECT d.id::text AS id FROM directive d
+): Promise<Map<string, string>> {
+  if (!symbols.length) return new Map();
+  const rows: { symbol: string; id: string }[] = await db.query(
+    `SELECT DISTINCT ON (s.symbol) s.symbol, d.id::text AS id
+       FROM unnest($1::text[]) AS s(symbol)
+       JOIN directive d ON lower(d.symbol) = lower(s.symbol)
        JOIN routing_node r ON r.directive_id = d.id AND r.unit_id = $2
-      WHERE lower(d.symbol) = lower($1) ORDER BY d.signed_at DESC NULLS LAST LIMIT 1`,
-    [symbol, unitId],
+      ORDER BY s.symbol, d.signed_at DESC NULLS LAST`,
+    [symbols, unitId],
   );
-  return rows[0]?.id ?? null;
+  return new Map(rows.map((row) => [row.symbol, row.id]));
 }
 
 /** A unit as the import resolves names against it. */
@@ -131,14 +134,42 @@ export async function unitsNear(
   );
 }
 
-/** Active units whose code or folded name is the text's, or whose folded name is like it: the six closest. */
-export async function unitsNamedLike(db: Db, folded: string, text: string): Promise<NamedUnit[]> {
-  return db.query(
-    `SELECT id::text AS id, code, name, name_folded, similarity(name_folded, $1) AS score
-       FROM unit
-      WHERE active AND (lower(code) = lower($2) OR name_folded = $1 OR name_folded % $1)
-      ORDER BY (lower(code) = lower($2) OR name_folded = $1) DESC, similarity(name_folded, $1) DESC, code
-      LIMIT 6`,
-    [folded, text],
+/** A name of a document, as the import looks it up: its folded key and the text as written (for codes). */
+export interface NameQuery {
+  folded: string;
+  text: string;
+}
+
+/**
+ * For each name, the active units within the issuer's own hierarchy (the issuer, its ancestors and everything below
+ * it) whose code or folded name is the name's, or whose folded name is like it: the six closest, exact ones first.
+ * A unit of another tree or of a sibling is never a candidate. One statement for all the names (index i of the answer
+ * is names[i]'s), so a text naming thousands of units costs one round trip, not one per name.
+ */
+export async function unitsNamedLikeWithin(
+  db: Db,
+  issuerId: string,
+  names: NameQuery[],
+): Promise<NamedUnit[][]> {
+  const found: NamedUnit[][] = names.map(() => []);
+  if (!names.length) return found;
+  const rows: (NamedUnit & { ord: number })[] = await db.query(
+    `SELECT n.ord::int - 1 AS ord, c.id, c.code, c.name, c.name_folded, c.score
+       FROM unit i
+       CROSS JOIN unnest($2::text[], $3::text[]) WITH ORDINALITY AS n(folded, text, ord)
+       CROSS JOIN LATERAL (
+         SELECT u.id::text AS id, u.code, u.name, u.name_folded, similarity(u.name_folded, n.folded) AS score,
+                (lower(u.code) = lower(n.text) OR u.name_folded = n.folded) AS exact
+           FROM unit u
+          WHERE u.active AND (u.path <@ i.path OR u.path @> i.path)
+            AND (lower(u.code) = lower(n.text) OR u.name_folded = n.folded OR u.name_folded % n.folded)
+          ORDER BY exact DESC, score DESC, u.code
+          LIMIT 6
+       ) c
+      WHERE i.id = $1
+      ORDER BY n.ord, c.exact DESC, c.score DESC, c.code`,
+    [issuerId, names.map((n) => n.folded), names.map((n) => n.text)],
   );
+  for (const { ord, ...unit } of rows) found[ord].push(unit);
+  return found;
 }

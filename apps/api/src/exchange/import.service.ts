@@ -8,7 +8,12 @@ import {
   type DocumentErrorCode,
   type ImportView,
 } from '@cascade/documents';
-import { routedDirectiveBySymbol, unitsNamedLike, unitsNear, type NamedUnit } from '@cascade/persistence';
+import {
+  routedDirectivesBySymbols,
+  unitsNamedLikeWithin,
+  unitsNear,
+  type NamedUnit,
+} from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
 
@@ -65,6 +70,13 @@ export interface Resolution {
 
 type UnitRow = NamedUnit;
 
+/**
+ * How many distinct names (and cited numbers) one import resolves. A directive names tens of units; a text naming
+ * more is answered with the first ones resolved and the others said to be unresolved, so a line of 100,000 names
+ * costs the same as one of 200.
+ */
+export const MAX_RESOLVED_NAMES = 200;
+
 const ref = (u: UnitRow): UnitRef => ({ unitId: u.id, code: u.code, name: u.name });
 
 /**
@@ -100,20 +112,27 @@ export class DirectiveImportService {
         { field: hint.field, missing: view.missing },
       );
     const context = await this.context(issuerId);
-    const resolve = (text: string) => this.resolve(text, context);
-
-    const issuer = view.issuerName ? await resolve(view.issuerName) : null;
-    const addressees = await Promise.all(view.addressees.map(resolve));
-    const recipients = await Promise.all(
-      view.recipients.map(async (r) => ({
-        ...r,
-        resolution: r.role === 'addressees' || r.role === 'filed' ? null : await resolve(r.name),
-      })),
-    );
-    const targets = await Promise.all(
-      (view.reporting?.routes ?? []).map(async (t) => ({ ...t, resolution: await resolve(t.name) })),
-    );
-    const basis = await Promise.all(view.basis.map((b) => this.basis(b, issuerId)));
+    // each name once, the short lists first so that a long list of addressees cannot crowd them out
+    const routes = view.reporting?.routes ?? [];
+    const named = view.recipients.filter((r) => r.role !== 'addressees' && r.role !== 'filed');
+    const lists = {
+      issuer: view.issuerName ? [view.issuerName] : [],
+      'reporting.targets': routes.map((t) => t.name),
+      copyRecipients: named.map((r) => r.name),
+      addressees: view.addressees,
+    };
+    const resolved = await this.resolveAll(Object.values(lists).flat(), context);
+    const issuer = view.issuerName ? resolved.get(view.issuerName)! : null;
+    const addressees = [...new Set(view.addressees)].flatMap((name) => resolved.get(name) ?? []);
+    const recipients = view.recipients.map((r) => ({
+      ...r,
+      resolution: r.role === 'addressees' || r.role === 'filed' ? null : (resolved.get(r.name) ?? null),
+    }));
+    const seen = new Set<string>();
+    const targets = routes
+      .filter((t) => resolved.has(t.name) && !seen.has(t.name) && seen.add(t.name))
+      .map((t) => ({ ...t, resolution: resolved.get(t.name)! }));
+    const basis = await this.basis(view.basis, issuerId);
 
     const problems: { field: string; message: string }[] = [];
     const type = toDocType(view.documentTypeCode);
@@ -155,6 +174,17 @@ export class DirectiveImportService {
       );
     if (!children && !unitIds.length)
       problems.push({ field: 'addressees', message: 'addressees: no addressee was resolved: pick them' });
+    // the names beyond the cap: said once per list, with how many were left
+    let unresolved = 0;
+    for (const [field, names] of Object.entries(lists)) {
+      const left = new Set(names.filter((name) => !resolved.has(name))).size;
+      unresolved += left;
+      if (left)
+        problems.push({
+          field,
+          message: `${field}: the text names more than ${MAX_RESOLVED_NAMES} units; ${left} of them were not resolved: pick them`,
+        });
+    }
 
     const reporting = view.reporting ? this.reporting(view, targets, issuerId, problems) : undefined;
     const draft = {
@@ -193,7 +223,15 @@ export class DirectiveImportService {
       format: imported.format,
       parsed: view,
       draft,
-      resolution: { issuer, addressees, recipients, reportingTargets: targets, implements: basis },
+      resolution: {
+        issuer,
+        addressees,
+        recipients,
+        reportingTargets: targets,
+        implements: basis,
+        // how many distinct names were beyond MAX_RESOLVED_NAMES and left for the clerk
+        unresolved,
+      },
       problems,
       ready: problems.length === 0,
       confirm: { method: 'POST', path: '/directives', body: 'draft' },
@@ -234,9 +272,12 @@ export class DirectiveImportService {
     return schedule ? { schedule, ...(extra.length ? { targets: [...new Set(extra)] } : {}) } : undefined;
   }
 
-  private async basis(b: ImportView['basis'][number], issuerId: string) {
-    // a directive registered here under that number, routed to the issuer: the link is checked when the draft is saved
-    return { ...b, directiveId: await routedDirectiveBySymbol(this.dataSource, b.code, issuerId) };
+  private async basis(cited: ImportView['basis'], issuerId: string) {
+    // a directive registered here under that number, routed to the issuer: the link is checked when the draft is
+    // saved; the first MAX_RESOLVED_NAMES numbers are looked up, at once
+    const codes = [...new Set(cited.map((b) => b.code))].slice(0, MAX_RESOLVED_NAMES);
+    const found = await routedDirectivesBySymbols(this.dataSource, codes, issuerId);
+    return cited.map((b) => ({ ...b, directiveId: found.get(b.code) ?? null }));
   }
 
   private async context(issuerId: string) {
@@ -248,42 +289,81 @@ export class DirectiveImportService {
         DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
         `issuerId: unit not found`,
       );
-    return { issuer, near: rows.map((r) => ({ ...r, key: nameKey(r.name) })) };
+    return { issuerId, issuer, near: rows.map((r) => ({ ...r, key: nameKey(r.name) })) };
   }
 
-  /** One name from the text to a unit of the registry. */
-  private async resolve(
-    text: string,
+  /**
+   * The names of the text to units of the registry, each distinct name once and at most MAX_RESOLVED_NAMES of them
+   * (the others are absent from the answer). Only the issuer's own hierarchy is searched (its ancestors and
+   * everything below it, which is all it may address): a unit of another tree or a sibling is answered like a name
+   * that does not exist. The names not settled by the issuer's near units are looked up in one statement.
+   */
+  private async resolveAll(
+    texts: string[],
     context: Awaited<ReturnType<DirectiveImportService['context']>>,
-  ): Promise<Resolution> {
-    const key = nameKey(text);
-    const out = (status: Resolution['status'], units: UnitRow[]): Resolution => ({
-      text,
-      status,
-      unit: status === 'matched' ? ref(units[0]) : null,
-      candidates: status === 'ambiguous' ? units.map(ref) : [],
+  ): Promise<Map<string, Resolution>> {
+    const names = [...new Set(texts)].slice(0, MAX_RESOLVED_NAMES);
+    const out = new Map<string, Resolution>();
+    const looked: { text: string; key: string; relative: UnitRow[] }[] = [];
+    for (const text of names) {
+      const key = nameKey(text);
+      if (/\btruc thuoc\b/.test(key) || /^cac\b/.test(key)) {
+        out.set(text, answer(text, 'subordinates', []));
+        continue;
+      }
+      // exact code or name, near the issuer first
+      const exactNear = context.near.filter(
+        (u) => u.key === key || u.code.toLowerCase() === text.trim().toLowerCase(),
+      );
+      if (exactNear.length === 1) {
+        out.set(text, answer(text, 'matched', exactNear));
+        continue;
+      }
+      // a relative name ("LĐLĐ tỉnh", "Liên đoàn Lao động huyện"): the issuer, a parent or a subordinate it starts
+      const relative = context.near.filter((u) => key.length >= 8 && u.key.startsWith(key));
+      if (relative.length === 1) {
+        out.set(text, answer(text, 'matched', relative));
+        continue;
+      }
+      looked.push({ text, key, relative });
+    }
+    const found = await unitsNamedLikeWithin(
+      this.dataSource,
+      context.issuerId,
+      looked.map((n) => ({ folded: n.key, text: n.text.trim() })),
+    );
+    looked.forEach(({ text, key, relative }, i) => {
+      const rows = found[i];
+      const exact = rows.filter(
+        (r) => r.code.toLowerCase() === text.trim().toLowerCase() || r.name_folded === key,
+      );
+      const close = rows.filter((r) => (r.score ?? 0) >= 0.5);
+      out.set(
+        text,
+        exact.length === 1
+          ? answer(text, 'matched', exact)
+          : exact.length > 1
+            ? answer(text, 'ambiguous', exact)
+            : close.length === 1 || (close.length > 1 && close[0].score! - close[1].score! >= 0.15)
+              ? answer(text, 'matched', close)
+              : relative.length > 1
+                ? answer(text, 'ambiguous', relative)
+                : rows.length
+                  ? answer(text, 'ambiguous', rows.slice(0, 5))
+                  : answer(text, 'unmatched', []),
+      );
     });
-    if (/\btruc thuoc\b/.test(key) || /^cac\b/.test(key)) return out('subordinates', []);
-    // exact code or name, near the issuer first
-    const exactNear = context.near.filter(
-      (u) => u.key === key || u.code.toLowerCase() === text.trim().toLowerCase(),
-    );
-    if (exactNear.length === 1) return out('matched', exactNear);
-    // a relative name ("LĐLĐ tỉnh", "Liên đoàn Lao động huyện"): the issuer, a parent or a subordinate it starts
-    const relative = context.near.filter((u) => key.length >= 8 && u.key.startsWith(key));
-    if (relative.length === 1) return out('matched', relative);
-    const rows = await unitsNamedLike(this.dataSource, key, text.trim());
-    const exact = rows.filter(
-      (r) => r.code.toLowerCase() === text.trim().toLowerCase() || r.name_folded === key,
-    );
-    if (exact.length === 1) return out('matched', exact);
-    if (exact.length > 1) return out('ambiguous', exact);
-    const close = rows.filter((r) => (r.score ?? 0) >= 0.5);
-    if (close.length === 1 || (close.length > 1 && close[0].score! - close[1].score! >= 0.15))
-      return out('matched', close);
-    if (relative.length > 1) return out('ambiguous', relative);
-    return rows.length ? out('ambiguous', rows.slice(0, 5)) : out('unmatched', []);
+    return out;
   }
+}
+
+function answer(text: string, status: Resolution['status'], units: UnitRow[]): Resolution {
+  return {
+    text,
+    status,
+    unit: status === 'matched' ? ref(units[0]) : null,
+    candidates: status === 'ambiguous' ? units.map(ref) : [],
+  };
 }
 
 function toDocType(code: string | null): DocType | null {

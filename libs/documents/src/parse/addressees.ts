@@ -11,14 +11,21 @@ export function findAddressees(
     const m = /^Kính\s*gửi\s*[:.]?\s*/iu.exec(l.t);
     if (!m) continue;
     const out: Part<string>[] = [];
-    const push = (text: string, start: number, end: number) => {
-      for (const piece of text.split(/;\s*|\s+-\s+/)) {
-        const name = cleanItem(piece);
-        if (name) out.push(part(name, { start, end }, 0.9));
+    // each name's span is its own piece of the line: a line of 100,000 names must not give each of them the whole
+    // line as its source (the answer would repeat the line 100,000 times)
+    const push = (text: string, start: number) => {
+      const separator = /;\s*|\s+-\s+/g;
+      let from = 0;
+      for (let m = separator.exec(text); ; m = separator.exec(text)) {
+        const to = m ? m.index : text.length;
+        const name = cleanItem(text.slice(from, to));
+        if (name) out.push(part(name, { start: start + from, end: start + to }, 0.9));
+        if (!m) break;
+        from = m.index + m[0].length;
       }
     };
     const rest = l.t.slice(m[0].length);
-    if (rest.trim()) push(rest, l.start + m[0].length, l.end);
+    if (rest.trim()) push(rest, l.start + m[0].length);
     let last = i;
     for (let j = i + 1; j < lines.length; j++) {
       const k = lines[j];
@@ -29,10 +36,10 @@ export function findAddressees(
         continue;
       }
       if (BULLET.test(k.t)) {
-        push(k.t, k.start, k.end);
+        push(k.t, k.start);
         last = j;
       } else if (!out.length && k.t.length < 200 && !isBodyStart(k)) {
-        push(k.t, k.start, k.end);
+        push(k.t, k.start);
         last = j;
         break;
       } else break;
