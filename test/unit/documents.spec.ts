@@ -217,6 +217,14 @@ describe('importDocument', () => {
     expect(strip(fromDocx.view)).toEqual(strip(fromText));
   });
 
+  it('caps the Content of an edXML message as it caps a text', async () => {
+    const long = Buffer.from(buildEdxmlDocument({ ...sample, content: 'Nội dung. '.repeat(110_000) }));
+    expect(long.length).toBeLessThan(5 * 1024 * 1024); // under the message limit: only the text cap refuses it
+    await refused(importDocument(long, { filename: 'cv.edxml' }), 'TOO_LARGE');
+    const fits = Buffer.from(buildEdxmlDocument({ ...sample, content: 'Nội dung. '.repeat(90_000) }));
+    expect((await importDocument(fits, { filename: 'cv.edxml' })).format).toBe('edxml');
+  });
+
   it('reads an edXML document: the header from the message, tasks and reporting from its Content', async () => {
     const imported = await importDocument(Buffer.from(buildEdxmlDocument(sample)), { filename: 'cv.edxml' });
     expect(imported.format).toBe('edxml');

@@ -88,9 +88,17 @@ export async function importDocument(
         `${field}: an edXML status message, not a document (send it to the status endpoint)`,
         field,
       );
+    // Its Content is a directive's text like any other: the same cap (the 5 MB message limit allows more).
+    const content = message.document.content ?? '';
+    if (content.length > MAX_TEXT_CHARS)
+      throw new DocumentInputError(
+        'TOO_LARGE',
+        `${field}: the edXML Content holds ${content.length} characters of text; a directive is read up to ${MAX_TEXT_CHARS}`,
+        field,
+      );
     return {
       format: 'edxml',
-      text: message.document.content ?? '',
+      text: content,
       view: edxmlToImportView(message.document),
       edxml: message.document,
     };
