@@ -207,6 +207,19 @@ describe('sign-in throttling (item 7)', () => {
   });
 });
 
+describe('many people signing in from one address', () => {
+  it('admits more simultaneous right sign-ins than the address failure limit (an office behind NAT)', async () => {
+    // The address's limit is 4 × LOGIN_MAX_FAILURES failures; attempts still being checked are not failures.
+    const people = [];
+    for (let i = 0; i < 4 * MAX_FAILURES + 6; i++)
+      people.push(await addMember(api, org, org.ids.A, 'specialist'));
+    const answers = await Promise.all(
+      people.map((person) => http().post('/auth/login').send({ email: person.email, password: PASSWORD })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(people.map(() => 200));
+  });
+});
+
 describe('the smaller ones (item 12)', () => {
   it('ends a session at its absolute lifetime, however often it is rotated', async () => {
     const user = await addMember(api, org, org.ids.A, 'auditor');

@@ -30,9 +30,11 @@ export interface LoginThrottle {
 /**
  * Admits a sign-in attempt or refuses it, atomically. Under a transaction-scoped advisory lock per e-mail and per
  * address (so concurrent attempts for one account, or from one address, queue instead of all reading the same count),
- * one statement counts the recent failures and, when the attempt may go ahead, records it at once as a failure: the
- * password is checked afterwards, and a success then flips the row. Of 20 parallel wrong passwords for one e-mail,
- * only `maxFailures` are checked.
+ * one statement counts the recent failures and, when the attempt may go ahead, records it at once, pending: the
+ * password is checked afterwards, and the row is then marked failed or succeeded. The e-mail's count takes a pending
+ * attempt as a failure, so of 20 parallel wrong passwords for one e-mail only `maxFailures` are checked; the address's
+ * count takes only attempts known to have failed, so that many people signing in at once from one address (an office
+ * behind NAT, a connector) are not refused while their passwords are being checked.
  *
  * The e-mail gets a growing delay instead of a lock: after n ≥ maxFailures failures since its last success, the next
  * attempt is admitted 2^(n − maxFailures + 1) seconds after the last failure (capped), so a stranger who knows a
@@ -55,10 +57,10 @@ export async function admitLoginAttempt(
        ), by_email AS (
          SELECT count(*)::int AS failures, max(a.at) AS last_failure
            FROM login_attempt a, last_success s
-          WHERE lower(a.email) = $1 AND NOT a.success AND a.at > s.at AND a.at > now() - make_interval(secs => $3)
+          WHERE lower(a.email) = $1 AND a.success IS NOT TRUE AND a.at > s.at AND a.at > now() - make_interval(secs => $3)
        ), by_ip AS (
          SELECT count(*)::int AS failures, min(at) AS oldest
-           FROM login_attempt WHERE ip = $2 AND NOT success AND at > now() - make_interval(secs => $3)
+           FROM login_attempt WHERE ip = $2 AND success = false AND at > now() - make_interval(secs => $3)
        ), wait AS (
          SELECT greatest(
                   CASE WHEN e.failures >= $4 THEN extract(epoch FROM e.last_failure
@@ -69,7 +71,7 @@ export async function admitLoginAttempt(
                   0)::float8 AS seconds
            FROM by_email e, by_ip i
        ), admitted AS (
-         INSERT INTO login_attempt (email, ip, success) SELECT $1, $2, false FROM wait WHERE seconds <= 0 RETURNING id
+         INSERT INTO login_attempt (email, ip, success) SELECT $1, $2, NULL FROM wait WHERE seconds <= 0 RETURNING id
        )
        SELECT (SELECT id::text FROM admitted) AS attempt_id, ceil((SELECT seconds FROM wait))::int AS retry_after`,
       [
@@ -83,6 +85,11 @@ export async function admitLoginAttempt(
     );
     return { attemptId: rows[0].attempt_id, retryAfterSeconds: Math.max(1, rows[0].retry_after) };
   });
+}
+
+/** The admitted attempt turned out wrong: a failure for the e-mail and for the address. */
+export async function markLoginFailed(db: Db, attemptId: string): Promise<void> {
+  await db.query(`UPDATE login_attempt SET success = false WHERE id = $1`, [attemptId]);
 }
 
 /** The admitted attempt turned out right: it stops counting as a failure (and resets the e-mail's delay). */

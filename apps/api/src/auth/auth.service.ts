@@ -10,6 +10,7 @@ import {
   claimRefreshToken,
   openSession,
   admitLoginAttempt,
+  markLoginFailed,
   markLoginSucceeded,
   refreshTokenByHash,
   revokeSession,
@@ -84,8 +85,10 @@ export class AuthService {
     const user = await userCredentialsByEmail(this.dataSource, email);
     // Always run scrypt, so that response time does not tell which e-mails exist.
     const ok = (await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH)) && !!user?.active;
-    if (!ok || !user)
+    if (!ok || !user) {
+      await markLoginFailed(this.dataSource, admission.attemptId);
       throw unauthorized(AuthErrorCode.INVALID_CREDENTIALS, 'email or password: not recognised');
+    }
     await markLoginSucceeded(this.dataSource, admission.attemptId);
     const sessionId = randomUUID();
     await openSession(this.dataSource, sessionId, user.id);

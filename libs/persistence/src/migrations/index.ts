@@ -12,6 +12,7 @@ import { ReportIngest1763880000000 } from './1763880000000-report-ingest';
 import { SealedInBatches1763890000000 } from './1763890000000-sealed-in-batches';
 import { CalendarAndCycles1763900000000 } from './1763900000000-calendar-and-cycles';
 import { SqlDefinitions1763910000000 } from './1763910000000-sql-definitions';
+import { LoginAttemptPending1763920000000 } from './1763920000000-login-attempt-pending';
 
 /**
  * Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set.
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   SealedInBatches1763890000000,
   CalendarAndCycles1763900000000,
   SqlDefinitions1763910000000,
+  LoginAttemptPending1763920000000,
 ];
