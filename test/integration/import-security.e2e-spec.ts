@@ -22,6 +22,9 @@ let org: Org;
 const http = () => request(api.getHttpServer());
 const tag = randomUUID().slice(0, 6).toUpperCase();
 /** A unit in another tree (under X), with a name a clerk of A might type. */
+/** The import's resolution of the foreign unit's name and code before the unit was made. */
+let beforeItExisted: Resolution[];
+let problemsBefore: string[];
 let foreign: { id: string; code: string; name: string };
 
 interface Resolution {
@@ -54,6 +57,14 @@ beforeAll(async () => {
   org = await buildOrg(api);
   const code = `${org.prefix}-X-${tag}`;
   const name = `Công đoàn cơ sở Bệnh viện Đa khoa Hòa Bình ${tag}`;
+  // What the import answers for its name and code while no such unit exists anywhere.
+  foreign = { id: '', code, name };
+  const before = (await importAsClerk(letter([name, code])).expect(200)).body as {
+    resolution: { addressees: Resolution[] };
+    problems: { message: string }[];
+  };
+  beforeItExisted = before.resolution.addressees;
+  problemsBefore = before.problems.map((p) => p.message).filter((m) => m.includes(name) || m.includes(code));
   const imported = await http()
     .post('/units/import')
     .set(auth(org.admin))
@@ -72,20 +83,25 @@ describe('POST /directives/import resolves names only within the issuer’s hier
     const nowhere = `Công đoàn cơ sở Không Tồn Tại ${tag}`;
     const res = await importAsClerk(letter([foreign.name, nowhere])).expect(200);
     const [byName, missing] = res.body.resolution.addressees as Resolution[];
-    expect(byName).toEqual({ text: foreign.name, status: 'unmatched', unit: null, candidates: [] });
+    // As before it existed (unmatched, unless its text is close to one of the caller's own units).
+    expect(byName).toEqual(beforeItExisted[0]);
     expect(missing).toEqual({ text: nowhere, status: 'unmatched', unit: null, candidates: [] });
     // the problem reads as for a unit that does not exist
     const messages = (res.body.problems as { message: string }[]).map((p) => p.message);
-    expect(messages).toContain(`addressees: "${foreign.name}" is not in the registry`);
+    expect(messages.filter((m) => m.includes(foreign.name))).toEqual(
+      problemsBefore.filter((m) => m.includes(foreign.name)),
+    );
     expect(messages).toContain(`addressees: "${nowhere}" is not in the registry`);
     // nowhere in the answer (copy recipients included): neither its id nor its code
     expect(JSON.stringify(res.body)).not.toContain(foreign.id);
     expect(JSON.stringify(res.body)).not.toContain(foreign.code);
 
-    const byCode = await importAsClerk(letter([foreign.code])).expect(200);
-    expect(byCode.body.resolution.addressees).toEqual([
-      { text: foreign.code, status: 'unmatched', unit: null, candidates: [] },
-    ]);
+    // By name and by code: answered exactly as before the unit existed (a text may still be close to the caller's
+    // own units, which it may see: then it is "ambiguous" among those, before as after).
+    const byCode = await importAsClerk(letter([foreign.name, foreign.code])).expect(200);
+    expect(byCode.body.resolution.addressees).toEqual(beforeItExisted);
+    for (const seen of (byCode.body.resolution.addressees as Resolution[]).flatMap((r) => r.candidates))
+      expect([org.ids.A, org.ids.A1, org.ids.R]).toContain(seen.unitId);
     expect(JSON.stringify(byCode.body)).not.toContain(foreign.id);
   });
 
