@@ -199,6 +199,17 @@ export class EnvironmentVariables {
   @Max(86_400)
   LOGIN_WINDOW_SECONDS = 900;
 
+  /**
+   * Failed logins allowed from one client address within LOGIN_WINDOW_SECONDS before it gets 429 (unset: 4 ×
+   * LOGIN_MAX_FAILURES). Raise it for many people behind one address that is not a trusted proxy.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_MAX_FAILURES_PER_ADDRESS?: number;
+
   /** The longest delay an account's failed sign-ins impose on the next attempt, in seconds. */
   @Transform(toInt)
   @IsInt()

@@ -69,7 +69,8 @@ export class AuthService {
       { email, ip },
       {
         maxFailures: this.config.LOGIN_MAX_FAILURES,
-        maxFailuresPerAddress: this.config.LOGIN_MAX_FAILURES * 4,
+        maxFailuresPerAddress:
+          this.config.LOGIN_MAX_FAILURES_PER_ADDRESS ?? this.config.LOGIN_MAX_FAILURES * 4,
         windowSeconds: this.config.LOGIN_WINDOW_SECONDS,
         maxDelaySeconds: this.config.LOGIN_MAX_DELAY_SECONDS,
       },
