@@ -80,18 +80,7 @@ export async function unitPlacement(db: Db, id: string): Promise<UnitPlacement |
 }
 
 /** Inserts a unit; a taken code fails with PostgreSQL's unique violation on `unit_code_unique`. */
-export async function insertUnit(
-  db: Db,
-  unit: {
-    id: string;
-    code: string;
-    symbol: string;
-    name: string;
-    kind: UnitKind;
-    parentId: string | null;
-    path: string;
-  },
-): Promise<void> {
+export async function insertUnit(db: Db, unit: Omit<ExistingUnit, 'active'>): Promise<void> {
   await db.query(
     `INSERT INTO unit (id, code, symbol, name, name_folded, kind, parent_id, path) VALUES ($1,$2,$3,$4,$5,$6,$7,$8::ltree)`,
     [
