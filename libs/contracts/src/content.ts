@@ -36,6 +36,42 @@ export interface Attachment {
   sha256: string;
 }
 
+/** A body that receives a report, optionally through one of its departments ("qua Ban Tuyên giáo"). */
+export interface ReportTarget {
+  unitId: string;
+  /** A department of `unitId` that receives, checks and files it on the body's behalf. */
+  viaUnitId?: string;
+}
+
+/**
+ * Where the reports to one hub go (Decree 09/2019, art. 6: who receives): the department of the hub that collects,
+ * checks and aggregates its subordinates' reports on its behalf, and where the hub's aggregate goes — its routing
+ * parent by default (nobody for the issuer), or several bodies at once, each optionally through a department.
+ */
+export interface ReportRoute {
+  /** The hub (a unit of the routing tree, or the issuer); absent: the issuer. */
+  hubUnitId?: string;
+  /** A department of the hub that collects and aggregates for it. */
+  viaUnitId?: string;
+  /** Where the hub's aggregate goes; absent: the routing parent (through its collecting department, if any). */
+  to?: ReportTarget[];
+}
+
+/**
+ * A schedule beside the main one (a plan's phases beside a monthly report): reports name the schedule they answer
+ * by its key; its own form, policy, stagger and ladder, else the requirement's.
+ */
+export interface NamedSchedule {
+  /** a-z, digits and -, unique in the directive ("phases", "monthly"). */
+  key: string;
+  name?: string;
+  schedule: Schedule;
+  policy?: NonWorkingDayPolicy;
+  form?: ReportForm;
+  stagger?: number[];
+  escalation?: EscalationLadder;
+}
+
 /** What a directive asks its units to report, when, and whom a late one is escalated to. */
 export interface ReportingRequirement {
   schedule: Schedule;
@@ -46,6 +82,10 @@ export interface ReportingRequirement {
   escalation?: EscalationLadder;
   /** Extra units that receive the issuer's aggregated report (besides the issuer itself). */
   targets?: string[];
+  /** Where reports go, per hub (absent: each to its routing parent; the issuer's to `targets`). */
+  routes?: ReportRoute[];
+  /** More schedules, beside the main one (whose key is "main"). */
+  schedules?: NamedSchedule[];
 }
 
 /** The parts of a directive that a drafter writes. */

@@ -16,9 +16,54 @@ export const VN_ZONE = 'Asia/Ho_Chi_Minh';
 export type Schedule =
   | { kind: 'monthly'; rule: 'on' | 'before'; day: number; from: string; until?: string }
   | { kind: 'dates'; dates: string[] }
-  | { kind: 'phases'; phases: { name: string; opens: string; closes: string }[] }
+  | PeriodicSchedule
+  | { kind: 'phases'; phases: Phase[] }
   | { kind: 'interval'; start?: string; everySeconds: number; count: number }
-  | { kind: 'adhoc' };
+  | AdhocSchedule;
+
+/** A phase of a plan ("Đợt 2"): its window; without `closes` it stays open until the issuer closes it ("Sau Đại hội"). */
+export interface Phase {
+  name: string;
+  opens: string;
+  closes?: string;
+}
+
+/**
+ * "Kịp thời": a unit reports whenever something happens while the directive is open. Each report is numbered; the
+ * hub's aggregate updates as they come and goes up at once, or as a digest every `digestSeconds`; a unit that has
+ * reported nothing `remindAfterSeconds` after dispatch is reminded once (absent: never).
+ */
+export interface AdhocSchedule {
+  kind: 'adhoc';
+  /** Set at dispatch (resolveSchedule), like an interval schedule's start. */
+  start?: string;
+  digestSeconds?: number;
+  remindAfterSeconds?: number;
+}
+
+/**
+ * Weekly, monthly, quarterly, half-yearly and yearly reporting, each with its data period (Decree 09/2019, art. 12:
+ * the monthly period runs from the 15th of the previous month to the 14th of the reporting month; quarters, halves
+ * and years follow the same rule).
+ */
+export interface PeriodicSchedule {
+  kind: 'periodic';
+  every: 'week' | 'month' | 'quarter' | 'half-year' | 'year';
+  /** The deadline: 'on' the day (the last day on time) or 'before' it (the day before is). */
+  rule: 'on' | 'before';
+  /** For weeks a weekday (1 Monday - 7 Sunday), else a day of the month. */
+  day: number;
+  /** Months after the period's last month in which the deadline falls (0, the default: that month). */
+  dueMonthOffset?: number;
+  /** The first period: yyyy-mm (its first month) or, for weeks, yyyy-mm-dd (a day of its first week). */
+  from: string;
+  /** The last period, in the same form (absent: until the directive is closed). */
+  until?: string;
+  /** The data cut-off: a day of the month (default 14, Decree 09/2019) or, for weeks, a weekday. */
+  cutoff?: number;
+  /** The data period's length in days, when shorter than the cycle (never longer). */
+  periodDays?: number;
+}
 
 /** What happens to a deadline that falls on a weekend or a holiday. */
 export type NonWorkingDayPolicy = 'keep' | 'previous-working-day' | 'next-working-day';
@@ -106,7 +151,7 @@ export function scheduleProblems(schedule: Schedule): string[] {
           return void problems.push(`phases.${i}: must be { name, opens, closes }`);
         if (!validDay(p.opens)) problems.push(`phases.${i}.opens: must be a date yyyy-mm-dd`);
         if (!validDay(p.closes)) problems.push(`phases.${i}.closes: must be a date yyyy-mm-dd`);
-        else if (p.closes < p.opens) problems.push(`phases.${i}.closes: must not be before opens`);
+        else if (p.closes! < p.opens) problems.push(`phases.${i}.closes: must not be before opens`);
       });
       break;
     case 'interval':
@@ -131,6 +176,9 @@ export function scheduleProblems(schedule: Schedule): string[] {
         problems.push('count: must be 1-10000');
       break;
     case 'adhoc':
+      break;
+    case 'periodic':
+      problems.push('kind: periodic schedules are not supported yet');
       break;
     default:
       problems.push('kind: must be monthly, dates, phases, interval or adhoc');
@@ -207,6 +255,7 @@ export function cycleCount(schedule: Schedule): number | null {
     case 'interval':
       return schedule.count;
     case 'adhoc':
+    case 'periodic':
       return 0;
   }
 }
@@ -286,8 +335,8 @@ export function cycleAt(schedule: Schedule, index: number, options: DeadlineOpti
     }
     case 'phases': {
       const phase = schedule.phases[index];
-      const period = { from: phase.opens, to: phase.closes };
-      return withDays(phase.closes, phase.name, index, instant(day(phase.opens)), period, options);
+      const period = { from: phase.opens, to: phase.closes! };
+      return withDays(phase.closes!, phase.name, index, instant(day(phase.opens)), period, options);
     }
     case 'interval': {
       if (schedule.start === undefined)
@@ -308,6 +357,7 @@ export function cycleAt(schedule: Schedule, index: number, options: DeadlineOpti
       };
     }
     case 'adhoc':
+    case 'periodic':
       return null;
   }
 }
