@@ -396,15 +396,23 @@ export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<
         // The old directive's workflow has already ended (closed or recalled): nothing to supersede.
       }
     }
-    let reportingOver = !plan.reporting;
-    if (plan.reporting) {
+    // One reporting workflow per schedule that takes reports (histories from before several schedules: the main
+    // one, ad hoc streams aside).
+    const schedules = patched('several-schedules')
+      ? (plan.schedules ?? (plan.reporting ? [0] : []))
+      : plan.reporting
+        ? [0]
+        : [];
+    const running = new Set<number>();
+    for (const schedule of schedules) {
       const child = await startChild(reportingWorkflow, {
-        workflowId: reportingWorkflowId(input.directiveId),
-        args: [{ directiveId: input.directiveId, cycle: null }],
+        workflowId: reportingWorkflowId(input.directiveId, schedule),
+        args: [{ directiveId: input.directiveId, cycle: null, ...(schedule ? { schedule } : {}) }],
       });
+      running.add(schedule);
       child.result().then(
-        () => (reportingOver = true),
-        () => (reportingOver = true),
+        () => running.delete(schedule),
+        () => running.delete(schedule),
       );
     }
     const open = () => state.status === 'dispatched';
@@ -423,9 +431,12 @@ export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<
     await condition(() => !open() || (supersededBy !== null && !busy));
     if (open() && supersededBy) await finish('superseded', null, null, supersededBy);
     await reminders;
-    if (!reportingOver) {
-      await getExternalWorkflowHandle(reportingWorkflowId(input.directiveId)).signal(stopReportingSignal);
-      await condition(() => reportingOver);
+    for (const schedule of schedules) {
+      if (running.has(schedule))
+        await getExternalWorkflowHandle(reportingWorkflowId(input.directiveId, schedule)).signal(
+          stopReportingSignal,
+        );
     }
+    await condition(() => running.size === 0);
   }
 }

@@ -1,5 +1,6 @@
 import { condition, continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
+  cycleClosedSignal,
   DirectiveFailure,
   reportingStateQuery,
   stopReportingSignal,
@@ -35,7 +36,10 @@ export async function reportingWorkflow(input: ReportingWorkflowInput): Promise<
     live.stopped = true;
   });
   setHandler(reportingStateQuery, () => live);
-  let plan = await reportingPlan({ directiveId: input.directiveId, cycle: input.cycle });
+  const closed = new Set<number>();
+  setHandler(cycleClosedSignal, ({ cycle }) => void closed.add(cycle));
+  const schedule = input.schedule ? { schedule: input.schedule } : {};
+  let plan = await reportingPlan({ directiveId: input.directiveId, cycle: input.cycle, ...schedule });
   if (!plan.cycle) return { cycles: input.cycle ?? 0 };
   if (patched('stored-cycles')) {
     // Until a cycle opens, a corrected calendar may still move its deadlines: wait for the opening, then read the
@@ -44,9 +48,31 @@ export async function reportingWorkflow(input: ReportingWorkflowInput): Promise<
       live.cycle = plan.cycle;
       const wait = Math.max(1_000, Date.parse(plan.cycle.opensAt) - Date.now());
       if (await condition(() => stopped, wait)) return { cycles: plan.cycle.index };
-      plan = await reportingPlan({ directiveId: input.directiveId, cycle: plan.cycle.index });
+      plan = await reportingPlan({ directiveId: input.directiveId, cycle: plan.cycle.index, ...schedule });
     }
     if (!plan.cycle) return { cycles: input.cycle ?? 0 };
+  }
+  if (plan.openEnded && patched('open-ended-cycles')) {
+    const key = plan.cycle.index;
+    live.cycle = plan.cycle;
+    // An ad hoc stream: reports come whenever something happens; the hubs' digests (when set) and the one reminder
+    // (when set) run on timers until the directive ends.
+    if (plan.adhoc) {
+      await adhocStream(
+        input.directiveId,
+        key,
+        plan.cycle.opensAt,
+        plan.adhoc,
+        () => stopped,
+        plan.issuerTier,
+      );
+      return { cycles: 1 };
+    }
+    // A phase that ends when the issuer closes it: wait for that, then run its steps against the closing instant.
+    await condition(() => stopped || closed.has(key));
+    if (stopped) return { cycles: key };
+    plan = await reportingPlan({ directiveId: input.directiveId, cycle: key, ...schedule });
+    if (!plan.cycle) return { cycles: key };
   }
   const cycle = plan.cycle.index;
   live.cycle = plan.cycle;
@@ -60,5 +86,39 @@ export async function reportingWorkflow(input: ReportingWorkflowInput): Promise<
   }
   // A stop that arrived while the last step ran is handled before the next cycle starts.
   if (stopped) return { cycles: cycle + 1 };
-  return continueAsNew<typeof reportingWorkflow>({ directiveId: input.directiveId, cycle: cycle + 1 });
+  return continueAsNew<typeof reportingWorkflow>({
+    directiveId: input.directiveId,
+    cycle: cycle + 1,
+    ...schedule,
+  });
+}
+
+/** An ad hoc stream's timers: a digest every `digestSeconds`, one reminder `remindAfterSeconds` after it opened. */
+async function adhocStream(
+  directiveId: string,
+  cycle: number,
+  opensAt: string,
+  adhoc: { digestSeconds?: number; remindAfterSeconds?: number },
+  stopped: () => boolean,
+  issuerTier: number,
+) {
+  let remindAt = adhoc.remindAfterSeconds ? Date.parse(opensAt) + adhoc.remindAfterSeconds * 1000 : Infinity;
+  let digestAt = adhoc.digestSeconds ? Date.now() + adhoc.digestSeconds * 1000 : Infinity;
+  while (!stopped()) {
+    const next = Math.min(remindAt, digestAt);
+    if (next === Infinity) {
+      await condition(stopped);
+      break;
+    }
+    if (await condition(stopped, Math.max(1, next - Date.now()))) break;
+    const at = new Date().toISOString();
+    if (Date.now() >= remindAt) {
+      await runCycleStep({ directiveId, cycle, step: { at, kind: 'remind', tier: 0 }, issuerTier });
+      remindAt = Infinity;
+    }
+    if (Date.now() >= digestAt) {
+      await runCycleStep({ directiveId, cycle, step: { at, kind: 'digest', tier: 0 }, issuerTier });
+      digestAt += adhoc.digestSeconds! * 1000;
+    }
+  }
 }

@@ -106,11 +106,17 @@ export const supersededSignal = defineSignal<[{ byDirectiveId: string }]>('super
 /** The reporting cycles of a dispatched directive: one execution per cycle (continue-as-new between cycles). */
 export interface ReportingWorkflowInput {
   directiveId: string;
-  /** The cycle to run; null: the first one whose grassroots deadline is still ahead. */
+  /** The cycle (its key) to run; null: the schedule's first one whose grassroots deadline is still ahead. */
   cycle: number | null;
+  /** The schedule (0, absent: the main one; 1…: the directive's extra schedules in order). */
+  schedule?: number;
 }
 export const reportingWorkflowType = 'reportingWorkflow';
-export const reportingWorkflowId = (directiveId: string): string => `reporting/${directiveId}`;
+/** One reporting workflow per schedule: the main one's id is the one directives had before several schedules. */
+export const reportingWorkflowId = (directiveId: string, schedule = 0): string =>
+  schedule ? `reporting/${directiveId}/${schedule}` : `reporting/${directiveId}`;
+/** The issuer closed the open-ended cycle the workflow waits on (a phase with no end date). */
+export const cycleClosedSignal = defineSignal<[{ cycle: number }]>('cycleClosed');
 /** Stops the reporting timers (the directive was closed, recalled or superseded). */
 export const stopReportingSignal = defineSignal('stopReporting');
 
@@ -129,6 +135,10 @@ export interface ReportingPlan {
   /** The height of the routing tree at the start of the cycle. */
   issuerTier: number;
   ladder: EscalationLadder;
+  /** The cycle has no deadline yet: an ad hoc stream, or a phase that ends when the issuer closes it. */
+  openEnded?: boolean;
+  /** For an ad hoc stream: the digest interval and the reminder, as the schedule sets them. */
+  adhoc?: { digestSeconds?: number; remindAfterSeconds?: number };
   /**
    * Whether the cycle has opened by the database's clock. Until it has, a calendar correction may still move its
    * deadlines, so the workflow asks again once it opens. Absent from plans recorded before stored cycles.
@@ -167,18 +177,30 @@ export interface SignActivityInput {
   dedupeKey: string;
 }
 
+/** A step of a reporting workflow: a cycle's timed step, or an ad hoc stream's digest. */
+export type ReportingStep = CycleStep | { at: string; kind: 'digest'; tier: 0 };
+
 export type FinalStatus = 'closed' | 'recalled' | 'superseded';
 
 export interface DirectiveActivities {
   /** After dispatch: whether the directive asks for reports on a schedule, and which directive it supersedes. */
-  afterDispatch(input: { directiveId: string }): Promise<{ reporting: boolean; supersedes: string | null }>;
+  afterDispatch(input: {
+    directiveId: string;
+  }): Promise<{ reporting: boolean; supersedes: string | null; schedules?: number[] }>;
   /** The cycle to run (computed from the schedule and the holiday calendar), the tree height and the ladder. */
-  reportingPlan(input: { directiveId: string; cycle: number | null }): Promise<ReportingPlan>;
-  /** One timed step of a cycle: reminder, overdue mark, an escalation, or closing a tier's aggregation. */
+  reportingPlan(input: {
+    directiveId: string;
+    cycle: number | null;
+    schedule?: number;
+  }): Promise<ReportingPlan>;
+  /**
+   * One timed step of a cycle: reminder, overdue mark, an escalation, or closing a tier's aggregation; for an ad hoc
+   * stream, a digest of what came in since the last one.
+   */
   runCycleStep(input: {
     directiveId: string;
     cycle: number;
-    step: CycleStep;
+    step: ReportingStep;
     issuerTier: number;
   }): Promise<{ units: number }>;
   /** Ends a dispatched directive: closed, recalled (edXML 13 to every node) or superseded; open nodes get a final status. */

@@ -2,6 +2,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import {
   calendarOf,
   cycleCount,
+  cycleKey,
+  CYCLES_PER_SCHEDULE,
+  scheduleList,
   cycleOfView,
   cycleView,
   plannedCycle,
@@ -295,16 +298,54 @@ export async function firstCycleAhead(
   directiveId: string,
   planning: CyclePlanning,
   after: string,
+  schedule = 0,
 ): Promise<CycleView | null> {
   const loaded = await loadCalendar(db);
-  const schedule = resolveSchedule(planning.reporting.schedule, planning.dispatchedAt);
-  const limit = cycleCount(schedule) ?? 100_000;
+  const settings = scheduleList(planning.reporting)[schedule];
+  if (!settings) return null;
+  const resolved = resolveSchedule(settings.schedule, planning.dispatchedAt);
+  const limit = Math.min(cycleCount(resolved) ?? CYCLES_PER_SCHEDULE, CYCLES_PER_SCHEDULE);
   for (let i = 0; i < limit; i++) {
-    const c = plannedCycle(planning.reporting, planning.dispatchedAt, i, loaded.calendar);
+    const key = cycleKey(schedule, i);
+    const c = plannedCycle(planning.reporting, planning.dispatchedAt, key, loaded.calendar);
     if (!c) return null;
-    if (c.deadlines[0] > after) return planCycle(db, directiveId, i, planning);
+    if (c.deadlines[0] > after) return planCycle(db, directiveId, key, planning);
   }
   return null;
+}
+
+/**
+ * The issuer closes an open-ended cycle (a phase with no end date: "Sau Đại hội"): its deadlines, every tier's,
+ * become now by the database's clock, so that reports after it are refused and the reporting workflow runs the
+ * cycle's steps. Answers the closing instant, the same on a retry (null: the cycle is not stored or not open-ended).
+ */
+export async function closeOpenEndedCycle(
+  m: EntityManager,
+  directiveId: string,
+  cycle: number,
+  openEndedFrom: string,
+): Promise<{ closedAt: string; now: boolean } | null> {
+  const rows: { deadlines: { tier: number; lastDay: string | null; at: string }[]; open: boolean }[] =
+    await m.query(
+      `SELECT deadlines, (deadlines->0->>'at')::timestamptz >= $3::timestamptz AS open
+         FROM reporting_cycle WHERE directive_id = $1 AND cycle = $2 FOR UPDATE`,
+      [directiveId, cycle, openEndedFrom],
+    );
+  if (!rows.length) return null;
+  if (!rows[0].open) {
+    const stamp = (rows[0].deadlines[0] as { closedAt?: string }).closedAt;
+    return stamp ? { closedAt: stamp, now: false } : null;
+  }
+  const [{ at }]: { at: string }[] = await m.query(
+    `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`,
+  );
+  const deadlines = rows[0].deadlines.map((d) => ({ ...d, at, closedAt: at }));
+  await m.query(`UPDATE reporting_cycle SET deadlines = $3 WHERE directive_id = $1 AND cycle = $2`, [
+    directiveId,
+    cycle,
+    JSON.stringify(deadlines),
+  ]);
+  return { closedAt: at, now: true };
 }
 
 /**

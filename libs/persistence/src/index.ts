@@ -26,3 +26,4 @@ export * from './health';
 export * from './resource-units';
 export * from './checkpoint';
 export * from './sql';
+export * from './report-routes';

@@ -81,9 +81,12 @@ export async function notifyDirectiveWithdrawn(
 }
 
 /**
- * A hub's aggregate goes up: to the clerks of the routing parent (the issuer's own clerks for the issuer's
- * aggregate), of the hub's configured report targets (a department, a Party committee), and for the issuer's
- * aggregate, of the directive's extra report targets. Keyed by the aggregate's revision and the clerk.
+ * A hub's aggregate goes up, to the clerks of each body it is delivered to (`report_delivery`: its routing parent,
+ * or the bodies its route names), or of the department it goes through; the issuer's aggregate also to the issuer's
+ * collector (its own clerks, or the department that aggregates for it). Each e-mail names its real recipient.
+ * Directives dispatched before routes were stored: the routing parent (the issuer's own clerks for the issuer's
+ * aggregate), the hub's configured report targets, and for the issuer's aggregate the directive's extra targets.
+ * Keyed by the aggregate's revision and the clerk.
  */
 export async function notifyAggregateReported(
   db: DataSource | EntityManager,
@@ -98,23 +101,36 @@ export async function notifyAggregateReported(
   const { counts } = report;
   await db.query(
     `WITH d AS (SELECT id, symbol, content, issuer_id FROM directive WHERE id = $1),
+          routed AS (SELECT EXISTS (SELECT 1 FROM report_route WHERE directive_id = $1) AS yes),
           parent AS (
-            SELECT COALESCE((SELECT parent_unit_id FROM routing_node WHERE directive_id = $1 AND unit_id = $2), $2::uuid) AS unit_id
+            SELECT COALESCE(dl.via_unit_id, dl.target_unit_id) AS unit_id, dl.target_unit_id, dl.via_unit_id
+              FROM report_delivery dl WHERE dl.directive_id = $1 AND dl.hub_unit_id = $2
             UNION
-            SELECT t::uuid FROM d, jsonb_array_elements_text(COALESCE(d.content->'reporting'->'targets', '[]'::jsonb)) t
-             WHERE d.issuer_id = $2
+            SELECT rr.collector_unit_id, rr.hub_unit_id, NULLIF(rr.collector_unit_id, rr.hub_unit_id)
+              FROM report_route rr, d WHERE rr.directive_id = $1 AND rr.hub_unit_id = $2 AND d.issuer_id = $2
             UNION
-            SELECT target_id FROM unit_report_target WHERE unit_id = $2
+            SELECT x.unit_id, x.unit_id, NULL::uuid FROM (
+              SELECT COALESCE((SELECT parent_unit_id FROM routing_node WHERE directive_id = $1 AND unit_id = $2), $2::uuid) AS unit_id
+              UNION
+              SELECT t::uuid FROM d, jsonb_array_elements_text(COALESCE(d.content->'reporting'->'targets', '[]'::jsonb)) t
+               WHERE d.issuer_id = $2
+              UNION
+              SELECT target_id FROM unit_report_target WHERE unit_id = $2
+            ) x WHERE NOT (SELECT yes FROM routed)
           )
      INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
-     SELECT d.id, 'aggregate.reported', u.id, u.email,
+     SELECT DISTINCT ON (u.id) d.id, 'aggregate.reported', u.id, u.email,
             'Báo cáo tổng hợp kỳ ' || ($3::int + 1) || ': ' || coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
+            'Kính gửi: ' || tu.name || coalesce(' (qua ' || vu.name || ')', '') || E'.\n\n' ||
             hu.name || ' đã tổng hợp báo cáo kỳ ' || ($3::int + 1) || ' (lần ' || $4 || E'): ' || $5 || E'.\n\nCascade',
             'aggregate/' || $1 || '/' || $2 || '/' || $3 || '/' || $4 || ':' || u.id
        FROM d, parent p
+       JOIN unit tu ON tu.id = p.target_unit_id
+       LEFT JOIN unit vu ON vu.id = p.via_unit_id
        JOIN membership ms ON ms.unit_id = p.unit_id AND ms.role = 'clerk'
        JOIN app_user u ON u.id = ms.user_id AND u.active
        JOIN unit hu ON hu.id = $2
+      ORDER BY u.id
      ON CONFLICT (dedupe_key) DO NOTHING`,
     [
       report.directiveId,

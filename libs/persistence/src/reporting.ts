@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import {
   aggregate,
   aggregateValue,
+  streamAggregate,
   type Aggregate,
   type ReportForm,
   type ReportValues,
@@ -15,7 +16,8 @@ const MISSING_KEPT = 100;
 const HUB_LOCK = hubLockKey('$1::text', '$2::text', '$3');
 
 /** Why a hub's aggregate of a cycle was written. */
-export type AggregateReason = 'complete' | 'deadline' | 'late-report' | 'closed';
+export type AggregateReason =
+  'complete' | 'deadline' | 'late-report' | 'closed' | 'adhoc' | 'digest' | 'phase-closed';
 
 export interface StoredAggregate {
   unitId: string;
@@ -113,14 +115,20 @@ export async function writeAggregate(
   cycle: number,
   form: ReportForm,
   reason: AggregateReason,
+  { stream = false }: { stream?: boolean } = {},
 ): Promise<StoredAggregate> {
   const children = await expectedChildren(m, directiveId, hubUnitId);
   const leaves = children.filter((c) => !c.is_hub).map((c) => c.unit_id);
   const hubs = children.filter((c) => c.is_hub).map((c) => c.unit_id);
+  // A stream's reports are events: every one counts (each revision is the unit's next report); otherwise the current
+  // revision of each leaf's report replaces the ones before it.
   const reports: { unit_id: string; values: ReportValues; late: boolean }[] = leaves.length
     ? await m.query(
-        `SELECT DISTINCT ON (unit_id) unit_id, values, late FROM report
-          WHERE directive_id = $1 AND cycle = $2 AND unit_id = ANY($3::uuid[]) ORDER BY unit_id, revision DESC`,
+        stream
+          ? `SELECT unit_id, values, late FROM report
+              WHERE directive_id = $1 AND cycle = $2 AND unit_id = ANY($3::uuid[]) ORDER BY unit_id, revision`
+          : `SELECT DISTINCT ON (unit_id) unit_id, values, late FROM report
+              WHERE directive_id = $1 AND cycle = $2 AND unit_id = ANY($3::uuid[]) ORDER BY unit_id, revision DESC`,
         [directiveId, cycle, leaves],
       )
     : [];
@@ -132,10 +140,20 @@ export async function writeAggregate(
       )
     : [];
   const reported = new Map(below.map((b) => [b.unit_id, b.aggregate]));
+  const streams = new Map<string, ReportValues[]>();
+  if (stream) for (const r of reports) streams.set(r.unit_id, [...(streams.get(r.unit_id) ?? []), r.values]);
   const result = aggregate(form, {
-    expected: [...leaves, ...hubs.filter((h) => !reported.has(h))],
-    reports: reports.map((r) => ({ unitId: r.unit_id, values: r.values, late: r.late }) satisfies UnitReport),
-    children: hubs.flatMap((h) => (reported.has(h) ? [reported.get(h)!] : [])),
+    expected: [
+      ...(stream ? leaves.filter((l) => !streams.has(l)) : leaves),
+      ...hubs.filter((h) => !reported.has(h)),
+    ],
+    reports: stream
+      ? []
+      : reports.map((r) => ({ unitId: r.unit_id, values: r.values, late: r.late }) satisfies UnitReport),
+    children: [
+      ...[...streams].map(([unitId, values]) => streamAggregate(form, unitId, values)),
+      ...hubs.flatMap((h) => (reported.has(h) ? [reported.get(h)!] : [])),
+    ],
   });
   const values = Object.fromEntries(Object.entries(result.fields).map(([k, a]) => [k, aggregateValue(a)]));
   // Stored lean: counts are exact, the list of missing units keeps its first entries (the whole list is a query
@@ -202,6 +220,7 @@ export async function propagateUp(
   unitId: string,
   cycle: number,
   form: ReportForm,
+  { stream = false }: { stream?: boolean } = {},
 ): Promise<StoredAggregate[]> {
   const written: StoredAggregate[] = [];
   let child = unitId;
@@ -209,7 +228,10 @@ export async function propagateUp(
     if (child === issuerId) break;
     const parent = (await routingParent(m, directiveId, child)) ?? issuerId;
     await lockHub(m, directiveId, parent, cycle);
-    if (await isClosed(m, directiveId, parent, cycle)) {
+    if (stream) {
+      // An ad hoc report forwarded at once: every hub up to the issuer writes its next revision.
+      written.push(await writeAggregate(m, directiveId, parent, cycle, form, 'adhoc', { stream }));
+    } else if (await isClosed(m, directiveId, parent, cycle)) {
       written.push(await writeAggregate(m, directiveId, parent, cycle, form, 'late-report'));
     } else if (await allAnswered(m, directiveId, parent, cycle)) {
       written.push(await writeAggregate(m, directiveId, parent, cycle, form, 'complete'));
@@ -284,6 +306,52 @@ export async function closeTier(
     });
   }
   return closed;
+}
+
+/**
+ * An ad hoc stream's digest: every hub, lowest tier first and the issuer last, whose children filed reports (or
+ * whose sub-hubs wrote aggregates) since its own latest aggregate writes its next revision (`digest`), one hub per
+ * transaction under its lock. Returns how many hubs wrote one. Idempotent: a retry finds nothing new.
+ */
+export async function digestStream(
+  ds: DataSource,
+  directiveId: string,
+  issuerId: string,
+  cycle: number,
+  form: ReportForm,
+): Promise<number> {
+  const hubs: { unit_id: string }[] = await ds.query(
+    `SELECT unit_id FROM (
+       SELECT unit_id, tier FROM routing_node WHERE directive_id = $1 AND is_hub
+       UNION ALL SELECT $2::uuid, 1000000) h
+     ORDER BY tier, unit_id`,
+    [directiveId, issuerId],
+  );
+  let written = 0;
+  for (const hub of hubs) {
+    written += await ds.transaction(async (t) => {
+      await lockHub(t, directiveId, hub.unit_id, cycle);
+      const fresh: { fresh: boolean }[] = await t.query(
+        `WITH last AS (SELECT max(created_at) AS at FROM aggregate_report WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3)
+         SELECT EXISTS (
+           SELECT 1 FROM routing_node r WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND (
+             EXISTS (SELECT 1 FROM report p WHERE p.directive_id = $1 AND p.unit_id = r.unit_id AND p.cycle = $3
+                        AND p.submitted_at > COALESCE((SELECT at FROM last), '-infinity'))
+             OR EXISTS (SELECT 1 FROM aggregate_report a WHERE a.directive_id = $1 AND a.unit_id = r.unit_id AND a.cycle = $3
+                        AND a.created_at > COALESCE((SELECT at FROM last), '-infinity')))
+         ) AS fresh`,
+        [directiveId, hub.unit_id, cycle],
+      );
+      if (!fresh[0].fresh) return 0;
+      await recordAggregateEvent(
+        t,
+        directiveId,
+        await writeAggregate(t, directiveId, hub.unit_id, cycle, form, 'digest', { stream: true }),
+      );
+      return 1;
+    });
+  }
+  return written;
 }
 
 /**

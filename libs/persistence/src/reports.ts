@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import {
   aggregate,
   aggregateValue,
+  streamAggregate,
   type Aggregate,
   type Coverage,
   type CycleView,
@@ -172,6 +173,31 @@ export async function currentReportsBelow(
   );
 }
 
+/**
+ * An ad hoc stream below a unit (itself included): every report, numbered per unit (`number`, its revision), with its
+ * time and its unit, newest first, at most `limit`.
+ */
+export async function reportStreamBelow(
+  db: Db,
+  directiveId: string,
+  unitId: string,
+  cycle: number,
+  limit = 1000,
+): Promise<unknown[]> {
+  return db.query(
+    `WITH RECURSIVE below(unit_id) AS (
+       SELECT $2::uuid
+       UNION ALL SELECT r.unit_id FROM routing_node r JOIN below b ON r.parent_unit_id = b.unit_id WHERE r.directive_id = $1
+     )
+     SELECT rep.unit_id AS "unitId", u.name AS "unitName", rep.revision AS number, rep.revision, rep.values,
+            rep.submitted_at AS "submittedAt"
+       FROM report rep JOIN unit u ON u.id = rep.unit_id
+      WHERE rep.directive_id = $1 AND rep.cycle = $3 AND rep.unit_id IN (SELECT unit_id FROM below)
+      ORDER BY rep.submitted_at DESC, rep.unit_id, rep.revision DESC LIMIT $4`,
+    [directiveId, unitId, cycle, limit],
+  );
+}
+
 /** A hub's latest aggregate of a cycle, as stored. */
 export interface LatestAggregate {
   revision: number;
@@ -231,11 +257,21 @@ export async function previewAggregate(
   form: ReportForm,
   at: { unitId: string; isHub: boolean },
   nodes: { unit_id: string; parent_unit_id: string; is_hub: boolean }[],
+  { stream = false }: { stream?: boolean } = {},
 ): Promise<{ values: Record<string, unknown>; coverage: Coverage }> {
   const current: { unit_id: string; values: ReportValues; late: boolean }[] = await db.query(
     `SELECT DISTINCT ON (unit_id) unit_id, values, late FROM report WHERE directive_id = $1 AND cycle = $2 ORDER BY unit_id, revision DESC`,
     [directiveId, cycle],
   );
+  // An ad hoc stream: every report of a unit counts.
+  const all: { unit_id: string; values: ReportValues }[] = stream
+    ? await db.query(
+        `SELECT unit_id, values FROM report WHERE directive_id = $1 AND cycle = $2 ORDER BY unit_id, revision`,
+        [directiveId, cycle],
+      )
+    : [];
+  const streams = new Map<string, ReportValues[]>();
+  for (const r of all) streams.set(r.unit_id, [...(streams.get(r.unit_id) ?? []), r.values]);
   const reportOf = new Map(
     current.map((r) => [
       r.unit_id,
@@ -247,18 +283,29 @@ export async function previewAggregate(
   const below = (unitId: string): Aggregate => {
     const kids = children.get(unitId) ?? [];
     const leaves = kids.filter((k) => !k.is_hub).map((k) => k.unit_id);
+    const hubs = kids.filter((k) => k.is_hub).map((k) => below(k.unit_id));
+    if (stream)
+      return aggregate(form, {
+        expected: leaves.filter((l) => !streams.has(l)),
+        children: [
+          ...leaves.flatMap((l) => (streams.has(l) ? [streamAggregate(form, l, streams.get(l)!)] : [])),
+          ...hubs,
+        ],
+      });
     return aggregate(form, {
       expected: leaves,
       reports: leaves.flatMap((l) => (reportOf.has(l) ? [reportOf.get(l)!] : [])),
-      children: kids.filter((k) => k.is_hub).map((k) => below(k.unit_id)),
+      children: hubs,
     });
   };
   const result = at.isHub
     ? below(at.unitId)
-    : aggregate(form, {
-        expected: [at.unitId],
-        reports: reportOf.has(at.unitId) ? [reportOf.get(at.unitId)!] : [],
-      });
+    : stream
+      ? streamAggregate(form, at.unitId, streams.get(at.unitId) ?? [])
+      : aggregate(form, {
+          expected: [at.unitId],
+          reports: reportOf.has(at.unitId) ? [reportOf.get(at.unitId)!] : [],
+        });
   return {
     values: Object.fromEntries(Object.entries(result.fields).map(([k, a]) => [k, aggregateValue(a)])),
     coverage: result.coverage,

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
+  cycleClosedSignal,
   directiveStateQuery,
   directiveWorkflowType,
   dispatchHubWorkflowId,
@@ -62,4 +63,16 @@ export async function queryDirectiveState(client: Client, workflowId: string): P
 /** The current cycle's timers of a directive that reports on a schedule. */
 export async function queryReportingState(client: Client, directiveId: string): Promise<ReportingState> {
   return client.workflow.getHandle(reportingWorkflowId(directiveId)).query(reportingStateQuery);
+}
+
+/** Tells a schedule's reporting workflow that the issuer closed the open-ended cycle it waits on. */
+export async function signalCycleClosed(
+  client: Client,
+  directiveId: string,
+  schedule: number,
+  cycle: number,
+): Promise<void> {
+  await client.workflow
+    .getHandle(reportingWorkflowId(directiveId, schedule))
+    .signal(cycleClosedSignal, { cycle });
 }

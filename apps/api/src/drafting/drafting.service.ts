@@ -16,11 +16,24 @@ import {
   lockForEdit,
   replaceLinks,
   saveDraftVersion,
+  configuredTargets,
+  routeUnits,
   type DirectiveLink,
+  type RouteUnit,
 } from '@cascade/persistence';
 import { startDirectiveWorkflow } from '@cascade/temporal';
 import { directiveWorkflowId, type DirectiveWorkflowInput } from '@cascade/contracts';
-import { formProblems, ladderProblems, scheduleProblems, staggerProblems } from '@cascade/domain';
+import {
+  can,
+  formProblems,
+  idsFromPath,
+  ladderProblems,
+  pathLabel,
+  reportRouteProblems,
+  scheduleProblems,
+  schedulesProblems,
+  staggerProblems,
+} from '@cascade/domain';
 import { ApiError } from '../common/api-error';
 import { actingUser, type RequestPrincipal } from '../auth/principal';
 import { TemporalClient } from '../temporal/temporal.module';
@@ -98,6 +111,91 @@ export class DraftingService {
     const problems = scheduleProblems(reporting.schedule);
     if (problems.length)
       throw invalid(DirectiveErrorCode.DIRECTIVE_SCHEDULE_INVALID, problems, 'reporting.schedule.');
+    const more = schedulesProblems(reporting.schedules);
+    if (more.length) throw invalid(DirectiveErrorCode.DIRECTIVE_SCHEDULE_INVALID, more, 'reporting.');
+    for (const [i, s] of (reporting.schedules ?? []).entries()) {
+      const form = s.form ? formProblems(s.form) : [];
+      if (form.length)
+        throw invalid(DirectiveErrorCode.REPORT_FORM_INVALID, form, `reporting.schedules.${i}.form.`);
+      const ladder = s.escalation ? ladderProblems(s.escalation) : [];
+      if (ladder.length)
+        throw invalid(
+          DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+          ladder,
+          `reporting.schedules.${i}.escalation.`,
+        );
+    }
+    const routes = reportRouteProblems(reporting.routes);
+    if (routes.length) throw invalid(DirectiveErrorCode.DIRECTIVE_INVALID_INPUT, routes, 'reporting.');
+  }
+
+  /**
+   * A route names units the drafter may route reports through: its hub is the issuer or a unit below it; a collecting
+   * department (`viaUnitId`) is a department of the body it collects for; a target is the hub itself or one of its
+   * superiors, a unit the drafter can see, or a report target the organisation configured for the hub (a Party
+   * committee in another tree). A unit that is none of these is refused as one that does not exist.
+   */
+  private async checkRoutes(principal: RequestPrincipal, issuerId: string, dto: DirectiveContentDto) {
+    const routes = dto.reporting?.routes ?? [];
+    if (!routes.length) return;
+    const ids = routes.flatMap((r) => [
+      r.hubUnitId ?? issuerId,
+      ...(r.viaUnitId ? [r.viaUnitId] : []),
+      ...(r.to ?? []).flatMap((t) => [t.unitId, ...(t.viaUnitId ? [t.viaUnitId] : [])]),
+    ]);
+    const units = await routeUnits(this.dataSource, [...new Set([...ids, issuerId])]);
+    const configured = await configuredTargets(
+      this.dataSource,
+      routes.map((r) => r.hubUnitId ?? issuerId),
+    );
+    const issuer = units.get(issuerId)!;
+    const refuse = (field: string, message: string) => {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        DirectiveErrorCode.DIRECTIVE_INVALID_INPUT,
+        `reporting.routes.${field}: ${message}`,
+        [{ field: `reporting.routes.${field}`, problems: [message] }],
+      );
+    };
+    const department = (field: string, id: string, bodyId: string) => {
+      const unit = units.get(id);
+      if (!unit || !unit.active || !this.visibleOrBelow(principal, unit, issuer, bodyId))
+        refuse(field, 'not an active unit');
+      if (unit!.kind !== 'department' || unit!.parentId !== bodyId)
+        refuse(field, 'not a department of the body it collects for');
+    };
+    for (const [i, route] of routes.entries()) {
+      const hubId = route.hubUnitId ?? issuerId;
+      const hub = units.get(hubId);
+      if (!hub?.active || (hubId !== issuerId && !hub.path.startsWith(issuer.path + '.')))
+        refuse(`${i}.hubUnitId`, 'not an active unit below the issuer');
+      if (route.viaUnitId) department(`${i}.viaUnitId`, route.viaUnitId, hubId);
+      for (const [j, target] of (route.to ?? []).entries()) {
+        const unit = units.get(target.unitId);
+        const reachable =
+          unit?.active &&
+          (unit.id === hubId ||
+            hub!.path.split('.').includes(pathLabel(unit.id)) ||
+            can(principal, 'view', idsFromPath(unit.path)) ||
+            configured.get(hubId)?.has(unit.id));
+        if (!reachable) refuse(`${i}.to.${j}.unitId`, 'not a unit this directive can report to');
+        if (target.viaUnitId) department(`${i}.to.${j}.viaUnitId`, target.viaUnitId, target.unitId);
+      }
+    }
+  }
+
+  /** A department named by a route: one the drafter can see, or a department of the body it belongs to. */
+  private visibleOrBelow(
+    principal: RequestPrincipal,
+    unit: RouteUnit,
+    issuer: RouteUnit,
+    bodyId: string,
+  ): boolean {
+    return (
+      can(principal, 'view', idsFromPath(unit.path)) ||
+      unit.parentId === bodyId ||
+      unit.path.startsWith(issuer.path + '.')
+    );
   }
 
   /** Listed addressees must be active units below the issuer: a wrong id is refused now, not dropped at dispatch. */
@@ -165,6 +263,7 @@ export class DraftingService {
     this.validateContent(dto);
     await this.checkAddressees(dto.issuerId, dto);
     await this.checkTargets(dto);
+    await this.checkRoutes(principal, dto.issuerId, dto);
     const links = await this.declaredLinks(dto.issuerId, dto);
     const id = randomUUID();
     const content = contentOf(dto);
@@ -214,6 +313,7 @@ export class DraftingService {
     const issuerId = (await this.directives.row(id)).issuer_id;
     await this.checkAddressees(issuerId, dto);
     await this.checkTargets(dto);
+    await this.checkRoutes(principal, issuerId, dto);
     const links = await this.declaredLinks(issuerId, dto);
     const content = contentOf(dto);
     await this.dataSource.transaction(async (m) => {

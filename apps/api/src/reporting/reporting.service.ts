@@ -16,6 +16,7 @@ import {
   propagateUp,
   reportContext,
   reportEvent,
+  reportStreamBelow,
   ReportKeyReusedError,
   retryTransient,
   storedCycles,
@@ -25,12 +26,21 @@ import {
 } from '@cascade/persistence';
 import type { ReportingRequirement } from '@cascade/contracts';
 import {
+  cycleKey,
   cycleOfView,
+  CYCLES_PER_SCHEDULE,
+  formOfSchedule,
+  MAIN_SCHEDULE,
   reportProblems,
+  scheduleList,
+  scheduleNumber,
   ScheduleError,
+  settingsOfKey,
+  splitCycleKey,
   type Cycle,
   type CycleView,
   type ReportForm,
+  type ScheduleSettings,
 } from '@cascade/domain';
 import { ApiError } from '../common/api-error';
 import { actingUser, type RequestPrincipal } from '../auth/principal';
@@ -62,14 +72,14 @@ export class ReportingService {
    * The reporting requirement of a dispatched directive, with the cycle asked for, as the unit sees it (a directive
    * the unit neither issued nor received is not found, before its status is told).
    */
-  private async reportingCycle(id: string, unitId: string, cycleIndex: number) {
+  private async reportingCycle(id: string, unitId: string, cycleIndex: number, schedule?: string) {
     const directive = await this.directives.rowSeenFrom(id, unitId);
     const found = await this.cycleOf(
       id,
       directive.status,
       directive.dispatched_at,
       directive.content.reporting,
-      cycleIndex,
+      keyOf(directive.content.reporting, schedule, cycleIndex),
     );
     // An opened cycle is fixed now if nobody planned it; one not opened yet is shown as it would be planned.
     if (Date.parse(found.view.opensAt) <= Date.now()) await found.store();
@@ -87,7 +97,13 @@ export class ReportingService {
     reportingContent: unknown,
     cycleIndex: number,
     stored: CycleView | null = null,
-  ): Promise<{ form: ReportForm; cycle: Cycle; view: CycleView; store: () => Promise<CycleView> }> {
+  ): Promise<{
+    form: ReportForm;
+    cycle: Cycle;
+    view: CycleView;
+    store: () => Promise<CycleView>;
+    settings: ScheduleSettings;
+  }> {
     if (ENDED.includes(status)) {
       throw new ApiError(
         HttpStatus.CONFLICT,
@@ -103,7 +119,9 @@ export class ReportingService {
       );
     }
     const reporting = reportingContent as ReportingRequirement | undefined;
-    if (!reporting?.form) {
+    const form = reporting ? formOfSchedule(reporting, splitCycleKey(cycleIndex).schedule) : null;
+    const settings = reporting ? settingsOfKey(reporting, cycleIndex) : null;
+    if (!reporting || !form || !settings) {
       throw new ApiError(
         HttpStatus.UNPROCESSABLE_ENTITY,
         DirectiveErrorCode.REPORTING_NOT_REQUIRED,
@@ -131,9 +149,9 @@ export class ReportingService {
       throw new ApiError(
         HttpStatus.NOT_FOUND,
         DirectiveErrorCode.CYCLE_NOT_FOUND,
-        `cycle: the schedule has no cycle ${cycleIndex}`,
+        `cycle: the schedule has no cycle ${splitCycleKey(cycleIndex).index}`,
       );
-    return { form: reporting.form, cycle: cycleOfView(planned.view), ...planned };
+    return { form, cycle: cycleOfView(planned.view), ...planned, settings };
   }
 
   /**
@@ -149,18 +167,23 @@ export class ReportingService {
    * aggregates upward.
    */
   async submitReport(principal: RequestPrincipal, id: string, dto: SubmitReportDto, requestKey?: string) {
+    // The main schedule's cycle keys are its indexes: its reports need no more than one round trip.
+    const key = isMain(dto.schedule)
+      ? dto.cycle
+      : keyOf((await this.directives.rowSeenFrom(id, dto.unitId)).content.reporting, dto.schedule, dto.cycle);
     // The directive, the unit's routing node and whether its parent closed, in one round trip.
-    const context = await reportContext(this.dataSource, id, dto.unitId, dto.cycle);
+    const context = await reportContext(this.dataSource, id, dto.unitId, key);
     // A directive not routed to the unit is answered as one that does not exist, before its status is told.
     if (!context || context.node_status === null) throw directiveNotFound(id);
-    const { form, cycle, view, store } = await this.cycleOf(
+    const { form, cycle, view, store, settings } = await this.cycleOf(
       id,
       context.status,
       context.dispatched_at,
       context.reporting,
-      dto.cycle,
+      key,
       context.stored_cycle,
     );
+    const stream = settings.schedule.kind === 'adhoc';
     if (context.is_hub) {
       throw new ApiError(
         HttpStatus.UNPROCESSABLE_ENTITY,
@@ -182,6 +205,16 @@ export class ReportingService {
         `cycle: ${cycle.label} opens at ${cycle.opensAt}`,
       );
     }
+    // A phase is a window: once it has closed (its end date passed, or the issuer closed an open-ended one), it
+    // takes no more reports.
+    const due = cycle.deadlines[Math.min(context.tier, cycle.deadlines.length - 1)];
+    if (settings.schedule.kind === 'phases' && Date.now() >= Date.parse(due)) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.CYCLE_CLOSED,
+        `cycle: ${cycle.label} closed at ${due}; it takes no more reports`,
+      );
+    }
     const problems = reportProblems(form, dto.values);
     if (problems.length) {
       throw new ApiError(
@@ -200,7 +233,7 @@ export class ReportingService {
       reportId: randomUUID(),
       directiveId: id,
       unitId: dto.unitId,
-      cycle: dto.cycle,
+      cycle: key,
       values: dto.values,
       userId: actingUser(principal),
       request: requestKey ? { caller: callerOf(principal), key: requestKey } : null,
@@ -215,14 +248,20 @@ export class ReportingService {
         this.dataSource.transaction(async (m) => {
           const filed = await fileReport(m, report, true);
           if (filed.filed_before) return { filed, aggregates: [] };
-          const aggregates = await propagateUp(m, id, context.issuer_id, dto.unitId, dto.cycle, form);
+          // An ad hoc report goes up at once (every hub to the issuer revises its aggregate), unless the stream is
+          // forwarded as a digest (the workflow's timer writes it).
+          const aggregates =
+            stream && settings.schedule.kind === 'adhoc' && settings.schedule.digestSeconds
+              ? []
+              : await propagateUp(m, id, context.issuer_id, dto.unitId, key, form, { stream });
           await reportEvent(m, report, filed);
           for (const a of aggregates) await recordAggregateEvent(m, id, a);
           return { filed, aggregates };
         }),
       );
     const fileEitherWay = async (): Promise<{ filed: FiledReport; aggregates: StoredAggregate[] }> => {
-      if (context.parent_closed) return alone();
+      // Ad hoc reports are each an event, never a revision: filed alone, the hub's aggregate written as they come.
+      if (context.parent_closed || stream) return alone();
       const filed = await shared();
       // The parent closed while this report waited for its lock: filed again, alone, as a late revision. Otherwise,
       // now that the report is committed: whether it completed its parent.
@@ -231,14 +270,7 @@ export class ReportingService {
         filed,
         aggregates: filed.after_close
           ? []
-          : await closeIfComplete(
-              this.dataSource,
-              id,
-              context.issuer_id,
-              filed.parent_unit_id,
-              dto.cycle,
-              form,
-            ),
+          : await closeIfComplete(this.dataSource, id, context.issuer_id, filed.parent_unit_id, key, form),
       };
     };
     let outcome: { filed: FiledReport; aggregates: StoredAggregate[] };
@@ -253,6 +285,7 @@ export class ReportingService {
     const { filed, aggregates } = outcome;
     return {
       unitId: dto.unitId,
+      schedule: scheduleList(context.reporting as ReportingRequirement)[splitCycleKey(key).schedule].key,
       cycle: dto.cycle,
       label: cycle.label,
       provisional: view.provisional,
@@ -267,8 +300,12 @@ export class ReportingService {
 
   /** The current report (highest revision) of every routed unit under `unitId` (itself included) for a cycle. */
   async reports(id: string, q: ReportQueryDto): Promise<unknown[]> {
-    await this.directives.rowSeenFrom(id, q.unitId);
-    return currentReportsBelow(this.dataSource, id, q.unitId, q.cycle);
+    const directive = await this.directives.rowSeenFrom(id, q.unitId);
+    const key = keyOf(directive.content.reporting, q.schedule, q.cycle);
+    const settings = settingsOfKey(directive.content.reporting as ReportingRequirement, key);
+    // An ad hoc stream: every report, numbered, with its time (the issuer sees the stream); otherwise the current one.
+    if (settings?.schedule.kind === 'adhoc') return reportStreamBelow(this.dataSource, id, q.unitId, key);
+    return currentReportsBelow(this.dataSource, id, q.unitId, key);
   }
 
   /**
@@ -277,14 +314,18 @@ export class ReportingService {
    * many revisions late reports caused. Before that, a live preview computed from the reports so far.
    */
   async aggregateAt(id: string, q: ReportQueryDto) {
-    const { form, cycle, directive } = await this.reportingCycle(id, q.unitId, q.cycle);
+    const { form, cycle, directive, settings } = await this.reportingCycle(id, q.unitId, q.cycle, q.schedule);
+    const key = cycle.index;
+    const stream = settings.schedule.kind === 'adhoc';
     const nodes = await aggregationNodes(this.dataSource, id);
     // Routed, but it returned the directive: it takes no part in the aggregation.
     if (q.unitId !== directive.issuer_id && !nodes.some((n) => n.unit_id === q.unitId)) throw notRouted();
-    const stored = await latestAggregate(this.dataSource, id, q.unitId, q.cycle);
+    const stored = await latestAggregate(this.dataSource, id, q.unitId, key);
     const base = {
       unitId: q.unitId,
+      schedule: settings.key,
       cycle: q.cycle,
+      period: cycle.period,
       label: cycle.label,
       deadlines: cycle.deadlines,
       provisional: cycle.provisional,
@@ -300,7 +341,7 @@ export class ReportingService {
         // The stored list keeps its first entries; the exact one comes from the tree.
         coverage: {
           ...stored.coverage,
-          missingUnits: await missingBelow(this.dataSource, id, q.unitId, directive.issuer_id, q.cycle),
+          missingUnits: await missingBelow(this.dataSource, id, q.unitId, directive.issuer_id, key),
         },
       };
     }
@@ -308,18 +349,24 @@ export class ReportingService {
     const preview = await previewAggregate(
       this.dataSource,
       id,
-      q.cycle,
+      key,
       form,
       { unitId: q.unitId, isHub },
       nodes,
+      { stream },
     );
     return { ...base, closed: false, revision: null, reason: null, reportedAt: null, ...preview };
   }
 
   /** Every revision of a node's aggregate for a cycle: what it reported upward, and when. */
   async aggregateRevisions(id: string, q: ReportQueryDto): Promise<unknown[]> {
-    await this.directives.rowSeenFrom(id, q.unitId);
-    return aggregateRevisions(this.dataSource, id, q.unitId, q.cycle);
+    const directive = await this.directives.rowSeenFrom(id, q.unitId);
+    return aggregateRevisions(
+      this.dataSource,
+      id,
+      q.unitId,
+      keyOf(directive.content.reporting, q.schedule, q.cycle),
+    );
   }
 
   /**
@@ -328,24 +375,34 @@ export class ReportingService {
    */
   async cycles(id: string, q: CyclesQueryDto) {
     const directive = await this.directives.row(id);
-    const from = q.from ?? 0;
+    const schedule = keyOf(directive.content.reporting, q.schedule, 0);
+    const from = schedule + (q.from ?? 0);
+    const shown = (c: CycleView) => ({
+      ...c,
+      schedule: q.schedule ?? MAIN_SCHEDULE,
+      index: splitCycleKey(c.index).index,
+    });
     if (ENDED.includes(directive.status)) {
       // Ended: what was planned stays as it was; nothing more is planned.
       const stored = await storedCycles(this.dataSource, id);
-      const shown = stored.filter((c) => c.index >= from).slice(0, q.count ?? 12);
-      return { cycles: shown.map((c) => ({ ...c, opened: true })) };
+      const listed = stored
+        .filter((c) => c.index >= from && c.index < schedule + CYCLES_PER_SCHEDULE)
+        .slice(0, q.count ?? 12);
+      return { cycles: listed.map((c) => ({ ...shown(c), opened: true })) };
     }
     // Before dispatch, or without a report form, there are no cycles yet.
+    const reporting = directive.content.reporting as ReportingRequirement | undefined;
     if (
       directive.status !== 'dispatched' ||
-      !(directive.content.reporting as ReportingRequirement | undefined)?.form
+      !reporting ||
+      !formOfSchedule(reporting, splitCycleKey(schedule).schedule)
     )
       return { cycles: [] };
-    const cycles: (CycleView & { opened: boolean })[] = [];
+    const cycles: (ReturnType<typeof shown> & { opened: boolean })[] = [];
     // The opened cycles and the next one are stored (planned); later ones are shown as they would be planned today,
     // so that a viewer paging far ahead stores nothing a calendar change would have to revisit.
     let nextStored = false;
-    for (let i = from; i < from + (q.count ?? 12); i++) {
+    for (let i = from; i < Math.min(from + (q.count ?? 12), schedule + CYCLES_PER_SCHEDULE); i++) {
       let found;
       try {
         found = await this.cycleOf(
@@ -362,14 +419,30 @@ export class ReportingService {
       const opened = Date.parse(found.view.opensAt) <= Date.now();
       const view = opened || !nextStored ? await found.store() : found.view;
       if (!opened) nextStored = true;
-      cycles.push({ ...view, opened });
+      cycles.push({ ...shown(view), opened });
     }
     return { cycles };
   }
 
   /** The escalation ladder's steps so far: which unit was reminded, marked overdue or escalated, per cycle. */
   async escalations(id: string, q: EscalationQueryDto): Promise<unknown[]> {
-    await this.directives.row(id);
-    return escalationsOf(this.dataSource, id, q.cycle ?? null);
+    const directive = await this.directives.row(id);
+    const key = q.cycle === undefined ? null : keyOf(directive.content.reporting, q.schedule, q.cycle);
+    return escalationsOf(this.dataSource, id, key);
   }
+}
+
+const isMain = (schedule: string | undefined) => schedule === undefined || schedule === MAIN_SCHEDULE;
+
+/** The cycle key of a schedule's cycle; a schedule the directive does not have is 404 CYCLE_NOT_FOUND. */
+function keyOf(reporting: unknown, schedule: string | undefined, index: number): number {
+  if (isMain(schedule)) return index;
+  const n = reporting ? scheduleNumber(reporting as ReportingRequirement, schedule) : null;
+  if (n === null)
+    throw new ApiError(
+      HttpStatus.NOT_FOUND,
+      DirectiveErrorCode.CYCLE_NOT_FOUND,
+      `schedule: this directive has no schedule ${schedule}`,
+    );
+  return cycleKey(n, index);
 }

@@ -2,7 +2,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { appendOnce } from './append-once';
 import { DirectiveFailure, type DirectiveActivities, type ReportingPlan } from '@cascade/contracts';
-import { cycleOfView, DEFAULT_LADDER, ScheduleError, type CycleView } from '@cascade/domain';
+import {
+  cycleOfView,
+  DEFAULT_LADDER,
+  OPEN_ENDED_FROM,
+  formOfSchedule,
+  scheduleList,
+  ScheduleError,
+  splitCycleKey,
+  type CycleView,
+} from '@cascade/domain';
 import {
   closeDirective,
   closeRoutingNodes,
@@ -22,6 +31,8 @@ import {
   routingIssuerTier,
   storedCycle,
   untilDatabaseClock,
+  digestStream,
+  storeReportRoutes,
   type DirectiveReporting,
 } from '@cascade/persistence';
 
@@ -71,17 +82,45 @@ export function createReportingActivities(
   return {
     async afterDispatch({ directiveId }) {
       const directive = await directiveInfo(dataSource, directiveId);
+      const reporting = directive.reporting;
+      // Where reports go, resolved once: each hub's collector and the bodies its aggregate is delivered to.
+      if (reporting && directive.status !== 'draft') {
+        await dataSource.transaction((m) =>
+          storeReportRoutes(
+            m,
+            directiveId,
+            directive.issuerId,
+            reporting.routes ?? [],
+            reporting.targets ?? [],
+          ),
+        );
+      }
+      // A schedule runs when it has a form (its own or the requirement's).
+      const schedules = reporting
+        ? scheduleList(reporting).flatMap((_, n) => (formOfSchedule(reporting, n) ? [n] : []))
+        : [];
       return {
-        reporting: Boolean(directive.reporting?.form) && directive.reporting?.schedule?.kind !== 'adhoc',
+        // Read by histories from before several schedules: the main schedule, ad hoc streams aside.
+        reporting: Boolean(reporting?.form) && reporting?.schedule?.kind !== 'adhoc',
         supersedes: directive.supersedes,
+        schedules,
       };
     },
 
-    async reportingPlan({ directiveId, cycle }): Promise<ReportingPlan> {
+    async reportingPlan({ directiveId, cycle, schedule = 0 }): Promise<ReportingPlan> {
       const directive = await directiveInfo(dataSource, directiveId);
       const tier = await routingIssuerTier(dataSource, directiveId, directive.issuerId);
-      const ladder = directive.reporting?.escalation ?? DEFAULT_LADDER;
-      if (directive.status !== 'dispatched' || !directive.reporting?.form)
+      const settings = directive.reporting ? (scheduleList(directive.reporting)[schedule] ?? null) : null;
+      const ladder =
+        (schedule ? directive.reporting?.schedules?.[schedule - 1]?.escalation : undefined) ??
+        directive.reporting?.escalation ??
+        DEFAULT_LADDER;
+      if (
+        directive.status !== 'dispatched' ||
+        !directive.reporting ||
+        !settings ||
+        !formOfSchedule(directive.reporting, schedule)
+      )
         return { cycle: null, issuerTier: tier, ladder };
       // The cycle as stored (planned by whoever asked first, from the stored calendar; years not announced are
       // computed, so nothing waits for an announcement). The calendar is read here, never in workflow code.
@@ -114,12 +153,24 @@ export function createReportingActivities(
         const opened = await cycleOpened(m, directiveId, view.index);
         return { view: (await storedCycle(m, directiveId, view.index)) ?? view, opened };
       });
-      return { cycle: cycleOfView(read.view), issuerTier: tier, ladder, opened: read.opened };
+      const planned = cycleOfView(read.view);
+      const openEnded = planned.deadlines[0] >= OPEN_ENDED_FROM;
+      const adhoc =
+        settings.schedule.kind === 'adhoc'
+          ? {
+              digestSeconds: settings.schedule.digestSeconds,
+              remindAfterSeconds: settings.schedule.remindAfterSeconds,
+            }
+          : undefined;
+      return { cycle: planned, issuerTier: tier, ladder, opened: read.opened, openEnded, adhoc };
     },
 
     async runCycleStep({ directiveId, cycle, step, issuerTier: plannedTier }) {
       const directive = await directiveInfo(dataSource, directiveId);
-      if (directive.status !== 'dispatched' || !directive.reporting?.form) return { units: 0 };
+      const form = directive.reporting && formOfSchedule(directive.reporting, splitCycleKey(cycle).schedule);
+      if (directive.status !== 'dispatched' || !directive.reporting || !form) return { units: 0 };
+      if (step.kind === 'digest')
+        return { units: await digestStream(dataSource, directiveId, directive.issuerId, cycle, form) };
       // The stored cycle (planned now for a workflow that started before cycles were stored).
       const stored = await planCycle(dataSource, directiveId, cycle, {
         reporting: directive.reporting,
@@ -141,7 +192,6 @@ export function createReportingActivities(
         case 'escalate-issuer':
           return { units: await escalateUnreported(dataSource, directiveId, cycle, 'issuer') };
         case 'close': {
-          const form = directive.reporting.form;
           const units = await dataSource.transaction((m) =>
             closeTier(m, directiveId, directive.issuerId, step.tier, step.tier >= plannedTier, cycle, form),
           );

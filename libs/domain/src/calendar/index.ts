@@ -2,3 +2,4 @@ export * from './lunar';
 export * from './holidays';
 export * from './vn-official';
 export * from './schedule';
+export * from './schedules';

@@ -381,31 +381,6 @@ export function cyclesBetween(
   return result;
 }
 
-/** A directive's reporting settings that decide its cycles. */
-export interface ReportingSettings {
-  schedule: Schedule;
-  policy?: NonWorkingDayPolicy;
-  stagger?: readonly number[];
-}
-
-/**
- * A directive's cycle as the API and the worker plan it, with one deadline per listed tier (tiers above the last keep
- * its deadline): the one computation both use, so that they can never disagree.
- */
-export function plannedCycle(
-  reporting: ReportingSettings,
-  dispatchedAt: string | null,
-  index: number,
-  calendar: HolidayCalendar,
-): Cycle | null {
-  return cycleAt(resolveSchedule(reporting.schedule, dispatchedAt), index, {
-    calendar,
-    policy: reporting.policy ?? 'keep',
-    stagger: reporting.stagger,
-    tiers: Math.max(1, reporting.stagger?.length ?? 1),
-  });
-}
-
 /** A cycle as it is stored and shown: each tier's last day and deadline together. */
 export interface CycleView {
   index: number;

@@ -261,3 +261,31 @@ export function aggregateValue(
       return a.items;
   }
 }
+
+/**
+ * One unit's reports of an ad hoc stream ("kịp thời": each report a new event, none replacing another) as one
+ * partial aggregate: every report's values added (a sum sums them, a collect lists each), the unit counted once as
+ * having reported.
+ */
+export function streamAggregate(
+  form: ReportForm,
+  unitId: string,
+  reports: readonly ReportValues[],
+): Aggregate {
+  const merged = aggregate(form, {
+    children: reports.map((values) =>
+      aggregate(form, { expected: [unitId], reports: [{ unitId, values, late: false }] }),
+    ),
+  });
+  return {
+    fields: merged.fields,
+    coverage: {
+      expected: 1,
+      onTime: reports.length ? 1 : 0,
+      late: 0,
+      missing: reports.length ? 0 : 1,
+      missingUnits: reports.length ? [] : [unitId],
+    },
+    units: [unitId],
+  };
+}

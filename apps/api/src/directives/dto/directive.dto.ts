@@ -30,8 +30,10 @@ import type {
   CopyRecipient,
   DirectiveContent,
   ImplementsRef,
+  NamedSchedule,
   NewDirective,
   ReportingRequirement,
+  ReportRoute,
 } from '@cascade/contracts';
 import { normalize, normalizeList } from '../../common/transforms';
 
@@ -156,7 +158,31 @@ export class ReportingDto implements ReportingRequirement {
   @ArrayMaxSize(10)
   @IsUUID('all', { each: true })
   targets?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'where reports go, per hub: { hubUnitId? (absent: the issuer), viaUnitId? (its collecting department), ' +
+      'to?: [{ unitId, viaUnitId? }] (absent: the routing parent) }',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsObject({ each: true })
+  routes?: ReportRoute[];
+
+  @ApiPropertyOptional({
+    description:
+      'more schedules beside the main one ("main"): [{ key, name?, schedule, form?, policy?, stagger?, escalation? }]',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(9)
+  @IsObject({ each: true })
+  schedules?: NamedSchedule[];
 }
+
+/** The schedule a report or a query is about: a key of the directive's schedules (absent: the main one). */
+const SCHEDULE_KEY = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** The parts of a directive that a drafter writes. */
 export class DirectiveContentDto implements DirectiveContent {
@@ -291,9 +317,17 @@ export class ForwardDto {
 
 export class EscalationQueryDto {
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) cycle?: number;
+  @ApiPropertyOptional({ description: 'the schedule (its key; absent: the main one)' })
+  @IsOptional()
+  @Matches(SCHEDULE_KEY, { message: 'schedule must be a schedule key' })
+  schedule?: string;
 }
 
 export class CyclesQueryDto {
+  @ApiPropertyOptional({ description: 'the schedule (its key; absent: the main one)' })
+  @IsOptional()
+  @Matches(SCHEDULE_KEY, { message: 'schedule must be a schedule key' })
+  schedule?: string;
   @ApiPropertyOptional({ default: 0 })
   @IsOptional()
   @Type(() => Number)
@@ -364,7 +398,12 @@ export class RoutingQueryDto extends NodePageDto {
 
 export class SubmitReportDto {
   @ApiProperty({ description: 'the reporting unit (yours)' }) @IsUUID() unitId!: string;
-  @ApiProperty({ description: 'the cycle, 0 for the first' }) @IsInt() @Min(0) @Max(10_000) cycle!: number;
+  @ApiProperty({ description: 'the cycle, 0 for the first' }) @IsInt() @Min(0) @Max(9_999) cycle!: number;
+  @ApiPropertyOptional({ description: 'the schedule (its key; absent: the main one)' })
+  @IsOptional()
+  @Matches(SCHEDULE_KEY, { message: 'schedule must be a schedule key' })
+  schedule?: string;
+
   @ApiProperty({ description: 'field key → value, as the form defines' }) @IsObject() values!: Record<
     string,
     number | boolean | string | null
@@ -373,7 +412,11 @@ export class SubmitReportDto {
 
 export class ReportQueryDto {
   @ApiProperty({ description: 'the unit whose reports (or aggregate) to read' }) @IsUUID() unitId!: string;
-  @ApiProperty() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) cycle!: number;
+  @ApiProperty() @Type(() => Number) @IsInt() @Min(0) @Max(9_999) cycle!: number;
+  @ApiPropertyOptional({ description: 'the schedule (its key; absent: the main one)' })
+  @IsOptional()
+  @Matches(SCHEDULE_KEY, { message: 'schedule must be a schedule key' })
+  schedule?: string;
 }
 
 export class ReceivedQueryDto {
