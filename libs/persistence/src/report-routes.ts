@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import type { Aggregate } from '@cascade/domain';
 
 type Db = DataSource | EntityManager;
 
@@ -223,4 +224,48 @@ export async function configuredTargets(db: Db, unitIds: string[]): Promise<Map<
   const map = new Map<string, Set<string>>();
   for (const r of rows) map.set(r.unit_id, (map.get(r.unit_id) ?? new Set()).add(r.target_id));
   return map;
+}
+
+export interface ReceivedAggregate {
+  hubUnitId: string;
+  hubName: string;
+  role: 'target' | 'via' | 'collector';
+  targetUnitId: string;
+  viaUnitId: string | null;
+  revision: number | null;
+  reason: string | null;
+  reportedAt: Date | null;
+  values: Record<string, unknown> | null;
+  aggregate: Aggregate | null;
+}
+
+/**
+ * What a unit receives on a directive for a cycle: each hub that sends it its aggregate (to it, or through it as the
+ * body's department) or that it collects for, with the hub's latest aggregate of the cycle (null: not reported yet).
+ */
+export async function receivedOn(
+  db: Db,
+  directiveId: string,
+  unitId: string,
+  cycle: number,
+): Promise<ReceivedAggregate[]> {
+  return db.query(
+    `WITH x AS (
+       SELECT hub_unit_id, target_unit_id, via_unit_id,
+              CASE WHEN target_unit_id = $2 THEN 'target' ELSE 'via' END AS role
+         FROM report_delivery WHERE directive_id = $1 AND (target_unit_id = $2 OR via_unit_id = $2)
+       UNION ALL
+       SELECT hub_unit_id, hub_unit_id, collector_unit_id, 'collector'
+         FROM report_route WHERE directive_id = $1 AND collector_unit_id = $2 AND collector_unit_id <> hub_unit_id
+     )
+     SELECT x.hub_unit_id AS "hubUnitId", h.name AS "hubName", x.role, x.target_unit_id AS "targetUnitId",
+            x.via_unit_id AS "viaUnitId", a.revision, a.reason, a.created_at AS "reportedAt", a.values, a.aggregate
+       FROM x JOIN unit h ON h.id = x.hub_unit_id
+       LEFT JOIN LATERAL (
+         SELECT revision, reason, created_at, values, aggregate FROM aggregate_report a
+          WHERE a.directive_id = $1 AND a.unit_id = x.hub_unit_id AND a.cycle = $3 ORDER BY revision DESC LIMIT 1
+       ) a ON true
+      ORDER BY h.name, x.role`,
+    [directiveId, unitId, cycle],
+  );
 }

@@ -18,6 +18,8 @@ export enum DirectiveErrorCode {
   CYCLE_NOT_FOUND = 'CYCLE_NOT_FOUND',
   CYCLE_NOT_OPEN = 'CYCLE_NOT_OPEN',
   CYCLE_CLOSED = 'CYCLE_CLOSED',
+  /** Closing a cycle that has an end of its own (409). */
+  CYCLE_NOT_OPEN_ENDED = 'CYCLE_NOT_OPEN_ENDED',
   DIRECTIVE_LINK_INVALID = 'DIRECTIVE_LINK_INVALID',
   FORWARD_NOT_POSSIBLE = 'FORWARD_NOT_POSSIBLE',
   /** An import whose text holds nothing of a directive (422). */

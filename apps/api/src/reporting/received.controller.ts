@@ -1,0 +1,45 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authorize, CurrentPrincipal } from '../auth/decorators';
+import type { RequestPrincipal } from '../auth/principal';
+import { IDEMPOTENCY_HEADER } from '../common/idempotency-key';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { CloseCycleDto, ReceivedOnQueryDto, ReceivedRegisterQueryDto } from './received.dto';
+import { ReceivedService } from './received.service';
+
+/** Reports as their receivers see them, and the closing of open-ended cycles. */
+@ApiTags('reporting')
+@ApiBearerAuth()
+@Controller()
+export class ReceivedController {
+  constructor(private readonly received: ReceivedService) {}
+
+  @Get('registers/reports-received')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({
+    summary:
+      "The unit's register of reports received: aggregates delivered to it (or through it, its department) and the hubs it collects for, newest first",
+  })
+  register(@Query() q: ReceivedRegisterQueryDto) {
+    return this.received.register(q);
+  }
+
+  @Get('directives/:id/received')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({
+    summary:
+      "What a unit received on a directive for a cycle: each sender's aggregate, the totals, and how many senders reported",
+  })
+  receivedOn(@Param('id') id: string, @Query() q: ReceivedOnQueryDto) {
+    return this.received.receivedOn(id, q);
+  }
+
+  @Post('directives/:id/cycles/close')
+  @Idempotent({ selfIdempotent: true })
+  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: 'directive' })
+  @ApiOperation({ summary: 'The issuer closes an open-ended cycle (a phase with no end date)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  closeCycle(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string, @Body() dto: CloseCycleDto) {
+    return this.received.closeCycle(principal, id, dto);
+  }
+}

@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+
+const SCHEDULE_KEY = /^[a-z][a-z0-9-]{0,31}$/;
+
+export class ReceivedRegisterQueryDto {
+  @ApiProperty({ description: 'the receiving unit (yours): a body, or the department reports come through' })
+  @IsUUID()
+  unitId!: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() directiveId?: string;
+  @ApiPropertyOptional({ default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  offset?: number;
+}
+
+export class ReceivedOnQueryDto {
+  @ApiProperty({ description: 'the receiving unit (yours)' }) @IsUUID() unitId!: string;
+  @ApiProperty() @Type(() => Number) @IsInt() @Min(0) @Max(9_999) cycle!: number;
+  @ApiPropertyOptional({ description: 'the schedule (its key; absent: the main one)' })
+  @IsOptional()
+  @Matches(SCHEDULE_KEY, { message: 'schedule must be a schedule key' })
+  schedule?: string;
+}
+
+export class CloseCycleDto {
+  @ApiPropertyOptional({ description: 'the schedule (its key; absent: the main one)' })
+  @IsOptional()
+  @Matches(SCHEDULE_KEY, { message: 'schedule must be a schedule key' })
+  schedule?: string;
+  @ApiProperty({ description: 'the cycle (a phase) to close' }) @IsInt() @Min(0) @Max(9_999) cycle!: number;
+}

@@ -1,0 +1,163 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  aggregationNodes,
+  appendEvent,
+  closeOpenEndedCycle,
+  previewAggregate,
+  receivedOn,
+  receivedRegister,
+} from '@cascade/persistence';
+import type { ReportingRequirement } from '@cascade/contracts';
+import {
+  aggregate,
+  aggregateValue,
+  cycleKey,
+  formOfSchedule,
+  MAIN_SCHEDULE,
+  OPEN_ENDED_FROM,
+  scheduleList,
+  scheduleNumber,
+  splitCycleKey,
+  type Aggregate,
+} from '@cascade/domain';
+import { signalCycleClosed } from '@cascade/temporal';
+import { ApiError } from '../common/api-error';
+import { actingUser, type RequestPrincipal } from '../auth/principal';
+import { directiveNotFound } from '../directives/directive-errors';
+import { DirectiveErrorCode } from '../directives/directive-error-codes';
+import { DirectivesService } from '../directives/directives.service';
+import { TemporalClient } from '../temporal/temporal.module';
+import type { CloseCycleDto, ReceivedOnQueryDto, ReceivedRegisterQueryDto } from './received.dto';
+
+/**
+ * Reports as their receivers see them: the bodies a hub's aggregate is delivered to (and the departments it comes
+ * through), and the departments that collect and aggregate for a hub. Each sees what it received, with totals over
+ * every sender and how many of them have reported; a directive that sends a unit nothing is answered as one that
+ * does not exist. And the issuer's closing of an open-ended cycle (a phase with no end date).
+ */
+@Injectable()
+export class ReceivedService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directives: DirectivesService,
+    private readonly temporal: TemporalClient,
+  ) {}
+
+  /** The unit's register of reports received, newest first. */
+  async register(q: ReceivedRegisterQueryDto) {
+    const rows = await receivedRegister(this.dataSource, q.unitId, {
+      directiveId: q.directiveId,
+      limit: q.limit,
+      offset: q.offset ?? 0,
+    });
+    return {
+      items: rows.map((r) => ({
+        ...r,
+        ...(r.cycle === null ? {} : { cycle: splitCycleKey(r.cycle).index, cycleKey: r.cycle }),
+      })),
+      nextOffset: rows.length === q.limit ? (q.offset ?? 0) + q.limit : null,
+    };
+  }
+
+  /** What the unit received on one directive for one cycle: each sender's aggregate and the totals. */
+  async receivedOn(id: string, q: ReceivedOnQueryDto) {
+    const directive = await this.directives.row(id);
+    const reporting = directive.content.reporting as ReportingRequirement | undefined;
+    const n = reporting ? scheduleNumber(reporting, q.schedule) : null;
+    if (!reporting || n === null) throw directiveNotFound(id);
+    const key = cycleKey(n, q.cycle);
+    const rows = await receivedOn(this.dataSource, id, q.unitId, key);
+    if (!rows.length) throw directiveNotFound(id);
+    const form = formOfSchedule(reporting, n);
+    const stream = scheduleList(reporting)[n].schedule.kind === 'adhoc';
+    const nodes = await aggregationNodes(this.dataSource, id);
+    const senders = await Promise.all(
+      rows.map(async (r) => {
+        // A department collecting for its body sees the hub's aggregate live, before it is reported.
+        const live =
+          !r.aggregate && r.role === 'collector' && form
+            ? await previewAggregate(this.dataSource, id, key, form, { unitId: r.hubUnitId, isHub: true }, nodes, {
+                stream,
+              })
+            : null;
+        return {
+          hubUnitId: r.hubUnitId,
+          hubName: r.hubName,
+          role: r.role,
+          targetUnitId: r.targetUnitId,
+          viaUnitId: r.viaUnitId,
+          reported: r.aggregate !== null,
+          revision: r.revision,
+          reason: r.reason,
+          reportedAt: r.reportedAt?.toISOString() ?? null,
+          values: r.values ?? live?.values ?? null,
+          coverage: r.aggregate?.coverage ?? live?.coverage ?? null,
+          aggregate: r.aggregate,
+        };
+      }),
+    );
+    // Totals over what was reported to the unit as the body or through it (each hub once).
+    const reported = new Map<string, Aggregate>();
+    for (const s of senders) if (s.aggregate && s.role !== 'collector') reported.set(s.hubUnitId, s.aggregate);
+    const sent = new Set(senders.filter((s) => s.role !== 'collector').map((s) => s.hubUnitId));
+    const totals = form && reported.size ? aggregate(form, { children: [...reported.values()] }) : null;
+    return {
+      directiveId: id,
+      unitId: q.unitId,
+      schedule: q.schedule ?? MAIN_SCHEDULE,
+      cycle: q.cycle,
+      senders: senders.map(({ aggregate: _omitted, ...s }) => s),
+      totals: totals && {
+        values: Object.fromEntries(Object.entries(totals.fields).map(([k, a]) => [k, aggregateValue(a)])),
+        coverage: { ...totals.coverage, missingUnits: totals.coverage.missingUnits.slice(0, 100) },
+      },
+      senderCoverage: { expected: sent.size, reported: reported.size, missing: sent.size - reported.size },
+    };
+  }
+
+  /**
+   * The issuer closes an open-ended cycle of a schedule (a phase with no end date, "Sau Đại hội"): its deadlines
+   * become now; reports after it are refused; the reporting workflow runs the cycle's steps (overdue marks, each
+   * level's aggregate). A retry answers the same closing.
+   */
+  async closeCycle(principal: RequestPrincipal, id: string, dto: CloseCycleDto) {
+    const directive = await this.directives.row(id);
+    if (directive.status !== 'dispatched')
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.DIRECTIVE_INVALID_STATE,
+        `the directive is ${directive.status}: only a dispatched directive's cycles close`,
+      );
+    const reporting = directive.content.reporting as ReportingRequirement | undefined;
+    const n = reporting ? scheduleNumber(reporting, dto.schedule) : null;
+    if (!reporting || n === null)
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        DirectiveErrorCode.CYCLE_NOT_FOUND,
+        `schedule: this directive has no schedule ${dto.schedule ?? MAIN_SCHEDULE}`,
+      );
+    const key = cycleKey(n, dto.cycle);
+    const closed = await this.dataSource.transaction(async (m) => {
+      const result = await closeOpenEndedCycle(m, id, key, OPEN_ENDED_FROM);
+      if (result?.now)
+        await appendEvent(m, {
+          directiveId: id,
+          action: 'cycle.closed',
+          actorUserId: actingUser(principal),
+          actorUnitId: directive.issuer_id,
+          data: { schedule: dto.schedule ?? MAIN_SCHEDULE, cycle: dto.cycle, closedAt: result.closedAt },
+          dedupeKey: `cycle-closed/${id}/${key}`,
+        });
+      return result;
+    });
+    if (!closed)
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.CYCLE_NOT_OPEN_ENDED,
+        `cycle: cycle ${dto.cycle} is not an open cycle without an end (only a phase with no end date is closed this way)`,
+      );
+    await this.temporal.call((client) => signalCycleClosed(client, id, n, key));
+    return { schedule: dto.schedule ?? MAIN_SCHEDULE, cycle: dto.cycle, closedAt: closed.closedAt };
+  }
+}
