@@ -1,15 +1,21 @@
 import { loadHolidayCalendar } from './holidays';
 import { vietnamCalendar, VN_HOLIDAYS } from './vn-official';
 import {
+  ADHOC_LABEL,
   applyPolicy,
   cycleAt,
   cycleCount,
   cyclesBetween,
+  cycleOfView,
+  cycleView,
   isWorkingDay,
+  OPEN_ENDED,
+  plannedCycle,
   resolveSchedule,
   ScheduleError,
   scheduleProblems,
   type DeadlineOptions,
+  type Phase,
   type Schedule,
 } from './schedule';
 
@@ -54,9 +60,21 @@ describe('the seeds’ schedules', () => {
     expect(june.deadlines).toEqual(june.lastDays.map((d) => deadlineAfter(d!)));
   });
 
-  it('Thanh Hóa: "kịp thời" — ad hoc, no deadline', () => {
-    expect(cycleCount({ kind: 'adhoc' })).toBe(0);
-    expect(cycleAt({ kind: 'adhoc' }, 0, keep)).toBeNull();
+  it('Thanh Hóa: "kịp thời" — ad hoc, one stream open from dispatch, no deadline', () => {
+    const adhoc: Schedule = { kind: 'adhoc' };
+    expect(cycleCount(adhoc)).toBe(1);
+    const resolved = resolveSchedule(adhoc, '2026-03-02T01:30:00.000Z');
+    expect(cycleAt(resolved, 0, { ...keep, stagger: [0, 2] })).toEqual({
+      index: 0,
+      label: 'Kịp thời',
+      opensAt: '2026-03-02T01:30:00.000Z',
+      period: null,
+      provisional: false,
+      lastDays: [null, null],
+      deadlines: [OPEN_ENDED, OPEN_ENDED],
+      openEnded: true,
+    });
+    expect(cycleAt(resolved, 1, keep)).toBeNull();
   });
 
   it('phases "Đợt 1 … Đợt 4", each with its own window', () => {
@@ -213,12 +231,12 @@ describe('validation', () => {
 
 describe('malformed schedules from the outside', () => {
   it.each([
-    [null, 'kind: must be monthly, dates, phases, interval or adhoc'],
+    [null, 'kind: must be monthly, periodic, dates, phases, interval or adhoc'],
     [{ kind: 'phases', phases: 'Đợt 1' }, 'phases: must be a list of phases'],
     [{ kind: 'phases', phases: [null] }, 'phases.0: must be { name, opens, closes }'],
     [{ kind: 'dates', dates: '2020-01-01' }, 'dates: must be a list of dates'],
     [{ kind: 'dates', dates: [20200101] }, 'dates.0: must be a date yyyy-mm-dd'],
-    [{ kind: 'weekly' }, 'kind: must be monthly, dates, phases, interval or adhoc'],
+    [{ kind: 'weekly' }, 'kind: must be monthly, periodic, dates, phases, interval or adhoc'],
     [{ kind: 'monthly', rule: 'after', day: 8, from: '2020-01' }, "rule: must be 'on' or 'before'"],
     [{ kind: 'monthly', rule: 'on', day: 8, from: 202001 }, 'from: must be a month yyyy-mm'],
     [{ kind: 'interval', start: 5, everySeconds: 60, count: 1 }, 'start: must be an ISO instant'],
@@ -294,5 +312,172 @@ describe('the Vietnamese calendar, checked against the announced days off', () =
     expect(isWorkingDay('2025-04-19', vn)).toBe(false); // an ordinary Saturday
     // "before the 5th of May 2024" under previous-working-day: the 4th is a worked Saturday, so it stays.
     expect(applyPolicy('2024-05-04', vn, 'previous-working-day')).toBe('2024-05-04');
+  });
+});
+
+describe('phases: in time order, never overlapping, the last one possibly open-ended', () => {
+  const plan = (...phases: Phase[]): Schedule => ({ kind: 'phases', phases });
+  it('takes phases in time order whatever order they are given in', () => {
+    const schedule = plan(
+      { name: 'Đợt 2', opens: '2020-01-01', closes: '2020-02-28' },
+      { name: 'Đợt 1', opens: '2019-11-15', closes: '2019-12-15' },
+    );
+    expect(scheduleProblems(schedule)).toEqual([]);
+    expect(cycleAt(schedule, 0, keep)).toMatchObject({
+      label: 'Đợt 1',
+      opensAt: '2019-11-14T17:00:00.000Z',
+      period: { from: '2019-11-15', to: '2019-12-15' },
+      lastDays: ['2019-12-15'],
+    });
+    expect(cycleAt(schedule, 1, keep)).toMatchObject({ label: 'Đợt 2', lastDays: ['2020-02-28'] });
+  });
+
+  it('moves a phase that closes on a holiday by the policy (2 September 2025, then a Monday off)', () => {
+    const schedule = plan({ name: 'Đợt 1', opens: '2025-08-01', closes: '2025-09-02' });
+    expect(cycleAt(schedule, 0, { calendar, policy: 'previous-working-day' })!.lastDays).toEqual([
+      '2025-08-29',
+    ]);
+  });
+
+  it('gives the open-ended last phase a cycle with no deadline, kept through the stored view', () => {
+    const schedule = plan(
+      { name: 'Trước Đại hội', opens: '2025-03-01', closes: '2025-06-30' },
+      { name: 'Sau Đại hội', opens: '2025-07-01' },
+    );
+    expect(scheduleProblems(schedule)).toEqual([]);
+    expect(cycleCount(schedule)).toBe(2);
+    const open = cycleAt(schedule, 1, { ...keep, stagger: [0, 2, 4] })!;
+    expect(open).toEqual({
+      index: 1,
+      label: 'Sau Đại hội',
+      opensAt: '2025-06-30T17:00:00.000Z',
+      period: null,
+      provisional: false,
+      lastDays: [null, null, null],
+      deadlines: [OPEN_ENDED, OPEN_ENDED, OPEN_ENDED],
+      openEnded: true,
+    });
+    expect(cycleView(open).openEnded).toBe(true);
+    expect(cycleOfView(cycleView(open))).toEqual(open);
+    const closed = cycleAt(schedule, 0, keep)!;
+    expect('openEnded' in closed || 'openEnded' in cycleView(closed)).toBe(false);
+    expect(cycleOfView(cycleView(closed))).toStrictEqual(closed);
+    // No deadline is ever reached: only the closed phase falls in any window.
+    const all = cyclesBetween(schedule, '2025-01-01T00:00:00Z', '9999-01-01T00:00:00Z', keep);
+    expect(all.map((c) => c.label)).toEqual(['Trước Đại hội']);
+    expect(OPEN_ENDED > '9999-01-01T00:00:00.000Z').toBe(true);
+  });
+
+  it.each<[Phase[], string[]]>([
+    [
+      [
+        { name: 'Đợt 1', opens: '2020-01-01', closes: '2020-01-31' },
+        { name: 'Đợt 2', opens: '2020-01-31', closes: '2020-02-28' },
+      ],
+      ['phases.1.opens: overlaps phase 0 (2020-01-01 to 2020-01-31)'],
+    ],
+    [
+      [
+        { name: 'Đợt 2', opens: '2020-02-01', closes: '2020-03-01' },
+        { name: 'Đợt 1', opens: '2020-01-01', closes: '2020-02-15' },
+      ],
+      ['phases.0.opens: overlaps phase 1 (2020-01-01 to 2020-02-15)'],
+    ],
+    [
+      // Both short phases fall inside the long one, though not inside each other.
+      [
+        { name: 'Cả năm', opens: '2020-01-01', closes: '2020-12-31' },
+        { name: 'Quý 1', opens: '2020-02-01', closes: '2020-02-10' },
+        { name: 'Quý 2', opens: '2020-05-01', closes: '2020-05-10' },
+      ],
+      [
+        'phases.1.opens: overlaps phase 0 (2020-01-01 to 2020-12-31)',
+        'phases.2.opens: overlaps phase 0 (2020-01-01 to 2020-12-31)',
+      ],
+    ],
+    [
+      [
+        { name: 'Đợt 1', opens: '2020-01-01' },
+        { name: 'Đợt 2', opens: '2020-03-01', closes: '2020-04-01' },
+      ],
+      [
+        'phases.0.closes: only the last phase may be open-ended',
+        'phases.1.opens: overlaps phase 0 (from 2020-01-01, open-ended)',
+      ],
+    ],
+    [
+      // The same name, once decomposed (NFD) and with a space: one name.
+      [
+        { name: 'Đợt 1', opens: '2020-01-01', closes: '2020-01-31' },
+        { name: ' Đợt 1'.normalize('NFD'), opens: '2020-02-01', closes: '2020-02-28' },
+      ],
+      ['phases.1.name: "Đợt 1" is already phase 0\'s name'],
+    ],
+    [[{ name: '', opens: '2020-01-01', closes: '2020-01-31' }], ['phases.0.name: must be a name']],
+    [
+      [{ name: 'x', opens: '2020-01-01', closes: '31/01/2020' }],
+      ['phases.0.closes: must be a date yyyy-mm-dd'],
+    ],
+  ])('%j → %j', (phases, problems) => {
+    expect(scheduleProblems(plan(...phases))).toEqual(problems);
+    expect(() => cycleAt(plan(...phases), 0, keep)).toThrow(problems[0]);
+  });
+
+  it('an adjacent phase (opening the day after) does not overlap', () => {
+    expect(
+      scheduleProblems(
+        plan(
+          { name: 'Đợt 1', opens: '2020-01-01', closes: '2020-01-31' },
+          { name: 'Đợt 2', opens: '2020-02-01' },
+        ),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('ad hoc schedules', () => {
+  it('starts at dispatch, or at its own start; refuses to compute unresolved', () => {
+    expect(ADHOC_LABEL).toBe('Kịp thời'.normalize('NFC'));
+    const adhoc: Schedule = { kind: 'adhoc', digestSeconds: 3600 };
+    expect(() => cycleAt(adhoc, 0, keep)).toThrow(ScheduleError);
+    try {
+      cycleAt(adhoc, 0, keep);
+    } catch (e) {
+      expect((e as ScheduleError).field).toBe('start');
+    }
+    expect(() => resolveSchedule(adhoc, null)).toThrow('start: the schedule starts at dispatch');
+    expect(resolveSchedule(adhoc, '2026-05-04T02:00:00.000Z')).toEqual({
+      kind: 'adhoc',
+      digestSeconds: 3600,
+      start: '2026-05-04T02:00:00.000Z',
+    });
+    const own: Schedule = { kind: 'adhoc', start: '2026-05-04T09:00:00+07:00' };
+    expect(resolveSchedule(own, '2026-06-01T00:00:00.000Z')).toBe(own);
+    expect(cycleAt(own, 0, keep)!.opensAt).toBe('2026-05-04T02:00:00.000Z');
+    expect(
+      plannedCycle({ schedule: adhoc, stagger: [0, 1] }, '2026-05-04T02:00:00.000Z', 0, calendar),
+    ).toMatchObject({
+      label: 'Kịp thời',
+      deadlines: [OPEN_ENDED, OPEN_ENDED],
+      openEnded: true,
+    });
+    expect(plannedCycle({ schedule: adhoc }, '2026-05-04T02:00:00.000Z', 1, calendar)).toBeNull();
+  });
+
+  it.each<[Schedule, string | null]>([
+    [{ kind: 'adhoc', digestSeconds: 0 }, 'digestSeconds: must be a whole number 1-31622400 (a year)'],
+    [{ kind: 'adhoc', digestSeconds: 1.5 }, 'digestSeconds: must be a whole number 1-31622400 (a year)'],
+    [
+      { kind: 'adhoc', remindAfterSeconds: 31_622_401 },
+      'remindAfterSeconds: must be a whole number 1-31622400 (a year)',
+    ],
+    [
+      { kind: 'adhoc', remindAfterSeconds: '60' as unknown as number },
+      'remindAfterSeconds: must be a whole number 1-31622400 (a year)',
+    ],
+    [{ kind: 'adhoc', start: 'now' }, 'start: must be an ISO instant'],
+    [{ kind: 'adhoc', digestSeconds: 1, remindAfterSeconds: 31_622_400 }, null],
+  ])('%j → %s', (schedule, problem) => {
+    expect(scheduleProblems(schedule)).toEqual(problem ? [problem] : []);
   });
 });

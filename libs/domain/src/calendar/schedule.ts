@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { statutoryDaysOff, yearState, type HolidayCalendar } from './holidays';
+import { periodicCount, periodicCycle, periodicProblems } from './periodic';
 
 /** Every deadline is a day in Việt Nam (UTC+7, no daylight saving time). */
 export const VN_ZONE = 'Asia/Ho_Chi_Minh';
@@ -8,10 +9,16 @@ export const VN_ZONE = 'Asia/Ho_Chi_Minh';
  * A reporting schedule, as data (never code), covering what directives say:
  * - monthly: "định kỳ ngày 08 hàng tháng" (`rule: 'on'`, day 8), "trước ngày 15 hàng tháng kể từ tháng 01/2020"
  *   (`rule: 'before'`, day 15, from 2020-01), optionally until a month;
+ * - periodic: every week, month, quarter, half-year or year, with Decree 09/2019's data periods (the 15th of the
+ *   month before to the 14th of the period's last month, or another `cutoff`; a week Monday to Sunday by default) and
+ *   a deadline on or before a day of the period's last month (`dueMonthOffset` months later) or, for weeks, a weekday
+ *   in the 7 days from the cut-off: `{ every: 'quarter', rule: 'on', day: 20, from: '2026-01' }` is due 20 March,
+ *   20 June… for the data of 15 December – 14 March, 15 March – 14 June…;
  * - dates: a list of days;
- * - phases: "Đợt 1 … Đợt 4", each with its own window;
+ * - phases: "Đợt 1 … Đợt 4", each with its own window, in time order, never overlapping; the last may be open-ended
+ *   (no `closes`: its cycle has no deadline until the issuer closes it);
  * - interval: every N seconds from an instant, or from dispatch when `start` is absent (demos and tests);
- * - adhoc: "kịp thời" — report when something happens, no deadline.
+ * - adhoc: "kịp thời" — one cycle, open from dispatch, with no deadline: units report whenever something happens.
  */
 export type Schedule =
   | { kind: 'monthly'; rule: 'on' | 'before'; day: number; from: string; until?: string }
@@ -88,17 +95,24 @@ export interface Cycle {
   opensAt: string;
   /**
    * The days the report covers (yyyy-mm-dd, Việt Nam): from the day after the previous cycle's day to this cycle's
-   * day ("before the 15th": the 15th of last month to the 14th, Decree 09/2019's cut-off), a phase's window; null
-   * for interval schedules.
+   * day ("before the 15th": the 15th of last month to the 14th, Decree 09/2019's cut-off), a periodic schedule's
+   * data period (the cycle opens when it starts), a phase's window; null for interval schedules and open-ended cycles.
    */
   period: { from: string; to: string } | null;
   /** Whether a deadline was computed from a year whose days off are not announced yet (they may still move). */
   provisional: boolean;
-  /** Per tier: the last day a report is on time (yyyy-mm-dd, Việt Nam), null for interval schedules. */
+  /** Per tier: the last day a report is on time (yyyy-mm-dd, Việt Nam), null for interval and open-ended cycles. */
   lastDays: (string | null)[];
-  /** Per tier: the deadline, the first instant at which a report is late (ISO, UTC). */
+  /** Per tier: the deadline, the first instant at which a report is late (ISO, UTC); OPEN_ENDED for an open cycle. */
   deadlines: string[];
+  /** A cycle with no deadline (ad hoc, an open-ended phase): period null, no last days, deadlines OPEN_ENDED. */
+  openEnded?: boolean;
 }
+
+/** The deadline of an open-ended cycle: an instant (the end of 9999 in Việt Nam) that no deadline reaches. */
+export const OPEN_ENDED = '9999-12-31T17:00:00.000Z';
+/** What an ad hoc schedule's one cycle is called ("as things happen"). */
+export const ADHOC_LABEL = 'Kịp thời';
 
 export class ScheduleError extends Error {
   constructor(
@@ -125,7 +139,7 @@ export function scheduleProblems(schedule: Schedule): string[] {
   const problems: string[] = [];
   const validDay = (s: unknown) => typeof s === 'string' && DATE.test(s) && day(s).isValid;
   if (!schedule || typeof schedule !== 'object')
-    return ['kind: must be monthly, dates, phases, interval or adhoc'];
+    return ['kind: must be monthly, periodic, dates, phases, interval or adhoc'];
   switch (schedule.kind) {
     case 'monthly':
       if (schedule.rule !== 'on' && schedule.rule !== 'before')
@@ -146,21 +160,10 @@ export function scheduleProblems(schedule: Schedule): string[] {
     case 'phases':
       if (!Array.isArray(schedule.phases)) return ['phases: must be a list of phases'];
       if (!schedule.phases.length) problems.push('phases: at least one phase');
-      schedule.phases.forEach((p, i) => {
-        if (!p || typeof p !== 'object')
-          return void problems.push(`phases.${i}: must be { name, opens, closes }`);
-        if (!validDay(p.opens)) problems.push(`phases.${i}.opens: must be a date yyyy-mm-dd`);
-        if (!validDay(p.closes)) problems.push(`phases.${i}.closes: must be a date yyyy-mm-dd`);
-        else if (p.closes! < p.opens) problems.push(`phases.${i}.closes: must not be before opens`);
-      });
+      problems.push(...phaseProblems(schedule.phases, validDay));
       break;
     case 'interval':
-      if (
-        schedule.start !== undefined &&
-        (typeof schedule.start !== 'string' || !DateTime.fromISO(schedule.start, { setZone: true }).isValid)
-      ) {
-        problems.push('start: must be an ISO instant');
-      }
+      problems.push(...startProblems(schedule.start));
       if (
         !Number.isInteger(schedule.everySeconds) ||
         schedule.everySeconds < 1 ||
@@ -176,13 +179,70 @@ export function scheduleProblems(schedule: Schedule): string[] {
         problems.push('count: must be 1-10000');
       break;
     case 'adhoc':
+      problems.push(...startProblems(schedule.start));
+      for (const field of ['digestSeconds', 'remindAfterSeconds'] as const) {
+        const n = schedule[field];
+        if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > MAX_INTERVAL_SECONDS))
+          problems.push(`${field}: must be a whole number 1-${MAX_INTERVAL_SECONDS} (a year)`);
+      }
       break;
     case 'periodic':
-      problems.push('kind: periodic schedules are not supported yet');
+      problems.push(...periodicProblems(schedule));
       break;
     default:
-      problems.push('kind: must be monthly, dates, phases, interval or adhoc');
+      problems.push('kind: must be monthly, periodic, dates, phases, interval or adhoc');
   }
+  return problems;
+}
+
+function startProblems(start: unknown): string[] {
+  return start !== undefined &&
+    (typeof start !== 'string' || !DateTime.fromISO(start, { setZone: true }).isValid)
+    ? ['start: must be an ISO instant']
+    : [];
+}
+
+/** A phase's window as text, for messages. */
+const windowOf = (p: Phase) => (p.closes ? `${p.opens} to ${p.closes}` : `from ${p.opens}, open-ended`);
+
+/** The phases with their indexes as given, in time order (by opening; as given when two open together). */
+const phasesInOrder = (phases: readonly Phase[]) =>
+  phases
+    .map((phase, i) => ({ phase, i }))
+    .sort((a, b) => (a.phase.opens < b.phase.opens ? -1 : a.phase.opens > b.phase.opens ? 1 : a.i - b.i));
+
+/** Each phase's own problems, then duplicate names, open ends other than the last and overlapping windows. */
+function phaseProblems(phases: readonly Phase[], validDay: (s: unknown) => boolean): string[] {
+  const problems: string[] = [];
+  const names = new Map<string, number>();
+  phases.forEach((p, i) => {
+    if (!p || typeof p !== 'object')
+      return void problems.push(`phases.${i}: must be { name, opens, closes }`);
+    if (typeof p.name !== 'string' || !p.name.trim()) problems.push(`phases.${i}.name: must be a name`);
+    else {
+      const name = p.name.normalize('NFC').trim();
+      const first = names.get(name);
+      if (first !== undefined) problems.push(`phases.${i}.name: "${name}" is already phase ${first}'s name`);
+      else names.set(name, i);
+    }
+    if (!validDay(p.opens)) problems.push(`phases.${i}.opens: must be a date yyyy-mm-dd`);
+    if (p.closes !== undefined) {
+      if (!validDay(p.closes)) problems.push(`phases.${i}.closes: must be a date yyyy-mm-dd`);
+      else if (p.closes < p.opens) problems.push(`phases.${i}.closes: must not be before opens`);
+    }
+  });
+  if (problems.length) return problems;
+  const ordered = phasesInOrder(phases);
+  // Each phase against the one before it that closes last (an open-ended one never does): any overlap shows there.
+  let latest: { phase: Phase; i: number } | undefined;
+  ordered.forEach((o, k) => {
+    if (o.phase.closes === undefined && k < ordered.length - 1)
+      problems.push(`phases.${o.i}.closes: only the last phase may be open-ended`);
+    const end = latest?.phase.closes;
+    if (latest && (end === undefined || o.phase.opens <= end))
+      problems.push(`phases.${o.i}.opens: overlaps phase ${latest.i} (${windowOf(latest.phase)})`);
+    if (!latest || (end !== undefined && (o.phase.closes === undefined || o.phase.closes > end))) latest = o;
+  });
   return problems;
 }
 
@@ -254,9 +314,10 @@ export function cycleCount(schedule: Schedule): number | null {
       return schedule.phases.length;
     case 'interval':
       return schedule.count;
-    case 'adhoc':
     case 'periodic':
-      return 0;
+      return periodicCount(schedule);
+    case 'adhoc':
+      return 1;
   }
 }
 
@@ -271,11 +332,11 @@ function staggerOf(options: DeadlineOptions, tier: number): number {
 }
 
 /**
- * The schedule with its relative parts fixed: an interval schedule without `start` starts at dispatch. Workflows and
- * the API resolve the stored schedule with the directive's dispatch instant before computing cycles.
+ * The schedule with its relative parts fixed: an interval or ad hoc schedule without `start` starts at dispatch.
+ * Workflows and the API resolve the stored schedule with the directive's dispatch instant before computing cycles.
  */
 export function resolveSchedule(schedule: Schedule, dispatchedAt: string | null): Schedule {
-  if (schedule.kind === 'interval' && schedule.start === undefined) {
+  if ((schedule.kind === 'interval' || schedule.kind === 'adhoc') && schedule.start === undefined) {
     if (!dispatchedAt)
       throw new ScheduleError('start', 'the schedule starts at dispatch, which has not happened');
     return { ...schedule, start: dispatchedAt };
@@ -333,10 +394,16 @@ export function cycleAt(schedule: Schedule, index: number, options: DeadlineOpti
       const period = { from: isoDay(opens), to: dates[index] };
       return withDays(dates[index], dates[index], index, instant(opens), period, options);
     }
+    case 'periodic': {
+      const p = periodicCycle(schedule, index);
+      return withDays(p.lastDay, p.label, index, instant(day(p.period.from)), p.period, options);
+    }
     case 'phases': {
-      const phase = schedule.phases[index];
-      const period = { from: phase.opens, to: phase.closes! };
-      return withDays(phase.closes!, phase.name, index, instant(day(phase.opens)), period, options);
+      const { phase } = phasesInOrder(schedule.phases)[index];
+      const opensAt = instant(day(phase.opens));
+      if (phase.closes === undefined) return openCycle(index, phase.name, opensAt, options);
+      const period = { from: phase.opens, to: phase.closes };
+      return withDays(phase.closes, phase.name, index, opensAt, period, options);
     }
     case 'interval': {
       if (schedule.start === undefined)
@@ -357,9 +424,30 @@ export function cycleAt(schedule: Schedule, index: number, options: DeadlineOpti
       };
     }
     case 'adhoc':
-    case 'periodic':
-      return null;
+      if (schedule.start === undefined)
+        throw new ScheduleError('start', 'resolve the schedule at dispatch first');
+      return openCycle(
+        index,
+        ADHOC_LABEL,
+        instant(DateTime.fromISO(schedule.start, { setZone: true })),
+        options,
+      );
   }
+}
+
+/** A cycle without a deadline (ad hoc, an open-ended phase): open until the directive or the issuer closes it. */
+function openCycle(index: number, label: string, opensAt: string, options: DeadlineOptions): Cycle {
+  const tiers = tierCount(options);
+  return {
+    index,
+    label,
+    opensAt,
+    period: null,
+    provisional: false,
+    lastDays: Array.from({ length: tiers }, () => null),
+    deadlines: Array.from({ length: tiers }, () => OPEN_ENDED),
+    openEnded: true,
+  };
 }
 
 /** Every cycle whose tier-0 deadline falls in [from, to) (ISO instants), in order. */
@@ -389,6 +477,8 @@ export interface CycleView {
   period: { from: string; to: string } | null;
   deadlines: { tier: number; lastDay: string | null; at: string }[];
   provisional: boolean;
+  /** As Cycle's: no deadline (its `at` are OPEN_ENDED). */
+  openEnded?: boolean;
 }
 
 export const cycleView = (c: Cycle): CycleView => ({
@@ -398,6 +488,7 @@ export const cycleView = (c: Cycle): CycleView => ({
   period: c.period,
   deadlines: c.deadlines.map((at, tier) => ({ tier, lastDay: c.lastDays[tier], at })),
   provisional: c.provisional,
+  ...(c.openEnded && { openEnded: true }),
 });
 
 export const cycleOfView = (v: CycleView): Cycle => ({
@@ -408,4 +499,5 @@ export const cycleOfView = (v: CycleView): Cycle => ({
   provisional: v.provisional,
   lastDays: v.deadlines.map((d) => d.lastDay),
   deadlines: v.deadlines.map((d) => d.at),
+  ...(v.openEnded && { openEnded: true }),
 });
