@@ -10,7 +10,6 @@ import {
   cycleView,
   isWorkingDay,
   OPEN_ENDED,
-  plannedCycle,
   resolveSchedule,
   ScheduleError,
   scheduleProblems,
@@ -18,6 +17,7 @@ import {
   type Phase,
   type Schedule,
 } from './schedule';
+import { plannedCycle } from './schedules';
 
 const calendar = loadHolidayCalendar(VN_HOLIDAYS);
 const keep: DeadlineOptions = { calendar, policy: 'keep' };
