@@ -140,6 +140,8 @@ export function createReportingActivities(
           return { units: await escalateUnreported(dataSource, directiveId, cycle, 'parent') };
         case 'escalate-issuer':
           return { units: await escalateUnreported(dataSource, directiveId, cycle, 'issuer') };
+        case 'escalate-above':
+          return { units: await escalateUnreported(dataSource, directiveId, cycle, 'above') };
         case 'close': {
           const form = directive.reporting.form;
           const units = await dataSource.transaction((m) =>
