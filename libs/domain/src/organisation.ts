@@ -9,6 +9,17 @@ export const UNIT_KINDS = [
 ] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
+/**
+ * The kinds that carry a directive out and report on it. Addressees given by kind ("children", "subtree", "các công
+ * đoàn cơ sở") take these; a department works for its own body and is addressed only when it is named.
+ */
+export const EXECUTING_UNIT_KINDS = UNIT_KINDS.filter((k) => k !== 'department');
+
+/** Whether a unit of `kind` is an addressee: an executing unit, or a department named explicitly. */
+export function addressedByKind(kind: string, named: boolean): boolean {
+  return named || (EXECUTING_UNIT_KINDS as readonly string[]).includes(kind);
+}
+
 /** Roles a user holds in a unit (a membership). */
 export const ROLES = ['clerk', 'leader', 'specialist', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

@@ -117,6 +117,8 @@ export interface NamedUnit {
   code: string;
   name: string;
   name_folded: string;
+  /** The unit's kind (a department is an addressee only when named exactly). */
+  kind: string;
   score?: number;
 }
 
@@ -126,7 +128,7 @@ export async function unitsNear(
   issuerId: string,
 ): Promise<(NamedUnit & { relation: 'self' | 'parent' | 'child' })[]> {
   return db.query(
-    `SELECT u.id::text AS id, u.code, u.name, u.name_folded,
+    `SELECT u.id::text AS id, u.code, u.name, u.name_folded, u.kind,
             CASE WHEN u.id = i.id THEN 'self' WHEN u.path @> i.path THEN 'parent' ELSE 'child' END AS relation
        FROM unit i JOIN unit u ON (u.path @> i.path OR u.parent_id = i.id) AND u.active
       WHERE i.id = $1`,
@@ -154,11 +156,11 @@ export async function unitsNamedLikeWithin(
   const found: NamedUnit[][] = names.map(() => []);
   if (!names.length) return found;
   const rows: (NamedUnit & { ord: number })[] = await db.query(
-    `SELECT n.ord::int - 1 AS ord, c.id, c.code, c.name, c.name_folded, c.score
+    `SELECT n.ord::int - 1 AS ord, c.id, c.code, c.name, c.name_folded, c.kind, c.score
        FROM unit i
        CROSS JOIN unnest($2::text[], $3::text[]) WITH ORDINALITY AS n(folded, text, ord)
        CROSS JOIN LATERAL (
-         SELECT u.id::text AS id, u.code, u.name, u.name_folded, similarity(u.name_folded, n.folded) AS score,
+         SELECT u.id::text AS id, u.code, u.name, u.name_folded, u.kind, similarity(u.name_folded, n.folded) AS score,
                 (lower(u.code) = lower(n.text) OR u.name_folded = n.folded) AS exact
            FROM unit u
           WHERE u.active AND (u.path <@ i.path OR u.path @> i.path)

@@ -148,29 +148,40 @@ export const ESCALATION_SUBJECT: Record<EscalationLevel, string> = {
   overdue: 'Quá hạn báo cáo',
   parent: 'Đôn đốc đơn vị chậm báo cáo',
   issuer: 'Báo cáo chậm: chuyển cơ quan ban hành',
+  above: 'Báo cáo chậm: chuyển cấp trên của cơ quan ban hành',
 };
 
 /**
  * The e-mails of one rung of the escalation ladder, as the `mails` step of the set-based statement that writes the
  * rung (`escalateUnreported`, reporting.ts): one per recipient of each unit the rung was written for — the unit's
- * clerks and leaders for a reminder or the overdue mark, the routing parent's leaders, then the issuer's leaders. It
- * reads the statement's `d` (the directive), `late` and `rung` steps and its parameters $1 (directive), $2 (cycle),
- * $3 (level) and $5 (`ESCALATION_SUBJECT[level]`).
+ * clerks and leaders for a reminder or the overdue mark, the routing parent's leaders, then the issuer's leaders,
+ * then the leaders of the issuer's own parent in the organisation (none for a root issuer). A unit whose routing
+ * parent is the issuer was brought to the issuer's leaders by the parent rung: the issuer rung does not tell them
+ * again (it still writes the unit's row and event). Recipients are distinct per unit, so nobody gets two e-mails for
+ * one unit's one rung (a user with several roles in a unit gets one reminder). It reads the statement's `d` (the
+ * directive), `late` and `rung` steps and its parameters $1 (directive), $2 (cycle), $3 (level) and $5
+ * (`ESCALATION_SUBJECT[level]`).
  */
 export function escalationMails(level: EscalationLevel): string {
+  const leadersOf = (unit: string) =>
+    `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = ${unit} AND ms.role = 'leader'`;
   const recipients =
     level === 'parent'
-      ? `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = l.parent_unit_id AND ms.role = 'leader'`
+      ? leadersOf('l.parent_unit_id')
       : level === 'issuer'
-        ? `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = (SELECT issuer_id FROM d) AND ms.role = 'leader'`
-        : `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = l.unit_id AND ms.role IN ('clerk','specialist','leader')`;
+        ? `${leadersOf('(SELECT issuer_id FROM d)')}
+            WHERE NOT (l.parent_unit_id = (SELECT issuer_id FROM d) AND EXISTS (
+              SELECT 1 FROM escalation e WHERE e.directive_id = $1 AND e.cycle = $2 AND e.unit_id = l.unit_id AND e.level = 'parent'))`
+        : level === 'above'
+          ? leadersOf('(SELECT iu.parent_id FROM unit iu WHERE iu.id = (SELECT issuer_id FROM d))')
+          : `SELECT l.unit_id, ms.user_id FROM late l JOIN membership ms ON ms.unit_id = l.unit_id AND ms.role IN ('clerk','specialist','leader')`;
   return `INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
             SELECT d.id, 'report.' || $3, u.id, u.email,
                    $5 || ' kỳ ' || ($2::int + 1) || ': ' || coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
                    'Kính gửi ' || u.name || E',\\n\\n' || lu.name || ' chưa gửi báo cáo kỳ ' || ($2::int + 1) ||
                    ' theo văn bản ' || coalesce(d.symbol, '') || ' "' || (d.content->>'subject') || E'".\\n\\nCascade',
                    'escalation/' || $1 || '/' || $2 || '/' || x.unit_id || '/' || $3 || ':' || u.id
-              FROM (${recipients}) x
+              FROM (SELECT DISTINCT unit_id, user_id FROM (${recipients}) r) x
               JOIN rung ON rung.unit_id = x.unit_id
               JOIN app_user u ON u.id = x.user_id AND u.active
               JOIN unit lu ON lu.id = x.unit_id, d

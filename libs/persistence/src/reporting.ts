@@ -393,21 +393,24 @@ export async function missingBelow(
   return rows.map((r) => r.unit_id);
 }
 
-/** A rung of the escalation ladder. */
-export type EscalationLevel = 'reminded' | 'overdue' | 'parent' | 'issuer';
+/** A rung of the escalation ladder; `above` is the body above the issuer (the issuer's parent in the organisation). */
+export type EscalationLevel = 'reminded' | 'overdue' | 'parent' | 'issuer' | 'above';
 
 const LEVEL_ACTION: Record<EscalationLevel, string> = {
   reminded: 'report.reminded',
   overdue: 'report.overdue',
   parent: 'escalated.parent',
   issuer: 'escalated.issuer',
+  above: 'escalated.above',
 };
 
 /**
  * One rung of the ladder for every grassroots unit that has not reported the cycle (below one hub when `hubUnitId`
  * is given), in one statement whatever the number of units: the escalation row (its primary key makes a retry
  * harmless), an event per unit, and an e-mail per recipient (worded by the outbox, `escalationMails`) — the unit's
- * clerks and leaders for a reminder or the overdue mark, the routing parent's leaders, then the issuer's leaders.
+ * clerks and leaders for a reminder or the overdue mark, the routing parent's leaders, the issuer's leaders (not
+ * again for a unit whose routing parent is the issuer and that they were told of), then the leaders of the body
+ * above the issuer. The row and the event are written even when nobody is e-mailed, so the ladder stays visible.
  * Returns how many units the rung was written for.
  */
 export async function escalateUnreported(

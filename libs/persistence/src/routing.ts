@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Addressees } from '@cascade/contracts';
+import { EXECUTING_UNIT_KINDS } from '@cascade/domain';
 
 type Db = DataSource | EntityManager;
 
@@ -351,8 +352,9 @@ export interface AddressedUnit {
 }
 
 /**
- * The units a directive's addressees name: the listed units, the issuer's direct subordinates, or the issuer's
- * subtree down to `depth` levels (1 unless given).
+ * The units a directive's addressees name: the listed units (whatever their kind), or the issuer's direct
+ * subordinates, or its subtree down to `depth` levels (1 unless given) — for those two, the executing units only
+ * (`EXECUTING_UNIT_KINDS`): a department is a part of its body, not an addressee, unless it is named in `unitIds`.
  */
 export async function addressedUnits(
   db: DataSource | EntityManager,
@@ -360,16 +362,18 @@ export async function addressedUnits(
   addressees: Addressees,
 ): Promise<AddressedUnit[]> {
   const select = `SELECT id, path::text AS path, active FROM unit`;
-  const units: AddressedUnit[] =
-    addressees.mode === 'units'
-      ? await db.query(`${select} WHERE id = ANY($1::uuid[])`, [addressees.unitIds ?? []])
-      : addressees.mode === 'children'
-        ? await db.query(`${select} WHERE parent_id = $1`, [issuer.id])
-        : await db.query(
-            `${select} WHERE path <@ $1::ltree AND path <> $1::ltree AND nlevel(path) <= nlevel($1::ltree) + $2`,
-            [issuer.path, addressees.depth ?? 1],
-          );
-  return units;
+  if (addressees.mode === 'units')
+    return db.query(`${select} WHERE id = ANY($1::uuid[])`, [addressees.unitIds ?? []]);
+  const executing = `(kind = ANY($1::text[]) OR id = ANY($2::uuid[]))`;
+  const kinds = [...EXECUTING_UNIT_KINDS];
+  const named = addressees.unitIds ?? [];
+  return addressees.mode === 'children'
+    ? db.query(`${select} WHERE parent_id = $3 AND ${executing}`, [kinds, named, issuer.id])
+    : db.query(
+        `${select} WHERE path <@ $3::ltree AND path <> $3::ltree AND nlevel(path) <= nlevel($3::ltree) + $4
+            AND ${executing}`,
+        [kinds, named, issuer.path, addressees.depth ?? 1],
+      );
 }
 
 /** A node of a planned routing tree. */

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DOC_TYPE_CODES, foldVietnamese, type DocType } from '@cascade/domain';
+import { addressedByKind, DOC_TYPE_CODES, foldVietnamese, type DocType } from '@cascade/domain';
 import {
   DocumentInputError,
   importDocument,
@@ -121,7 +121,11 @@ export class DirectiveImportService {
       copyRecipients: named.map((r) => r.name),
       addressees: view.addressees,
     };
-    const resolved = await this.resolveAll(Object.values(lists).flat(), context);
+    const { resolved, departments } = await this.resolveAll(
+      Object.values(lists).flat(),
+      context,
+      new Set(view.addressees),
+    );
     const issuer = view.issuerName ? resolved.get(view.issuerName)! : null;
     const addressees = [...new Set(view.addressees)].flatMap((name) => resolved.get(name) ?? []);
     const recipients = view.recipients.map((r) => ({
@@ -164,6 +168,21 @@ export class DirectiveImportService {
           .map((a) => a.unit!.unitId),
       ),
     ];
+    // "Các … trực thuộc" takes the executing units right below the issuer (`addressedByKind`); a department named
+    // beside it is kept by listing it, which reaches only the issuer's own departments.
+    const direct = new Set(context.near.filter((u) => u.relation === 'child').map((u) => u.id));
+    const namedDepartments = unitIds.filter((unitId) => departments.has(unitId));
+    if (children)
+      addressees
+        .filter(
+          (a) => a.status === 'matched' && departments.has(a.unit!.unitId) && !direct.has(a.unit!.unitId),
+        )
+        .forEach((a) =>
+          problems.push({
+            field: 'addressees',
+            message: `addressees: "${a.text}" is a department that is not the issuer's own, beside subordinates addressed by kind: pick the addressees`,
+          }),
+        );
     addressees
       .filter((a) => a.status === 'ambiguous' || a.status === 'unmatched')
       .forEach((a) =>
@@ -195,7 +214,12 @@ export class DirectiveImportService {
       // the text itself, kept with the directive (when it fits the directive's body)
       body: imported.text && imported.text.length <= 200_000 ? imported.text : undefined,
       tasks: view.tasks,
-      addressees: children ? { mode: 'children' as const } : { mode: 'units' as const, unitIds },
+      addressees: children
+        ? {
+            mode: 'children' as const,
+            ...(namedDepartments.length ? { unitIds: namedDepartments } : {}),
+          }
+        : { mode: 'units' as const, unitIds },
       copyRecipients: recipients
         .filter((r) => r.role !== 'addressees')
         .map((r) => ({
@@ -297,13 +321,26 @@ export class DirectiveImportService {
    * (the others are absent from the answer). Only the issuer's own hierarchy is searched (its ancestors and
    * everything below it, which is all it may address): a unit of another tree or a sibling is answered like a name
    * that does not exist. The names not settled by the issuer's near units are looked up in one statement.
+   *
+   * An addressee (`addressees`) follows the addressing rule by kind (`addressedByKind`): a department resolves only
+   * when named exactly (its name, abbreviation or code), never by a loose or relative name, so that "Công đoàn cơ sở
+   * …" is not taken for a department of a similar name. Answers the departments among the units matched, by id.
    */
   private async resolveAll(
     texts: string[],
     context: Awaited<ReturnType<DirectiveImportService['context']>>,
-  ): Promise<Map<string, Resolution>> {
+    addressees: ReadonlySet<string>,
+  ): Promise<{ resolved: Map<string, Resolution>; departments: Set<string> }> {
     const names = [...new Set(texts)].slice(0, MAX_RESOLVED_NAMES);
     const out = new Map<string, Resolution>();
+    const departments = new Set<string>();
+    const answerOf = (text: string, status: Resolution['status'], units: UnitRow[]) => {
+      if (status === 'matched' && units[0].kind === 'department') departments.add(units[0].id);
+      return answer(text, status, units);
+    };
+    // loose candidates of an addressee: executing units only
+    const loose = (text: string, units: UnitRow[]) =>
+      addressees.has(text) ? units.filter((u) => addressedByKind(u.kind, false)) : units;
     const looked: { text: string; key: string; relative: UnitRow[] }[] = [];
     for (const text of names) {
       const key = nameKey(text);
@@ -316,13 +353,16 @@ export class DirectiveImportService {
         (u) => u.key === key || u.code.toLowerCase() === text.trim().toLowerCase(),
       );
       if (exactNear.length === 1) {
-        out.set(text, answer(text, 'matched', exactNear));
+        out.set(text, answerOf(text, 'matched', exactNear));
         continue;
       }
       // a relative name ("LĐLĐ tỉnh", "Liên đoàn Lao động huyện"): the issuer, a parent or a subordinate it starts
-      const relative = context.near.filter((u) => key.length >= 8 && u.key.startsWith(key));
+      const relative = loose(
+        text,
+        context.near.filter((u) => key.length >= 8 && u.key.startsWith(key)),
+      );
       if (relative.length === 1) {
-        out.set(text, answer(text, 'matched', relative));
+        out.set(text, answerOf(text, 'matched', relative));
         continue;
       }
       looked.push({ text, key, relative });
@@ -333,19 +373,20 @@ export class DirectiveImportService {
       looked.map((n) => ({ folded: n.key, text: n.text.trim() })),
     );
     looked.forEach(({ text, key, relative }, i) => {
-      const rows = found[i];
-      const exact = rows.filter(
+      const all = found[i];
+      const exact = all.filter(
         (r) => r.code.toLowerCase() === text.trim().toLowerCase() || r.name_folded === key,
       );
+      const rows = loose(text, all);
       const close = rows.filter((r) => (r.score ?? 0) >= 0.5);
       out.set(
         text,
         exact.length === 1
-          ? answer(text, 'matched', exact)
+          ? answerOf(text, 'matched', exact)
           : exact.length > 1
             ? answer(text, 'ambiguous', exact)
             : close.length === 1 || (close.length > 1 && close[0].score! - close[1].score! >= 0.15)
-              ? answer(text, 'matched', close)
+              ? answerOf(text, 'matched', close)
               : relative.length > 1
                 ? answer(text, 'ambiguous', relative)
                 : rows.length
@@ -353,7 +394,7 @@ export class DirectiveImportService {
                   : answer(text, 'unmatched', []),
       );
     });
-    return out;
+    return { resolved: out, departments };
   }
 }
 

@@ -47,7 +47,7 @@ const words = (q: string | undefined): string[] =>
         .map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
     : [];
 
-const LEVELS = ['reminded', 'overdue', 'parent', 'issuer'];
+const LEVELS = ['reminded', 'overdue', 'parent', 'issuer', 'above'];
 
 /** What both registers are filtered by: one more entry than the page, to tell whether there is a next one. */
 const registerFilter = (q: RegisterQueryDto, cursor: Cursor | null): RegisterFilter => ({

@@ -191,6 +191,8 @@ export function createReportingActivities(
           return { units: await escalateUnreported(dataSource, directiveId, cycle, 'parent') };
         case 'escalate-issuer':
           return { units: await escalateUnreported(dataSource, directiveId, cycle, 'issuer') };
+        case 'escalate-above':
+          return { units: await escalateUnreported(dataSource, directiveId, cycle, 'above') };
         case 'close': {
           const units = await dataSource.transaction((m) =>
             closeTier(m, directiveId, directive.issuerId, step.tier, step.tier >= plannedTier, cycle, form),

@@ -16,10 +16,58 @@ describe('escalation ladder', () => {
       'issuerAfter: must not come before parentAfter',
     ]);
     expect(ladderProblems({ later: 'P1D' })).toEqual([
-      'later: not a step (remindBefore, parentAfter, issuerAfter)',
+      'later: not a step (remindBefore, parentAfter, issuerAfter, aboveAfter)',
     ]);
     expect(ladderProblems(null)).toEqual(['must be an object']);
     expect(ladderProblems({ remindBefore: 'PT0S' })).toHaveLength(1);
+  });
+
+  it('validates the rung above the issuer: a positive duration, not before the issuer (or the parent)', () => {
+    expect(ladderProblems({ ...DEFAULT_LADDER, aboveAfter: 'P10D' })).toEqual([]);
+    expect(ladderProblems({ issuerAfter: 'P7D', aboveAfter: 'P7D' })).toEqual([]);
+    expect(ladderProblems({ aboveAfter: 'PT1M' })).toEqual([]);
+    expect(ladderProblems({ issuerAfter: 'P7D', aboveAfter: 'P5D' })).toEqual([
+      'aboveAfter: must not come before issuerAfter',
+    ]);
+    expect(ladderProblems({ parentAfter: 'P3D', aboveAfter: 'P2D' })).toEqual([
+      'aboveAfter: must not come before parentAfter',
+    ]);
+    expect(ladderProblems({ aboveAfter: 'PT0S' })).toEqual([
+      'aboveAfter: must be a positive ISO 8601 duration (P3D, PT30S)',
+    ]);
+    expect(ladderProblems({ aboveAfter: 10 })).toEqual([
+      'aboveAfter: must be a positive ISO 8601 duration (P3D, PT30S)',
+    ]);
+  });
+
+  it('plans the rung above the issuer last, only when the ladder has it', () => {
+    const cycle = cycleAt(
+      { kind: 'interval', start: '2026-01-01T00:00:00Z', everySeconds: 10, count: 1 },
+      0,
+      { calendar, policy: 'keep', tiers: 2 },
+    )!;
+    const kinds = (ladder: object) => cycleSteps(cycle, 1, ladder).map((s) => `${s.kind}${s.tier}`);
+    const without = { parentAfter: 'PT2S', issuerAfter: 'PT4S' };
+    expect(kinds(without)).toEqual(['overdue0', 'close1', 'escalate-parent0', 'escalate-issuer0']);
+    expect(kinds({ ...without, aboveAfter: 'PT6S' })).toEqual([
+      'overdue0',
+      'close1',
+      'escalate-parent0',
+      'escalate-issuer0',
+      'escalate-above0',
+    ]);
+    // At the issuer's instant, the issuer's rung runs first; the tiers' closing after both.
+    expect(kinds({ issuerAfter: 'PT1S', aboveAfter: 'PT1S' })).toEqual([
+      'overdue0',
+      'close1',
+      'escalate-issuer0',
+      'escalate-above0',
+    ]);
+    expect(cycleSteps(cycle, 1, { aboveAfter: 'PT6S' }).at(-1)).toEqual({
+      at: '2026-01-01T00:00:16.000Z',
+      kind: 'escalate-above',
+      tier: 0,
+    });
   });
 
   it('plans a monthly cycle on the 8th: reminder the day before, overdue, escalations, then each level closes', () => {

@@ -3,13 +3,16 @@ import type { Cycle } from '../calendar/schedule';
 
 /**
  * How a directive chases late units (đôn đốc), as ISO 8601 durations counted from the grassroots deadline:
- * a reminder `remindBefore` it, overdue at it, escalation to the parent's leaders `parentAfter` it and to the
- * issuer's leaders `issuerAfter` it. An absent step is skipped.
+ * a reminder `remindBefore` it, overdue at it, escalation to the parent's leaders `parentAfter` it, to the
+ * issuer's leaders `issuerAfter` it and, last, to the leaders of the body above the issuer (its own parent in the
+ * organisation) `aboveAfter` it. An absent step is skipped.
  */
 export interface EscalationLadder {
   remindBefore?: string;
   parentAfter?: string;
   issuerAfter?: string;
+  /** Not in the default ladder: only directives that ask for it tell the body above the issuer. */
+  aboveAfter?: string;
 }
 
 /** What a directive that says nothing about escalation gets: a day's notice, the parent after 3 days, the issuer after 7. */
@@ -19,7 +22,7 @@ export const DEFAULT_LADDER: EscalationLadder = {
   issuerAfter: 'P7D',
 };
 
-const STEPS = ['remindBefore', 'parentAfter', 'issuerAfter'] as const;
+const STEPS = ['remindBefore', 'parentAfter', 'issuerAfter', 'aboveAfter'] as const;
 
 function seconds(iso: string): number | null {
   const d = Duration.fromISO(iso);
@@ -41,15 +44,24 @@ export function ladderProblems(ladder: unknown): string[] {
     const s = typeof v === 'string' ? seconds(v) : null;
     if (s === null || s <= 0) problems.push(`${key}: must be a positive ISO 8601 duration (P3D, PT30S)`);
   }
-  const parent = typeof l.parentAfter === 'string' ? seconds(l.parentAfter) : null;
-  const issuer = typeof l.issuerAfter === 'string' ? seconds(l.issuerAfter) : null;
+  const after = (key: (typeof STEPS)[number]) => (typeof l[key] === 'string' ? seconds(l[key]) : null);
+  const parent = after('parentAfter');
+  const issuer = after('issuerAfter');
+  const above = after('aboveAfter');
   if (parent !== null && issuer !== null && issuer < parent) {
     problems.push('issuerAfter: must not come before parentAfter');
+  }
+  // The body above the issuer hears last: after the issuer (or, without an issuer step, after the parent).
+  if (above !== null && issuer !== null && above < issuer) {
+    problems.push('aboveAfter: must not come before issuerAfter');
+  } else if (above !== null && issuer === null && parent !== null && above < parent) {
+    problems.push('aboveAfter: must not come before parentAfter');
   }
   return problems;
 }
 
-export type CycleStepKind = 'remind' | 'overdue' | 'escalate-parent' | 'escalate-issuer' | 'close';
+export type CycleStepKind =
+  'remind' | 'overdue' | 'escalate-parent' | 'escalate-issuer' | 'escalate-above' | 'close';
 
 export interface CycleStep {
   /** ISO instant (UTC) at which the step runs. */
@@ -64,7 +76,8 @@ const ORDER: Record<CycleStepKind, number> = {
   overdue: 1,
   'escalate-parent': 2,
   'escalate-issuer': 3,
-  close: 4,
+  'escalate-above': 4,
+  close: 5,
 };
 
 const plus = (iso: string, s: number): string => new Date(Date.parse(iso) + s * 1000).toISOString();
@@ -87,6 +100,9 @@ export function cycleSteps(cycle: Cycle, issuerTier: number, ladder: EscalationL
     steps.push({ at: plus(due, seconds(ladder.parentAfter) ?? 0), kind: 'escalate-parent', tier: 0 });
   if (ladder.issuerAfter)
     steps.push({ at: plus(due, seconds(ladder.issuerAfter) ?? 0), kind: 'escalate-issuer', tier: 0 });
+  // Only when asked for: the steps of a ladder without it (every directive before it existed) are unchanged.
+  if (ladder.aboveAfter)
+    steps.push({ at: plus(due, seconds(ladder.aboveAfter) ?? 0), kind: 'escalate-above', tier: 0 });
   for (let tier = 1; tier <= issuerTier; tier++) {
     const at = cycle.deadlines[Math.min(tier, cycle.deadlines.length - 1)];
     steps.push({ at: at < due ? due : at, kind: 'close', tier });

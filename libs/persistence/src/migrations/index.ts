@@ -13,6 +13,7 @@ import { SealedInBatches1763890000000 } from './1763890000000-sealed-in-batches'
 import { CalendarAndCycles1763900000000 } from './1763900000000-calendar-and-cycles';
 import { SqlDefinitions1763910000000 } from './1763910000000-sql-definitions';
 import { LoginAttemptPending1763920000000 } from './1763920000000-login-attempt-pending';
+import { EscalationAbove1763930000000 } from './1763930000000-escalation-above';
 import { ReportRoutes1763940000000 } from './1763940000000-report-routes';
 
 /**
@@ -40,5 +41,6 @@ export const MIGRATIONS = [
   CalendarAndCycles1763900000000,
   SqlDefinitions1763910000000,
   LoginAttemptPending1763920000000,
+  EscalationAbove1763930000000,
   ReportRoutes1763940000000,
 ];

@@ -40,7 +40,8 @@ import { normalize, normalizeList } from '../../common/transforms';
 export class AddresseesDto implements Addressees {
   @ApiProperty({
     enum: ['units', 'children', 'subtree'],
-    description: 'listed units, all direct subordinates, or the subtree down to `depth`',
+    description:
+      'listed units (any kind), the direct subordinates, or the subtree down to `depth` (those two: executing units, departments only when listed in `unitIds`)',
   })
   @IsIn(['units', 'children', 'subtree'])
   mode!: 'units' | 'children' | 'subtree';
@@ -142,7 +143,7 @@ export class ReportingDto implements ReportingRequirement {
 
   @ApiPropertyOptional({
     description:
-      'the escalation ladder, ISO 8601 durations from the grassroots deadline: { remindBefore, parentAfter, issuerAfter }',
+      'the escalation ladder, ISO 8601 durations from the grassroots deadline: { remindBefore, parentAfter, issuerAfter, aboveAfter } (aboveAfter: the leaders of the body above the issuer, only when given)',
     example: { remindBefore: 'P1D', parentAfter: 'P3D', issuerAfter: 'P7D' },
   })
   @IsOptional()
