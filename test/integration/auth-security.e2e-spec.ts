@@ -124,6 +124,15 @@ describe('nobody drafts, approves and signs alone (item 5)', () => {
       role: 'leader',
       ...SIGNING_AUTHORITY,
     }).expect(201);
+    // an authority as documents print it ("T/M", as Thanh Hóa signs) is stored, and signs, in its canonical form
+    const printed = await addMember(api, org, unit, 'clerk');
+    const granted = await post(`/units/${unit}/memberships`, above.token, {
+      userId: printed.id,
+      role: 'leader',
+      authority: 'T/M BAN THƯỜNG VỤ',
+      position: 'PHÓ CHỦ TỊCH',
+    }).expect(201);
+    expect(granted.body.authority).toBe('TM. BAN THƯỜNG VỤ');
   });
 
   it('refuses a review chain of only the caller', async () => {

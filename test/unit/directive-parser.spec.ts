@@ -150,6 +150,10 @@ describe('parseDirectiveText on the seed directives', () => {
         routes: [
           { name: 'Ban Thường vụ Đảng ủy Khối', role: 'to' },
           { name: 'Ban Tuyên giáo', role: 'via' },
+          // "Giao Ban Tuyên giáo Đảng ủy Khối …, tổng hợp, báo cáo Ban Thường vụ Đảng ủy Khối và Ban Tuyên giáo Tỉnh ủy"
+          { name: 'Ban Tuyên giáo Đảng ủy Khối', role: 'aggregator' },
+          { name: 'Ban Thường vụ Đảng ủy Khối', role: 'aggregate' },
+          { name: 'Ban Tuyên giáo Tỉnh ủy', role: 'aggregate' },
         ],
       },
       recipients: [
@@ -294,7 +298,7 @@ describe('parseDirectiveText: spans, confidence and robustness', () => {
       parentBodyName: 'UBND TỈNH SƠN LA',
       basis: [{ type: 'Quyết định', code: '12/QĐ-UBND', date: '2019-10-10', issuerName: 'UBND tỉnh' }],
       reporting: {
-        schedule: { kind: 'periodic', period: 'quarter', rule: 'before', day: 20 },
+        schedule: { kind: 'periodic', every: 'quarter', rule: 'before', day: 20 },
         targets: ['Văn phòng Sở'],
       },
       recipients: [

@@ -48,6 +48,7 @@ export function edxmlToImportView(d: EdxmlDocument): ImportView {
     addressees: d.to.length ? d.to.map((o) => o.organName).filter(Boolean) : d.toPlaces,
     basis: content?.basis ?? [],
     tasks: content?.tasks ?? [],
+    marks: content?.marks ?? [],
     reporting: content?.reporting ?? null,
     contacts: content?.contacts ?? { emails: [], phones: [] },
     recipients: content?.recipients ?? [],

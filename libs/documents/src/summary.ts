@@ -19,8 +19,8 @@ export function describeSchedule(s: ParsedSchedule | null): string {
       return `by ${s.dates.join(', ')}`;
     case 'periodic':
       return s.day
-        ? `every ${s.period}, ${s.rule === 'before' ? 'before' : 'on'} the ${ordinal(s.day)}`
-        : `every ${s.period}`;
+        ? `every ${s.every}, ${s.rule === 'before' ? 'before' : 'on'} the ${ordinal(s.day)}`
+        : `every ${s.every}`;
     case 'adhoc':
       return 'as things happen (kịp thời)';
   }

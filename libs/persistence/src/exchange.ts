@@ -126,7 +126,7 @@ export interface NamedUnit {
 export async function unitsNear(
   db: Db,
   issuerId: string,
-): Promise<(NamedUnit & { relation: 'self' | 'parent' | 'child' })[]> {
+): Promise<(NamedUnit & { kind: string; relation: 'self' | 'parent' | 'child' })[]> {
   return db.query(
     `SELECT u.id::text AS id, u.code, u.name, u.name_folded, u.kind,
             CASE WHEN u.id = i.id THEN 'self' WHEN u.path @> i.path THEN 'parent' ELSE 'child' END AS relation

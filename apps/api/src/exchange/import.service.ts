@@ -205,7 +205,7 @@ export class DirectiveImportService {
         });
     }
 
-    const reporting = view.reporting ? this.reporting(view, targets, issuerId, problems) : undefined;
+    const reporting = view.reporting ? this.reporting(view, targets, context, problems) : undefined;
     const draft = {
       issuerId,
       type,
@@ -265,13 +265,15 @@ export class DirectiveImportService {
   private reporting(
     view: ImportView,
     targets: { name: string; role: string; resolution: Resolution }[],
-    issuerId: string,
+    context: Awaited<ReturnType<DirectiveImportService['context']>>,
     problems: { field: string; message: string }[],
   ) {
+    const issuerId = context.issuerId;
     const s = view.reporting!.schedule;
+    const issued = view.issuedDate ?? new Date().toISOString().slice(0, 10);
     let schedule: Record<string, unknown> | null = null;
     if (s?.kind === 'monthly') {
-      const from = s.from ?? (view.issuedDate ?? new Date().toISOString()).slice(0, 7);
+      const from = s.from ?? issued.slice(0, 7);
       if (!s.from)
         problems.push({
           field: 'reporting.schedule.from',
@@ -279,21 +281,90 @@ export class DirectiveImportService {
         });
       schedule = { kind: 'monthly', rule: s.rule, day: s.day, from, ...(s.until ? { until: s.until } : {}) };
     } else if (s?.kind === 'dates' || s?.kind === 'adhoc') schedule = { ...s };
+    else if (s?.kind === 'periodic' && s.day !== undefined && s.rule) {
+      const from = s.every === 'week' ? issued : issued.slice(0, 7);
+      problems.push({
+        field: 'reporting.schedule.from',
+        message: `reporting.schedule.from: the text gives no first period: set to ${from} (the period of issue)`,
+      });
+      schedule = { kind: 'periodic', every: s.every, rule: s.rule, day: s.day, from };
+    } else if (s?.kind === 'periodic')
+      problems.push({
+        field: 'reporting.schedule.day',
+        message: `reporting.schedule.day: the text asks for a report every ${s.every} but gives no day: set it`,
+      });
     else
       problems.push({
         field: 'reporting.schedule',
-        message: s
-          ? `reporting.schedule: "every ${s.period}" is not a schedule Cascade runs: give its dates`
-          : 'reporting.schedule: the text asks for a report but gives no deadline: set one',
+        message: 'reporting.schedule: the text asks for a report but gives no deadline: set one',
       });
+    const phases = this.phases(view, problems);
     // the issuer receives its own subordinates' reports; the bodies above that get its aggregate are targets
+    const matched = (t: { role: string; resolution: Resolution }) =>
+      t.resolution.status === 'matched' && t.resolution.unit!.unitId !== issuerId;
     const extra = targets
-      .filter(
-        (t) =>
-          t.role !== 'via' && t.resolution.status === 'matched' && t.resolution.unit!.unitId !== issuerId,
-      )
+      .filter((t) => (t.role === 'to' || t.role === 'aggregate') && matched(t))
       .map((t) => t.resolution.unit!.unitId);
-    return schedule ? { schedule, ...(extra.length ? { targets: [...new Set(extra)] } : {}) } : undefined;
+    const route = this.route(view, context, extra, problems);
+    const main = schedule ?? phases;
+    if (!main) return undefined;
+    return {
+      schedule: main,
+      ...(extra.length ? { targets: [...new Set(extra)] } : {}),
+      ...(route ? { routes: [route] } : {}),
+      ...(schedule && phases ? { schedules: [{ key: 'phases', name: 'Các đợt', schedule: phases }] } : {}),
+    };
+  }
+
+  /** A plan's phases: a phase with no opening day opens the day after the one before closes; else the clerk sets it. */
+  private phases(view: ImportView, problems: { field: string; message: string }[]) {
+    const parsed = view.reporting?.phases ?? [];
+    if (!parsed.length) return null;
+    const phases: { name: string; opens: string; closes?: string }[] = [];
+    for (const p of parsed) {
+      const before = phases[phases.length - 1]?.closes;
+      const opens = p.opens ?? (before ? dayAfter(before) : null);
+      if (!opens) {
+        problems.push({
+          field: 'reporting.schedules.phases',
+          message: `reporting.schedules.phases: "${p.text}" gives no date it opens: set the phases' windows`,
+        });
+        return null;
+      }
+      phases.push({ name: p.name, opens, ...(p.closes ? { closes: p.closes } : {}) });
+    }
+    return { kind: 'phases', phases };
+  }
+
+  /**
+   * The issuer's route: the department of the issuer that receives ("qua Ban …") or aggregates ("Giao Ban … tổng
+   * hợp") its units' reports, and the bodies its aggregate goes to ("báo cáo A và B"). A department is a unit of kind
+   * department under the issuer; a name that is none stays text, with a problem.
+   */
+  private route(
+    view: ImportView,
+    context: Awaited<ReturnType<DirectiveImportService['context']>>,
+    to: string[],
+    problems: { field: string; message: string }[],
+  ) {
+    const routes = view.reporting?.routes ?? [];
+    const departments = context.near.filter((u) => u.relation === 'child' && u.kind === 'department');
+    let viaUnitId: string | undefined;
+    for (const t of routes.filter((r) => r.role === 'via' || r.role === 'aggregator')) {
+      const key = nameKey(t.name);
+      const hits = departments.filter(
+        (d) => d.key === key || key.startsWith(d.key + ' ') || d.key.startsWith(key),
+      );
+      if (hits.length === 1) viaUnitId ??= hits[0].id;
+      else
+        problems.push({
+          field: 'reporting.routes',
+          message: `reporting.routes: "${t.name}" is ${hits.length ? 'ambiguous among' : 'not one of'} the departments of ${context.issuer.name}: pick it`,
+        });
+    }
+    return viaUnitId
+      ? { viaUnitId, ...(to.length ? { to: [...new Set(to)].map((unitId) => ({ unitId })) } : {}) }
+      : null;
   }
 
   private async basis(cited: ImportView['basis'], issuerId: string) {
@@ -405,6 +476,12 @@ function answer(text: string, status: Resolution['status'], units: UnitRow[]): R
     unit: status === 'matched' ? ref(units[0]) : null,
     candidates: status === 'ambiguous' ? units.map(ref) : [],
   };
+}
+
+function dayAfter(iso: string): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
 }
 
 function toDocType(code: string | null): DocType | null {

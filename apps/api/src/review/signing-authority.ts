@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { canonicalAuthority } from '@cascade/domain';
 import { leaderAuthorities } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
 import type { RequestPrincipal } from '../auth/principal';
@@ -28,5 +29,11 @@ export async function requireSigningAuthority(
       'you hold no signing authority and position for the issuer',
     );
   }
-  return { authority: holder.authority!, position: holder.position! };
+  // a membership stored before authorities were canonical may hold a printed variant ("T/M …"): sign with the canonical
+  return { authority: signingAuthority(holder.authority!), position: holder.position! };
+}
+
+/** The authority a signature records: the canonical form of the one held ("T/M BAN THƯỜNG VỤ" → "TM. BAN THƯỜNG VỤ"). */
+export function signingAuthority(held: string): string {
+  return canonicalAuthority(held) ?? held;
 }

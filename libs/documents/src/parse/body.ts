@@ -44,12 +44,16 @@ export function findBasis(lines: Line[], from: number): { parts: Part<BasisRef>[
   const out: Part<BasisRef>[] = [];
   let end = from;
   let seen = 0;
-  for (let i = from; i < lines.length && seen < 3; i++) {
+  for (let i = from; i < lines.length && (seen < 3 || end > from); i++) {
     const l = lines[i];
     if (!l.t) continue;
     seen++;
     if (NUMBERED.test(l.t) || ROMAN.test(l.t)) break;
-    if (!/^(thuc hien|can cu|trien khai|theo)\b/.test(l.f)) continue;
+    // the grounds run on, one a line ("Căn cứ …;" "Căn cứ …;"), up to what is not one
+    if (!/^(thuc hien|can cu|trien khai|theo)\b/.test(l.f)) {
+      if (end > from) break;
+      continue;
+    }
     out.push(...findReferences(l.t, l.start));
     end = i + 1;
   }

@@ -1,7 +1,7 @@
 /** The whole document: each section's reader in turn, around the anchors of the header. */
 import { findAddressees } from './addressees';
 import { findBasis, findContacts, findTasks } from './body';
-import { findBodies, findCode, findHeader, findPlaceDate, findTypeAndSubject } from './header';
+import { findBodies, findCode, findHeader, findMarks, findPlaceDate, findTypeAndSubject } from './header';
 import { importView } from './import-view';
 import { findRecipients } from './recipients';
 import { findReporting } from './reporting';
@@ -51,6 +51,7 @@ export function parseDirectiveText(input: string): ParsedDocument {
   // the title or "V/v" follows the number (in a flattened header it may come before the date)
   const ts = findTypeAndSubject(lines, Math.max(0, firstAnchor), code?.part ?? null, skip);
   const afterHeader = Math.max(ts.end, lastAnchor + 1);
+  const marks = findMarks(lines, Math.max(0, firstAnchor), Math.max(afterHeader, ts.end) + 2);
   const addressees = findAddressees(lines, ts.end);
   const bodyFrom = addressees.line >= 0 ? addressees.end : afterHeader;
   const basis = findBasis(lines, bodyFrom);
@@ -76,6 +77,7 @@ export function parseDirectiveText(input: string): ParsedDocument {
     addressees: addressees.parts,
     basis: basis.parts,
     tasks,
+    marks,
     reporting,
     emails: contacts.emails,
     phones: contacts.phones,

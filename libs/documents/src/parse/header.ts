@@ -11,6 +11,7 @@ import {
   isoDate,
   isUpper,
   keepFold,
+  MARK,
   nextNonEmpty,
   NUMBER_LINE,
   NUMBERED,
@@ -26,6 +27,20 @@ import type { DocumentCode, DocumentTypeValue, Part } from './types';
 
 const NUMBER_BLANK = /^Số\s*[:.]?[\s._…]*[/-]\s*(\p{L}[\p{L}\d.\-/]{0,40}[\p{L}\d])\s*$/u;
 const PLACE_ONLY = new RegExp(String.raw`^(${PLACE})\s*,\s*ngày\b`, 'u');
+const DATE_THEN_MORE = new RegExp(
+  String.raw`^(?:(${PLACE})\s*,\s*)?(?:[Nn]gày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})|[Nn]gày\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4}))(?=\s|$)`,
+  'u',
+);
+const SUBJECT_START = /(?:^|\s)(V\/v|Về việc|V\/V|VỀ VIỆC)\s*[:.]?\s*/u;
+/** The line after a decision's subject that names who decides ("ỦY BAN NHÂN DÂN TỈNH KON TUM"), then its grounds. */
+const GROUNDS = /^(can cu|thuc hien|xet de nghi|theo de nghi)\b/;
+
+export function findMarks(lines: Line[], from: number, to: number): Part<string>[] {
+  const out: Part<string>[] = [];
+  for (let i = Math.max(0, from); i < Math.min(to, lines.length); i++)
+    if (lines[i].t && MARK.test(lines[i].t)) out.push(part(collapse(lines[i].t), span(lines[i]), 0.95));
+  return out;
+}
 
 export function findCode(lines: Line[], limit: number): { part: Part<DocumentCode>; line: number } | null {
   for (let i = 0; i < limit; i++) {
@@ -44,8 +59,9 @@ export function findCode(lines: Line[], limit: number): { part: Part<DocumentCod
         line: i,
       };
     }
-    const notation = m[3];
-    const code = `${m[1]}${m[2]}${notation}`;
+    // an en or em dash is printed for the hyphen ("1313–CV/ĐUK"): the code is written with the hyphen
+    const notation = m[3].replace(/[–—]/g, '-');
+    const code = `${m[1]}${m[2] === '/' ? '/' : '-'}${notation}`;
     const start = lines[i].start + m.index;
     return {
       part: part({ code, number: Number(m[1]), notation }, { start, end: start + m[0].length }, 0.97),
@@ -70,7 +86,8 @@ export function findPlaceDate(
       candidates.push([rest.trim(), num[0].length + rest.length - rest.trimStart().length]);
     }
     for (const [s, offset] of candidates) {
-      const m = PLACE_DATE.exec(s);
+      // after a number on a flattened line the date may be followed by the subject ("Ngày 07-9-2015 V/v …")
+      const m = PLACE_DATE.exec(s) ?? (offset ? DATE_THEN_MORE.exec(s) : null);
       if (!m) continue;
       const iso = m[2] ? isoDate(+m[2], +m[3], +m[4]) : isoDate(+m[5], +m[6], +m[7]);
       if (!iso) continue;
@@ -126,12 +143,14 @@ export function findBodies(
   for (let i = from; i < to; i++) {
     const l = lines[i];
     if (!l.t || isDecoration(l.t)) continue;
-    if (skip.has(i) || isMotto(l.f) || isMotto2(l.f) || isParty(l.f)) {
+    if (skip.has(i) || isMotto(l.f) || isMotto2(l.f) || isParty(l.f) || MARK.test(l.t)) {
       inRun = false;
       continue;
     }
     const title = typeOfTitle(l.f);
     if (i > anchor && title && isUpper(l.t.slice(0, title[2].length))) break;
+    // the subject ("VỀ VIỆC …") ends the header: who decides is named after it, not a body of the header
+    if (i > anchor && /^(v\/v|ve viec)\b/.test(l.f)) break;
     if (isUpper(l.t) && !title) {
       if (isOrganStart(l.f)) {
         bodies.push({ first: l, last: l, text: collapse(l.t) });
@@ -172,15 +191,18 @@ export function findTypeAndSubject(
   let end = from;
   for (let i = from; i < Math.min(lines.length, from + 30); i++) {
     const l = lines[i];
-    if (!l.t || skip.has(i)) continue;
+    if (!l.t || MARK.test(l.t)) continue;
     if (/^kinh gui\b/.test(l.f) || /^(thuc hien|can cu)\b/.test(l.f) || NUMBERED.test(l.t)) break;
-    const vv = /^(V\/v|Về việc|V\/V)\s*[:.]?\s*/u.exec(l.t);
-    if (vv) {
-      const { text, last } = subjectLines(lines, i, l.t);
-      subject = part(text, span(l, lines[last]), 0.9);
+    // "V/v …" on its own line, or after the number and date of a flattened header ("Số 924/SNV-CCHC Ngày … V/v …")
+    const vv = SUBJECT_START.exec(l.t);
+    if (vv && (vv.index === 0 || NUMBER_LINE.test(l.t))) {
+      const at = vv.index + (vv[0].length - vv[0].trimStart().length);
+      const { text, last } = subjectLines(lines, i, l.t.slice(at));
+      subject = part(text, { start: l.start + at, end: lines[last].end }, 0.9);
       end = last + 1;
       break;
     }
+    if (skip.has(i)) continue;
     const t = typeOfTitle(l.f);
     const titleText = t ? l.t.slice(0, t[2].length) : '';
     if (t && isUpper(titleText)) {
@@ -190,7 +212,7 @@ export function findTypeAndSubject(
       if (rest) {
         subject = part(rest, span(l), 0.85);
         end = i + 1;
-      } else if (j >= 0 && j <= i + 2 && !isBodyStart(lines[j])) {
+      } else if (j >= 0 && j <= i + 2 && (!isBodyStart(lines[j]) || /^(v\/v|ve viec)\b/.test(lines[j].f))) {
         const { text, last } = subjectLines(lines, j, lines[j].t);
         subject = part(text, span(lines[j], lines[last]), 0.85);
         end = last + 1;
@@ -201,7 +223,8 @@ export function findTypeAndSubject(
   if (!type && code) {
     const notation = code.value.notation;
     // state style "KH-LĐLĐ": the type first; Party style "CV/ĐUK": the type before the slash
-    const head = foldVietnamese(notation.split(/[-/]/)[0]).toUpperCase();
+    // a legal document's notation starts with its year ("2013/QĐ-UBND")
+    const head = foldVietnamese(notation.replace(/^\d{4}\//, '').split(/[-/]/)[0]).toUpperCase();
     const hit = notation.includes('-') || notation.includes('/') ? TYPE_BY_ABBREV.get(head) : undefined;
     if (hit) type = part({ code: hit[0], name: hit[1], from: 'notation' }, code.span, 0.9);
     else if (subject && /^v\/v|^ve viec/i.test(foldVietnamese(subject.value)))
@@ -223,7 +246,13 @@ function subjectLines(lines: Line[], first: number, firstText: string): { text: 
       continue;
     }
     if (isBodyStart(l) || isDecoration(l.t) || typeOfTitle(l.f) || isMotto(l.f) || isParty(l.f)) break;
-    if (PLACE_DATE.test(l.t) || NUMBER_LINE.test(l.t)) break;
+    if (PLACE_DATE.test(l.t) || NUMBER_LINE.test(l.t) || MARK.test(l.t)) break;
+    // a section heading ("Phần thứ nhất", "Chương I"), or a change of case, is the text, not the subject
+    if (/^(phan thu|chuong\s+[ivx\d]|muc\s+[ivx\d])/.test(l.f)) break;
+    if (isUpper(l.t) !== isUpper(parts[parts.length - 1])) break;
+    // who decides ("ỦY BAN NHÂN DÂN TỈNH …", "CHỦ TỊCH …"), just before the grounds ("Căn cứ …")
+    const n = nextNonEmpty(lines, i + 1);
+    if (isUpper(l.t) && n >= 0 && GROUNDS.test(lines[n].f)) break;
     if (i > last + 1 && l.t.length > 150) break;
     parts.push(l.t);
     last = i;

@@ -1,5 +1,13 @@
 /** The import contract: the parsed document as `cascade import --json` and `POST /directives/import` show it. */
-import type { BasisRef, ParsedDocument, ParsedSchedule, Part, Recipient, ReportingTarget } from './types';
+import type {
+  BasisRef,
+  ParsedDocument,
+  ParsedPhase,
+  ParsedSchedule,
+  Part,
+  Recipient,
+  ReportingTarget,
+} from './types';
 
 /** What `cascade import --json` prints and `POST /directives/import` returns as `parsed`. */
 export interface ImportView {
@@ -17,10 +25,13 @@ export interface ImportView {
   addressees: string[];
   basis: BasisRef[];
   tasks: string[];
+  /** KHẨN, HỎA TỐC, MẬT… as printed above the subject. */
+  marks: string[];
   reporting: {
     schedule: ParsedSchedule | null;
     targets: string[];
     routes: ReportingTarget[];
+    phases: ParsedPhase[];
     sentence: string;
   } | null;
   contacts: { emails: string[]; phones: string[] };
@@ -74,11 +85,13 @@ export function importView(doc: ParsedDocument): ImportView {
     addressees: doc.addressees.map((p) => p.value),
     basis: doc.basis.map((p) => p.value),
     tasks: doc.tasks.map((p) => p.value),
+    marks: doc.marks.map((p) => p.value),
     reporting: doc.reporting
       ? {
           schedule: doc.reporting.value.schedule,
           targets: doc.reporting.value.targets.map((t) => t.name),
           routes: doc.reporting.value.targets,
+          phases: doc.reporting.value.phases,
           sentence: doc.reporting.value.sentence,
         }
       : null,
@@ -105,6 +118,7 @@ export function importView(doc: ParsedDocument): ImportView {
       addressees: srcs(doc.addressees),
       basis: srcs(doc.basis),
       tasks: srcs(doc.tasks),
+      marks: srcs(doc.marks),
       reporting: src(doc.reporting),
       emails: srcs(doc.emails),
       phones: srcs(doc.phones),

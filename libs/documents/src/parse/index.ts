@@ -14,6 +14,7 @@ export type {
   DocumentCode,
   DocumentTypeValue,
   ParsedDocument,
+  ParsedPhase,
   ParsedSchedule,
   Part,
   Recipient,

@@ -1,8 +1,13 @@
 /** The signing block: the authority prefix (TM., KT., …), the position, the "đã ký" mark and the signer's name. */
+import { parseAuthority, type Authority } from '@cascade/domain';
 import { collapse, isOrganStart, isUpper, part, span, type Line } from './text';
 import type { Part, Signer } from './types';
 
-const AUTHORITY = /^(TM|T\/M|T\.M|KT|K\/T|Q|TL|T\/L|TUQ|T\.U\.Q)\s*[./]?\s*(\p{Lu}[^\n]*)$/u;
+/** An authority line of the signing block: a prefix (any printed variant) and an upper-case name. */
+const authorityOf = (t: string): Authority | null => {
+  const a = parseAuthority(t);
+  return a && isUpper(a.of) && /^\p{Lu}/u.test(a.of) ? a : null;
+};
 const SIGNED_MARK = /^\(?\s*(?:đã ký|ký|đã ký và đóng dấu|ký tên(?:,? đóng dấu)?|signed)\s*\)?\.?$/iu;
 const NAME_WORD = /^\p{Lu}[\p{Ll}]*$/u;
 const POSITION_WORDS =
@@ -10,16 +15,24 @@ const POSITION_WORDS =
 
 export function findSigner(lines: Line[], from: number): Part<Signer> | null {
   let at = -1;
-  let m: RegExpExecArray | null = null;
+  const stack: Authority[] = [];
   for (let i = lines.length - 1; i >= from; i--) {
-    const x = AUTHORITY.exec(lines[i].t);
-    if (x && isUpper(x[2])) {
+    const x = authorityOf(lines[i].t);
+    if (x) {
       at = i;
-      m = x;
+      stack.push(x);
       break;
     }
   }
   let positionFrom = at + 1;
+  // a stacked block ("TL. BỘ TRƯỞNG" / "KT. CỤC TRƯỞNG" / "PHÓ CỤC TRƯỞNG"): the authorities above it, outermost first
+  for (let i = at - 1; at >= 0 && i >= from; i--) {
+    if (!lines[i].t) continue;
+    const x = authorityOf(lines[i].t);
+    if (!x) break;
+    stack.unshift(x);
+    at = i;
+  }
   if (at < 0) {
     // no authority prefix: the position line (CHỦ TỊCH, BÍ THƯ, …) closest to the end
     for (let i = lines.length - 1; i >= from; i--) {
@@ -40,12 +53,8 @@ export function findSigner(lines: Line[], from: number): Part<Signer> | null {
     )
       positionFrom--;
   }
-  const prefix = m ? m[1].replace(/[./]/g, '').toUpperCase() : null;
-  const authority =
-    prefix === 'KT' || prefix === 'TL' || prefix === 'TM' || prefix === 'Q' || prefix === 'TUQ'
-      ? prefix
-      : null;
-  const authorityOf = m ? collapse(m[2]) : null;
+  const first = stack[0];
+  const authority = first ? (first.prefix.slice(0, -1) as Signer['authority']) : null;
   const position: string[] = [];
   let signedMark = false;
   let fullName: string | null = null;
@@ -79,9 +88,10 @@ export function findSigner(lines: Line[], from: number): Part<Signer> | null {
   }
   if (!position.length && !fullName && !authority) return null;
   const signer: Signer = {
-    competence: authority ? `${authority}. ${authorityOf}` : null,
+    competence: stack.length ? stack.map((a) => a.text).join(' / ') : null,
     authority,
-    authorityOf,
+    authorityOf: first ? first.of : null,
+    authorities: stack.map((a) => a.text),
     position: position.length ? position.join(' ') : null,
     signedMark,
     fullName,

@@ -103,7 +103,11 @@ export const PLACE_DATE = new RegExp(
   String.raw`^(?:(${PLACE})\s*,\s*)?(?:[Nn]gày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})|(?:[Nn]gày\s*)?(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4}))\s*[.;]?\s*$`,
   'u',
 );
-export const NUMBER_LINE = /^Số\s*[:.]?\s*(\d{1,6})\s*([/-])\s*([\p{L}\d][\p{L}\d.\-/]{0,40}[\p{L}\d])/u;
+// "Số: 136/KH-LĐLĐ", "Số 1313 -CV/ĐUK", "Số 1313–CV/ĐUK" (an en dash), "Số:15 /2014/QĐ-UBND"
+export const NUMBER_LINE = /^Số\s*[:.]?\s*(\d{1,6})\s*([/\-–—])\s*([\p{L}\d][\p{L}\d.\-–/]{0,40}[\p{L}\d])/u;
+/** Urgency and secrecy marks (Decree 30/2020, art. 8 and appendix I): printed on a line of their own. */
+export const MARK =
+  /^(?:THƯỢNG KHẨN|HỎA TỐC|HOẢ TỐC|KHẨN|TUYỆT MẬT|TỐI MẬT|MẬT)(?:\s*[,;/-]\s*(?:THƯỢNG KHẨN|HỎA TỐC|HOẢ TỐC|KHẨN|TUYỆT MẬT|TỐI MẬT|MẬT))*\s*[.!]?$/u;
 
 // --- lines ----------------------------------------------------------------------------------------------------------
 
@@ -133,23 +137,72 @@ export function splitLines(text: string): Line[] {
     lines.push({ t, f: foldVietnamese(t), start, end: start + t.length });
   let pos = 0;
   for (const raw of text.split('\n')) {
-    const lead = raw.length - raw.trimStart().length;
-    const t = raw.trim();
-    // a two-column header flattened into one line ("LIÊN ĐOÀN LAO ĐỘNG … CỘNG HÒA XÃ HỘI …"): two lines
-    const m = MOTTO_IN_LINE.exec(keepFold(t));
-    const head = m && m.index > 0 ? t.slice(0, m.index).trimEnd() : '';
-    if (
-      m &&
-      head &&
-      (isUpper(head) || NUMBER_LINE.test(head)) &&
-      (m[0].startsWith('doc') || isUpper(t.slice(m.index)))
-    ) {
-      push(head, pos + lead);
-      push(t.slice(m.index), pos + lead + m.index);
-    } else push(t, pos + lead);
+    // a header laid out as a table, as web pages and e-office exports print it: each cell between bars is a line
+    const cells: [string, number][] = [];
+    if (raw.includes('|')) {
+      let at = 0;
+      for (const cell of raw.split('|')) {
+        cells.push([cell, at]);
+        at += cell.length + 1;
+      }
+    } else cells.push([raw, 0]);
+    const before = lines.length;
+    for (const [cell, at] of cells) {
+      const t = cell.trim();
+      if (!t && cells.length > 1) continue;
+      splitCell(t, pos + at + (cell.length - cell.trimStart().length), push);
+    }
+    if (lines.length === before) push('', pos);
     pos += raw.length + 1;
   }
-  return lines;
+  return joinBroken(text, lines);
+}
+
+function splitCell(t: string, start: number, push: (t: string, start: number) => void): void {
+  // a two-column header flattened into one line ("LIÊN ĐOÀN LAO ĐỘNG … CỘNG HÒA XÃ HỘI …"): two lines
+  const m = MOTTO_IN_LINE.exec(keepFold(t));
+  const head = m && m.index > 0 ? t.slice(0, m.index).trimEnd() : '';
+  if (
+    m &&
+    head &&
+    (isUpper(head) || NUMBER_LINE.test(head)) &&
+    (m[0].startsWith('doc') || isUpper(t.slice(m.index)))
+  ) {
+    push(head, start);
+    push(t.slice(m.index), start + m.index);
+  } else push(t, start);
+}
+
+const MOTTO = 'cong hoa xa hoi chu nghia viet nam';
+
+/**
+ * The header's pieces that a narrow column broke over two lines, joined again: "Số:" / "06/2024/QĐ-UBND",
+ * "Kon Tum, ngày 25" / "tháng 01 năm 2024", "CỘNG HÒA XÃ HỘI" / "CHỦ NGHĨA VIỆT NAM". A joined line is the text from
+ * the first piece to the last, line breaks as spaces, so that offsets in it are offsets in the text.
+ */
+function joinBroken(text: string, lines: Line[]): Line[] {
+  const out: Line[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let l = lines[i];
+    while (i + 1 < lines.length && i < 60 && lines[i + 1].t) {
+      const n = lines[i + 1];
+      const f = collapse(`${l.f} ${n.f}`);
+      const joins =
+        (/^So\s*[:.]?$/i.test(collapse(l.f)) && /^\d/.test(n.t)) ||
+        (/ngay\s+\d{1,2}$/.test(l.f) && /^thang\s+\d/.test(n.f)) ||
+        (/^ngay$/.test(l.f.replace(/^.*,\s*/, '')) && /^\d{1,2}\s+thang\s+\d/.test(n.f)) ||
+        (l.f.length >= 4 &&
+          MOTTO.startsWith(collapse(l.f)) &&
+          l.f !== MOTTO &&
+          (MOTTO.startsWith(f) || f.startsWith(MOTTO)));
+      if (!joins) break;
+      const t = text.slice(l.start, n.end).replace(/[\n|]/g, ' ');
+      l = { t, f: foldVietnamese(collapse(t)), start: l.start, end: n.end };
+      i++;
+    }
+    out.push(l);
+  }
+  return out;
 }
 
 /** Folded without changing the length (for positions): NFC in, marks dropped, đ → d, lowercase. */
@@ -194,7 +247,8 @@ export const nextNonEmpty = (lines: Line[], from: number) => {
 export function isBodyStart(l: Line): boolean {
   return (
     /^kinh gui\b/.test(l.f) ||
-    /^(thuc hien|can cu|trien khai|theo de nghi|nham|de )/.test(l.f) ||
+    // a body's sentence; an upper-case line starting so is a title's subject ("TRIỂN KHAI CHƯƠNG TRÌNH …")
+    (/^(thuc hien|can cu|trien khai|theo de nghi|nham|de )/.test(l.f) && !isUpper(l.t)) ||
     NUMBERED.test(l.t) ||
     ROMAN.test(l.t) ||
     /^v\/v\b|^ve viec\b/.test(l.f) ||

@@ -39,24 +39,40 @@ export interface BasisRef {
 
 /**
  * A reporting schedule as read from the text. The monthly, dates and adhoc kinds are the product's own `Schedule`
- * kinds (a monthly one without `from` starts when the directive is dispatched); weekly, quarterly, half-yearly and
- * yearly are reported as `periodic`, for a clerk to turn into dates.
+ * kinds (a monthly one without `from` starts when the directive is dispatched); "hằng tuần", "hằng tháng" (no day),
+ * "hằng quý", "6 tháng", "hằng năm" are `periodic` (the domain's PeriodicSchedule, `every`), with the day when the
+ * text gives one (for weeks a weekday, 1 Monday – 7 Sunday).
  */
 export type ParsedSchedule =
   | { kind: 'monthly'; rule: 'on' | 'before'; day: number; from?: string; until?: string }
   | { kind: 'dates'; dates: string[] }
   | {
       kind: 'periodic';
-      period: 'week' | 'quarter' | 'half-year' | 'year';
+      every: 'week' | 'month' | 'quarter' | 'half-year' | 'year';
       rule?: 'on' | 'before';
       day?: number;
     }
   | { kind: 'adhoc' };
 
 export interface ReportingTarget {
+  /** The organ as the text names it, or the e-mail address when the text names no unit for it. */
   name: string;
-  /** to: the report is sent there; aggregate: the receiver aggregates and reports there; via: through this office. */
-  role: 'to' | 'aggregate' | 'via';
+  /**
+   * to: the report is sent there; via: through this department of it ("(qua Ban Tuyên giáo)"); aggregator: the
+   * department given the aggregation ("Giao Ban Tuyên giáo … tổng hợp"); aggregate: where the aggregate goes.
+   */
+  role: 'to' | 'aggregate' | 'via' | 'aggregator';
+  /** The e-mail address the text gives for it ("(email: …)"). */
+  email?: string;
+}
+
+/** A phase of a plan ("Đợt 2: từ ngày … đến ngày …"); a date the text does not give is null ("Sau Đại hội"). */
+export interface ParsedPhase {
+  name: string;
+  opens: string | null;
+  closes: string | null;
+  /** The phase's heading as written. */
+  text: string;
 }
 
 export interface ReportingRequirement {
@@ -64,6 +80,8 @@ export interface ReportingRequirement {
   sentence: string;
   schedule: ParsedSchedule | null;
   targets: ReportingTarget[];
+  /** The plan's phases ("Đợt 1" …), in order; empty when it has none. */
+  phases: ParsedPhase[];
 }
 
 export interface Recipient {
@@ -73,10 +91,16 @@ export interface Recipient {
 }
 
 export interface Signer {
-  /** "TM. BAN THƯỜNG VỤ", "KT. CHỦ TỊCH" (null when the block has no authority prefix) */
+  /**
+   * "TM. BAN THƯỜNG VỤ", "KT. CHỦ TỊCH", canonical whatever the print ("T/M", "K/T", "TL"…); a stacked block joined
+   * outermost first: "TL. BỘ TRƯỞNG / KT. CỤC TRƯỞNG" (null when the block has no authority prefix)
+   */
   competence: string | null;
+  /** Each authority of the block, canonical, outermost first. */
+  authorities: string[];
+  /** The outermost authority. */
   authority: 'TM' | 'KT' | 'Q' | 'TL' | 'TUQ' | null;
-  /** The body or head named by the prefix: "BAN THƯỜNG VỤ", "CHỦ TỊCH". */
+  /** The body or head named by the outermost prefix: "BAN THƯỜNG VỤ", "CHỦ TỊCH". */
   authorityOf: string | null;
   position: string | null;
   /** "đã ký", "(Đã ký)", "(ký)": the copy says it was signed. */
@@ -98,6 +122,8 @@ export interface ParsedDocument {
   addressees: Part<string>[];
   basis: Part<BasisRef>[];
   tasks: Part<string>[];
+  /** Urgency and secrecy marks printed above the subject: KHẨN, THƯỢNG KHẨN, HỎA TỐC, MẬT, TỐI MẬT… */
+  marks: Part<string>[];
   reporting: Part<ReportingRequirement> | null;
   emails: Part<string>[];
   phones: Part<string>[];

@@ -11,10 +11,14 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { API_KEY_ROLES, ROLES, type Role } from '@cascade/domain';
+import { API_KEY_ROLES, canonicalAuthority, normalizeText, ROLES, type Role } from '@cascade/domain';
 import { lowerCase, normalize } from '../../common/transforms';
 
 const AUTHORITY = /^(TM|KT|Q|TL|TUQ)\. .{1,120}$/u;
+
+/** A printed variant ("T/M BAN THƯỜNG VỤ", "K/T CHỦ TỊCH") is stored in its canonical form ("TM. BAN THƯỜNG VỤ"). */
+const canonical = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? (canonicalAuthority(normalizeText(value)) ?? normalizeText(value)) : value;
 
 /** A role in a unit; leaders also carry their signing authority and position. */
 export class MembershipRoleDto {
@@ -22,10 +26,11 @@ export class MembershipRoleDto {
 
   @ApiPropertyOptional({
     example: 'TM. BAN THƯỜNG VỤ',
-    description: 'signing authority (leaders): TM., KT., Q., TL. or TUQ. and the body',
+    description:
+      'signing authority (leaders): TM., KT., Q., TL. or TUQ. and the body; printed variants (T/M, K/T, TL, T.U.Q, …) are stored canonical',
   })
   @IsOptional()
-  @Transform(normalize)
+  @Transform(canonical)
   @Matches(AUTHORITY, { message: 'authority must start with TM., KT., Q., TL. or TUQ. followed by the body' })
   authority?: string;
 
