@@ -13,6 +13,7 @@ import { SealedInBatches1763890000000 } from './1763890000000-sealed-in-batches'
 import { CalendarAndCycles1763900000000 } from './1763900000000-calendar-and-cycles';
 import { SqlDefinitions1763910000000 } from './1763910000000-sql-definitions';
 import { LoginAttemptPending1763920000000 } from './1763920000000-login-attempt-pending';
+import { ReceivedDirectives1763935000000 } from './1763935000000-received-directives';
 
 /**
  * Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set.
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   CalendarAndCycles1763900000000,
   SqlDefinitions1763910000000,
   LoginAttemptPending1763920000000,
+  ReceivedDirectives1763935000000,
 ];
