@@ -172,6 +172,8 @@ describe('POST /registers/incoming/received', () => {
       [{ subject: '   ' }, 400, 'subject'],
       [{ date: '2020-02-30' }, 400, 'date'],
       [{ date: '23/4/2020' }, 400, 'date'],
+      [{ date: '0000-01-01' }, 400, 'date'],
+      [{ receivedAt: '0001-01-01T00:00:00Z' }, 400, 'receivedAt'],
       [{ date: '2020-04-25' }, 400, 'date'], // after its receipt
       [{ receivedAt: new Date(Date.now() + 3600_000).toISOString() }, 400, 'receivedAt'],
       [{ receivedAt: 'yesterday' }, 400, 'receivedAt'],

@@ -41,10 +41,13 @@ const leadingNumber = (symbol: string | undefined): number | null => {
   return m ? Number(m[1]) : null;
 };
 
-/** A calendar date that exists (2020-02-30 does not). */
+/** The earliest year a document or its receipt is taken from (before it, a typing error). */
+const FIRST_YEAR = 1900;
+
+/** A calendar date that exists (2020-02-30 does not), from FIRST_YEAR on. */
 const isDate = (s: string): boolean => {
   const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && d.getUTCFullYear() >= FIRST_YEAR;
 };
 
 /** What a document's text says of its own parts; what it does not say is absent, never guessed. */
@@ -123,8 +126,10 @@ export class ReceivingService {
     if (!f.type) throw bad('type', text ? 'required (the text names no type Cascade knows)' : 'required');
     const receivedAt = at ? new Date(at) : new Date();
     if (receivedAt.getTime() > Date.now() + CLOCK_SKEW_MS) throw bad('receivedAt', 'in the future');
+    if (Number.isNaN(receivedAt.getTime()) || receivedAt.getUTCFullYear() < FIRST_YEAR)
+      throw bad('receivedAt', `before ${FIRST_YEAR}`);
     if (f.date !== undefined) {
-      if (!isDate(f.date)) throw bad('date', `${f.date} is not a date`);
+      if (!isDate(f.date)) throw bad('date', `${f.date} is not a date (from ${FIRST_YEAR} on)`);
       if (new Date(`${f.date}T00:00:00+07:00`).getTime() > receivedAt.getTime())
         throw bad('date', 'after receivedAt: a document is dated before it is received');
     }
