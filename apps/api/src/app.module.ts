@@ -11,6 +11,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AuditModule } from './audit/audit.module';
 import { DraftingModule } from './drafting/drafting.module';
 import { ExchangeModule } from './exchange/exchange.module';
+import { ReceivingModule } from './receiving/receiving.module';
 import { ReportingModule } from './reporting/reporting.module';
 import { ReviewModule } from './review/review.module';
 import { RoutingModule } from './routing/routing.module';
@@ -67,6 +68,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     AuditModule,
     ExchangeModule,
     SecretariatModule,
+    ReceivingModule,
     CalendarModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

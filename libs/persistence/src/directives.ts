@@ -158,6 +158,8 @@ export interface LinkedDirective {
   status: string;
   subject: string;
   viaUnitId: string | null;
+  /** For a document received from outside: its received number in `issuerId`'s incoming register (else null). */
+  receivedNumber: number | null;
 }
 
 /** The chain, both ways: the links from this directive, and the links to it. */
@@ -165,8 +167,10 @@ export async function linksOf(
   db: Db,
   id: string,
 ): Promise<{ outgoing: LinkedDirective[]; incoming: LinkedDirective[] }> {
-  const select = `SELECT l.kind, d.id, d.issuer_id AS "issuerId", iu.name AS "issuerName", d.symbol, d.status,
-                         d.content->>'subject' AS subject, l.to_unit_id AS "viaUnitId"
+  // a document received from outside: issued by the body it names; `issuerId` is the unit that registered it
+  const select = `SELECT l.kind, d.id, d.issuer_id AS "issuerId", COALESCE(d.external_issuer_name, iu.name) AS "issuerName",
+                         d.symbol, d.status, d.content->>'subject' AS subject, l.to_unit_id AS "viaUnitId",
+                         d.received_number AS "receivedNumber"
                     FROM directive_link l`;
   const outgoing: LinkedDirective[] = await db.query(
     `${select} JOIN directive d ON d.id = l.to_id JOIN unit iu ON iu.id = d.issuer_id WHERE l.from_id = $1 ORDER BY l.created_at`,

@@ -11,6 +11,7 @@ export * from './calendar';
 export * from './secretariat-queries';
 export * from './events';
 export * from './directives';
+export * from './received';
 export * from './review-chains';
 export * from './routing';
 export * from './reports';

@@ -135,7 +135,7 @@ export async function deliveriesTo(db: Db, directiveId: string, unitId: string):
   );
 }
 
-export interface ReceivedEntry {
+export interface ReportReceivedEntry {
   directiveId: string;
   symbol: string | null;
   subject: string;
@@ -159,11 +159,11 @@ export interface ReceivedEntry {
  * department) or that it collects for, with the hub's latest aggregate of each cycle (none yet: one row without a
  * cycle). Newest first, paginated by `offset`.
  */
-export async function receivedRegister(
+export async function reportsReceivedRegister(
   db: Db,
   unitId: string,
   filter: { directiveId?: string; limit: number; offset: number },
-): Promise<ReceivedEntry[]> {
+): Promise<ReportReceivedEntry[]> {
   return db.query(
     `WITH x AS (
        SELECT directive_id, hub_unit_id, target_unit_id, via_unit_id,

@@ -107,7 +107,10 @@ export interface OutgoingEntry {
   routing: { total: number; delivered: number; accepted: number; returned: number };
 }
 
-/** Directives the unit issued, newest first (signed, else drafted), with their routing progress. */
+/**
+ * Directives the unit issued, newest first (signed, else drafted), with their routing progress. Documents it
+ * registered as received from outside (status 'received') are in its incoming register, never here.
+ */
 export async function outgoingRegister(db: Db, filter: RegisterFilter): Promise<OutgoingEntry[]> {
   return db.query(
     `SELECT d.id::text AS id, d.symbol, d.doc_type AS type, d.status, d.content->>'subject' AS subject,
@@ -117,7 +120,8 @@ export async function outgoingRegister(db: Db, filter: RegisterFilter): Promise<
                       'returned', count(*) FILTER (WHERE r.status = 'returned'))
                FROM routing_node r WHERE r.directive_id = d.id) AS routing
        FROM directive d
-      WHERE d.issuer_id = $1 AND ($2::text IS NULL OR d.status = $2) AND ($3::text IS NULL OR d.doc_type = $3)
+      WHERE d.issuer_id = $1 AND d.status <> 'received' AND ($2::text IS NULL OR d.status = $2)
+        AND ($3::text IS NULL OR d.doc_type = $3)
         AND ($4::timestamptz IS NULL OR COALESCE(d.signed_at, d.created_at) >= $4)
         AND ($5::timestamptz IS NULL OR COALESCE(d.signed_at, d.created_at) < $5)
         AND d.search LIKE ALL($6::text[])
@@ -145,21 +149,32 @@ export interface IncomingEntry {
   finalStatus: string | null;
   /** Cycles overdue and still not reported. */
   overdueCycles: number;
-  /** Delivered, else signed: the register's order. */
+  /** Delivered, else signed (received from outside: received): the register's order. */
   sortAt: Date;
+  /** routed: a Cascade directive routed to the unit; received: a document from outside the unit registered. */
+  source: 'routed' | 'received';
+  /** A document received from outside: its received number (số đến) and when it was received; else null. */
+  receivedNumber: number | null;
+  receivedAt: Date | null;
 }
 
-/** Directives routed to the unit, newest delivery first, with its acknowledgement and what it still owes. */
+/**
+ * Directives routed to the unit, newest delivery first, with its acknowledgement and what it still owes; and the
+ * documents from outside the unit registered as received (node status 'received', with their received number), in
+ * the same order by their receipt.
+ */
 export async function incomingRegister(db: Db, filter: RegisterFilter): Promise<IncomingEntry[]> {
   return db.query(
-    `SELECT d.id::text AS id, d.symbol, d.doc_type AS type, d.status, d.content->>'subject' AS subject,
+    `SELECT * FROM ((
+     SELECT d.id::text AS id, d.symbol, d.doc_type AS type, d.status, d.content->>'subject' AS subject,
             iu.name AS "issuerName", r.status AS "nodeStatus", r.status_code AS "statusCode",
             r.delivered_at AS "deliveredAt", r.acknowledged_at AS "acknowledgedAt", r.is_hub AS "isHub",
             r.recall_status AS "recallStatus", r.final_status AS "finalStatus",
             (SELECT count(*)::int FROM escalation e WHERE e.directive_id = d.id AND e.unit_id = r.unit_id AND e.level = 'overdue'
                 AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = d.id AND p.unit_id = r.unit_id AND p.cycle = e.cycle))
               AS "overdueCycles",
-            COALESCE(r.delivered_at, d.signed_at) AS "sortAt"
+            COALESCE(r.delivered_at, d.signed_at) AS "sortAt",
+            'routed' AS source, NULL::int AS "receivedNumber", NULL::timestamptz AS "receivedAt"
        FROM routing_node r JOIN directive d ON d.id = r.directive_id JOIN unit iu ON iu.id = d.issuer_id
       WHERE r.unit_id = $1 AND r.status <> 'pending' AND ($2::text IS NULL OR d.status = $2)
         AND ($3::text IS NULL OR d.doc_type = $3)
@@ -167,6 +182,23 @@ export async function incomingRegister(db: Db, filter: RegisterFilter): Promise<
         AND d.search LIKE ALL($6::text[])
         AND ($7::timestamptz IS NULL OR (COALESCE(r.delivered_at, d.signed_at), d.id) < ($7, $8::uuid))
       ORDER BY COALESCE(r.delivered_at, d.signed_at) DESC, d.id DESC
+      LIMIT $9
+     ) UNION ALL (
+     SELECT d.id::text AS id, d.symbol, d.doc_type AS type, d.status, d.content->>'subject' AS subject,
+            d.external_issuer_name AS "issuerName", 'received' AS "nodeStatus", NULL AS "statusCode",
+            d.received_at AS "deliveredAt", NULL::timestamptz AS "acknowledgedAt", false AS "isHub",
+            NULL AS "recallStatus", NULL AS "finalStatus", 0 AS "overdueCycles", d.received_at AS "sortAt",
+            'received' AS source, d.received_number AS "receivedNumber", d.received_at AS "receivedAt"
+       FROM directive d
+      WHERE d.issuer_id = $1 AND d.status = 'received' AND ($2::text IS NULL OR d.status = $2)
+        AND ($3::text IS NULL OR d.doc_type = $3)
+        AND ($4::timestamptz IS NULL OR d.received_at >= $4) AND ($5::timestamptz IS NULL OR d.received_at < $5)
+        AND d.search LIKE ALL($6::text[])
+        AND ($7::timestamptz IS NULL OR (d.received_at, d.id) < ($7, $8::uuid))
+      ORDER BY d.received_at DESC, d.id DESC
+      LIMIT $9
+     )) entry
+      ORDER BY "sortAt" DESC, id::uuid DESC
       LIMIT $9`,
     registerParams(filter),
   );

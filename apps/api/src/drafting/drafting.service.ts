@@ -12,6 +12,7 @@ import {
   eventsOf,
   insertDraft,
   isDirectiveRoutedTo,
+  isReceivedBy,
   linksOf,
   lockForEdit,
   replaceLinks,
@@ -230,13 +231,17 @@ export class DraftingService {
 
   /**
    * The links a draft declares: each directive it implements must have been routed to its issuer (the implementing
-   * directive hangs under that routing node); the one it supersedes must be a dispatched directive of the same issuer.
+   * directive hangs under that routing node), or be a document the issuer registered as received from outside (its
+   * incoming register); the one it supersedes must be a dispatched directive of the same issuer.
    */
   private async declaredLinks(issuerId: string, dto: DirectiveContentDto): Promise<DirectiveLink[]> {
     const links: DirectiveLink[] = [];
     for (const [i, ref] of (dto.implements ?? []).entries()) {
       if (!ref.directiveId) continue;
-      if (!(await isDirectiveRoutedTo(this.dataSource, ref.directiveId, issuerId))) {
+      const known =
+        (await isDirectiveRoutedTo(this.dataSource, ref.directiveId, issuerId)) ||
+        (await isReceivedBy(this.dataSource, ref.directiveId, issuerId));
+      if (!known) {
         throw new ApiError(
           HttpStatus.UNPROCESSABLE_ENTITY,
           DirectiveErrorCode.DIRECTIVE_LINK_INVALID,

@@ -29,7 +29,7 @@ export class StatusQueryDto {
 type UploadRequest = Request;
 
 /** What was sent: a multipart file, a raw body (text, XML, .docx) or `{ "text": "…" }`. */
-function uploadOf(req: UploadRequest): {
+export function uploadOf(req: UploadRequest): {
   data: Buffer;
   filename?: string;
   mediaType?: string;

@@ -9,6 +9,7 @@ import {
   type ImportView,
 } from '@cascade/documents';
 import {
+  receivedBySymbols,
   routedDirectivesBySymbols,
   unitsNamedLikeWithin,
   unitsNear,
@@ -18,7 +19,7 @@ import { ApiError } from '../common/api-error';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
 
 /** How each unreadable document is answered. */
-const STATUS_OF: Record<DocumentErrorCode, HttpStatus> = {
+export const STATUS_OF: Record<DocumentErrorCode, HttpStatus> = {
   EMPTY_DOCUMENT: HttpStatus.BAD_REQUEST,
   BINARY_CONTENT: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   UNSUPPORTED_FORMAT: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -372,7 +373,25 @@ export class DirectiveImportService {
     // saved; the first MAX_RESOLVED_NAMES numbers are looked up, at once
     const codes = [...new Set(cited.map((b) => b.code))].slice(0, MAX_RESOLVED_NAMES);
     const found = await routedDirectivesBySymbols(this.dataSource, codes, issuerId);
-    return cited.map((b) => ({ ...b, directiveId: found.get(b.code) ?? null }));
+    const resolved = cited.map((b) => ({ ...b, directiveId: found.get(b.code) ?? null }));
+    return this.receivedBasis(resolved, codes, issuerId);
+  }
+
+  /**
+   * The bases still unresolved, against the documents the issuer registered as received from outside (its incoming
+   * register): by symbol, spacing, case and dashes folded, and date.
+   */
+  private async receivedBasis<T extends { code: string; date: string | null; directiveId: string | null }>(
+    resolved: T[],
+    codes: string[],
+    issuerId: string,
+  ): Promise<T[]> {
+    const open = resolved
+      .filter((b) => !b.directiveId && codes.includes(b.code))
+      .slice(0, MAX_RESOLVED_NAMES);
+    const found = await receivedBySymbols(this.dataSource, issuerId, open);
+    open.forEach((b, i) => (b.directiveId = found[i]));
+    return resolved;
   }
 
   private async context(issuerId: string) {
@@ -484,7 +503,7 @@ function dayAfter(iso: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-function toDocType(code: string | null): DocType | null {
+export function toDocType(code: string | null): DocType | null {
   if (!code) return null;
   const c = code === 'QĐ' ? 'QD' : code;
   return (DOC_TYPE_CODES as string[]).includes(c) ? (c as DocType) : null;

@@ -6,7 +6,7 @@ import {
   closeOpenEndedCycle,
   previewAggregate,
   receivedOn,
-  receivedRegister,
+  reportsReceivedRegister,
 } from '@cascade/persistence';
 import type { ReportingRequirement } from '@cascade/contracts';
 import {
@@ -46,7 +46,7 @@ export class ReceivedService {
 
   /** The unit's register of reports received, newest first. */
   async register(q: ReceivedRegisterQueryDto) {
-    const rows = await receivedRegister(this.dataSource, q.unitId, {
+    const rows = await reportsReceivedRegister(this.dataSource, q.unitId, {
       directiveId: q.directiveId,
       limit: q.limit,
       offset: q.offset ?? 0,

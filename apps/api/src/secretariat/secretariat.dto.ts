@@ -15,6 +15,7 @@ const STATUSES = [
   'closed',
   'recalled',
   'superseded',
+  'received',
 ];
 
 export class RegisterQueryDto {

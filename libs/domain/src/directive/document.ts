@@ -41,7 +41,9 @@ export type DirectiveStatus =
   | 'cancelled'
   | 'closed'
   | 'recalled'
-  | 'superseded';
+  | 'superseded'
+  /** Received from outside Cascade and registered by the receiving unit (incoming register): it never moves. */
+  | 'received';
 
 const NEXT: Record<DirectiveStatus, readonly DirectiveStatus[]> = {
   draft: ['in_review', 'cancelled'],
@@ -55,6 +57,7 @@ const NEXT: Record<DirectiveStatus, readonly DirectiveStatus[]> = {
   closed: [],
   recalled: [],
   superseded: [],
+  received: [],
 };
 
 export function canMove(from: DirectiveStatus, to: DirectiveStatus): boolean {

@@ -14,6 +14,7 @@ import { CalendarAndCycles1763900000000 } from './1763900000000-calendar-and-cyc
 import { SqlDefinitions1763910000000 } from './1763910000000-sql-definitions';
 import { LoginAttemptPending1763920000000 } from './1763920000000-login-attempt-pending';
 import { EscalationAbove1763930000000 } from './1763930000000-escalation-above';
+import { ReceivedDirectives1763935000000 } from './1763935000000-received-directives';
 import { ReportRoutes1763940000000 } from './1763940000000-report-routes';
 
 /**
@@ -42,5 +43,6 @@ export const MIGRATIONS = [
   SqlDefinitions1763910000000,
   LoginAttemptPending1763920000000,
   EscalationAbove1763930000000,
+  ReceivedDirectives1763935000000,
   ReportRoutes1763940000000,
 ];
