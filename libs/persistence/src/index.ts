@@ -28,3 +28,4 @@ export * from './resource-units';
 export * from './checkpoint';
 export * from './sql';
 export * from './report-routes';
+export * from './rollup';

@@ -7,6 +7,7 @@ import { Idempotent } from '../idempotency/idempotency.interceptor';
 import {
   CyclesQueryDto,
   EscalationQueryDto,
+  ReceivedQueryDto,
   ReportQueryDto,
   SubmitReportDto,
 } from '../directives/dto/directive.dto';
@@ -58,6 +59,16 @@ export class ReportingController {
   @ApiOperation({ summary: "Every revision of a node's aggregate of a cycle, as it was reported upward" })
   aggregateRevisions(@Param('id') id: string, @Query() query: ReportQueryDto) {
     return this.reporting.aggregateRevisions(id, query);
+  }
+
+  @Get('directives/:id/rollups')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({
+    summary:
+      "Reports that arrived through implementing directives: each body's closed aggregate on its own directive, as its report here",
+  })
+  rollups(@Param('id') id: string, @Query() query: ReceivedQueryDto) {
+    return this.reporting.rollups(id, query.unitId);
   }
 
   @Get('directives/:id/escalations')

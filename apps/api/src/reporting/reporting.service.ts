@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   aggregateRevisions,
@@ -17,6 +17,8 @@ import {
   reportContext,
   reportEvent,
   reportStreamBelow,
+  rollUpIssuerAggregate,
+  rollupsTo,
   ReportKeyReusedError,
   retryTransient,
   storedCycles,
@@ -63,6 +65,8 @@ const ENDED = ['closed', 'recalled', 'superseded'];
  */
 @Injectable()
 export class ReportingService {
+  private readonly logger = new Logger(ReportingService.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly directives: DirectivesService,
@@ -283,6 +287,12 @@ export class ReportingService {
       throw error;
     }
     const { filed, aggregates } = outcome;
+    // The issuer's aggregate changed: it is the issuer's report on the directive this one implements.
+    if (aggregates.some((a) => a.unitId === context.issuer_id))
+      await rollUpIssuerAggregate(this.dataSource, id, key).catch((error: unknown) =>
+        // The report is filed; the roll-up runs again at the issuer's deadline step.
+        this.logger.warn(`roll-up of ${id} cycle ${key} failed: ${String(error)}`),
+      );
     return {
       unitId: dto.unitId,
       schedule: scheduleList(context.reporting as ReportingRequirement)[splitCycleKey(key).schedule].key,
@@ -422,6 +432,15 @@ export class ReportingService {
       cycles.push({ ...shown(view), opened });
     }
     return { cycles };
+  }
+
+  /**
+   * What bodies reported on this directive through the directives they issued to implement it (their closed
+   * aggregates rolled up), as its issuer sees them, or one routed unit its own.
+   */
+  async rollups(id: string, unitId: string) {
+    const directive = await this.directives.rowSeenFrom(id, unitId);
+    return rollupsTo(this.dataSource, id, unitId === directive.issuer_id ? null : [unitId]);
   }
 
   /** The escalation ladder's steps so far: which unit was reminded, marked overdue or escalated, per cycle. */

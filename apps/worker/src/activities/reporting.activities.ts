@@ -32,6 +32,7 @@ import {
   storedCycle,
   untilDatabaseClock,
   digestStream,
+  rollUpIssuerAggregate,
   storeReportRoutes,
   type DirectiveReporting,
 } from '@cascade/persistence';
@@ -169,8 +170,11 @@ export function createReportingActivities(
       const directive = await directiveInfo(dataSource, directiveId);
       const form = directive.reporting && formOfSchedule(directive.reporting, splitCycleKey(cycle).schedule);
       if (directive.status !== 'dispatched' || !directive.reporting || !form) return { units: 0 };
-      if (step.kind === 'digest')
-        return { units: await digestStream(dataSource, directiveId, directive.issuerId, cycle, form) };
+      if (step.kind === 'digest') {
+        const units = await digestStream(dataSource, directiveId, directive.issuerId, cycle, form);
+        if (units) await rollUpIssuerAggregate(dataSource, directiveId, cycle);
+        return { units };
+      }
       // The stored cycle (planned now for a workflow that started before cycles were stored).
       const stored = await planCycle(dataSource, directiveId, cycle, {
         reporting: directive.reporting,
@@ -194,9 +198,12 @@ export function createReportingActivities(
         case 'escalate-above':
           return { units: await escalateUnreported(dataSource, directiveId, cycle, 'above') };
         case 'close': {
+          const includeIssuer = step.tier >= plannedTier;
           const units = await dataSource.transaction((m) =>
-            closeTier(m, directiveId, directive.issuerId, step.tier, step.tier >= plannedTier, cycle, form),
+            closeTier(m, directiveId, directive.issuerId, step.tier, includeIssuer, cycle, form),
           );
+          // The issuer's aggregate is its report on the directive this one implements (implementing chains).
+          if (includeIssuer) await rollUpIssuerAggregate(dataSource, directiveId, cycle);
           return { units };
         }
       }

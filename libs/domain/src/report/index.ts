@@ -1,3 +1,4 @@
 export * from './form';
 export * from './ladder';
 export * from './routes';
+export * from './rollup';

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { ReportingRequirement } from '@cascade/contracts';
+import { plannedCycle, reportProblems, rollUpValues, type CycleView, type ReportForm } from '@cascade/domain';
+import { loadCalendar, planCycle, storedCycle } from './calendar';
+import { appendEvent } from './events';
+import { propagateUp, recordAggregateEvent, retryTransient } from './reporting';
+import { fileReport, reportEvent } from './reports';
+
+/**
+ * `rollup_report` (its only writer): implementing chains roll up. The aggregate a body closes on its implementing
+ * directive ("Thực hiện Công văn số 812/LĐLĐ …") is its report on the directive it implements, for the cycle whose
+ * data period holds the implementing cycle's end (the same index when either has no period): filed there as the
+ * body's report (so the higher body's dashboard shows the lower bodies' work on their own directives) when that
+ * directive was routed to it in Cascade; kept as the body's report on it when it was received from outside. Each
+ * revision of the aggregate rolls up once.
+ */
+export async function rollUpIssuerAggregate(
+  ds: DataSource,
+  directiveId: string,
+  cycle: number,
+): Promise<number> {
+  const [x]: {
+    issuer_id: string;
+    revision: number | null;
+    values: Record<string, never> | null;
+  }[] = await ds.query(
+    `SELECT d.issuer_id, a.revision, a.values FROM directive d
+       LEFT JOIN LATERAL (SELECT revision, values FROM aggregate_report
+                           WHERE directive_id = d.id AND unit_id = d.issuer_id AND cycle = $2
+                           ORDER BY revision DESC LIMIT 1) a ON true
+      WHERE d.id = $1`,
+    [directiveId, cycle],
+  );
+  if (!x?.revision || !x.values) return 0;
+  const source = await storedCycle(ds, directiveId, cycle);
+  const higher: {
+    id: string;
+    status: string;
+    reporting: ReportingRequirement | null;
+    dispatched_at: Date | null;
+  }[] = await ds.query(
+    `SELECT d.id, d.status, d.content->'reporting' AS reporting, d.dispatched_at FROM directive_link l
+         JOIN directive d ON d.id = l.to_id
+        WHERE l.from_id = $1 AND l.kind = 'implements'
+          AND NOT EXISTS (SELECT 1 FROM rollup_report r WHERE r.from_directive_id = $1 AND r.cycle = $2
+                             AND r.revision = $3 AND r.to_directive_id = d.id)`,
+    [directiveId, cycle, x.revision],
+  );
+  let rolled = 0;
+  for (const y of higher) {
+    const record = (
+      toCycle: number | null,
+      values: unknown,
+      filed: number | null,
+      problems: string[] | null,
+    ) =>
+      ds.query(
+        `INSERT INTO rollup_report (from_directive_id, cycle, revision, to_directive_id, unit_id, to_cycle, label,
+                                    period_from, period_to, values, filed_revision, problems)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+        [
+          directiveId,
+          cycle,
+          x.revision,
+          y.id,
+          x.issuer_id,
+          toCycle,
+          source?.label ?? null,
+          source?.period?.from ?? null,
+          source?.period?.to ?? null,
+          JSON.stringify(values),
+          filed,
+          problems,
+        ],
+      );
+    if (y.status === 'received') {
+      // Received from outside: the body's report on it is kept, to be sent on by the secretariat.
+      await record(null, x.values, null, null);
+      rolled++;
+      continue;
+    }
+    const form = y.reporting?.form as ReportForm | undefined;
+    if (y.status !== 'dispatched' || !form || !y.reporting) continue;
+    const [node]: { is_hub: boolean; status: string }[] = await ds.query(
+      `SELECT is_hub, status FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
+      [y.id, x.issuer_id],
+    );
+    // Only a body that reports on the higher directive itself (not one that aggregates its own units there).
+    if (!node || node.is_hub || node.status === 'returned') continue;
+    const planning = { reporting: y.reporting, dispatchedAt: y.dispatched_at?.toISOString() ?? null };
+    const target = await matchingCycle(ds, y.id, planning, source, cycle);
+    if (target === null) continue;
+    const values = rollUpValues(form, x.values);
+    const problems = reportProblems(form, values);
+    if (problems.length) {
+      await record(target, values, null, problems);
+      continue;
+    }
+    await retryTransient(() =>
+      ds.transaction(async (m) => {
+        const report = {
+          reportId: randomUUID(),
+          directiveId: y.id,
+          unitId: x.issuer_id,
+          cycle: target,
+          values,
+          userId: null,
+          request: null,
+          issuerId: (await m.query(`SELECT issuer_id FROM directive WHERE id = $1`, [y.id]))[0].issuer_id,
+        };
+        const filed = await fileReport(m, report, true);
+        const aggregates = await propagateUp(m, y.id, report.issuerId, x.issuer_id, target, form);
+        await reportEvent(m, report, filed);
+        for (const a of aggregates) await recordAggregateEvent(m, y.id, a);
+        await m.query(
+          `INSERT INTO rollup_report (from_directive_id, cycle, revision, to_directive_id, unit_id, to_cycle, label,
+                                      period_from, period_to, values, filed_revision)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+          [
+            directiveId,
+            cycle,
+            x.revision,
+            y.id,
+            x.issuer_id,
+            target,
+            source?.label ?? null,
+            source?.period?.from ?? null,
+            source?.period?.to ?? null,
+            JSON.stringify(values),
+            filed.revision,
+          ],
+        );
+        await appendEvent(m, {
+          directiveId,
+          action: 'aggregate.rolled-up',
+          actorUnitId: x.issuer_id,
+          data: {
+            cycle,
+            revision: x.revision,
+            toDirectiveId: y.id,
+            toCycle: target,
+            filedRevision: filed.revision,
+          },
+          dedupeKey: `rollup/${directiveId}/${cycle}/${x.revision}/${y.id}`,
+        });
+      }),
+    );
+    rolled++;
+  }
+  return rolled;
+}
+
+/** The higher directive's cycle (main schedule) whose period holds the source cycle's end, else the same index. */
+async function matchingCycle(
+  ds: DataSource,
+  directiveId: string,
+  planning: { reporting: ReportingRequirement; dispatchedAt: string | null },
+  source: CycleView | null,
+  cycle: number,
+): Promise<number | null> {
+  const { calendar } = await loadCalendar(ds);
+  const end = source?.period?.to;
+  if (end) {
+    for (let i = 0; i < 1200; i++) {
+      const c = plannedCycle(planning.reporting, planning.dispatchedAt, i, calendar);
+      if (!c) break;
+      if (c.period && c.period.from <= end && end <= c.period.to) {
+        await planCycle(ds, directiveId, i, planning);
+        return i;
+      }
+      if (c.period && c.period.from > end) break;
+    }
+  }
+  const index = cycle % 10_000;
+  const c = plannedCycle(planning.reporting, planning.dispatchedAt, index, calendar);
+  if (!c) return null;
+  await planCycle(ds, directiveId, index, planning);
+  return index;
+}
+
+/** What bodies reported on a directive through their implementing directives, newest first. */
+export async function rollupsTo(
+  ds: DataSource,
+  directiveId: string,
+  unitIds: string[] | null,
+): Promise<unknown[]> {
+  return ds.query(
+    `SELECT r.from_directive_id AS "fromDirectiveId", d.symbol AS "fromSymbol", r.unit_id AS "unitId",
+            u.name AS "unitName", r.cycle AS "fromCycle", r.revision, r.to_cycle AS "toCycle", r.label,
+            r.period_from::text AS "periodFrom", r.period_to::text AS "periodTo", r.values,
+            r.filed_revision AS "filedRevision", r.problems, r.created_at AS "createdAt"
+       FROM rollup_report r JOIN directive d ON d.id = r.from_directive_id JOIN unit u ON u.id = r.unit_id
+      WHERE r.to_directive_id = $1 AND ($2::uuid[] IS NULL OR r.unit_id = ANY($2::uuid[]))
+      ORDER BY r.created_at DESC LIMIT 500`,
+    [directiveId, unitIds],
+  );
+}
