@@ -37,10 +37,11 @@ export async function rollUpIssuerAggregate(
   const higher: {
     id: string;
     status: string;
+    issuer_id: string;
     reporting: ReportingRequirement | null;
     dispatched_at: Date | null;
   }[] = await ds.query(
-    `SELECT d.id, d.status, d.content->'reporting' AS reporting, d.dispatched_at FROM directive_link l
+    `SELECT d.id, d.status, d.issuer_id, d.content->'reporting' AS reporting, d.dispatched_at FROM directive_link l
          JOIN directive d ON d.id = l.to_id
         WHERE l.from_id = $1 AND l.kind = 'implements'
           AND NOT EXISTS (SELECT 1 FROM rollup_report r WHERE r.from_directive_id = $1 AND r.cycle = $2
@@ -80,7 +81,7 @@ export async function rollUpIssuerAggregate(
       rolled++;
       continue;
     }
-    const form = y.reporting?.form as ReportForm | undefined;
+    const form: ReportForm | undefined = y.reporting?.form;
     if (y.status !== 'dispatched' || !form || !y.reporting) continue;
     const [node]: { is_hub: boolean; status: string }[] = await ds.query(
       `SELECT is_hub, status FROM routing_node WHERE directive_id = $1 AND unit_id = $2`,
@@ -107,7 +108,7 @@ export async function rollUpIssuerAggregate(
           values,
           userId: null,
           request: null,
-          issuerId: (await m.query(`SELECT issuer_id FROM directive WHERE id = $1`, [y.id]))[0].issuer_id,
+          issuerId: y.issuer_id,
         };
         const filed = await fileReport(m, report, true);
         const aggregates = await propagateUp(m, y.id, report.issuerId, x.issuer_id, target, form);
