@@ -487,3 +487,17 @@ export async function closeDirective(
     [directiveId, to, reason],
   );
 }
+
+/** How many schedules a directive runs beside its main one (each has its own reporting workflow). */
+export async function extraScheduleCount(
+  db: DataSource | EntityManager,
+  directiveId: string,
+): Promise<number> {
+  const rows: { n: number }[] = await db.query(
+    `SELECT COALESCE(jsonb_array_length(CASE WHEN jsonb_typeof(content->'reporting'->'schedules') = 'array'
+                                             THEN content->'reporting'->'schedules' END), 0)::int AS n
+       FROM directive WHERE id = $1`,
+    [directiveId],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -4,7 +4,7 @@ import type { temporal } from '@temporalio/proto';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { directiveWorkflowId, dispatchHubWorkflowId, reportingWorkflowId } from '@cascade/contracts';
-import { directiveFamily, dispatchHubUnits } from '@cascade/persistence';
+import { directiveFamily, dispatchHubUnits, extraScheduleCount } from '@cascade/persistence';
 import { workflowBundleOptions } from './workflow-bundle';
 
 export interface WorkflowRun {
@@ -30,9 +30,11 @@ export async function directiveRuns(
   const runs: WorkflowRun[] = [];
   for (const member of await directiveFamily(db, directiveId)) {
     const hubs = await dispatchHubUnits(db, member);
+    const extra = await extraScheduleCount(db, member);
     const ids = [
       directiveWorkflowId(member),
       reportingWorkflowId(member),
+      ...Array.from({ length: extra }, (_, i) => reportingWorkflowId(member, i + 1)),
       ...hubs.map((unitId) => dispatchHubWorkflowId(member, unitId)),
     ];
     for (const workflowId of ids) {

@@ -24,7 +24,7 @@ export class ReceivedController {
     return this.received.register(q);
   }
 
-  @Get('directives/:id/received')
+  @Get('directives/:id/reports-received')
   @Authorize({ capability: 'view', unit: { query: 'unitId' } })
   @ApiOperation({
     summary:
@@ -39,7 +39,11 @@ export class ReceivedController {
   @Authorize({ capability: 'sign', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'The issuer closes an open-ended cycle (a phase with no end date)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  closeCycle(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string, @Body() dto: CloseCycleDto) {
+  closeCycle(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @Body() dto: CloseCycleDto,
+  ) {
     return this.received.closeCycle(principal, id, dto);
   }
 }

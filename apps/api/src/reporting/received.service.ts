@@ -77,9 +77,17 @@ export class ReceivedService {
         // A department collecting for its body sees the hub's aggregate live, before it is reported.
         const live =
           !r.aggregate && r.role === 'collector' && form
-            ? await previewAggregate(this.dataSource, id, key, form, { unitId: r.hubUnitId, isHub: true }, nodes, {
-                stream,
-              })
+            ? await previewAggregate(
+                this.dataSource,
+                id,
+                key,
+                form,
+                { unitId: r.hubUnitId, isHub: true },
+                nodes,
+                {
+                  stream,
+                },
+              )
             : null;
         return {
           hubUnitId: r.hubUnitId,
@@ -99,7 +107,8 @@ export class ReceivedService {
     );
     // Totals over what was reported to the unit as the body or through it (each hub once).
     const reported = new Map<string, Aggregate>();
-    for (const s of senders) if (s.aggregate && s.role !== 'collector') reported.set(s.hubUnitId, s.aggregate);
+    for (const s of senders)
+      if (s.aggregate && s.role !== 'collector') reported.set(s.hubUnitId, s.aggregate);
     const sent = new Set(senders.filter((s) => s.role !== 'collector').map((s) => s.hubUnitId));
     const totals = form && reported.size ? aggregate(form, { children: [...reported.values()] }) : null;
     return {

@@ -33,6 +33,7 @@ import {
   CYCLES_PER_SCHEDULE,
   formOfSchedule,
   MAIN_SCHEDULE,
+  OPEN_ENDED_FROM,
   reportProblems,
   scheduleList,
   scheduleNumber,
@@ -391,6 +392,8 @@ export class ReportingService {
       ...c,
       schedule: q.schedule ?? MAIN_SCHEDULE,
       index: splitCycleKey(c.index).index,
+      // An ad hoc stream, or a phase the issuer has not closed: no deadline yet.
+      ...(c.deadlines[0]?.at >= OPEN_ENDED_FROM ? { openEnded: true } : {}),
     });
     if (ENDED.includes(directive.status)) {
       // Ended: what was planned stays as it was; nothing more is planned.

@@ -141,6 +141,7 @@ export function createReportingActivities(
                 directiveId,
                 planning,
                 planning.dispatchedAt ?? new Date().toISOString(),
+                schedule,
               );
       } catch (error) {
         if (error instanceof ScheduleError) throw fail(DirectiveFailure.INVALID_INPUT, error.message);
