@@ -18,6 +18,9 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { Client as PgClient } from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { directiveWorkflowId, reportingWorkflowId } from '@cascade/contracts';
+import { saveHistory } from '../replay/histories';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
@@ -64,6 +67,29 @@ async function issue(d: Desk, body: object): Promise<string> {
     async () => (await get(`/directives/${id}`, d.clerk)).body.status === 'dispatched',
   );
   return id;
+}
+
+/**
+ * Closes a directive (its reporting workflows stop) and waits for its workflows to complete; with
+ * CAPTURE_HISTORIES=1, writes their histories for the replay tests.
+ */
+async function closeAndCapture(d: Desk, id: string, name: string, schedules: number[]) {
+  await post(`/directives/${id}/close`, d.leader.token, { reason: 'Hoàn thành' }).expect(200);
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  try {
+    const client = new Client({ connection });
+    const ids = [directiveWorkflowId(id), ...schedules.map((n) => reportingWorkflowId(id, n))];
+    for (const workflowId of ids)
+      await waitFor(`${workflowId} to complete`, async () => {
+        const status = (await client.workflow.getHandle(workflowId).describe()).status.name;
+        return status === 'COMPLETED';
+      });
+    if (!process.env.CAPTURE_HISTORIES) return;
+    await saveHistory(client, directiveWorkflowId(id), name);
+    for (const n of schedules) await saveHistory(client, reportingWorkflowId(id, n), `${name}-schedule-${n}`);
+  } finally {
+    await connection.close();
+  }
 }
 
 const codeOf = async (unitId: string): Promise<string> =>
@@ -420,6 +446,7 @@ describe('003: ad hoc reports, forwarded to the city union and the district Part
         expect.objectContaining({ hubUnitId: id.H, role: 'target', revision: 3 }),
       ]);
     }
+    await closeAndCapture(district, directiveId, 'adhoc-stream-closed', [0]);
   });
 });
 
@@ -570,5 +597,6 @@ describe('004: four phases beside a periodic report to the provincial union depa
       values: { activities: 4 },
       coverage: { expected: 2, onTime: 1, missing: 1 },
     });
+    await closeAndCapture(province, directiveId, 'phases-beside-periodic-closed', [0, 1]);
   });
 });
