@@ -470,3 +470,18 @@ describe('parseDirectiveText on hostile text', () => {
     expect(parseDirectiveText(text).missing).toContain('signer');
   });
 });
+
+describe('a cited basis as printed', () => {
+  it.each([
+    ['Thực hiện Công văn số 812 /LĐLĐ, ngày 23/4/2020 của Ban Thường vụ LĐLĐ tỉnh', '812/LĐLĐ', '2020-04-23'],
+    [
+      'Thực hiện Kế hoạch số 37 – KH/BTCTU ngày 02/3/2020 của Ban Tổ chức Tỉnh ủy',
+      '37-KH/BTCTU',
+      '2020-03-02',
+    ],
+    ['Thực hiện Công văn số 1313 -CV/ĐUK ngày 5-4-2007 của Đảng ủy Khối', '1313-CV/ĐUK', '2007-04-05'],
+  ])('reads %s as one symbol', (sentence, code, date) => {
+    const text = `V/v triển khai\n\nKính gửi: Các công đoàn cơ sở.\n\n${sentence}, đề nghị:\n1. Triển khai thực hiện.`;
+    expect(view(text).basis).toEqual([expect.objectContaining({ code, date })]);
+  });
+});

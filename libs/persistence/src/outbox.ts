@@ -100,7 +100,11 @@ export async function notifyAggregateReported(
 ): Promise<void> {
   const { counts } = report;
   await db.query(
-    `WITH d AS (SELECT id, symbol, content, issuer_id FROM directive WHERE id = $1),
+    `WITH d AS (SELECT id, symbol, content, issuer_id,
+                       -- The cycle as its schedule names it ("2026-03", "Đợt 2", "Kịp thời"), else its number.
+                       COALESCE((SELECT label FROM reporting_cycle WHERE directive_id = $1 AND cycle = $3),
+                                (($3::int % 10000) + 1)::text) AS cycle_label
+                  FROM directive WHERE id = $1),
           routed AS (SELECT EXISTS (SELECT 1 FROM report_route WHERE directive_id = $1) AS yes),
           parent AS (
             SELECT COALESCE(dl.via_unit_id, dl.target_unit_id) AS unit_id, dl.target_unit_id, dl.via_unit_id
@@ -120,9 +124,9 @@ export async function notifyAggregateReported(
           )
      INSERT INTO notification_outbox (directive_id, kind, recipient_user_id, recipient_email, subject, body, dedupe_key)
      SELECT DISTINCT ON (u.id) d.id, 'aggregate.reported', u.id, u.email,
-            'Báo cáo tổng hợp kỳ ' || ($3::int + 1) || ': ' || coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
+            'Báo cáo tổng hợp kỳ ' || d.cycle_label || ': ' || coalesce(d.symbol, '') || ' ' || (d.content->>'subject'),
             'Kính gửi: ' || tu.name || coalesce(' (qua ' || vu.name || ')', '') || E'.\n\n' ||
-            hu.name || ' đã tổng hợp báo cáo kỳ ' || ($3::int + 1) || ' (lần ' || $4 || E'): ' || $5 || E'.\n\nCascade',
+            hu.name || ' đã tổng hợp báo cáo kỳ ' || d.cycle_label || ' (lần ' || $4 || E'): ' || $5 || E'.\n\nCascade',
             'aggregate/' || $1 || '/' || $2 || '/' || $3 || '/' || $4 || ':' || u.id
        FROM d, parent p
        JOIN unit tu ON tu.id = p.target_unit_id

@@ -235,12 +235,11 @@ export async function unitsToForwardTo(
         from.path,
         from.unitId,
       ])
-    : db.query(`${select} u.path <@ $2::ltree AND u.id <> $3 AND nlevel(u.path) <= nlevel($2::ltree) + $4`, [
-        directiveId,
-        from.path,
-        from.unitId,
-        to.depth,
-      ]);
+    : // By depth (children, subtree): executing units only, as at dispatch; a department is forwarded to when named.
+      db.query(
+        `${select} u.path <@ $2::ltree AND u.id <> $3 AND nlevel(u.path) <= nlevel($2::ltree) + $4 AND u.kind = ANY($5::text[])`,
+        [directiveId, from.path, from.unitId, to.depth, [...EXECUTING_UNIT_KINDS]],
+      );
 }
 
 export interface PlannedNode {

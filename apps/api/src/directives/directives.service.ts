@@ -94,7 +94,8 @@ export class DirectivesService {
     const directive = await this.row(id);
     let state: DirectiveState | null = live === 'query' ? null : live;
     let reporting: ReportingState | null = null;
-    if (live === 'query') {
+    // A document received from outside has no workflow: nothing live to ask.
+    if (live === 'query' && directive.status !== 'received') {
       state = await this.temporal.call((client) => queryDirectiveState(client, directive.workflow_id), 5_000);
       if (directive.status === 'dispatched') {
         // The current cycle's timers, when the directive reports on a schedule (absent otherwise).

@@ -5,7 +5,7 @@ import type { BasisRef, Part } from './types';
 const REF_TYPES =
   'Kế hoạch|Công văn|Hướng dẫn|Chỉ thị|Thông báo|Quyết định|Nghị quyết|Báo cáo|Kết luận|Quy định|Chương trình|Thông tri|Nghị định|Thông tư|Tờ trình|Công điện|Quy chế|Đề án|Văn bản|Điều lệ';
 const REF = new RegExp(
-  String.raw`(${REF_TYPES})\s+(?:số\s*:?\s*)?(\d{1,6}[-/][\p{L}\d.\-/]{0,40}\p{L}[\p{L}\d]{0,20})\s*,?\s*(?:(?:ngày|ban hành ngày)\s*)?(\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})?`,
+  String.raw`(${REF_TYPES})\s+(?:số\s*:?\s*)?(\d{1,6} ?[-–/] ?[\p{L}\d.\-–/]{0,40}\p{L}[\p{L}\d]{0,20})\s*,?\s*(?:(?:ngày|ban hành ngày)\s*)?(\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})?`,
   'giu',
 );
 const ISSUER_STOP =
@@ -31,7 +31,8 @@ export function findReferences(s: string, offset: number, confidence = 0.9): Par
     const date = m[3] ? dateIn(m[3].includes('tháng') ? `ngày ${m[3]}` : m[3]) : null;
     out.push(
       part(
-        { type, code: m[2], date, issuerName },
+        // As printed, "812 /LĐLĐ" or "37 – KH/BTCTU", the symbol is one: "812/LĐLĐ", "37-KH/BTCTU".
+        { type, code: m[2].replace(/ ?([-–/]) ?/gu, '$1').replace(/–/gu, '-'), date, issuerName },
         { start: offset + m.index, end: offset + end },
         date && issuerName ? confidence : confidence - 0.15,
       ),
