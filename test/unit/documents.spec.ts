@@ -196,6 +196,15 @@ describe('edXML', () => {
     expect(() => readEdxml(xml.replace('>03<', '>99<'))).toThrow(/StatusCode "99"/);
   });
 
+  it("reads a sender's printed authority in its canonical form", () => {
+    const xml = buildEdxmlDocument({
+      ...sample,
+      signer: { ...sample.signer, competence: 'T/M BAN THƯỜNG VỤ' },
+    });
+    const read = readEdxml(xml);
+    expect(read.kind === 'document' && read.document.signer.competence).toBe('TM. BAN THƯỜNG VỤ');
+  });
+
   it('refuses hostile and malformed XML: entity expansion, external entities, bad nesting, other roots', async () => {
     const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>`;
     const xxe = `<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><foo>&xxe;</foo>`;

@@ -10,7 +10,10 @@
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DateTime } from 'luxon';
+import { canonicalAuthority } from '@cascade/domain';
 import { DocumentInputError } from './errors';
+
+const canonicalCompetence = (c: string | null): string | null => (c ? (canonicalAuthority(c) ?? c) : c);
 
 export const EDXML_NS = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
 const VN = 'Asia/Ho_Chi_Minh';
@@ -289,7 +292,8 @@ export function readEdxml(xml: string, field = 'file'): EdxmlMessage {
       subject,
       content: str(m.Content),
       signer: {
-        competence: str(signer.Competence),
+        // As the sender printed it ("T/M BAN THƯỜNG VỤ"), kept in its canonical form ("TM. BAN THƯỜNG VỤ").
+        competence: canonicalCompetence(str(signer.Competence)),
         position: str(signer.Position),
         fullName: str(signer.FullName),
       },
