@@ -84,7 +84,7 @@ export async function notifyDirectiveWithdrawn(
  * A hub's aggregate goes up, to the clerks of each body it is delivered to (`report_delivery`: its routing parent,
  * or the bodies its route names), or of the department it goes through; the issuer's aggregate also to the issuer's
  * collector (its own clerks, or the department that aggregates for it). Each e-mail names its real recipient.
- * Directives dispatched before routes were stored: the routing parent (the issuer's own clerks for the issuer's
+ * A hub without stored routes (a directive dispatched before routes were stored): the routing parent (the issuer's own clerks for the issuer's
  * aggregate), the hub's configured report targets, and for the issuer's aggregate the directive's extra targets.
  * Keyed by the aggregate's revision and the clerk.
  */
@@ -105,7 +105,7 @@ export async function notifyAggregateReported(
                        COALESCE((SELECT label FROM reporting_cycle WHERE directive_id = $1 AND cycle = $3),
                                 (($3::int % 10000) + 1)::text) AS cycle_label
                   FROM directive WHERE id = $1),
-          routed AS (SELECT EXISTS (SELECT 1 FROM report_route WHERE directive_id = $1) AS yes),
+          routed AS (SELECT EXISTS (SELECT 1 FROM report_route WHERE directive_id = $1 AND hub_unit_id = $2) AS yes),
           parent AS (
             SELECT COALESCE(dl.via_unit_id, dl.target_unit_id) AS unit_id, dl.target_unit_id, dl.via_unit_id
               FROM report_delivery dl WHERE dl.directive_id = $1 AND dl.hub_unit_id = $2

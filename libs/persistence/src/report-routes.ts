@@ -18,7 +18,10 @@ export interface RouteSpec {
   to?: { unitId: string; viaUnitId?: string }[];
 }
 
-/** Resolves and stores the directive's routes (idempotent: a retry finds them stored). Returns the deliveries. */
+/**
+ * Resolves and stores the directive's routes for every hub it has now (idempotent: what is stored stays; a hub that
+ * forwarding made since gets its own). Returns the number of hubs.
+ */
 export async function storeReportRoutes(
   m: EntityManager,
   directiveId: string,
@@ -26,11 +29,6 @@ export async function storeReportRoutes(
   routes: readonly RouteSpec[],
   issuerTargets: readonly string[],
 ): Promise<number> {
-  const stored: { n: number }[] = await m.query(
-    `SELECT count(*)::int AS n FROM report_route WHERE directive_id = $1`,
-    [directiveId],
-  );
-  if (stored[0].n > 0) return stored[0].n;
   const hubs: { unit_id: string; parent_unit_id: string | null }[] = await m.query(
     `SELECT $2::uuid AS unit_id, NULL::uuid AS parent_unit_id
      UNION ALL

@@ -15,9 +15,10 @@ import {
   unitsToForwardTo,
   writeForward,
   type ForwardingNode,
+  storeReportRoutes,
 } from '@cascade/persistence';
 import { startDispatchHub, updateDirective } from '@cascade/temporal';
-import { closeUpdate } from '@cascade/contracts';
+import { closeUpdate, type ReportingRequirement } from '@cascade/contracts';
 import { idsFromPath, planRouting } from '@cascade/domain';
 import { ApiError } from '../common/api-error';
 import { actingUser, type RequestPrincipal } from '../auth/principal';
@@ -228,6 +229,12 @@ export class RoutingService {
       }
       await this.writeForward(principal, id, dto, node);
     }
+    // The unit is a hub now: its collector and where its aggregate goes (its routing parent, unless routed).
+    const reporting = directive.content.reporting as ReportingRequirement | undefined;
+    if (reporting)
+      await this.dataSource.transaction((m) =>
+        storeReportRoutes(m, id, directive.issuer_id, reporting.routes ?? [], reporting.targets ?? []),
+      );
     // (Re)starting the unit's hub is idempotent: delivering twice changes nothing.
     const hubWorkflowId = await this.temporal.call((client) =>
       startDispatchHub(client, this.temporal.taskQueue, {
