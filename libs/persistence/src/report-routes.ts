@@ -62,12 +62,12 @@ export async function storeReportRoutes(
   }
   await m.query(
     `INSERT INTO report_route (directive_id, hub_unit_id, collector_unit_id)
-     SELECT $1, h, c FROM unnest($2::uuid[], $3::uuid[]) AS x(h, c) ON CONFLICT DO NOTHING`,
+     SELECT $1::uuid, h, c FROM unnest($2::uuid[], $3::uuid[]) AS x(h, c) ON CONFLICT DO NOTHING`,
     [directiveId, [...collector.keys()], [...collector.values()]],
   );
   await m.query(
     `INSERT INTO report_delivery (directive_id, hub_unit_id, target_unit_id, via_unit_id)
-     SELECT $1, h, t, v FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) AS x(h, t, v)
+     SELECT $1::uuid, h, t, v FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) AS x(h, t, v)
      UNION
      -- The organisation's report targets of each hub (a department, a Party committee), unless routed already.
      SELECT $1, r.unit_id, r.target_id, r.via_id FROM unit_report_target r WHERE r.unit_id = ANY($5::uuid[])
