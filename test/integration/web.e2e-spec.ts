@@ -11,8 +11,11 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Client, Connection } from '@temporalio/client';
+import { reportingWorkflowId } from '@cascade/contracts';
 import { cycleAt, vietnamCalendar } from '@cascade/domain';
 import { startApi, startWorker } from './support/apps';
+import { newKey } from './support/ids';
 import {
   addMember,
   auth,
@@ -23,6 +26,7 @@ import {
   systemAdmin,
   type Org,
 } from './support/org';
+import { waitFor } from './support/wait-for';
 
 jest.setTimeout(300_000);
 
@@ -84,6 +88,64 @@ async function signedIn(email: string): Promise<Page> {
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+const http = () => request(api.getHttpServer());
+const post = (path: string, token: string, body: object) =>
+  http().post(path).set(auth(token)).set('Idempotency-Key', newKey()).send(body);
+const get = (path: string, token: string) => http().get(path).set(auth(token));
+
+interface Desk {
+  clerk: { id: string; token: string; email: string };
+  leader: { id: string; token: string; email: string };
+}
+
+/** A unit's secretariat: a clerk, and a leader with signing authority who is its whole review chain. */
+async function desk(unitId: string): Promise<Desk> {
+  const clerk = await addMember(api, org, unitId, 'clerk');
+  const leader = await addMember(api, org, unitId, 'leader', SIGNING_AUTHORITY);
+  await http()
+    .put(`/units/${unitId}/review-chain`)
+    .set(auth(org.admin))
+    .send({ reviewerIds: [leader.id] })
+    .expect(200);
+  return { clerk, leader };
+}
+
+/** Drafted by the clerk, approved and signed by the leader, then dispatched; answers its id. */
+async function issue(d: Desk, body: object): Promise<string> {
+  const created = await post('/directives', d.clerk.token, body);
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  await post(`/directives/${id}/submit`, d.clerk.token, { version: 1 }).expect(200);
+  await post(`/directives/${id}/review`, d.leader.token, { version: 1, decision: 'approve' }).expect(200);
+  await post(`/directives/${id}/sign`, d.leader.token, { version: 1 }).expect(200);
+  await waitFor(
+    'the dispatch',
+    async () => (await get(`/directives/${id}`, d.clerk.token)).body.status === 'dispatched',
+  );
+  return id;
+}
+
+const acknowledge = (directiveId: string, unitId: string, token: string) =>
+  post(`/directives/${directiveId}/acknowledge`, token, { unitId, decision: 'accept' }).expect(200);
+
+const sessionsForm = {
+  fields: [
+    {
+      key: 'sessions',
+      label: 'Số buổi tuyên truyền',
+      type: 'integer',
+      required: true,
+      min: 0,
+      aggregate: 'sum',
+    },
+  ],
+};
+
+/** Today in Việt Nam, `days` from now (yyyy-mm-dd). */
+const vnDay = (days = 0) =>
+  new Date(Date.now() + 7 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+const dmy = (day: string) => day.split('-').reverse().join('/');
 
 describe('the web app', () => {
   it('takes a directive from its text to a verified, reported dispatch', async () => {
@@ -292,6 +354,204 @@ describe('the web app', () => {
     await edit.getByRole('button', { name: 'Lưu lịch năm' }).click();
     await s.getByRole('alert').filter({ hasText: 'workedDays.0.date: 2027-01-08 is a weekday' }).waitFor();
     await shot(s, '10-calendar');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('shows reports received through a department, an ad hoc stream, and phases beside a monthly report', async () => {
+    const id = await importUnitsUnderA(api, org, [
+      ['P', 'federation', null],
+      ['TG', 'department', 'P'],
+      ['D', 'federation', 'P'],
+      ['E', 'federation', 'P'],
+      ['G1', 'grassroots_union', 'D'],
+      ['G2', 'grassroots_union', 'D'],
+      ['Q', 'federation', null],
+      ['H', 'grassroots_union', 'Q'],
+      ['S', 'federation', null],
+      ['K', 'grassroots_union', 'S'],
+    ]);
+
+    // Routes: P's reports are collected by its department TG; D's aggregate goes to P through TG, and to E.
+    const p = await desk(id.P);
+    const department = await addMember(api, org, id.TG, 'clerk');
+    const routed = await issue(p, {
+      type: 'CV',
+      subject: 'V/v báo cáo qua Ban Tuyên giáo',
+      tasks: ['Báo cáo số buổi tuyên truyền.'],
+      issuerId: id.P,
+      addressees: { mode: 'subtree', depth: 2 },
+      reporting: {
+        schedule: { kind: 'interval', everySeconds: 60, count: 1 },
+        stagger: [0, 5, 10],
+        form: sessionsForm,
+        routes: [
+          { viaUnitId: id.TG },
+          { hubUnitId: id.D, to: [{ unitId: id.P, viaUnitId: id.TG }, { unitId: id.E }] },
+        ],
+      },
+    });
+    for (const [unit, sessions] of [
+      ['G1', 2],
+      ['G2', 3],
+    ] as const) {
+      const clerk = await addMember(api, org, id[unit], 'clerk');
+      await acknowledge(routed, id[unit], clerk.token);
+      await post(`/directives/${routed}/reports`, clerk.token, {
+        unitId: id[unit],
+        cycle: 0,
+        values: { sessions },
+      }).expect(201);
+    }
+    // the issuer's page says where the reports go
+    const pc = await signedIn(p.clerk.email);
+    await pc.goto(`${base}/#/d/${routed}`);
+    const routes = pc.getByTestId('routes');
+    await routes.getByText('Báo cáo về Đơn vị P qua Đơn vị TG', { exact: true }).waitFor();
+    await routes
+      .getByText('Báo cáo về Đơn vị D; tổng hợp gửi Đơn vị P (qua Đơn vị TG) và Đơn vị E', { exact: true })
+      .waitFor();
+    await shot(pc, '11-routes');
+    // the department's clerk: D's aggregate, come through it, in its register and in the directive's received view
+    const tg = await signedIn(department.email);
+    await tg.getByRole('link', { name: 'Báo cáo nhận được' }).click();
+    const received = tg.getByTestId('reports-received').locator('tbody tr').filter({ hasText: 'Đơn vị D' });
+    await received.filter({ hasText: 'sessions: 5' }).waitFor({ timeout: 30_000 });
+    expect(await received.locator('td').nth(2).textContent()).toBe('Gửi qua đơn vị');
+    await shot(tg, '12-reports-received');
+    await received.getByRole('link', { name: /qua Ban Tuyên giáo/ }).click();
+    const sender = tg.getByTestId('senders').locator('tbody tr').filter({ hasText: 'Đơn vị D' });
+    await sender.filter({ hasText: 'sessions: 5' }).waitFor();
+    expect(await sender.locator('td').nth(3).textContent()).toBe('2/2');
+    await tg.getByTestId('sender-coverage').filter({ hasText: '1/1 đơn vị đã gửi' }).waitFor();
+    await shot(tg, '13-received-view');
+
+    // Ad hoc: the grassroots union files two reports as things happen; the stream and the totals show them.
+    const q = await desk(id.Q);
+    const adhoc = await issue(q, {
+      type: 'CV',
+      subject: 'V/v báo cáo kịp thời vụ việc phát sinh',
+      tasks: ['Kịp thời báo cáo khi có vụ việc.'],
+      issuerId: id.Q,
+      addressees: { mode: 'children' },
+      reporting: { schedule: { kind: 'adhoc' }, form: sessionsForm },
+    });
+    const hClerk = await addMember(api, org, id.H, 'clerk');
+    const h = await signedIn(hClerk.email);
+    await h.goto(`${base}/#/received/${adhoc}`);
+    await h.getByRole('button', { name: 'Xác nhận đã nhận' }).click();
+    await h.getByTestId('node-status').filter({ hasText: 'accepted' }).waitFor();
+    const event = h.getByRole('form', { name: 'Báo cáo phát sinh' });
+    for (const [n, sessions] of [
+      [1, '2'],
+      [2, '4'],
+    ] as const) {
+      await event.getByLabel('Số buổi tuyên truyền').fill(sessions);
+      await event.getByRole('button', { name: 'Gửi báo cáo phát sinh' }).click();
+      await event
+        .getByRole('status')
+        .filter({ hasText: `Đã lưu: báo cáo số ${n}.` })
+        .waitFor();
+    }
+    const own = h.getByTestId('stream-main').locator('tbody tr');
+    await own.nth(1).waitFor();
+    expect(await own.locator('td:first-child').allTextContents()).toEqual(['#2', '#1']);
+    await shot(h, '14-adhoc-unit');
+    const qc = await signedIn(q.clerk.email);
+    await qc.goto(`${base}/#/d/${adhoc}`);
+    const stream = qc.getByTestId('stream-main').locator('tbody tr');
+    await stream.nth(1).waitFor();
+    expect(await stream.nth(0).locator('td').allTextContents()).toEqual([
+      '#2',
+      'Đơn vị H',
+      expect.stringMatching(/^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d$/),
+      'sessions: 4',
+    ]);
+    expect(await stream.nth(1).locator('td').nth(3).textContent()).toBe('sessions: 2');
+    await qc.getByText('sessions: 6', { exact: true }).waitFor();
+    await shot(qc, '15-adhoc-stream');
+
+    // Phases beside a monthly report: the last phase has no end date; the unit reports to it, the leader ends it.
+    const s = await desk(id.S);
+    const month = vnDay().slice(0, 7);
+    const monthly = { kind: 'periodic', every: 'month', rule: 'on', day: 20, from: month } as const;
+    const plan = await issue(s, {
+      type: 'KH',
+      subject: 'Kế hoạch thi đua theo đợt',
+      tasks: ['Tổ chức thi đua theo từng đợt.'],
+      issuerId: id.S,
+      addressees: { mode: 'children' },
+      reporting: {
+        schedule: monthly,
+        form: sessionsForm,
+        schedules: [
+          {
+            key: 'phases',
+            name: 'Các đợt thi đua',
+            schedule: {
+              kind: 'phases',
+              phases: [
+                { name: 'Đợt 1', opens: vnDay(-20), closes: vnDay(-10) },
+                { name: 'Đợt 2', opens: vnDay() },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    const kClerk = await addMember(api, org, id.K, 'clerk');
+    await acknowledge(plan, id.K, kClerk.token);
+    const k = await signedIn(kClerk.email);
+    await k.goto(`${base}/#/received/${plan}`);
+    const form = k.getByRole('form', { name: 'Báo cáo' });
+    await form.getByLabel('Báo cáo theo').selectOption({ label: 'Các đợt thi đua' });
+    const cycle = form.getByLabel('Kỳ báo cáo');
+    await cycle.locator('option', { hasText: 'Đợt 2' }).waitFor({ state: 'attached' });
+    expect(await cycle.locator('option').allTextContents()).toEqual(['Đợt 1', 'Đợt 2']);
+    expect(await cycle.inputValue()).toBe('1'); // the phase open now
+    await form.getByLabel('Số buổi tuyên truyền').fill('7');
+    await form.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    await form.getByRole('status').filter({ hasText: 'Đã lưu.' }).waitFor();
+    await shot(k, '16-phase-report');
+    const phaseReports = await get(
+      `/directives/${plan}/reports?unitId=${id.S}&cycle=1&schedule=phases`,
+      s.clerk.token,
+    );
+    expect(phaseReports.body).toEqual([expect.objectContaining({ unitId: id.K, values: { sessions: 7 } })]);
+
+    const sl = await signedIn(s.leader.email);
+    await sl.goto(`${base}/#/d/${plan}`);
+    const tabs = sl.getByRole('tablist');
+    await tabs.getByRole('tab').nth(1).waitFor();
+    expect(await tabs.getByRole('tab').allTextContents()).toEqual(['Lịch chính', 'Các đợt thi đua']);
+    const first = cycleAt(monthly, 0, { calendar: vietnamCalendar(), policy: 'keep' })!;
+    const firstRow = sl.getByTestId('schedule-main').locator(`tr[data-cycle="${first.label}"]`);
+    await firstRow.waitFor();
+    expect(await firstRow.locator('td').allTextContents()).toEqual([
+      first.label,
+      `${dmy(first.period!.from)}–${dmy(first.period!.to)}`,
+      dmy(first.lastDays[0]!),
+    ]);
+    await tabs.getByRole('tab', { name: 'Các đợt thi đua' }).click();
+    const phase2 = sl.getByTestId('schedule-phases').locator('tr[data-cycle="Đợt 2"]');
+    await phase2.getByText('Chưa ấn định ngày kết thúc').waitFor();
+    const phase1 = sl.getByTestId('schedule-phases').locator('tr[data-cycle="Đợt 1"]');
+    expect(await phase1.locator('td').nth(1).textContent()).toBe(`${dmy(vnDay(-20))}–${dmy(vnDay(-10))}`);
+    await shot(sl, '17-phases-open');
+    // the phases' reporting workflow waits on the open phase: the closing signals it
+    const temporal = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+    try {
+      const handle = new Client({ connection: temporal }).workflow.getHandle(reportingWorkflowId(plan, 1));
+      await waitFor('the phases workflow', async () => (await handle.describe()).status.name === 'RUNNING');
+    } finally {
+      await temporal.close();
+    }
+    sl.once('dialog', (dialog) => void dialog.accept());
+    await phase2.getByRole('button', { name: 'Kết thúc đợt' }).click();
+    await phase2.filter({ hasNotText: 'Chưa ấn định ngày kết thúc' }).waitFor();
+    expect(await phase2.locator('td').nth(2).textContent()).toMatch(/^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d$/);
+    const closed = await get(`/directives/${plan}/cycles?schedule=phases`, s.clerk.token).expect(200);
+    expect(closed.body.cycles[1].deadlines[0].closedAt).toEqual(expect.any(String));
+    await shot(sl, '18-phase-closed');
     expect(consoleErrors).toEqual([]);
   });
 });

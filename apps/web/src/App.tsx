@@ -12,6 +12,7 @@ import { DirectivePage } from './pages/DirectivePage';
 import { Home } from './pages/Home';
 import { Organisation } from './pages/Organisation';
 import { ReceivedPage } from './pages/ReceivedPage';
+import { ReceivedReports, ReportsReceived } from './pages/ReportsReceived';
 import { Registers } from './pages/Registers';
 import { SignIn } from './pages/SignIn';
 
@@ -39,12 +40,15 @@ export function App() {
   }, [signedIn]);
   const ctx: Ctx = { t, lang, setLang, me, unit, setUnit };
   let page: ReactNode;
-  const [, route, id] = hash.split('/');
+  const [path, query = ''] = hash.split('?');
+  const [, route, id] = path.split('/');
   if (!signedIn) page = <SignIn onDone={() => setSignedIn(true)} />;
   else if (route === 'registers') page = <Registers />;
   else if (route === 'compose') page = <Compose />;
   else if (route === 'd' && id) page = <DirectivePage id={id} />;
   else if (route === 'received' && id) page = <ReceivedPage id={id} />;
+  else if (route === 'reports-received' && id) page = <ReceivedReports key={hash} id={id} query={query} />;
+  else if (route === 'reports-received') page = <ReportsReceived />;
   else if (route === 'audit' && id) page = <AuditPage id={id} />;
   else if (route === 'organisation') page = <Organisation />;
   else if (route === 'calendar') page = <CalendarPage t={t} admin={!!me?.systemAdmin} />;

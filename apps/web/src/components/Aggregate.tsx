@@ -1,15 +1,27 @@
 import type { AggregateAnswer } from '@cascade/contracts';
 import { api, session } from '../api';
 import { useApp } from '../context';
+import { scheduleQuery } from '../format';
 import { useLoad } from '../hooks';
 import { Problem } from './Problem';
 
 /** The aggregated report of a cycle at a node: coverage, values, CSV and XLSX (downloaded with the session's token). */
-export function Aggregate({ id, unitId, cycle }: { id: string; unitId: string; cycle: number }) {
+export function Aggregate({
+  id,
+  unitId,
+  cycle,
+  schedule = 'main',
+}: {
+  id: string;
+  unitId: string;
+  cycle: number;
+  schedule?: string;
+}) {
   const { t } = useApp();
+  const which = `unitId=${unitId}&cycle=${cycle}${scheduleQuery(schedule)}`;
   const [agg, error] = useLoad(
-    () => api<AggregateAnswer>('GET', `/directives/${id}/aggregate?unitId=${unitId}&cycle=${cycle}`),
-    [id, unitId, cycle],
+    () => api<AggregateAnswer>('GET', `/directives/${id}/aggregate?${which}`),
+    [id, which],
     5000,
   );
   const download = async (format: 'csv' | 'xlsx') => {
@@ -27,8 +39,8 @@ export function Aggregate({ id, unitId, cycle }: { id: string; unitId: string; c
     URL.revokeObjectURL(url);
   };
   return (
-    <section aria-labelledby="aggregate" className="aggregate">
-      <h3 id="aggregate">
+    <section aria-labelledby={`aggregate-${schedule}`} className="aggregate">
+      <h3 id={`aggregate-${schedule}`}>
         {t('aggregate')} {agg ? `— ${agg.label}` : ''}
       </h3>
       <Problem text={error} />
@@ -51,8 +63,13 @@ export function Aggregate({ id, unitId, cycle }: { id: string; unitId: string; c
               </li>
             ))}
           </ul>
-          <button onClick={() => void download('csv')}>CSV</button>
-          <button onClick={() => void download('xlsx')}>XLSX</button>
+          {/* the export takes the main schedule's cycles only */}
+          {schedule === 'main' && (
+            <>
+              <button onClick={() => void download('csv')}>CSV</button>
+              <button onClick={() => void download('xlsx')}>XLSX</button>
+            </>
+          )}
         </>
       )}
     </section>

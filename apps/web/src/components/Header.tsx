@@ -12,6 +12,7 @@ export function Header({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: 
         <nav aria-label="main">
           <a href="#/">{t('home')}</a>
           <a href="#/registers">{t('registers')}</a>
+          <a href="#/reports-received">{t('reportsReceived')}</a>
           {unit && ['clerk', 'specialist'].includes(unit.role) && <a href="#/compose">{t('compose')}</a>}
           {unit?.role === 'admin' && <a href="#/organisation">{t('organisation')}</a>}
           <a href="#/calendar">{t('calendar')}</a>

@@ -3,6 +3,7 @@ import type { Directive } from '@cascade/contracts';
 import { api } from '../api';
 import { Problem } from '../components/Problem';
 import { Routing } from '../components/Routing';
+import { Schedules } from '../components/Schedules';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
 
@@ -58,7 +59,10 @@ export function DirectivePage({ id }: { id: string }) {
         <a href={`#/audit/${d.id}`}>{t('audit')}</a>
       </p>
       {['dispatched', 'closed', 'recalled', 'superseded'].includes(d.status) && (
-        <Routing id={d.id} issuerId={d.issuerId} />
+        <>
+          {d.content.reporting && <Schedules d={d} />}
+          <Routing id={d.id} issuerId={d.issuerId} />
+        </>
       )}
     </article>
   );

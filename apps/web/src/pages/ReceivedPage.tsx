@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { ReceivedDirective } from '@cascade/contracts';
-import { api, ApiFailure } from '../api';
+import { api } from '../api';
 import { Aggregate } from '../components/Aggregate';
 import { Problem } from '../components/Problem';
+import { ReportForm } from '../components/ReportForm';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
 
@@ -16,33 +17,9 @@ export function ReceivedPage({ id }: { id: string }) {
         : Promise.resolve(null),
     [id, unit?.unitId],
   );
-  const [values, setValues] = useState<Record<string, string | boolean>>({});
-  const [cycle, setCycle] = useState(0);
-  const [message, setMessage] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   if (error) return <Problem text={error} />;
   if (!d || !unit) return null;
-  const fields = d.content.reporting?.form?.fields ?? [];
-  const send = async (e: FormEvent) => {
-    e.preventDefault();
-    setFailure(null);
-    try {
-      const typed = Object.fromEntries(
-        fields.map((f) => [
-          f.key,
-          f.type === 'boolean'
-            ? !!values[f.key]
-            : f.type === 'integer' || f.type === 'decimal'
-              ? Number(values[f.key])
-              : values[f.key],
-        ]),
-      );
-      await api('POST', `/directives/${id}/reports`, { unitId: unit.unitId, cycle, values: typed });
-      setMessage(t('saved'));
-    } catch (err) {
-      setFailure(err instanceof ApiFailure ? err.message : String(err));
-    }
-  };
   return (
     <article className="card">
       <h1>
@@ -71,56 +48,8 @@ export function ReceivedPage({ id }: { id: string }) {
           {t('acknowledge')}
         </button>
       )}
-      {d.node.isHub && <Aggregate id={id} unitId={unit.unitId} cycle={cycle} />}
-      {fields.length > 0 && !d.node.isHub && (
-        <form onSubmit={(e) => void send(e)} aria-label={t('report')}>
-          <h2>{t('report')}</h2>
-          <label>
-            {t('cycle')}
-            <input
-              type="number"
-              min={1}
-              value={cycle + 1}
-              onChange={(e) => setCycle(Number(e.target.value) - 1)}
-            />
-          </label>
-          {fields.map((f) => (
-            <label key={f.key}>
-              {f.label}
-              {f.type === 'boolean' ? (
-                <input
-                  type="checkbox"
-                  checked={!!values[f.key]}
-                  onChange={(e) => setValues({ ...values, [f.key]: e.target.checked })}
-                />
-              ) : f.type === 'choice' ? (
-                <select
-                  required={f.required}
-                  value={String(values[f.key] ?? '')}
-                  onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
-                >
-                  <option value="" />
-                  {(f.choices ?? []).map((c) => (
-                    <option key={c}>{c}</option>
-                  ))}
-                </select>
-              ) : (
-                <input
-                  type={f.type === 'text' ? 'text' : 'number'}
-                  step={f.type === 'decimal' ? 'any' : undefined}
-                  required={f.required}
-                  min={f.min}
-                  max={f.max}
-                  value={String(values[f.key] ?? '')}
-                  onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
-                />
-              )}
-            </label>
-          ))}
-          <button type="submit">{t('send')}</button>
-          {message && <p role="status">{message}</p>}
-        </form>
-      )}
+      {d.node.isHub && <Aggregate id={id} unitId={unit.unitId} cycle={0} />}
+      {!d.node.isHub && <ReportForm key={d.id} d={d} unitId={unit.unitId} />}
       <Problem text={failure} />
     </article>
   );

@@ -1,0 +1,223 @@
+import { useState } from 'react';
+import { api, ApiFailure } from '../api';
+import { Problem } from '../components/Problem';
+import { useApp } from '../context';
+import { valuesText, when } from '../format';
+import { useLoad } from '../hooks';
+import type { Key } from '../i18n';
+
+/** A row of `GET /registers/reports-received`: one hub's latest aggregate of a cycle, as the unit receives it. */
+export interface ReceivedReport {
+  directiveId: string;
+  symbol: string | null;
+  subject: string;
+  status: string;
+  hubUnitId: string;
+  hubName: string;
+  role: 'target' | 'via' | 'collector';
+  targetUnitId: string;
+  viaUnitId: string | null;
+  cycle?: number;
+  cycleKey?: number;
+  revision: number | null;
+  reason: string | null;
+  reportedAt: string | null;
+  values: Record<string, unknown> | null;
+  coverage: { expected?: number; onTime?: number; late?: number; missing?: number } | null;
+}
+
+/** `GET /directives/:id/received?unitId=&cycle=`: what the unit received on a directive for a cycle. */
+interface ReceivedOn {
+  senders: (Omit<ReceivedReport, 'directiveId' | 'symbol' | 'subject' | 'status' | 'cycle' | 'cycleKey'> & {
+    reported: boolean;
+  })[];
+  totals: { values: Record<string, unknown> } | null;
+  senderCoverage: { expected: number; reported: number; missing: number };
+}
+
+const ROLE: Record<ReceivedReport['role'], Key> = {
+  target: 'roleTarget',
+  via: 'roleVia',
+  collector: 'roleCollector',
+};
+
+const covered = (c: ReceivedReport['coverage']) =>
+  c && c.expected !== undefined ? `${(c.onTime ?? 0) + (c.late ?? 0)}/${c.expected}` : '—';
+
+/** The unit's register of reports received (its own, as the department they come through, or collected for a body). */
+export function ReportsReceived() {
+  const { t, unit } = useApp();
+  const [data, error] = useLoad(
+    () =>
+      unit
+        ? api<{ items: ReceivedReport[] }>(
+            'GET',
+            `/registers/reports-received?unitId=${unit.unitId}&limit=100`,
+          )
+        : Promise.resolve(null),
+    [unit?.unitId],
+    5000,
+  );
+  const items = data?.items ?? [];
+  return (
+    <section className="card">
+      <h1>{t('reportsReceived')}</h1>
+      <Problem text={error} />
+      {data && !items.length && <p>{t('nothing')}</p>}
+      {!!items.length && (
+        <table data-testid="reports-received">
+          <thead>
+            <tr>
+              <th>{t('directive')}</th>
+              <th>{t('sender')}</th>
+              <th>{t('role')}</th>
+              <th>{t('cycle')}</th>
+              <th>{t('values')}</th>
+              <th>{t('coverage')}</th>
+              <th>{t('time')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((r) => (
+              <tr key={`${r.directiveId}/${r.hubUnitId}/${r.role}/${r.cycleKey ?? '-'}`}>
+                <td>
+                  <a
+                    href={`#/reports-received/${r.directiveId}?cycle=${r.cycle ?? 0}&key=${r.cycleKey ?? 0}`}
+                  >
+                    <strong>{r.symbol}</strong> {r.subject}
+                  </a>
+                </td>
+                <td>{r.hubName}</td>
+                <td>{t(ROLE[r.role])}</td>
+                <td>{r.cycle === undefined ? '—' : `#${r.cycle + 1}`}</td>
+                <td>{r.values ? valuesText(r.values) : t('notReported')}</td>
+                <td>{covered(r.coverage)}</td>
+                <td>{when(r.reportedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/**
+ * What the unit received on one directive for one cycle: each sender's aggregate, the totals, how many senders have
+ * reported. Built from the register's rows of the directive when the received view cannot be read.
+ */
+export function ReceivedReports({ id, query }: { id: string; query: string }) {
+  const { t, unit } = useApp();
+  const params = new URLSearchParams(query);
+  const [cycle, setCycle] = useState(Number(params.get('cycle') ?? 0));
+  // A cycle of another schedule than the main one is known by its key (schedule × 10 000 + index) only.
+  const offset = Number(params.get('key') ?? 0) - Number(params.get('cycle') ?? 0);
+  const [data, error] = useLoad(
+    async () => {
+      if (!unit) return null;
+      const register = await api<{ items: ReceivedReport[] }>(
+        'GET',
+        `/registers/reports-received?unitId=${unit.unitId}&directiveId=${id}&limit=500`,
+      );
+      const received =
+        offset > 0
+          ? fromRegister(register.items, offset + cycle)
+          : await api<ReceivedOn>(
+              'GET',
+              `/directives/${id}/received?unitId=${unit.unitId}&cycle=${cycle}`,
+            ).catch((e: unknown) => {
+              if (e instanceof ApiFailure && e.status === 400) return fromRegister(register.items, cycle);
+              throw e;
+            });
+      return { head: register.items[0] ?? null, received };
+    },
+    [id, unit?.unitId, cycle],
+    5000,
+  );
+  const r = data?.received;
+  return (
+    <article className="card">
+      <h1>
+        {t('reportsReceived')}
+        {data?.head ? ` — ${data.head.symbol ?? ''} ${data.head.subject}` : ''}
+      </h1>
+      <Problem text={error} />
+      <label className="inline">
+        {t('cycle')}
+        <input
+          type="number"
+          min={1}
+          value={cycle + 1}
+          onChange={(e) => setCycle(Math.max(0, Number(e.target.value) - 1))}
+        />
+      </label>
+      {r && (
+        <>
+          <p data-testid="sender-coverage">
+            {r.senderCoverage.reported}/{r.senderCoverage.expected} {t('sendersReported')}
+          </p>
+          <table data-testid="senders">
+            <thead>
+              <tr>
+                <th>{t('sender')}</th>
+                <th>{t('role')}</th>
+                <th>{t('values')}</th>
+                <th>{t('coverage')}</th>
+                <th>{t('revision')}</th>
+                <th>{t('time')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.senders.map((s) => (
+                <tr key={`${s.hubUnitId}/${s.role}`}>
+                  <td>{s.hubName}</td>
+                  <td>{t(ROLE[s.role])}</td>
+                  <td>{s.values ? valuesText(s.values) : t('notReported')}</td>
+                  <td>{covered(s.coverage)}</td>
+                  <td>{s.revision ?? '—'}</td>
+                  <td>{when(s.reportedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {r.totals && (
+            <p data-testid="totals">
+              {t('totals')}: {valuesText(r.totals.values)}
+            </p>
+          )}
+        </>
+      )}
+    </article>
+  );
+}
+
+/** The received view from the register's rows: each sender once, with its aggregate of the cycle (by its key). */
+function fromRegister(items: ReceivedReport[], key: number): ReceivedOn {
+  const senders = new Map<string, ReceivedOn['senders'][number]>();
+  for (const i of items) {
+    const id = `${i.hubUnitId}/${i.role}`;
+    const here = i.cycleKey === key;
+    if (senders.has(id) && !here) continue;
+    senders.set(id, {
+      hubUnitId: i.hubUnitId,
+      hubName: i.hubName,
+      role: i.role,
+      targetUnitId: i.targetUnitId,
+      viaUnitId: i.viaUnitId,
+      reported: here && i.revision !== null,
+      revision: here ? i.revision : null,
+      reason: here ? i.reason : null,
+      reportedAt: here ? i.reportedAt : null,
+      values: here ? i.values : null,
+      coverage: here ? i.coverage : null,
+    });
+  }
+  const list = [...senders.values()];
+  const sent = list.filter((s) => s.role !== 'collector');
+  const reported = sent.filter((s) => s.reported).length;
+  return {
+    senders: list,
+    totals: null,
+    senderCoverage: { expected: sent.length, reported, missing: sent.length - reported },
+  };
+}
