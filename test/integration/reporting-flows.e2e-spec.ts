@@ -362,6 +362,15 @@ describe('002: reports through the bloc Ban Tuyên giáo, to the bloc and to the
     expect(mails.rows.map((r) => r.body as string)).toEqual([
       expect.stringContaining('Kính gửi: Đơn vị TU (qua Đơn vị BTGTU)'),
     ]);
+    // The route in words needs its units' names, whatever tree they are in.
+    const names = await get(`/directives/${directiveId}/route-names?unitId=${id.DUK}`, bloc.clerk).expect(
+      200,
+    );
+    expect(names.body.names).toMatchObject({
+      [id.TU]: 'Đơn vị TU',
+      [id.BTGTU]: 'Đơn vị BTGTU',
+      [id.BTG]: 'Đơn vị BTG',
+    });
     // A unit that receives nothing answers as a directive that does not exist.
     const foreign = await get(
       `/directives/${directiveId}/reports-received?unitId=${org.ids.X}&cycle=0`,
@@ -597,6 +606,17 @@ describe('004: four phases beside a periodic report to the provincial union depa
       values: { activities: 4 },
       coverage: { expected: 2, onTime: 1, missing: 1 },
     });
+    // The department's register names each cycle's schedule.
+    const register = await get(
+      `/registers/reports-received?unitId=${id.BTC}&directiveId=${directiveId}`,
+      btc,
+    ).expect(200);
+    expect(register.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ schedule: 'main', cycle: 0, revision: 1 }),
+        expect.objectContaining({ schedule: 'phases', cycle: 3, revision: 1 }),
+      ]),
+    );
     await closeAndCapture(province, directiveId, 'phases-beside-periodic-closed', [0, 1]);
   });
 });

@@ -150,6 +150,8 @@ export interface ReportReceivedEntry {
   reportedAt: Date | null;
   values: Record<string, unknown> | null;
   coverage: Record<string, unknown> | null;
+  /** The keys of the directive's extra schedules, in order (null: none). */
+  scheduleKeys: string[] | null;
 }
 
 /**
@@ -175,7 +177,10 @@ export async function reportsReceivedRegister(
      SELECT x.directive_id AS "directiveId", d.symbol, d.content->>'subject' AS subject, d.status,
             x.hub_unit_id AS "hubUnitId", h.name AS "hubName", x.role, x.target_unit_id AS "targetUnitId",
             x.via_unit_id AS "viaUnitId", a.cycle, a.revision, a.reason, a.created_at AS "reportedAt", a.values,
-            a.coverage
+            a.coverage,
+            (SELECT jsonb_agg(s->>'key') FROM jsonb_array_elements(
+               CASE WHEN jsonb_typeof(d.content->'reporting'->'schedules') = 'array'
+                    THEN d.content->'reporting'->'schedules' ELSE '[]'::jsonb END) s) AS "scheduleKeys"
        FROM x JOIN directive d ON d.id = x.directive_id JOIN unit h ON h.id = x.hub_unit_id
        LEFT JOIN LATERAL (
          SELECT DISTINCT ON (cycle) cycle, revision, reason, created_at, values, coverage FROM aggregate_report a
@@ -266,4 +271,14 @@ export async function receivedOn(
       ORDER BY h.name, x.role`,
     [directiveId, unitId, cycle],
   );
+}
+
+/** The names of units (those that exist), by id. */
+export async function unitNames(db: Db, ids: string[]): Promise<Record<string, string>> {
+  if (!ids.length) return {};
+  const rows: { id: string; name: string }[] = await db.query(
+    `SELECT id, name FROM unit WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return Object.fromEntries(rows.map((r) => [r.id, r.name]));
 }

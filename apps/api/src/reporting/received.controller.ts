@@ -4,7 +4,12 @@ import { Authorize, CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
 import { IDEMPOTENCY_HEADER } from '../common/idempotency-key';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
-import { CloseCycleDto, ReceivedOnQueryDto, ReceivedRegisterQueryDto } from './received.dto';
+import {
+  CloseCycleDto,
+  ReceivedOnQueryDto,
+  ReceivedRegisterQueryDto,
+  RouteNamesQueryDto,
+} from './received.dto';
 import { ReceivedService } from './received.service';
 
 /** Reports as their receivers see them, and the closing of open-ended cycles. */
@@ -32,6 +37,13 @@ export class ReceivedController {
   })
   receivedOn(@Param('id') id: string, @Query() q: ReceivedOnQueryDto) {
     return this.received.receivedOn(id, q);
+  }
+
+  @Get('directives/:id/route-names')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({ summary: "The names of the units the directive's report routes name" })
+  routeNames(@Param('id') id: string, @Query() q: RouteNamesQueryDto) {
+    return this.received.routeNames(id, q.unitId);
   }
 
   @Post('directives/:id/cycles/close')

@@ -41,3 +41,9 @@ export class CloseCycleDto {
   schedule?: string;
   @ApiProperty({ description: 'the cycle (a phase) to close' }) @IsInt() @Min(0) @Max(9_999) cycle!: number;
 }
+
+export class RouteNamesQueryDto {
+  @ApiProperty({ description: 'a unit that issued or received the directive (yours)' })
+  @IsUUID()
+  unitId!: string;
+}

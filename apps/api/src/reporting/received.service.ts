@@ -7,6 +7,7 @@ import {
   previewAggregate,
   receivedOn,
   reportsReceivedRegister,
+  unitNames,
 } from '@cascade/persistence';
 import type { ReportingRequirement } from '@cascade/contracts';
 import {
@@ -21,6 +22,7 @@ import {
   splitCycleKey,
   type Aggregate,
 } from '@cascade/domain';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { signalCycleClosed } from '@cascade/temporal';
 import { ApiError } from '../common/api-error';
 import { actingUser, type RequestPrincipal } from '../auth/principal';
@@ -52,10 +54,12 @@ export class ReceivedService {
       offset: q.offset ?? 0,
     });
     return {
-      items: rows.map((r) => ({
-        ...r,
-        ...(r.cycle === null ? {} : { cycle: splitCycleKey(r.cycle).index, cycleKey: r.cycle }),
-      })),
+      items: rows.map(({ scheduleKeys, ...r }) => {
+        if (r.cycle === null) return r;
+        const { schedule, index } = splitCycleKey(r.cycle);
+        const key = schedule === 0 ? MAIN_SCHEDULE : (scheduleKeys?.[schedule - 1] ?? MAIN_SCHEDULE);
+        return { ...r, schedule: key, cycle: index, cycleKey: r.cycle };
+      }),
       nextOffset: rows.length === q.limit ? (q.offset ?? 0) + q.limit : null,
     };
   }
@@ -126,6 +130,21 @@ export class ReceivedService {
   }
 
   /**
+   * The names of the units a directive's report routes name (hubs, departments, the bodies reports go to), for a
+   * unit that issued or received it: the route is part of the directive it reads, whoever the bodies are.
+   */
+  async routeNames(id: string, unitId: string) {
+    const directive = await this.directives.rowSeenFrom(id, unitId);
+    const reporting = directive.content.reporting as ReportingRequirement | undefined;
+    const ids = (reporting?.routes ?? []).flatMap((r) => [
+      r.hubUnitId ?? directive.issuer_id,
+      ...(r.viaUnitId ? [r.viaUnitId] : []),
+      ...(r.to ?? []).flatMap((t) => [t.unitId, ...(t.viaUnitId ? [t.viaUnitId] : [])]),
+    ]);
+    return { names: await unitNames(this.dataSource, [...new Set(ids)].slice(0, 1000)) };
+  }
+
+  /**
    * The issuer closes an open-ended cycle of a schedule (a phase with no end date, "Sau Đại hội"): its deadlines
    * become now; reports after it are refused; the reporting workflow runs the cycle's steps (overdue marks, each
    * level's aggregate). A retry answers the same closing.
@@ -166,7 +185,12 @@ export class ReceivedService {
         DirectiveErrorCode.CYCLE_NOT_OPEN_ENDED,
         `cycle: cycle ${dto.cycle} is not an open cycle without an end (only a phase with no end date is closed this way)`,
       );
-    await this.temporal.call((client) => signalCycleClosed(client, id, n, key));
+    // A reporting workflow that has not started yet reads the closed cycle when it does.
+    await this.temporal
+      .call((client) => signalCycleClosed(client, id, n, key))
+      .catch((error: unknown) => {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      });
     return { schedule: dto.schedule ?? MAIN_SCHEDULE, cycle: dto.cycle, closedAt: closed.closedAt };
   }
 }

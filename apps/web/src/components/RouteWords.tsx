@@ -4,44 +4,42 @@ import { api } from '../api';
 import { useApp } from '../context';
 import { joinAnd } from '../format';
 
-/** The names of units a route names, as far as the user can see them (others shown by the start of their id). */
-function useUnitNames(ids: string[]): Record<string, string> {
+/** The names of the units the directive's routes name, as the API gives them to a unit that sees the directive. */
+function useRouteNames(directiveId: string, unitId: string | undefined): Record<string, string> {
   const [names, setNames] = useState<Record<string, string>>({});
-  const wanted = [...new Set(ids)].sort().join(',');
   useEffect(() => {
     let live = true;
-    void Promise.all(
-      wanted
-        .split(',')
-        .filter(Boolean)
-        .map((id) =>
-          api<{ name: string }>('GET', `/units/${id}`).then(
-            (u) => [id, u.name] as const,
-            () => [id, `${id.slice(0, 8)}…`] as const,
-          ),
-        ),
-    ).then((pairs) => live && setNames(Object.fromEntries(pairs)));
+    if (unitId)
+      api<{ names: Record<string, string> }>(
+        'GET',
+        `/directives/${directiveId}/route-names?unitId=${unitId}`,
+      ).then(
+        (r) => live && setNames(r.names),
+        () => undefined,
+      );
     return () => {
       live = false;
     };
-  }, [wanted]);
+  }, [directiveId, unitId]);
   return names;
 }
 
 /**
  * A directive's report routes in words: "Báo cáo về <hub> qua <department>; tổng hợp gửi <A> và <B> (qua <dept>)".
  */
-export function RouteWords({ routes, issuerId }: { routes: ReportRoute[]; issuerId: string }) {
-  const { t } = useApp();
-  const names = useUnitNames(
-    routes.flatMap((r) => [
-      r.hubUnitId ?? issuerId,
-      ...(r.viaUnitId ? [r.viaUnitId] : []),
-      ...(r.to ?? []).flatMap((x) => [x.unitId, ...(x.viaUnitId ? [x.viaUnitId] : [])]),
-    ]),
-  );
+export function RouteWords({
+  routes,
+  issuerId,
+  directiveId,
+}: {
+  routes: ReportRoute[];
+  issuerId: string;
+  directiveId: string;
+}) {
+  const { t, unit } = useApp();
+  const names = useRouteNames(directiveId, routes.length ? unit?.unitId : undefined);
   if (!routes.length) return null;
-  const name = (id: string) => names[id] ?? '…';
+  const name = (id: string) => names[id] ?? `${id.slice(0, 8)}…`;
   return (
     <section aria-labelledby="routes">
       <h3 id="routes">{t('route')}</h3>

@@ -40,7 +40,7 @@ export function Schedules({ d }: { d: Directive }) {
         </div>
       )}
       <ScheduleCycles key={tab.key} d={d} tab={tab} />
-      <RouteWords routes={d.content.reporting?.routes ?? []} issuerId={d.issuerId} />
+      <RouteWords routes={d.content.reporting?.routes ?? []} issuerId={d.issuerId} directiveId={d.id} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, ApiFailure } from '../api';
+import { api } from '../api';
 import { Problem } from '../components/Problem';
 import { useApp } from '../context';
 import { valuesText, when } from '../format';
@@ -17,6 +17,7 @@ export interface ReceivedReport {
   role: 'target' | 'via' | 'collector';
   targetUnitId: string;
   viaUnitId: string | null;
+  schedule?: string;
   cycle?: number;
   cycleKey?: number;
   revision: number | null;
@@ -26,7 +27,7 @@ export interface ReceivedReport {
   coverage: { expected?: number; onTime?: number; late?: number; missing?: number } | null;
 }
 
-/** `GET /directives/:id/received?unitId=&cycle=`: what the unit received on a directive for a cycle. */
+/** `GET /directives/:id/reports-received?unitId=&cycle=&schedule=`: what the unit received on a directive for a cycle. */
 interface ReceivedOn {
   senders: (Omit<ReceivedReport, 'directiveId' | 'symbol' | 'subject' | 'status' | 'cycle' | 'cycleKey'> & {
     reported: boolean;
@@ -82,7 +83,7 @@ export function ReportsReceived() {
               <tr key={`${r.directiveId}/${r.hubUnitId}/${r.role}/${r.cycleKey ?? '-'}`}>
                 <td>
                   <a
-                    href={`#/reports-received/${r.directiveId}?cycle=${r.cycle ?? 0}&key=${r.cycleKey ?? 0}`}
+                    href={`#/reports-received/${r.directiveId}?cycle=${r.cycle ?? 0}&schedule=${r.schedule ?? 'main'}`}
                   >
                     <strong>{r.symbol}</strong> {r.subject}
                   </a>
@@ -104,34 +105,27 @@ export function ReportsReceived() {
 
 /**
  * What the unit received on one directive for one cycle: each sender's aggregate, the totals, how many senders have
- * reported. Built from the register's rows of the directive when the received view cannot be read.
+ * reported.
  */
 export function ReceivedReports({ id, query }: { id: string; query: string }) {
   const { t, unit } = useApp();
   const params = new URLSearchParams(query);
   const [cycle, setCycle] = useState(Number(params.get('cycle') ?? 0));
-  // A cycle of another schedule than the main one is known by its key (schedule × 10 000 + index) only.
-  const offset = Number(params.get('key') ?? 0) - Number(params.get('cycle') ?? 0);
+  const schedule = params.get('schedule') ?? 'main';
   const [data, error] = useLoad(
     async () => {
       if (!unit) return null;
       const register = await api<{ items: ReceivedReport[] }>(
         'GET',
-        `/registers/reports-received?unitId=${unit.unitId}&directiveId=${id}&limit=500`,
+        `/registers/reports-received?unitId=${unit.unitId}&directiveId=${id}&limit=1`,
       );
-      const received =
-        offset > 0
-          ? fromRegister(register.items, offset + cycle)
-          : await api<ReceivedOn>(
-              'GET',
-              `/directives/${id}/received?unitId=${unit.unitId}&cycle=${cycle}`,
-            ).catch((e: unknown) => {
-              if (e instanceof ApiFailure && e.status === 400) return fromRegister(register.items, cycle);
-              throw e;
-            });
+      const received = await api<ReceivedOn>(
+        'GET',
+        `/directives/${id}/reports-received?unitId=${unit.unitId}&cycle=${cycle}&schedule=${encodeURIComponent(schedule)}`,
+      );
       return { head: register.items[0] ?? null, received };
     },
-    [id, unit?.unitId, cycle],
+    [id, unit?.unitId, cycle, schedule],
     5000,
   );
   const r = data?.received;
@@ -189,35 +183,4 @@ export function ReceivedReports({ id, query }: { id: string; query: string }) {
       )}
     </article>
   );
-}
-
-/** The received view from the register's rows: each sender once, with its aggregate of the cycle (by its key). */
-function fromRegister(items: ReceivedReport[], key: number): ReceivedOn {
-  const senders = new Map<string, ReceivedOn['senders'][number]>();
-  for (const i of items) {
-    const id = `${i.hubUnitId}/${i.role}`;
-    const here = i.cycleKey === key;
-    if (senders.has(id) && !here) continue;
-    senders.set(id, {
-      hubUnitId: i.hubUnitId,
-      hubName: i.hubName,
-      role: i.role,
-      targetUnitId: i.targetUnitId,
-      viaUnitId: i.viaUnitId,
-      reported: here && i.revision !== null,
-      revision: here ? i.revision : null,
-      reason: here ? i.reason : null,
-      reportedAt: here ? i.reportedAt : null,
-      values: here ? i.values : null,
-      coverage: here ? i.coverage : null,
-    });
-  }
-  const list = [...senders.values()];
-  const sent = list.filter((s) => s.role !== 'collector');
-  const reported = sent.filter((s) => s.reported).length;
-  return {
-    senders: list,
-    totals: null,
-    senderCoverage: { expected: sent.length, reported, missing: sent.length - reported },
-  };
 }
