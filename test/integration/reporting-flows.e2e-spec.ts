@@ -16,6 +16,8 @@
  */
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { Client as PgClient } from 'pg';
 import { Client, Connection } from '@temporalio/client';
@@ -362,6 +364,34 @@ describe('002: reports through the bloc Ban Tuyên giáo, to the bloc and to the
     expect(mails.rows.map((r) => r.body as string)).toEqual([
       expect.stringContaining('Kính gửi: Đơn vị TU (qua Đơn vị BTGTU)'),
     ]);
+    // The seed's own text: "(qua Ban Tuyên giáo)" and "Giao Ban Tuyên giáo … tổng hợp" name the bloc's department.
+    const dukCode = await codeOf(id.DUK);
+    const named = await http()
+      .post('/units/import')
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send([
+        {
+          code: `${dukCode}-BTGDUK`,
+          name: 'Ban Tuyên giáo Đảng ủy Khối',
+          kind: 'department',
+          parentCode: dukCode,
+        },
+      ])
+      .expect(200);
+    const btgNamed = named.body.created[0].id as string;
+    const seedText = readFileSync(
+      join(__dirname, '..', 'fixtures', 'directives', 'thanh-hoa-party-bloc-1023-CV-DUK.txt'),
+      'utf8',
+    );
+    const fromText = await http()
+      .post(`/directives/import?issuerId=${id.DUK}`)
+      .set(auth(bloc.clerk))
+      .set('Content-Type', 'text/plain; charset=utf-8')
+      .send(seedText)
+      .expect(200);
+    expect(fromText.body.draft.reporting?.routes).toEqual([expect.objectContaining({ viaUnitId: btgNamed })]);
+
     // The route in words needs its units' names, whatever tree they are in.
     const names = await get(`/directives/${directiveId}/route-names?unitId=${id.DUK}`, bloc.clerk).expect(
       200,

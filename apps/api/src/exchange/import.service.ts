@@ -308,7 +308,14 @@ export class DirectiveImportService {
       .map((t) => t.resolution.unit!.unitId);
     const route = this.route(view, context, extra, problems);
     const main = schedule ?? phases;
-    if (!main) return undefined;
+    // No deadline in the text (a problem says so): what it says of where reports go is kept for the clerk.
+    if (!main)
+      return route || extra.length
+        ? {
+            ...(extra.length ? { targets: [...new Set(extra)] } : {}),
+            ...(route ? { routes: [route] } : {}),
+          }
+        : undefined;
     return {
       schedule: main,
       ...(extra.length ? { targets: [...new Set(extra)] } : {}),

@@ -72,7 +72,11 @@ export function Compose() {
         ...(reporting ? { reporting } : {}),
         subject,
         type,
-        addressees: picked === 'all' ? { mode: 'children' } : { mode: 'units', unitIds: [...picked] },
+        // "Các … trực thuộc": every executing unit below, and the departments the text named beside them.
+        addressees:
+          picked === 'all'
+            ? { mode: 'children', ...pickUnitIds(answer!.draft.addressees) }
+            : { mode: 'units', unitIds: [...picked] },
         tasks: tasks
           .split(/\n\s*\n/)
           .map((x) => x.trim())
@@ -225,4 +229,10 @@ export function Compose() {
       )}
     </section>
   );
+}
+
+/** The departments an imported draft names beside "all units below" (they are addressed only when named). */
+function pickUnitIds(addressees: unknown): { unitIds?: string[] } {
+  const ids = (addressees as { unitIds?: string[] } | undefined)?.unitIds;
+  return ids?.length ? { unitIds: ids } : {};
 }
