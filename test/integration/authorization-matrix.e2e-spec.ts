@@ -1,10 +1,12 @@
 /**
  * Every unit-scoped endpoint × every role × every relation to the caller's unit (self, parent, child, sibling,
  * unrelated), with the expected 2xx / 403 / 404. Expectations are written out here, independently of the code that
- * decides them: subtree roles (clerk, leader, auditor, admin) see their unit and below; a specialist sees its own
- * unit; only admins manage; what you cannot see is 404, what you see but may not change is 403. Every successful
- * answer is also read for its content: no row of a unit the caller may not see. The readable endpoints run again
- * for an API key of each role a key may hold.
+ * decides them: subtree roles (clerk, leader, auditor, admin, connector) see their unit and below; a specialist sees
+ * its own unit; only admins manage; a connector acknowledges and reports for its unit and below and does nothing
+ * else; what you cannot see is 404, what you see but may not change is 403. Every successful answer is also read for
+ * its content: no row of a unit the caller may not see. The readable endpoints run again for an API key of each role
+ * a key may hold, and every endpoint for a connector key, whose refusals for another tree are those of a unit that
+ * does not exist.
  */
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -24,7 +26,7 @@ const RELATIONS: Record<Relation, keyof Org['ids']> = {
   sibling: 'B',
   unrelated: 'X',
 };
-const SUBTREE_READERS: Role[] = ['admin', 'clerk', 'leader', 'auditor'];
+const SUBTREE_READERS: Role[] = ['admin', 'clerk', 'leader', 'auditor', 'connector'];
 
 function canView(role: Role, relation: Relation): boolean {
   if (relation === 'self') return true;
@@ -34,9 +36,12 @@ function canView(role: Role, relation: Relation): boolean {
 function expectedStatus(kind: Endpoint['kind'], role: Role, relation: Relation, success: number): number {
   if (!canView(role, relation)) return 404;
   if (kind === 'view') return success;
-  // Acknowledging and reporting are for the clerks and specialists of the receiving unit itself.
-  if (kind === 'report')
+  // Acknowledging and reporting are for the clerks and specialists of the receiving unit itself, and for a
+  // connector of it or of a unit above it.
+  if (kind === 'report') {
+    if (role === 'connector') return success;
     return (role === 'clerk' || role === 'specialist') && relation === 'self' ? success : 403;
+  }
   // Drafting is for the clerks and specialists of the issuing unit itself.
   if (kind === 'draft')
     return (role === 'clerk' || role === 'specialist') && relation === 'self' ? success : 403;
@@ -676,6 +681,37 @@ describe.each(ENDPOINTS.filter((e) => e.kind === 'view').map((e) => [e.name, e] 
     });
   },
 );
+
+describe.each(
+  ENDPOINTS.filter((e) => e.kind !== 'view' && !e.name.startsWith('DELETE')).map((e) => [e.name, e] as const),
+)('a connector key: %s', (_name, endpoint) => {
+  it.each(Object.keys(RELATIONS) as Relation[])('→ %s', async (relation) => {
+    const res = await endpoint.call(
+      () => request.agent(api.getHttpServer()).set('X-API-Key', apiKeys.connector),
+      'not-a-token',
+      org.ids[RELATIONS[relation]],
+    );
+    const expected = expectedStatus(endpoint.kind, 'connector', relation, endpoint.success);
+    if (res.status !== expected)
+      throw new Error(`expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
+    if (expected === 403) expect(res.body.error.code).toBe('FORBIDDEN');
+    // Acting for a unit of another tree is refused as for one that does not exist: same status, code and message
+    // but for the id.
+    if (endpoint.kind === 'report' && (relation === 'unrelated' || relation === 'sibling')) {
+      const ghost = randomUUID();
+      const none = await endpoint.call(
+        () => request.agent(api.getHttpServer()).set('X-API-Key', apiKeys.connector),
+        'not-a-token',
+        ghost,
+      );
+      expect(none.status).toBe(res.status);
+      expect(none.body.error.code).toBe(res.body.error.code);
+      expect(none.body.error.message.replace(ghost, '?')).toBe(
+        res.body.error.message.replace(org.ids[RELATIONS[relation]], '?'),
+      );
+    }
+  });
+});
 
 describe('scoped lists', () => {
   it('search and export never return units outside the caller scope', async () => {

@@ -223,7 +223,9 @@ describe('the database functions and triggers (libs/persistence/src/sql)', () =>
         await pg.query(SEAL_EVENTS_CHANGED);
         await pg.query(`DROP TRIGGER directive_event_no_truncate ON directive_event`);
         await pg.query(`CREATE FUNCTION cascade_not_declared() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$`);
-        await pg.query(`DROP FUNCTION cascade_report_event(uuid, uuid, uuid, int, int, boolean, boolean)`);
+        await pg.query(
+          `DROP FUNCTION cascade_report_event(uuid, uuid, uuid, int, int, boolean, boolean, text, jsonb)`,
+        );
         await pg.query(`CREATE FUNCTION cascade_report_event(p_directive uuid) RETURNS void LANGUAGE sql AS $$
         INSERT INTO directive_event (directive_id, action) VALUES (p_directive, 'report.submitted')
       $$`);
@@ -235,7 +237,7 @@ describe('the database functions and triggers (libs/persistence/src/sql)', () =>
         'function cascade_report_event (definition cascade_report_event): body differs',
         'function cascade_report_event (definition cascade_report_event): arguments (p_directive uuid) differ from ' +
           "the file's (p_directive uuid, p_user uuid, p_unit uuid, p_cycle integer, p_revision integer, p_late " +
-          'boolean, p_after_close boolean)',
+          'boolean, p_after_close boolean, p_actor_role text DEFAULT NULL::text, p_connector jsonb DEFAULT NULL::jsonb)',
         'function cascade_report_event (definition cascade_report_event): definition differs',
         'function cascade_not_declared(): not in the files',
         'trigger directive_event_no_truncate (definition directive_event_triggers): 0 in the database',

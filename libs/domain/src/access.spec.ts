@@ -51,6 +51,13 @@ describe('decide', () => {
       sibling: { view: 'hidden', manage: 'hidden', audit: 'hidden', report: 'hidden' },
       unrelated: { view: 'hidden', manage: 'hidden', audit: 'hidden', report: 'hidden' },
     },
+    connector: {
+      self: { view: 'allow', manage: 'forbidden', audit: 'forbidden', report: 'allow' },
+      child: { view: 'allow', manage: 'forbidden', audit: 'forbidden', report: 'allow' },
+      parent: { view: 'hidden', manage: 'hidden', audit: 'hidden', report: 'hidden' },
+      sibling: { view: 'hidden', manage: 'hidden', audit: 'hidden', report: 'hidden' },
+      unrelated: { view: 'hidden', manage: 'hidden', audit: 'hidden', report: 'hidden' },
+    },
   };
 
   for (const role of ROLES) {
@@ -66,6 +73,11 @@ describe('decide', () => {
       });
     }
   }
+
+  it('never lets a connector sign, review, draft, register or manage, even below its unit', () => {
+    for (const capability of ['sign', 'review', 'draft', 'register', 'manage', 'audit'] as const)
+      expect(decide(at('connector'), capability, A1)).toBe('forbidden');
+  });
 
   it('lets a system administrator do anything anywhere', () => {
     const root: Principal = { systemAdmin: true, grants: [] };

@@ -3,8 +3,8 @@ import type { Role } from './organisation';
 /**
  * Who may do what where. Every permission is scoped by the hierarchy: a grant (a role in a unit) covers either that
  * unit only ("self") or its whole subtree. A superior body's clerk, leader, auditor or admin sees its subtree; a
- * specialist acts on its own node; auditors read and never write; nobody sees a sibling's or an unrelated unit's
- * data.
+ * specialist acts on its own node; a connector acknowledges and reports for its subtree; auditors read and never
+ * write; nobody sees a sibling's or an unrelated unit's data.
  */
 export type Capability =
   | 'view' // read the unit and what belongs to it
@@ -24,6 +24,9 @@ export const ROLE_CAPABILITIES: Readonly<Record<Role, Partial<Record<Capability,
   leader: { view: 'subtree', review: 'self', sign: 'self' },
   specialist: { view: 'self', draft: 'self', report: 'self' },
   auditor: { view: 'subtree', audit: 'subtree' },
+  // Acts for the units below its own (acknowledges, reports, reads what they received); never manages, drafts,
+  // reviews, signs or audits.
+  connector: { view: 'subtree', report: 'subtree' },
 };
 
 export interface Grant {

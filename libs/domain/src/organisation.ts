@@ -20,12 +20,22 @@ export function addressedByKind(kind: string, named: boolean): boolean {
   return named || (EXECUTING_UNIT_KINDS as readonly string[]).includes(kind);
 }
 
-/** Roles a user holds in a unit (a membership). */
-export const ROLES = ['clerk', 'leader', 'specialist', 'auditor', 'admin'] as const;
+/**
+ * Roles a user holds in a unit (a membership). A `connector` is a system (an e-office system, a service account)
+ * that acknowledges, reports and reads for every unit below its own: what it does is recorded as the unit's, done by
+ * the connector.
+ */
+export const ROLES = ['clerk', 'leader', 'specialist', 'auditor', 'admin', 'connector'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Roles an API key may carry: keys are for systems, never for administration. */
-export const API_KEY_ROLES = ['clerk', 'leader', 'specialist', 'auditor'] as const satisfies readonly Role[];
+export const API_KEY_ROLES = [
+  'clerk',
+  'leader',
+  'specialist',
+  'auditor',
+  'connector',
+] as const satisfies readonly Role[];
 
 /** Signing authority prefixes (Decree 30/2020): on behalf of a collective, for the head, acting, by order, delegated. */
 export const AUTHORITY_PREFIXES = ['TM.', 'KT.', 'Q.', 'TL.', 'TUQ.'] as const;

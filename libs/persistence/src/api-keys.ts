@@ -25,6 +25,61 @@ export async function insertApiKey(
   );
 }
 
+/** Keys of one bulk request: `batchKey` is its caller and Idempotency-Key, `row` each key's row there. */
+export interface ApiKeyBatch {
+  batchKey: string;
+  createdBy: string | null;
+  keys: {
+    id: string;
+    row: number;
+    unitId: string;
+    role: Role;
+    name: string;
+    prefix: string;
+    keyHash: string;
+  }[];
+}
+
+/**
+ * Inserts a bulk request's keys in one statement. A row the same batch already made (a retry whose stored answer is
+ * gone) is not made again: it comes back in `existing` with the id it has, its secret never again.
+ */
+export async function insertApiKeys(
+  db: Db,
+  batch: ApiKeyBatch,
+): Promise<{ inserted: Set<number>; existing: Map<number, { id: string; prefix: string }> }> {
+  const k = batch.keys;
+  const inserted: { batch_row: number }[] = await db.query(
+    `INSERT INTO api_key (id, unit_id, role, name, prefix, key_hash, created_by, batch_key, batch_row)
+     SELECT r.id, r.unit_id, r.role, r.name, r.prefix, r.key_hash, $7, $8, r.batch_row
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $9::int[])
+            AS r(id, unit_id, role, name, prefix, key_hash, batch_row)
+     ON CONFLICT (batch_key, batch_row) WHERE batch_key IS NOT NULL DO NOTHING
+     RETURNING batch_row`,
+    [
+      k.map((x) => x.id),
+      k.map((x) => x.unitId),
+      k.map((x) => x.role),
+      k.map((x) => x.name),
+      k.map((x) => x.prefix),
+      k.map((x) => x.keyHash),
+      batch.createdBy,
+      batch.batchKey,
+      k.map((x) => x.row),
+    ],
+  );
+  const done = new Set(inserted.map((r) => r.batch_row));
+  const existing = new Map<number, { id: string; prefix: string }>();
+  if (done.size < k.length) {
+    const rows: { id: string; prefix: string; batch_row: number }[] = await db.query(
+      `SELECT id, prefix, batch_row FROM api_key WHERE batch_key = $1 AND batch_row = ANY($2::int[])`,
+      [batch.batchKey, k.filter((x) => !done.has(x.row)).map((x) => x.row)],
+    );
+    for (const r of rows) existing.set(r.batch_row, { id: r.id, prefix: r.prefix });
+  }
+  return { inserted: done, existing };
+}
+
 export interface UnitApiKey {
   id: string;
   name: string;
@@ -49,9 +104,10 @@ export async function revokeApiKey(db: Db, id: string): Promise<void> {
   await db.query(`UPDATE api_key SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [id]);
 }
 
-/** A key as it authenticates: its hash, role, its unit's path (ltree text) and whether it is revoked. */
+/** A key as it authenticates: its hash, role, name, its unit's path (ltree text) and whether it is revoked. */
 export interface ApiKeyCredentials {
   id: string;
+  name: string;
   keyHash: string;
   role: Role;
   path: string;
@@ -59,14 +115,22 @@ export interface ApiKeyCredentials {
 }
 
 export async function apiKeyByPrefix(db: Db, prefix: string): Promise<ApiKeyCredentials | null> {
-  const rows: { id: string; key_hash: string; role: Role; path: string; revoked: boolean }[] = await db.query(
-    `SELECT k.id, k.key_hash, k.role, u.path::text AS path, k.revoked_at IS NOT NULL AS revoked
+  const rows: { id: string; name: string; key_hash: string; role: Role; path: string; revoked: boolean }[] =
+    await db.query(
+      `SELECT k.id, k.name, k.key_hash, k.role, u.path::text AS path, k.revoked_at IS NOT NULL AS revoked
        FROM api_key k JOIN unit u ON u.id = k.unit_id WHERE k.prefix = $1`,
-    [prefix],
-  );
+      [prefix],
+    );
   const row = rows[0];
   if (!row) return null;
-  return { id: row.id, keyHash: row.key_hash, role: row.role, path: row.path, revoked: row.revoked };
+  return {
+    id: row.id,
+    name: row.name,
+    keyHash: row.key_hash,
+    role: row.role,
+    path: row.path,
+    revoked: row.revoked,
+  };
 }
 
 /** Records that the key was used, at most once a minute. */

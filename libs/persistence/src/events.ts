@@ -7,6 +7,27 @@ type Db = DataSource | EntityManager;
  * an event per unit, such as escalations, stay with the repository that owns the statement, and say so). Rows are
  * only ever inserted: the chain triggers hash them in order, and nothing updates or deletes them.
  */
+/**
+ * A connector that acted for a unit (an API key or a user with the connector role): events of what it did keep the
+ * unit as `actor_unit_id`, name `connector` as `actor_role`, and carry it as `data.connector`.
+ */
+export interface EventConnector {
+  kind: 'apiKey' | 'user';
+  id: string;
+  name: string | null;
+}
+
+/** Who acted, besides the user column: the actor's role at the unit and the connector, when one acted for it. */
+export interface EventActor {
+  role: string | null;
+  connector: EventConnector | null;
+}
+
+/** An event's data with the connector that acted, if one did (the data as it was otherwise). */
+export function withConnector<T extends object>(data: T, actor: EventActor | null | undefined): T {
+  return actor?.connector ? { ...data, connector: actor.connector } : data;
+}
+
 export interface DirectiveEventInput {
   directiveId: string;
   action: string;

@@ -11,6 +11,7 @@ import {
   type UnitReport,
 } from '@cascade/domain';
 
+import type { EventActor } from './events';
 import { REPORT_KEY_REUSED_SQLSTATE } from './sql/file-report.sql';
 
 type Db = DataSource | EntityManager;
@@ -90,6 +91,8 @@ export interface ReportToFile {
    */
   request: { caller: string; key: string } | null;
   issuerId: string;
+  /** The actor's role and the connector, when one files for the unit (its event names it). */
+  actor?: EventActor | null;
 }
 
 /** The request key `cascade_file_report` stores and looks up: the caller, then its key ('/' is in neither). */
@@ -114,7 +117,7 @@ export async function fileReport(db: Db, r: ReportToFile, alone: boolean): Promi
   try {
     const rows: FiledReport[] = await db.query(
       `SELECT revision, late, after_close, deadline, values, parent_unit_id, filed_before, retry_alone
-         FROM cascade_file_report($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+         FROM cascade_file_report($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         r.reportId,
         r.directiveId,
@@ -126,6 +129,8 @@ export async function fileReport(db: Db, r: ReportToFile, alone: boolean): Promi
         r.issuerId,
         alone,
         !alone,
+        r.actor?.role ?? null,
+        r.actor?.connector ? JSON.stringify(r.actor.connector) : null,
       ],
     );
     return rows[0];
@@ -139,10 +144,10 @@ export async function fileReport(db: Db, r: ReportToFile, alone: boolean): Promi
 /** The event of a report filed alone (`cascade_report_event`): appended last in the transaction. */
 export async function reportEvent(
   m: EntityManager,
-  r: { directiveId: string; userId: string | null; unitId: string; cycle: number },
+  r: { directiveId: string; userId: string | null; unitId: string; cycle: number; actor?: EventActor | null },
   filed: FiledReport,
 ): Promise<void> {
-  await m.query(`SELECT cascade_report_event($1, $2, $3, $4, $5, $6, $7)`, [
+  await m.query(`SELECT cascade_report_event($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
     r.directiveId,
     r.userId,
     r.unitId,
@@ -150,6 +155,8 @@ export async function reportEvent(
     filed.revision,
     filed.late,
     filed.after_close,
+    r.actor?.role ?? null,
+    r.actor?.connector ? JSON.stringify(r.actor.connector) : null,
   ]);
 }
 

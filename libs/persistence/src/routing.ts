@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Addressees } from '@cascade/contracts';
 import { EXECUTING_UNIT_KINDS } from '@cascade/domain';
+import type { EventConnector } from './events';
 
 type Db = DataSource | EntityManager;
 
@@ -90,6 +91,8 @@ export interface Acknowledgement {
   userId: string | null;
   role: string | null;
   reason: string | null;
+  /** A connector acknowledging for the unit: its event carries it (`data.connector`). */
+  connector?: EventConnector | null;
 }
 
 /**
@@ -116,7 +119,10 @@ export async function acknowledgeNode(
          RETURNING ${nodeAnswerColumns('rn')}
        ), event AS (
          INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data)
-         SELECT $1, $5, $7, $2, $8, $6, jsonb_build_object('unitId', $9::text) FROM answered
+         SELECT $1, $5, $7, $2, $8, $6,
+                jsonb_build_object('unitId', $9::text)
+                  || CASE WHEN $10::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('connector', $10::jsonb) END
+           FROM answered
        )
        SELECT a.*, d.status AS directive_status, rn.status AS node_status
          FROM (SELECT 1) one LEFT JOIN answered a ON true LEFT JOIN directive d ON d.id = $1
@@ -131,6 +137,7 @@ export async function acknowledgeNode(
       a.role,
       a.status === 'accepted' ? 'acknowledged' : 'returned',
       a.unitId,
+      a.connector ? JSON.stringify(a.connector) : null,
     ],
   );
   const { directive_status: directiveStatus, node_status: nodeStatus, ...answer } = outcome;

@@ -66,7 +66,7 @@ export class AuthController {
   @ApiOperation({ summary: 'The caller, with its memberships' })
   async me(@CurrentPrincipal() principal: RequestPrincipal) {
     if (principal.kind === 'apiKey') {
-      return { kind: 'apiKey', id: principal.id, grants: principal.grants };
+      return { kind: 'apiKey', id: principal.id, name: principal.name, grants: principal.grants };
     }
     const memberships = (await membershipsOfUser(this.dataSource, principal.id)).map(
       ({ path: _path, ...membership }) => membership,

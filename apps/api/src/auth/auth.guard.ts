@@ -99,7 +99,7 @@ export class AuthGuard implements CanActivate {
       throw new ApiError(
         HttpStatus.FORBIDDEN,
         AuthErrorCode.FORBIDDEN,
-        `${field}: your roles do not permit "${rule.capability}" here`,
+        `${field}: your roles do not permit "${rule.action ?? rule.capability}" here`,
       );
     }
   }

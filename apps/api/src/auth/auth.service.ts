@@ -198,6 +198,7 @@ export class AuthService {
     return {
       kind: 'apiKey',
       id: apiKey.id,
+      name: apiKey.name,
       systemAdmin: false,
       grants: [{ role: apiKey.role, unitPath: idsFromPath(apiKey.path) }],
     };

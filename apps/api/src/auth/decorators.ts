@@ -12,6 +12,8 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 export interface AuthorizeRule {
   capability: Capability;
+  /** The action a refusal names ("acknowledge" for an acknowledgement, which needs `report`): the capability if not given. */
+  action?: string;
   /** Where the target unit id is: a route parameter, a body field or a query parameter. */
   unit: { param: string } | { body: string } | { query: string };
   /** A body/query field that may be null or absent (e.g. parentId of a new root): then only system admins pass. */

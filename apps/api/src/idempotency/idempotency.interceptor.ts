@@ -37,8 +37,13 @@ export const IDEMPOTENCY_LEASE_SECONDS = 30;
 export const Idempotent = (options: IdempotentOptions = {}) => SetMetadata(IDEMPOTENT_KEY, options);
 
 export interface IdempotentOptions {
-  /** Top-level response fields never stored (secrets shown once): a replay answers them as null. */
+  /**
+   * Response fields never stored (secrets shown once): a replay answers them as null. A field is top-level (`key`) or
+   * in each item of a top-level list (`results[].key`).
+   */
   redact?: string[];
+  /** Top-level fields a replay answers instead of the first answer's (`{ secretsShown: false }`). */
+  replayed?: Record<string, unknown>;
   /**
    * The handler answers a retry the same by itself (a report remembers its caller's key that filed it, and refuses
    * that key for another report; an acknowledgement is
@@ -72,9 +77,20 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-function redact(body: unknown, fields: string[] | undefined): unknown {
-  if (!fields?.length || !body || typeof body !== 'object' || Array.isArray(body)) return body;
-  return { ...body, ...Object.fromEntries(fields.map((f) => [f, null])) };
+function redact(body: unknown, options: IdempotentOptions): unknown {
+  const fields = options.redact ?? [];
+  if ((!fields.length && !options.replayed) || !body || typeof body !== 'object' || Array.isArray(body))
+    return body;
+  const stored: Record<string, unknown> = { ...body, ...options.replayed };
+  for (const field of fields) {
+    const [list, item] = field.split('[].');
+    if (item === undefined) stored[field] = null;
+    else if (Array.isArray(stored[list]))
+      stored[list] = (stored[list] as unknown[]).map((x) =>
+        x && typeof x === 'object' && item in x ? { ...x, [item]: null } : x,
+      );
+  }
+  return stored;
 }
 
 @Injectable()
@@ -123,7 +139,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
                 principal,
                 key,
                 res.statusCode,
-                redact(body, options.redact),
+                redact(body, options),
                 options.selfIdempotent ?? false,
               ),
             ).pipe(map(() => body)),

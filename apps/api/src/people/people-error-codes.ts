@@ -8,4 +8,9 @@ export enum PeopleErrorCode {
   API_KEY_NOT_FOUND = 'API_KEY_NOT_FOUND',
   /** A signing authority is granted by an admin of a unit above or a system administrator, never by its holder. */
   SIGNING_GRANT_FORBIDDEN = 'SIGNING_GRANT_FORBIDDEN',
+  /** POST /api-keys/bulk: not CSV with the header unitCode,name,role nor JSON rows. */
+  API_KEY_BULK_MALFORMED = 'API_KEY_BULK_MALFORMED',
+  API_KEY_BULK_EMPTY = 'API_KEY_BULK_EMPTY',
+  /** More than 10,000 rows in one request (413). */
+  API_KEY_BULK_TOO_MANY_ROWS = 'API_KEY_BULK_TOO_MANY_ROWS',
 }

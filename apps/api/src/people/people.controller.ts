@@ -1,5 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
 import { Authorize, CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
@@ -11,13 +20,17 @@ import {
   UserDto,
 } from './dto/people.dto';
 import { PeopleService } from './people.service';
-import { IDEMPOTENCY_HEADER } from '../common/idempotency-key';
+import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
+import { API_KEY_BULK_MAX_ROWS, ApiKeyBulkService } from './api-key-bulk.service';
 
 @ApiTags('people')
 @ApiBearerAuth()
 @Controller()
 export class PeopleController {
-  constructor(private readonly people: PeopleService) {}
+  constructor(
+    private readonly people: PeopleService,
+    private readonly bulkKeys: ApiKeyBulkService,
+  ) {}
 
   @Post('users')
   @Idempotent()
@@ -116,6 +129,35 @@ export class PeopleController {
     @Body() dto: CreateApiKeyDto,
   ) {
     return this.people.createApiKey(principal, id, dto);
+  }
+
+  @Post('api-keys/bulk')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent({ redact: ['results[].key'], replayed: { secretsShown: false }, selfIdempotent: true })
+  @ApiOperation({
+    summary: `Create up to ${API_KEY_BULK_MAX_ROWS} API keys in one request, each row its own result (secrets shown once)`,
+    description:
+      'CSV header: unitCode,name,role. JSON: an array of { unitCode, name, role }, or { "keys": [...] }. Each row is ' +
+      'created (201, with its key, shown in this answer only) or refused alone (400 naming the field; 404 ' +
+      'UNIT_NOT_FOUND for a unit you may not see, as if it did not exist; 403 where you may see it but not ' +
+      'administer it). A retry with the same Idempotency-Key answers the same ids with `key: null` and ' +
+      '`secretsShown: false`.',
+  })
+  @ApiConsumes('text/csv', 'application/json')
+  @ApiBody({
+    schema: { type: 'string', example: 'unitCode,name,role\nLDLD-SL,e-office LĐLĐ Sơn La,connector' },
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({
+    status: 413,
+    description: 'API_KEY_BULK_TOO_MANY_ROWS (or PAYLOAD_TOO_LARGE past the body limit)',
+  })
+  createApiKeys(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Req() req: Request,
+    @IdempotencyKey() key: string,
+  ) {
+    return this.bulkKeys.create(principal, this.bulkKeys.parse(req.body, req.headers['content-type']), key);
   }
 
   @Get('units/:id/api-keys')

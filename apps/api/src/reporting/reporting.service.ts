@@ -46,7 +46,7 @@ import {
   type ScheduleSettings,
 } from '@cascade/domain';
 import { ApiError } from '../common/api-error';
-import { actingUser, type RequestPrincipal } from '../auth/principal';
+import { actingUser, connectorAt, type RequestPrincipal } from '../auth/principal';
 import {
   CyclesQueryDto,
   EscalationQueryDto,
@@ -243,6 +243,8 @@ export class ReportingService {
       userId: actingUser(principal),
       request: requestKey ? { caller: callerOf(principal), key: requestKey } : null,
       issuerId: context.issuer_id,
+      // A connector filing for the unit is named on the report's event (others' events stay as they were).
+      actor: connectorAt(principal, dto.unitId),
     };
     // A deadlock with a concurrent aggregation is retried: the transaction rolled back whole.
     const shared = () => retryTransient(() => fileReport(this.dataSource, report, false));

@@ -34,7 +34,7 @@ export class RoutingController {
   @Post('directives/:id/acknowledge')
   @HttpCode(HttpStatus.OK)
   @Idempotent({ selfIdempotent: true })
-  @Authorize({ capability: 'report', unit: { body: 'unitId' } })
+  @Authorize({ capability: 'report', action: 'acknowledge', unit: { body: 'unitId' } })
   @ApiOperation({ summary: 'A receiving unit accepts (03) or returns (02, with the reason) the directive' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({
@@ -99,7 +99,7 @@ export class RoutingController {
   @Post('directives/:id/recall-response')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'report', unit: { body: 'unitId' } })
+  @Authorize({ capability: 'report', action: 'answer a recall', unit: { body: 'unitId' } })
   @ApiOperation({ summary: 'A receiving unit gives a recalled directive back (edXML 15) or refuses (16)' })
   @ApiHeader(IDEMPOTENCY_HEADER)
   answerRecall(
@@ -113,7 +113,7 @@ export class RoutingController {
   @Post('directives/:id/forward')
   @HttpCode(HttpStatus.OK)
   @Idempotent()
-  @Authorize({ capability: 'report', unit: { body: 'unitId' } })
+  @Authorize({ capability: 'report', action: 'forward', unit: { body: 'unitId' } })
   @ApiOperation({
     summary:
       'A receiving unit forwards the directive as it is to its own subordinates (it then aggregates them)',

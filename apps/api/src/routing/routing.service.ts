@@ -13,6 +13,7 @@ import {
   receivedNode,
   routingPage,
   unitsToForwardTo,
+  withConnector,
   writeForward,
   type ForwardingNode,
   storeReportRoutes,
@@ -21,7 +22,7 @@ import { startDispatchHub, updateDirective } from '@cascade/temporal';
 import { closeUpdate, type ReportingRequirement } from '@cascade/contracts';
 import { idsFromPath, planRouting } from '@cascade/domain';
 import { ApiError } from '../common/api-error';
-import { actingUser, type RequestPrincipal } from '../auth/principal';
+import { actingUser, actorAt, connectorAt, type RequestPrincipal } from '../auth/principal';
 import { TemporalClient } from '../temporal/temporal.module';
 import {
   AcknowledgeDto,
@@ -69,21 +70,16 @@ export class RoutingService {
       );
     }
     const status = dto.decision === 'accept' ? 'accepted' : 'returned';
-    // The caller's role at the unit, from the grants read with the principal (none for an API key).
-    const role =
-      principal.kind === 'user'
-        ? (principal.grants
-            .filter((g) => g.unitPath[g.unitPath.length - 1] === dto.unitId)
-            .map((g) => g.role)
-            .sort()[0] ?? null)
-        : null;
+    // The caller's role at the unit, from the grants read with the principal (none for an API key but a connector's).
+    const actor = actorAt(principal, dto.unitId);
     const outcome = await acknowledgeNode(this.dataSource, {
       directiveId: id,
       unitId: dto.unitId,
       status,
       userId: actingUser(principal),
-      role,
+      role: actor.role,
       reason: dto.reason ?? null,
+      connector: actor.connector,
     });
     if (outcome.answer) return outcome.answer;
     // Nothing changed: why. A directive not routed to the unit is answered as one that does not exist, before its
@@ -186,9 +182,11 @@ export class RoutingService {
           directiveId: id,
           action: `recall.${answer}`,
           actorUserId: actingUser(principal),
+          // A connector is named (others' events stay as they were).
+          actorRole: connectorAt(principal, dto.unitId)?.role,
           actorUnitId: dto.unitId,
           reason: dto.reason ?? null,
-          data: { unitId: dto.unitId },
+          data: withConnector({ unitId: dto.unitId }, connectorAt(principal, dto.unitId)),
         });
       }
       return nodeAnswer(m, id, dto.unitId);
@@ -299,8 +297,12 @@ export class RoutingService {
         directiveId: id,
         action: 'forwarded',
         actorUserId: actingUser(principal),
+        actorRole: connectorAt(principal, dto.unitId)?.role,
         actorUnitId: dto.unitId,
-        data: { unitId: dto.unitId, nodes: plan.nodes.length },
+        data: withConnector(
+          { unitId: dto.unitId, nodes: plan.nodes.length },
+          connectorAt(principal, dto.unitId),
+        ),
       });
     });
   }

@@ -20,12 +20,15 @@ export const REPORT_KEY_REUSED_SQLSTATE = 'CR409';
  * upward. Each statement of a PL/pgSQL function sees what committed before it began, so the closed check follows
  * the lock.
  *
+ * The event names the actor's role and the connector that filed it, if one did (`cascade_report_event`).
+ *
  * It decides lateness itself: against the stored deadline of the unit's tier and the database's clock once it holds
  * the locks, so a report that commits after its deadline is late whatever time the request arrived.
  */
 export const CASCADE_FILE_REPORT = `CREATE OR REPLACE FUNCTION cascade_file_report(
         p_id uuid, p_directive uuid, p_unit uuid, p_cycle int, p_values jsonb,
-        p_user uuid, p_request_key text, p_issuer uuid, p_alone boolean, p_event boolean)
+        p_user uuid, p_request_key text, p_issuer uuid, p_alone boolean, p_event boolean,
+        p_actor_role text DEFAULT NULL, p_connector jsonb DEFAULT NULL)
       RETURNS TABLE (revision int, late boolean, after_close boolean, deadline timestamptz, "values" jsonb,
                      parent_unit_id uuid, filed_before boolean, retry_alone boolean)
       LANGUAGE plpgsql AS $$
@@ -86,7 +89,8 @@ export const CASCADE_FILE_REPORT = `CREATE OR REPLACE FUNCTION cascade_file_repo
           FROM report r WHERE r.directive_id = p_directive AND r.unit_id = p_unit AND r.cycle = p_cycle
         RETURNING report.revision INTO v_revision;
         IF p_event THEN
-          PERFORM cascade_report_event(p_directive, p_user, p_unit, p_cycle, v_revision, v_late, v_after_close);
+          PERFORM cascade_report_event(p_directive, p_user, p_unit, p_cycle, v_revision, v_late, v_after_close,
+                                       p_actor_role, p_connector);
         END IF;
         RETURN QUERY SELECT v_revision, v_late, v_after_close, v_deadline, p_values, v_parent, false, false;
       END $$`;
