@@ -1,4 +1,4 @@
-const ROLE_CHOICES = ['clerk', 'specialist', 'leader', 'auditor', 'admin'];
+const ROLE_CHOICES = ['clerk', 'specialist', 'leader', 'auditor', 'admin', 'connector'];
 
 export function RoleSelect({ value, onChange }: { value: string; onChange: (role: string) => void }) {
   return (
