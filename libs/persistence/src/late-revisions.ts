@@ -65,7 +65,9 @@ export async function reviseLateAggregates(
       ds.transaction(async (t) => {
         await lockHub(t, next.directive_id, next.unit_id, next.cycle);
         const taken: { folds: number }[] = await t.query(
-          `DELETE FROM aggregate_pending WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3 RETURNING folds`,
+          `WITH taken AS (DELETE FROM aggregate_pending WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3
+                          RETURNING folds)
+           SELECT folds FROM taken`,
           [next.directive_id, next.unit_id, next.cycle],
         );
         // Taken by another pass, or nothing to revise (no form any more, or the hub was never closed).

@@ -160,7 +160,7 @@ export interface AcknowledgedItem {
  * A batch of acknowledgements of one directive in one statement: every delivered node among the items moves to its
  * answer (edXML 03 or 02) with its event and remembers the item's key (`acknowledged_key`); each other item is
  * told why not, with the node as it is. Answers the directive's status (null: no such directive) and, when it is
- * out (signed or dispatched), the items.
+ * out (signed or dispatched), the items. The items' units are distinct (the caller refuses a unit twice).
  */
 export async function acknowledgeNodes(
   db: Db,
@@ -174,19 +174,17 @@ export async function acknowledgeNodes(
     directive_status: string;
   })[] = await db.query(
     `WITH d AS (SELECT id, status FROM directive WHERE id = $1),
-       items AS (
-         SELECT i.n::int AS n, i.unit, i.status, i.reason, i.role, i.key
+       items AS MATERIALIZED (
+         SELECT i.n::int AS n, i.unit, i.status, i.reason, i.role, i.key,
+                (SELECT k.unit_id FROM routing_node k WHERE k.directive_id = $1 AND k.acknowledged_key = i.key) AS keyed
            FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS i(unit, status, reason, role, key, n)
-       ), keyed AS (
-         SELECT i.n, k.unit_id FROM items i JOIN routing_node k ON k.directive_id = $1 AND k.acknowledged_key = i.key
        ), answered AS (
          UPDATE routing_node rn SET status = i.status, status_code = CASE WHEN i.status = 'accepted' THEN '03' ELSE '02' END,
                 acknowledged_at = now(), acknowledged_by = $2, returned_reason = i.reason, acknowledged_key = i.key,
                 version = rn.version + 1
            FROM items i, d
           WHERE rn.directive_id = $1 AND rn.unit_id = i.unit AND rn.status = 'delivered' AND d.status IN ('signed', 'dispatched')
-            AND NOT EXISTS (SELECT 1 FROM keyed k WHERE k.n = i.n)
-            AND i.n = (SELECT min(j.n) FROM items j WHERE j.unit = i.unit)
+            AND i.keyed IS NULL
          RETURNING i.n, ${nodeAnswerColumns('rn')}
        ), event AS (
          INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data)
@@ -196,8 +194,8 @@ export async function acknowledgeNodes(
        )
        SELECT i.n, (SELECT status FROM d) AS directive_status,
               CASE WHEN a.n IS NOT NULL THEN 'answered'
-                   WHEN k.unit_id IS NOT NULL AND k.unit_id <> i.unit THEN 'key-reused'
-                   WHEN k.unit_id IS NOT NULL THEN 'duplicate'
+                   WHEN i.keyed IS NOT NULL AND i.keyed <> i.unit THEN 'key-reused'
+                   WHEN i.keyed IS NOT NULL THEN 'duplicate'
                    WHEN rn.unit_id IS NULL THEN 'not-routed'
                    WHEN rn.status IN ('pending', 'delivered') THEN 'not-delivered'
                    WHEN rn.status = i.status THEN 'same'
@@ -208,7 +206,7 @@ export async function acknowledgeNodes(
               COALESCE(a."returnedReason", rn.returned_reason) AS "returnedReason",
               COALESCE(a."recallStatus", rn.recall_status) AS "recallStatus",
               COALESCE(a."recallReason", rn.recall_reason) AS "recallReason"
-         FROM items i LEFT JOIN answered a ON a.n = i.n LEFT JOIN keyed k ON k.n = i.n
+         FROM items i LEFT JOIN answered a ON a.n = i.n
               LEFT JOIN routing_node rn ON rn.directive_id = $1 AND rn.unit_id = i.unit
         ORDER BY i.n`,
     [
