@@ -160,6 +160,7 @@ describe('the database functions and triggers (libs/persistence/src/sql)', () =>
     const { functions, triggers } = declared(SQL_DEFINITIONS);
     expect(functions.map((f) => f.name).sort()).toEqual([
       'cascade_file_report',
+      'cascade_file_reports',
       'cascade_report_event',
       'cascade_seal_events',
       'directive_event_append_only',

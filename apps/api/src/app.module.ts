@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfigModule, loadConfig } from '@cascade/config';
 import { DatabaseModule } from '@cascade/persistence';
 import { AuthModule } from './auth/auth.module';
+import { BulkModule } from './bulk/bulk.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AuditModule } from './audit/audit.module';
@@ -65,6 +66,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     ReviewModule,
     RoutingModule,
     ReportingModule,
+    BulkModule,
     AuditModule,
     ExchangeModule,
     SecretariatModule,

@@ -4,6 +4,7 @@ import { AppConfigModule, loadConfig } from '@cascade/config';
 import { DatabaseModule } from '@cascade/persistence';
 import { ChainSealerService } from './chain-sealer.service';
 import { HousekeepingService } from './housekeeping.service';
+import { LateRevisionService } from './late-revision.service';
 import { OutboxDeliveryService } from './outbox-delivery.service';
 import { TemporalWorkerService } from './temporal-worker.service';
 import { WorkerHealthServer } from './worker-health.server';
@@ -22,6 +23,7 @@ import { WorkerHealthServer } from './worker-health.server';
     OutboxDeliveryService,
     ChainSealerService,
     HousekeepingService,
+    LateRevisionService,
   ],
 })
 export class WorkerModule {}

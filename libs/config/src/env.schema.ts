@@ -158,6 +158,13 @@ export class EnvironmentVariables {
   @Max(60_000)
   SEAL_INTERVAL_MS = 250;
 
+  /** How often the worker revises the aggregates that late reports marked pending, folding them in at once (ms). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(20)
+  @Max(600_000)
+  LATE_REVISION_INTERVAL_MS = 2000;
+
   /** Lifetime of an access token, in seconds. */
   @Transform(toInt)
   @IsInt()

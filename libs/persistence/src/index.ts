@@ -29,3 +29,4 @@ export * from './checkpoint';
 export * from './sql';
 export * from './report-routes';
 export * from './rollup';
+export * from './late-revisions';

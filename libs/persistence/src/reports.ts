@@ -9,6 +9,7 @@ import {
   type ReportForm,
   type ReportValues,
   type UnitReport,
+  idsFromPath,
 } from '@cascade/domain';
 
 import type { EventActor } from './events';
@@ -141,6 +142,66 @@ export async function fileReport(db: Db, r: ReportToFile, alone: boolean): Promi
   }
 }
 
+/** The routing nodes of many units of one directive (for a batch of reports): what each item needs checked. */
+export async function batchNodes(
+  db: Db,
+  directiveId: string,
+  unitIds: string[],
+): Promise<{ unit_id: string; status: string; tier: number; is_hub: boolean; parent_unit_id: string }[]> {
+  return db.query(
+    `SELECT unit_id, status, tier, is_hub, parent_unit_id FROM routing_node
+      WHERE directive_id = $1 AND unit_id = ANY($2::uuid[])`,
+    [directiveId, unitIds],
+  );
+}
+
+/** One item of a batch of reports, checked and ready to file. */
+export interface ReportItemToFile {
+  reportId: string;
+  unitId: string;
+  cycle: number;
+  values: unknown;
+  /** The item's key, prefixed with its caller (`user:<id>/<key>`). */
+  requestKey: string;
+}
+
+/** What `cascade_file_reports` answers for each item, in the items' order. */
+export interface FiledReportItem {
+  outcome: 'filed' | 'duplicate' | 'key-reused' | 'not-routed' | 'not-planned';
+  revision: number | null;
+  late: boolean | null;
+  after_close: boolean | null;
+  deadline: Date | null;
+  values: unknown;
+  parent_unit_id: string | null;
+}
+
+/**
+ * `cascade_file_reports`: a batch of reports of one directive in one statement (libs/persistence/src/sql/
+ * file-reports.sql.ts): each item filed whole, answered from its key, or refused; late ones mark their hubs pending.
+ */
+export async function fileReports(
+  db: Db,
+  batch: { directiveId: string; issuerId: string; userId: string | null; items: ReportItemToFile[] },
+): Promise<FiledReportItem[]> {
+  const { items } = batch;
+  const rows: (FiledReportItem & { ord: number })[] = await db.query(
+    `SELECT ord, outcome, revision, late, after_close, deadline, values, parent_unit_id
+       FROM cascade_file_reports($1, $2, $3, $4::uuid[], $5::uuid[], $6::int[], $7::jsonb[], $8::text[])`,
+    [
+      batch.directiveId,
+      batch.issuerId,
+      batch.userId,
+      items.map((i) => i.reportId),
+      items.map((i) => i.unitId),
+      items.map((i) => i.cycle),
+      items.map((i) => JSON.stringify(i.values)),
+      items.map((i) => i.requestKey),
+    ],
+  );
+  return rows.sort((a, b) => a.ord - b.ord).map(({ ord: _ord, ...r }) => r);
+}
+
 /** The event of a report filed alone (`cascade_report_event`): appended last in the transaction. */
 export async function reportEvent(
   m: EntityManager,
@@ -236,7 +297,7 @@ export async function aggregateRevisions(
   cycle: number,
 ): Promise<unknown[]> {
   return db.query(
-    `SELECT revision, reason, values, coverage, created_at AS "reportedAt" FROM aggregate_report
+    `SELECT revision, reason, folds, values, coverage, created_at AS "reportedAt" FROM aggregate_report
       WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3 ORDER BY revision`,
     [directiveId, unitId, cycle],
   );
@@ -329,4 +390,13 @@ export async function escalationsOf(db: Db, directiveId: string, cycle: number |
       ORDER BY e.cycle, e.at, u.code, e.level`,
     [directiveId, cycle],
   );
+}
+
+/** The paths (ids from the root) of many units, by id; a unit that does not exist is absent. */
+export async function unitPathsOf(db: Db, unitIds: string[]): Promise<Map<string, string[]>> {
+  const rows: { id: string; path: string }[] = await db.query(
+    `SELECT id::text, path::text FROM unit WHERE id = ANY($1::uuid[])`,
+    [unitIds],
+  );
+  return new Map(rows.map((r) => [r.id, idsFromPath(r.path)]));
 }

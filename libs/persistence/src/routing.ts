@@ -144,6 +144,98 @@ export async function acknowledgeNode(
   return { answer: answer.unitId !== null ? answer : null, directiveStatus, nodeStatus };
 }
 
+/** One item of a batch of acknowledgements. */
+export interface AcknowledgementItem {
+  unitId: string;
+  status: 'accepted' | 'returned';
+  reason: string | null;
+  role: string | null;
+  /** The item's key, prefixed with its caller. */
+  key: string;
+}
+
+/** What a batch of acknowledgements answers for each item, in the items' order. */
+export interface AcknowledgedItem {
+  /** `answered`: moved now; `duplicate`: its key answered it before; `same`: answered the same before (another
+   * key); `conflict`: answered otherwise before; `not-routed`; `not-delivered`; `key-reused`: its key answered
+   * another unit. */
+  outcome: 'answered' | 'duplicate' | 'same' | 'conflict' | 'not-routed' | 'not-delivered' | 'key-reused';
+  answer: NodeAnswer | null;
+}
+
+/**
+ * A batch of acknowledgements of one directive in one statement: every delivered node among the items moves to its
+ * answer (edXML 03 or 02) with its event and remembers the item's key (`acknowledged_key`); each other item is
+ * told why not, with the node as it is. Answers the directive's status (null: no such directive) and, when it is
+ * out (signed or dispatched), the items. The items' units are distinct (the caller refuses a unit twice).
+ */
+export async function acknowledgeNodes(
+  db: Db,
+  directiveId: string,
+  userId: string | null,
+  items: AcknowledgementItem[],
+): Promise<{ directiveStatus: string | null; items: AcknowledgedItem[] }> {
+  const rows: (NodeAnswer & {
+    n: number;
+    outcome: AcknowledgedItem['outcome'] | null;
+    directive_status: string;
+  })[] = await db.query(
+    `WITH d AS (SELECT id, status FROM directive WHERE id = $1),
+       items AS MATERIALIZED (
+         SELECT i.n::int AS n, i.unit, i.status, i.reason, i.role, i.key,
+                (SELECT k.unit_id FROM routing_node k WHERE k.directive_id = $1 AND k.acknowledged_key = i.key) AS keyed
+           FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS i(unit, status, reason, role, key, n)
+       ), answered AS (
+         UPDATE routing_node rn SET status = i.status, status_code = CASE WHEN i.status = 'accepted' THEN '03' ELSE '02' END,
+                acknowledged_at = now(), acknowledged_by = $2, returned_reason = i.reason, acknowledged_key = i.key,
+                version = rn.version + 1
+           FROM items i, d
+          WHERE rn.directive_id = $1 AND rn.unit_id = i.unit AND rn.status = 'delivered' AND d.status IN ('signed', 'dispatched')
+            AND i.keyed IS NULL
+         RETURNING i.n, ${nodeAnswerColumns('rn')}
+       ), event AS (
+         INSERT INTO directive_event (directive_id, actor_user_id, actor_role, actor_unit_id, action, reason, data)
+         SELECT $1, $2, i.role, a."unitId", CASE WHEN a.status = 'accepted' THEN 'acknowledged' ELSE 'returned' END,
+                i.reason, jsonb_build_object('unitId', a."unitId"::text)
+           FROM answered a JOIN items i ON i.n = a.n ORDER BY a.n
+       )
+       SELECT i.n, (SELECT status FROM d) AS directive_status,
+              CASE WHEN a.n IS NOT NULL THEN 'answered'
+                   WHEN i.keyed IS NOT NULL AND i.keyed <> i.unit THEN 'key-reused'
+                   WHEN i.keyed IS NOT NULL THEN 'duplicate'
+                   WHEN rn.unit_id IS NULL THEN 'not-routed'
+                   WHEN rn.status IN ('pending', 'delivered') THEN 'not-delivered'
+                   WHEN rn.status = i.status THEN 'same'
+                   ELSE 'conflict' END AS outcome,
+              COALESCE(a."unitId", rn.unit_id) AS "unitId", COALESCE(a.status, rn.status) AS status,
+              COALESCE(a."statusCode", rn.status_code) AS "statusCode",
+              COALESCE(a."acknowledgedAt", rn.acknowledged_at) AS "acknowledgedAt",
+              COALESCE(a."returnedReason", rn.returned_reason) AS "returnedReason",
+              COALESCE(a."recallStatus", rn.recall_status) AS "recallStatus",
+              COALESCE(a."recallReason", rn.recall_reason) AS "recallReason"
+         FROM items i LEFT JOIN answered a ON a.n = i.n
+              LEFT JOIN routing_node rn ON rn.directive_id = $1 AND rn.unit_id = i.unit
+        ORDER BY i.n`,
+    [
+      directiveId,
+      userId,
+      items.map((i) => i.unitId),
+      items.map((i) => i.status),
+      items.map((i) => i.reason),
+      items.map((i) => i.role),
+      items.map((i) => i.key),
+    ],
+  );
+  const directiveStatus = rows[0]?.directive_status ?? null;
+  return {
+    directiveStatus,
+    items: rows.map(({ n: _n, outcome, directive_status: _d, ...answer }) => ({
+      outcome: outcome!,
+      answer: answer.unitId ? answer : null,
+    })),
+  };
+}
+
 /** A routed unit's own node, once delivered (null before, or when it was not routed). */
 export interface ReceivedNode {
   status: string;

@@ -200,8 +200,15 @@ export function createReportingActivities(
           return { units: await escalateUnreported(dataSource, directiveId, cycle, 'above') };
         case 'close': {
           const includeIssuer = step.tier >= plannedTier;
-          const units = await dataSource.transaction((m) =>
-            closeTier(m, directiveId, directive.issuerId, step.tier, includeIssuer, cycle, form),
+          // Each hub closes in a transaction of its own (a retry finds the closed ones closed).
+          const units = await closeTier(
+            dataSource,
+            directiveId,
+            directive.issuerId,
+            step.tier,
+            includeIssuer,
+            cycle,
+            form,
           );
           // The issuer's aggregate is its report on the directive this one implements (implementing chains).
           if (includeIssuer) await rollUpIssuerAggregate(dataSource, directiveId, cycle);

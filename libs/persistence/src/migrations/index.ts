@@ -17,6 +17,7 @@ import { EscalationAbove1763930000000 } from './1763930000000-escalation-above';
 import { ReceivedDirectives1763935000000 } from './1763935000000-received-directives';
 import { ReportRoutes1763940000000 } from './1763940000000-report-routes';
 import { Connectors1763950000000 } from './1763950000000-connectors';
+import { IngestAtScale1763960000000 } from './1763960000000-ingest-at-scale';
 
 /**
  * Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set.
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   ReceivedDirectives1763935000000,
   ReportRoutes1763940000000,
   Connectors1763950000000,
+  IngestAtScale1763960000000,
 ];

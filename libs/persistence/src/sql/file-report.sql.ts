@@ -16,8 +16,8 @@ export const REPORT_KEY_REUSED_SQLSTATE = 'CR409';
  * the parent's aggregation has closed. The request key is the caller's (`fileReport` prefixes the caller to the
  * client's Idempotency-Key), and it answers only the request that filed it: the same key with another cycle or
  * other values is refused (`REPORT_KEY_REUSED_SQLSTATE`). With the lock shared, a report that finds the aggregation
- * closed writes nothing and says so (`retry_alone`): the caller files it again alone, as a late revision that re-aggregates
- * upward. Each statement of a PL/pgSQL function sees what committed before it began, so the closed check follows
+ * closed is filed as a late revision and marks the hub pending (`aggregate_pending`): the periodic pass revises it
+ * and the hubs above, so that late reports coalesce. Each statement of a PL/pgSQL function sees what committed before it began, so the closed check follows
  * the lock.
  *
  * The event names the actor's role and the connector that filed it, if one did (`cascade_report_event`).
@@ -78,9 +78,12 @@ export const CASCADE_FILE_REPORT = `CREATE OR REPLACE FUNCTION cascade_file_repo
         v_late := v_now >= v_deadline;
         v_after_close := EXISTS (SELECT 1 FROM aggregate_report a
                                   WHERE a.directive_id = p_directive AND a.unit_id = v_parent AND a.cycle = p_cycle);
+        -- Shared, after the close: filed as a late revision all the same, and the hub marked pending; the periodic pass
+        -- (reviseLateAggregates) revises it and the hubs above, once for every late report that came in meanwhile, so
+        -- a late report never waits on an ancestor's lock. (retry_alone is no longer answered true.)
         IF v_after_close AND NOT p_alone THEN
-          RETURN QUERY SELECT NULL::int, v_late, true, v_deadline, p_values, v_parent, false, true;
-          RETURN;
+          INSERT INTO aggregate_pending (directive_id, unit_id, cycle, folds) VALUES (p_directive, v_parent, p_cycle, 1)
+          ON CONFLICT (directive_id, unit_id, cycle) DO UPDATE SET folds = aggregate_pending.folds + 1;
         END IF;
         INSERT INTO report (id, directive_id, unit_id, cycle, revision, values, late, deadline, submitted_by, submitted_at,
                             after_close, request_key)

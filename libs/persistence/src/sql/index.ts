@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { CHAIN_TRIGGERS, DIRECTIVE_EVENT_APPEND_ONLY, DIRECTIVE_EVENT_CHAIN } from './chain-triggers.sql';
 import { DIRECTIVE_EVENT_DIGEST_INPUT } from './event-digest.sql';
 import { CASCADE_FILE_REPORT } from './file-report.sql';
+import { CASCADE_FILE_REPORTS } from './file-reports.sql';
 import { FOLD_VI } from './fold-vi.sql';
 import { SQL_DEFINITIONS_LOCK_KEY } from './locks';
 import { CASCADE_REPORT_EVENT } from './report-event.sql';
@@ -36,6 +37,7 @@ export const SQL_DEFINITIONS: readonly SqlDefinition[] = [
   { name: 'cascade_seal_events', statements: [CASCADE_SEAL_EVENTS] },
   { name: 'cascade_report_event', statements: [CASCADE_REPORT_EVENT] },
   { name: 'cascade_file_report', statements: [CASCADE_FILE_REPORT] },
+  { name: 'cascade_file_reports', statements: [CASCADE_FILE_REPORTS] },
 ];
 
 /** What `schema_definition` records of a definition applied: the SHA-256 of its statements. */
