@@ -16,6 +16,7 @@ import { LoginAttemptPending1763920000000 } from './1763920000000-login-attempt-
 import { EscalationAbove1763930000000 } from './1763930000000-escalation-above';
 import { ReceivedDirectives1763935000000 } from './1763935000000-received-directives';
 import { ReportRoutes1763940000000 } from './1763940000000-report-routes';
+import { Paging1763970000000 } from './1763970000000-paging';
 
 /**
  * Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set.
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   EscalationAbove1763930000000,
   ReceivedDirectives1763935000000,
   ReportRoutes1763940000000,
+  Paging1763970000000,
 ];
