@@ -115,7 +115,7 @@ describe('the audit trail', () => {
 
   it('gives auditors the timeline, the tree as of a time and the case file; records who read what', async () => {
     const timeline = await get(`/directives/${directiveId}/audit/timeline`, org.tokens.auditor).expect(200);
-    const actions = timeline.body.map((e: { action: string }) => e.action);
+    const actions = timeline.body.items.map((e: { action: string }) => e.action);
     expect(actions.slice(0, 5)).toEqual([
       'drafted',
       'review.submitted',
@@ -125,7 +125,7 @@ describe('the audit trail', () => {
     ]);
     expect(actions).toEqual(expect.arrayContaining(['dispatched', 'acknowledged', 'closed']));
     const reviews = await get(`/directives/${directiveId}/audit/timeline?action=review`, org.tokens.auditor);
-    expect(reviews.body.map((e: { action: string }) => e.action)).toEqual([
+    expect(reviews.body.items.map((e: { action: string }) => e.action)).toEqual([
       'review.submitted',
       'review.approved',
     ]);
@@ -133,7 +133,7 @@ describe('the audit trail', () => {
       `/directives/${directiveId}/audit/timeline?unitId=${org.ids.A1}`,
       org.tokens.auditor,
     );
-    expect(aboutA1.body.map((e: { action: string }) => e.action)).toEqual(['acknowledged']);
+    expect(aboutA1.body.items.map((e: { action: string }) => e.action)).toEqual(['acknowledged']);
 
     const then = await get(
       `/directives/${directiveId}/audit/as-of?at=${beforeAck}`,
@@ -162,7 +162,7 @@ describe('the audit trail', () => {
 
     const file = await get(`/directives/${directiveId}/audit/case-file`, org.tokens.auditor).expect(200);
     expect(file.body.verification.valid).toBe(true);
-    expect(file.body.timeline).toHaveLength(timeline.body.length);
+    expect(file.body.timeline).toHaveLength(timeline.body.items.length);
     const html = await get(
       `/directives/${directiveId}/audit/case-file?format=html`,
       org.tokens.auditor,

@@ -91,7 +91,7 @@ interface TrailEvent {
 }
 
 const events = async (id: string, token: string): Promise<TrailEvent[]> =>
-  (await http().get(`/directives/${id}/events`).set(auth(token)).expect(200)).body as TrailEvent[];
+  (await http().get(`/directives/${id}/events`).set(auth(token)).expect(200)).body.items as TrailEvent[];
 
 describe('nobody drafts, approves and signs alone (item 5)', () => {
   it('refuses a signing authority granted by an admin of the unit itself, to itself or to another', async () => {

@@ -377,6 +377,14 @@ const ENDPOINTS: Endpoint[] = [
     call: (h, t, id) => h().get(`/directives/${rootDirective}/aggregate?unitId=${id}&cycle=0`).set(auth(t)),
   },
   {
+    name: 'GET /directives/:id/aggregate/answers?unitId=',
+    kind: 'view',
+    success: 404,
+    successCode: 'DIRECTIVE_NOT_FOUND',
+    call: (h, t, id) =>
+      h().get(`/directives/${rootDirective}/aggregate/answers?unitId=${id}&cycle=0&field=note`).set(auth(t)),
+  },
+  {
     name: 'GET /directives/:id/links (issued by the unit)',
     kind: 'view',
     success: 200,

@@ -330,7 +330,7 @@ describe('a monthly directive from December 2026 into 2027', () => {
         '2027-02-12',
         '2027-02-12',
       ]);
-      const events = (await get(`/directives/${id}/events`, clerk).expect(200)).body as {
+      const events = (await get(`/directives/${id}/events`, clerk).expect(200)).body.items as {
         action: string;
         data: { cycle: number; before: unknown; after: unknown };
       }[];

@@ -218,7 +218,7 @@ describe('draft, review and sign', () => {
       return res.body.status === 'dispatched';
     });
     const events = await http().get(`/directives/${id}/events`).set(auth(org.tokens.auditor)).expect(200);
-    expect(events.body.map((e: { action: string }) => e.action)).toEqual([
+    expect(events.body.items.map((e: { action: string }) => e.action)).toEqual([
       'drafted',
       'edited',
       'review.submitted',
@@ -461,9 +461,9 @@ describe('dispatch and acknowledgement', () => {
       .get(`/directives/${directiveId}/events`)
       .set(auth(org.tokens.auditor))
       .expect(200);
-    const actions = events.body.map((e: { action: string }) => e.action);
+    const actions = events.body.items.map((e: { action: string }) => e.action);
     expect(actions.slice(-4)).toEqual(['dispatch.planned', 'dispatched', 'acknowledged', 'returned']);
-    const planned = events.body.find((e: { action: string }) => e.action === 'dispatch.planned');
+    const planned = events.body.items.find((e: { action: string }) => e.action === 'dispatch.planned');
     expect(planned.data).toMatchObject({ nodes: 6, tiers: 2 });
   });
 });
@@ -589,7 +589,7 @@ describe('reports per cycle', () => {
       .set(auth(d1Clerk))
       .expect(200);
     expect(
-      current.body.map((r: { unitId: string; revision: number }) => [r.unitId, r.revision]).sort(),
+      current.body.items.map((r: { unitId: string; revision: number }) => [r.unitId, r.revision]).sort(),
     ).toEqual(
       [
         [id.G11, 2],

@@ -141,7 +141,7 @@ describe('the rung above the issuer', () => {
 
     // Nobody reports: G1 (routed under D1) and G2 (right under the issuer) climb the whole ladder.
     const levels = async () =>
-      (await get(`/directives/${directiveId}/escalations?cycle=0`, clerkP)).body as {
+      (await get(`/directives/${directiveId}/escalations?cycle=0`, clerkP)).body.items as {
         unitId: string;
         level: string;
       }[];
@@ -199,7 +199,7 @@ describe('the rung above the issuer', () => {
     expect(all.rows).toEqual([]);
     expect(mails.rows.filter((m) => m.unit === id.G2 && m.recipient_email === leaderP.email)).toHaveLength(1);
 
-    const actions = (await get(`/directives/${directiveId}/events`, clerkP)).body.map(
+    const actions = (await get(`/directives/${directiveId}/events`, clerkP)).body.items.map(
       (e: { action: string }) => e.action,
     );
     expect(actions.filter((a: string) => a === 'escalated.issuer')).toHaveLength(2);

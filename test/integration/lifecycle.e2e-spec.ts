@@ -283,7 +283,7 @@ describe('three levels, province → district → grassroots, cycles seconds apa
     // The ladder runs on durable timers: reminder, overdue, the district's leaders, the province's leaders; the
     // district closes at its deadline with G2 missing, then the province.
     const levels = async () =>
-      (await get(`/directives/${directiveId}/escalations?cycle=0`, province.clerk)).body as {
+      (await get(`/directives/${directiveId}/escalations?cycle=0`, province.clerk)).body.items as {
         unitId: string;
         level: string;
       }[];
@@ -384,7 +384,7 @@ describe('three levels, province → district → grassroots, cycles seconds apa
       ]);
       return d.status.name === 'COMPLETED' && r.status.name === 'COMPLETED';
     });
-    const actions = (await get(`/directives/${directiveId}/events`, province.clerk)).body.map(
+    const actions = (await get(`/directives/${directiveId}/events`, province.clerk)).body.items.map(
       (e: { action: string }) => e.action,
     );
     expect(actions).toEqual(
@@ -481,7 +481,7 @@ describe('forward, supersede, recall', () => {
     );
     const links = await get(`/directives/${old.id}/links`, province.clerk).expect(200);
     expect(links.body.supersededBy).toEqual([expect.objectContaining({ id: replacement.id })]);
-    const supersededEvent = (await get(`/directives/${old.id}/events`, province.clerk)).body.find(
+    const supersededEvent = (await get(`/directives/${old.id}/events`, province.clerk)).body.items.find(
       (e: { action: string }) => e.action === 'superseded',
     );
     expect(supersededEvent.data).toEqual({ supersededBy: replacement.id });

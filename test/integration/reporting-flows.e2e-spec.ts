@@ -467,7 +467,7 @@ describe('003: ad hoc reports, forwarded to the city union and the district Part
       district.clerk,
     ).expect(200);
     expect(
-      stream.body.map((r: { unitId: string; number: number }) => `${r.unitId}#${r.number}`).sort(),
+      stream.body.items.map((r: { unitId: string; number: number }) => `${r.unitId}#${r.number}`).sort(),
     ).toEqual([`${id.G1}#1`, `${id.G1}#2`, `${id.G2}#1`].sort());
     const totals = await get(
       `/directives/${directiveId}/aggregate?unitId=${id.H}&cycle=0`,

@@ -17,10 +17,17 @@ const CLOCK = new Intl.DateTimeFormat('en-GB', {
 export const when = (iso: string | null | undefined): string =>
   iso ? CLOCK.format(new Date(iso)).replace(',', '') : '—';
 
-/** "sessions: 3; done: 2": a report's or an aggregate's values (a list is shown by its length). */
+/** A collected field of an aggregate, read by page: how many answers, and the first of them. */
+const isAnswers = (v: unknown): v is { count: number } =>
+  typeof v === 'object' && v !== null && typeof (v as { count?: unknown }).count === 'number';
+
+/** "sessions: 3; done: 2": a report's or an aggregate's values (a list, or collected answers, by their count). */
 export const valuesText = (values: Record<string, unknown> | null | undefined): string =>
   Object.entries(values ?? {})
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.length : typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}: ${Array.isArray(v) ? v.length : isAnswers(v) ? v.count : typeof v === 'string' ? v : JSON.stringify(v)}`,
+    )
     .join('; ');
 
 /** "A", "A và B", "A, B và C". */

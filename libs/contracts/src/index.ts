@@ -3,3 +3,4 @@ export * from './probe.contract';
 export * from './directive.contract';
 export * from './content';
 export * from './api';
+export * from './page';

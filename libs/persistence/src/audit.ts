@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { verifySignature } from '@cascade/auth';
 import { canonicalJson } from '@cascade/domain';
+import { keysetPage, type KeysetPage, type PageRequest } from './keyset';
 
 /** One event as stored, its fields in the text form the chain hashes. */
 export interface ChainedEvent {
@@ -279,6 +280,40 @@ export interface TimelineEvent extends ChainedEvent {
   symbol: string | null;
   actorUnitName: string | null;
   actorName: string | null;
+}
+
+/** The key of a timeline event in a page: its time (exact, UTC, as the chain hashes it) and its id. */
+export type TimelineKey = [at: string, id: string];
+
+/**
+ * A page of the timeline of the directives, in time order (then id), filterable like `familyTimeline`: each
+ * directive's next events from the index `directive_event_time` (at most a page each), merged, the page kept, and
+ * only then the names joined. A page costs the family's size times the page, never the trail's length.
+ */
+export async function familyTimelinePage(
+  db: DataSource | EntityManager,
+  directiveIds: string[],
+  q: { unitId?: string; action?: string },
+  page: PageRequest<TimelineKey>,
+): Promise<KeysetPage<TimelineEvent & Record<string, unknown>, TimelineKey>> {
+  await sealEvents(db, directiveIds);
+  const [at, id] = page.after ?? [null, null];
+  const rows: (TimelineEvent & Record<string, unknown>)[] = await db.query(
+    `SELECT ${CHAINED_EVENT_COLUMNS}, d.symbol, u.name AS "actorUnitName", au.name AS "actorName"
+       FROM (SELECT p.* FROM unnest($1::uuid[]) AS f(id) CROSS JOIN LATERAL (
+               SELECT e.* FROM directive_event e
+                WHERE e.directive_id = f.id
+                  AND ($2::uuid IS NULL OR e.actor_unit_id = $2 OR e.data->>'unitId' = $2::text)
+                  AND ($3::text IS NULL OR e.action = $3 OR e.action LIKE $3 || '.%')
+                  AND ($5::timestamptz IS NULL OR (e.at, e.id) > ($5, $6::bigint))
+                ORDER BY e.at, e.id LIMIT $4) p
+              ORDER BY p.at, p.id LIMIT $4) e
+       JOIN directive d ON d.id = e.directive_id
+       LEFT JOIN unit u ON u.id = e.actor_unit_id LEFT JOIN app_user au ON au.id = e.actor_user_id
+      ORDER BY e.at, e.id`,
+    [directiveIds, q.unitId ?? null, q.action ?? null, page.limit + 1, at, id],
+  );
+  return keysetPage(rows, page.limit, (r) => [r.at, r.id]);
 }
 
 /** Every hash chain and signature of a directive and of the directives that implement it. */

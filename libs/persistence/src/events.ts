@@ -1,5 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 
+import { keysetPage, type KeysetPage, type PageRequest } from './keyset';
+
 type Db = DataSource | EntityManager;
 
 /**
@@ -63,11 +65,19 @@ export async function appendEvent(db: Db, e: DirectiveEventInput): Promise<boole
   return rows.length > 0;
 }
 
-/** A directive's own events, in order, as `GET /directives/:id/events` lists them. */
-export async function eventsOf(db: Db, directiveId: string): Promise<unknown[]> {
-  return db.query(
+/**
+ * A page of a directive's own events, in order, as `GET /directives/:id/events` lists them: after the event id
+ * `after` (the key of the previous page), a range of the index `directive_event_directive`.
+ */
+export async function eventsOf(
+  db: Db,
+  directiveId: string,
+  page: PageRequest<string>,
+): Promise<KeysetPage<Record<string, unknown>, string>> {
+  const rows: Record<string, unknown>[] = await db.query(
     `SELECT id::text, at, actor_user_id AS "actorUserId", actor_role AS "actorRole", actor_unit_id AS "actorUnitId", action, reason, data
-       FROM directive_event e WHERE e.directive_id = $1 ORDER BY e.id`,
-    [directiveId],
+       FROM directive_event e WHERE e.directive_id = $1 AND ($3::bigint IS NULL OR e.id > $3) ORDER BY e.id LIMIT $2`,
+    [directiveId, page.limit + 1, page.after],
   );
+  return keysetPage(rows, page.limit, (r) => r.id as string);
 }

@@ -15,6 +15,8 @@ export * from './received';
 export * from './review-chains';
 export * from './routing';
 export * from './reports';
+export * from './keyset';
+export * from './aggregate-answers';
 export * from './exchange';
 export * from './outbox';
 export * from './units';

@@ -13,6 +13,7 @@ import {
 } from '@cascade/domain';
 
 import type { EventActor } from './events';
+import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
 import { REPORT_KEY_REUSED_SQLSTATE } from './sql/file-report.sql';
 
 type Db = DataSource | EntityManager;
@@ -221,49 +222,87 @@ export async function reportEvent(
   ]);
 }
 
-/** The current report (highest revision) of every routed unit under `unitId` (itself included) for a cycle. */
+/**
+ * The recursive step of a subtree walk (`below`, the directive in $1): each unit's children from the index
+ * `routing_node_parent`. The lateral subquery is kept apart (OFFSET 0 is only a fence, nothing is skipped): joined
+ * flat, the planner, which guesses a recursion's size, hashes the directive's every routing node at each level.
+ */
+const CHILDREN_OF_BELOW = `SELECT c.unit_id FROM below b CROSS JOIN LATERAL (
+       SELECT r.unit_id FROM routing_node r WHERE r.directive_id = $1 AND r.parent_unit_id = b.unit_id OFFSET 0) c`;
+
+/** The key of a unit's current report in a page: its unit id. */
+export type ReportKey = string;
+
+/**
+ * A page of the current reports (highest revision) of a cycle, by unit id: of every routed unit of the directive
+ * (`below` null: the issuer's view), or of the routed units under `below` (itself included). The issuer's page is a
+ * range of the index `report_cycle`, whatever the directive's size; a unit's walks its subtree (its size, not the
+ * directive's), sorted by unit id, each unit's current report found by the index.
+ */
 export async function currentReportsBelow(
   db: Db,
   directiveId: string,
-  unitId: string,
+  below: string | null,
   cycle: number,
-): Promise<unknown[]> {
-  return db.query(
-    `WITH RECURSIVE below(unit_id) AS (
-       SELECT $2::uuid
-       UNION ALL SELECT r.unit_id FROM routing_node r JOIN below b ON r.parent_unit_id = b.unit_id WHERE r.directive_id = $1
-     )
-     SELECT DISTINCT ON (rep.unit_id) rep.unit_id AS "unitId", rep.revision, rep.values, rep.late, rep.after_close AS "afterClose",
-            rep.deadline, rep.submitted_at AS "submittedAt"
-       FROM report rep WHERE rep.directive_id = $1 AND rep.cycle = $3 AND rep.unit_id IN (SELECT unit_id FROM below)
-      ORDER BY rep.unit_id, rep.revision DESC`,
-    [directiveId, unitId, cycle],
-  );
+  page: PageRequest<ReportKey>,
+): Promise<KeysetPage<Record<string, unknown>, ReportKey>> {
+  const columns = `rep.unit_id AS "unitId", rep.revision, rep.values, rep.late, rep.after_close AS "afterClose",
+            rep.deadline, rep.submitted_at AS "submittedAt"`;
+  const rows: Record<string, unknown>[] =
+    below === null
+      ? await db.query(
+          `SELECT DISTINCT ON (rep.unit_id) ${columns}
+             FROM report rep WHERE rep.directive_id = $1 AND rep.cycle = $2 ${page.after === null ? '' : 'AND rep.unit_id > $4'}
+            ORDER BY rep.unit_id, rep.revision DESC LIMIT $3`,
+          [directiveId, cycle, page.limit + 1, ...(page.after === null ? [] : [page.after])],
+        )
+      : await db.query(
+          `WITH RECURSIVE below(unit_id) AS (
+             SELECT $2::uuid
+             UNION ALL ${CHILDREN_OF_BELOW}
+           )
+           SELECT ${columns}
+             FROM below b CROSS JOIN LATERAL (
+                    SELECT * FROM report p WHERE p.directive_id = $1 AND p.unit_id = b.unit_id AND p.cycle = $3
+                     ORDER BY p.revision DESC LIMIT 1) rep
+            WHERE $5::uuid IS NULL OR b.unit_id > $5
+            ORDER BY b.unit_id LIMIT $4`,
+          [directiveId, below, cycle, page.limit + 1, page.after],
+        );
+  return keysetPage(rows, page.limit, (r) => r.unitId as string);
 }
 
+/** The key of a report of an ad hoc stream in a page: its time (exact, UTC), its unit, its number. */
+export type StreamKey = [submittedAt: string, unitId: string, revision: number];
+
 /**
- * An ad hoc stream below a unit (itself included): every report, numbered per unit (`number`, its revision), with its
- * time and its unit, newest first, at most `limit`.
+ * A page of an ad hoc stream, newest first: every report, numbered per unit (`number`, its revision), with its time
+ * and its unit, of the whole directive (`below` null) or below a unit (itself included). The index `report_stream`
+ * read backwards from the cursor.
  */
 export async function reportStreamBelow(
   db: Db,
   directiveId: string,
-  unitId: string,
+  below: string | null,
   cycle: number,
-  limit = 1000,
-): Promise<unknown[]> {
-  return db.query(
+  page: PageRequest<StreamKey>,
+): Promise<KeysetPage<Record<string, unknown>, StreamKey>> {
+  const after = page.after ?? [null, null, null];
+  const rows: Record<string, unknown>[] = await db.query(
     `WITH RECURSIVE below(unit_id) AS (
-       SELECT $2::uuid
-       UNION ALL SELECT r.unit_id FROM routing_node r JOIN below b ON r.parent_unit_id = b.unit_id WHERE r.directive_id = $1
+       SELECT $2::uuid WHERE $2::uuid IS NOT NULL
+       UNION ALL ${CHILDREN_OF_BELOW}
      )
      SELECT rep.unit_id AS "unitId", u.name AS "unitName", rep.revision AS number, rep.revision, rep.values,
-            rep.submitted_at AS "submittedAt"
+            rep.submitted_at AS "submittedAt", ${EXACT_TIME('rep.submitted_at')} AS k_at
        FROM report rep JOIN unit u ON u.id = rep.unit_id
-      WHERE rep.directive_id = $1 AND rep.cycle = $3 AND rep.unit_id IN (SELECT unit_id FROM below)
-      ORDER BY rep.submitted_at DESC, rep.unit_id, rep.revision DESC LIMIT $4`,
-    [directiveId, unitId, cycle, limit],
+      WHERE rep.directive_id = $1 AND rep.cycle = $3
+        AND ($2::uuid IS NULL OR rep.unit_id IN (SELECT unit_id FROM below))
+        AND ($5::timestamptz IS NULL OR (rep.submitted_at, rep.unit_id, rep.revision) < ($5, $6::uuid, $7::int))
+      ORDER BY rep.submitted_at DESC, rep.unit_id DESC, rep.revision DESC LIMIT $4`,
+    [directiveId, below, cycle, page.limit + 1, ...after],
   );
+  return keysetPage(rows, page.limit, (r) => [r.k_at as string, r.unitId as string, r.revision as number]);
 }
 
 /** A hub's latest aggregate of a cycle, as stored. */
@@ -380,16 +419,36 @@ export async function previewAggregate(
   };
 }
 
-/** The escalation ladder's steps so far: which unit was reminded, marked overdue or escalated, per cycle. */
-export async function escalationsOf(db: Db, directiveId: string, cycle: number | null): Promise<unknown[]> {
-  return db.query(
+/** The key of an escalation step in a page: its cycle, its time (exact, UTC), its unit, its level. */
+export type EscalationKey = [cycle: number, at: string, unitId: string, level: string];
+
+/**
+ * A page of the escalation ladder's steps so far (which unit was reminded, marked overdue or escalated), by cycle,
+ * time, unit and level, of one cycle or of all: a range of the index `escalation_page` from the cursor.
+ */
+export async function escalationsOf(
+  db: Db,
+  directiveId: string,
+  cycle: number | null,
+  page: PageRequest<EscalationKey>,
+): Promise<KeysetPage<Record<string, unknown>, EscalationKey>> {
+  const after = page.after ?? [null, null, null, null];
+  const rows: Record<string, unknown>[] = await db.query(
     `SELECT e.cycle, e.unit_id AS "unitId", u.code AS "unitCode", u.name AS "unitName", e.level, e.at,
-            EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle) AS "reportedSince"
+            EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle) AS "reportedSince",
+            ${EXACT_TIME('e.at')} AS k_at
        FROM escalation e JOIN unit u ON u.id = e.unit_id
-      WHERE e.directive_id = $1 AND ($2::int IS NULL OR e.cycle = $2)
-      ORDER BY e.cycle, e.at, u.code, e.level`,
-    [directiveId, cycle],
+      WHERE e.directive_id = $1 ${cycle === null ? '' : 'AND e.cycle = $7'}
+        AND ($3::int IS NULL OR (e.cycle, e.at, e.unit_id, e.level) > ($3, $4::timestamptz, $5::uuid, $6::text))
+      ORDER BY e.cycle, e.at, e.unit_id, e.level LIMIT $2`,
+    [directiveId, page.limit + 1, ...after, ...(cycle === null ? [] : [cycle])],
   );
+  return keysetPage(rows, page.limit, (r) => [
+    r.cycle as number,
+    r.k_at as string,
+    r.unitId as string,
+    r.level as string,
+  ]);
 }
 
 /** The paths (ids from the root) of many units, by id; a unit that does not exist is absent. */

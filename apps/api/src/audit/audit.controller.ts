@@ -5,9 +5,10 @@ import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Authorize, CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
+import { PageQueryDto } from '../common/page';
 import { AuditService } from './audit.service';
 
-export class TimelineQueryDto {
+export class TimelineQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'events by this unit, or about it' })
   @IsOptional()
   @IsUUID()
@@ -40,7 +41,8 @@ export class AuditController {
   @Authorize({ capability: 'audit', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
-      'Every event of the directive and of the directives implementing it, in time order, with its hash',
+      'Every event of the directive and of the directives implementing it, in time order, with its hash; a page ' +
+      '({ items, nextCursor })',
   })
   timeline(@Param('id') id: string, @Query() q: TimelineQueryDto) {
     return this.audit.timeline(id, q);

@@ -7,7 +7,8 @@ import {
   buildCaseFile,
   caseFileHtml,
   directiveFamily,
-  familyTimeline,
+  familyTimelinePage,
+  type TimelineKey,
   sealEvents,
   verifyFamily,
   type CaseFile,
@@ -16,7 +17,9 @@ import {
   recordRead,
   treeAsOf,
 } from '@cascade/persistence';
+import type { Page } from '@cascade/contracts';
 import { ApiError } from '../common/api-error';
+import { decodeCursor, isExactTime, pageOf, tupleOf } from '../common/page';
 import { TemporalClient } from '../temporal/temporal.module';
 import {
   directiveRuns,
@@ -131,9 +134,24 @@ export class AuditService {
     return directiveFamily(this.dataSource, id);
   }
 
-  /** Every event of the directive and its implementing directives, in time order, filterable by unit and action. */
-  async timeline(id: string, q: { unitId?: string; action?: string }): Promise<TimelineEvent[]> {
-    return familyTimeline(this.dataSource, await this.family(id), q);
+  /**
+   * A page of the events of the directive and its implementing directives, in time order (then id), filterable by
+   * unit and action.
+   */
+  async timeline(
+    id: string,
+    q: { unitId?: string; action?: string; cursor?: string; limit: number },
+  ): Promise<Page<TimelineEvent>> {
+    const after = decodeCursor(
+      'timeline',
+      q.cursor,
+      tupleOf<TimelineKey>(isExactTime, (v) => typeof v === 'string' && /^\d{1,19}$/.test(v)),
+    );
+    const family = await this.family(id);
+    return pageOf(
+      'timeline',
+      await familyTimelinePage(this.dataSource, family, q, { after, limit: q.limit }),
+    );
   }
 
   /** Recomputes every hash chain and checks every signature of the family; `valid` only when all hold. */

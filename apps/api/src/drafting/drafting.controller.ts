@@ -7,6 +7,7 @@ import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CreateDirectiveDto, EditDirectiveDto } from '../directives/dto/directive.dto';
 import { AuditService } from '../audit/audit.service';
 import { DirectivesService } from '../directives/directives.service';
+import { PageQueryDto } from '../common/page';
 import { DraftingService } from './drafting.service';
 
 /** Drafting: a directive's draft, its versions, its trail and its links. */
@@ -69,9 +70,11 @@ export class DraftingController {
 
   @Get('directives/:id/events')
   @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
-  @ApiOperation({ summary: 'Every step: who, role, unit, when, what, why' })
-  events(@Param('id') id: string) {
-    return this.drafting.events(id);
+  @ApiOperation({
+    summary: 'Every step: who, role, unit, when, what, why; a page ({ items, nextCursor }), in order',
+  })
+  events(@Param('id') id: string, @Query() q: PageQueryDto) {
+    return this.drafting.events(id, q);
   }
 
   @Get('directives/:id/links')

@@ -23,7 +23,8 @@ import {
   type RouteUnit,
 } from '@cascade/persistence';
 import { startDirectiveWorkflow } from '@cascade/temporal';
-import { directiveWorkflowId, type DirectiveWorkflowInput } from '@cascade/contracts';
+import { directiveWorkflowId, type DirectiveWorkflowInput, type Page } from '@cascade/contracts';
+import { decodeCursor, pageOf, PageQueryDto } from '../common/page';
 import {
   can,
   formProblems,
@@ -354,8 +355,14 @@ export class DraftingService {
     return draftVersions(this.dataSource, id);
   }
 
-  async events(id: string): Promise<unknown[]> {
-    return eventsOf(this.dataSource, id);
+  /** A page of the directive's events, in order (after the event of `cursor`). */
+  async events(id: string, q: PageQueryDto): Promise<Page<unknown>> {
+    const after = decodeCursor(
+      'events',
+      q.cursor,
+      (v): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v),
+    );
+    return pageOf('events', await eventsOf(this.dataSource, id, { after, limit: q.limit }));
   }
 
   /** The chain, both ways: what this directive implements or supersedes, and what implements or supersedes it. */

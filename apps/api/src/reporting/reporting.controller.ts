@@ -6,11 +6,11 @@ import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import {
   CyclesQueryDto,
-  EscalationQueryDto,
   ReceivedQueryDto,
   ReportQueryDto,
   SubmitReportDto,
 } from '../directives/dto/directive.dto';
+import { AnswersQueryDto, EscalationPageQueryDto, ReportPageQueryDto } from './reporting.dto';
 import { ReportingService } from './reporting.service';
 
 /** Reporting: reports, aggregates, cycles and escalations. */
@@ -40,18 +40,40 @@ export class ReportingController {
 
   @Get('directives/:id/reports')
   @Authorize({ capability: 'view', unit: { query: 'unitId' } })
-  @ApiOperation({ summary: 'Current reports of a cycle from the unit and the routed units below it' })
-  reports(@Param('id') id: string, @Query() query: ReportQueryDto) {
+  @ApiOperation({
+    summary:
+      'Current reports of a cycle from the unit and the routed units below it, by unit id (an ad hoc stream: every ' +
+      'report, newest first); a page ({ items, nextCursor })',
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'VALIDATION_FAILED: limit out of 1–1000, or cursor not from this list',
+  })
+  reports(@Param('id') id: string, @Query() query: ReportPageQueryDto) {
     return this.reporting.reports(id, query);
   }
 
   @Get('directives/:id/aggregate')
   @Authorize({ capability: 'view', unit: { query: 'unitId' } })
   @ApiOperation({
-    summary: 'The aggregated report of a cycle at a node, with coverage (on time, late, missing units)',
+    summary:
+      'The aggregated report of a cycle at a node, with coverage (on time, late, missing units); a `collect` field ' +
+      'as { count, items (the first 100 answers), nextCursor } (the rest: /aggregate/answers)',
   })
   aggregate(@Param('id') id: string, @Query() query: ReportQueryDto) {
     return this.reporting.aggregateAt(id, query);
+  }
+
+  @Get('directives/:id/aggregate/answers')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({
+    summary:
+      "A page of the answers collected for a `collect` field of a node's aggregate ({ count, items, nextCursor }): " +
+      "of one revision (the cursor keeps it), or of the live preview before the node's aggregation closes",
+  })
+  @ApiResponse({ status: 400, description: 'VALIDATION_FAILED: field not a collect field, limit, or cursor' })
+  aggregateAnswers(@Param('id') id: string, @Query() query: AnswersQueryDto) {
+    return this.reporting.aggregateAnswers(id, query);
   }
 
   @Get('directives/:id/aggregate/revisions')
@@ -73,8 +95,12 @@ export class ReportingController {
 
   @Get('directives/:id/escalations')
   @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
-  @ApiOperation({ summary: 'Reminders, overdue marks and escalations per unit and cycle' })
-  escalations(@Param('id') id: string, @Query() query: EscalationQueryDto) {
+  @ApiOperation({
+    summary:
+      'Reminders, overdue marks and escalations per unit and cycle, by cycle, time, unit and level; a page ' +
+      '({ items, nextCursor })',
+  })
+  escalations(@Param('id') id: string, @Query() query: EscalationPageQueryDto) {
     return this.reporting.escalations(id, query);
   }
 

@@ -10,7 +10,7 @@ import {
   cycleToPlan,
   escalationsOf,
   fileReport,
-  latestAggregate,
+  latestAggregateTrimmed,
   missingBelow,
   previewAggregate,
   propagateUp,
@@ -21,12 +21,15 @@ import {
   rollupsTo,
   ReportKeyReusedError,
   retryTransient,
+  storedAnswers,
   storedCycles,
+  type EscalationKey,
   type FiledReport,
+  type StreamKey,
   type ReportToFile,
   type StoredAggregate,
 } from '@cascade/persistence';
-import type { ReportingRequirement } from '@cascade/contracts';
+import type { Page, ReportingRequirement } from '@cascade/contracts';
 import {
   cycleKey,
   cycleOfView,
@@ -45,15 +48,30 @@ import {
   type ReportForm,
   type ScheduleSettings,
 } from '@cascade/domain';
-import { ApiError } from '../common/api-error';
+import { ApiError, CommonErrorCode } from '../common/api-error';
 import { actingUser, connectorAt, type RequestPrincipal } from '../auth/principal';
-import {
-  CyclesQueryDto,
-  EscalationQueryDto,
-  ReportQueryDto,
-  SubmitReportDto,
-} from '../directives/dto/directive.dto';
+import { CyclesQueryDto, ReportQueryDto, SubmitReportDto } from '../directives/dto/directive.dto';
 import { directiveNotFound, notRouted } from '../directives/directive-errors';
+import {
+  badCursor,
+  decodeCursor,
+  encodeCursor,
+  isCount,
+  isExactTime,
+  isUuid,
+  MAX_PAGE,
+  pageOf,
+  tupleOf,
+} from '../common/page';
+import { AnswersQueryDto, EscalationPageQueryDto, ReportPageQueryDto } from './reporting.dto';
+import {
+  answersOf,
+  collectFields,
+  FIRST_ANSWERS,
+  firstAnswers,
+  withAnswerCursors,
+  type AnswersKey,
+} from './aggregate-answers';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
 import { DirectivesService } from '../directives/directives.service';
 import { callerOf, idempotencyKeyReused } from '../idempotency/idempotency.interceptor';
@@ -311,14 +329,40 @@ export class ReportingService {
     };
   }
 
-  /** The current report (highest revision) of every routed unit under `unitId` (itself included) for a cycle. */
-  async reports(id: string, q: ReportQueryDto): Promise<unknown[]> {
+  /**
+   * A page of the current reports (highest revision) of every routed unit under `unitId` (itself included) for a
+   * cycle, by unit id; of an ad hoc stream, every report, newest first. The issuer reads the whole directive.
+   */
+  async reports(id: string, q: ReportPageQueryDto): Promise<Page<unknown>> {
     const directive = await this.directives.rowSeenFrom(id, q.unitId);
     const key = keyOf(directive.content.reporting, q.schedule, q.cycle);
     const settings = settingsOfKey(directive.content.reporting as ReportingRequirement, key);
+    const below = q.unitId === directive.issuer_id ? null : q.unitId;
     // An ad hoc stream: every report, numbered, with its time (the issuer sees the stream); otherwise the current one.
-    if (settings?.schedule.kind === 'adhoc') return reportStreamBelow(this.dataSource, id, q.unitId, key);
-    return currentReportsBelow(this.dataSource, id, q.unitId, key);
+    if (settings?.schedule.kind === 'adhoc') {
+      const after = decodeCursor('stream', q.cursor, tupleOf<StreamKey>(isExactTime, isUuid, isCount));
+      return pageOf(
+        'stream',
+        await reportStreamBelow(this.dataSource, id, below, key, { after, limit: q.limit }),
+      );
+    }
+    const after = decodeCursor('reports', q.cursor, isUuid);
+    return pageOf(
+      'reports',
+      await currentReportsBelow(this.dataSource, id, below, key, { after, limit: q.limit }),
+    );
+  }
+
+  /** Every current report below `unitId` (the export's table), read page by page. */
+  async allReports(id: string, q: ReportQueryDto): Promise<unknown[]> {
+    const all: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.reports(id, { ...q, limit: MAX_PAGE, cursor });
+      all.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return all;
   }
 
   /**
@@ -333,7 +377,9 @@ export class ReportingService {
     const nodes = await aggregationNodes(this.dataSource, id);
     // Routed, but it returned the directive: it takes no part in the aggregation.
     if (q.unitId !== directive.issuer_id && !nodes.some((n) => n.unit_id === q.unitId)) throw notRouted();
-    const stored = await latestAggregate(this.dataSource, id, q.unitId, key);
+    // A collect field carries every unit's answer: the aggregate shows how many, and the first page of them.
+    const collected = collectFields(form);
+    const stored = await latestAggregateTrimmed(this.dataSource, id, q.unitId, key, collected, FIRST_ANSWERS);
     const base = {
       unitId: q.unitId,
       schedule: settings.key,
@@ -350,7 +396,7 @@ export class ReportingService {
         revision: stored.revision,
         reason: stored.reason,
         reportedAt: stored.created_at.toISOString(),
-        values: stored.values,
+        values: withAnswerCursors(stored.values, collected, stored.revision),
         // The stored list keeps its first entries; the exact one comes from the tree.
         coverage: {
           ...stored.coverage,
@@ -368,7 +414,77 @@ export class ReportingService {
       nodes,
       { stream },
     );
-    return { ...base, closed: false, revision: null, reason: null, reportedAt: null, ...preview };
+    const values = { ...preview.values };
+    for (const field of collected) values[field] = firstAnswers(preview.values[field]);
+    return {
+      ...base,
+      closed: false,
+      revision: null,
+      reason: null,
+      reportedAt: null,
+      coverage: preview.coverage,
+      values: withAnswerCursors(values, collected, null),
+    };
+  }
+
+  /**
+   * A page of the answers collected for a `collect` field of a node's aggregate: of the revision the cursor names
+   * (a snapshot: revisions are kept), else the latest, else (not closed yet) the live preview, by position.
+   */
+  async aggregateAnswers(id: string, q: AnswersQueryDto) {
+    const { form, cycle, directive, settings } = await this.reportingCycle(id, q.unitId, q.cycle, q.schedule);
+    if (!collectFields(form).includes(q.field)) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        CommonErrorCode.VALIDATION_FAILED,
+        `field: the form has no field ${q.field} aggregated by collect`,
+        [{ field: 'field', problems: ['not a field of the form aggregated by collect'] }],
+      );
+    }
+    const after = decodeCursor(
+      'answers',
+      q.cursor,
+      tupleOf<AnswersKey>((v) => v === null || isCount(v), isCount),
+    );
+    const [revision, from] = after ?? [null, 0];
+    const base = { unitId: q.unitId, schedule: settings.key, cycle: q.cycle, field: q.field };
+    const at = { directiveId: id, unitId: q.unitId, cycle: cycle.index, revision };
+    const stored = await storedAnswers(this.dataSource, at, q.field, from, q.limit);
+    if (stored) {
+      const more = from + stored.items.length < stored.count;
+      return {
+        ...base,
+        closed: true,
+        revision: stored.revision,
+        count: stored.count,
+        items: stored.items,
+        nextCursor: more ? encodeCursor('answers', [stored.revision, from + q.limit]) : null,
+      };
+    }
+    if (revision !== null) throw badCursor();
+    const nodes = await aggregationNodes(this.dataSource, id);
+    if (q.unitId !== directive.issuer_id && !nodes.some((n) => n.unit_id === q.unitId)) throw notRouted();
+    const isHub = q.unitId === directive.issuer_id || nodes.some((n) => n.unit_id === q.unitId && n.is_hub);
+    const preview = await previewAggregate(
+      this.dataSource,
+      id,
+      cycle.index,
+      form,
+      { unitId: q.unitId, isHub },
+      nodes,
+      {
+        stream: settings.schedule.kind === 'adhoc',
+      },
+    );
+    const all = answersOf(preview.values[q.field]);
+    return {
+      ...base,
+      closed: false,
+      revision: null,
+      count: all.length,
+      items: all.slice(from, from + q.limit),
+      nextCursor: from + q.limit < all.length ? encodeCursor('answers', [null, from + q.limit]) : null,
+    };
   }
 
   /** Every revision of a node's aggregate for a cycle: what it reported upward, and when. */
@@ -448,13 +564,20 @@ export class ReportingService {
     return rollupsTo(this.dataSource, id, unitId === directive.issuer_id ? null : [unitId]);
   }
 
-  /** The escalation ladder's steps so far: which unit was reminded, marked overdue or escalated, per cycle. */
-  async escalations(id: string, q: EscalationQueryDto): Promise<unknown[]> {
+  /** A page of the escalation ladder's steps so far: which unit was reminded, marked overdue or escalated, per cycle. */
+  async escalations(id: string, q: EscalationPageQueryDto): Promise<Page<unknown>> {
     const directive = await this.directives.row(id);
     const key = q.cycle === undefined ? null : keyOf(directive.content.reporting, q.schedule, q.cycle);
-    return escalationsOf(this.dataSource, id, key);
+    const after = decodeCursor(
+      'escalations',
+      q.cursor,
+      tupleOf<EscalationKey>(isCount, isExactTime, isUuid, (v) => typeof v === 'string' && LEVEL.test(v)),
+    );
+    return pageOf('escalations', await escalationsOf(this.dataSource, id, key, { after, limit: q.limit }));
   }
 }
+
+const LEVEL = /^[a-z]{1,16}$/;
 
 const isMain = (schedule: string | undefined) => schedule === undefined || schedule === MAIN_SCHEDULE;
 

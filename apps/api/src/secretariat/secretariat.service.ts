@@ -142,7 +142,7 @@ export class SecretariatService {
     const agg = await this.reporting.aggregateAt(directiveId, { unitId: q.unitId, cycle: q.cycle });
     const directive = await this.directives.get(directiveId);
     const form = (directive.content.reporting as { form: ReportForm }).form;
-    const reports = (await this.reporting.reports(directiveId, { unitId: q.unitId, cycle: q.cycle })) as {
+    const reports = (await this.reporting.allReports(directiveId, { unitId: q.unitId, cycle: q.cycle })) as {
       unitId: string;
       values: Record<string, unknown>;
       late: boolean;
@@ -159,7 +159,10 @@ export class SecretariatService {
             : 'không'
           : Array.isArray(v)
             ? v.map((x: { value: unknown }) => String(x.value)).join('; ')
-            : (v as string | number);
+            : typeof v === 'object' && Array.isArray((v as { items?: unknown }).items)
+              ? // a collect field of the aggregate: its first answers, and how many more (each unit's row has its own)
+                collectedCell(v as { count: number; items: { value: unknown }[] })
+              : (v as string | number);
     const header = ['Mã đơn vị', 'Đơn vị', 'Tình trạng', ...form.fields.map((f) => f.label)];
     const body: (string | number)[][] = [
       ...reports
@@ -215,4 +218,10 @@ export class SecretariatService {
       body: Buffer.from(await workbook.xlsx.writeBuffer()),
     };
   }
+}
+
+/** The total row's cell of a collect field: its first answers, then how many more the unit rows hold. */
+function collectedCell(v: { count: number; items: { value: unknown }[] }): string {
+  const shown = v.items.map((x) => String(x.value)).join('; ');
+  return v.count > v.items.length ? `${shown}; … (+${v.count - v.items.length})` : shown;
 }

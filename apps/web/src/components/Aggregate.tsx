@@ -1,4 +1,4 @@
-import type { AggregateAnswer } from '@cascade/contracts';
+import type { AggregateAnswer, CollectedAnswers } from '@cascade/contracts';
 import { api, session } from '../api';
 import { useApp } from '../context';
 import { scheduleQuery } from '../format';
@@ -59,7 +59,7 @@ export function Aggregate({
           <ul>
             {Object.entries(agg.values).map(([k, v]) => (
               <li key={k}>
-                {k}: {Array.isArray(v) ? v.length : JSON.stringify(v)}
+                {k}: {isCollected(v) ? v.count : JSON.stringify(v)}
               </li>
             ))}
           </ul>
@@ -75,3 +75,7 @@ export function Aggregate({
     </section>
   );
 }
+
+/** A collect field: its count and first answers (the rest paged by /aggregate/answers). */
+const isCollected = (v: unknown): v is CollectedAnswers =>
+  typeof v === 'object' && v !== null && Array.isArray((v as CollectedAnswers).items);

@@ -16,15 +16,17 @@ export interface StreamReport {
 /** An ad hoc ("kịp thời") stream as it comes: every report of the unit and the units below it, newest first. */
 export function Stream({ id, unitId, schedule }: { id: string; unitId: string; schedule: string }) {
   const { t } = useApp();
-  const [reports, error] = useLoad(
+  // The newest page of the stream (up to 200 reports).
+  const [page, error] = useLoad(
     () =>
-      api<StreamReport[]>(
+      api<{ items: StreamReport[] }>(
         'GET',
-        `/directives/${id}/reports?unitId=${unitId}&cycle=0${scheduleQuery(schedule)}`,
+        `/directives/${id}/reports?unitId=${unitId}&cycle=0&limit=200${scheduleQuery(schedule)}`,
       ),
     [id, unitId, schedule],
     3000,
   );
+  const reports = page?.items;
   return (
     <section aria-label={t('stream')}>
       <h3>{t('stream')}</h3>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { Page } from '@cascade/contracts';
 import { api } from '../api';
 import { Problem } from '../components/Problem';
 import { useApp } from '../context';
@@ -10,14 +11,15 @@ export function AuditPage({ id }: { id: string }) {
     new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
   const [timeline, error] = useLoad(
     () =>
-      api<
-        | { events: { seq: number; at: string; action: string; actorUnitName?: string }[] }
-        | { seq: number; at: string; action: string }[]
-      >('GET', `/directives/${id}/audit/timeline`),
+      // the first page of the timeline (the API pages it: { items, nextCursor })
+      api<Page<{ seq: number; at: string; action: string; actorUnitName?: string }>>(
+        'GET',
+        `/directives/${id}/audit/timeline?limit=1000`,
+      ),
     [id],
   );
   const [verdict, setVerdict] = useState<{ valid: boolean } | null>(null);
-  const events = Array.isArray(timeline) ? timeline : (timeline?.events ?? []);
+  const events = timeline?.items ?? [];
   const [replay, setReplay] = useState<{ reproduces: boolean; runs: unknown[] } | null>(null);
   // the slider: 0 is the directive's first event, 100 now; the tree as it stood then is rebuilt from the trail
   const [position, setPosition] = useState(100);

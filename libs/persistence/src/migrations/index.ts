@@ -18,6 +18,7 @@ import { ReceivedDirectives1763935000000 } from './1763935000000-received-direct
 import { ReportRoutes1763940000000 } from './1763940000000-report-routes';
 import { Connectors1763950000000 } from './1763950000000-connectors';
 import { IngestAtScale1763960000000 } from './1763960000000-ingest-at-scale';
+import { Paging1763970000000 } from './1763970000000-paging';
 
 /**
  * Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set.
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   ReportRoutes1763940000000,
   Connectors1763950000000,
   IngestAtScale1763960000000,
+  Paging1763970000000,
 ];
