@@ -519,6 +519,10 @@ describe('004: four phases beside a periodic report to the provincial union depa
       },
     };
     // Bad input, each naming its field.
+    const { addressees: _none, ...withoutAddressees } = body;
+    const noAddressees = await post('/directives', province.clerk, withoutAddressees);
+    expect(noAddressees.status).toBe(400);
+    expect(noAddressees.body.error.message).toContain('addressees');
     const overlapping = await post('/directives', province.clerk, {
       ...body,
       reporting: {

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -212,6 +213,8 @@ export class DirectiveContentDto implements DirectiveContent {
   tasks!: string[];
 
   @ApiProperty({ type: AddresseesDto })
+  @IsDefined({ message: 'addressees is required' })
+  @IsObject()
   @ValidateNested()
   @Type(() => AddresseesDto)
   addressees!: AddresseesDto;
@@ -311,6 +314,8 @@ export class RecallResponseDto {
 export class ForwardDto {
   @ApiProperty({ description: 'the routed unit that forwards (yours)' }) @IsUUID() unitId!: string;
   @ApiProperty({ type: AddresseesDto, description: 'its own subordinates to forward to' })
+  @IsDefined({ message: 'addressees is required' })
+  @IsObject()
   @ValidateNested()
   @Type(() => AddresseesDto)
   addressees!: AddresseesDto;
