@@ -398,6 +398,30 @@ export async function s0National({ runId, stack, api }: { runId: string; stack: 
   );
   const elapsed = (performance.now() - work0) / 1000;
 
+  // --- dashboards at national scale: the routing tree's first page with roll-ups, the overdue list, the aggregate -----
+  const timeIt = async (f: () => Promise<{ status: number }>) => {
+    const xs: number[] = [];
+    await f(); // warm
+    for (let i = 0; i < 50; i++) {
+      const a = performance.now();
+      const r = await f();
+      count5xx(r.status);
+      if (r.status !== 200) throw new Error(`S0 dashboard → ${r.status}`);
+      xs.push(performance.now() - a);
+    }
+    return pct(xs, 95);
+  };
+  const dashboards = {
+    tree: await timeIt(() => call('GET', `/directives/${id}/tree?cycle=0`, clerk.token)),
+    overdue: await timeIt(() => call('GET', `/overdue?unitId=${rootId}`, clerk.token)),
+    aggregate: await timeIt(() =>
+      call('GET', `/directives/${id}/aggregate?unitId=${rootId}&cycle=0`, clerk.token),
+    ),
+  };
+  say(
+    `S0 dashboards p95: tree ${round(dashboards.tree, 1)} ms, overdue ${round(dashboards.overdue, 1)} ms, aggregate ${round(dashboards.aggregate, 1)} ms`,
+  );
+
   // --- invariants ---------------------------------------------------------------------------------------------------
   const problems: string[] = [];
   const sum = [...onTime, ...lateUnits].reduce((s, u) => s + valueOf(u), 0);
