@@ -40,9 +40,14 @@ export async function s2Ingest(
     throw new Error(`S2 needs ${2 * perArm} grassroots units, the tree has ${leaves.length}`);
   const oursLeaves = leaves.slice(0, perArm);
   const rawLeaves = leaves.slice(perArm, 2 * perArm);
-  const tokens = (await Promise.all(oursLeaves.map((l) => member(l.unit_id, 'specialist')))).map(
-    (m) => m.token,
-  );
+  // A specialist per unit of Cascade's arm, 32 at a time (the full run makes thousands).
+  const tokens: string[] = [];
+  for (let i = 0; i < oursLeaves.length; i += 32)
+    tokens.push(
+      ...(await Promise.all(oursLeaves.slice(i, i + 32).map((l) => member(l.unit_id, 'specialist')))).map(
+        (m) => m.token,
+      ),
+    );
   const counts = async () =>
     (
       await pg.query<{ reports: number; acks: number }>(
