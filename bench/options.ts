@@ -12,6 +12,6 @@ const ONLY = process.argv
 export const want = (id: string) => !ONLY || ONLY.includes(id) || (id === 'S3' && ONLY.includes('S4'));
 export const UNITS = QUICK ? 1_000 : 10_000;
 export const IMPORT_UNITS = QUICK ? 10_000 : 100_000;
-// Grassroots units per concurrency level of S2 (BENCH_INGEST_UNITS for longer runs while profiling).
-export const INGEST_UNITS = Number(process.env.BENCH_INGEST_UNITS) || (QUICK ? 150 : 300);
+// Grassroots units per round of each concurrency level of S2, for each arm (BENCH_INGEST_UNITS for longer runs while profiling).
+export const INGEST_UNITS = Number(process.env.BENCH_INGEST_UNITS) || (QUICK ? 50 : 300);
 export const BATCH = 1_000;

@@ -1,8 +1,9 @@
-// The raw arm of the benchmark: the same Temporal operations as Cascade's workflows, bare — no NestJS, no
-// PostgreSQL writes, no validation. Deterministic workflow code (the same lint rules as workflows/).
+// The raw arm of S1: the same Temporal operations as Cascade's dispatch, bare — no NestJS, no PostgreSQL writes, no
+// validation (the raw arms whose work is PostgreSQL's run bare SQL instead: bench/bare.ts). Deterministic workflow code
+// (the same lint rules as workflows/).
 import {
+  allHandlersFinished,
   condition,
-  defineSignal,
   defineUpdate,
   executeChild,
   proxyActivities,
@@ -31,25 +32,23 @@ export async function rawHubWorkflow(shape: HubShape): Promise<number> {
   return hubs;
 }
 
-/** A deadline, bare: one timer until the instant, then one activity (Cascade's overdue step is one activity). */
-export async function rawTimerWorkflow(at: string): Promise<number> {
-  const wait = Date.parse(at) - Date.now();
-  if (wait > 0) await condition(() => false, wait);
+export const rawSign = defineUpdate<void>('rawSign');
+
+/**
+ * Cascade's directive from its signature to `dispatched`, bare: the signature (an update that runs one activity and
+ * answers), the dispatch plan (one activity), the tree of hubs, the transition recorded (one activity); the
+ * workflow's result is the raw arm's "dispatched".
+ */
+export async function rawDirectiveWorkflow(shape: HubShape): Promise<number> {
+  let signed = false;
+  setHandler(rawSign, async () => {
+    await noop();
+    signed = true;
+  });
+  await condition(() => signed);
+  await condition(allHandlersFinished);
   await noop();
-  return Date.now() - Date.parse(at);
-}
-
-export const rawSignal = defineSignal<[string]>('rawSignal');
-export const rawUpdate = defineUpdate<number, [string]>('rawUpdate');
-export const rawStop = defineSignal('rawStop');
-
-/** Takes signals and updates until stopped: the raw arm of report ingest. */
-export async function rawSinkWorkflow(): Promise<number> {
-  let received = 0;
-  let stopped = false;
-  setHandler(rawSignal, () => void received++);
-  setHandler(rawUpdate, () => ++received);
-  setHandler(rawStop, () => void (stopped = true));
-  await condition(() => stopped);
-  return received;
+  const hubs = await executeChild(rawHubWorkflow, { args: [shape] });
+  await noop();
+  return hubs;
 }

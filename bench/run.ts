@@ -1,12 +1,14 @@
 /**
- * `npm run bench [-- --quick]`: Cascade against the raw engine, in one run, on its own stack (its own Temporal dev
- * server and data file, its own PostgreSQL database, its own ports), so that it can run beside the dev stack.
+ * `npm run bench [-- --quick]`: Cascade against raw arms doing the same work (bare Temporal workflows where the work
+ * is Temporal's, the same statements through bare PostgreSQL where it is the database's), in one run, on its own stack
+ * (its own Temporal dev server and data file, its own PostgreSQL cluster, its own ports), so that it can run beside
+ * the dev stack. Every scenario runs a warm-up and three measured rounds and reports their median and spread.
  * Prints a table and writes bench/results/<timestamp>.json. See the README's Performance section.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectApi } from './api';
 import type { Bench } from './context';
-import { say } from './measure';
+import { ROUNDS, say } from './measure';
 import { IMPORT_UNITS, QUICK, UNITS, want } from './options';
 import { writeResults } from './report';
 import { s1Dispatch } from './scenarios/s1-dispatch';
@@ -22,7 +24,9 @@ import { setUpTree } from './tree';
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const runId = `${Date.now().toString(36)}${process.pid}`;
-  say(`${QUICK ? 'quick' : 'full'} mode: ${UNITS} units, import of ${IMPORT_UNITS}`);
+  say(
+    `${QUICK ? 'quick' : 'full'} mode: ${UNITS} units, import of ${IMPORT_UNITS}; every scenario a warm-up and ${ROUNDS} measured rounds`,
+  );
 
   // --- its own stack --------------------------------------------------------------------------------------------
   const stack = await startStack(runId);
@@ -41,10 +45,11 @@ async function main() {
   await s2Ingest(b, dispatched);
 
   // --- S3 cycles ------------------------------------------------------------------------------------------------
-  const s3: Cycles = want('S3') ? await s3Cycles(b) : { directiveId: '', deadline0: 0 };
+  const s3: Cycles | null = want('S3') ? await s3Cycles(b, dispatched) : null;
 
   // --- S4 deadline storm ------------------------------------------------------------------------------------------
-  if (want('S4')) await s4DeadlineStorm(b, dispatched, s3);
+  if (s3 && want('S4')) await s4DeadlineStorm(b, s3);
+  else await s3?.watcher.stop();
 
   // As in production, where autovacuum keeps the planner's statistics current.
   await stack.pg.query('ANALYZE');
@@ -56,7 +61,7 @@ async function main() {
   if (want('S6')) await s6Memory(b);
 
   // --- results ----------------------------------------------------------------------------------------------------
-  writeResults();
+  writeResults(stack.machine);
 
   await stopStack(stack, runId);
 }

@@ -1,6 +1,6 @@
 /**
- * The bench's own stack: its own Temporal dev server and data file, its own PostgreSQL database, Cascade's API and
- * worker in their own processes, and the raw arm's worker; and its teardown.
+ * The bench's own stack: its own Temporal dev server and data file, its own PostgreSQL cluster (bench/postgres.ts),
+ * Cascade's API and worker in their own processes, the raw arms' worker and bare database pool; and its teardown.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,8 +13,11 @@ import { Worker } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
 import { SEARCH_ATTRIBUTE_KEYS } from '@cascade/contracts';
 import { ensureDatabase, runMigrations } from '@cascade/persistence';
+import { bareDb } from './bare';
 import { say, until } from './measure';
 import { ROOT } from './options';
+import { machineInfo, startCluster } from './postgres';
+import { header } from './report';
 
 function script(path: string, args: string[] = []): string {
   return execFileSync('bash', [join(ROOT, path), ...args], {
@@ -52,9 +55,19 @@ export const onFailure: (() => unknown)[] = [];
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+
 export async function startStack(runId: string) {
   const temporalCli = script('infra/bin/temporal-cli.sh');
-  const pgServer = script('infra/bin/postgres.sh', ['ensure']);
+  const cluster = startCluster(await freePort(), script);
+  onFailure.push(() => cluster.stop());
+  const pgServer = cluster.server;
   const databaseUrl = `${pgServer}/cascade_bench_${runId}`;
   await ensureDatabase(databaseUrl);
   await runMigrations(databaseUrl);
@@ -86,13 +99,6 @@ export async function startStack(runId: string) {
   });
   // Cascade's API and worker in their own processes, as deployed (the compiled code and workflow bundle): the load
   // generator (this process) does not share the API's event loop, and S6 reads the worker's own memory.
-  const freePort = () =>
-    new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const port = (probe.address() as AddressInfo).port;
-        probe.close(() => resolve(port));
-      });
-    });
   const app = (main: string, extra: Record<string, string>) =>
     spawn(
       process.execPath,
@@ -170,8 +176,15 @@ export async function startStack(runId: string) {
   const client = env.client;
   const pg = new PgClient({ connectionString: databaseUrl });
   await pg.connect();
+  // The raw arms' bare connections: as many as one API process has (DATABASE_POOL_SIZE, 10 by default).
+  const bare = bareDb(appDatabaseUrl, Number(process.env.DATABASE_POOL_SIZE) || 10);
+  const machine = await machineInfo(databaseUrl, cluster);
+  say(`the run's settings:\n${header(machine)}`);
   say(`stack up: API ${base}, Temporal ${env.address}, database ${databaseUrl.replace(/.*\//, '')}`);
   return {
+    cluster,
+    machine,
+    bare,
     pgServer,
     databaseUrl,
     env,
@@ -188,8 +201,12 @@ export async function startStack(runId: string) {
   };
 }
 
-export async function stopStack({ pgServer, env, api, worker, rawWorker, rawRun, pg }: Stack, runId: string) {
+export async function stopStack(
+  { cluster, bare, pgServer, env, api, worker, rawWorker, rawRun, pg }: Stack,
+  runId: string,
+) {
   await pg.end();
+  await bare.end();
   rawWorker.shutdown();
   await rawRun;
   worker.kill('SIGTERM');
@@ -197,7 +214,8 @@ export async function stopStack({ pgServer, env, api, worker, rawWorker, rawRun,
   api.kill('SIGTERM');
   await new Promise((r) => api.once('exit', r));
   await env.teardown();
-  // The bench's database goes with its run (the results are in the JSON file).
+  // The bench's cluster, or on a fallback server its database, goes with its run (the results are in the JSON file).
+  if (cluster.own) return cluster.stop();
   const server = new PgClient({ connectionString: `${pgServer}/postgres` });
   await server.connect();
   await server.query(`DROP DATABASE IF EXISTS cascade_bench_${runId}`);

@@ -1,65 +1,87 @@
-/** S1: a signed directive delivered to every unit of the tree, against a raw tree of hub workflows. */
+/**
+ * S1: sign → the directive `dispatched` (every unit of the tree delivered, the transition committed), as its clerk
+ * reads it through the API; against the same shape of bare workflows, from their signature update to their result.
+ */
 import type { Bench } from '../context';
-import { round, say, scenarios, until } from '../measure';
+import { record, round, rounds, say, until } from '../measure';
 import { BATCH, UNITS } from '../options';
-import { rawHubWorkflow, type HubShape } from '../raw-workflows';
+import { rawDirectiveWorkflow, rawSign, type HubShape } from '../raw-workflows';
 
-/** The directive that the other scenarios use, and its routing nodes. */
+/** The directive that the other scenarios use (the warm-up round's), and its routing nodes. */
 export type Dispatched = Awaited<ReturnType<typeof s1Dispatch>>;
+type Node = { unit_id: string; parent_unit_id: string; is_hub: boolean };
 
 export async function s1Dispatch({
   runId,
   stack: { pg, client, rawQueue },
   api: { call, must },
-  tree: { rootId, leader, form, issue, delivered },
+  tree: { rootId, leader, clerk, form, issue, delivered },
 }: Bench) {
-  // A long cycle: S2's reports arrive on time (late reports are another path, see the README).
-  const cycleSeconds = 3_600;
-  const directiveId = await issue({
-    schedule: { kind: 'interval', everySeconds: cycleSeconds, count: 1 },
-    stagger: [0, 5, 10, 15],
-    form,
-    escalation: { parentAfter: 'PT5S' },
-  });
   const recipients = UNITS - 1;
-  const s0 = performance.now();
-  await must('sign', call('POST', `/directives/${directiveId}/sign`, leader.token, { version: 1 }));
-  await until('every unit delivered', async () => (await delivered(directiveId)) === recipients, 600_000, 20);
-  const ours1 = recipients / ((performance.now() - s0) / 1000);
-  const nodes: { unit_id: string; parent_unit_id: string; is_hub: boolean }[] = (
-    await pg.query<{ unit_id: string; parent_unit_id: string; is_hub: boolean }>(
-      `SELECT unit_id, parent_unit_id, is_hub FROM routing_node WHERE directive_id = $1 ORDER BY unit_id`,
-      [directiveId],
-    )
-  ).rows;
-  const kids = new Map<string, { unit_id: string; is_hub: boolean }[]>();
-  for (const n of nodes) kids.set(n.parent_unit_id, [...(kids.get(n.parent_unit_id) ?? []), n]);
-  const shapeOf = (hub: string): HubShape => {
-    const children = kids.get(hub) ?? [];
-    const subs = children.map((c, i) => ({ c, i })).filter(({ c }) => c.is_hub);
-    return {
-      batches: Math.max(1, Math.ceil(children.length / BATCH)),
-      subHubs: subs.map(({ c }) => shapeOf(c.unit_id)),
-      subHubBatch: subs.map(({ i }) => Math.floor(i / BATCH)),
+  const shapeOf = (nodes: Node[]) => {
+    const kids = new Map<string, Node[]>();
+    for (const n of nodes) kids.set(n.parent_unit_id, [...(kids.get(n.parent_unit_id) ?? []), n]);
+    const of = (hub: string): HubShape => {
+      const children = kids.get(hub) ?? [];
+      const subs = children.map((c, i) => ({ c, i })).filter(({ c }) => c.is_hub);
+      return {
+        batches: Math.max(1, Math.ceil(children.length / BATCH)),
+        subHubs: subs.map(({ c }) => of(c.unit_id)),
+        subHubBatch: subs.map(({ i }) => Math.floor(i / BATCH)),
+      };
     };
+    return of(rootId);
   };
-  const r1 = performance.now();
-  await client.workflow.execute(rawHubWorkflow, {
-    taskQueue: rawQueue,
-    workflowId: `raw-hub-${runId}`,
-    args: [shapeOf(rootId)],
+  let first: { directiveId: string; nodes: Node[] } | null = null;
+  const measured = await rounds('S1 dispatch', async (n) => {
+    // A long cycle: S2's reports arrive on time (late reports are another path, see the README).
+    const directiveId = await issue({
+      schedule: { kind: 'interval', everySeconds: 3_600, count: 1 },
+      stagger: [0, 5, 10, 15],
+      form,
+      escalation: { parentAfter: 'PT5S' },
+    });
+    const s0 = performance.now();
+    await must('sign', call('POST', `/directives/${directiveId}/sign`, leader.token, { version: 1 }));
+    // What the clerk sees: the directive's status, committed, polled through the API.
+    await until(
+      'the directive dispatched',
+      async () => (await call('GET', `/directives/${directiveId}`, clerk.token)).body.status === 'dispatched',
+      600_000,
+      25,
+    );
+    const ours = recipients / ((performance.now() - s0) / 1000);
+    const reached = await delivered(directiveId);
+    if (reached !== recipients)
+      throw new Error(`S1: dispatched with ${reached} of ${recipients} units delivered`);
+    const nodes = (
+      await pg.query<Node>(
+        `SELECT unit_id, parent_unit_id, is_hub FROM routing_node WHERE directive_id = $1 ORDER BY unit_id`,
+        [directiveId],
+      )
+    ).rows;
+    first ??= { directiveId, nodes };
+    const raw = await client.workflow.start(rawDirectiveWorkflow, {
+      taskQueue: rawQueue,
+      workflowId: `raw-directive-${runId}-${n}`,
+      args: [shapeOf(nodes)],
+    });
+    const r0 = performance.now();
+    await raw.executeUpdate(rawSign);
+    await raw.result();
+    const bare = recipients / ((performance.now() - r0) / 1000);
+    say(`  ${round(ours, 1)} units/s, raw ${round(bare, 1)} units/s`);
+    return { ours, bare };
   });
-  const raw1 = recipients / ((performance.now() - r1) / 1000);
-  scenarios.push({
+  record({
     id: 'S1 dispatch',
-    metric: `sign → ${recipients} units delivered (tree depth 4)`,
+    metric: `sign → the directive dispatched as its clerk reads it (${recipients} units delivered, tree depth 4); raw: signature update → bare directive workflow done`,
     unit: 'units/s',
-    value: round(ours1, 1),
-    raw: round(raw1, 1),
-    ratio: round(ours1 / raw1, 3),
-    target: '≥ 0.7 of raw',
-    pass: ours1 / raw1 >= 0.7,
+    ours: measured.map((m) => m.ours),
+    bare: measured.map((m) => m.bare),
+    target: '≥ 0.7 of raw (medians)',
+    pass: (o, r) => o.median / r!.median >= 0.7,
+    digits: 1,
   });
-  say(`S1 dispatch: ${round(ours1, 1)} units/s, raw ${round(raw1, 1)} units/s`);
-  return { directiveId, nodes };
+  return first!;
 }

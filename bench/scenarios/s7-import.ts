@@ -1,42 +1,97 @@
-/** S7: the import of a large hierarchy through the API, against a bare INSERT of the same rows. */
-import { generateUnits } from '@cascade/domain';
+/**
+ * S7: the import of a large hierarchy through the API, against the import's own statements through bare PostgreSQL
+ * into the real `unit` table (its indexes, constraints and WAL) of a database of the raw arm's own.
+ */
+import { randomUUID } from 'node:crypto';
+import { generateUnits, planUnitImport } from '@cascade/domain';
+import {
+  dropDatabase,
+  ensureDatabase,
+  lockHierarchyForImport,
+  runMigrations,
+  writeImportedUnits,
+} from '@cascade/persistence';
+import { bareDb } from '../bare';
 import type { Bench } from '../context';
-import { round, say, scenarios } from '../measure';
+import { record, round, rounds, say } from '../measure';
 import { IMPORT_UNITS } from '../options';
 
-export async function s7Import({ runId, stack: { pg }, api: { call, must, admin } }: Omit<Bench, 'tree'>) {
-  // depth 5, fan-out 18: up to 111,151 units, cut at the count asked for (the generator refuses a smaller tree)
-  const rows = generateUnits({ count: IMPORT_UNITS, depth: 5, fanout: 18, prefix: `IMP${runId}` });
-  if (rows.length !== IMPORT_UNITS)
-    throw new Error(`S7: ${rows.length} units generated, ${IMPORT_UNITS} asked for`);
-  const t0 = performance.now();
-  const imported = await must('import', call('POST', '/units/import', admin, { units: rows }));
-  const ours = (performance.now() - t0) / 1000;
-  if ((imported.created as unknown[]).length !== rows.length)
-    throw new Error('import: not every unit created');
-  await pg.query(
-    `CREATE TEMP TABLE raw_unit (code text PRIMARY KEY, name text, kind text, parent_code text)`,
-  );
-  const r0 = performance.now();
-  await pg.query(
-    `INSERT INTO raw_unit SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-    [
-      rows.map((r) => r.code),
-      rows.map((r) => r.name),
-      rows.map((r) => r.kind),
-      rows.map((r) => r.parentCode),
-    ],
-  );
-  const raw = (performance.now() - r0) / 1000;
-  scenarios.push({
-    id: 'S7 import',
-    metric: `${rows.length} units into the hierarchy (depth 5)`,
-    unit: 's',
-    value: round(ours),
-    raw: round(raw, 3),
-    ratio: round(raw / ours, 3),
-    target: '< 60 s (100,000 units)',
-    pass: ours < 60,
-  });
-  say(`S7 import: ${round(ours)} s (bare INSERT of the rows: ${round(raw, 3)} s)`);
+// Depth 5, fan-out 18 holds 111,151 units; the generator cuts the last level at the count asked for (and throws if
+// the shape held fewer), so both sizes are the count they say: 10,000 (quick) and 100,000.
+const DEPTH = 5;
+const FANOUT = 18;
+// The issue's bound: 100,000 units in under 60 s, scaled to the run's size.
+const boundS = (IMPORT_UNITS / 100_000) * 60;
+
+export async function s7Import({
+  runId,
+  stack: { pg, databaseUrl },
+  api: { call, must, admin },
+}: Omit<Bench, 'tree'>) {
+  const rawUrl = `${databaseUrl}_raw_import`;
+  await ensureDatabase(rawUrl);
+  await runMigrations(rawUrl);
+  const raw = bareDb(rawUrl, 1);
+  const count = async (prefix: string) =>
+    (await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM unit WHERE code LIKE $1`, [`${prefix}-%`]))
+      .rows[0].n;
+  // Each round's units are removed after it (and the table vacuumed), so that every round imports into the same
+  // table: the bench's hierarchy (empty before S7), and the raw arm's empty one.
+  const remove = async (
+    q: { query: (sql: string, params?: unknown[]) => Promise<unknown> },
+    prefix: string,
+  ) => {
+    await q.query(`DELETE FROM unit WHERE code LIKE $1`, [`${prefix}-%`]);
+    await q.query(`VACUUM ANALYZE unit`);
+  };
+  try {
+    const measured = await rounds('S7 import', async (n) => {
+      const prefix = `IMP${runId}R${n}`;
+      const rows = generateUnits({ count: IMPORT_UNITS, depth: DEPTH, fanout: FANOUT, prefix });
+      if (rows.length !== IMPORT_UNITS)
+        throw new Error(`S7: ${rows.length} units generated, ${IMPORT_UNITS} asked for`);
+      const t0 = performance.now();
+      const imported = await must('import', call('POST', '/units/import', admin, { units: rows }));
+      const ours = (performance.now() - t0) / 1000;
+      const created = (imported.created as unknown[]).length;
+      const stored = await count(prefix);
+      if (created !== IMPORT_UNITS || stored !== IMPORT_UNITS)
+        throw new Error(`S7: ${created} units created and ${stored} stored, ${IMPORT_UNITS} asked for`);
+      await remove(pg, prefix);
+      // Raw: what the import's transaction runs (apps/api/src/units/units.service.ts) — the hierarchy's lock and read,
+      // the batched upserts — the plan (ids and paths) made beforehand, outside the clock.
+      const plan = planUnitImport(
+        rows.map((r, i) => ({ ...r, line: i + 1 })),
+        { existing: [], newId: randomUUID, mayPlaceUnder: () => true, maySee: () => true },
+      );
+      if (plan.writes.length !== IMPORT_UNITS)
+        throw new Error(`S7 raw: ${plan.writes.length} writes planned`);
+      const r0 = performance.now();
+      await raw.db.transaction(async (m) => {
+        await lockHierarchyForImport(m);
+        await writeImportedUnits(m, plan.writes, null);
+      });
+      const bare = (performance.now() - r0) / 1000;
+      const [{ n: rawStored }] = await raw.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM unit`);
+      if (rawStored !== IMPORT_UNITS)
+        throw new Error(`S7 raw: ${rawStored} units stored, ${IMPORT_UNITS} asked for`);
+      await remove(raw.db, prefix);
+      say(`  ${round(ours)} s, bare SQL ${round(bare, 3)} s`);
+      return { ours, bare };
+    });
+    record({
+      id: 'S7 import',
+      metric: `${IMPORT_UNITS} units into the hierarchy (depth ${DEPTH}, fan-out ${FANOUT}), each round counted in the table; raw: the import's statements through bare PostgreSQL into an empty \`unit\` table of its own`,
+      unit: 's',
+      ours: measured.map((m) => m.ours),
+      bare: measured.map((m) => m.bare),
+      ratio: (o, r) => r / o,
+      target: `≤ ${round(boundS, 1)} s (60 s per 100,000 units)`,
+      pass: (o) => o.median <= boundS,
+      digits: 3,
+    });
+  } finally {
+    await raw.end();
+    await dropDatabase(rawUrl);
+  }
 }
