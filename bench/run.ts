@@ -11,6 +11,7 @@ import type { Bench } from './context';
 import { ROUNDS, say } from './measure';
 import { IMPORT_UNITS, QUICK, UNITS, want } from './options';
 import { writeResults } from './report';
+import { s0National } from './scenarios/s0-national';
 import { s1Dispatch } from './scenarios/s1-dispatch';
 import { s2Ingest } from './scenarios/s2-ingest';
 import { s3Cycles, type Cycles } from './scenarios/s3-cycles';
@@ -31,6 +32,9 @@ async function main() {
   // --- its own stack --------------------------------------------------------------------------------------------
   const stack = await startStack(runId);
   const api = await connectApi(stack.base, runId, stack.databaseUrl);
+
+  // --- S0 the national cycle ---------------------------------------------------------------------------------------
+  if (want('S0')) await s0National({ runId, stack, api });
 
   // --- S7 import --------------------------------------------------------------------------------------------------
   if (want('S7')) await s7Import({ runId, stack, api });

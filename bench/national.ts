@@ -1,0 +1,70 @@
+/** The national shape for S0, and a bounded pool of concurrent calls. */
+import type { SyntheticUnit } from '@cascade/domain';
+
+const PROVINCES = 63;
+const DISTRICTS_PER_PROVINCE = 11;
+
+/** The national shape: root → 63 provinces → 11 districts each → the grassroots units, spread evenly. */
+export function nationalUnits(total: number, prefix: string): SyntheticUnit[] {
+  const units: SyntheticUnit[] = [
+    { code: `${prefix}-TLD`, name: `${prefix} Tổng Liên đoàn`, kind: 'federation', parentCode: null },
+  ];
+  const districts: string[] = [];
+  for (let p = 1; p <= PROVINCES; p++) {
+    const province = `${prefix}-P${p}`;
+    units.push({
+      code: province,
+      name: `${prefix} LĐLĐ tỉnh ${p}`,
+      kind: 'federation',
+      parentCode: `${prefix}-TLD`,
+    });
+    for (let d = 1; d <= DISTRICTS_PER_PROVINCE; d++) {
+      const district = `${province}-D${d}`;
+      units.push({
+        code: district,
+        name: `${prefix} LĐLĐ huyện ${p}.${d}`,
+        kind: 'federation',
+        parentCode: province,
+      });
+      districts.push(district);
+    }
+  }
+  for (let g = 0; units.length < total; g++) {
+    const district = districts[g % districts.length];
+    units.push({
+      code: `${district}-G${g}`,
+      name: `${prefix} CĐCS ${g}`,
+      kind: 'grassroots_union',
+      parentCode: district,
+    });
+  }
+  if (units.length !== total) throw new Error(`S0: ${units.length} units generated, ${total} asked for`);
+  return units;
+}
+
+export interface Line {
+  phase: string;
+  seconds: number;
+  detail: string;
+}
+
+/** Runs `fn` over the items with at most `concurrency` in flight; answers each call's latency (ms). */
+export async function pool<T>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T) => Promise<void>,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        const t0 = performance.now();
+        await fn(item);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return latencies;
+}
