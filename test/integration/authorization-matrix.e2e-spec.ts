@@ -107,6 +107,19 @@ function hiddenRows(body: unknown, role: Role, path = '$'): string[] {
   walk(body, path);
   return found;
 }
+/** A unit's code, from its id. */
+const codeOf = (id: string): string =>
+  org.codes[(Object.keys(org.ids) as (keyof Org['ids'])[]).find((k) => org.ids[k] === id)!];
+
+/**
+ * A bulk request of one row answered as that row alone: its status, and its result or error as the body (the request
+ * itself answers 200 with a result per row; a refusal of the whole request stays as it is).
+ */
+function firstRow(res: request.Response): request.Response {
+  if (res.status !== 200) return res;
+  const row = res.body.results[0] as { status: number; error?: unknown };
+  return { status: row.status, body: row.error ? { error: row.error } : row } as request.Response;
+}
 let spareUserEmail: () => Promise<string>;
 /** A user who belongs to the given unit only (made by the system administrator). */
 let userAt: (unitId: string) => Promise<string>;
@@ -265,6 +278,28 @@ const ENDPOINTS: Endpoint[] = [
           password: PASSWORD,
           membership: { unitId: id, role: 'clerk' },
         }),
+  },
+  {
+    name: 'POST /users/bulk (a row of the unit)',
+    kind: 'manage',
+    success: 201,
+    call: async (h, t, id) =>
+      firstRow(
+        await h()
+          .post('/users/bulk')
+          .set(auth(t))
+          .set('Idempotency-Key', newKey())
+          .send({
+            users: [
+              {
+                email: `b-${randomUUID().slice(0, 8)}@test.cascade.vn`,
+                name: 'Mới',
+                unitCode: codeOf(id),
+                role: 'clerk',
+              },
+            ],
+          }),
+      ),
   },
   {
     name: 'GET /users/:id (a member of the unit)',

@@ -217,6 +217,16 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   LOGIN_MAX_FAILURES_PER_ADDRESS?: number;
 
+  /**
+   * How long the one-time activation token of a user made in bulk (`POST /users/bulk`) lasts, in hours: past it,
+   * `POST /auth/activate` refuses it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 90)
+  USER_ACTIVATION_TTL_HOURS = 72;
+
   /** The longest delay an account's failed sign-ins impose on the next attempt, in seconds. */
   @Transform(toInt)
   @IsInt()

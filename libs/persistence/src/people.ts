@@ -48,12 +48,15 @@ export async function findUserId(db: Db, by: { userId: string } | { email: strin
   return rows[0]?.id ?? null;
 }
 
-/** What signing in checks: the user with this e-mail (given lower-cased), or null when there is none. */
+/**
+ * What signing in checks: the user with this e-mail (given lower-cased), or null when there is none. `passwordHash` is
+ * null for a user not activated yet: no password signs it in.
+ */
 export async function userCredentialsByEmail(
   db: Db,
   email: string,
-): Promise<{ id: string; passwordHash: string; active: boolean } | null> {
-  const rows: { id: string; password_hash: string; active: boolean }[] = await db.query(
+): Promise<{ id: string; passwordHash: string | null; active: boolean } | null> {
+  const rows: { id: string; password_hash: string | null; active: boolean }[] = await db.query(
     `SELECT id, password_hash, active FROM app_user WHERE lower(email) = $1`,
     [email],
   );
@@ -61,12 +64,15 @@ export async function userCredentialsByEmail(
   return row ? { id: row.id, passwordHash: row.password_hash, active: row.active } : null;
 }
 
-/** What a change of password checks: the user's e-mail and password hash, or null when there is no such user. */
+/**
+ * What a change of password checks: the user's e-mail and password hash (null before activation), or null when there
+ * is no such user.
+ */
 export async function userPassword(
   db: Db,
   id: string,
-): Promise<{ email: string; passwordHash: string } | null> {
-  const rows: { email: string; password_hash: string }[] = await db.query(
+): Promise<{ email: string; passwordHash: string | null } | null> {
+  const rows: { email: string; password_hash: string | null }[] = await db.query(
     `SELECT email, password_hash FROM app_user WHERE id = $1`,
     [id],
   );
@@ -227,9 +233,117 @@ export async function upsertSystemAdmin(
   const rows: { id: string }[] = await db.query(
     `INSERT INTO app_user (id, email, name, password_hash, system_admin) VALUES ($1, lower($2), $3, $4, true)
      ON CONFLICT (lower(email)) DO UPDATE SET password_hash = EXCLUDED.password_hash, system_admin = true, active = true,
-       updated_at = now()
+       activation_hash = NULL, activation_expires_at = NULL, updated_at = now()
      RETURNING id`,
     [admin.id, admin.email, admin.name, admin.passwordHash],
   );
   return rows[0].id;
+}
+
+/**
+ * Users of one bulk request, each with its first membership and no password yet: `batchKey` is its caller and
+ * Idempotency-Key, `row` each user's row there, `activationHash` the SHA-256 of its one-time activation token.
+ */
+export interface UserBatch {
+  batchKey: string;
+  activationTtlHours: number;
+  users: {
+    id: string;
+    row: number;
+    email: string;
+    name: string;
+    activationHash: string;
+    membership: Omit<NewMembership, 'userId'>;
+  }[];
+}
+
+/** What a batch made; a row in neither map was skipped: its e-mail already has an account. */
+export interface UserBatchOutcome {
+  /** Rows made now, with the end of their activation token. */
+  inserted: Map<number, { expiresAt: Date }>;
+  /** Rows the same batch made before (a retry whose stored answer is gone): their ids, never their tokens. */
+  existing: Map<number, { id: string }>;
+}
+
+/**
+ * Inserts a bulk request's users and their memberships, set-based, in one transaction. A row whose e-mail already has
+ * an account is skipped (`ON CONFLICT DO NOTHING`); one the same batch already made comes back in `existing`.
+ * The e-mails are given lower-cased and distinct.
+ */
+export async function insertUsersBatch(dataSource: DataSource, batch: UserBatch): Promise<UserBatchOutcome> {
+  const u = batch.users;
+  return dataSource.transaction(async (m) => {
+    const inserted: { batch_row: number; expires_at: Date }[] = await m.query(
+      `INSERT INTO app_user (id, email, name, password_hash, activation_hash, activation_expires_at, batch_key, batch_row)
+       SELECT r.id, r.email, r.name, NULL, r.activation_hash, now() + make_interval(hours => $6), $5, r.batch_row
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $7::int[])
+              AS r(id, email, name, activation_hash, batch_row)
+       ON CONFLICT DO NOTHING
+       RETURNING batch_row, activation_expires_at AS expires_at`,
+      [
+        u.map((x) => x.id),
+        u.map((x) => x.email),
+        u.map((x) => x.name),
+        u.map((x) => x.activationHash),
+        batch.batchKey,
+        batch.activationTtlHours,
+        u.map((x) => x.row),
+      ],
+    );
+    const made = new Map(inserted.map((r) => [r.batch_row, { expiresAt: r.expires_at }]));
+    const members = u.filter((x) => made.has(x.row));
+    if (members.length)
+      await m.query(
+        `INSERT INTO membership (id, user_id, unit_id, role, authority, position)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])`,
+        [
+          members.map((x) => x.membership.id),
+          members.map((x) => x.id),
+          members.map((x) => x.membership.unitId),
+          members.map((x) => x.membership.role),
+          members.map((x) => x.membership.authority),
+          members.map((x) => x.membership.position),
+        ],
+      );
+    const existing = new Map<number, { id: string }>();
+    if (made.size < u.length) {
+      const rows: { id: string; batch_row: number }[] = await m.query(
+        `SELECT id, batch_row FROM app_user WHERE batch_key = $1 AND batch_row = ANY($2::int[])`,
+        [batch.batchKey, u.filter((x) => !made.has(x.row)).map((x) => x.row)],
+      );
+      for (const r of rows) existing.set(r.batch_row, { id: r.id });
+    }
+    return { inserted: made, existing };
+  });
+}
+
+/** The active, not yet activated user whose activation token has this hash and has not expired; else null. */
+export async function userByActivationHash(
+  db: Db,
+  activationHash: string,
+): Promise<{ id: string; email: string } | null> {
+  const rows: { id: string; email: string }[] = await db.query(
+    `SELECT id, email FROM app_user
+      WHERE activation_hash = $1 AND activation_expires_at > now() AND active AND password_hash IS NULL`,
+    [activationHash],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Sets the password of the user whose activation token has this hash and consumes the token, in one statement: of
+ * two concurrent uses one wins. Returns the user's id, or null when the token is not (or no longer) valid.
+ */
+export async function activateUser(
+  db: Db,
+  activationHash: string,
+  passwordHash: string,
+): Promise<string | null> {
+  const rows: [{ id: string }[], number] = await db.query(
+    `UPDATE app_user SET password_hash = $2, activation_hash = NULL, activation_expires_at = NULL, updated_at = now()
+      WHERE activation_hash = $1 AND activation_expires_at > now() AND active AND password_hash IS NULL
+      RETURNING id`,
+    [activationHash, passwordHash],
+  );
+  return rows[0][0]?.id ?? null;
 }

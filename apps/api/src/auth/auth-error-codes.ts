@@ -8,6 +8,8 @@ export enum AuthErrorCode {
   REFRESH_TOKEN_INVALID = 'REFRESH_TOKEN_INVALID',
   REFRESH_TOKEN_REUSED = 'REFRESH_TOKEN_REUSED',
   API_KEY_INVALID = 'API_KEY_INVALID',
+  /** POST /auth/activate: the token is unknown, used or expired (one answer for all three). */
+  ACTIVATION_TOKEN_INVALID = 'ACTIVATION_TOKEN_INVALID',
   FORBIDDEN = 'FORBIDDEN',
   SYSTEM_ADMIN_ONLY = 'SYSTEM_ADMIN_ONLY',
 }

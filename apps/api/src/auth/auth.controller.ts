@@ -7,8 +7,24 @@ import { ApiError } from '../common/api-error';
 import { AuthErrorCode } from './auth-error-codes';
 import { AuthService } from './auth.service';
 import { CurrentPrincipal, Public } from './decorators';
-import { LoginDto, RefreshDto, TokenPairDto } from './dto/login.dto';
+import { ActivateDto, LoginDto, RefreshDto, TokenPairDto } from './dto/login.dto';
 import type { RequestPrincipal } from './principal';
+
+// req.ip honours TRUST_PROXY_HOPS (Express `trust proxy`, set by AuthModule): by default the socket's address.
+const clientAddress = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+
+/** A throttled attempt's 429 carries Retry-After. */
+async function throttled<T>(res: Response, attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === String(AuthErrorCode.LOGIN_THROTTLED)) {
+      const { retryAfterSeconds } = error.details as { retryAfterSeconds: number };
+      res.setHeader('Retry-After', String(retryAfterSeconds));
+    }
+    throw error;
+  }
+}
 
 @ApiTags('auth')
 @Controller('auth')
@@ -25,21 +41,34 @@ export class AuthController {
   @ApiResponse({ status: 200, type: TokenPairDto })
   @ApiResponse({ status: 401, description: 'INVALID_CREDENTIALS' })
   @ApiResponse({ status: 429, description: 'LOGIN_THROTTLED (Retry-After, details.retryAfterSeconds)' })
-  async login(
+  login(
     @Body() dto: LoginDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TokenPairDto> {
-    // req.ip honours TRUST_PROXY_HOPS (Express `trust proxy`, set by AuthModule): by default the socket's address.
-    try {
-      return await this.auth.login(dto.email, dto.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
-    } catch (error) {
-      if (error instanceof ApiError && error.code === String(AuthErrorCode.LOGIN_THROTTLED)) {
-        const { retryAfterSeconds } = error.details as { retryAfterSeconds: number };
-        res.setHeader('Retry-After', String(retryAfterSeconds));
-      }
-      throw error;
-    }
+    return throttled(res, () => this.auth.login(dto.email, dto.password, clientAddress(req)));
+  }
+
+  @Public()
+  @Post('activate')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary:
+      'Activate an account made in bulk: its one-time token sets the first password; answers a session',
+  })
+  @ApiResponse({ status: 200, type: TokenPairDto })
+  @ApiResponse({ status: 400, description: 'PASSWORD_TOO_WEAK (naming password), VALIDATION_FAILED' })
+  @ApiResponse({
+    status: 401,
+    description: 'ACTIVATION_TOKEN_INVALID: unknown, used or expired (one answer)',
+  })
+  @ApiResponse({ status: 429, description: 'LOGIN_THROTTLED (Retry-After, details.retryAfterSeconds)' })
+  activate(
+    @Body() dto: ActivateDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TokenPairDto> {
+    return throttled(res, () => this.auth.activate(dto.token, dto.password, clientAddress(req)));
   }
 
   @Public()

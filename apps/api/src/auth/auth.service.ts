@@ -3,9 +3,17 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cascade/config';
-import { DUMMY_PASSWORD_HASH, parseApiKey, randomToken, sha256, verifyPassword } from '@cascade/auth';
-import { idsFromPath } from '@cascade/domain';
 import {
+  DUMMY_PASSWORD_HASH,
+  hashPassword,
+  parseApiKey,
+  randomToken,
+  sha256,
+  verifyPassword,
+} from '@cascade/auth';
+import { idsFromPath, passwordProblems } from '@cascade/domain';
+import {
+  activateUser,
   apiKeyByPrefix,
   claimRefreshToken,
   openSession,
@@ -17,9 +25,11 @@ import {
   sessionUser,
   storeRefreshToken,
   touchApiKey,
+  userByActivationHash,
   userCredentialsByEmail,
 } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
+import { PeopleErrorCode } from '../people/people-error-codes';
 import { AuthErrorCode } from './auth-error-codes';
 import { PrincipalService } from './principal.service';
 import type { RequestPrincipal } from './principal';
@@ -60,13 +70,14 @@ export class AuthService {
     this.jwtKey = createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'));
   }
 
-  async login(emailInput: string, password: string, ip: string): Promise<TokenPair> {
-    this.principals.assertDatabase();
-    const email = emailInput.trim().toLowerCase();
-    // Counted before the password is checked, in one atomic step: parallel guesses queue on the count.
+  /**
+   * Counts an attempt before its secret is checked, in one atomic step (parallel guesses queue on the count), or
+   * refuses it (429). `subject` is the e-mail for a sign-in; an activation's subject is its address.
+   */
+  private async admit(subject: string, ip: string): Promise<string> {
     const admission = await admitLoginAttempt(
       this.dataSource,
-      { email, ip },
+      { email: subject, ip },
       {
         maxFailures: this.config.LOGIN_MAX_FAILURES,
         maxFailuresPerAddress:
@@ -83,17 +94,61 @@ export class AuthService {
         { retryAfterSeconds: admission.retryAfterSeconds },
       );
     }
+    return admission.attemptId;
+  }
+
+  async login(emailInput: string, password: string, ip: string): Promise<TokenPair> {
+    this.principals.assertDatabase();
+    const email = emailInput.trim().toLowerCase();
+    const attemptId = await this.admit(email, ip);
     const user = await userCredentialsByEmail(this.dataSource, email);
     // Always run scrypt, so that response time does not tell which e-mails exist.
     const ok = (await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH)) && !!user?.active;
     if (!ok || !user) {
-      await markLoginFailed(this.dataSource, admission.attemptId);
+      await markLoginFailed(this.dataSource, attemptId);
       throw unauthorized(AuthErrorCode.INVALID_CREDENTIALS, 'email or password: not recognised');
     }
-    await markLoginSucceeded(this.dataSource, admission.attemptId);
+    await markLoginSucceeded(this.dataSource, attemptId);
     const sessionId = randomUUID();
     await openSession(this.dataSource, sessionId, user.id);
     return this.issue(user.id, sessionId);
+  }
+
+  /**
+   * Activates a user made in bulk: its one-time token sets its first password (the password policy applies) and is
+   * consumed, and the answer is a session as from a sign-in. An unknown, used or expired token (or a deactivated
+   * account's) gets one answer, whichever it was; each counts as a failed sign-in from the caller's address, so
+   * guessing tokens is throttled as guessing passwords is.
+   */
+  async activate(token: string, password: string, ip: string): Promise<TokenPair> {
+    this.principals.assertDatabase();
+    // The throttle's subject is the address (a token names no account before it is checked); no e-mail has a colon.
+    const attemptId = await this.admit(`activation:${ip}`, ip);
+    const hash = sha256(token);
+    const invalid = async () => {
+      await markLoginFailed(this.dataSource, attemptId);
+      return unauthorized(AuthErrorCode.ACTIVATION_TOKEN_INVALID, 'token: not recognised, used or expired');
+    };
+    const user = await userByActivationHash(this.dataSource, hash);
+    if (!user) throw await invalid();
+    // The token was right: whatever follows, this attempt is no failure.
+    await markLoginSucceeded(this.dataSource, attemptId);
+    const problems = passwordProblems(password, { email: user.email });
+    if (problems.length) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        PeopleErrorCode.PASSWORD_TOO_WEAK,
+        `password: ${problems.join('; ')}`,
+        [{ field: 'password', problems }],
+      );
+    }
+    // The hash (scrypt) outside any transaction; then one statement sets it and consumes the token.
+    const userId = await activateUser(this.dataSource, hash, await hashPassword(password));
+    if (!userId)
+      throw unauthorized(AuthErrorCode.ACTIVATION_TOKEN_INVALID, 'token: not recognised, used or expired');
+    const sessionId = randomUUID();
+    await openSession(this.dataSource, sessionId, userId);
+    return this.issue(userId, sessionId);
   }
 
   private async issue(userId: string, sessionId: string): Promise<TokenPair> {

@@ -43,7 +43,7 @@ export function bodyParserErrors(err: unknown, _req: Request, _res: Response, ne
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 /** Routes that also take CSV or plain text uploads. */
-export const TEXT_UPLOAD_PATHS = ['/units/import', '/api-keys/bulk'];
+export const TEXT_UPLOAD_PATHS = ['/units/import', '/api-keys/bulk', '/users/bulk'];
 
 /** Routes that take a document: its text, a .docx, edXML, or a multipart upload. */
 export const DOCUMENT_UPLOAD_PATHS = ['/directives/import', '/registers/incoming/received/import'];

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
 import { newApiKey } from '@cascade/auth';
 import { API_KEY_ROLES, decide, idsFromPath, normalizeText, ROLE_CAPABILITIES } from '@cascade/domain';
@@ -10,19 +9,10 @@ import { AuthErrorCode } from '../auth/auth-error-codes';
 import type { RequestPrincipal } from '../auth/principal';
 import { callerOf } from '../idempotency/idempotency.interceptor';
 import { PeopleErrorCode } from './people-error-codes';
+import { BULK_MAX_ROWS, parseBulkRows, rowError, type BulkRow, type RowError } from './bulk-rows';
 
 /** The most rows one bulk request takes (413 `API_KEY_BULK_TOO_MANY_ROWS` above it). */
-export const API_KEY_BULK_MAX_ROWS = 10_000;
-
-/** A row as sent: `row` is its place among the data rows, from 1. */
-interface BulkRow {
-  row: number;
-  unitCode?: unknown;
-  name?: unknown;
-  role?: unknown;
-}
-
-type RowError = { row: number; status: number; error: { code: string; message: string; field: string } };
+export const API_KEY_BULK_MAX_ROWS = BULK_MAX_ROWS;
 type RowCreated = {
   row: number;
   status: 201 | 200;
@@ -51,12 +41,6 @@ export const BULK_SECRETS_NOTICE =
   'each key is shown in the first answer only and stored hashed: keep them now; a retry with the same ' +
   'Idempotency-Key answers the same ids with key null';
 
-const rowError = (row: number, status: number, code: string, field: string, message: string): RowError => ({
-  row,
-  status,
-  error: { code, message: `rows[${row}].${field}: ${message}`, field },
-});
-
 /**
  * API keys in bulk: up to 10,000 rows (unit code, name, role) from CSV or JSON, each its own result — created, its
  * secret shown once, or its own 4xx — the accepted ones written in one statement. A row for a unit the caller does
@@ -68,47 +52,15 @@ export class ApiKeyBulkService {
 
   /** Parses CSV (header: unitCode,name,role) or JSON (an array, or `{ "keys": [...] }`). */
   parse(body: unknown, contentType: string | undefined): BulkRow[] {
-    const malformed = (message: string) =>
-      new ApiError(HttpStatus.BAD_REQUEST, PeopleErrorCode.API_KEY_BULK_MALFORMED, message);
-    let rows: BulkRow[];
-    if (typeof body === 'string' && /csv|text\/plain/.test(contentType ?? '')) {
-      let records: Record<string, string>[];
-      try {
-        records = parseCsv(body, {
-          columns: (h: string[]) => h.map((c) => c.trim()),
-          skip_empty_lines: true,
-          trim: true,
-          bom: true,
-        });
-      } catch (error) {
-        throw malformed(`body: not valid CSV (${(error as Error).message})`);
-      }
-      if (records.length && !['unitCode', 'name', 'role'].every((c) => c in records[0]))
-        throw malformed('body: the CSV header must name unitCode, name and role');
-      rows = records.map((r, i) => ({ ...r, row: i + 1 }));
-    } else if (body && typeof body === 'object') {
-      const list: unknown = Array.isArray(body) ? body : (body as { keys?: unknown }).keys;
-      if (!Array.isArray(list)) throw malformed('keys: must be an array of { unitCode, name, role }');
-      rows = list.map((r: unknown, i) =>
-        r && typeof r === 'object' && !Array.isArray(r) ? { ...r, row: i + 1 } : { row: i + 1 },
-      );
-    } else {
-      throw malformed('body: send text/csv or application/json');
-    }
-    if (rows.length === 0)
-      throw new ApiError(
-        HttpStatus.UNPROCESSABLE_ENTITY,
-        PeopleErrorCode.API_KEY_BULK_EMPTY,
-        'keys: no rows',
-      );
-    if (rows.length > API_KEY_BULK_MAX_ROWS) {
-      throw new ApiError(
-        HttpStatus.PAYLOAD_TOO_LARGE,
-        PeopleErrorCode.API_KEY_BULK_TOO_MANY_ROWS,
-        `keys: at most ${API_KEY_BULK_MAX_ROWS} rows per request (got ${rows.length})`,
-      );
-    }
-    return rows;
+    return parseBulkRows(body, contentType, {
+      list: 'keys',
+      required: ['unitCode', 'name', 'role'],
+      codes: {
+        malformed: PeopleErrorCode.API_KEY_BULK_MALFORMED,
+        empty: PeopleErrorCode.API_KEY_BULK_EMPTY,
+        tooMany: PeopleErrorCode.API_KEY_BULK_TOO_MANY_ROWS,
+      },
+    });
   }
 
   async create(

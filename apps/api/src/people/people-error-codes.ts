@@ -13,4 +13,9 @@ export enum PeopleErrorCode {
   API_KEY_BULK_EMPTY = 'API_KEY_BULK_EMPTY',
   /** More than 10,000 rows in one request (413). */
   API_KEY_BULK_TOO_MANY_ROWS = 'API_KEY_BULK_TOO_MANY_ROWS',
+  /** POST /users/bulk: not CSV with the header email,name,unitCode,role[,authority,position] nor JSON rows. */
+  USER_BULK_MALFORMED = 'USER_BULK_MALFORMED',
+  USER_BULK_EMPTY = 'USER_BULK_EMPTY',
+  /** More than 10,000 rows in one request (413). */
+  USER_BULK_TOO_MANY_ROWS = 'USER_BULK_TOO_MANY_ROWS',
 }

@@ -22,6 +22,8 @@ import {
 import { PeopleService } from './people.service';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
 import { API_KEY_BULK_MAX_ROWS, ApiKeyBulkService } from './api-key-bulk.service';
+import { UserBulkService } from './user-bulk.service';
+import { BULK_MAX_ROWS } from './bulk-rows';
 
 @ApiTags('people')
 @ApiBearerAuth()
@@ -30,6 +32,7 @@ export class PeopleController {
   constructor(
     private readonly people: PeopleService,
     private readonly bulkKeys: ApiKeyBulkService,
+    private readonly bulkUsers: UserBulkService,
   ) {}
 
   @Post('users')
@@ -41,6 +44,45 @@ export class PeopleController {
   @ApiResponse({ status: 409, description: 'USER_EMAIL_TAKEN' })
   createUser(@CurrentPrincipal() principal: RequestPrincipal, @Body() dto: CreateUserDto) {
     return this.people.createUser(principal, dto);
+  }
+
+  @Post('users/bulk')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent({
+    redact: ['results[].activationToken'],
+    replayed: { secretsShown: false },
+    selfIdempotent: true,
+  })
+  @ApiOperation({
+    summary: `Create up to ${BULK_MAX_ROWS} users in one request, each with its membership and a one-time activation token (shown once)`,
+    description:
+      'CSV header: email,name,unitCode,role[,authority,position]. JSON: an array of { email, name, unitCode, role, ' +
+      'authority?, position? }, or { "users": [...] }. Each row is created (201, no password yet, with its ' +
+      '`activationToken` for POST /auth/activate, shown in this answer only) or refused alone (400 naming the ' +
+      'field; 404 UNIT_NOT_FOUND for a unit you may not see, as if it did not exist; 403 where you may see it but ' +
+      'not administer it, or SIGNING_GRANT_FORBIDDEN; 409 USER_EMAIL_TAKEN for an e-mail with an account or earlier ' +
+      'in the batch). A retry with the same Idempotency-Key answers the same ids with `activationToken: null` and ' +
+      '`secretsShown: false`.',
+  })
+  @ApiConsumes('text/csv', 'application/json')
+  @ApiBody({
+    schema: {
+      type: 'string',
+      example:
+        'email,name,unitCode,role,authority,position\nvan.thu@ldld-sl.vn,Nguyễn Thị Lan,LDLD-SL,clerk,,',
+    },
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({
+    status: 413,
+    description: 'USER_BULK_TOO_MANY_ROWS (or PAYLOAD_TOO_LARGE past the body limit)',
+  })
+  createUsers(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Req() req: Request,
+    @IdempotencyKey() key: string,
+  ) {
+    return this.bulkUsers.create(principal, this.bulkUsers.parse(req.body, req.headers['content-type']), key);
   }
 
   @Get('users')

@@ -174,7 +174,7 @@ export class PeopleService {
     if (principal.kind !== 'user')
       throw new ApiError(HttpStatus.FORBIDDEN, AuthErrorCode.FORBIDDEN, 'API keys have no password');
     const current = (await userPassword(this.dataSource, principal.id))!;
-    if (!(await verifyPassword(dto.currentPassword, current.passwordHash))) {
+    if (!current.passwordHash || !(await verifyPassword(dto.currentPassword, current.passwordHash))) {
       throw new ApiError(
         HttpStatus.BAD_REQUEST,
         PeopleErrorCode.PASSWORD_INCORRECT,

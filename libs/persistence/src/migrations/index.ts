@@ -19,6 +19,7 @@ import { ReportRoutes1763940000000 } from './1763940000000-report-routes';
 import { Connectors1763950000000 } from './1763950000000-connectors';
 import { IngestAtScale1763960000000 } from './1763960000000-ingest-at-scale';
 import { Paging1763970000000 } from './1763970000000-paging';
+import { UserActivation1763980000000 } from './1763980000000-user-activation';
 
 /**
  * Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set.
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   Connectors1763950000000,
   IngestAtScale1763960000000,
   Paging1763970000000,
+  UserActivation1763980000000,
 ];

@@ -22,6 +22,19 @@ export class RefreshDto {
   refreshToken!: string;
 }
 
+export class ActivateDto {
+  @ApiProperty({ description: 'the one-time activation token of POST /users/bulk' })
+  @IsString()
+  @MinLength(20)
+  @MaxLength(200)
+  token!: string;
+
+  @ApiProperty({ description: '10+ characters mixing three kinds (or 16+); never returned' })
+  @IsString()
+  @MaxLength(200)
+  password!: string;
+}
+
 export class TokenPairDto {
   @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
   @ApiProperty() accessToken!: string;

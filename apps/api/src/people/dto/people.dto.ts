@@ -14,7 +14,8 @@ import {
 import { API_KEY_ROLES, canonicalAuthority, normalizeText, ROLES, type Role } from '@cascade/domain';
 import { lowerCase, normalize } from '../../common/transforms';
 
-const AUTHORITY = /^(TM|KT|Q|TL|TUQ)\. .{1,120}$/u;
+/** A signing authority: its prefix and the body it signs for. */
+export const AUTHORITY = /^(TM|KT|Q|TL|TUQ)\. .{1,120}$/u;
 
 /** A printed variant ("T/M BAN THƯỜNG VỤ", "K/T CHỦ TỊCH") is stored in its canonical form ("TM. BAN THƯỜNG VỤ"). */
 const canonical = ({ value }: { value: unknown }): unknown =>
