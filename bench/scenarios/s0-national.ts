@@ -236,7 +236,7 @@ async function s0Round(
     await must('chain', call('PUT', `/units/${rootId}/review-chain`, admin, { reviewerIds: [leader.id] }));
     // The cycle leaves room for the work before its deadline; levels close 5 s apart, grassroots first.
     // The window: enough for dispatch, acknowledgements and on-time reports of the tree at this size.
-    const window = total <= 2_000 ? 30 : QUICK ? 45 : 240;
+    const window = total <= 2_000 ? 30 : QUICK ? 45 : 600;
     const draft = await must(
       'draft',
       call('POST', '/directives', clerk.token, {
