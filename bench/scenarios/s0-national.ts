@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { nationalUnits, pool, type Line } from '../national';
 import type { Api } from '../api';
 import type { Stack } from '../stack';
-import { pct, record, round, rounds, say, until } from '../measure';
+import { pct, record, round, rounds, say, scenarios, until } from '../measure';
 import { QUICK } from '../options';
 
 export const NATIONAL_UNITS = QUICK ? 10_000 : 100_000;
@@ -49,6 +49,7 @@ export async function s0National(ctx: { runId: string; stack: Stack; api: Api })
   );
   const of = (k: keyof S0Figures) => runs.map((r) => r[k]);
   const at = `${NATIONAL_UNITS} units`;
+  const first = scenarios.length;
   record({
     id: 'S0 national cycle',
     metric: `${at}: work end to end, the cycle's waiting aside; every invariant, no 5xx`,
@@ -86,7 +87,7 @@ export async function s0National(ctx: { runId: string; stack: Stack; api: Api })
   });
   record({
     id: 'S0 close',
-    metric: `${at}: the root's deadline → its aggregate committed`,
+    metric: `${at}: each level's deadline → the last of its aggregates committed, the slowest level`,
     unit: 's',
     target: '≤ 10 s',
     ours: of('close'),
@@ -136,6 +137,8 @@ export async function s0National(ctx: { runId: string; stack: Stack; api: Api })
   });
   // Reported, not a target: no pass to claim.
   memory.pass = null;
+  // The targets are for 10^5 units: a quick run (10^4) reports the figures and claims no pass.
+  if (QUICK) for (const row of scenarios.slice(first)) row.pass = null;
 }
 
 async function s0Round(
@@ -429,9 +432,34 @@ async function s0Round(
       1_800_000,
       20,
     );
-    const closeSeconds = round((Date.now() - rootDeadline) / 1000, 2);
+    // Each level's deadline → the last of its aggregates committed (its commit time where PostgreSQL records them),
+    // the slowest level: a level that closes late is not hidden by the root's own small close.
+    const rootSeconds = (Date.now() - rootDeadline) / 1000;
+    const commitTimes =
+      (await pg.query<{ on: string }>(`SELECT current_setting('track_commit_timestamp') AS on`)).rows[0]
+        .on === 'on';
+    const tiers = (
+      await pg.query<{ tier: number; at: Date }>(
+        `SELECT COALESCE(r.tier, $2::int) AS tier,
+                max(${commitTimes ? 'COALESCE(pg_xact_commit_timestamp(a.xmin), a.created_at)' : 'a.created_at'}) AS at
+           FROM aggregate_report a LEFT JOIN routing_node r ON r.directive_id = a.directive_id AND r.unit_id = a.unit_id
+          WHERE a.directive_id = $1 AND a.cycle = 0 AND a.revision = 1 GROUP BY 1`,
+        [id, cycle.deadlines.length - 1],
+      )
+    ).rows;
+    const closeSeconds = round(
+      Math.max(
+        rootSeconds,
+        ...tiers.map(
+          (t) =>
+            (t.at.getTime() - Date.parse(cycle.deadlines[Math.min(t.tier, cycle.deadlines.length - 1)].at)) /
+            1000,
+        ),
+      ),
+      2,
+    );
     lines.push({
-      phase: 'root deadline → root aggregate',
+      phase: "each level's deadline → its last aggregate",
       seconds: closeSeconds,
       detail: 'closed to the root',
     });

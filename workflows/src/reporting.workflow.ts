@@ -58,14 +58,23 @@ export async function reportingWorkflow(input: ReportingWorkflowInput): Promise<
     // An ad hoc stream: reports come whenever something happens; the hubs' digests (when set) and the one reminder
     // (when set) run on timers until the directive ends.
     if (plan.adhoc) {
-      await adhocStream(
+      const more = await adhocStream(
         input.directiveId,
         key,
         plan.cycle.opensAt,
         plan.adhoc,
         () => stopped,
         plan.issuerTier,
+        input.adhoc,
       );
+      // A long stream continues as new now and then, so that its history stays short however long it runs.
+      if (more)
+        return continueAsNew<typeof reportingWorkflow>({
+          directiveId: input.directiveId,
+          cycle: key,
+          ...schedule,
+          adhoc: more,
+        });
       return { cycles: 1 };
     }
     // A phase that ends when the issuer closes it: wait for that, then run its steps against the closing instant.
@@ -93,7 +102,13 @@ export async function reportingWorkflow(input: ReportingWorkflowInput): Promise<
   });
 }
 
-/** An ad hoc stream's timers: a digest every `digestSeconds`, one reminder `remindAfterSeconds` after it opened. */
+/** Timer rounds of an ad hoc stream in one run before it continues as new (each adds about a dozen events). */
+const ADHOC_ROUNDS_PER_RUN = 300;
+
+/**
+ * An ad hoc stream's timers: a digest every `digestSeconds`, one reminder `remindAfterSeconds` after it opened. Answers
+ * where the stream stands when it should continue as new (null: the stream stopped).
+ */
 async function adhocStream(
   directiveId: string,
   cycle: number,
@@ -101,10 +116,21 @@ async function adhocStream(
   adhoc: { digestSeconds?: number; remindAfterSeconds?: number },
   stopped: () => boolean,
   issuerTier: number,
-) {
-  let remindAt = adhoc.remindAfterSeconds ? Date.parse(opensAt) + adhoc.remindAfterSeconds * 1000 : Infinity;
-  let digestAt = adhoc.digestSeconds ? Date.now() + adhoc.digestSeconds * 1000 : Infinity;
-  while (!stopped()) {
+  resume: { digestAt: number | null; remindAt: number | null } | undefined,
+): Promise<{ digestAt: number | null; remindAt: number | null } | null> {
+  let remindAt = resume
+    ? (resume.remindAt ?? Infinity)
+    : adhoc.remindAfterSeconds
+      ? Date.parse(opensAt) + adhoc.remindAfterSeconds * 1000
+      : Infinity;
+  let digestAt = resume
+    ? (resume.digestAt ?? Infinity)
+    : adhoc.digestSeconds
+      ? Date.now() + adhoc.digestSeconds * 1000
+      : Infinity;
+  const finite = (t: number) => (t === Infinity ? null : t);
+  for (let round = 0; !stopped(); round++) {
+    if (round >= ADHOC_ROUNDS_PER_RUN) return { digestAt: finite(digestAt), remindAt: finite(remindAt) };
     const next = Math.min(remindAt, digestAt);
     if (next === Infinity) {
       await condition(stopped);
@@ -121,4 +147,5 @@ async function adhocStream(
       digestAt += adhoc.digestSeconds! * 1000;
     }
   }
+  return null;
 }

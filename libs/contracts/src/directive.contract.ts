@@ -110,6 +110,8 @@ export interface ReportingWorkflowInput {
   cycle: number | null;
   /** The schedule (0, absent: the main one; 1…: the directive's extra schedules in order). */
   schedule?: number;
+  /** An ad hoc stream continued as new: when its next digest and its reminder are due (epoch ms; null: none). */
+  adhoc?: { digestAt: number | null; remindAt: number | null };
 }
 export const reportingWorkflowType = 'reportingWorkflow';
 /** One reporting workflow per schedule: the main one's id is the one directives had before several schedules. */

@@ -317,7 +317,8 @@ export async function firstCycleAhead(
 /**
  * The issuer closes an open-ended cycle (a phase with no end date: "Sau Đại hội"): its deadlines, every tier's,
  * become now by the database's clock, so that reports after it are refused and the reporting workflow runs the
- * cycle's steps. Answers the closing instant, the same on a retry (null: the cycle is not stored or not open-ended).
+ * cycle's steps. Answers the closing instant, the same on a retry (null: the cycle is not stored, has not opened, or
+ * is not open-ended).
  */
 export async function closeOpenEndedCycle(
   m: EntityManager,
@@ -328,7 +329,7 @@ export async function closeOpenEndedCycle(
   const rows: { deadlines: { tier: number; lastDay: string | null; at: string }[]; open: boolean }[] =
     await m.query(
       `SELECT deadlines, (deadlines->0->>'at')::timestamptz >= $3::timestamptz AS open
-         FROM reporting_cycle WHERE directive_id = $1 AND cycle = $2 FOR UPDATE`,
+         FROM reporting_cycle WHERE directive_id = $1 AND cycle = $2 AND opens_at <= clock_timestamp() FOR UPDATE`,
       [directiveId, cycle, openEndedFrom],
     );
   if (!rows.length) return null;

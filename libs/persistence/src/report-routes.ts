@@ -69,6 +69,7 @@ export async function storeReportRoutes(
      UNION
      -- The organisation's report targets of each hub (a department, a Party committee), unless routed already.
      SELECT $1::uuid, r.unit_id, r.target_id, r.via_id FROM unit_report_target r WHERE r.unit_id = ANY($5::uuid[])
+        AND NOT EXISTS (SELECT 1 FROM unnest($2::uuid[], $3::uuid[]) AS y(h, t) WHERE y.h = r.unit_id AND y.t = r.target_id)
      ON CONFLICT DO NOTHING`,
     [
       directiveId,
@@ -186,7 +187,7 @@ export async function reportsReceivedRegister(
          SELECT DISTINCT ON (cycle) cycle, revision, reason, created_at, values, coverage FROM aggregate_report a
           WHERE a.directive_id = x.directive_id AND a.unit_id = x.hub_unit_id ORDER BY cycle, revision DESC
        ) a ON true
-      ORDER BY a.created_at DESC NULLS LAST, x.directive_id, x.hub_unit_id
+      ORDER BY a.created_at DESC NULLS LAST, x.directive_id, x.hub_unit_id, x.role, a.cycle
       LIMIT $3 OFFSET $4`,
     [unitId, filter.directiveId ?? null, filter.limit, filter.offset],
   );

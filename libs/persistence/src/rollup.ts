@@ -98,7 +98,7 @@ export async function rollUpIssuerAggregate(
       await record(target, values, null, problems);
       continue;
     }
-    await retryTransient(() =>
+    const filedHere = await retryTransient(() =>
       ds.transaction(async (m) => {
         const report = {
           reportId: randomUUID(),
@@ -110,14 +110,13 @@ export async function rollUpIssuerAggregate(
           request: null,
           issuerId: y.issuer_id,
         };
-        const filed = await fileReport(m, report, true);
-        const aggregates = await propagateUp(m, y.id, report.issuerId, x.issuer_id, target, form);
-        await reportEvent(m, report, filed);
-        for (const a of aggregates) await recordAggregateEvent(m, y.id, a);
-        await m.query(
-          `INSERT INTO rollup_report (from_directive_id, cycle, revision, to_directive_id, unit_id, to_cycle, label,
-                                      period_from, period_to, values, filed_revision)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+        // Claimed first, in the filing transaction: of two callers rolling up the same revision, one files.
+        const claimed: unknown[] = await m.query(
+          `WITH c AS (
+             INSERT INTO rollup_report (from_directive_id, cycle, revision, to_directive_id, unit_id, to_cycle, label,
+                                        period_from, period_to, values)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING 1)
+           SELECT 1 FROM c`,
           [
             directiveId,
             cycle,
@@ -129,8 +128,17 @@ export async function rollUpIssuerAggregate(
             source?.period?.from ?? null,
             source?.period?.to ?? null,
             JSON.stringify(values),
-            filed.revision,
           ],
+        );
+        if (!claimed.length) return false;
+        const filed = await fileReport(m, report, true);
+        const aggregates = await propagateUp(m, y.id, report.issuerId, x.issuer_id, target, form);
+        await reportEvent(m, report, filed);
+        for (const a of aggregates) await recordAggregateEvent(m, y.id, a);
+        await m.query(
+          `UPDATE rollup_report SET filed_revision = $5
+            WHERE from_directive_id = $1 AND cycle = $2 AND revision = $3 AND to_directive_id = $4`,
+          [directiveId, cycle, x.revision, y.id, filed.revision],
         );
         await appendEvent(m, {
           directiveId,
@@ -145,14 +153,18 @@ export async function rollUpIssuerAggregate(
           },
           dedupeKey: `rollup/${directiveId}/${cycle}/${x.revision}/${y.id}`,
         });
+        return true;
       }),
     );
-    rolled++;
+    if (filedHere) rolled++;
   }
   return rolled;
 }
 
-/** The higher directive's cycle (main schedule) whose period holds the source cycle's end, else the same index. */
+/**
+ * The higher directive's cycle (main schedule) whose data period holds the source cycle's end; when either has no
+ * data period (interval, ad hoc), the same index; null when both have periods and none holds it.
+ */
 async function matchingCycle(
   ds: DataSource,
   directiveId: string,
@@ -162,7 +174,9 @@ async function matchingCycle(
 ): Promise<number | null> {
   const { calendar } = await loadCalendar(ds);
   const end = source?.period?.to;
-  if (end) {
+  const first = plannedCycle(planning.reporting, planning.dispatchedAt, 0, calendar);
+  // Both have data periods: the one that holds the source's end, or none (nothing is filed in an unrelated cycle).
+  if (end && first?.period) {
     for (let i = 0; i < 1200; i++) {
       const c = plannedCycle(planning.reporting, planning.dispatchedAt, i, calendar);
       if (!c) break;
@@ -172,6 +186,7 @@ async function matchingCycle(
       }
       if (c.period && c.period.from > end) break;
     }
+    return null;
   }
   const index = cycle % 10_000;
   const c = plannedCycle(planning.reporting, planning.dispatchedAt, index, calendar);

@@ -20,7 +20,6 @@ import {
   configuredTargets,
   routeUnits,
   type DirectiveLink,
-  type RouteUnit,
 } from '@cascade/persistence';
 import { startDirectiveWorkflow } from '@cascade/temporal';
 import { directiveWorkflowId, type DirectiveWorkflowInput, type Page } from '@cascade/contracts';
@@ -127,6 +126,15 @@ export class DraftingService {
           `reporting.schedules.${i}.escalation.`,
         );
     }
+    // Unit ids as PostgreSQL writes them (lower case), so that the stored routes match the routing tree's.
+    for (const r of reporting.routes ?? []) {
+      if (typeof r?.hubUnitId === 'string') r.hubUnitId = r.hubUnitId.toLowerCase();
+      if (typeof r?.viaUnitId === 'string') r.viaUnitId = r.viaUnitId.toLowerCase();
+      for (const t of Array.isArray(r?.to) ? r.to : []) {
+        if (typeof t?.unitId === 'string') t.unitId = t.unitId.toLowerCase();
+        if (typeof t?.viaUnitId === 'string') t.viaUnitId = t.viaUnitId.toLowerCase();
+      }
+    }
     const routes = reportRouteProblems(reporting.routes);
     if (routes.length) throw invalid(DirectiveErrorCode.DIRECTIVE_INVALID_INPUT, routes, 'reporting.');
   }
@@ -161,10 +169,12 @@ export class DraftingService {
     };
     const department = (field: string, id: string, bodyId: string) => {
       const unit = units.get(id);
-      if (!unit || !unit.active || !this.visibleOrBelow(principal, unit, issuer, bodyId))
-        refuse(field, 'not an active unit');
-      if (unit!.kind !== 'department' || unit!.parentId !== bodyId)
-        refuse(field, 'not a department of the body it collects for');
+      if (!unit || !unit.active) return refuse(field, 'not an active unit');
+      if (unit.kind === 'department' && unit.parentId === bodyId) return;
+      // A unit the drafter cannot see is refused exactly as one that does not exist.
+      const visible =
+        can(principal, 'view', idsFromPath(unit.path)) || unit.path.startsWith(issuer.path + '.');
+      refuse(field, visible ? 'not a department of the body it collects for' : 'not an active unit');
     };
     for (const [i, route] of routes.entries()) {
       const hubId = route.hubUnitId ?? issuerId;
@@ -184,20 +194,6 @@ export class DraftingService {
         if (target.viaUnitId) department(`${i}.to.${j}.viaUnitId`, target.viaUnitId, target.unitId);
       }
     }
-  }
-
-  /** A department named by a route: one the drafter can see, or a department of the body it belongs to. */
-  private visibleOrBelow(
-    principal: RequestPrincipal,
-    unit: RouteUnit,
-    issuer: RouteUnit,
-    bodyId: string,
-  ): boolean {
-    return (
-      can(principal, 'view', idsFromPath(unit.path)) ||
-      unit.parentId === bodyId ||
-      unit.path.startsWith(issuer.path + '.')
-    );
   }
 
   /** Listed addressees must be active units below the issuer: a wrong id is refused now, not dropped at dispatch. */

@@ -166,6 +166,15 @@ export class ReceivedService {
         `schedule: this directive has no schedule ${dto.schedule ?? MAIN_SCHEDULE}`,
       );
     const key = cycleKey(n, dto.cycle);
+    // Only a phase without an end date closes this way (an ad hoc stream ends with its directive), once it is open.
+    const kind = scheduleList(reporting)[n].schedule.kind;
+    const notOpenEnded = () =>
+      new ApiError(
+        HttpStatus.CONFLICT,
+        DirectiveErrorCode.CYCLE_NOT_OPEN_ENDED,
+        `cycle: cycle ${dto.cycle} is not an open phase without an end (only a phase with no end date that has opened is closed this way)`,
+      );
+    if (kind !== 'phases') throw notOpenEnded();
     const closed = await this.dataSource.transaction(async (m) => {
       const result = await closeOpenEndedCycle(m, id, key, OPEN_ENDED_FROM);
       if (result?.now)
@@ -179,12 +188,7 @@ export class ReceivedService {
         });
       return result;
     });
-    if (!closed)
-      throw new ApiError(
-        HttpStatus.CONFLICT,
-        DirectiveErrorCode.CYCLE_NOT_OPEN_ENDED,
-        `cycle: cycle ${dto.cycle} is not an open cycle without an end (only a phase with no end date is closed this way)`,
-      );
+    if (!closed) throw notOpenEnded();
     // A reporting workflow that has not started yet reads the closed cycle when it does.
     await this.temporal
       .call((client) => signalCycleClosed(client, id, n, key))

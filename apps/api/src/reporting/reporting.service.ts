@@ -336,7 +336,8 @@ export class ReportingService {
   async reports(id: string, q: ReportPageQueryDto): Promise<Page<unknown>> {
     const directive = await this.directives.rowSeenFrom(id, q.unitId);
     const key = keyOf(directive.content.reporting, q.schedule, q.cycle);
-    const settings = settingsOfKey(directive.content.reporting as ReportingRequirement, key);
+    const reporting = directive.content.reporting as ReportingRequirement | undefined;
+    const settings = reporting ? settingsOfKey(reporting, key) : null;
     const below = q.unitId === directive.issuer_id ? null : q.unitId;
     // An ad hoc stream: every report, numbered, with its time (the issuer sees the stream); otherwise the current one.
     if (settings?.schedule.kind === 'adhoc') {

@@ -322,7 +322,7 @@ export class ForwardDto {
 }
 
 export class EscalationQueryDto {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) cycle?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(9_999) cycle?: number;
   @ApiPropertyOptional({ description: 'the schedule (its key; absent: the main one)' })
   @IsOptional()
   @Matches(SCHEDULE_KEY, { message: 'schedule must be a schedule key' })
@@ -339,7 +339,7 @@ export class CyclesQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
-  @Max(10_000)
+  @Max(9_999)
   from?: number;
   @ApiPropertyOptional({ default: 12 })
   @IsOptional()
