@@ -252,6 +252,9 @@ Thực hiện Kế hoạch số 37-KH/BTCTU, ngày 02/3/2020 của Ban Tổ ch�
     expect((await get(`/directives/${directiveId}/cycles`, province.clerk).expect(200)).body.cycles).toEqual(
       [],
     );
+    const noReports = await get(`/directives/${directiveId}/reports?unitId=${id.P}&cycle=0`, province.clerk);
+    expect(noReports.status).toBe(200);
+    expect(noReports.body.items).toEqual([]);
     const links = await get(`/directives/${directiveId}/links`, province.clerk).expect(200);
     expect(links.body.implements).toEqual([expect.objectContaining({ id: kh37, status: 'received' })]);
   });
@@ -437,7 +440,8 @@ describe('003: ad hoc reports, forwarded to the city union and the district Part
       reporting: {
         schedule: { kind: 'adhoc' },
         form,
-        routes: [{ to: [{ unitId: id.TP }, { unitId: id.HU }] }],
+        // Ids as a client may write them (upper case): stored as PostgreSQL writes them.
+        routes: [{ to: [{ unitId: id.TP.toUpperCase() }, { unitId: id.HU }] }],
       },
     };
     // A route to a unit the drafter cannot see (and is not linked to) is refused as one that does not exist.
@@ -485,6 +489,12 @@ describe('003: ad hoc reports, forwarded to the city union and the district Part
         expect.objectContaining({ hubUnitId: id.H, role: 'target', revision: 3 }),
       ]);
     }
+    // A stream ends with its directive: it is not closed like a phase.
+    const notAPhase = await post(`/directives/${directiveId}/cycles/close`, district.leader.token, {
+      cycle: 0,
+    });
+    expect(notAPhase.status).toBe(409);
+    expect(notAPhase.body.error.code).toBe('CYCLE_NOT_OPEN_ENDED');
     await closeAndCapture(district, directiveId, 'adhoc-stream-closed', [0]);
   });
 });
