@@ -516,7 +516,9 @@ describe('the web app', () => {
       `/directives/${plan}/reports?unitId=${id.S}&cycle=1&schedule=phases`,
       s.clerk.token,
     );
-    expect(phaseReports.body).toEqual([expect.objectContaining({ unitId: id.K, values: { sessions: 7 } })]);
+    expect(phaseReports.body.items).toEqual([
+      expect.objectContaining({ unitId: id.K, values: { sessions: 7 } }),
+    ]);
 
     const sl = await signedIn(s.leader.email);
     await sl.goto(`${base}/#/d/${plan}`);
