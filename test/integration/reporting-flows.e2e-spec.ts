@@ -25,8 +25,9 @@ import { directiveWorkflowId, reportingWorkflowId } from '@cascade/contracts';
 import { saveHistory } from '../replay/histories';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
-import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
+import { addMember, auth, buildOrg, importUnitsUnderA, type Org } from './support/org';
 import { waitFor } from './support/wait-for';
+import { desk as deskOf, issue as issueDirective, type Desk } from './support/desk';
 
 jest.setTimeout(240_000);
 
@@ -40,36 +41,8 @@ const post = (path: string, token: string, body: object) =>
 const get = (path: string, token: string) => http().get(path).set(auth(token));
 const clerkOf = async (unitId: string) => (await addMember(api, org, unitId, 'clerk')).token;
 
-interface Desk {
-  clerk: string;
-  leader: { id: string; token: string; email: string };
-}
-
-async function desk(unitId: string): Promise<Desk> {
-  const clerk = await clerkOf(unitId);
-  const leader = await addMember(api, org, unitId, 'leader', SIGNING_AUTHORITY);
-  await http()
-    .put(`/units/${unitId}/review-chain`)
-    .set(auth(org.admin))
-    .send({ reviewerIds: [leader.id] })
-    .expect(200);
-  return { clerk, leader };
-}
-
-/** Drafted by the clerk, approved and signed by the leader, then dispatched: answers its id. */
-async function issue(d: Desk, body: object): Promise<string> {
-  const created = await post('/directives', d.clerk, body);
-  if (created.status !== 201) throw new Error(`draft: ${created.status} ${JSON.stringify(created.body)}`);
-  const id = created.body.id as string;
-  await post(`/directives/${id}/submit`, d.clerk, { version: 1 }).expect(200);
-  await post(`/directives/${id}/review`, d.leader.token, { version: 1, decision: 'approve' }).expect(200);
-  await post(`/directives/${id}/sign`, d.leader.token, { version: 1 }).expect(200);
-  await waitFor(
-    'the dispatch',
-    async () => (await get(`/directives/${id}`, d.clerk)).body.status === 'dispatched',
-  );
-  return id;
-}
+const desk = (unitId: string) => deskOf(api, org, unitId);
+const issue = (d: Desk, body: object) => issueDirective(api, d, body);
 
 /**
  * Closes a directive (its reporting workflows stop) and waits for its workflows to complete; with
@@ -131,7 +104,7 @@ describe('000: a province directive received from outside, implemented by the di
       ['G2', 'grassroots_union', 'D'],
     ]);
     const district = await desk(id.D);
-    const received = await post('/registers/incoming/received', district.clerk, {
+    const received = await post('/registers/incoming/received', district.clerk.token, {
       unitId: id.D,
       symbol: '812/LĐLĐ',
       date: '2020-04-23',
@@ -161,7 +134,7 @@ PHÓ CHỦ TỊCH
 Thái Thị Bích Thủy`;
     const imported = await http()
       .post(`/directives/import?issuerId=${id.D}`)
-      .set(auth(district.clerk))
+      .set(auth(district.clerk.token))
       .set('Content-Type', 'text/plain; charset=utf-8')
       .send(letter)
       .expect(200);
@@ -172,10 +145,10 @@ Thái Thị Bích Thủy`;
       ...imported.body.draft,
       reporting: { schedule: { kind: 'interval', everySeconds: 6, count: 1 }, stagger: [0, 2], form },
     });
-    const routing = await get(`/directives/${directiveId}/routing`, district.clerk).expect(200);
+    const routing = await get(`/directives/${directiveId}/routing`, district.clerk.token).expect(200);
     // Every grassroots union, and not the district's department (addressing by kind).
     expect(routing.body.items.map((n: { unitId: string }) => n.unitId).sort()).toEqual([id.G1, id.G2].sort());
-    const links = await get(`/directives/${cv812}/links`, district.clerk).expect(200);
+    const links = await get(`/directives/${cv812}/links`, district.clerk.token).expect(200);
     expect(links.body.implementedBy).toEqual([expect.objectContaining({ id: directiveId })]);
 
     for (const [unit, n] of [
@@ -190,7 +163,7 @@ Thái Thị Bích Thủy`;
       }).expect(201);
     }
     const rolled = await waitFor('the district aggregate to roll up onto 812', async () => {
-      const res = await get(`/directives/${cv812}/rollups?unitId=${id.D}`, district.clerk).expect(200);
+      const res = await get(`/directives/${cv812}/rollups?unitId=${id.D}`, district.clerk.token).expect(200);
       return res.body.length > 0 && res.body;
     });
     expect(rolled[0]).toMatchObject({
@@ -214,7 +187,7 @@ describe('001: a plan without a number of its own implements a received plan; no
     ]);
     const province = await desk(id.P);
     const kh37 = (
-      await post('/registers/incoming/received', province.clerk, {
+      await post('/registers/incoming/received', province.clerk.token, {
         unitId: id.P,
         symbol: '37-KH/BTCTU',
         date: '2020-03-02',
@@ -232,7 +205,7 @@ Thực hiện Kế hoạch số 37-KH/BTCTU, ngày 02/3/2020 của Ban Tổ ch�
 2. Vận động đoàn viên tham gia.`;
     const imported = await http()
       .post(`/directives/import?issuerId=${id.P}`)
-      .set(auth(province.clerk))
+      .set(auth(province.clerk.token))
       .set('Content-Type', 'text/plain; charset=utf-8')
       .send(plan)
       .expect(200);
@@ -245,17 +218,20 @@ Thực hiện Kế hoạch số 37-KH/BTCTU, ngày 02/3/2020 của Ban Tổ ch�
       tasks: imported.body.draft.tasks?.length ? imported.body.draft.tasks : tasks,
       addressees: { mode: 'subtree', depth: 2 },
     });
-    const routing = await get(`/directives/${directiveId}/routing`, province.clerk).expect(200);
+    const routing = await get(`/directives/${directiveId}/routing`, province.clerk.token).expect(200);
     expect(routing.body.items.map((n: { unitId: string }) => n.unitId).sort()).toEqual(
       [id.D1, id.G1, id.D2, id.G2].sort(),
     );
-    expect((await get(`/directives/${directiveId}/cycles`, province.clerk).expect(200)).body.cycles).toEqual(
-      [],
+    expect(
+      (await get(`/directives/${directiveId}/cycles`, province.clerk.token).expect(200)).body.cycles,
+    ).toEqual([]);
+    const noReports = await get(
+      `/directives/${directiveId}/reports?unitId=${id.P}&cycle=0`,
+      province.clerk.token,
     );
-    const noReports = await get(`/directives/${directiveId}/reports?unitId=${id.P}&cycle=0`, province.clerk);
     expect(noReports.status).toBe(200);
     expect(noReports.body.items).toEqual([]);
-    const links = await get(`/directives/${directiveId}/links`, province.clerk).expect(200);
+    const links = await get(`/directives/${directiveId}/links`, province.clerk.token).expect(200);
     expect(links.body.implements).toEqual([expect.objectContaining({ id: kh37, status: 'received' })]);
   });
 });
@@ -287,7 +263,7 @@ describe('002: reports through the bloc Ban Tuyên giáo, to the bloc and to the
     };
     // A department of another body is refused, naming the field; one the drafter cannot see answers as a unit
     // that does not exist.
-    const wrongDept = await post('/directives', bloc.clerk, {
+    const wrongDept = await post('/directives', bloc.clerk.token, {
       ...body,
       reporting: { ...body.reporting, routes: [{ to: [{ unitId: id.TU, viaUnitId: id.VP }] }] },
     });
@@ -295,18 +271,18 @@ describe('002: reports through the bloc Ban Tuyên giáo, to the bloc and to the
     expect(wrongDept.body.error.message).toBe(
       'reporting.routes.0.to.0.viaUnitId: not a department of the body it collects for',
     );
-    const invisible = await post('/directives', bloc.clerk, {
+    const invisible = await post('/directives', bloc.clerk.token, {
       ...body,
       reporting: { ...body.reporting, routes: [{ viaUnitId: id.BTGTU }] },
     });
-    const missing = await post('/directives', bloc.clerk, {
+    const missing = await post('/directives', bloc.clerk.token, {
       ...body,
       reporting: { ...body.reporting, routes: [{ viaUnitId: randomUUID() }] },
     });
     expect(invisible.status).toBe(422);
     expect(invisible.body.error).toEqual(missing.body.error);
     const directiveId = await issue(bloc, body);
-    const routed = await get(`/directives/${directiveId}/routing`, bloc.clerk).expect(200);
+    const routed = await get(`/directives/${directiveId}/routing`, bloc.clerk.token).expect(200);
     // The departments collect, they are not asked to report.
     expect(routed.body.items.map((n: { unitId: string }) => n.unitId).sort()).toEqual([id.C1, id.C2].sort());
 
@@ -346,7 +322,7 @@ describe('002: reports through the bloc Ban Tuyên giáo, to the bloc and to the
         ).expect(200);
         return res.body.totals && res.body;
       });
-    const atBloc = await received(id.DUK, bloc.clerk);
+    const atBloc = await received(id.DUK, bloc.clerk.token);
     expect(atBloc.totals.values.activities).toBe(7);
     expect(atBloc.senderCoverage).toEqual({ expected: 1, reported: 1, missing: 0 });
     const atProvince = await received(id.BTGTU, btgTu);
@@ -389,16 +365,17 @@ describe('002: reports through the bloc Ban Tuyên giáo, to the bloc and to the
     );
     const fromText = await http()
       .post(`/directives/import?issuerId=${id.DUK}`)
-      .set(auth(bloc.clerk))
+      .set(auth(bloc.clerk.token))
       .set('Content-Type', 'text/plain; charset=utf-8')
       .send(seedText)
       .expect(200);
     expect(fromText.body.draft.reporting?.routes).toEqual([expect.objectContaining({ viaUnitId: btgNamed })]);
 
     // The route in words needs its units' names, whatever tree they are in.
-    const names = await get(`/directives/${directiveId}/route-names?unitId=${id.DUK}`, bloc.clerk).expect(
-      200,
-    );
+    const names = await get(
+      `/directives/${directiveId}/route-names?unitId=${id.DUK}`,
+      bloc.clerk.token,
+    ).expect(200);
     expect(names.body.names).toMatchObject({
       [id.TU]: 'Đơn vị TU',
       [id.BTGTU]: 'Đơn vị BTGTU',
@@ -445,7 +422,7 @@ describe('003: ad hoc reports, forwarded to the city union and the district Part
       },
     };
     // A route to a unit the drafter cannot see (and is not linked to) is refused as one that does not exist.
-    const hidden = await post('/directives', district.clerk, {
+    const hidden = await post('/directives', district.clerk.token, {
       ...body,
       reporting: { ...body.reporting, routes: [{ to: [{ unitId: id.OTHER }] }] },
     });
@@ -468,14 +445,14 @@ describe('003: ad hoc reports, forwarded to the city union and the district Part
     // The issuer sees the stream (each report numbered, with its time) and the totals.
     const stream = await get(
       `/directives/${directiveId}/reports?unitId=${id.H}&cycle=0`,
-      district.clerk,
+      district.clerk.token,
     ).expect(200);
     expect(
       stream.body.items.map((r: { unitId: string; number: number }) => `${r.unitId}#${r.number}`).sort(),
     ).toEqual([`${id.G1}#1`, `${id.G1}#2`, `${id.G2}#1`].sort());
     const totals = await get(
       `/directives/${directiveId}/aggregate?unitId=${id.H}&cycle=0`,
-      district.clerk,
+      district.clerk.token,
     ).expect(200);
     expect(totals.body).toMatchObject({ values: { activities: 7 }, coverage: { expected: 2, onTime: 2 } });
     for (const unit of [id.TP, id.HU]) {
@@ -530,10 +507,10 @@ describe('004: four phases beside a periodic report to the provincial union depa
     };
     // Bad input, each naming its field.
     const { addressees: _none, ...withoutAddressees } = body;
-    const noAddressees = await post('/directives', province.clerk, withoutAddressees);
+    const noAddressees = await post('/directives', province.clerk.token, withoutAddressees);
     expect(noAddressees.status).toBe(400);
     expect(noAddressees.body.error.message).toContain('addressees');
-    const overlapping = await post('/directives', province.clerk, {
+    const overlapping = await post('/directives', province.clerk.token, {
       ...body,
       reporting: {
         ...body.reporting,
@@ -549,7 +526,7 @@ describe('004: four phases beside a periodic report to the provincial union depa
     expect(overlapping.body.error.message).toContain(
       'reporting.schedules.0.schedule.phases.1.opens: overlaps',
     );
-    const tooLong = await post('/directives', province.clerk, {
+    const tooLong = await post('/directives', province.clerk.token, {
       ...body,
       reporting: {
         ...body.reporting,
@@ -567,7 +544,7 @@ describe('004: four phases beside a periodic report to the provincial union depa
     expect(tooLong.body.error.message).toContain(
       'reporting.schedule.periodDays: must not be longer than the cycle',
     );
-    const otherDept = await post('/directives', province.clerk, {
+    const otherDept = await post('/directives', province.clerk.token, {
       ...body,
       reporting: { ...body.reporting, routes: [{ viaUnitId: id.D1VP }] },
     });
@@ -577,7 +554,10 @@ describe('004: four phases beside a periodic report to the provincial union depa
     );
 
     const directiveId = await issue(province, body);
-    const cycles = await get(`/directives/${directiveId}/cycles?schedule=phases`, province.clerk).expect(200);
+    const cycles = await get(
+      `/directives/${directiveId}/cycles?schedule=phases`,
+      province.clerk.token,
+    ).expect(200);
     expect(cycles.body.cycles.map((c: { label: string }) => c.label)).toEqual(phases.map((p) => p.name));
     expect(cycles.body.cycles[3]).toMatchObject({ schedule: 'phases', index: 3, openEnded: true });
 
@@ -640,7 +620,7 @@ describe('004: four phases beside a periodic report to the provincial union depa
     const phase4 = await waitFor('the last phase to aggregate at the province', async () => {
       const res = await get(
         `/directives/${directiveId}/aggregate?unitId=${id.P}&schedule=phases&cycle=3`,
-        province.clerk,
+        province.clerk.token,
       ).expect(200);
       return res.body.closed && res.body;
     });

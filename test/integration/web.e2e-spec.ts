@@ -27,6 +27,7 @@ import {
   type Org,
 } from './support/org';
 import { waitFor } from './support/wait-for';
+import { desk as deskOf, issue as issueDirective, type Desk } from './support/desk';
 
 jest.setTimeout(300_000);
 
@@ -94,37 +95,8 @@ const post = (path: string, token: string, body: object) =>
   http().post(path).set(auth(token)).set('Idempotency-Key', newKey()).send(body);
 const get = (path: string, token: string) => http().get(path).set(auth(token));
 
-interface Desk {
-  clerk: { id: string; token: string; email: string };
-  leader: { id: string; token: string; email: string };
-}
-
-/** A unit's secretariat: a clerk, and a leader with signing authority who is its whole review chain. */
-async function desk(unitId: string): Promise<Desk> {
-  const clerk = await addMember(api, org, unitId, 'clerk');
-  const leader = await addMember(api, org, unitId, 'leader', SIGNING_AUTHORITY);
-  await http()
-    .put(`/units/${unitId}/review-chain`)
-    .set(auth(org.admin))
-    .send({ reviewerIds: [leader.id] })
-    .expect(200);
-  return { clerk, leader };
-}
-
-/** Drafted by the clerk, approved and signed by the leader, then dispatched; answers its id. */
-async function issue(d: Desk, body: object): Promise<string> {
-  const created = await post('/directives', d.clerk.token, body);
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  await post(`/directives/${id}/submit`, d.clerk.token, { version: 1 }).expect(200);
-  await post(`/directives/${id}/review`, d.leader.token, { version: 1, decision: 'approve' }).expect(200);
-  await post(`/directives/${id}/sign`, d.leader.token, { version: 1 }).expect(200);
-  await waitFor(
-    'the dispatch',
-    async () => (await get(`/directives/${id}`, d.clerk.token)).body.status === 'dispatched',
-  );
-  return id;
-}
+const desk = (unitId: string) => deskOf(api, org, unitId);
+const issue = (d: Desk, body: object) => issueDirective(api, d, body);
 
 const acknowledge = (directiveId: string, unitId: string, token: string) =>
   post(`/directives/${directiveId}/acknowledge`, token, { unitId, decision: 'accept' }).expect(200);
