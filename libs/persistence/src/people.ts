@@ -347,3 +347,26 @@ export async function activateUser(
   );
   return rows[0][0]?.id ?? null;
 }
+
+/**
+ * A new activation token for a user who has not activated yet (no password) and is active: its hash replaces the
+ * old one, which stops working at once, in one statement. The new token's end, or null when the user has a password
+ * (activated) or is deactivated.
+ */
+export async function reissueActivation(
+  db: Db,
+  id: string,
+  activationHash: string,
+  ttlHours: number,
+): Promise<{ expiresAt: Date } | null> {
+  const rows: { expiresAt: Date }[] = await db.query(
+    `WITH x AS (
+       UPDATE app_user SET activation_hash = $2, activation_expires_at = now() + make_interval(hours => $3),
+              updated_at = now()
+        WHERE id = $1 AND password_hash IS NULL AND active
+        RETURNING activation_expires_at)
+     SELECT activation_expires_at AS "expiresAt" FROM x`,
+    [id, activationHash, ttlHours],
+  );
+  return rows[0] ?? null;
+}

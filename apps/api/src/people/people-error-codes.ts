@@ -1,6 +1,10 @@
 export enum PeopleErrorCode {
   USER_NOT_FOUND = 'USER_NOT_FOUND',
   USER_EMAIL_TAKEN = 'USER_EMAIL_TAKEN',
+  /** POST /users/:id/activation: the user already has a password (409). */
+  USER_ALREADY_ACTIVATED = 'USER_ALREADY_ACTIVATED',
+  /** POST /users/:id/activation: the user is deactivated; reactivate it first (409). */
+  USER_DEACTIVATED = 'USER_DEACTIVATED',
   PASSWORD_TOO_WEAK = 'PASSWORD_TOO_WEAK',
   PASSWORD_INCORRECT = 'PASSWORD_INCORRECT',
   MEMBERSHIP_EXISTS = 'MEMBERSHIP_EXISTS',

@@ -124,6 +124,24 @@ export class PeopleController {
     return this.people.setUserActive(principal, id, true);
   }
 
+  @Post('users/:id/activation')
+  @HttpCode(HttpStatus.OK)
+  @Idempotent({ redact: ['activationToken', 'activationExpiresAt'], replayed: { secretsShown: false } })
+  @ApiOperation({
+    summary: 'Re-issue the one-time activation token of a user who has not activated yet (shown once)',
+    description:
+      'The previous token stops working. Allowed to system administrators and to whoever administers every unit ' +
+      'of the user. A retry with the same Idempotency-Key answers the same with `activationToken: null` and ' +
+      '`secretsShown: false` (no new token is made).',
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 404, description: 'USER_NOT_FOUND (also a user you may not see)' })
+  @ApiResponse({ status: 403, description: 'FORBIDDEN: you do not administer every unit of this user' })
+  @ApiResponse({ status: 409, description: 'USER_ALREADY_ACTIVATED, USER_DEACTIVATED' })
+  reissueActivation(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string) {
+    return this.people.reissueActivation(principal, id);
+  }
+
   @Get('units/:id/members')
   @Authorize({ capability: 'view', unit: { param: 'id' } })
   @ApiOperation({ summary: 'Who holds which role in the unit' })

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@cascade/config';
 import { DataSource } from 'typeorm';
-import { hashPassword, newApiKey, verifyPassword } from '@cascade/auth';
+import { hashPassword, newApiKey, randomToken, sha256, verifyPassword } from '@cascade/auth';
 import { decide, idsFromPath, passwordProblems, viewScope, pathFromIds } from '@cascade/domain';
 import {
   addMembershipUnlessHeld,
@@ -16,6 +17,7 @@ import {
   membersOfUnit,
   membershipsOfUser,
   removeMembership,
+  reissueActivation,
   removeReviewer,
   revokeApiKey,
   revokeSessionsOfDeactivatedUser,
@@ -42,11 +44,27 @@ import {
 } from './dto/people.dto';
 import { PeopleErrorCode } from './people-error-codes';
 
+/** `POST /users/:id/activation`: the new token, shown in this answer only (a retry's says null). */
+export interface ActivationAnswer {
+  id: string;
+  email: string;
+  activationToken: string | null;
+  activationExpiresAt: string | null;
+  secretsShown: boolean;
+  notice: string;
+}
+
+export const ACTIVATION_NOTICE =
+  'the activation token is shown in this answer only and stored hashed; the previous token no longer works: hand it ' +
+  'to the user now (POST /auth/activate with a password); a retry with the same Idempotency-Key answers ' +
+  'activationToken null';
+
 @Injectable()
 export class PeopleService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly principals: PrincipalService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private checkPassword(field: string, password: string, email: string): void {
@@ -201,6 +219,53 @@ export class PeopleService {
     if (principal.kind === 'user' && principal.id === id && !active) {
       throw new ApiError(HttpStatus.FORBIDDEN, AuthErrorCode.FORBIDDEN, 'id: you cannot deactivate yourself');
     }
+    await this.requireManageUser(principal, user);
+    await setUserActive(this.dataSource, id, active);
+    if (!active) await revokeSessionsOfDeactivatedUser(this.dataSource, id);
+    return this.getUser(principal, id);
+  }
+
+  /**
+   * A new one-time activation token for a user made without a password who has not activated yet: the old token
+   * stops working; the new one is in this answer only (stored as its SHA-256). Allowed to whoever may deactivate the
+   * user; a user the caller may not see is 404 as if it did not exist; an activated user 409 USER_ALREADY_ACTIVATED,
+   * a deactivated one 409 USER_DEACTIVATED.
+   */
+  async reissueActivation(principal: RequestPrincipal, id: string): Promise<ActivationAnswer> {
+    const user = await this.getUser(principal, id);
+    await this.requireManageUser(principal, user);
+    if (!user.active)
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        PeopleErrorCode.USER_DEACTIVATED,
+        'id: the user is deactivated: reactivate it first (POST /users/:id/activate)',
+      );
+    const token = randomToken(32);
+    const issued = await reissueActivation(
+      this.dataSource,
+      id,
+      sha256(token),
+      this.config.USER_ACTIVATION_TTL_HOURS,
+    );
+    if (!issued)
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        PeopleErrorCode.USER_ALREADY_ACTIVATED,
+        'id: the user has already activated (it has a password)',
+      );
+    return {
+      id,
+      email: user.email,
+      activationToken: token,
+      activationExpiresAt: new Date(issued.expiresAt).toISOString(),
+      secretsShown: true,
+      notice: ACTIVATION_NOTICE,
+    };
+  }
+
+  /** System administrators, and whoever administers every unit the user belongs to (never a system administrator). */
+  private async requireManageUser(principal: RequestPrincipal, user: UserDto): Promise<void> {
+    const id = user.id;
     if (!principal.systemAdmin) {
       const unitPaths = await unitPathsOfUser(this.dataSource, id);
       const manageable =
@@ -214,9 +279,6 @@ export class PeopleService {
         );
       }
     }
-    await setUserActive(this.dataSource, id, active);
-    if (!active) await revokeSessionsOfDeactivatedUser(this.dataSource, id);
-    return this.getUser(principal, id);
   }
 
   async members(unitId: string): Promise<UnitMember[]> {
