@@ -110,6 +110,9 @@ describe('POST /users/:id/activation', () => {
 
     const clerk = await reissue(made[2].id, org.tokens.clerk).expect(404);
     expect(clerk.body.error.code).toBe('USER_NOT_FOUND');
+    // A 36-character id that is not a UUID is a missing user too, not a database error (500).
+    const malformed = await reissue('-'.repeat(36), org.tokens.admin).expect(404);
+    expect(malformed.body.error.code).toBe('USER_NOT_FOUND');
     const seen = await reissue(org.userIds.specialist, org.tokens.clerk).expect(403);
     expect(seen.body.error.code).toBe('FORBIDDEN');
   });

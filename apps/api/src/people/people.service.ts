@@ -177,7 +177,7 @@ export class PeopleService {
       PeopleErrorCode.USER_NOT_FOUND,
       `user ${id}: not found`,
     );
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound;
     const user = await findUser(this.dataSource, id);
     if (!user) throw notFound;
     const memberships = await membershipsOfUser(this.dataSource, id);
