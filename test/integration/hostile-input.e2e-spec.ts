@@ -4,6 +4,9 @@
  * characters, huge numbers, wrong types — as an administrator who passes every guard, as a stranger and unsigned.
  * Never a 5xx; every error in the error shape; a request answered 4xx writes nothing (a fingerprint of every table
  * of the domain is the same before and after). Then the classics: oversized bodies, deep JSON, wrong content types.
+ *
+ * It runs on a database and a task queue of its own: the fingerprint counts whole tables twice per request, and on the
+ * shared test database (10,000 users, national-scale directives from the other specs) that alone outgrew the run.
  */
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import fc from 'fast-check';
@@ -11,6 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Client as PgClient } from 'pg';
+import { dropDatabase, ensureDatabase, runMigrations } from '@cascade/persistence';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { auth, buildOrg, type Org } from './support/org';
@@ -90,7 +94,16 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   ),
 })).v;
 
+let databaseUrl: string;
+
 beforeAll(async () => {
+  databaseUrl = `${process.env.DATABASE_URL}_hostile`;
+  await dropDatabase(databaseUrl);
+  await ensureDatabase(databaseUrl);
+  await runMigrations(databaseUrl);
+  // Jest gives each spec file its own copy of process.env: the API, the worker and buildOrg read these
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.TEMPORAL_TASK_QUEUE = `${process.env.TEMPORAL_TASK_QUEUE}-hostile`;
   // the whole stack, worker included: a generated request that happens to be valid (a probe, a draft) completes
   [api, worker] = await Promise.all([startApi(), startWorker()]);
   org = await buildOrg(api);
@@ -141,6 +154,7 @@ afterAll(async () => {
   await pg?.end();
   await worker?.close();
   await api?.close();
+  if (databaseUrl) await dropDatabase(databaseUrl);
 });
 
 describe('hostile input', () => {
