@@ -8,7 +8,8 @@
  *   3. stops and restarts the Temporal server (same data file);
  *   4. stops and restarts PostgreSQL;
  *   5. kills the API under load and restarts it;
- *   6. runs two workers and two APIs and kills one of each.
+ *   6. runs two workers and two APIs and kills one of each;
+ *   7. freezes the only worker (SIGSTOP) inside a deadline's step while it holds a hub's lock, and starts another.
  * Then it checks: every unit delivered exactly once; every accepted report present exactly once; no aggregate counts
  * a report twice; every deadline produced its overdue mark for the units that missed it; the audit chain verifies;
  * every workflow history replays. It prints the time each fault took to recover from and writes
@@ -27,6 +28,8 @@ import {
   bootstrapAdmin,
   createDataSource,
   ensureDatabase,
+  grassrootsHubs,
+  lockHub,
   runMigrations,
   verifyFamily,
 } from '@cascade/persistence';
@@ -380,6 +383,8 @@ async function main() {
   await sleep(Math.max(0, cycleEnd(0) - Date.now() - 1_000));
   await stop(workerA, 'SIGKILL');
   const k2 = Date.now();
+  // on a host too slow to kill it before the deadline the fault would test nothing: said, and failed below
+  const killedBeforeDeadline = k2 < cycleEnd(0);
   say('2. worker killed (SIGKILL) at the deadline of cycle 0; restarting');
   await sleep(3_000);
   workerA = await startWorker('worker-a');
@@ -478,6 +483,65 @@ async function main() {
     measure: 'kill → next answer',
   });
 
+  // --- 7. the only worker frozen (SIGSTOP) inside cycle 1's overdue step, holding a hub's lock -------------------------------
+  // A hub's lock is held from another connection just before the deadline, so that the worker's overdue step is seen
+  // waiting for it inside the activity; the worker is then frozen and the lock released: its session takes the lock
+  // and sits idle in its transaction. A fresh worker can finish the step only once Temporal has seen the frozen one's
+  // heartbeats stop (the step's heartbeat timeout, not its 5-minute start-to-close one) and PostgreSQL has ended the
+  // frozen session (idle_in_transaction_session_timeout), which releases the lock.
+  const lockDb = createDataSource({ url: databaseUrl, poolSize: 2, applicationName: 'cascade-faults' });
+  await lockDb.initialize();
+  const firstHub = (await grassrootsHubs(lockDb, directiveId))[0];
+  if (Date.now() > cycleEnd(1) - 2_000) throw new Error('the run fell behind: cycle 1 ended before fault 7');
+  await sleep(cycleEnd(1) - Date.now() - 1_500);
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const holder = lockDb.transaction(async (m) => {
+    await lockHub(m, directiveId, firstHub, 1);
+    locked();
+    await held;
+  });
+  await isLocked;
+  await until(
+    "the worker's overdue step to wait for the hub's lock",
+    async () =>
+      (
+        await query(
+          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact_lock%'
+              AND pid <> pg_backend_pid()`,
+        )
+      ).length > 0,
+    60_000,
+  );
+  workerB.child.kill('SIGSTOP');
+  const k7 = Date.now();
+  say(
+    "7. the only worker frozen (SIGSTOP) inside cycle 1's overdue step; a new worker started, the lock released",
+  );
+  const workerC = await startWorker('worker-c');
+  release();
+  await holder;
+  await lockDb.destroy();
+  const overdue1 = async () =>
+    (
+      await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM escalation WHERE directive_id = $1 AND cycle = 1 AND level = 'overdue'`,
+        [directiveId],
+      )
+    )[0].n;
+  // 30 s of heartbeat timeout and 30 s of idle transaction run side by side; 5 minutes would mean no heartbeat
+  await until('the overdue marks of cycle 1 by the new worker', async () => (await overdue1()) > 0, 150_000);
+  recoveries.push({
+    fault: 'worker SIGSTOP inside a deadline step',
+    recoverySeconds: (Date.now() - k7) / 1000,
+    measure: 'freeze → overdue marks written by another worker',
+  });
+  // the frozen worker wakes up late: whatever it still does must not count twice (the invariants below)
+  workerB.child.kill('SIGCONT');
+  await until('worker C', () => healthy(workerC.port));
+
   // --- the end of the cycles ---------------------------------------------------------------------------------------------------
   await allSent;
   say(`every report sent (${accepted.size} accepted); waiting for the last cycle to close`);
@@ -516,6 +580,11 @@ async function main() {
     say(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
     if (!ok) failures.push(what);
   };
+  check(killedBeforeDeadline, 'fault 2 killed the worker before the deadline of cycle 0');
+  check(
+    before1 < recipients,
+    `fault 1 killed the worker while it dispatched (${before1}/${recipients} delivered)`,
+  );
   const nodes = await query<{ n: number; delivered: number; once: number }>(
     `SELECT count(*)::int AS n, count(*) FILTER (WHERE delivered_at IS NOT NULL)::int AS delivered,
             count(*) FILTER (WHERE acknowledged_at IS NOT NULL OR version = 2)::int AS once

@@ -1,4 +1,11 @@
-import { condition, continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  patched,
+  proxyActivities,
+  setHandler,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import {
   cycleClosedSignal,
   DirectiveFailure,
@@ -10,14 +17,19 @@ import {
 } from '@cascade/contracts';
 import { cycleSteps } from '@cascade/domain';
 
-const { reportingPlan, runCycleStep } = proxyActivities<DirectiveActivities>({
+const options: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: [DirectiveFailure.INVALID_STATE],
   },
-});
+};
+const { reportingPlan } = proxyActivities<DirectiveActivities>(options);
+// A step heartbeats (apps/worker/src/activities/heartbeat.ts): a worker killed or frozen in the middle of a deadline's
+// work is replaced after 30 s without a heartbeat, not after the 5 minutes of its start-to-close timeout. (Activity
+// options are not part of what a replay compares: old histories replay unchanged.)
+const { runCycleStep } = proxyActivities<DirectiveActivities>({ ...options, heartbeatTimeout: '30 seconds' });
 
 /**
  * The reporting cycles of a dispatched directive, one cycle per run: it asks for the cycle's deadlines (computed from

@@ -6,6 +6,8 @@ export interface DataSourceSettings {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /** PostgreSQL ends a session left idle inside a transaction this long (0: never); default 30 s. */
+  idleInTransactionTimeoutMs?: number;
 }
 
 /** The one DataSource definition: the apps, the migration CLI and the tests all build it here. Never synchronizes. */
@@ -25,6 +27,10 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
       connectionTimeoutMillis: 5_000,
       // Fail fast instead of queueing forever when the server is gone; pg reconnects on the next query.
       query_timeout: 30_000,
+      // A process that dies or freezes between two statements of a transaction (SIGSTOP, a host paused, a lost
+      // client) would hold its row and advisory locks — a hub's, a directive's — for ever: every writer of that hub
+      // would wait behind it. No transaction of the apps waits on anything but the database between its statements.
+      idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs ?? 30_000,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { appendOnce } from './append-once';
+import { heartbeating } from './heartbeat';
 import { DirectiveFailure, type DirectiveActivities, type ReportingPlan } from '@cascade/contracts';
 import {
   cycleOfView,
@@ -74,6 +75,60 @@ async function markOverdue(dataSource: DataSource, directiveId: string, cycle: n
     });
   }
   return units;
+}
+
+/** One step of a cycle (reminder, overdue mark, escalation, a tier's close, a digest) on the whole tree. */
+async function runStep(
+  dataSource: DataSource,
+  { directiveId, cycle, step, issuerTier: plannedTier }: Parameters<DirectiveActivities['runCycleStep']>[0],
+): ReturnType<DirectiveActivities['runCycleStep']> {
+  const directive = await directiveInfo(dataSource, directiveId);
+  const form = directive.reporting && formOfSchedule(directive.reporting, splitCycleKey(cycle).schedule);
+  if (directive.status !== 'dispatched' || !directive.reporting || !form) return { units: 0 };
+  if (step.kind === 'digest') {
+    const units = await digestStream(dataSource, directiveId, directive.issuerId, cycle, form);
+    if (units) await rollUpIssuerAggregate(dataSource, directiveId, cycle);
+    return { units };
+  }
+  // The stored cycle (planned now for a workflow that started before cycles were stored).
+  const stored = await planCycle(dataSource, directiveId, cycle, {
+    reporting: directive.reporting,
+    dispatchedAt: directive.dispatchedAt?.toISOString() ?? null,
+  }).catch((error: unknown) => {
+    if (error instanceof ScheduleError) return null;
+    throw error;
+  });
+  const due = stored?.deadlines[0]?.at ?? (step.kind === 'remind' ? null : step.at);
+  switch (step.kind) {
+    case 'remind':
+      // A reminder "before the deadline" whose deadline has passed (the worker was down) is skipped, not sent.
+      if (!due || (await untilDatabaseClock(dataSource, due)) === 0) return { units: 0 };
+      return { units: await escalateUnreported(dataSource, directiveId, cycle, 'reminded') };
+    case 'overdue':
+      return { units: await markOverdue(dataSource, directiveId, cycle, due ?? step.at) };
+    case 'escalate-parent':
+      return { units: await escalateUnreported(dataSource, directiveId, cycle, 'parent') };
+    case 'escalate-issuer':
+      return { units: await escalateUnreported(dataSource, directiveId, cycle, 'issuer') };
+    case 'escalate-above':
+      return { units: await escalateUnreported(dataSource, directiveId, cycle, 'above') };
+    case 'close': {
+      const includeIssuer = step.tier >= plannedTier;
+      // Each hub closes in a transaction of its own (a retry finds the closed ones closed).
+      const units = await closeTier(
+        dataSource,
+        directiveId,
+        directive.issuerId,
+        step.tier,
+        includeIssuer,
+        cycle,
+        form,
+      );
+      // The issuer's aggregate is its report on the directive this one implements (implementing chains).
+      if (includeIssuer) await rollUpIssuerAggregate(dataSource, directiveId, cycle);
+      return { units };
+    }
+  }
 }
 
 /** The activities of reporting cycles and of the end of a dispatched directive. */
@@ -167,54 +222,10 @@ export function createReportingActivities(
       return { cycle: planned, issuerTier: tier, ladder, opened: read.opened, openEnded, adhoc };
     },
 
-    async runCycleStep({ directiveId, cycle, step, issuerTier: plannedTier }) {
-      const directive = await directiveInfo(dataSource, directiveId);
-      const form = directive.reporting && formOfSchedule(directive.reporting, splitCycleKey(cycle).schedule);
-      if (directive.status !== 'dispatched' || !directive.reporting || !form) return { units: 0 };
-      if (step.kind === 'digest') {
-        const units = await digestStream(dataSource, directiveId, directive.issuerId, cycle, form);
-        if (units) await rollUpIssuerAggregate(dataSource, directiveId, cycle);
-        return { units };
-      }
-      // The stored cycle (planned now for a workflow that started before cycles were stored).
-      const stored = await planCycle(dataSource, directiveId, cycle, {
-        reporting: directive.reporting,
-        dispatchedAt: directive.dispatchedAt?.toISOString() ?? null,
-      }).catch((error: unknown) => {
-        if (error instanceof ScheduleError) return null;
-        throw error;
-      });
-      const due = stored?.deadlines[0]?.at ?? (step.kind === 'remind' ? null : step.at);
-      switch (step.kind) {
-        case 'remind':
-          // A reminder "before the deadline" whose deadline has passed (the worker was down) is skipped, not sent.
-          if (!due || (await untilDatabaseClock(dataSource, due)) === 0) return { units: 0 };
-          return { units: await escalateUnreported(dataSource, directiveId, cycle, 'reminded') };
-        case 'overdue':
-          return { units: await markOverdue(dataSource, directiveId, cycle, due ?? step.at) };
-        case 'escalate-parent':
-          return { units: await escalateUnreported(dataSource, directiveId, cycle, 'parent') };
-        case 'escalate-issuer':
-          return { units: await escalateUnreported(dataSource, directiveId, cycle, 'issuer') };
-        case 'escalate-above':
-          return { units: await escalateUnreported(dataSource, directiveId, cycle, 'above') };
-        case 'close': {
-          const includeIssuer = step.tier >= plannedTier;
-          // Each hub closes in a transaction of its own (a retry finds the closed ones closed).
-          const units = await closeTier(
-            dataSource,
-            directiveId,
-            directive.issuerId,
-            step.tier,
-            includeIssuer,
-            cycle,
-            form,
-          );
-          // The issuer's aggregate is its report on the directive this one implements (implementing chains).
-          if (includeIssuer) await rollUpIssuerAggregate(dataSource, directiveId, cycle);
-          return { units };
-        }
-      }
+    async runCycleStep(input) {
+      // A step works on the whole tree (minutes at 10^5 units on a slow host): it heartbeats, so that a worker that
+      // dies or freezes in the middle of it is replaced within the heartbeat timeout, not the start-to-close one.
+      return heartbeating(() => runStep(dataSource, input));
     },
 
     async finishDirective({ directiveId, to, actor, reason, supersededBy, dedupeKey }) {

@@ -1,0 +1,26 @@
+import { Context } from '@temporalio/activity';
+
+/** How often a long activity heartbeats; its workflow's `heartbeatTimeout` is several times this. */
+export const HEARTBEAT_EVERY_MS = 5_000;
+
+/**
+ * Runs `work` inside the current activity while heartbeating every few seconds, so that a worker that dies or is
+ * stopped in the middle of it (SIGKILL, SIGSTOP, a host frozen) is noticed by Temporal within the workflow's
+ * `heartbeatTimeout` and the activity is retried on another worker, instead of after its whole start-to-close
+ * timeout. Outside an activity (a direct call) it just runs `work`.
+ */
+export async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return work();
+  }
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
