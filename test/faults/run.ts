@@ -10,8 +10,9 @@
  *   5. kills the API under load and restarts it;
  *   6. runs two workers and two APIs and kills one of each;
  *   7. freezes the only worker (SIGSTOP) inside a deadline's step while it holds a hub's lock, and starts another.
- * Then it checks: every unit delivered exactly once; every accepted report present exactly once; no aggregate counts
- * a report twice; every deadline produced its overdue mark for the units that missed it; the audit chain verifies;
+ * Then it checks: every unit delivered exactly once; each acknowledgement (some sent twice) recorded once; every
+ * accepted report present exactly once; no aggregate, the issuer's or a hub's, counts a report twice or misses one; no
+ * unit that reported on time marked overdue; every deadline produced its overdue mark for the units that missed it; the audit chain verifies;
  * every workflow history replays. It prints the time each fault took to recover from and writes
  * .data/faults/<timestamp>.json. Exit 0 when every invariant holds.
  */
@@ -43,6 +44,19 @@ const UNITS = QUICK ? 200 : 1_000;
 const REPORTERS = QUICK ? 40 : 120;
 const CYCLE_SECONDS = QUICK ? 45 : 75;
 const RUN = `${Date.now().toString(36)}${process.pid}`;
+/** The moments of the reports and acknowledgements come from this seed, printed first: `--seed=N` replays a run. */
+const SEED = Number(
+  process.argv.find((a) => a.startsWith('--seed='))?.slice(7) ?? randomBytes(4).readUInt32LE(),
+);
+let state = SEED >>> 0;
+/** mulberry32: a small seeded generator, so that a failing run's timings can be replayed. */
+const random = () => {
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
 const DATA = join(ROOT, '.data', 'faults', RUN);
 
 const say = (m: string) => console.error(`[faults ${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -100,7 +114,7 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   mkdirSync(DATA, { recursive: true });
   say(
-    `${QUICK ? 'quick' : 'full'} run: ${UNITS} units, ${REPORTERS} reporting units, cycles of ${CYCLE_SECONDS} s`,
+    `${QUICK ? 'quick' : 'full'} run: ${UNITS} units, ${REPORTERS} reporting units, cycles of ${CYCLE_SECONDS} s, --seed=${SEED}`,
   );
 
   // PostgreSQL: a private cluster that this run may stop and start
@@ -359,7 +373,7 @@ async function main() {
   for (const cycle of [0, 1])
     for (const r of reporters) {
       if (silent.has(r.unitId)) continue;
-      const at = dispatchedAt + cycle * CYCLE_SECONDS * 1000 + Math.random() * (CYCLE_SECONDS - 8) * 1000;
+      const at = dispatchedAt + cycle * CYCLE_SECONDS * 1000 + random() * (CYCLE_SECONDS - 8) * 1000;
       sending.push(
         (async () => {
           await sleep(Math.max(0, at - Date.now()));
@@ -375,6 +389,29 @@ async function main() {
         })(),
       );
     }
+  // every reporter acknowledges once during cycle 0, some twice with the same key (a retry) and some again with a new
+  // key (a clerk clicking twice): each must be recorded once
+  const acknowledged = new Set<string>();
+  reporters.forEach((r, i) => {
+    const at = dispatchedAt + random() * (CYCLE_SECONDS - 8) * 1000;
+    sending.push(
+      (async () => {
+        await sleep(Math.max(0, at - Date.now()));
+        const body = { unitId: r.unitId, decision: 'accept' };
+        const sends = [
+          `ack-${r.unitId}`,
+          ...(i % 4 === 0 ? [`ack-${r.unitId}`] : []),
+          ...(i % 10 === 1 ? [`ack2-${r.unitId}`] : []),
+        ];
+        for (const key of sends) {
+          const res = await call('POST', `/directives/${directiveId}/acknowledge`, r.auth, body, key);
+          if (res.status !== 200)
+            throw new Error(`acknowledgement → ${res.status} ${JSON.stringify(res.body)}`);
+        }
+        acknowledged.add(r.unitId);
+      })(),
+    );
+  });
   const allSent = Promise.all(sending);
   const cycleEnd = (cycle: number) => dispatchedAt + (cycle + 1) * CYCLE_SECONDS * 1000;
 
@@ -631,6 +668,63 @@ async function main() {
       `cycle ${cycle}: every unit that missed the deadline has its overdue mark (${missed[0].n} without)`,
     );
   }
+  // each hub's own final aggregate counts the reports of its subtree once, not only the issuer's
+  const below = await query<{ hub: string; leaves: string[] }>(
+    `WITH RECURSIVE up AS (
+         SELECT r.unit_id AS leaf, r.parent_unit_id AS anc FROM routing_node r WHERE r.directive_id = $1 AND NOT r.is_hub
+         UNION ALL
+         SELECT up.leaf, r.parent_unit_id FROM up JOIN routing_node r ON r.directive_id = $1 AND r.unit_id = up.anc
+          WHERE r.parent_unit_id IS NOT NULL
+       )
+     SELECT anc::text AS hub, array_agg(leaf::text) AS leaves FROM up WHERE anc IS NOT NULL GROUP BY anc`,
+    [directiveId],
+  );
+  for (const cycle of [0, 1]) {
+    const hubAggregates = new Map(
+      (
+        await query<{
+          unit_id: string;
+          coverage: { onTime: number; late: number };
+          values: { sessions: number };
+        }>(
+          `SELECT DISTINCT ON (unit_id) unit_id::text, coverage, values FROM aggregate_report
+            WHERE directive_id = $1 AND cycle = $2 ORDER BY unit_id, revision DESC`,
+          [directiveId, cycle],
+        )
+      ).map((a) => [a.unit_id, a]),
+    );
+    const wrong = below.filter(({ hub, leaves }) => {
+      const sent = leaves.filter((l) => accepted.has(`${l}:${cycle}`)).length;
+      const a = hubAggregates.get(hub);
+      return !a || (a.values.sessions ?? 0) !== sent || a.coverage.onTime + a.coverage.late !== sent;
+    });
+    check(
+      below.length > 0 && wrong.length === 0,
+      `cycle ${cycle}: every hub's final aggregate counts its subtree's reports once (${below.length} hubs, ${wrong.length} wrong or missing)`,
+    );
+  }
+  const wronglyOverdue = await query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM escalation e
+       JOIN report p ON p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle AND NOT p.late
+      WHERE e.directive_id = $1 AND e.level = 'overdue'`,
+    [directiveId],
+  );
+  check(
+    wronglyOverdue[0].n === 0,
+    `no unit that reported on time is marked overdue (${wronglyOverdue[0].n} marked)`,
+  );
+  const acks = await query<{ unit: string; events: number; status: string }>(
+    `SELECT r.unit_id::text AS unit, r.status,
+            (SELECT count(*)::int FROM directive_event e WHERE e.directive_id = r.directive_id
+                AND e.action = 'acknowledged' AND e.data->>'unitId' = r.unit_id::text) AS events
+       FROM routing_node r WHERE r.directive_id = $1 AND r.unit_id = ANY($2::uuid[])`,
+    [directiveId, reporters.map((r) => r.unitId)],
+  );
+  const badAcks = acks.filter((a) => a.events !== 1 || a.status !== 'accepted');
+  check(
+    acknowledged.size === reporters.length && acks.length === reporters.length && badAcks.length === 0,
+    `each acknowledgement recorded once (${acknowledged.size} units acknowledged, ${badAcks.length} with no or several events)`,
+  );
   const db = createDataSource({ url: databaseUrl, poolSize: 2, applicationName: 'cascade-faults' });
   await db.initialize();
   const verified = await verifyFamily(db, directiveId);
@@ -651,6 +745,7 @@ async function main() {
     units: UNITS,
     reporters: REPORTERS,
     accepted: accepted.size,
+    seed: SEED,
     recoveries,
     failures,
     startedAt: new Date(Number.parseInt(RUN.slice(0, -String(process.pid).length), 36)).toISOString(),
