@@ -3,7 +3,7 @@
 #   DATABASE_URL's server when set; else 127.0.0.1:5432 when it answers; else a private cluster started from the
 #   machine's PostgreSQL binaries under .data/postgres (port 55432; as root, where the postgres account cannot enter
 #   the clone, in a directory of its own under /var/tmp). Exits non-zero with instructions otherwise.
-# `postgres.sh stop` stops the private cluster if it runs.
+# `postgres.sh stop` stops the private cluster if it runs; `postgres.sh crash` stops it in immediate mode (a crash).
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 PRIVATE_PORT="${CASCADE_PRIVATE_PG_PORT:-55432}"
@@ -83,5 +83,12 @@ case "${1:-ensure}" in
       bindir="$(pg_bindir)" && as_pg "$bindir/pg_ctl" -D "$PRIVATE_DIR" -m fast stop >/dev/null && log "private PostgreSQL stopped"
     fi
     ;;
-  *) die "usage: postgres.sh (ensure|stop)" 2 ;;
+  crash)
+    # The private cluster stopped as a crash would stop it (immediate mode: no checkpoint, the WAL buffers not yet
+    # written are lost, the next start recovers from the WAL): for the fault suite.
+    if [[ -f "$PRIVATE_DIR/postmaster.pid" ]]; then
+      bindir="$(pg_bindir)" && as_pg "$bindir/pg_ctl" -D "$PRIVATE_DIR" -m immediate stop >/dev/null && log "private PostgreSQL crashed (immediate)"
+    fi
+    ;;
+  *) die "usage: postgres.sh (ensure|private|stop|crash)" 2 ;;
 esac

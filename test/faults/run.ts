@@ -5,8 +5,8 @@
  * reports through the API as clients would (retrying with their idempotency keys), and meanwhile:
  *   1. kills the worker with SIGKILL while it dispatches, and restarts it;
  *   2. kills it again at a cycle's deadline, while it aggregates;
- *   3. stops and restarts the Temporal server (same data file);
- *   4. stops and restarts PostgreSQL;
+ *   3. kills (SIGKILL) and restarts the Temporal server (same data file);
+ *   4. crashes PostgreSQL (immediate stop) and restarts it;
  *   5. kills the API under load and restarts it;
  *   6. runs two workers and two APIs and kills one of each;
  *   7. freezes the only worker (SIGSTOP) inside a deadline's step while it holds a hub's lock, and starts another.
@@ -440,9 +440,9 @@ async function main() {
   });
 
   // --- 3. Temporal stopped and restarted (same file) ----------------------------------------------------------------------
-  await stop(temporal, 'SIGTERM');
+  await stop(temporal, 'SIGKILL');
   const k3 = Date.now();
-  say('3. Temporal stopped; restarting on the same data file');
+  say('3. Temporal killed (SIGKILL); restarting on the same data file');
   await sleep(2_000);
   temporal = startTemporal();
   await until('Temporal back', temporalUp, 120_000);
@@ -460,15 +460,17 @@ async function main() {
     120_000,
   );
   recoveries.push({
-    fault: 'Temporal server restart',
+    fault: 'Temporal server SIGKILL',
     recoverySeconds: (Date.now() - k3) / 1000,
-    measure: 'stop → live query answered (2 s down)',
+    measure: 'kill → live query answered (2 s down)',
   });
 
   // --- 4. PostgreSQL stopped and restarted ---------------------------------------------------------------------------------
-  script('infra/bin/postgres.sh', ['stop'], pgEnv);
+  // immediate mode, as a crash: the WAL not yet flushed is lost (the idempotency records committed without waiting
+  // for the disk among it), and the restart recovers from the WAL
+  script('infra/bin/postgres.sh', ['crash'], pgEnv);
   const k4 = Date.now();
-  say('4. PostgreSQL stopped; restarting');
+  say('4. PostgreSQL crashed (immediate stop) under the reports; restarting');
   await sleep(2_000);
   script('infra/bin/postgres.sh', ['private'], pgEnv);
   await until('the API to see PostgreSQL', () => healthy(apis[0].port), 120_000);
@@ -480,9 +482,9 @@ async function main() {
     120_000,
   );
   recoveries.push({
-    fault: 'PostgreSQL restart',
+    fault: 'PostgreSQL crash (immediate)',
     recoverySeconds: (Date.now() - k4) / 1000,
-    measure: 'stop → a write answered (2 s down)',
+    measure: 'crash → a write answered (2 s down)',
   });
 
   // --- 5. the API killed under load and restarted ---------------------------------------------------------------------------
@@ -724,6 +726,21 @@ async function main() {
   check(
     acknowledged.size === reporters.length && acks.length === reporters.length && badAcks.length === 0,
     `each acknowledgement recorded once (${acknowledged.size} units acknowledged, ${badAcks.length} with no or several events)`,
+  );
+  // the trail is complete, not only linked: each stored report and each escalation has its one event
+  const unrecorded = await query<{ reports: number; escalations: number }>(
+    `SELECT (SELECT count(*)::int FROM report p WHERE p.directive_id = $1
+                AND (SELECT count(*) FROM directive_event e WHERE e.directive_id = p.directive_id
+                        AND e.actor_unit_id = p.unit_id AND e.action IN ('report.submitted', 'report.late-revision')
+                        AND (e.data->>'cycle')::int = p.cycle AND (e.data->>'revision')::int = p.revision) <> 1) AS reports,
+            (SELECT count(*)::int FROM escalation x WHERE x.directive_id = $1
+                AND NOT EXISTS (SELECT 1 FROM directive_event e
+                                 WHERE e.dedupe_key = 'escalation/' || x.directive_id || '/' || x.cycle || '/' || x.unit_id || '/' || x.level)) AS escalations`,
+    [directiveId],
+  );
+  check(
+    unrecorded[0].reports === 0 && unrecorded[0].escalations === 0,
+    `the trail has one event per report and per escalation (${unrecorded[0].reports} reports, ${unrecorded[0].escalations} escalations without)`,
   );
   const db = createDataSource({ url: databaseUrl, poolSize: 2, applicationName: 'cascade-faults' });
   await db.initialize();
