@@ -39,9 +39,17 @@ async function main() {
   if (reached !== count - 1) throw new Error(`dispatched with ${reached} of ${count - 1} units delivered`);
   let hubs = 0;
   for await (const _ of stack.client.workflow.list({ query: `WorkflowType = 'dispatchHubWorkflow'` })) hubs++;
+  // Where the time went, as the trail's timestamps tell it (the database's clock).
+  const steps = (
+    await stack.pg.query<{ action: string; s: number }>(
+      `SELECT action, extract(epoch FROM at - min(at) OVER ())::float AS s FROM directive_event
+        WHERE directive_id = $1 AND action IN ('signed', 'dispatch.planned', 'dispatched') ORDER BY id`,
+      [directiveId],
+    )
+  ).rows;
   say(
     `sign → dispatched: ${round(seconds, 2)} s for ${reached} units (${round(reached / seconds, 1)} units/s), ` +
-      `${hubs} dispatch hub workflows`,
+      `${hubs} dispatch hub workflows; trail: ${steps.map((e) => `${e.action} +${round(e.s, 2)} s`).join(', ')}`,
   );
   await stopStack(stack, runId);
 }
