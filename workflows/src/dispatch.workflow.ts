@@ -17,8 +17,8 @@ const HISTORY_BOUND = 8_000;
  *
  * Behind `patched('dispatch-inline-subtrees')`, a child whose whole subtree fits in a batch is delivered with the
  * batch, subtree and all, in the same statement: only hubs with more than a batch below them get a workflow of their
- * own (at 10^4 units, a few dozen instead of hundreds, each a round trip through the task queue). Runs recorded
- * before keep starting a hub per sub-hub.
+ * own (bench:dispatch's 10^4-unit tree: one hub workflow instead of 455, each a round trip through the task queue).
+ * Runs recorded before keep starting a hub per sub-hub.
  */
 export async function dispatchHubWorkflow(input: DispatchHubInput): Promise<{ delivered: number }> {
   const inlineSubtrees = patched('dispatch-inline-subtrees');
