@@ -12,7 +12,10 @@ import {
 
 const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '1 minute' });
 
-/** A dispatch hub's shape: its batches of children, and the sub-hubs among them (in order). */
+/**
+ * A dispatch hub's shape: its batches of children, and the sub-hubs among them that Cascade runs as hubs of their own
+ * (in order): those with more than a batch below them (a smaller subtree goes with its parent's batch).
+ */
 export interface HubShape {
   batches: number;
   subHubs: HubShape[];
@@ -20,7 +23,10 @@ export interface HubShape {
   subHubBatch: number[];
 }
 
-/** Cascade's dispatch hub, bare: one activity per batch, then a child hub per sub-hub of that batch. */
+/**
+ * Cascade's dispatch hub, bare: one activity per batch (Cascade's delivers the batch and the small subtrees in it),
+ * then a child hub per sub-hub of that batch that has more than a batch below it.
+ */
 export async function rawHubWorkflow(shape: HubShape): Promise<number> {
   let hubs = 0;
   for (let b = 0; b < shape.batches; b++) {

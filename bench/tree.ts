@@ -10,9 +10,14 @@ import type { Stack } from './stack';
 
 export type Tree = Awaited<ReturnType<typeof setUpTree>>;
 
-export async function setUpTree(runId: string, { pg }: Stack, { call, must, password, login, admin }: Api) {
+export async function setUpTree(
+  runId: string,
+  { pg }: Stack,
+  { call, must, password, login, admin }: Api,
+  { count = UNITS, fanout = QUICK ? 10 : 22 }: { count?: number; fanout?: number } = {},
+) {
   const prefix = `B${runId}`;
-  const units = generateUnits({ count: UNITS, depth: 4, fanout: QUICK ? 10 : 22, prefix });
+  const units = generateUnits({ count, depth: 4, fanout, prefix });
   const tree = await must('units', call('POST', '/units/import', admin, { units }));
   const idOf = new Map((tree.created as { code: string; id: string }[]).map((c) => [c.code, c.id]));
   const rootId = idOf.get(`${prefix}-1`)!;

@@ -18,12 +18,25 @@ export async function s1Dispatch({
   tree: { rootId, leader, clerk, form, issue, delivered },
 }: Bench) {
   const recipients = UNITS - 1;
+  // The tree of hub workflows Cascade's dispatch runs: a sub-hub with no more than a batch below it is delivered with
+  // its parent's batch (dispatch-inline-subtrees), so only the bigger ones are hubs of their own.
   const shapeOf = (nodes: Node[]) => {
     const kids = new Map<string, Node[]>();
     for (const n of nodes) kids.set(n.parent_unit_id, [...(kids.get(n.parent_unit_id) ?? []), n]);
+    const below = new Map<string, number>();
+    const sizeOf = (unit: string): number => {
+      let n = below.get(unit);
+      if (n === undefined) {
+        n = (kids.get(unit) ?? []).reduce((sum, c) => sum + 1 + sizeOf(c.unit_id), 0);
+        below.set(unit, n);
+      }
+      return n;
+    };
     const of = (hub: string): HubShape => {
       const children = kids.get(hub) ?? [];
-      const subs = children.map((c, i) => ({ c, i })).filter(({ c }) => c.is_hub);
+      const subs = children
+        .map((c, i) => ({ c, i }))
+        .filter(({ c }) => c.is_hub && sizeOf(c.unit_id) > BATCH);
       return {
         batches: Math.max(1, Math.ceil(children.length / BATCH)),
         subHubs: subs.map(({ c }) => of(c.unit_id)),

@@ -236,15 +236,23 @@ export interface DirectiveActivities {
     directiveId: string;
     dedupeKey: string;
   }): Promise<{ nodes: number; skipped: number }>;
-  /** Delivers one batch of a hub's routed children (status 01); returns the sub-hubs among them. */
+  /**
+   * Delivers one batch of a hub's routed children (status 01); returns the sub-hubs among them that need a hub of
+   * their own. With `inlineSubtrees`, a sub-hub whose whole subtree fits in a batch (`batchSize` nodes below it at
+   * most) is delivered with the batch, subtree and all, and is not returned.
+   */
   deliverBatch(input: {
     directiveId: string;
     hubUnitId: string;
     batchIndex: number;
     batchSize: number;
+    inlineSubtrees?: boolean;
   }): Promise<{
+    /** Units delivered by this batch: its children and the subtrees delivered with it. */
     delivered: number;
     subHubs: string[];
     more: boolean;
+    /** Sub-hubs delivered with the batch, subtree and all (absent without `inlineSubtrees`). */
+    inlined?: number;
   }>;
 }

@@ -14,6 +14,7 @@ export * from './directives';
 export * from './received';
 export * from './review-chains';
 export * from './routing';
+export * from './routing-subtrees';
 export * from './reports';
 export * from './keyset';
 export * from './aggregate-answers';

@@ -7,8 +7,9 @@ type Db = DataSource | EntityManager;
 
 /**
  * `routing_node`: a directive's routing tree, one node per unit it was sent to (its parent, tier, whether it is a hub
- * that aggregates its children's reports, its delivery, acknowledgement, forward and recall). This module is its only
- * writer (the report ingest function `cascade_file_report` only locks nodes).
+ * that aggregates its children's reports, its delivery, acknowledgement, forward and recall). This module and
+ * routing-subtrees.ts (the delivery of small subtrees) are its only writers (the report ingest function
+ * `cascade_file_report` only locks nodes).
  */
 
 // ── api side

@@ -11,12 +11,14 @@ import {
   activeSignerKey,
   addressedUnits,
   appendEvent,
+  cappedSubtreeSizes,
   eventRecorded,
   insertRoutingNodes,
   lockDirectiveState,
   lockDirectiveToDispatch,
   lockDirectiveToSign,
   markDelivered,
+  markSubtreesDelivered,
   nextIssuerNumber,
   notifyAcknowledgementReminder,
   notifyReviewReminder,
@@ -191,7 +193,7 @@ export function createDirectiveActivities(
       });
     },
 
-    async deliverBatch({ directiveId, hubUnitId, batchIndex, batchSize }) {
+    async deliverBatch({ directiveId, hubUnitId, batchIndex, batchSize, inlineSubtrees }) {
       // The batch is a stable slice of the hub's children (the routing tree does not change after planning), so a
       // retried delivery touches the same rows; delivering twice changes nothing.
       const batch = await routedChildren(
@@ -203,15 +205,30 @@ export function createDirectiveActivities(
       );
       const more = batch.length > batchSize;
       const mine = batch.slice(0, batchSize);
-      await markDelivered(
+      const subHubs = mine.filter((child) => child.isHub).map((child) => child.unitId);
+      if (!inlineSubtrees) {
+        await markDelivered(
+          dataSource,
+          directiveId,
+          mine.map((child) => child.unitId),
+        );
+        return { delivered: mine.length, subHubs, more };
+      }
+      // A sub-hub whose whole subtree fits in a batch goes with this one, in the same statement, instead of as a hub
+      // workflow of its own: the count stops at a batch and one, so a big sub-hub costs no more than a batch to size.
+      const sizes = await cappedSubtreeSizes(dataSource, directiveId, subHubs, batchSize + 1);
+      const inlined = new Set(subHubs.filter((unitId) => (sizes.get(unitId) ?? batchSize + 1) <= batchSize));
+      const delivered = await markSubtreesDelivered(
         dataSource,
         directiveId,
         mine.map((child) => child.unitId),
+        [...inlined],
       );
       return {
-        delivered: mine.length,
-        subHubs: mine.filter((child) => child.isHub).map((child) => child.unitId),
+        delivered,
+        subHubs: subHubs.filter((unitId) => !inlined.has(unitId)),
         more,
+        inlined: inlined.size,
       };
     },
 
