@@ -180,6 +180,9 @@ async function main() {
     JWT_SECRET: randomBytes(48).toString('base64url'),
     SIGNING_KEY_SECRET: randomBytes(48).toString('base64url'),
     ACK_REMINDER_SECONDS: '3600',
+    // small batches: the tree is dispatched by a hub workflow per district in several batches each (with the default
+    // every subtree fits in one batch and the whole dispatch is a single statement, too quick for fault 1 to hit)
+    DISPATCH_BATCH_SIZE: '10',
   };
   Object.assign(process.env, appEnv);
   const startWorker = async (name: string) => {
