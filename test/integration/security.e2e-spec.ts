@@ -35,6 +35,9 @@ beforeAll(async () => {
   await waitFor(
     'the API to answer',
     async () => {
+      // another process may have taken the free port first: then this API exits and the answers are not its own
+      if (child.exitCode !== null)
+        throw new Error(`the API exited (${child.exitCode}): ${output.slice(-2000)}`);
       try {
         return (await fetch(`${base}/health`)).status === 200;
       } catch {
