@@ -32,20 +32,25 @@ beforeAll(async () => {
   );
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  await waitFor(
-    'the API to answer',
-    async () => {
-      // another process may have taken the free port first: then this API exits and the answers are not its own
-      if (child.exitCode !== null)
-        throw new Error(`the API exited (${child.exitCode}): ${output.slice(-2000)}`);
-      try {
-        return (await fetch(`${base}/health`)).status === 200;
-      } catch {
-        return false;
-      }
-    },
-    { timeoutMs: 90_000, intervalMs: 250 },
+  // another process may take the free port first: then this API exits, and whatever answers there is not it
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the API exited (${code}): ${output.slice(-2000)}`))),
   );
+  await Promise.race([
+    waitFor(
+      'the API to answer',
+      async () => {
+        if (child.exitCode !== null) return false;
+        try {
+          return (await fetch(`${base}/health`)).status === 200;
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 90_000, intervalMs: 250 },
+    ),
+    exited,
+  ]);
 });
 
 afterAll(async () => {
