@@ -230,6 +230,11 @@ temporal_cli() { bash "$CASCADE_ROOT/infra/bin/temporal-cli.sh"; }
 serving() { "$CLI" operator cluster health --address "127.0.0.1:$FRONTEND_GRPC" 2>/dev/null | grep -q SERVING; }
 namespace_ready() { "$CLI" operator namespace describe --address "127.0.0.1:$FRONTEND_GRPC" -n "$NAMESPACE" >/dev/null 2>&1; }
 
+list_attributes() {
+  "$CLI" operator search-attribute list --address "127.0.0.1:$FRONTEND_GRPC" -n "$NAMESPACE" -o json \
+    >"$DIR/search-attributes.json"
+}
+
 # The app's custom search attributes (libs/contracts SEARCH_ATTRIBUTE_KEYS) as Name=Type lines: from the build when
 # there is one, else through ts-node.
 search_attributes() {
@@ -283,9 +288,10 @@ start() {
   fi
   local attributes sa_name sa_type
   attributes="$(search_attributes)" || die "cannot list the search attributes"
+  # a namespace just created is known to the frontend's namespace cache only at its next refresh (up to 10 s)
+  wait_for 60 "the namespace's search attributes" list_attributes || die "cannot list the namespace's search attributes"
   local existing
-  existing="$("$CLI" operator search-attribute list --address "127.0.0.1:$FRONTEND_GRPC" -n "$NAMESPACE" -o json)" ||
-    die "cannot list the namespace's search attributes"
+  existing="$(cat "$DIR/search-attributes.json")"
   while IFS='=' read -r sa_name sa_type; do
     grep -q "\"$sa_name\"" <<<"$existing" && continue
     "$CLI" operator search-attribute create --address "127.0.0.1:$FRONTEND_GRPC" -n "$NAMESPACE" \
