@@ -2,7 +2,11 @@
 # The local stack. `npm start` (= `infra/dev.sh up`): installs what is missing, starts the Temporal dev server,
 # PostgreSQL (or uses yours), runs the migrations, starts the worker and the API, loads demo data, prints the URLs,
 # and stops what it started on Ctrl-C. A second `up` reuses whatever already runs.
-#   infra/dev.sh up [--detach]   keep running in the background with --detach
+#   infra/dev.sh up [--detach] [--temporal=dev|cluster] [--no-install]
+#       --detach            keep running in the background
+#       --temporal=cluster  a real Temporal cluster (infra/bin/temporal-server.sh: PostgreSQL, two history processes)
+#                           instead of the dev server
+#       --no-install        do not install npm packages (node_modules must be there)
 #   infra/dev.sh down            stop what a detached `up` started
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$CASCADE_ROOT"
@@ -71,19 +75,56 @@ cleanup() {
   trap - INT TERM EXIT
   local i
   for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do stop_pid "${STARTED[i]%%:*}" "${STARTED[i]##*:}"; done
+  stop_cluster
   [[ -f "$RUN_DIR/postgres.started" ]] && { bash infra/bin/postgres.sh stop; rm -f "$RUN_DIR/postgres.started"; }
   exit "$rc"
+}
+
+stop_cluster() { # the Temporal cluster, when an `up --temporal=cluster` started it
+  [[ -f "$RUN_DIR/temporal-cluster.started" ]] || return 0
+  bash infra/bin/temporal-server.sh stop || true
+  rm -f "$RUN_DIR/temporal-cluster.started"
+}
+
+# PostgreSQL: DATABASE_URL, else the server on :5432, else a private cluster (remembered, to stop it on the way out).
+ensure_postgres() {
+  [[ -n "${DATABASE_URL:-}" ]] && return 0
+  local pg_was_up=0
+  port_open 127.0.0.1 5432 && pg_was_up=1
+  local server
+  server="$(bash infra/bin/postgres.sh ensure)"
+  [[ "$server" == *":55432" ]] && ((pg_was_up == 0)) && touch "$RUN_DIR/postgres.started"
+  export DATABASE_URL="$server/cascade"
 }
 
 temporal_healthy() { "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" 2>/dev/null | grep -q SERVING; }
 api_healthy() { curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; }
 
+# A real Temporal cluster on the app's PostgreSQL (databases temporal and temporal_visibility), its data, logs and
+# pids in .data/temporal-cluster; the namespace and the search attributes registered by the script.
+start_cluster() {
+  ensure_postgres
+  export TEMPORAL_CLI="$TEMPORAL_BIN"
+  log "starting a Temporal cluster on $TEMPORAL_ADDRESS (PostgreSQL; logs in $CASCADE_DATA_DIR/temporal-cluster)"
+  touch "$RUN_DIR/temporal-cluster.started"
+  CASCADE_TEMPORAL_PORT="${TEMPORAL_ADDRESS##*:}" CASCADE_TEMPORAL_PG="$(bash infra/bin/postgres.sh ensure)" \
+    bash infra/bin/temporal-server.sh start >/dev/null || die "the Temporal cluster did not start"
+}
+
 up() {
-  local detach=0
-  [[ "${1:-}" == "--detach" ]] && detach=1
+  local detach=0 install=1 arg
+  TEMPORAL_MODE=dev
+  for arg in "$@"; do
+    case "$arg" in
+      --detach) detach=1 ;;
+      --no-install) install=0 ;;
+      --temporal=dev | --temporal=cluster) TEMPORAL_MODE="${arg#--temporal=}" ;;
+      *) die "unknown option $arg (usage: infra/dev.sh up [--detach] [--temporal=dev|cluster] [--no-install])" 2 ;;
+    esac
+  done
   ((detach)) || trap cleanup INT TERM EXIT
 
-  ensure_node_modules
+  if ((install)); then ensure_node_modules; else [[ -d node_modules ]] || die "--no-install, but no node_modules"; fi
   # Rebuild only when a source changed since the last build: a second `up` must not swap dist/ under running apps.
   local stamp="dist/.build-stamp"
   if [[ ! -f "$stamp" || -n "$(find apps libs workflows infra tsconfig*.json package-lock.json -newer "$stamp" \( -name '*.ts' -o -name '*.tsx' -o -name '*.css' -o -name '*.mts' -o -name '*.json' \) -print -quit)" ]]; then
@@ -100,6 +141,8 @@ up() {
   attributes="$("${NODE_PATHS[@]}" dist/infra/scripts/search-attributes.js)" || die "cannot list the search attributes"
   if temporal_healthy; then
     log "reusing the Temporal server at $TEMPORAL_ADDRESS"
+  elif [[ "$TEMPORAL_MODE" == cluster ]]; then
+    start_cluster
   else
     local host="${TEMPORAL_ADDRESS%:*}" port="${TEMPORAL_ADDRESS##*:}"
     local flags=()
@@ -118,14 +161,7 @@ up() {
       --namespace "$TEMPORAL_NAMESPACE" --name "$name" --type "$type" >/dev/null 2>&1 || true
   done <<<"$attributes"
 
-  if [[ -z "${DATABASE_URL:-}" ]]; then
-    local pg_was_up=0
-    port_open 127.0.0.1 5432 && pg_was_up=1
-    local server
-    server="$(bash infra/bin/postgres.sh ensure)"
-    [[ "$server" == *":55432" ]] && ((pg_was_up == 0)) && touch "$RUN_DIR/postgres.started"
-    export DATABASE_URL="$server/cascade"
-  fi
+  ensure_postgres
   log "database: ${DATABASE_URL%%\?*}"
   "${NODE_PATHS[@]}" dist/libs/persistence/src/cli/db.js ensure >&2 || die "could not prepare the database"
   "${NODE_PATHS[@]}" dist/libs/persistence/src/cli/db.js bootstrap-admin >&2 || die "could not create the administrator"
@@ -163,7 +199,7 @@ up() {
     Web app      http://127.0.0.1:$PORT/
     API docs     http://127.0.0.1:$PORT/docs   (OpenAPI: http://127.0.0.1:$PORT/openapi.json)
     Health       http://127.0.0.1:$PORT/health
-    Temporal UI  ${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}
+    Temporal UI  ${TEMPORAL_UI_URL:-$([[ "$TEMPORAL_MODE" == cluster ]] && echo "none in cluster mode (infra/bin/temporal-server.sh status)" || echo "http://127.0.0.1:$TEMPORAL_UI_PORT")}
     Logs         $LOG_DIR
     Sign in      in the web app, or POST /auth/login, as $CASCADE_ADMIN_EMAIL (system administrator) or a demo user from
                  infra/demo/people.json; passwords in $SECRETS
@@ -185,6 +221,7 @@ down() {
   for name in autopilot api worker temporal; do
     pid_alive "$name" && stop_pid "$name" "$(cat "$RUN_DIR/$name.pid")"
   done
+  stop_cluster
   [[ -f "$RUN_DIR/postgres.started" ]] && { bash infra/bin/postgres.sh stop; rm -f "$RUN_DIR/postgres.started"; }
   log "stopped"
 }
@@ -192,5 +229,5 @@ down() {
 case "${1:-up}" in
   up) shift || true; up "$@" ;;
   down) down ;;
-  *) die "usage: infra/dev.sh (up [--detach]|down)" 2 ;;
+  *) die "usage: infra/dev.sh (up [--detach] [--temporal=dev|cluster] [--no-install]|down)" 2 ;;
 esac

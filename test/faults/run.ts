@@ -1,11 +1,13 @@
 /**
- * `npm run test:faults [-- --quick]`: proof that nothing is lost under faults. On a stack of its own — a private
- * PostgreSQL cluster, a Temporal dev server with file persistence, the API and the worker as the compiled processes
- * that are deployed — it dispatches a directive to 1,000 units (200 with --quick) with two reporting cycles, sends
+ * `npm run test:faults [-- --quick] [--temporal=cluster]`: proof that nothing is lost under faults. On a stack of its
+ * own — a private PostgreSQL cluster, a Temporal dev server with file persistence (or, with --temporal=cluster, a real
+ * Temporal cluster: test/faults/cluster.ts), the API and the worker as the compiled processes that are deployed — it
+ * dispatches a directive to 1,000 units (200 with --quick) with two reporting cycles, sends
  * reports through the API as clients would (retrying with their idempotency keys), and meanwhile:
  *   1. kills the worker with SIGKILL while it dispatches, and restarts it;
  *   2. kills it again at a cycle's deadline, while it aggregates;
- *   3. kills (SIGKILL) and restarts the Temporal server (same data file);
+ *   3. kills (SIGKILL) and restarts the Temporal server (same data file); on the cluster, SIGKILLs the history
+ *      process that owns the directive workflow's shard and restarts it;
  *   4. crashes PostgreSQL (immediate stop) and restarts it;
  *   5. kills the API under load and restarts it;
  *   6. runs two workers and two APIs and kills one of each;
@@ -23,7 +25,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
-import { reportingWorkflowId, SEARCH_ATTRIBUTE_KEYS } from '@cascade/contracts';
+import { directiveWorkflowId, reportingWorkflowId, SEARCH_ATTRIBUTE_KEYS } from '@cascade/contracts';
 import { generateUnits } from '@cascade/domain';
 import {
   bootstrapAdmin,
@@ -37,9 +39,16 @@ import {
 import { directiveRuns, replayRuns } from '@cascade/temporal';
 import { cliType } from '../../infra/scripts/search-attributes';
 import { freePort } from '../integration/support/ports';
+import { FaultCluster, startFaultCluster } from './cluster';
 
 const ROOT = join(__dirname, '..', '..');
 const QUICK = process.argv.includes('--quick');
+const TEMPORAL_MODE =
+  process.argv.find((a) => a.startsWith('--temporal='))?.slice('--temporal='.length) ?? 'dev';
+if (TEMPORAL_MODE !== 'dev' && TEMPORAL_MODE !== 'cluster')
+  throw new Error(`--temporal must be dev or cluster, not ${TEMPORAL_MODE}`);
+const CLUSTER = TEMPORAL_MODE === 'cluster';
+let faultCluster: FaultCluster | undefined;
 const UNITS = QUICK ? 200 : 1_000;
 const REPORTERS = QUICK ? 40 : 120;
 const CYCLE_SECONDS = QUICK ? 45 : 75;
@@ -114,7 +123,7 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   mkdirSync(DATA, { recursive: true });
   say(
-    `${QUICK ? 'quick' : 'full'} run: ${UNITS} units, ${REPORTERS} reporting units, cycles of ${CYCLE_SECONDS} s, --seed=${SEED}`,
+    `${QUICK ? 'quick' : 'full'} run on the Temporal ${CLUSTER ? 'cluster' : 'dev server'}: ${UNITS} units, ${REPORTERS} reporting units, cycles of ${CYCLE_SECONDS} s, --seed=${SEED}`,
   );
 
   // PostgreSQL: a private cluster that this run may stop and start
@@ -125,36 +134,40 @@ async function main() {
   await ensureDatabase(databaseUrl);
   await runMigrations(databaseUrl);
 
-  // Temporal: the dev server with its SQLite file, restartable on the same port
+  // Temporal: the dev server with its SQLite file, restartable on the same port; or the cluster
   const temporalCli = script('infra/bin/temporal-cli.sh', []);
-  const temporalPort = await freePort();
+  process.env.TEMPORAL_CLI ??= temporalCli;
+  if (CLUSTER) faultCluster = await startFaultCluster(DATA);
+  const temporalPort = faultCluster?.cluster.options.port ?? (await freePort());
   const temporalAddress = `127.0.0.1:${temporalPort}`;
-  const startTemporal = () =>
-    start(
-      'temporal',
-      [
-        temporalCli,
-        'server',
-        'start-dev',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(temporalPort),
-        '--headless',
-        '--db-filename',
-        join(DATA, 'temporal.db'),
-        '--sqlite-pragma',
-        'journal_mode=WAL',
-        '--sqlite-pragma',
-        'synchronous=NORMAL',
-        '--log-level',
-        'error',
-        ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=${cliType(k.type)}`]),
-      ],
-      {},
-      temporalPort,
-      'temporal.log',
-    );
+  const startTemporal = (): Proc | undefined =>
+    faultCluster
+      ? undefined
+      : start(
+          'temporal',
+          [
+            temporalCli,
+            'server',
+            'start-dev',
+            '--ip',
+            '127.0.0.1',
+            '--port',
+            String(temporalPort),
+            '--headless',
+            '--db-filename',
+            join(DATA, 'temporal.db'),
+            '--sqlite-pragma',
+            'journal_mode=WAL',
+            '--sqlite-pragma',
+            'synchronous=NORMAL',
+            '--log-level',
+            'error',
+            ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=${cliType(k.type)}`]),
+          ],
+          {},
+          temporalPort,
+          'temporal.log',
+        );
   let temporal = startTemporal();
   const temporalUp = async () => {
     const c = await Connection.connect({ address: temporalAddress, connectTimeout: '1 second' });
@@ -442,12 +455,25 @@ async function main() {
     measure: 'kill → overdue marks written',
   });
 
-  // --- 3. Temporal stopped and restarted (same file) ----------------------------------------------------------------------
-  await stop(temporal, 'SIGKILL');
-  const k3 = Date.now();
-  say('3. Temporal killed (SIGKILL); restarting on the same data file');
-  await sleep(2_000);
-  temporal = startTemporal();
+  // --- 3. Temporal killed and restarted (same file); on the cluster, the history process of the directive killed ---------
+  let hit3: { process: string; shard: number; rangeId: number } | undefined;
+  let k3: number;
+  if (faultCluster) {
+    hit3 = await faultCluster.ownerOf(directiveWorkflowId(directiveId));
+    faultCluster.cluster.kill(hit3.process as 'history-1' | 'history-2', 'SIGKILL');
+    k3 = Date.now();
+    say(
+      `3. Temporal ${hit3.process} (owner of shard ${hit3.shard}, the directive's) killed (SIGKILL); restarting`,
+    );
+    await sleep(2_000);
+    faultCluster.cluster.startOne(hit3.process as 'history-1' | 'history-2');
+  } else {
+    await stop(temporal!, 'SIGKILL');
+    k3 = Date.now();
+    say('3. Temporal killed (SIGKILL); restarting on the same data file');
+    await sleep(2_000);
+    temporal = startTemporal();
+  }
   await until('Temporal back', temporalUp, 120_000);
   await until(
     'the API to see Temporal',
@@ -463,12 +489,16 @@ async function main() {
     120_000,
   );
   recoveries.push({
-    fault: 'Temporal server SIGKILL',
+    fault: faultCluster ? 'Temporal history process SIGKILL' : 'Temporal server SIGKILL',
     recoverySeconds: (Date.now() - k3) / 1000,
-    measure: 'kill → live query answered (2 s down)',
+    measure: faultCluster
+      ? "kill of the directive shard's owner → live query answered (restarted after 2 s)"
+      : 'kill → live query answered (2 s down)',
   });
+  // the shard was taken over (its range id moves on each acquisition): the fault hit the directive's workflow
+  const rangeAfter3 = hit3 && (await faultCluster!.rangeOf(hit3.shard));
 
-  // --- 4. PostgreSQL stopped and restarted ---------------------------------------------------------------------------------
+  // --- 4. PostgreSQL crashed and restarted ----------------------------------------------------------------------------------
   // immediate mode, as a crash: the WAL not yet flushed is lost (the idempotency records committed without waiting
   // for the disk among it), and the restart recovers from the WAL
   script('infra/bin/postgres.sh', ['crash'], pgEnv);
@@ -623,6 +653,11 @@ async function main() {
     if (!ok) failures.push(what);
   };
   check(killedBeforeDeadline, 'fault 2 killed the worker before the deadline of cycle 0');
+  if (hit3)
+    check(
+      rangeAfter3! > hit3.rangeId,
+      `fault 3 killed the owner of the directive's shard ${hit3.shard}, which was taken over (range id ${hit3.rangeId} → ${rangeAfter3})`,
+    );
   check(
     before1 < recipients,
     `fault 1 killed the worker while it dispatched (${before1}/${recipients} delivered)`,
@@ -762,6 +797,7 @@ async function main() {
 
   const result = {
     mode: QUICK ? 'quick' : 'full',
+    temporal: TEMPORAL_MODE,
     units: UNITS,
     reporters: REPORTERS,
     accepted: accepted.size,
@@ -785,6 +821,11 @@ async function main() {
 /** Stops what the run started; its data (clusters, logs) is kept only when something failed. */
 async function cleanup(passed: boolean) {
   for (const child of procs) child.kill('SIGKILL');
+  try {
+    faultCluster?.stop();
+  } catch (error) {
+    console.error(`stopping the Temporal cluster: ${(error as Error).message}`);
+  }
   try {
     script('infra/bin/postgres.sh', ['stop'], { CASCADE_DATA_DIR: DATA, DATABASE_URL: '' });
   } catch {

@@ -2,6 +2,8 @@
  * Starts what the integration tests talk to, fresh for every run: the Temporal dev server (the CLI found or built
  * by infra/bin/temporal-cli.sh, passed to the SDK as `existing-path`) on a free port with a new SQLite file, and a
  * new PostgreSQL database with the migrations applied. The tests find them through process.env.
+ * With CASCADE_TEMPORAL=cluster, a real Temporal cluster instead (infra/bin/temporal-server.sh: PostgreSQL, 8
+ * history shards, two history processes), on databases of its own on the same PostgreSQL server.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,13 +12,17 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../libs/contracts/src/temporal';
 import { ensureDatabase, runMigrations } from '../../libs/persistence/src/database-admin';
+import { freePort } from './support/ports';
+import { startTemporalCluster, TemporalCluster } from './support/temporal-cluster';
 
 const root = join(__dirname, '..', '..');
 
 export interface TestStack {
-  env: TestWorkflowEnvironment;
+  env?: TestWorkflowEnvironment;
+  cluster?: TemporalCluster;
   databaseUrl: string;
   temporalDbFile: string;
+  dataDir: string;
 }
 
 function script(path: string, args: string[] = []): string {
@@ -38,21 +44,35 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = join(root, '.data', 'test');
   mkdirSync(dataDir, { recursive: true });
   const temporalDbFile = join(dataDir, `temporal-${runId}.db`);
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalCli },
-      ip: '127.0.0.1',
-      dbFilename: temporalDbFile,
-      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
-      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
-    },
-  });
+  const mode = process.env.CASCADE_TEMPORAL ?? 'dev';
+  if (mode !== 'dev' && mode !== 'cluster')
+    throw new Error(`CASCADE_TEMPORAL must be dev or cluster, not ${mode}`);
+  const stack: TestStack = { databaseUrl, temporalDbFile, dataDir };
+  if (mode === 'cluster') {
+    process.env.TEMPORAL_CLI ??= temporalCli;
+    stack.cluster = startTemporalCluster({
+      dir: join(dataDir, `temporal-cluster-${runId}`),
+      port: await freePort(),
+      pgServer,
+      database: `temporal_test_${runId}`,
+    });
+  } else {
+    stack.env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: temporalCli },
+        ip: '127.0.0.1',
+        dbFilename: temporalDbFile,
+        extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+        searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      },
+    });
+  }
 
   Object.assign(process.env, {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_ADDRESS: stack.cluster?.address ?? stack.env!.address,
     TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_TASK_QUEUE: `cascade-test-${runId}`,
     CASCADE_TEMPORAL_CLI: temporalCli,
@@ -62,5 +82,5 @@ export default async function globalSetup(): Promise<void> {
     // file to the next. The specs that test it set their own.
     LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
   });
-  (globalThis as { __CASCADE_STACK__?: TestStack }).__CASCADE_STACK__ = { env, databaseUrl, temporalDbFile };
+  (globalThis as { __CASCADE_STACK__?: TestStack }).__CASCADE_STACK__ = stack;
 }

@@ -14,6 +14,7 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 interface Service {
   image?: string;
+  entrypoint?: string[];
   ports?: string[];
   command?: string[];
   environment?: Record<string, string>;
@@ -22,9 +23,12 @@ interface Service {
 }
 
 describe('infra/compose.yaml', () => {
-  // ${VAR:?message} is compose's "required" interpolation; give it a value as `docker compose` would.
+  // ${VAR:?message} is compose's "required" interpolation; give it a value as `docker compose` would,
   const compose = parse(
-    read('infra/compose.yaml').replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'placeholder-secret-0123456789-0123456789'),
+    read('infra/compose.yaml')
+      .replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'placeholder-secret-0123456789-0123456789')
+      // and $$, compose's escape of a $ for the container's shell
+      .replace(/\$\$/g, '$'),
     {
       merge: true,
     },
@@ -37,6 +41,8 @@ describe('infra/compose.yaml', () => {
       'migrate',
       'postgres',
       'temporal',
+      'temporal-schema',
+      'temporal-setup',
       'temporal-ui',
       'worker',
     ]);
@@ -56,18 +62,55 @@ describe('infra/compose.yaml', () => {
     }
   });
 
-  it('starts the apps after the migrations and a healthy Temporal', () => {
+  it('starts the apps after the migrations and a healthy Temporal with its namespace set up', () => {
     for (const name of ['worker', 'api']) {
       expect(services[name].depends_on).toEqual({
         migrate: { condition: 'service_completed_successfully' },
         temporal: { condition: 'service_healthy' },
+        'temporal-setup': { condition: 'service_completed_successfully' },
       });
     }
   });
 
+  it('runs the real Temporal server on PostgreSQL, its schema set up by the SQL tool of the same version', () => {
+    const server = services.temporal;
+    expect(server.image).toBe('temporalio/server:1.29.1');
+    expect(server.command ?? []).not.toContain('start-dev');
+    expect(server.entrypoint).toEqual(expect.arrayContaining(['temporal-server', '--env=cascade', 'start']));
+    expect(server.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
+    const config = parse(read('infra/temporal/cascade.yaml')) as {
+      persistence: {
+        defaultStore: string;
+        visibilityStore: string;
+        numHistoryShards: number;
+        datastores: Record<string, { sql: { pluginName: string; databaseName: string; password: string } }>;
+      };
+    };
+    const { persistence } = config;
+    expect(persistence.numHistoryShards).toBeGreaterThan(1);
+    for (const [store, database] of [
+      [persistence.defaultStore, 'temporal'],
+      [persistence.visibilityStore, 'temporal_visibility'],
+    ]) {
+      expect(persistence.datastores[store].sql).toMatchObject({
+        pluginName: 'postgres12',
+        databaseName: database,
+      });
+      expect(persistence.datastores[store].sql.password).toBe('{{ env "POSTGRES_PWD" }}');
+    }
+    expect(read('infra/temporal/cascade.yaml').startsWith('# enable-template')).toBe(true);
+    const schema = services['temporal-schema'];
+    expect(schema.image).toBe('temporalio/admin-tools:1.29.1');
+    expect(schema.environment).toMatchObject({ SQL_PLUGIN: 'postgres12', SQL_HOST: 'postgres' });
+    const script = (schema.command ?? []).join('\n');
+    for (const step of ['create-database', 'setup-schema -v 0.0', 'update-schema -d'])
+      expect(script).toContain(step);
+    expect(script).toContain('for db in temporal temporal_visibility');
+    expect(script).toContain('/etc/temporal/schema/postgresql/v12/$dir/versioned');
+  });
+
   it('publishes the Temporal UI on loopback only, with its write actions off, and no port of the server', () => {
     expect(services.temporal.ports ?? []).toEqual([]);
-    expect(services.temporal.command).toContain('--headless');
     const ui = services['temporal-ui'];
     expect(ui.ports).toEqual(['127.0.0.1:8233:8080']);
     expect(ui.environment).toMatchObject({ TEMPORAL_DISABLE_WRITE_ACTIONS: 'true' });
@@ -87,10 +130,9 @@ describe('infra/compose.yaml', () => {
   });
 
   it('registers exactly the search attributes the code uses', () => {
-    const registered = (services.temporal.command ?? [])
-      .filter((arg) => arg.startsWith('--search-attribute='))
-      .map((arg) => arg.slice('--search-attribute='.length))
-      .sort();
+    const setup = (services['temporal-setup'].command ?? []).join('\n');
+    expect(setup).toContain('namespace create -n default');
+    const registered = (/for sa in ([^;]+);/.exec(setup)?.[1] ?? '').trim().split(/\s+/).sort();
     expect(registered).toEqual(SEARCH_ATTRIBUTE_KEYS.map((k) => `${k.name}=${cliType(k.type)}`).sort());
   });
 
