@@ -151,6 +151,40 @@ export class EnvironmentVariables {
   @Max(600_000)
   OUTBOX_POLL_MS = 2000;
 
+  /**
+   * The SMTP client's connection, greeting and socket-idle timeouts, in milliseconds; a send that has not ended
+   * within three times this is abandoned and retried later, so a hanging mail server never holds a delivery lane.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  SMTP_TIMEOUT_MS = 30_000;
+
+  /** Notifications the worker sends at once (each lane claims, sends and marks one at a time). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  OUTBOX_CONCURRENCY = 4;
+
+  /**
+   * How long a claimed notification stays its worker's, in seconds (at least 6 × SMTP_TIMEOUT_MS is used): past it, a
+   * worker that crashed or hung loses the row and another sends it, with the same Message-ID.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  OUTBOX_LEASE_SECONDS = 300;
+
+  /** Attempts at a notification before it is kept as dead (reported by `/health`, never dropped silently). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  OUTBOX_MAX_ATTEMPTS = 10;
+
   /** How often the worker seals the events written since the last seal into their directives' hash chains (ms). */
   @Transform(toInt)
   @IsInt()

@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { databaseHealth, DatabaseConnector } from '@cascade/persistence';
+import { databaseHealth, DatabaseConnector, outboxCounts } from '@cascade/persistence';
 import { Public } from '../auth/decorators';
 import { TemporalClient } from '../temporal/temporal.module';
 import { CalendarService } from '../calendar/calendar.service';
@@ -40,8 +40,21 @@ export class HealthController {
   async check(@Res({ passthrough: true }) res: Response): Promise<unknown> {
     try {
       const result = await this.health.check([() => this.checkDatabase(), () => this.checkTemporal()]);
-      const warnings = await withTimeout(this.calendar.warnings(), 2_000).catch(() => []);
-      return { ...result, warnings };
+      const [warnings, outbox] = await Promise.all([
+        withTimeout(this.calendar.warnings(), 2_000).catch((): string[] => []),
+        withTimeout(outboxCounts(this.dataSource), 2_000).catch(() => null),
+      ]);
+      if (outbox?.dead) {
+        warnings.push(
+          `outbox: ${outbox.dead} notification(s) are dead (refused or out of attempts): see notification_outbox.last_error`,
+        );
+      }
+      // The outbox is reported, not judged: mail that waits does not make the API unhealthy.
+      return {
+        ...result,
+        details: { ...result.details, ...(outbox ? { outbox: { status: 'up', ...outbox } } : {}) },
+        warnings,
+      };
     } catch (error) {
       // Terminus throws a 503 carrying the per-dependency report; keep its shape rather than the error envelope.
       res.status(HttpStatus.SERVICE_UNAVAILABLE);
