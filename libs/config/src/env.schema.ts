@@ -296,6 +296,16 @@ export class EnvironmentVariables {
   })
   CORS_ORIGINS = '';
 
+  /**
+   * How long a request's claim on its Idempotency-Key lasts without an answer, in seconds: past it a retry takes the
+   * key over and runs (the first request, fenced, can no longer commit; a retry within it gets 409 with Retry-After).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  IDEMPOTENCY_LEASE_SECONDS = 30;
+
   /** Largest JSON request body accepted by the API, in bytes. */
   @Transform(toInt)
   @IsInt()
