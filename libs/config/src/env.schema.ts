@@ -51,6 +51,36 @@ export class EnvironmentVariables {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * The API's load shedding (issue 20), in milliseconds: how long a request waits for a connection of a full pool,
+   * for a lock (`lock_timeout`), and how long one statement may run (`statement_timeout`); each ends in 503
+   * DATABASE_BUSY with Retry-After rather than a pool held by waiting requests. Long bulk routes run their transactions
+   * under DATABASE_BULK_STATEMENT_TIMEOUT_MS instead. The worker is not bound by them.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_ACQUIRE_TIMEOUT_MS = 3000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_LOCK_TIMEOUT_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 15_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  DATABASE_BULK_STATEMENT_TIMEOUT_MS = 600_000;
+
   @Transform(toTrimmed)
   @Matches(/^[^\s:/]+:\d{1,5}$/, { message: 'TEMPORAL_ADDRESS must be host:port' })
   TEMPORAL_ADDRESS = '127.0.0.1:7233';

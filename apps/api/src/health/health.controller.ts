@@ -39,7 +39,11 @@ export class HealthController {
   @ApiResponse({ status: 503, description: 'at least one down; `error` names which' })
   async check(@Res({ passthrough: true }) res: Response): Promise<unknown> {
     try {
-      const result = await this.health.check([() => this.checkDatabase(), () => this.checkTemporal()]);
+      let busy = false;
+      const result = await this.health.check([
+        () => this.checkDatabase(() => (busy = true)),
+        () => this.checkTemporal(),
+      ]);
       const [warnings, outbox] = await Promise.all([
         withTimeout(this.calendar.warnings(), 2_000).catch((): string[] => []),
         withTimeout(outboxCounts(this.dataSource), 2_000).catch(() => null),
@@ -52,6 +56,9 @@ export class HealthController {
       // The outbox is reported, not judged: mail that waits does not make the API unhealthy.
       return {
         ...result,
+        // Busy is not down: the API sheds load (503 DATABASE_BUSY) and recovers by itself; an orchestrator must not
+        // restart it for that.
+        status: busy ? 'degraded' : result.status,
         details: { ...result.details, ...(outbox ? { outbox: { status: 'up', ...outbox } } : {}) },
         warnings,
       };
@@ -62,15 +69,17 @@ export class HealthController {
     }
   }
 
-  private async checkDatabase() {
+  /** Up, busy (up, `busy: true`: the answer's status is then `degraded`, still 200) or down (503). */
+  private async checkDatabase(onBusy: () => void) {
     const session = this.indicators.check('database');
     if (!this.database.isConnected) return session.down({ message: this.database.lastError ?? 'connecting' });
-    try {
-      await withTimeout(databaseHealth(this.dataSource), 2_000);
-      return session.up();
-    } catch (error) {
-      return session.down({ message: (error as Error).message });
+    const health = await databaseHealth(this.dataSource, 2_000);
+    if (health.state === 'up') return session.up();
+    if (health.state === 'busy') {
+      onBusy();
+      return session.up({ busy: true, message: health.message });
     }
+    return session.down({ message: health.message });
   }
 
   private async checkTemporal() {
