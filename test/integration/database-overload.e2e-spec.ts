@@ -12,6 +12,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { startApi } from './support/apps';
 import { newKey } from './support/ids';
 import { auth, buildOrg, PASSWORD, type Org } from './support/org';
+import { waitFor } from './support/wait-for';
 
 jest.setTimeout(120_000);
 
@@ -114,4 +115,48 @@ it('with every pooled connection held, sign-in answers 503 DATABASE_BUSY and /he
   const health = await http().get('/health').expect(200);
   expect(health.body.status).toBe('ok');
   expect(health.body.info.database).toEqual({ status: 'up' });
+});
+
+it('a request whose connection the server ends answers 503 DATABASE_UNAVAILABLE with Retry-After, not 500', async () => {
+  // An API that waits long on locks, so that the test can end the waiting connection from the server's side.
+  const patient = await startApi({ DATABASE_LOCK_TIMEOUT_MS: '60000' });
+  const observer = new PgClient({ connectionString: process.env.DATABASE_URL });
+  await observer.connect();
+  try {
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE api_key IN EXCLUSIVE MODE');
+    const stuck = request(patient.getHttpServer())
+      .post(`/units/${org.ids.A}/api-keys`)
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send({ name: `ended-${randomUUID().slice(0, 8)}`, role: 'clerk' })
+      .then((res) => res);
+    // (Seen from another connection: inside a transaction, pg_stat_activity is a snapshot.)
+    const pid = await waitFor('the request to wait on the lock', async () => {
+      const rows = await observer.query(
+        `SELECT pid FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO api_key%'`,
+      );
+      return rows.rows[0]?.pid as number | undefined;
+    });
+    await locker.query('SELECT pg_terminate_backend($1)', [pid]);
+    const res = await stuck;
+    expect({ status: res.status, code: res.body.error?.code }).toEqual({
+      status: 503,
+      code: 'DATABASE_UNAVAILABLE',
+    });
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    await locker.query('COMMIT');
+    // The pool replaces the ended connection: the next request succeeds.
+    const next = await request(patient.getHttpServer())
+      .post(`/units/${org.ids.A}/api-keys`)
+      .set(auth(org.admin))
+      .set('Idempotency-Key', newKey())
+      .send({ name: `after-${randomUUID().slice(0, 8)}`, role: 'clerk' });
+    expect(next.status).toBe(201);
+  } finally {
+    await locker.query('ROLLBACK').catch(() => undefined);
+    await observer.end();
+    await patient.close();
+  }
 });
