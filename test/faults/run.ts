@@ -264,8 +264,14 @@ async function main() {
         const text = await res.text();
         const parsed = (text ? JSON.parse(text) : null) as Record<string, unknown>;
         const code = (parsed?.error as { code?: string } | undefined)?.code;
-        // unavailable (PostgreSQL or Temporal down, a request still in progress elsewhere): try again
-        if (res.status >= 500 || code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS' || res.status === 429)
+        // unavailable or busy (PostgreSQL or Temporal down, a request still in progress elsewhere, or one that lost
+        // its claim to a retry, whose answer the next retry gets): try again
+        if (
+          res.status >= 500 ||
+          code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS' ||
+          code === 'IDEMPOTENCY_CLAIM_LOST' ||
+          res.status === 429
+        )
           throw new Error(`${res.status} ${code}`);
         return { status: res.status, body: parsed };
       } catch (e) {

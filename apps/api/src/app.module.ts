@@ -54,7 +54,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
         },
       }),
     }),
-    DatabaseModule,
+    DatabaseModule.forApi(),
     TemporalModule,
     AuthModule,
     HealthModule,

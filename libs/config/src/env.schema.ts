@@ -51,6 +51,36 @@ export class EnvironmentVariables {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * The API's load shedding (issue 20), in milliseconds: how long a request waits for a connection of a full pool,
+   * for a lock (`lock_timeout`), and how long one statement may run (`statement_timeout`); each ends in 503
+   * DATABASE_BUSY with Retry-After rather than a pool held by waiting requests. Long bulk routes run their transactions
+   * under DATABASE_BULK_STATEMENT_TIMEOUT_MS instead. The worker is not bound by them.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_ACQUIRE_TIMEOUT_MS = 3000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_LOCK_TIMEOUT_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 15_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  DATABASE_BULK_STATEMENT_TIMEOUT_MS = 600_000;
+
   @Transform(toTrimmed)
   @Matches(/^[^\s:/]+:\d{1,5}$/, { message: 'TEMPORAL_ADDRESS must be host:port' })
   TEMPORAL_ADDRESS = '127.0.0.1:7233';
@@ -150,6 +180,40 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(600_000)
   OUTBOX_POLL_MS = 2000;
+
+  /**
+   * The SMTP client's connection, greeting and socket-idle timeouts, in milliseconds; a send that has not ended
+   * within three times this is abandoned and retried later, so a hanging mail server never holds a delivery lane.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  SMTP_TIMEOUT_MS = 30_000;
+
+  /** Notifications the worker sends at once (each lane claims, sends and marks one at a time). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  OUTBOX_CONCURRENCY = 4;
+
+  /**
+   * How long a claimed notification stays its worker's, in seconds (at least 6 × SMTP_TIMEOUT_MS is used): past it, a
+   * worker that crashed or hung loses the row and another sends it, with the same Message-ID.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  OUTBOX_LEASE_SECONDS = 300;
+
+  /** Attempts at a notification before it is kept as dead (reported by `/health`, never dropped silently). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  OUTBOX_MAX_ATTEMPTS = 10;
 
   /** How often the worker seals the events written since the last seal into their directives' hash chains (ms). */
   @Transform(toInt)
@@ -261,6 +325,16 @@ export class EnvironmentVariables {
     message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://cascade.example.vn',
   })
   CORS_ORIGINS = '';
+
+  /**
+   * How long a request's claim on its Idempotency-Key lasts without an answer, in seconds: past it a retry takes the
+   * key over and runs (the first request, fenced, can no longer commit; a retry within it gets 409 with Retry-After).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  IDEMPOTENCY_LEASE_SECONDS = 30;
 
   /** Largest JSON request body accepted by the API, in bytes. */
   @Transform(toInt)

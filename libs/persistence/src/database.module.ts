@@ -1,4 +1,12 @@
-import { Global, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cascade/config';
 import { createDataSource } from './data-source';
@@ -79,4 +87,34 @@ export class DatabaseConnector implements OnModuleInit, OnApplicationShutdown {
   ],
   exports: [DataSource, DatabaseConnector],
 })
-export class DatabaseModule {}
+export class DatabaseModule {
+  /**
+   * The API's DataSource: requests shed load instead of piling up. A query waits at most
+   * DATABASE_ACQUIRE_TIMEOUT_MS for a connection of a full pool, DATABASE_LOCK_TIMEOUT_MS for a lock and runs at most
+   * DATABASE_STATEMENT_TIMEOUT_MS (long bulk routes raise the last for their transactions); each ends in a 503. The
+   * worker's batches keep the plain module: no statement timeout.
+   */
+  static forApi(): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      providers: [
+        {
+          provide: DataSource,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) =>
+            createDataSource({
+              url: config.DATABASE_URL,
+              poolSize: config.DATABASE_POOL_SIZE,
+              applicationName: 'cascade-api',
+              acquireTimeoutMs: config.DATABASE_ACQUIRE_TIMEOUT_MS,
+              lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
+              statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+            }),
+        },
+        DatabaseConnector,
+      ],
+      exports: [DataSource, DatabaseConnector],
+    };
+  }
+}

@@ -92,6 +92,24 @@ export async function insertDraft(m: EntityManager, draft: NewDraft): Promise<vo
   );
 }
 
+/**
+ * What a retried draft finds under its derived id: nothing; or the directive, its status and whether it was drafted
+ * with this issuer and content (its first version), i.e. by the same request.
+ */
+export async function draftedBefore(
+  db: DataSource | EntityManager,
+  id: string,
+  draft: { issuerId: string; content: unknown },
+): Promise<{ status: string; sameRequest: boolean } | null> {
+  const rows: { status: string; same_request: boolean }[] = await db.query(
+    `SELECT d.status, (d.issuer_id = $2 AND v.content = $3::jsonb) AS same_request
+       FROM directive d JOIN directive_version v ON v.directive_id = d.id AND v.version = 1
+      WHERE d.id = $1`,
+    [id, draft.issuerId, JSON.stringify(draft.content)],
+  );
+  return rows[0] ? { status: rows[0].status, sameRequest: rows[0].same_request } : null;
+}
+
 /** Undoes `insertDraft` (with its links) when its workflow could not be started; its trail has not started yet. */
 export async function deleteUnstartedDraft(m: EntityManager, id: string): Promise<void> {
   await m.query(`DELETE FROM directive_link WHERE from_id = $1`, [id]);

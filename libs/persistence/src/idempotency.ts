@@ -19,63 +19,115 @@ export interface IdempotencyRecord {
   requestHash: string;
   status: number | null;
   response: unknown;
+  /** While pending: whether a fenced transaction of the first request has committed (no takeover any more). */
+  effectCommitted: boolean;
+  /** While pending: seconds until a retry may take the claim over (0: it may now, unless the effect committed). */
+  leaseLeftSeconds: number;
+}
+
+/** One request's claim on its key: the token that its fenced transactions check before they commit. */
+export interface IdempotencyClaim {
+  principal: string;
+  key: string;
+  token: string;
 }
 
 /**
- * Inserts a pending record for the key; returns null when it did (the request runs), else the key's record. A
- * pending record of the same request older than `leaseSeconds` is taken over (its request's process died, or its
- * database went away before it could release it): the retry runs instead of waiting for ever.
+ * Inserts a pending record for the key with the claim's token; returns null when it did (the request runs), else the
+ * key's record. A pending record of the same request older than `leaseSeconds` is taken over with the new token (its
+ * request's process died, or its database went away before it could release it, or it still runs): the retry runs
+ * instead of waiting for ever, and the first request, fenced, can no longer commit (`fenceIdempotencyClaim`). A
+ * record whose first request committed a fenced transaction is never taken over.
  */
 export async function claimIdempotencyKey(
   db: Db,
-  claim: { principal: string; key: string; method: string; path: string; requestHash: string },
+  claim: IdempotencyClaim & { method: string; path: string; requestHash: string },
   leaseSeconds: number,
 ): Promise<IdempotencyRecord | null> {
   const inserted: { key: string }[] = await db.query(
     `WITH ${ASYNC_COMMIT}
-     INSERT INTO idempotency_record (principal, key, method, path, request_hash)
-     SELECT $1, $2, $3, $4, $5 FROM async_commit
-     ON CONFLICT (principal, key) DO UPDATE SET created_at = now()
+     INSERT INTO idempotency_record (principal, key, method, path, request_hash, claim_token)
+     SELECT $1, $2, $3, $4, $5, $7::uuid FROM async_commit
+     ON CONFLICT (principal, key) DO UPDATE SET created_at = now(), claim_token = EXCLUDED.claim_token
        WHERE idempotency_record.status IS NULL AND idempotency_record.request_hash = EXCLUDED.request_hash
+         AND idempotency_record.effect_committed_at IS NULL
          AND idempotency_record.created_at < now() - make_interval(secs => $6)
      RETURNING key`,
-    [claim.principal, claim.key, claim.method, claim.path, claim.requestHash, leaseSeconds],
+    [claim.principal, claim.key, claim.method, claim.path, claim.requestHash, leaseSeconds, claim.token],
   );
   if (inserted.length) return null;
-  const rows: { request_hash: string; status: number | null; response: unknown }[] = await db.query(
-    `SELECT request_hash, status, response FROM idempotency_record WHERE principal = $1 AND key = $2`,
-    [claim.principal, claim.key],
+  const rows: {
+    request_hash: string;
+    status: number | null;
+    response: unknown;
+    effect_committed: boolean;
+    lease_left: number;
+  }[] = await db.query(
+    `SELECT request_hash, status, response, effect_committed_at IS NOT NULL AS effect_committed,
+            greatest(0, ceil(extract(epoch FROM created_at + make_interval(secs => $3) - now())))::int AS lease_left
+       FROM idempotency_record WHERE principal = $1 AND key = $2`,
+    [claim.principal, claim.key, leaseSeconds],
   );
   const row = rows[0];
-  return row ? { requestHash: row.request_hash, status: row.status, response: row.response } : null;
+  return row
+    ? {
+        requestHash: row.request_hash,
+        status: row.status,
+        response: row.response,
+        effectCommitted: row.effect_committed,
+        leaseLeftSeconds: row.lease_left,
+      }
+    : null;
 }
 
 /**
- * Stores the answer of the key's request. `asynchronously`: committed without waiting for the disk (for a handler
- * that answers a retry the same by itself).
+ * The fence, run in a request's own transaction just before it commits: true when the key's claim still holds this
+ * request's token (and marks the record, so that no retry takes it over once this commits); false when a retry took
+ * the claim over, and the caller must roll back. The row lock it takes makes a concurrent takeover wait for the
+ * outcome of this transaction.
+ */
+export async function fenceIdempotencyClaim(db: Db, claim: IdempotencyClaim): Promise<boolean> {
+  const rows: { n: number }[] = await db.query(
+    `WITH fenced AS (
+       UPDATE idempotency_record SET effect_committed_at = coalesce(effect_committed_at, now())
+        WHERE principal = $1 AND key = $2 AND claim_token = $3::uuid AND status IS NULL
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM fenced`,
+    [claim.principal, claim.key, claim.token],
+  );
+  return rows[0].n > 0;
+}
+
+/**
+ * Stores the answer of the key's request, if its claim is still this one's. `asynchronously`: committed without
+ * waiting for the disk (for a handler that answers a retry the same by itself).
  */
 export async function completeIdempotencyKey(
   db: Db,
-  principal: string,
-  key: string,
+  claim: IdempotencyClaim,
   answer: { status: number; body: unknown },
   asynchronously: boolean,
 ): Promise<void> {
   await db.query(
     asynchronously
       ? `WITH ${ASYNC_COMMIT} UPDATE idempotency_record SET status = $3, response = $4::jsonb, completed_at = now()
-           FROM async_commit WHERE principal = $1 AND key = $2`
-      : `UPDATE idempotency_record SET status = $3, response = $4::jsonb, completed_at = now() WHERE principal = $1 AND key = $2`,
-    [principal, key, answer.status, JSON.stringify(answer.body ?? null)],
+           FROM async_commit WHERE principal = $1 AND key = $2 AND claim_token = $5::uuid`
+      : `UPDATE idempotency_record SET status = $3, response = $4::jsonb, completed_at = now()
+          WHERE principal = $1 AND key = $2 AND claim_token = $5::uuid`,
+    [claim.principal, claim.key, answer.status, JSON.stringify(answer.body ?? null), claim.token],
   );
 }
 
-/** Deletes the key's pending record (a failed request leaves nothing behind). */
-export async function releaseIdempotencyKey(db: Db, principal: string, key: string): Promise<void> {
-  await db.query(`DELETE FROM idempotency_record WHERE principal = $1 AND key = $2 AND status IS NULL`, [
-    principal,
-    key,
-  ]);
+/**
+ * Deletes the key's pending record if the claim is still this one's (a failed request leaves nothing behind; one that
+ * lost its claim leaves the retry's) and none of its fenced transactions committed (then a retry must not run again).
+ */
+export async function releaseIdempotencyKey(db: Db, claim: IdempotencyClaim): Promise<void> {
+  await db.query(
+    `DELETE FROM idempotency_record
+      WHERE principal = $1 AND key = $2 AND claim_token = $3::uuid AND status IS NULL AND effect_committed_at IS NULL`,
+    [claim.principal, claim.key, claim.token],
+  );
 }
 
 /**

@@ -192,57 +192,127 @@ export function escalationMails(level: EscalationLevel): string {
             ON CONFLICT (dedupe_key) DO NOTHING`;
 }
 
-/** A notification waiting to be sent. */
+/** A notification claimed for sending. */
 export interface PendingNotification {
   id: string;
   recipientEmail: string;
   subject: string;
   body: string;
+  /** Attempts so far, this one included (a claim counts as an attempt: a row that crashes its sender dies too). */
   attempts: number;
+  dedupeKey: string;
 }
 
 /**
- * Claims the due notifications, oldest first, with FOR UPDATE SKIP LOCKED: call it in a transaction, which keeps them
- * claimed until it ends, so that several workers share the work without sending twice.
+ * Claims up to `limit` due notifications, oldest first, in one short statement (no transaction is held while they are
+ * sent): each gets a lease of `leaseSeconds` in the name of `worker`. A row whose lease ran out (its sender crashed or
+ * hung) is due again; SKIP LOCKED lets several workers claim at once without taking the same row.
  */
 export async function claimDueNotifications(
   db: DataSource | EntityManager,
-  maxAttempts: number,
-  limit: number,
+  claim: { worker: string; leaseSeconds: number; maxAttempts: number; limit: number },
 ): Promise<PendingNotification[]> {
-  const rows: { id: string; recipient_email: string; subject: string; body: string; attempts: number }[] =
-    await db.query(
-      `SELECT id::text, recipient_email, subject, body, attempts FROM notification_outbox
-            WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= now()
-            ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [maxAttempts, limit],
-    );
+  const rows: {
+    id: string;
+    recipient_email: string;
+    subject: string;
+    body: string;
+    attempts: number;
+    dedupe_key: string;
+  }[] = await db.query(
+    `WITH claimed AS (UPDATE notification_outbox o
+        SET claimed_by = $1, claimed_until = now() + make_interval(secs => $2), attempts = o.attempts + 1
+       FROM (SELECT id FROM notification_outbox
+              WHERE status = 'pending' AND next_attempt_at <= now() AND attempts < $3
+                AND (claimed_until IS NULL OR claimed_until < now())
+              ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) due
+      WHERE o.id = due.id
+      RETURNING o.id::text, o.recipient_email, o.subject, o.body, o.attempts, o.dedupe_key)
+     SELECT * FROM claimed`,
+    [claim.worker, claim.leaseSeconds, claim.maxAttempts, claim.limit],
+  );
   return rows.map((row) => ({
     id: row.id,
     recipientEmail: row.recipient_email,
     subject: row.subject,
     body: row.body,
     attempts: row.attempts,
+    dedupeKey: row.dedupe_key,
   }));
 }
 
+/** Marks one notification sent, right after its send (whoever holds its lease now: the mail has left). */
 export async function markNotificationSent(db: DataSource | EntityManager, id: string): Promise<void> {
   await db.query(
-    `UPDATE notification_outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+    `UPDATE notification_outbox SET status = 'sent', sent_at = now(), last_error = NULL, claimed_by = NULL, claimed_until = NULL
+      WHERE id = $1 AND status <> 'sent'`,
     [id],
   );
 }
 
-/** Records a failed attempt; the next one is due in `retryInSeconds`. */
+/**
+ * Records a failed attempt by the holder of the lease: the next one is due in `retryInSeconds`, unless the failure
+ * is permanent or the attempts are spent, when the row is kept as `dead` with its last error. Returns the row's new
+ * status (null when the lease had passed to another worker, which then owns the outcome).
+ */
 export async function markNotificationFailed(
   db: DataSource | EntityManager,
-  id: string,
-  error: string,
-  retryInSeconds: number,
-): Promise<void> {
-  await db.query(
-    `UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + make_interval(secs => $3)
-                WHERE id = $1`,
-    [id, error, retryInSeconds],
+  failure: {
+    id: string;
+    worker: string;
+    error: string;
+    retryInSeconds: number;
+    maxAttempts: number;
+    permanent: boolean;
+  },
+): Promise<'pending' | 'dead' | null> {
+  const rows: { status: 'pending' | 'dead' }[] = await db.query(
+    `WITH failed AS (UPDATE notification_outbox
+        SET last_error = $3, claimed_by = NULL, claimed_until = NULL,
+            next_attempt_at = now() + make_interval(secs => $4),
+            status = CASE WHEN $5 OR attempts >= $6 THEN 'dead' ELSE 'pending' END
+      WHERE id = $1 AND claimed_by = $2 AND status = 'pending'
+      RETURNING status)
+     SELECT status FROM failed`,
+    [
+      failure.id,
+      failure.worker,
+      failure.error,
+      failure.retryInSeconds,
+      failure.permanent,
+      failure.maxAttempts,
+    ],
   );
+  return rows[0]?.status ?? null;
+}
+
+/**
+ * Rows whose attempts are spent and whose last lease ran out without an outcome (the sender crashed on each try) are
+ * kept as `dead` rather than left pending for ever; returns their ids.
+ */
+export async function buryExhaustedNotifications(
+  db: DataSource | EntityManager,
+  maxAttempts: number,
+): Promise<string[]> {
+  const rows: { id: string }[] = await db.query(
+    `WITH buried AS (UPDATE notification_outbox
+        SET status = 'dead', claimed_by = NULL, claimed_until = NULL,
+            last_error = coalesce(last_error || '; ', '') || 'the last attempt ended without an outcome (sender lost)'
+      WHERE status = 'pending' AND attempts >= $1 AND (claimed_until IS NULL OR claimed_until < now())
+      RETURNING id::text)
+     SELECT id FROM buried`,
+    [maxAttempts],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** How many notifications wait to be sent and how many are dead (for `/health`): two index-only counts. */
+export async function outboxCounts(
+  db: DataSource | EntityManager,
+): Promise<{ pending: number; dead: number }> {
+  const [row]: { pending: number; dead: number }[] = await db.query(
+    `SELECT (SELECT count(*)::int FROM notification_outbox WHERE status = 'pending') AS pending,
+            (SELECT count(*)::int FROM notification_outbox WHERE status = 'dead') AS dead`,
+  );
+  return row;
 }

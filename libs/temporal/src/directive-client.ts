@@ -25,8 +25,22 @@ export async function startDirectiveWorkflow(
   taskQueue: string,
   workflowId: string,
   input: DirectiveWorkflowInput,
-): Promise<void> {
-  await client.workflow.start(directiveWorkflowType, { workflowId, taskQueue, args: [input] });
+): Promise<'started' | 'already started'> {
+  try {
+    // A directive's id is never reused: no second run under its workflow id, even after the first has closed.
+    await client.workflow.start(directiveWorkflowType, {
+      workflowId,
+      taskQueue,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    return 'started';
+  } catch (error) {
+    // The id derives from the caller and the Idempotency-Key: a workflow already there is this request's own, started
+    // by an attempt whose answer was lost.
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return 'already started';
+    throw error;
+  }
 }
 
 /** Starts a unit's dispatch hub; one already started is left as it is (delivering twice changes nothing). */

@@ -7,3 +7,4 @@ export * from './workflow-bundle';
 export * from './histories';
 export * from './directive-client';
 export * from './probe-client';
+export * from './directive-id';

@@ -2,6 +2,7 @@ import { Global, Inject, Module, type OnApplicationBootstrap } from '@nestjs/com
 import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '@cascade/config';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { LongRunningInterceptor } from '../common/long-running';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -15,6 +16,7 @@ import { PrincipalService } from './principal.service';
     PrincipalService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: LongRunningInterceptor },
   ],
   exports: [AuthService, PrincipalService],
 })

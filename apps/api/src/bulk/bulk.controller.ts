@@ -4,6 +4,7 @@ import { CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
 import { BatchDto } from './dto/bulk.dto';
 import { BulkService } from './bulk.service';
+import { LongRunning } from '../common/long-running';
 
 /**
  * Batched ingest: acknowledgements and reports, up to 1,000 items a request, each with its own key and result. The
@@ -17,6 +18,7 @@ export class BulkController {
   constructor(private readonly bulk: BulkService) {}
 
   @Post('directives/:id/acknowledgements/batch')
+  @LongRunning()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Acknowledge (accept 03 / return 02) for up to 1,000 units, one result per item' })
   @ApiResponse({ status: 413, description: 'BATCH_TOO_LARGE: more than 1,000 items' })
@@ -29,6 +31,7 @@ export class BulkController {
   }
 
   @Post('directives/:id/reports/batch')
+  @LongRunning()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'File up to 1,000 reports (any units, cycles), one result per item' })
   @ApiResponse({ status: 413, description: 'BATCH_TOO_LARGE: more than 1,000 items' })

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiError, CommonErrorCode, ErrorBody } from './api-error';
+import { databaseError } from './database-errors';
 
 const STATUS_CODES: Partial<Record<number, CommonErrorCode>> = {
   404: CommonErrorCode.NOT_FOUND,
@@ -18,7 +19,9 @@ const STATUS_CODES: Partial<Record<number, CommonErrorCode>> = {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    // A busy or unreachable database is a 503 with Retry-After, never a 500.
+    const exception = thrown instanceof HttpException ? thrown : (databaseError(thrown) ?? thrown);
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
@@ -34,6 +37,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       );
     }
     if (res.headersSent) return;
+    if (exception instanceof ApiError && exception.retryAfterSeconds !== undefined) {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
+    }
     res.status(status).json(body);
   }
 

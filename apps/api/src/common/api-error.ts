@@ -14,7 +14,10 @@ export enum CommonErrorCode {
   IDEMPOTENCY_KEY_INVALID = 'IDEMPOTENCY_KEY_INVALID',
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   IDEMPOTENCY_REQUEST_IN_PROGRESS = 'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+  IDEMPOTENCY_CLAIM_LOST = 'IDEMPOTENCY_CLAIM_LOST',
+  IDEMPOTENCY_ANSWER_LOST = 'IDEMPOTENCY_ANSWER_LOST',
   DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
+  DATABASE_BUSY = 'DATABASE_BUSY',
   TEMPORAL_UNAVAILABLE = 'TEMPORAL_UNAVAILABLE',
   INTERNAL_ERROR = 'INTERNAL_ERROR',
 }
@@ -30,6 +33,8 @@ export class ApiError extends HttpException {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Sent as the Retry-After header (seconds): when a retry may succeed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(
       { error: { code, message, ...(details === undefined ? {} : { details }) } } satisfies ErrorBody,

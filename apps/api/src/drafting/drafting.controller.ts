@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authorize, CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
-import { IDEMPOTENCY_HEADER } from '../common/idempotency-key';
+import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CreateDirectiveDto, EditDirectiveDto } from '../directives/dto/directive.dto';
 import { AuditService } from '../audit/audit.service';
@@ -22,12 +22,17 @@ export class DraftingController {
   ) {}
 
   @Post('directives')
-  @Idempotent()
+  // Self-idempotent: the directive's id derives from the caller and the key, so a retry finds its own directive.
+  @Idempotent({ selfIdempotent: true })
   @Authorize({ capability: 'draft', unit: { body: 'issuerId' } })
   @ApiOperation({ summary: 'Draft a directive (clerks and specialists of the issuer); its workflow starts' })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  create(@CurrentPrincipal() principal: RequestPrincipal, @Body() dto: CreateDirectiveDto) {
-    return this.drafting.create(principal, dto);
+  create(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Body() dto: CreateDirectiveDto,
+    @IdempotencyKey() key: string,
+  ) {
+    return this.drafting.create(principal, dto, key);
   }
 
   @Get('directives/:id')

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cascade/config';
@@ -7,6 +6,7 @@ import {
   activeUnitsBelow,
   appendEvent,
   deleteUnstartedDraft,
+  draftedBefore,
   directiveStatus,
   draftVersions,
   eventsOf,
@@ -21,7 +21,7 @@ import {
   routeUnits,
   type DirectiveLink,
 } from '@cascade/persistence';
-import { startDirectiveWorkflow } from '@cascade/temporal';
+import { directiveIdFor, startDirectiveWorkflow } from '@cascade/temporal';
 import { directiveWorkflowId, type DirectiveWorkflowInput, type Page } from '@cascade/contracts';
 import { decodeCursor, pageOf, PageQueryDto } from '../common/page';
 import {
@@ -36,6 +36,7 @@ import {
   staggerProblems,
 } from '@cascade/domain';
 import { ApiError } from '../common/api-error';
+import { callerOf, idempotencyKeyReused } from '../idempotency/idempotency.interceptor';
 import { actingUser, type RequestPrincipal } from '../auth/principal';
 import { TemporalClient } from '../temporal/temporal.module';
 import { CreateDirectiveDto, DirectiveContentDto, EditDirectiveDto } from '../directives/dto/directive.dto';
@@ -261,26 +262,39 @@ export class DraftingService {
     return links;
   }
 
-  async create(principal: RequestPrincipal, dto: CreateDirectiveDto) {
+  /**
+   * Drafts a directive and starts its workflow. The id derives from the caller and the Idempotency-Key (UUID v5), so
+   * that a retry of a start that timed out (perhaps after Temporal started the workflow, or after this process died
+   * before it answered) finds the same directive and its workflow instead of making an orphan: the route is
+   * self-idempotent.
+   */
+  async create(principal: RequestPrincipal, dto: CreateDirectiveDto, idempotencyKey: string) {
     this.validateContent(dto);
     await this.checkAddressees(dto.issuerId, dto);
     await this.checkTargets(dto);
     await this.checkRoutes(principal, dto.issuerId, dto);
     const links = await this.declaredLinks(dto.issuerId, dto);
-    const id = randomUUID();
+    const id = directiveIdFor(callerOf(principal), idempotencyKey);
     const content = contentOf(dto);
     const workflowId = directiveWorkflowId(id);
-    await this.dataSource.transaction(async (m) => {
-      await insertDraft(m, {
-        id,
-        issuerId: dto.issuerId,
-        docType: dto.type,
-        content,
-        workflowId,
-        createdBy: actingUser(principal),
+    const before = await draftedBefore(this.dataSource, id, { issuerId: dto.issuerId, content });
+    // A directive drafted under this key with another body (the key's record purged since): the key is spent.
+    if (before && !before.sameRequest) throw idempotencyKeyReused();
+    // Past its draft, its workflow surely runs (or ran): answer it as it is now.
+    if (before && before.status !== 'draft') return this.directives.get(id);
+    if (!before) {
+      await this.dataSource.transaction(async (m) => {
+        await insertDraft(m, {
+          id,
+          issuerId: dto.issuerId,
+          docType: dto.type,
+          content,
+          workflowId,
+          createdBy: actingUser(principal),
+        });
+        await replaceLinks(m, id, links);
       });
-      await replaceLinks(m, id, links);
-    });
+    }
     const input: DirectiveWorkflowInput = {
       directiveId: id,
       issuerId: dto.issuerId,
@@ -294,8 +308,9 @@ export class DraftingService {
         startDirectiveWorkflow(client, this.temporal.taskQueue, workflowId, input),
       );
     } catch (error) {
-      // No directive without its workflow: undo, so that the client's retry starts clean. (Its trail starts only
-      // once the workflow runs: the event table is append-only.)
+      // No directive without its workflow: undo, so that the client's retry starts clean (if the start did reach
+      // Temporal, the retry drafts the same id again and finds its workflow). Its trail starts only once the
+      // workflow runs: the event table is append-only.
       await this.dataSource.transaction((m) => deleteUnstartedDraft(m, id));
       throw error;
     }
@@ -305,6 +320,7 @@ export class DraftingService {
       actorUserId: actingUser(principal),
       actorUnitId: dto.issuerId,
       data: { version: 1 },
+      dedupeKey: `drafted/${id}`,
     });
     return this.directives.get(id);
   }

@@ -10,6 +10,7 @@ import { ApiError, CommonErrorCode } from '../common/api-error';
 import { DOCUMENT_MEDIA_TYPES } from '../common/body-errors';
 import { DirectiveImportService } from './import.service';
 import { DirectiveEdxmlService } from './edxml.service';
+import { LongRunning } from '../common/long-running';
 
 export class ImportQueryDto {
   @ApiProperty({ description: 'the unit that will issue the directive (yours)' }) @IsUUID() issuerId!: string;
@@ -65,6 +66,7 @@ export class ExchangeController {
   ) {}
 
   @Post('directives/import')
+  @LongRunning()
   @HttpCode(HttpStatus.OK)
   @Authorize({ capability: 'draft', unit: { query: 'issuerId' } })
   @ApiOperation({

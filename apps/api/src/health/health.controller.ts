@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { databaseHealth, DatabaseConnector } from '@cascade/persistence';
+import { databaseHealth, DatabaseConnector, outboxCounts } from '@cascade/persistence';
 import { Public } from '../auth/decorators';
 import { TemporalClient } from '../temporal/temporal.module';
 import { CalendarService } from '../calendar/calendar.service';
@@ -39,9 +39,29 @@ export class HealthController {
   @ApiResponse({ status: 503, description: 'at least one down; `error` names which' })
   async check(@Res({ passthrough: true }) res: Response): Promise<unknown> {
     try {
-      const result = await this.health.check([() => this.checkDatabase(), () => this.checkTemporal()]);
-      const warnings = await withTimeout(this.calendar.warnings(), 2_000).catch(() => []);
-      return { ...result, warnings };
+      let busy = false;
+      const result = await this.health.check([
+        () => this.checkDatabase(() => (busy = true)),
+        () => this.checkTemporal(),
+      ]);
+      const [warnings, outbox] = await Promise.all([
+        withTimeout(this.calendar.warnings(), 2_000).catch((): string[] => []),
+        withTimeout(outboxCounts(this.dataSource), 2_000).catch(() => null),
+      ]);
+      if (outbox?.dead) {
+        warnings.push(
+          `outbox: ${outbox.dead} notification(s) are dead (refused or out of attempts): see notification_outbox.last_error`,
+        );
+      }
+      // The outbox is reported, not judged: mail that waits does not make the API unhealthy.
+      return {
+        ...result,
+        // Busy is not down: the API sheds load (503 DATABASE_BUSY) and recovers by itself; an orchestrator must not
+        // restart it for that.
+        status: busy ? 'degraded' : result.status,
+        details: { ...result.details, ...(outbox ? { outbox: { status: 'up', ...outbox } } : {}) },
+        warnings,
+      };
     } catch (error) {
       // Terminus throws a 503 carrying the per-dependency report; keep its shape rather than the error envelope.
       res.status(HttpStatus.SERVICE_UNAVAILABLE);
@@ -49,15 +69,17 @@ export class HealthController {
     }
   }
 
-  private async checkDatabase() {
+  /** Up, busy (up, `busy: true`: the answer's status is then `degraded`, still 200) or down (503). */
+  private async checkDatabase(onBusy: () => void) {
     const session = this.indicators.check('database');
     if (!this.database.isConnected) return session.down({ message: this.database.lastError ?? 'connecting' });
-    try {
-      await withTimeout(databaseHealth(this.dataSource), 2_000);
-      return session.up();
-    } catch (error) {
-      return session.down({ message: (error as Error).message });
+    const health = await databaseHealth(this.dataSource, 2_000);
+    if (health.state === 'up') return session.up();
+    if (health.state === 'busy') {
+      onBusy();
+      return session.up({ busy: true, message: health.message });
     }
+    return session.down({ message: health.message });
   }
 
   private async checkTemporal() {

@@ -2,32 +2,30 @@ import {
   CallHandler,
   ExecutionContext,
   HttpStatus,
+  Inject,
   Injectable,
   NestInterceptor,
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { catchError, from, map, Observable, of, switchMap, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@cascade/config';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
   releaseIdempotencyKey,
+  type IdempotencyClaim,
   type IdempotencyRecord,
 } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { readIdempotencyKey } from '../common/idempotency-key';
 import type { AuthenticatedRequest, RequestPrincipal } from '../auth/principal';
+import { fencedClaim, installIdempotencyFence } from './idempotency-fence';
 
 export const IDEMPOTENT_KEY = 'cascade:idempotent';
-
-/**
- * How long a request's claim on its key lasts without an answer: past it, a retry runs the request again (the
- * handlers that matter are idempotent themselves: a report remembers the key that filed it).
- */
-export const IDEMPOTENCY_LEASE_SECONDS = 30;
 
 /**
  * Marks a state-changing route whose effect lives in PostgreSQL: the `Idempotency-Key` header is required, the first
@@ -98,6 +96,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -116,36 +115,40 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(`${req.method} ${path}\n${canonical(req.body)}`)
       .digest('hex');
 
-    return from(this.claim(principal, key, req.method, path, hash)).pipe(
+    const claim: IdempotencyClaim = { principal, key, token: randomUUID() };
+    const selfIdempotent = options.selfIdempotent ?? false;
+    return from(this.claim(claim, req.method, path, hash)).pipe(
       switchMap((stored) => {
         if (stored) {
           if (stored.requestHash !== hash) throw idempotencyKeyReused();
-          if (stored.status === null) {
-            throw new ApiError(
-              HttpStatus.CONFLICT,
-              CommonErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS,
-              'Idempotency-Key: the first request with this key is still running; retry shortly',
-            );
-          }
+          if (stored.status === null) throw inProgress(stored);
           res.status(stored.status);
           res.setHeader('Idempotent-Replayed', 'true');
           return of(stored.response);
         }
-        return next.handle().pipe(
+        // A handler that is not idempotent by itself runs fenced: its transactions check the claim before commit.
+        const handled = selfIdempotent
+          ? next.handle()
+          : new Observable<unknown>((subscriber) =>
+              fencedClaim.run(claim, () => next.handle().subscribe(subscriber)),
+            );
+        return handled.pipe(
           // Store before answering, so that a retry right after the answer finds it.
           switchMap((body: unknown) =>
             from(
-              this.complete(
-                principal,
-                key,
-                res.statusCode,
-                redact(body, options),
-                options.selfIdempotent ?? false,
+              completeIdempotencyKey(
+                this.dataSource,
+                claim,
+                { status: res.statusCode, body: redact(body, options) },
+                selfIdempotent,
               ),
             ).pipe(map(() => body)),
           ),
+          // A failed request leaves nothing behind, so that the client can fix it and retry with the same key.
           catchError((error: unknown) =>
-            from(this.release(principal, key)).pipe(switchMap(() => throwError(() => error))),
+            from(releaseIdempotencyKey(this.dataSource, claim)).pipe(
+              switchMap(() => throwError(() => error)),
+            ),
           ),
         );
       }),
@@ -154,8 +157,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /** Inserts a pending record; returns the existing one when the key was used before. */
   private async claim(
-    principal: string,
-    key: string,
+    claim: IdempotencyClaim,
     method: string,
     path: string,
     hash: string,
@@ -167,27 +169,39 @@ export class IdempotencyInterceptor implements NestInterceptor {
         'the database is unreachable',
       );
     }
+    // (Each time: initializing the DataSource, at boot or on reconnecting, replaces its list of subscribers.)
+    installIdempotencyFence(this.dataSource);
     // A pending record older than the lease belongs to a request whose process died (or whose database went away
-    // before it could release it): the retry takes it over instead of waiting for ever.
+    // before it could release it, or that still runs, fenced): the retry takes it over instead of waiting for ever.
     return claimIdempotencyKey(
       this.dataSource,
-      { principal, key, method, path, requestHash: hash },
-      IDEMPOTENCY_LEASE_SECONDS,
+      { ...claim, method, path, requestHash: hash },
+      // How long a claim lasts without an answer (IDEMPOTENCY_LEASE_SECONDS): past it a retry takes it over and
+      // runs. Safe on every route: a self-idempotent handler finds its own effect (a report remembers the key that
+      // filed it); every other one is fenced (idempotency-fence.ts): its transactions commit only while the claim is
+      // its own, and once one has committed no retry takes the key over.
+      this.config.IDEMPOTENCY_LEASE_SECONDS,
     );
   }
+}
 
-  private async complete(
-    principal: string,
-    key: string,
-    status: number,
-    body: unknown,
-    asynchronously: boolean,
-  ): Promise<void> {
-    await completeIdempotencyKey(this.dataSource, principal, key, { status, body }, asynchronously);
+/** The answer to a retry that finds the first request's claim still pending. */
+function inProgress(stored: IdempotencyRecord): ApiError {
+  if (stored.effectCommitted && stored.leaseLeftSeconds === 0) {
+    // Its transaction committed, then its process died before it stored the answer: running it again would repeat
+    // the effect, so the key's answer is lost (the record is purged with the others after a day).
+    return new ApiError(
+      HttpStatus.CONFLICT,
+      CommonErrorCode.IDEMPOTENCY_ANSWER_LOST,
+      'Idempotency-Key: the first request with this key took effect but its answer was lost; look the result up',
+    );
   }
-
-  /** A failed request leaves nothing behind, so that the client can fix it and retry with the same key. */
-  private async release(principal: string, key: string): Promise<void> {
-    await releaseIdempotencyKey(this.dataSource, principal, key);
-  }
+  return new ApiError(
+    HttpStatus.CONFLICT,
+    CommonErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS,
+    'Idempotency-Key: the first request with this key is still running; retry shortly',
+    undefined,
+    // Its effect committed: the answer comes at once; else the claim may be taken over when the lease ends.
+    stored.effectCommitted ? 1 : Math.min(Math.max(stored.leaseLeftSeconds, 1), 5),
+  );
 }

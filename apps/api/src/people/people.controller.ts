@@ -24,6 +24,7 @@ import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
 import { API_KEY_BULK_MAX_ROWS, ApiKeyBulkService } from './api-key-bulk.service';
 import { UserBulkService } from './user-bulk.service';
 import { BULK_MAX_ROWS } from './bulk-rows';
+import { LongRunning } from '../common/long-running';
 
 @ApiTags('people')
 @ApiBearerAuth()
@@ -47,6 +48,7 @@ export class PeopleController {
   }
 
   @Post('users/bulk')
+  @LongRunning()
   @HttpCode(HttpStatus.OK)
   @Idempotent({
     redact: ['results[].activationToken'],
@@ -192,6 +194,7 @@ export class PeopleController {
   }
 
   @Post('api-keys/bulk')
+  @LongRunning()
   @HttpCode(HttpStatus.OK)
   @Idempotent({ redact: ['results[].key'], replayed: { secretsShown: false }, selfIdempotent: true })
   @ApiOperation({

@@ -241,11 +241,9 @@ export class PeopleService {
         'id: the user is deactivated: reactivate it first (POST /users/:id/activate)',
       );
     const token = randomToken(32);
-    const issued = await reissueActivation(
-      this.dataSource,
-      id,
-      sha256(token),
-      this.config.USER_ACTIVATION_TTL_HOURS,
+    // In a transaction, so that the idempotency fence checks the request's claim before it commits.
+    const issued = await this.dataSource.transaction((m) =>
+      reissueActivation(m, id, sha256(token), this.config.USER_ACTIVATION_TTL_HOURS),
     );
     if (!issued)
       throw new ApiError(
@@ -310,14 +308,17 @@ export class PeopleService {
     }
     await this.requireSigningGrant(principal, unitId, dto, userId, 'authority');
     const id = randomUUID();
-    const added = await addMembershipUnlessHeld(this.dataSource, {
-      id,
-      userId,
-      unitId,
-      role: dto.role,
-      authority: dto.authority ?? null,
-      position: dto.position ?? null,
-    });
+    // In a transaction, so that the idempotency fence checks the request's claim before it commits.
+    const added = await this.dataSource.transaction((m) =>
+      addMembershipUnlessHeld(m, {
+        id,
+        userId,
+        unitId,
+        role: dto.role,
+        authority: dto.authority ?? null,
+        position: dto.position ?? null,
+      }),
+    );
     if (!added) {
       throw new ApiError(
         HttpStatus.CONFLICT,
@@ -339,15 +340,18 @@ export class PeopleService {
   async createApiKey(principal: RequestPrincipal, unitId: string, dto: CreateApiKeyDto) {
     const { key, prefix, hash } = newApiKey();
     const id = randomUUID();
-    await insertApiKey(this.dataSource, {
-      id,
-      unitId,
-      role: dto.role,
-      name: dto.name,
-      prefix,
-      keyHash: hash,
-      createdBy: principal.kind === 'user' ? principal.id : null,
-    });
+    // In a transaction, so that the idempotency fence checks the request's claim before it commits.
+    await this.dataSource.transaction((m) =>
+      insertApiKey(m, {
+        id,
+        unitId,
+        role: dto.role,
+        name: dto.name,
+        prefix,
+        keyHash: hash,
+        createdBy: principal.kind === 'user' ? principal.id : null,
+      }),
+    );
     return { id, unitId, name: dto.name, role: dto.role, prefix, key };
   }
 

@@ -41,6 +41,7 @@ import {
 } from './dto/unit.dto';
 import { UnitsService } from './units.service';
 import { IDEMPOTENCY_HEADER } from '../common/idempotency-key';
+import { LongRunning } from '../common/long-running';
 
 @ApiTags('units')
 @ApiBearerAuth()
@@ -70,6 +71,7 @@ export class UnitsController {
   }
 
   @Get('export')
+  @LongRunning()
   @ApiOperation({
     summary: 'Export the units you can see (or one subtree) as JSON or CSV, in the import format',
   })
@@ -87,6 +89,7 @@ export class UnitsController {
   }
 
   @Post('import')
+  @LongRunning()
   @HttpCode(HttpStatus.OK)
   @Idempotent()
   @ApiOperation({

@@ -4,6 +4,8 @@ import { Directives1763800000000 } from './1763800000000-directives';
 import { Routing1763810000000 } from './1763810000000-routing';
 import { Reports1763820000000 } from './1763820000000-reports';
 import { Outbox1763830000000 } from './1763830000000-outbox';
+import { OutboxLease1764020000000 } from './1764020000000-outbox-lease';
+import { IdempotencyFence1764030000000 } from './1764030000000-idempotency-fence';
 import { Lifecycle1763840000000 } from './1763840000000-lifecycle';
 import { Audit1763850000000 } from './1763850000000-audit';
 import { Registers1763860000000 } from './1763860000000-registers';
@@ -53,4 +55,6 @@ export const MIGRATIONS = [
   IngestAtScale1763960000000,
   Paging1763970000000,
   UserActivation1763980000000,
+  OutboxLease1764020000000,
+  IdempotencyFence1764030000000,
 ];
