@@ -31,7 +31,17 @@ export async function s5Dashboards(
       what: 'overdue list',
       target: 100,
       api: () => call('GET', `/overdue?unitId=${rootId}`, clerk.token),
-      sql: () => pg.query(OVERDUE_SQL, [rootId, 100, 0, ['reminded', 'overdue', 'parent', 'issuer']]),
+      // the first page (no cursor: the key's four nulls), one row more than the page, as the API reads it
+      sql: () =>
+        pg.query(OVERDUE_SQL, [
+          rootId,
+          101,
+          null,
+          null,
+          null,
+          null,
+          ['reminded', 'overdue', 'parent', 'issuer'],
+        ]),
     },
   ];
   for (const { what, target, api, sql } of reads) {

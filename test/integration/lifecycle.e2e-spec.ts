@@ -347,7 +347,9 @@ describe('three levels, province → district → grassroots, cycles seconds apa
       `/directives/${directiveId}/aggregate/revisions?unitId=${id.D1}&cycle=0`,
       province.clerk,
     ).expect(200);
-    expect(revisions.body.map((r: { reason: string; folds: number | null }) => [r.reason, r.folds])).toEqual([
+    expect(
+      revisions.body.items.map((r: { reason: string; folds: number | null }) => [r.reason, r.folds]),
+    ).toEqual([
       ['deadline', null],
       ['late-report', 1],
     ]);

@@ -164,7 +164,7 @@ Thái Thị Bích Thủy`;
     }
     const rolled = await waitFor('the district aggregate to roll up onto 812', async () => {
       const res = await get(`/directives/${cv812}/rollups?unitId=${id.D}`, district.clerk.token).expect(200);
-      return res.body.length > 0 && res.body;
+      return res.body.items.length > 0 && res.body.items;
     });
     expect(rolled[0]).toMatchObject({
       fromDirectiveId: directiveId,
