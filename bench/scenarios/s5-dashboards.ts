@@ -20,6 +20,10 @@ export async function s5Dashboards(
     }
     return pct(xs, 95);
   };
+  // the overdue list's query takes the unit's path (the API reads it first, by the primary key)
+  const rootPath = (
+    await pg.query<{ path: string }>(`SELECT path::text AS path FROM unit WHERE id = $1`, [rootId])
+  ).rows[0].path;
   const reads = [
     {
       what: 'routing tree, first page with roll-ups',
@@ -34,7 +38,7 @@ export async function s5Dashboards(
       // the first page (no cursor: the key's four nulls), one row more than the page, as the API reads it
       sql: () =>
         pg.query(OVERDUE_SQL, [
-          rootId,
+          rootPath,
           101,
           null,
           null,

@@ -236,7 +236,9 @@ export async function membersOfUnit(
        FROM (SELECT * FROM membership m WHERE m.unit_id = $1
                 AND ($3::timestamptz IS NULL OR (m.created_at, m.id) > ($3, $4::uuid))
               ORDER BY m.created_at, m.id LIMIT $2) m
-       JOIN app_user u ON u.id = m.user_id ORDER BY m.created_at, m.id`,
+       -- each member's user by its key (LIMIT 1: never folded into a join that reads every user)
+       CROSS JOIN LATERAL (SELECT * FROM app_user u WHERE u.id = m.user_id LIMIT 1) u
+      ORDER BY m.created_at, m.id`,
     [unitId, page.limit + 1, at, id],
   );
   return keysetPage(rows, page.limit, (r) => [r.k_at as string, r.id]);
