@@ -265,7 +265,8 @@ describe('three levels, province → district → grassroots, cycles seconds apa
       expect.objectContaining({ id: directiveId, symbol: signed.symbol, viaUnitId: id.D1 }),
     ]);
     const chainDown = await get(`/directives/${directiveId}/links`, province.clerk).expect(200);
-    expect(chainDown.body.implementedBy).toEqual([
+    expect(chainDown.body.implementedBy.nextCursor).toBeNull();
+    expect(chainDown.body.implementedBy.items).toEqual([
       expect.objectContaining({ id: implementing.id, issuerId: id.D1 }),
     ]);
     const notRouted = await post('/directives', d2Clerk, {

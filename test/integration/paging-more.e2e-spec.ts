@@ -42,13 +42,14 @@ let clerkX: string;
 let auditorX: string;
 let directiveId: string;
 let fromDirective: string;
+let implementers: string[];
 
 type Item = Record<string, unknown>;
 type Page = { items: Item[]; nextCursor: string | null };
 
-/** The page of a list at `path`: the case file's is its `timeline`. */
+/** The page of a list at `path`: the case file's is its `timeline`, the links' their `implementedBy`. */
 const pageOf = (body: Item, path: string): Page =>
-  (path.includes('/case-file') ? body.timeline : body) as Page;
+  (path.includes('/case-file') ? body.timeline : path.includes('/links') ? body.implementedBy : body) as Page;
 
 /** Every item of a list, walked page by page with `limit`; each page but the last is full. */
 async function walk(path: string, token: string, limit: number): Promise<Item[]> {
@@ -185,16 +186,22 @@ beforeAll(async () => {
     'the dispatch',
     async () => (await get(`/directives/${directiveId}`, clerkP)).body.status === 'dispatched',
   );
-  // a draft of G1's, the implementing directive the roll-ups come from
-  fromDirective = (
-    await post('/directives', clerkG1, {
-      issuerId: id.G1,
+  // drafts of G1's, G2's and G3's implementing it; G1's is the one the roll-ups come from
+  const implementing: string[] = [];
+  for (const unit of ['G1', 'G2', 'G3'] as const) {
+    const clerk = unit === 'G1' ? clerkG1 : (await addMember(api, org, id[unit], 'clerk')).token;
+    const draft = await post('/directives', clerk, {
+      issuerId: id[unit],
       type: 'KH',
-      subject: `Kế hoạch triển khai ${tag}`,
+      subject: `Kế hoạch triển khai ${unit} ${tag}`,
       tasks: ['Triển khai.'],
       addressees: { mode: 'children' },
-    }).expect(201)
-  ).body.id as string;
+      implements: [{ directiveId }],
+    }).expect(201);
+    implementing.push(draft.body.id as string);
+  }
+  [fromDirective] = implementing;
+  implementers = implementing;
 
   // Seeded lists, each with ties of time (one statement writes many rows at one instant).
   await pg.query(
@@ -340,6 +347,18 @@ describe('the remaining lists page', () => {
     await refusesBadPages(path, clerkP, foreign);
     const missing = randomUUID();
     await hiddenAsMissing(path, `/overdue?unitId=${missing}`, clerkX, id.P, missing);
+  });
+
+  it('pages the directives implementing one, in the order linked, and keeps the other links whole', async () => {
+    const path = `/directives/${directiveId}/links`;
+    const by = await walkOnce(path, clerkP, 1, (d) => String(d.id));
+    expect(by).toEqual(implementers);
+    const page = (await get(`${path}?limit=1`, clerkP).expect(200)).body;
+    expect(page).toMatchObject({ implements: [], supersedes: [], supersededBy: [] });
+    const foreign = await cursorOf(`/directives/${directiveId}/events`, clerkP);
+    await refusesBadPages(path, clerkP, foreign);
+    const missing = randomUUID();
+    await hiddenAsMissing(path, `/directives/${missing}/links`, clerkX, directiveId, missing);
   });
 
   it('pages a unit’s members and API keys in the order they were made', async () => {

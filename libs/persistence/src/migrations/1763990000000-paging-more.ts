@@ -4,7 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Paging, the remaining lists (issue 19): the indexes their keyset pages walk in order, each ending in a key that is
  * unique within the list, so that a page is a range scan from its cursor that stops at the page's end: a directive's
  * roll-ups newest first (all of them, or one unit's), the overdue marks by time (then unit, directive, cycle), a
- * unit's members and API keys in the order they were granted, and users by name. The indexes they extend go.
+ * unit's members and API keys in the order they were granted, users by name, and the directives implementing one in
+ * the order they were linked. The indexes they extend go.
  */
 export class PagingMore1763990000000 implements MigrationInterface {
   name = 'PagingMore1763990000000';
@@ -25,9 +26,13 @@ export class PagingMore1763990000000 implements MigrationInterface {
     await q.query(`CREATE INDEX api_key_unit_page ON api_key (unit_id, created_at, id)`);
     await q.query(`DROP INDEX api_key_unit`);
     await q.query(`CREATE INDEX app_user_name ON app_user (name, id)`);
+    await q.query(`CREATE INDEX directive_link_page ON directive_link (to_id, kind, created_at, from_id)`);
+    await q.query(`DROP INDEX directive_link_to`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX directive_link_to ON directive_link (to_id, kind)`);
+    await q.query(`DROP INDEX directive_link_page`);
     await q.query(`DROP INDEX app_user_name`);
     await q.query(`CREATE INDEX api_key_unit ON api_key (unit_id)`);
     await q.query(`DROP INDEX api_key_unit_page`);
