@@ -523,6 +523,17 @@ describe('a page in the middle walks the index', () => {
     const users = await usersPage(raw(), null, { after: null, limit: N / 2 });
     const u = await explainLast((db) => usersPage(db, null, { after: users.next, limit }), 'app_user', bound);
     expect(u.some((n) => n['Index Name'] === 'app_user_name')).toBe(true);
+    // a unit admin's: the walk by name checks each user's memberships as it reaches them
+    const path = (await pg.query<{ path: string }>(`SELECT path::text FROM unit WHERE id = $1`, [id.G2]))
+      .rows[0].path;
+    const scope = { subtreePaths: [path], unitIds: [] };
+    const scoped = await usersPage(raw(), scope, { after: null, limit: N / 2 });
+    const us = await explainLast(
+      (db) => usersPage(db, scope, { after: scoped.next, limit }),
+      'app_user',
+      bound,
+    );
+    expect(us.some((n) => n['Index Name'] === 'app_user_name')).toBe(true);
     const levels = ['reminded', 'overdue', 'parent', 'issuer', 'above'];
     const overdue = await overdueUnits(raw(), { unitId: id.P, levels }, { after: null, limit: N / 2 });
     const o = await explainLast(

@@ -109,8 +109,13 @@ export async function usersPage(
   const rows: (StoredUser & Record<string, unknown>)[] = await db.query(
     `SELECT a.id, a.email, a.name, a.active, a.system_admin AS "systemAdmin" FROM app_user a
       WHERE ($2::text IS NULL OR (a.name, a.id) > ($2, $3::uuid))
-        AND ($4::boolean OR EXISTS (SELECT 1 FROM membership m JOIN unit u ON u.id = m.unit_id
-                                     WHERE m.user_id = a.id AND (u.path <@ $5::ltree[] OR u.id = ANY($6::uuid[]))))
+        -- each user's memberships checked as the walk reaches it (a scalar subquery with LIMIT 1: never hashed over
+        -- every membership of the scope first)
+        AND ($4::boolean OR COALESCE((SELECT true FROM membership m
+                                       WHERE m.user_id = a.id
+                                         AND ((SELECT u.path FROM unit u WHERE u.id = m.unit_id) <@ $5::ltree[]
+                                              OR m.unit_id = ANY($6::uuid[]))
+                                       LIMIT 1), false))
       ORDER BY a.name, a.id LIMIT $1`,
     [page.limit + 1, name, id, scope === null, scope?.subtreePaths ?? [], scope?.unitIds ?? []],
   );
