@@ -20,6 +20,10 @@ export async function s5Dashboards(
     }
     return pct(xs, 95);
   };
+  // the overdue list's query takes the unit's path (the API reads it first, by the primary key)
+  const rootPath = (
+    await pg.query<{ path: string }>(`SELECT path::text AS path FROM unit WHERE id = $1`, [rootId])
+  ).rows[0].path;
   const reads = [
     {
       what: 'routing tree, first page with roll-ups',
@@ -31,7 +35,17 @@ export async function s5Dashboards(
       what: 'overdue list',
       target: 100,
       api: () => call('GET', `/overdue?unitId=${rootId}`, clerk.token),
-      sql: () => pg.query(OVERDUE_SQL, [rootId, 100, 0, ['reminded', 'overdue', 'parent', 'issuer']]),
+      // the first page (no cursor: the key's four nulls), one row more than the page, as the API reads it
+      sql: () =>
+        pg.query(OVERDUE_SQL, [
+          rootPath,
+          101,
+          null,
+          null,
+          null,
+          null,
+          ['reminded', 'overdue', 'parent', 'issuer'],
+        ]),
     },
   ];
   for (const { what, target, api, sql } of reads) {

@@ -162,7 +162,7 @@ describe('the audit trail', () => {
 
     const file = await get(`/directives/${directiveId}/audit/case-file`, org.tokens.auditor).expect(200);
     expect(file.body.verification.valid).toBe(true);
-    expect(file.body.timeline).toHaveLength(timeline.body.items.length);
+    expect(file.body.timeline.items).toHaveLength(timeline.body.items.length);
     const html = await get(
       `/directives/${directiveId}/audit/case-file?format=html`,
       org.tokens.auditor,

@@ -336,7 +336,8 @@ describe('the smaller ones (item 12)', () => {
       .set(auth(org.admin))
       .send({ reviewerIds: [first.id, second.id] })
       .expect(200);
-    const members = (await http().get(`/units/${unit}/members`).set(auth(org.admin)).expect(200)).body as {
+    const members = (await http().get(`/units/${unit}/members`).set(auth(org.admin)).expect(200)).body
+      .items as {
       id: string;
       userId: string;
       role: string;

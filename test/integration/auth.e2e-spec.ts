@@ -180,6 +180,7 @@ describe('API keys', () => {
     expect(replay.body).toEqual({ ...created.body, key: null });
 
     const listed = await http().get(`/units/${org.ids.A}/api-keys`).set(auth(org.tokens.admin)).expect(200);
+    expect(listed.body.items.map((k: { id: string }) => k.id)).toContain(created.body.id);
     expect(JSON.stringify(listed.body)).not.toContain(secret.split('_')[2]);
 
     await http().get(`/units/${org.ids.A1}`).set('X-API-Key', secret).expect(200);

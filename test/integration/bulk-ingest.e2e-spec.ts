@@ -294,7 +294,7 @@ describe('batched reports', () => {
       .get(`/directives/${directiveId}/aggregate/revisions?unitId=${id.D1}&cycle=1`)
       .set(auth(org.tokens.clerk))
       .expect(200);
-    expect(revisions.body[revisions.body.length - 1]).toMatchObject({
+    expect(revisions.body.items[revisions.body.items.length - 1]).toMatchObject({
       reason: 'late-report',
       folds: expect.any(Number),
     });

@@ -265,7 +265,8 @@ describe('three levels, province → district → grassroots, cycles seconds apa
       expect.objectContaining({ id: directiveId, symbol: signed.symbol, viaUnitId: id.D1 }),
     ]);
     const chainDown = await get(`/directives/${directiveId}/links`, province.clerk).expect(200);
-    expect(chainDown.body.implementedBy).toEqual([
+    expect(chainDown.body.implementedBy.nextCursor).toBeNull();
+    expect(chainDown.body.implementedBy.items).toEqual([
       expect.objectContaining({ id: implementing.id, issuerId: id.D1 }),
     ]);
     const notRouted = await post('/directives', d2Clerk, {
@@ -347,7 +348,9 @@ describe('three levels, province → district → grassroots, cycles seconds apa
       `/directives/${directiveId}/aggregate/revisions?unitId=${id.D1}&cycle=0`,
       province.clerk,
     ).expect(200);
-    expect(revisions.body.map((r: { reason: string; folds: number | null }) => [r.reason, r.folds])).toEqual([
+    expect(
+      revisions.body.items.map((r: { reason: string; folds: number | null }) => [r.reason, r.folds]),
+    ).toEqual([
       ['deadline', null],
       ['late-report', 1],
     ]);

@@ -267,7 +267,9 @@ describe('the incoming register and links', () => {
       expect.objectContaining({ id: received.kh, symbol: '37 – KH/BTCTU', receivedNumber: 5 }),
     ]);
     const to = await get(`/directives/${received.id}/links`, clerk).expect(200);
-    expect(to.body.implementedBy).toEqual([expect.objectContaining({ id: draft.body.id, status: 'draft' })]);
+    expect(to.body.implementedBy.items).toEqual([
+      expect.objectContaining({ id: draft.body.id, status: 'draft' }),
+    ]);
 
     // another unit cannot implement the district's received document, and its imports do not resolve to it
     const sibling = (await addMember(api, org, org.ids.B, 'clerk')).token;

@@ -149,7 +149,7 @@ Thái Thị Bích Thủy`;
     // Every grassroots union, and not the district's department (addressing by kind).
     expect(routing.body.items.map((n: { unitId: string }) => n.unitId).sort()).toEqual([id.G1, id.G2].sort());
     const links = await get(`/directives/${cv812}/links`, district.clerk.token).expect(200);
-    expect(links.body.implementedBy).toEqual([expect.objectContaining({ id: directiveId })]);
+    expect(links.body.implementedBy.items).toEqual([expect.objectContaining({ id: directiveId })]);
 
     for (const [unit, n] of [
       [id.G1, 3],
@@ -164,7 +164,7 @@ Thái Thị Bích Thủy`;
     }
     const rolled = await waitFor('the district aggregate to roll up onto 812', async () => {
       const res = await get(`/directives/${cv812}/rollups?unitId=${id.D}`, district.clerk.token).expect(200);
-      return res.body.length > 0 && res.body;
+      return res.body.items.length > 0 && res.body.items;
     });
     expect(rolled[0]).toMatchObject({
       fromDirectiveId: directiveId,

@@ -165,10 +165,18 @@ describe('secretariat dashboards', () => {
     const d2View = await get(`/overdue?unitId=${id.D2}`, d2Clerk).expect(200);
     expect(d2View.body.items.map((i: { unitId: string }) => i.unitId)).toEqual([id.G3]);
     expect((await get(`/overdue?unitId=${id.P}`, d2Clerk)).status).toBe(404); // above its scope
-    // The offset is bounded: a page past the 100,000th row is refused, naming the field, not scanned for.
-    const far = await get(`/overdue?unitId=${id.P}&offset=100000000`, clerk).expect(400);
+    // Pages by cursor, not by offset: an offset is an unknown field (400 naming it); a page of one names the next.
+    const far = await get(`/overdue?unitId=${id.P}&offset=100000`, clerk).expect(400);
     expect(far.body.error.message).toContain('offset');
-    await get(`/overdue?unitId=${id.P}&offset=100000`, clerk).expect(200);
+    const one = await get(`/overdue?unitId=${id.P}&limit=1`, clerk).expect(200);
+    expect(one.body.items).toHaveLength(1);
+    const rest = await get(
+      `/overdue?unitId=${id.P}&cursor=${encodeURIComponent(one.body.nextCursor)}`,
+      clerk,
+    ).expect(200);
+    const entry = (i: { directiveId: string; unitId: string; cycle: number }) =>
+      `${i.directiveId}/${i.unitId}/${i.cycle}`;
+    expect(rest.body.items.map(entry)).not.toContain(entry(one.body.items[0]));
 
     // The aggregated report at D1 as CSV and XLSX.
     const csv = await get(

@@ -38,10 +38,10 @@ import { loadDotEnvFile, temporalConnectionOptions } from '@cascade/config';
 import { calendarYearProblems, type CalendarDay, type CalendarYear } from '@cascade/domain';
 import { DocumentInputError, importDocument, importSummary, looksLikeDirective } from '@cascade/documents';
 import {
-  buildCaseFile,
   calendarYear,
   calendarYearsThrough,
   caseFileHtml,
+  wholeCaseFile,
   createDataSource,
   resourceExists,
   storeCalendarYear,
@@ -174,7 +174,7 @@ async function replay(id: string, json: boolean, workflowsPath?: string): Promis
 
 async function exportCase(id: string, out: string): Promise<number> {
   return withDatabase(async (db) => {
-    const file = await buildCaseFile(db, id);
+    const file = await wholeCaseFile(db, id);
     if (!file) throw new UsageError(`directive ${id} does not exist`);
     const dir = resolve(out);
     mkdirSync(join(dir, 'histories'), { recursive: true });

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import type { Page } from '@cascade/contracts';
+import { api } from './api';
 
 export function useHash(): string {
   const [hash, setHash] = useState(location.hash || '#/');
@@ -32,4 +34,34 @@ export function useLoad<T>(
     };
   }, [...deps, tick]);
   return [data, error, () => setTick((n) => n + 1)];
+}
+
+/**
+ * A list the API pages (`{ items, nextCursor }`): the first page of `path` (re-read every `every` ms), then the pages
+ * `more` appends, each read by the previous one's cursor. `more` is null on the last page.
+ */
+export function usePaged<T>(
+  path: string | null,
+  deps: unknown[],
+  every?: number,
+): { items: T[]; error: string | null; more: (() => void) | null; reload: () => void } {
+  const [first, error, reload] = useLoad(
+    () => (path ? api<Page<T>>('GET', path) : Promise.resolve(null)),
+    deps,
+    every,
+  );
+  const [later, setLater] = useState<Page<T>[]>([]);
+  useEffect(() => setLater([]), deps);
+  const next = later.length ? later[later.length - 1].nextCursor : (first?.nextCursor ?? null);
+  const more =
+    path && next
+      ? () => {
+          const sep = path.includes('?') ? '&' : '?';
+          void api<Page<T>>('GET', `${path}${sep}cursor=${encodeURIComponent(next)}`).then((p) =>
+            setLater((pages) => [...pages, p]),
+          );
+        }
+      : null;
+  const items = [...(first?.items ?? []), ...later.flatMap((p) => p.items)];
+  return { items, error, more, reload: () => (setLater([]), reload()) };
 }

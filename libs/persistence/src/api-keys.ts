@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '@cascade/domain';
+import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
 
 /**
  * API keys (`api_key`): a unit's keys for machines, each with one role there, stored by prefix and the hash of their
@@ -90,13 +91,24 @@ export interface UnitApiKey {
   revokedAt: Date | null;
 }
 
-/** A unit's keys (never their hashes), oldest first. */
-export async function apiKeysOfUnit(db: Db, unitId: string): Promise<UnitApiKey[]> {
-  return db.query(
-    `SELECT id, name, role, prefix, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
-       FROM api_key WHERE unit_id = $1 ORDER BY created_at`,
-    [unitId],
+/** The key of an API key in a page of a unit's keys: when it was made (exact, UTC), then its id. */
+export type ApiKeyKey = [at: string, id: string];
+
+/** A page of a unit's keys (never their hashes), oldest first (the index `api_key_unit_page`). */
+export async function apiKeysOfUnit(
+  db: Db,
+  unitId: string,
+  page: PageRequest<ApiKeyKey>,
+): Promise<KeysetPage<UnitApiKey & Record<string, unknown>, ApiKeyKey>> {
+  const [at, id] = page.after ?? [null, null];
+  const rows: (UnitApiKey & Record<string, unknown>)[] = await db.query(
+    `SELECT id, name, role, prefix, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt",
+            ${EXACT_TIME('created_at')} AS k_at
+       FROM api_key WHERE unit_id = $1 AND ($3::timestamptz IS NULL OR (created_at, id) > ($3, $4::uuid))
+      ORDER BY created_at, id LIMIT $2`,
+    [unitId, page.limit + 1, at, id],
   );
+  return keysetPage(rows, page.limit, (r) => [r.k_at as string, r.id]);
 }
 
 /** Revokes a key (no change when it already is). */

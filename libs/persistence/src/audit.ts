@@ -257,25 +257,6 @@ export async function verifyDirectiveSignature(
   };
 }
 
-/** Every event of the directives, in time order, with names, filterable by unit (actor or subject) and action. */
-export async function familyTimeline(
-  db: DataSource | EntityManager,
-  directiveIds: string[],
-  q: { unitId?: string; action?: string } = {},
-): Promise<TimelineEvent[]> {
-  await sealEvents(db, directiveIds);
-  return db.query<TimelineEvent[]>(
-    `SELECT ${CHAINED_EVENT_COLUMNS}, d.symbol, u.name AS "actorUnitName", au.name AS "actorName"
-       FROM directive_event e JOIN directive d ON d.id = e.directive_id
-       LEFT JOIN unit u ON u.id = e.actor_unit_id LEFT JOIN app_user au ON au.id = e.actor_user_id
-      WHERE e.directive_id = ANY($1::uuid[])
-        AND ($2::uuid IS NULL OR e.actor_unit_id = $2 OR e.data->>'unitId' = $2::text)
-        AND ($3::text IS NULL OR e.action = $3 OR e.action LIKE $3 || '.%')
-      ORDER BY e.at, e.id`,
-    [directiveIds, q.unitId ?? null, q.action ?? null],
-  );
-}
-
 export interface TimelineEvent extends ChainedEvent {
   symbol: string | null;
   actorUnitName: string | null;
@@ -286,7 +267,8 @@ export interface TimelineEvent extends ChainedEvent {
 export type TimelineKey = [at: string, id: string];
 
 /**
- * A page of the timeline of the directives, in time order (then id), filterable like `familyTimeline`: each
+ * A page of the timeline of the directives, in time order (then id), filterable by unit (actor or subject) and
+ * action: each
  * directive's next events from the index `directive_event_time` (at most a page each), merged, the page kept, and
  * only then the names joined. A page costs the family's size times the page, never the trail's length.
  */

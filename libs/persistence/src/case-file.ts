@@ -1,5 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { directiveFamily, familyTimeline, verifyFamily, type TimelineEvent } from './audit';
+import {
+  directiveFamily,
+  familyTimelinePage,
+  verifyFamily,
+  type TimelineEvent,
+  type TimelineKey,
+} from './audit';
+import type { KeysetPage, PageRequest } from './keyset';
 
 export interface CaseFile {
   generatedAt: string;
@@ -16,14 +23,24 @@ export interface CaseFile {
   };
   implementing: { id: string; symbol: string | null; issuer: string; subject: string | null }[];
   verification: Awaited<ReturnType<typeof verifyFamily>>;
-  timeline: TimelineEvent[];
+  /** A page of the timeline (`familyTimelinePage`); `nextCursor` is the API's cursor of the next page. */
+  timeline: { items: TimelineEvent[]; nextCursor: string | null };
 }
 
-/** The case file of a directive: the document, its implementing directives, the verification and the timeline. */
+/** The case file as read, its timeline a keyset page (the API encodes its key as the cursor). */
+export type StoredCaseFile = Omit<CaseFile, 'timeline'> & {
+  timeline: KeysetPage<TimelineEvent, TimelineKey>;
+};
+
+/**
+ * The case file of a directive: the document, its implementing directives, the verification and a page of the
+ * timeline (the whole trail of a long-running directive is read page by page).
+ */
 export async function buildCaseFile(
   db: DataSource | EntityManager,
   directiveId: string,
-): Promise<CaseFile | null> {
+  timeline: PageRequest<TimelineKey>,
+): Promise<StoredCaseFile | null> {
   const rows: {
     id: string;
     status: string;
@@ -71,7 +88,7 @@ export async function buildCaseFile(
     },
     implementing,
     verification: await verifyFamily(db, directiveId),
-    timeline: await familyTimeline(db, family),
+    timeline: await familyTimelinePage(db, family, {}, timeline),
   };
 }
 
@@ -81,10 +98,13 @@ const escapeHtml = (s: string | number | null | undefined): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-/** The case file as a printable HTML page, in Vietnamese (print it to PDF from a browser). */
-export function caseFileHtml(file: CaseFile): string {
+/**
+ * The case file as a printable HTML page, in Vietnamese (print it to PDF from a browser); `nextHref`: where the
+ * timeline's next page is (absent: this page is the last, or the whole timeline).
+ */
+export function caseFileHtml(file: CaseFile, nextHref?: string): string {
   const d = file.directive;
-  const rows = file.timeline
+  const rows = file.timeline.items
     .map(
       (e) =>
         `<tr><td>${escapeHtml(e.at)}</td><td>${escapeHtml(e.symbol)}</td><td>${escapeHtml(e.action)}</td>` +
@@ -117,7 +137,26 @@ ${escapeHtml(d.signer?.position)} ${escapeHtml(d.signer?.name)} · ${escapeHtml(
 <tbody>
 ${rows}
 </tbody></table>
+${nextHref ? `<p><a href="${escapeHtml(nextHref)}">Trang sau của diễn biến</a></p>` : ''}
 <p>Lập lúc ${escapeHtml(file.generatedAt)} bởi Cascade.</p>
 </body></html>
 `;
+}
+
+/** The case file with its whole timeline, read page by page (the CLI's export of the record). */
+export async function wholeCaseFile(
+  db: DataSource | EntityManager,
+  directiveId: string,
+): Promise<CaseFile | null> {
+  const first = await buildCaseFile(db, directiveId, { after: null, limit: 1000 });
+  if (!first) return null;
+  const items = [...first.timeline.items];
+  let next = first.timeline.next;
+  const family = next === null ? [] : await directiveFamily(db, directiveId);
+  while (next !== null) {
+    const page = await familyTimelinePage(db, family, {}, { after: next, limit: 1000 });
+    items.push(...page.items);
+    next = page.next;
+  }
+  return { ...first, timeline: { items, nextCursor: null } };
 }

@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import type { Addressees, DirectiveContent, ReportingRequirement } from '@cascade/contracts';
 import type { DirectiveStatus, DocType, UnitKind } from '@cascade/domain';
+import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
 
 type Db = DataSource | EntityManager;
 
@@ -180,11 +181,23 @@ export interface LinkedDirective {
   receivedNumber: number | null;
 }
 
-/** The chain, both ways: the links from this directive, and the links to it. */
+/** The key of a directive implementing another in a page of them: when it was linked (exact, UTC), then its id. */
+export type LinkKey = [at: string, fromId: string];
+
+/**
+ * The chain, both ways: the links from this directive and those superseding it (each a handful), and a page of the
+ * directives implementing it (one per body that implements it: it grows with the units), in the order they were
+ * linked (the index `directive_link_page`).
+ */
 export async function linksOf(
   db: Db,
   id: string,
-): Promise<{ outgoing: LinkedDirective[]; incoming: LinkedDirective[] }> {
+  page: PageRequest<LinkKey>,
+): Promise<{
+  outgoing: LinkedDirective[];
+  incoming: LinkedDirective[];
+  implementedBy: KeysetPage<LinkedDirective & Record<string, unknown>, LinkKey>;
+}> {
   // a document received from outside: issued by the body it names; `issuerId` is the unit that registered it
   const select = `SELECT l.kind, d.id, d.issuer_id AS "issuerId", COALESCE(d.external_issuer_name, iu.name) AS "issuerName",
                          d.symbol, d.status, d.content->>'subject' AS subject, l.to_unit_id AS "viaUnitId",
@@ -195,10 +208,27 @@ export async function linksOf(
     [id],
   );
   const incoming: LinkedDirective[] = await db.query(
-    `${select} JOIN directive d ON d.id = l.from_id JOIN unit iu ON iu.id = d.issuer_id WHERE l.to_id = $1 ORDER BY l.created_at`,
+    `${select} JOIN directive d ON d.id = l.from_id JOIN unit iu ON iu.id = d.issuer_id
+      WHERE l.to_id = $1 AND l.kind = 'supersedes' ORDER BY l.created_at`,
     [id],
   );
-  return { outgoing, incoming };
+  const [at, fromId] = page.after ?? [null, null];
+  const implementing: (LinkedDirective & Record<string, unknown>)[] = await db.query(
+    `SELECT l.kind, d.id, d.issuer_id AS "issuerId", COALESCE(d.external_issuer_name, iu.name) AS "issuerName",
+            d.symbol, d.status, d.content->>'subject' AS subject, l.to_unit_id AS "viaUnitId",
+            d.received_number AS "receivedNumber", ${EXACT_TIME('l.created_at')} AS k_at
+       FROM (SELECT * FROM directive_link l WHERE l.to_id = $1 AND l.kind = 'implements'
+                AND ($3::timestamptz IS NULL OR (l.created_at, l.from_id) > ($3, $4::uuid))
+              ORDER BY l.created_at, l.from_id LIMIT $2) l
+       JOIN directive d ON d.id = l.from_id JOIN unit iu ON iu.id = d.issuer_id
+      ORDER BY l.created_at, l.from_id`,
+    [id, page.limit + 1, at, fromId],
+  );
+  return {
+    outgoing,
+    incoming,
+    implementedBy: keysetPage(implementing, page.limit, (r) => [r.k_at as string, r.id]),
+  };
 }
 
 /** Which of the given units are active units strictly below `issuerId`. */

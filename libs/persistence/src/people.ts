@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '@cascade/domain';
+import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
 
 /**
  * People: user accounts (`app_user`) and their roles in units (`membership`). This file is their one writer (the
@@ -91,26 +92,34 @@ export async function setUserActive(db: Db, id: string, active: boolean): Promis
   await db.query(`UPDATE app_user SET active = $2, updated_at = now() WHERE id = $1`, [id, active]);
 }
 
-/** Every user, by name (at most 1000). */
-export async function allUsers(db: Db): Promise<StoredUser[]> {
-  return db.query(`SELECT ${USER_COLUMNS} FROM app_user ORDER BY name LIMIT 1000`);
-}
+/** The key of a user in a page of users: the name, then the id. */
+export type UserKey = [name: string, id: string];
 
 /**
- * Users holding a role in a unit of the subtrees (unit paths, ltree text) or in one of the units, by name (at most
- * 1000).
+ * A page of users by name (then id), walking the index `app_user_name` from the key: every user (`scope` null: a
+ * system administrator), or those holding a role in a unit of the subtrees (unit paths, ltree text) or in one of the
+ * units (each user checked as the walk reaches it, so the walk stops at the page's end).
  */
-export async function usersWithRoleIn(
+export async function usersPage(
   db: Db,
-  subtreePaths: string[],
-  unitIds: string[],
-): Promise<StoredUser[]> {
-  return db.query(
-    `SELECT DISTINCT a.id, a.email, a.name, a.active, a.system_admin AS "systemAdmin"
-       FROM app_user a JOIN membership m ON m.user_id = a.id JOIN unit u ON u.id = m.unit_id
-      WHERE u.path <@ $1::ltree[] OR u.id = ANY($2::uuid[]) ORDER BY a.name LIMIT 1000`,
-    [subtreePaths, unitIds],
+  scope: { subtreePaths: string[]; unitIds: string[] } | null,
+  page: PageRequest<UserKey>,
+): Promise<KeysetPage<StoredUser & Record<string, unknown>, UserKey>> {
+  const [name, id] = page.after ?? [null, null];
+  const rows: (StoredUser & Record<string, unknown>)[] = await db.query(
+    `SELECT a.id, a.email, a.name, a.active, a.system_admin AS "systemAdmin" FROM app_user a
+      WHERE ($2::text IS NULL OR (a.name, a.id) > ($2, $3::uuid))
+        -- each user's memberships checked as the walk reaches it (a scalar subquery with LIMIT 1: never hashed over
+        -- every membership of the scope first)
+        AND ($4::boolean OR COALESCE((SELECT true FROM membership m
+                                       WHERE m.user_id = a.id
+                                         AND ((SELECT u.path FROM unit u WHERE u.id = m.unit_id) <@ $5::ltree[]
+                                              OR m.unit_id = ANY($6::uuid[]))
+                                       LIMIT 1), false))
+      ORDER BY a.name, a.id LIMIT $1`,
+    [page.limit + 1, name, id, scope === null, scope?.subtreePaths ?? [], scope?.unitIds ?? []],
   );
+  return keysetPage(rows, page.limit, (r) => [r.name, r.id]);
 }
 
 export interface NewMembership {
@@ -216,13 +225,28 @@ export interface UnitMember {
   userActive: boolean;
 }
 
-/** A unit's memberships, by the members' names. */
-export async function membersOfUnit(db: Db, unitId: string): Promise<UnitMember[]> {
-  return db.query(
-    `SELECT m.id, m.role, m.authority, m.position, u.id AS "userId", u.name AS "userName", u.email AS "userEmail", u.active AS "userActive"
-       FROM membership m JOIN app_user u ON u.id = m.user_id WHERE m.unit_id = $1 ORDER BY u.name, m.role`,
-    [unitId],
+/** The key of a membership in a page of a unit's members: when it was granted (exact, UTC), then its id. */
+export type MemberKey = [at: string, id: string];
+
+/** A page of a unit's memberships in the order they were granted (the index `membership_unit_page`). */
+export async function membersOfUnit(
+  db: Db,
+  unitId: string,
+  page: PageRequest<MemberKey>,
+): Promise<KeysetPage<UnitMember & Record<string, unknown>, MemberKey>> {
+  const [at, id] = page.after ?? [null, null];
+  const rows: (UnitMember & Record<string, unknown>)[] = await db.query(
+    `SELECT m.id, m.role, m.authority, m.position, u.id AS "userId", u.name AS "userName", u.email AS "userEmail",
+            u.active AS "userActive", ${EXACT_TIME('m.created_at')} AS k_at
+       FROM (SELECT * FROM membership m WHERE m.unit_id = $1
+                AND ($3::timestamptz IS NULL OR (m.created_at, m.id) > ($3, $4::uuid))
+              ORDER BY m.created_at, m.id LIMIT $2) m
+       -- each member's user by its key (LIMIT 1: never folded into a join that reads every user)
+       CROSS JOIN LATERAL (SELECT * FROM app_user u WHERE u.id = m.user_id LIMIT 1) u
+      ORDER BY m.created_at, m.id`,
+    [unitId, page.limit + 1, at, id],
   );
+  return keysetPage(rows, page.limit, (r) => [r.k_at as string, r.id]);
 }
 
 /** Creates the system administrator, or resets its password and rights (`cascade bootstrap-admin`): its id. */

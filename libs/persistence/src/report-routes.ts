@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Aggregate } from '@cascade/domain';
+import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
 
 type Db = DataSource | EntityManager;
 
@@ -156,16 +157,31 @@ export interface ReportReceivedEntry {
 }
 
 /**
- * A unit's register of reports received: every hub whose aggregate goes to it (as the body or through it, its
- * department) or that it collects for, with the hub's latest aggregate of each cycle (none yet: one row without a
- * cycle). Newest first, paginated by `offset`.
+ * The key of an entry of the register of reports received: when its aggregate was reported (exact, UTC; null: not
+ * yet), the directive, the hub, the role and the cycle (-1: none yet).
+ */
+export type ReceivedRegisterKey = [
+  at: string | null,
+  directiveId: string,
+  hubUnitId: string,
+  role: string,
+  cycle: number,
+];
+
+/**
+ * A page of a unit's register of reports received: every hub whose aggregate goes to it (as the body or through it,
+ * its department) or that it collects for, with the hub's latest aggregate of each cycle (none yet: one row without a
+ * cycle). Newest first (then directive, hub, role, cycle), after the key. The entries are the unit's deliveries and
+ * collections (index `report_delivery` target/via, `report_route_collector`) with each hub's aggregates: a page costs
+ * the unit's own register, whatever the size of the organisation.
  */
 export async function reportsReceivedRegister(
   db: Db,
   unitId: string,
-  filter: { directiveId?: string; limit: number; offset: number },
-): Promise<ReportReceivedEntry[]> {
-  return db.query(
+  filter: { directiveId?: string },
+  page: PageRequest<ReceivedRegisterKey>,
+): Promise<KeysetPage<ReportReceivedEntry & Record<string, unknown>, ReceivedRegisterKey>> {
+  const rows: (ReportReceivedEntry & Record<string, unknown>)[] = await db.query(
     `WITH x AS (
        SELECT directive_id, hub_unit_id, target_unit_id, via_unit_id,
               CASE WHEN target_unit_id = $1 THEN 'target' ELSE 'via' END AS role
@@ -174,23 +190,46 @@ export async function reportsReceivedRegister(
        SELECT directive_id, hub_unit_id, hub_unit_id, collector_unit_id, 'collector'
          FROM report_route WHERE collector_unit_id = $1 AND collector_unit_id <> hub_unit_id
           AND ($2::uuid IS NULL OR directive_id = $2)
+     ), e AS (
+       SELECT x.*, a.cycle, a.revision, a.reason, a.created_at, a.values, a.coverage,
+              COALESCE(a.created_at, '-infinity'::timestamptz) AS s_at, COALESCE(a.cycle, -1) AS s_cycle
+         FROM x LEFT JOIN LATERAL (
+           SELECT DISTINCT ON (cycle) cycle, revision, reason, created_at, values, coverage FROM aggregate_report a
+            WHERE a.directive_id = x.directive_id AND a.unit_id = x.hub_unit_id ORDER BY cycle, revision DESC
+         ) a ON true
+     ), p AS (
+       SELECT * FROM e
+        WHERE NOT $4::boolean
+           OR e.s_at < COALESCE($5::timestamptz, '-infinity')
+           OR (e.s_at = COALESCE($5::timestamptz, '-infinity')
+               AND (e.directive_id, e.hub_unit_id, e.role, e.s_cycle) > ($6::uuid, $7::uuid, $8::text, $9::int))
+        ORDER BY e.s_at DESC, e.directive_id, e.hub_unit_id, e.role, e.s_cycle LIMIT $3
      )
-     SELECT x.directive_id AS "directiveId", d.symbol, d.content->>'subject' AS subject, d.status,
-            x.hub_unit_id AS "hubUnitId", h.name AS "hubName", x.role, x.target_unit_id AS "targetUnitId",
-            x.via_unit_id AS "viaUnitId", a.cycle, a.revision, a.reason, a.created_at AS "reportedAt", a.values,
-            a.coverage,
+     SELECT p.directive_id AS "directiveId", d.symbol, d.content->>'subject' AS subject, d.status,
+            p.hub_unit_id AS "hubUnitId", h.name AS "hubName", p.role, p.target_unit_id AS "targetUnitId",
+            p.via_unit_id AS "viaUnitId", p.cycle, p.revision, p.reason, p.created_at AS "reportedAt", p.values,
+            p.coverage,
             (SELECT jsonb_agg(s->>'key') FROM jsonb_array_elements(
                CASE WHEN jsonb_typeof(d.content->'reporting'->'schedules') = 'array'
-                    THEN d.content->'reporting'->'schedules' ELSE '[]'::jsonb END) s) AS "scheduleKeys"
-       FROM x JOIN directive d ON d.id = x.directive_id JOIN unit h ON h.id = x.hub_unit_id
-       LEFT JOIN LATERAL (
-         SELECT DISTINCT ON (cycle) cycle, revision, reason, created_at, values, coverage FROM aggregate_report a
-          WHERE a.directive_id = x.directive_id AND a.unit_id = x.hub_unit_id ORDER BY cycle, revision DESC
-       ) a ON true
-      ORDER BY a.created_at DESC NULLS LAST, x.directive_id, x.hub_unit_id, x.role, a.cycle
-      LIMIT $3 OFFSET $4`,
-    [unitId, filter.directiveId ?? null, filter.limit, filter.offset],
+                    THEN d.content->'reporting'->'schedules' ELSE '[]'::jsonb END) s) AS "scheduleKeys",
+            CASE WHEN p.created_at IS NULL THEN NULL ELSE ${EXACT_TIME('p.created_at')} END AS k_at, p.s_cycle AS k_cycle
+       FROM p JOIN directive d ON d.id = p.directive_id JOIN unit h ON h.id = p.hub_unit_id
+      ORDER BY p.s_at DESC, p.directive_id, p.hub_unit_id, p.role, p.s_cycle`,
+    [
+      unitId,
+      filter.directiveId ?? null,
+      page.limit + 1,
+      page.after !== null,
+      ...(page.after ?? [null, null, null, null, null]),
+    ],
   );
+  return keysetPage(rows, page.limit, (r) => [
+    r.k_at as string | null,
+    r.directiveId,
+    r.hubUnitId,
+    r.role,
+    r.k_cycle as number,
+  ]);
 }
 
 export interface RouteUnit {

@@ -328,18 +328,24 @@ export async function latestAggregate(
   return rows[0] ?? null;
 }
 
-/** Every revision of a node's aggregate for a cycle: what it reported upward, and when. */
+/**
+ * A page of the revisions of a node's aggregate for a cycle, oldest first: what it reported upward, and when. The key
+ * is the revision (the primary key's last column: the page is a range of it).
+ */
 export async function aggregateRevisions(
   db: Db,
   directiveId: string,
   unitId: string,
   cycle: number,
-): Promise<unknown[]> {
-  return db.query(
+  page: PageRequest<number>,
+): Promise<KeysetPage<Record<string, unknown>, number>> {
+  const rows: Record<string, unknown>[] = await db.query(
     `SELECT revision, reason, folds, values, coverage, created_at AS "reportedAt" FROM aggregate_report
-      WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3 ORDER BY revision`,
-    [directiveId, unitId, cycle],
+      WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3 AND ($5::int IS NULL OR revision > $5)
+      ORDER BY revision LIMIT $4`,
+    [directiveId, unitId, cycle, page.limit + 1, page.after],
   );
+  return keysetPage(rows, page.limit, (r) => r.revision as number);
 }
 
 /** The routed nodes that take part in the aggregation (all but those that returned the directive). */

@@ -4,6 +4,7 @@ import type { ReportingRequirement } from '@cascade/contracts';
 import { plannedCycle, reportProblems, rollUpValues, type CycleView, type ReportForm } from '@cascade/domain';
 import { loadCalendar, planCycle, storedCycle } from './calendar';
 import { appendEvent } from './events';
+import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
 import { propagateUp, recordAggregateEvent, retryTransient } from './reporting';
 import { fileReport, reportEvent } from './reports';
 
@@ -195,20 +196,39 @@ async function matchingCycle(
   return index;
 }
 
-/** What bodies reported on a directive through their implementing directives, newest first. */
+/** The key of a roll-up in a page: its time (exact, UTC), the implementing directive, its cycle and revision. */
+export type RollupKey = [at: string, fromDirectiveId: string, fromCycle: number, revision: number];
+
+/**
+ * A page of what bodies reported on a directive through their implementing directives (of all, or of one unit),
+ * newest first: a backward range of the index `rollup_report_page` (`rollup_report_unit_page` for one unit).
+ */
 export async function rollupsTo(
   ds: DataSource,
   directiveId: string,
-  unitIds: string[] | null,
-): Promise<unknown[]> {
-  return ds.query(
+  unitId: string | null,
+  page: PageRequest<RollupKey>,
+): Promise<KeysetPage<Record<string, unknown>, RollupKey>> {
+  const after = page.after ?? [null, null, null, null];
+  const rows: Record<string, unknown>[] = await ds.query(
     `SELECT r.from_directive_id AS "fromDirectiveId", d.symbol AS "fromSymbol", r.unit_id AS "unitId",
             u.name AS "unitName", r.cycle AS "fromCycle", r.revision, r.to_cycle AS "toCycle", r.label,
             r.period_from::text AS "periodFrom", r.period_to::text AS "periodTo", r.values,
-            r.filed_revision AS "filedRevision", r.problems, r.created_at AS "createdAt"
-       FROM rollup_report r JOIN directive d ON d.id = r.from_directive_id JOIN unit u ON u.id = r.unit_id
-      WHERE r.to_directive_id = $1 AND ($2::uuid[] IS NULL OR r.unit_id = ANY($2::uuid[]))
-      ORDER BY r.created_at DESC LIMIT 500`,
-    [directiveId, unitIds],
+            r.filed_revision AS "filedRevision", r.problems, r.created_at AS "createdAt",
+            ${EXACT_TIME('r.created_at')} AS k_at
+       FROM (SELECT * FROM rollup_report r
+              WHERE r.to_directive_id = $1 ${unitId === null ? '' : 'AND r.unit_id = $7'}
+                AND ($3::timestamptz IS NULL
+                     OR (r.created_at, r.from_directive_id, r.cycle, r.revision) < ($3, $4::uuid, $5::int, $6::int))
+              ORDER BY r.created_at DESC, r.from_directive_id DESC, r.cycle DESC, r.revision DESC LIMIT $2) r
+       JOIN directive d ON d.id = r.from_directive_id JOIN unit u ON u.id = r.unit_id
+      ORDER BY r.created_at DESC, r.from_directive_id DESC, r.cycle DESC, r.revision DESC`,
+    [directiveId, page.limit + 1, ...after, ...(unitId === null ? [] : [unitId])],
   );
+  return keysetPage(rows, page.limit, (r) => [
+    r.k_at as string,
+    r.fromDirectiveId as string,
+    r.fromCycle as number,
+    r.revision as number,
+  ]);
 }

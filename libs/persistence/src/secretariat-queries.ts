@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { TreeNode } from '@cascade/contracts';
+import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
 
 /**
  * The secretariat's dashboard queries: the API's registers, routing tree and overdue list, and the benchmark that
@@ -49,21 +50,31 @@ SELECT p.unit_id::text AS "unitId", p.code AS "unitCode", p.name AS "unitName", 
  ORDER BY p.unit_id`;
 
 /**
- * Overdue grassroots units in a subtree, most late first: $1 unit, $2 limit, $3 offset, $4 the ladder's levels in
- * order. Walks the overdue marks in the order of the (level, at, unit_id) index and stops at the page's end.
+ * Overdue grassroots units in a subtree, most late first: $1 the unit's path (ltree text), $2 limit, $3 … $6 the key
+ * of the previous page's last entry (or nulls), $7 the ladder's levels in order. Walks the overdue marks in the order
+ * of the index `escalation_overdue_page` (level, at, unit_id, directive_id, cycle) from the key and stops at the
+ * page's end: the unit's subtree and the directive's status are checked per mark, so the planner cannot turn them into
+ * joins that read every mark and sort them (which it does when it guesses the subtree small).
  */
 export const OVERDUE_SQL = `SELECT o.directive_id::text AS "directiveId", d.symbol, d.content->>'subject' AS subject, o.cycle,
        o.unit_id::text AS "unitId", u.code AS "unitCode", u.name AS "unitName", o.at AS "overdueSince",
        extract(epoch FROM now() - o.at)::int AS "lateSeconds",
        (SELECT e.level FROM escalation e WHERE e.directive_id = o.directive_id AND e.cycle = o.cycle AND e.unit_id = o.unit_id
-         ORDER BY array_position($4::text[], e.level) DESC LIMIT 1) AS level
-  FROM escalation o
-  JOIN unit u ON u.id = o.unit_id AND u.path <@ (SELECT path FROM unit WHERE id = $1)
-  JOIN directive d ON d.id = o.directive_id AND d.status = 'dispatched'
- WHERE o.level = 'overdue'
-   AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = o.directive_id AND p.unit_id = o.unit_id AND p.cycle = o.cycle)
- ORDER BY o.at, o.unit_id
- LIMIT $2 OFFSET $3`;
+         ORDER BY array_position($7::text[], e.level) DESC LIMIT 1) AS level,
+       ${EXACT_TIME('o.at')} AS k_at
+  FROM (SELECT o.* FROM escalation o
+         WHERE o.level = 'overdue'
+           AND ($3::timestamptz IS NULL OR (o.at, o.unit_id, o.directive_id, o.cycle) > ($3, $4::uuid, $5::uuid, $6::int))
+           -- each mark's unit and directive checked as the walk reaches it (never a join that reads every mark first)
+           AND (SELECT u.path FROM unit u WHERE u.id = o.unit_id) <@ $1::ltree
+           AND (SELECT d.status FROM directive d WHERE d.id = o.directive_id) = 'dispatched'
+           AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = o.directive_id AND p.unit_id = o.unit_id AND p.cycle = o.cycle)
+         ORDER BY o.at, o.unit_id, o.directive_id, o.cycle
+         LIMIT $2) o
+  -- the page's units and directives by their keys (LIMIT 1: looked up, never joined whole)
+  CROSS JOIN LATERAL (SELECT u.code, u.name FROM unit u WHERE u.id = o.unit_id LIMIT 1) u
+  CROSS JOIN LATERAL (SELECT d.symbol, d.content FROM directive d WHERE d.id = o.directive_id LIMIT 1) d
+ ORDER BY o.at, o.unit_id, o.directive_id, o.cycle`;
 
 /** A register's filter: the unit, then optional status, type, period, words of the search (LIKE patterns). */
 export interface RegisterFilter {
@@ -229,12 +240,26 @@ export interface OverdueEntry {
   level: string;
 }
 
-/** Overdue grassroots units in the unit's subtree, most late first (OVERDUE_SQL); `levels`: the ladder in order. */
+/** The key of an overdue entry in a page: since when (exact, UTC), the unit, the directive and the cycle. */
+export type OverdueKey = [at: string, unitId: string, directiveId: string, cycle: number];
+
+/** A page of overdue grassroots units in the unit's subtree, most late first (OVERDUE_SQL); `levels`: the ladder. */
 export async function overdueUnits(
   db: Db,
-  query: { unitId: string; limit: number; offset: number; levels: string[] },
-): Promise<OverdueEntry[]> {
-  return db.query(OVERDUE_SQL, [query.unitId, query.limit, query.offset, query.levels]);
+  query: { unitId: string; levels: string[] },
+  page: PageRequest<OverdueKey>,
+): Promise<KeysetPage<OverdueEntry & Record<string, unknown>, OverdueKey>> {
+  const path: { path: string }[] = await db.query(`SELECT path::text AS path FROM unit WHERE id = $1`, [
+    query.unitId,
+  ]);
+  if (!path.length) return { items: [], next: null };
+  const rows: (OverdueEntry & Record<string, unknown>)[] = await db.query(OVERDUE_SQL, [
+    path[0].path,
+    page.limit + 1,
+    ...(page.after ?? [null, null, null, null]),
+    query.levels,
+  ]);
+  return keysetPage(rows, page.limit, (r) => [r.k_at as string, r.unitId, r.directiveId, r.cycle]);
 }
 
 /** The codes and names of these units (those that exist). */

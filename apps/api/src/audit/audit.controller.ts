@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Authorize, CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
-import { PageQueryDto } from '../common/page';
+import { PAGE_400, PageQueryDto } from '../common/page';
 import { AuditService } from './audit.service';
 
 export class TimelineQueryDto extends PageQueryDto {
@@ -24,7 +24,8 @@ export class AsOfQueryDto {
   @ApiProperty({ description: 'ISO instant' }) @IsISO8601({ strict: true }) at!: string;
 }
 
-export class CaseFileQueryDto {
+/** `GET …/audit/case-file`: the format, and the page of the timeline (`limit`, `cursor`). */
+export class CaseFileQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'html'], default: 'json' })
   @IsOptional()
   @IsIn(['json', 'html'])
@@ -87,7 +88,12 @@ export class AuditController {
 
   @Get('case-file')
   @Authorize({ capability: 'audit', unit: { param: 'id' }, via: 'directive' })
-  @ApiOperation({ summary: 'The case file: directive, verification and timeline, as JSON or printable HTML' })
+  @ApiOperation({
+    summary:
+      'The case file: directive, verification and a page of the timeline ({ items, nextCursor }), as JSON or ' +
+      'printable HTML (which links to the next page)',
+  })
+  @ApiResponse({ status: 400, description: PAGE_400 })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'html'] })
   @ApiProduces('application/json', 'text/html')
   async caseFile(
@@ -96,9 +102,9 @@ export class AuditController {
     @Query() q: CaseFileQueryDto,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const file = await this.audit.caseFile(principal, id);
+    const file = await this.audit.caseFile(principal, id, q);
     if (q.format !== 'html') return file;
     res.type('html');
-    return this.audit.caseFileHtml(file);
+    return this.audit.caseFileHtml(file, q.limit);
   }
 }

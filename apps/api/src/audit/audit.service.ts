@@ -33,6 +33,9 @@ import type { RequestPrincipal } from '../auth/principal';
 import { DirectivesService } from '../directives/directives.service';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
 
+/** A timeline event's key: its exact time and its id (a bigint, as text). */
+const TIMELINE_KEY = tupleOf<TimelineKey>(isExactTime, (v) => typeof v === 'string' && /^\d{1,19}$/.test(v));
+
 /**
  * What auditors read: the timeline of a directive and of the directives that implement it, the verification of
  * every hash chain and signature, the routing tree as it stood at a time, and the case file. Nothing here writes,
@@ -142,11 +145,7 @@ export class AuditService {
     id: string,
     q: { unitId?: string; action?: string; cursor?: string; limit: number },
   ): Promise<Page<TimelineEvent>> {
-    const after = decodeCursor(
-      'timeline',
-      q.cursor,
-      tupleOf<TimelineKey>(isExactTime, (v) => typeof v === 'string' && /^\d{1,19}$/.test(v)),
-    );
+    const after = decodeCursor('timeline', q.cursor, TIMELINE_KEY);
     const family = await this.family(id);
     return pageOf(
       'timeline',
@@ -187,15 +186,28 @@ export class AuditService {
     };
   }
 
-  /** The case file: the directive, its implementing directives, the verification and the timeline. */
-  async caseFile(principal: RequestPrincipal, id: string): Promise<CaseFile> {
-    const file = await buildCaseFile(this.dataSource, id);
+  /**
+   * The case file: the directive, its implementing directives, the verification and a page of the timeline (all
+   * events of the family in time order; `timeline.nextCursor` is the `cursor` of the case file's next page).
+   */
+  async caseFile(
+    principal: RequestPrincipal,
+    id: string,
+    q: { cursor?: string; limit: number },
+  ): Promise<CaseFile> {
+    const after = decodeCursor('case-file', q.cursor, TIMELINE_KEY);
+    const file = await buildCaseFile(this.dataSource, id, { after, limit: q.limit });
     if (!file) await this.directives.get(id); // the 404
     await this.recordRead(principal, id, 'case-file');
-    return file!;
+    return { ...file!, timeline: pageOf('case-file', file!.timeline) };
   }
 
-  caseFileHtml(file: CaseFile): string {
-    return caseFileHtml(file);
+  /** The printable case file; a timeline with more pages links to the next one. */
+  caseFileHtml(file: CaseFile, limit: number): string {
+    const next = file.timeline.nextCursor;
+    return caseFileHtml(
+      file,
+      next === null ? undefined : `case-file?format=html&limit=${limit}&cursor=${encodeURIComponent(next)}`,
+    );
   }
 }

@@ -6,6 +6,9 @@ import type { Page } from '@cascade/contracts';
 import type { KeysetPage } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from './api-error';
 
+/** The 400 every paged list documents. */
+export const PAGE_400 = 'VALIDATION_FAILED: limit out of 1–1000, or cursor not from this list';
+
 /** The largest page any list answers; the default is 100. */
 export const MAX_PAGE = 1000;
 

@@ -7,7 +7,7 @@ import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CreateDirectiveDto, EditDirectiveDto } from '../directives/dto/directive.dto';
 import { AuditService } from '../audit/audit.service';
 import { DirectivesService } from '../directives/directives.service';
-import { PageQueryDto } from '../common/page';
+import { PAGE_400, PageQueryDto } from '../common/page';
 import { DraftingService } from './drafting.service';
 
 /** Drafting: a directive's draft, its versions, its trail and its links. */
@@ -86,9 +86,11 @@ export class DraftingController {
   @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({
     summary:
-      'The chain both ways: directives this one implements or supersedes, and those that implement or supersede it',
+      'The chain both ways: directives this one implements or supersedes, and those that supersede it; those that ' +
+      'implement it are a page (implementedBy: { items, nextCursor }, `limit`, `cursor`), in the order linked',
   })
-  links(@Param('id') id: string) {
-    return this.drafting.links(id);
+  @ApiResponse({ status: 400, description: PAGE_400 })
+  links(@Param('id') id: string, @Query() q: PageQueryDto) {
+    return this.drafting.links(id, q);
   }
 }

@@ -14,6 +14,7 @@ import {
   isDirectiveRoutedTo,
   isReceivedBy,
   linksOf,
+  type LinkKey,
   lockForEdit,
   replaceLinks,
   saveDraftVersion,
@@ -23,7 +24,7 @@ import {
 } from '@cascade/persistence';
 import { directiveIdFor, startDirectiveWorkflow } from '@cascade/temporal';
 import { directiveWorkflowId, type DirectiveWorkflowInput, type Page } from '@cascade/contracts';
-import { decodeCursor, pageOf, PageQueryDto } from '../common/page';
+import { decodeCursor, isExactTime, isUuid, pageOf, PageQueryDto, tupleOf } from '../common/page';
 import {
   can,
   formProblems,
@@ -377,15 +378,23 @@ export class DraftingService {
     return pageOf('events', await eventsOf(this.dataSource, id, { after, limit: q.limit }));
   }
 
-  /** The chain, both ways: what this directive implements or supersedes, and what implements or supersedes it. */
-  async links(id: string) {
+  /**
+   * The chain, both ways: what this directive implements or supersedes, and what supersedes it; what implements it
+   * (one directive per body that does: it grows with the units) is a page, `implementedBy: { items, nextCursor }`.
+   */
+  async links(id: string, q: PageQueryDto) {
+    const after = decodeCursor('links', q.cursor, tupleOf<LinkKey>(isExactTime, isUuid));
     await this.directives.row(id);
-    const { outgoing, incoming } = await linksOf(this.dataSource, id);
+    const { outgoing, incoming, implementedBy } = await linksOf(this.dataSource, id, {
+      after,
+      limit: q.limit,
+    });
     const pick = (rows: { kind: string }[], kind: string) =>
       rows.filter((r) => r.kind === kind).map(({ kind: _kind, ...rest }) => rest);
+    const page = pageOf('links', implementedBy);
     return {
       implements: pick(outgoing, 'implements'),
-      implementedBy: pick(incoming, 'implements'),
+      implementedBy: { items: pick(page.items, 'implements'), nextCursor: page.nextCursor },
       supersedes: pick(outgoing, 'supersedes'),
       supersededBy: pick(incoming, 'supersedes'),
     };

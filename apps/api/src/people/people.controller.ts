@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -21,6 +21,7 @@ import {
 } from './dto/people.dto';
 import { PeopleService } from './people.service';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
+import { PAGE_400, PageQueryDto } from '../common/page';
 import { API_KEY_BULK_MAX_ROWS, ApiKeyBulkService } from './api-key-bulk.service';
 import { UserBulkService } from './user-bulk.service';
 import { BULK_MAX_ROWS } from './bulk-rows';
@@ -88,9 +89,12 @@ export class PeopleController {
   }
 
   @Get('users')
-  @ApiOperation({ summary: 'Users holding a role in a unit you can see' })
-  listUsers(@CurrentPrincipal() principal: RequestPrincipal) {
-    return this.people.listUsers(principal);
+  @ApiOperation({
+    summary: 'Users holding a role in a unit you can see, by name; a page ({ items, nextCursor })',
+  })
+  @ApiResponse({ status: 400, description: PAGE_400 })
+  listUsers(@CurrentPrincipal() principal: RequestPrincipal, @Query() q: PageQueryDto) {
+    return this.people.listUsers(principal, q);
   }
 
   @Post('users/me/password')
@@ -146,9 +150,12 @@ export class PeopleController {
 
   @Get('units/:id/members')
   @Authorize({ capability: 'view', unit: { param: 'id' } })
-  @ApiOperation({ summary: 'Who holds which role in the unit' })
-  members(@Param('id') id: string) {
-    return this.people.members(id);
+  @ApiOperation({
+    summary: 'Who holds which role in the unit, in the order granted; a page ({ items, nextCursor })',
+  })
+  @ApiResponse({ status: 400, description: PAGE_400 })
+  members(@Param('id') id: string, @Query() q: PageQueryDto) {
+    return this.people.members(id, q);
   }
 
   @Post('units/:id/memberships')
@@ -225,8 +232,12 @@ export class PeopleController {
 
   @Get('units/:id/api-keys')
   @Authorize({ capability: 'manage', unit: { param: 'id' } })
-  apiKeys(@Param('id') id: string) {
-    return this.people.apiKeys(id);
+  @ApiOperation({
+    summary: "The unit's API keys (never their secrets), oldest first; a page ({ items, nextCursor })",
+  })
+  @ApiResponse({ status: 400, description: PAGE_400 })
+  apiKeys(@Param('id') id: string, @Query() q: PageQueryDto) {
+    return this.people.apiKeys(id, q);
   }
 
   @Delete('api-keys/:id')

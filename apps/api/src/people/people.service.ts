@@ -6,7 +6,6 @@ import { hashPassword, newApiKey, randomToken, sha256, verifyPassword } from '@c
 import { decide, idsFromPath, passwordProblems, viewScope, pathFromIds } from '@cascade/domain';
 import {
   addMembershipUnlessHeld,
-  allUsers,
   apiKeysOfUnit,
   findMembership,
   findUser,
@@ -26,12 +25,17 @@ import {
   setUserPassword,
   unitPathsOfUser,
   userPassword,
-  usersWithRoleIn,
+  usersPage,
+  type ApiKeyKey,
+  type MemberKey,
   type StoredMembership,
   type UnitApiKey,
   type UnitMember,
+  type UserKey,
 } from '@cascade/persistence';
+import type { Page } from '@cascade/contracts';
 import { ApiError, CommonErrorCode } from '../common/api-error';
+import { decodeCursor, isExactTime, isUuid, pageOf, tupleOf, type PageQueryDto } from '../common/page';
 import { AuthErrorCode } from '../auth/auth-error-codes';
 import type { RequestPrincipal } from '../auth/principal';
 import { PrincipalService } from '../auth/principal.service';
@@ -43,6 +47,10 @@ import {
   UserDto,
 } from './dto/people.dto';
 import { PeopleErrorCode } from './people-error-codes';
+
+/** A user's name as a cursor carries it: text with no control characters (PostgreSQL refuses NUL in text). */
+const isUserName = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= 400 && [...v].every((c) => c >= ' ');
 
 /** `POST /users/:id/activation`: the new token, shown in this answer only (a retry's says null). */
 export interface ActivationAnswer {
@@ -279,8 +287,10 @@ export class PeopleService {
     }
   }
 
-  async members(unitId: string): Promise<UnitMember[]> {
-    return membersOfUnit(this.dataSource, unitId);
+  /** A page of the unit's memberships, in the order they were granted. */
+  async members(unitId: string, q: PageQueryDto): Promise<Page<UnitMember>> {
+    const after = decodeCursor('members', q.cursor, tupleOf<MemberKey>(isExactTime, isUuid));
+    return pageOf('members', await membersOfUnit(this.dataSource, unitId, { after, limit: q.limit }));
   }
 
   async addMembership(
@@ -355,18 +365,21 @@ export class PeopleService {
     return { id, unitId, name: dto.name, role: dto.role, prefix, key };
   }
 
-  async apiKeys(unitId: string): Promise<UnitApiKey[]> {
-    return apiKeysOfUnit(this.dataSource, unitId);
+  /** A page of the unit's API keys (never their secrets), oldest first. */
+  async apiKeys(unitId: string, q: PageQueryDto): Promise<Page<UnitApiKey>> {
+    const after = decodeCursor('api-keys', q.cursor, tupleOf<ApiKeyKey>(isExactTime, isUuid));
+    return pageOf('api-keys', await apiKeysOfUnit(this.dataSource, unitId, { after, limit: q.limit }));
   }
 
   async revokeApiKey(id: string): Promise<void> {
     await revokeApiKey(this.dataSource, id);
   }
 
-  /** Users who hold a role in a unit the principal can see. */
-  async listUsers(principal: RequestPrincipal): Promise<UserDto[]> {
+  /** A page of the users who hold a role in a unit the principal can see (every user: a system admin), by name. */
+  async listUsers(principal: RequestPrincipal, q: PageQueryDto): Promise<Page<UserDto>> {
+    const after = decodeCursor('users', q.cursor, tupleOf<UserKey>(isUserName, isUuid));
     const scope = viewScope(principal);
-    if (scope.all) return allUsers(this.dataSource);
-    return usersWithRoleIn(this.dataSource, scope.subtrees.map(pathFromIds), scope.units);
+    const seen = scope.all ? null : { subtreePaths: scope.subtrees.map(pathFromIds), unitIds: scope.units };
+    return pageOf('users', await usersPage(this.dataSource, seen, { after, limit: q.limit }));
   }
 }

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authorize, CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
 import { IDEMPOTENCY_HEADER } from '../common/idempotency-key';
+import { PAGE_400 } from '../common/page';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import {
   CloseCycleDto,
@@ -23,8 +24,10 @@ export class ReceivedController {
   @Authorize({ capability: 'view', unit: { query: 'unitId' } })
   @ApiOperation({
     summary:
-      "The unit's register of reports received: aggregates delivered to it (or through it, its department) and the hubs it collects for, newest first",
+      "The unit's register of reports received: aggregates delivered to it (or through it, its department) and the " +
+      'hubs it collects for, newest first; a page ({ items, nextCursor })',
   })
+  @ApiResponse({ status: 400, description: PAGE_400 })
   register(@Query() q: ReceivedRegisterQueryDto) {
     return this.received.register(q);
   }

@@ -1,28 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { PageQueryDto } from '../common/page';
 
 const SCHEDULE_KEY = /^[a-z][a-z0-9-]{0,31}$/;
 
-export class ReceivedRegisterQueryDto {
+/** `GET /registers/reports-received`: the unit's register, a page of it (`limit`, `cursor`). */
+export class ReceivedRegisterQueryDto extends PageQueryDto {
   @ApiProperty({ description: 'the receiving unit (yours): a body, or the department reports come through' })
   @IsUUID()
   unitId!: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() directiveId?: string;
-  @ApiPropertyOptional({ default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 50;
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(100_000)
-  offset?: number;
 }
 
 export class ReceivedOnQueryDto {

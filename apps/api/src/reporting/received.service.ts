@@ -8,6 +8,7 @@ import {
   receivedOn,
   reportsReceivedRegister,
   unitNames,
+  type ReceivedRegisterKey,
 } from '@cascade/persistence';
 import type { ReportingRequirement } from '@cascade/contracts';
 import {
@@ -25,6 +26,7 @@ import {
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { signalCycleClosed } from '@cascade/temporal';
 import { ApiError } from '../common/api-error';
+import { decodeCursor, isCount, isExactTime, isUuid, pageOf, tupleOf } from '../common/page';
 import { actingUser, type RequestPrincipal } from '../auth/principal';
 import { directiveNotFound } from '../directives/directive-errors';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
@@ -46,21 +48,36 @@ export class ReceivedService {
     private readonly temporal: TemporalClient,
   ) {}
 
-  /** The unit's register of reports received, newest first. */
+  /** A page of the unit's register of reports received, newest first. */
   async register(q: ReceivedRegisterQueryDto) {
-    const rows = await reportsReceivedRegister(this.dataSource, q.unitId, {
-      directiveId: q.directiveId,
-      limit: q.limit,
-      offset: q.offset ?? 0,
-    });
+    const after = decodeCursor(
+      'reports-received',
+      q.cursor,
+      tupleOf<ReceivedRegisterKey>(
+        (v) => v === null || isExactTime(v),
+        isUuid,
+        isUuid,
+        (v) => v === 'target' || v === 'via' || v === 'collector',
+        (v) => v === -1 || isCount(v),
+      ),
+    );
+    const page = pageOf(
+      'reports-received',
+      await reportsReceivedRegister(
+        this.dataSource,
+        q.unitId,
+        { directiveId: q.directiveId },
+        { after, limit: q.limit },
+      ),
+    );
     return {
-      items: rows.map(({ scheduleKeys, ...r }) => {
+      items: page.items.map(({ scheduleKeys, ...r }) => {
         if (r.cycle === null) return r;
         const { schedule, index } = splitCycleKey(r.cycle);
         const key = schedule === 0 ? MAIN_SCHEDULE : (scheduleKeys?.[schedule - 1] ?? MAIN_SCHEDULE);
         return { ...r, schedule: key, cycle: index, cycleKey: r.cycle };
       }),
-      nextOffset: rows.length === q.limit ? (q.offset ?? 0) + q.limit : null,
+      nextCursor: page.nextCursor,
     };
   }
 

@@ -4,13 +4,15 @@ import { Authorize, CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { PAGE_400 } from '../common/page';
+import { CyclesQueryDto, ReportQueryDto, SubmitReportDto } from '../directives/dto/directive.dto';
 import {
-  CyclesQueryDto,
-  ReceivedQueryDto,
-  ReportQueryDto,
-  SubmitReportDto,
-} from '../directives/dto/directive.dto';
-import { AnswersQueryDto, EscalationPageQueryDto, ReportPageQueryDto } from './reporting.dto';
+  AnswersQueryDto,
+  EscalationPageQueryDto,
+  ReportPageQueryDto,
+  RevisionPageQueryDto,
+  RollupPageQueryDto,
+} from './reporting.dto';
 import { ReportingService } from './reporting.service';
 
 /** Reporting: reports, aggregates, cycles and escalations. */
@@ -45,10 +47,7 @@ export class ReportingController {
       'Current reports of a cycle from the unit and the routed units below it, by unit id (an ad hoc stream: every ' +
       'report, newest first); a page ({ items, nextCursor })',
   })
-  @ApiResponse({
-    status: 400,
-    description: 'VALIDATION_FAILED: limit out of 1–1000, or cursor not from this list',
-  })
+  @ApiResponse({ status: 400, description: PAGE_400 })
   reports(@Param('id') id: string, @Query() query: ReportPageQueryDto) {
     return this.reporting.reports(id, query);
   }
@@ -78,8 +77,12 @@ export class ReportingController {
 
   @Get('directives/:id/aggregate/revisions')
   @Authorize({ capability: 'view', unit: { query: 'unitId' } })
-  @ApiOperation({ summary: "Every revision of a node's aggregate of a cycle, as it was reported upward" })
-  aggregateRevisions(@Param('id') id: string, @Query() query: ReportQueryDto) {
+  @ApiOperation({
+    summary:
+      "The revisions of a node's aggregate of a cycle, as it was reported upward, oldest first; a page ({ items, nextCursor })",
+  })
+  @ApiResponse({ status: 400, description: PAGE_400 })
+  aggregateRevisions(@Param('id') id: string, @Query() query: RevisionPageQueryDto) {
     return this.reporting.aggregateRevisions(id, query);
   }
 
@@ -87,10 +90,12 @@ export class ReportingController {
   @Authorize({ capability: 'view', unit: { query: 'unitId' } })
   @ApiOperation({
     summary:
-      "Reports that arrived through implementing directives: each body's closed aggregate on its own directive, as its report here",
+      "Reports that arrived through implementing directives: each body's closed aggregate on its own directive, as its " +
+      'report here, newest first; a page ({ items, nextCursor })',
   })
-  rollups(@Param('id') id: string, @Query() query: ReceivedQueryDto) {
-    return this.reporting.rollups(id, query.unitId);
+  @ApiResponse({ status: 400, description: PAGE_400 })
+  rollups(@Param('id') id: string, @Query() query: RollupPageQueryDto) {
+    return this.reporting.rollups(id, query);
   }
 
   @Get('directives/:id/escalations')

@@ -1,6 +1,6 @@
 import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 import { Matches, MaxLength } from 'class-validator';
-import { EscalationQueryDto, ReportQueryDto } from '../directives/dto/directive.dto';
+import { EscalationQueryDto, ReceivedQueryDto, ReportQueryDto } from '../directives/dto/directive.dto';
 import { PageQueryDto } from '../common/page';
 
 /** `GET /directives/:id/reports`: a cycle's reports below a unit, a page of them. */
@@ -16,3 +16,9 @@ export class AnswersQueryDto extends IntersectionType(ReportQueryDto, PageQueryD
   @Matches(/^[a-z][A-Za-z0-9_]*$/, { message: 'field must be a form field key' })
   field!: string;
 }
+
+/** `GET /directives/:id/aggregate/revisions`: a node's aggregate of a cycle, a page of its revisions. */
+export class RevisionPageQueryDto extends IntersectionType(ReportQueryDto, PageQueryDto) {}
+
+/** `GET /directives/:id/rollups`: what arrived through implementing directives, a page of it. */
+export class RollupPageQueryDto extends IntersectionType(ReceivedQueryDto, PageQueryDto) {}

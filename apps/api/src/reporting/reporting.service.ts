@@ -23,7 +23,6 @@ import {
   retryTransient,
   storedAnswers,
   storedCycles,
-  type EscalationKey,
   type FiledReport,
   type StreamKey,
   type ReportToFile,
@@ -63,14 +62,20 @@ import {
   pageOf,
   tupleOf,
 } from '../common/page';
-import { AnswersQueryDto, EscalationPageQueryDto, ReportPageQueryDto } from './reporting.dto';
+import {
+  AnswersQueryDto,
+  EscalationPageQueryDto,
+  ReportPageQueryDto,
+  RevisionPageQueryDto,
+  RollupPageQueryDto,
+} from './reporting.dto';
+import { ANSWERS_KEY, ESCALATION_KEY, ROLLUP_KEY } from './page-keys';
 import {
   answersOf,
   collectFields,
   FIRST_ANSWERS,
   firstAnswers,
   withAnswerCursors,
-  type AnswersKey,
 } from './aggregate-answers';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
 import { DirectivesService } from '../directives/directives.service';
@@ -442,11 +447,7 @@ export class ReportingService {
         [{ field: 'field', problems: ['not a field of the form aggregated by collect'] }],
       );
     }
-    const after = decodeCursor(
-      'answers',
-      q.cursor,
-      tupleOf<AnswersKey>((v) => v === null || isCount(v), isCount),
-    );
+    const after = decodeCursor('answers', q.cursor, ANSWERS_KEY);
     const [revision, from] = after ?? [null, 0];
     const base = { unitId: q.unitId, schedule: settings.key, cycle: q.cycle, field: q.field };
     const at = { directiveId: id, unitId: q.unitId, cycle: cycle.index, revision };
@@ -488,14 +489,14 @@ export class ReportingService {
     };
   }
 
-  /** Every revision of a node's aggregate for a cycle: what it reported upward, and when. */
-  async aggregateRevisions(id: string, q: ReportQueryDto): Promise<unknown[]> {
+  /** A page of the revisions of a node's aggregate for a cycle (oldest first): what it reported upward, and when. */
+  async aggregateRevisions(id: string, q: RevisionPageQueryDto): Promise<Page<unknown>> {
+    const after = decodeCursor('revisions', q.cursor, isCount);
     const directive = await this.directives.rowSeenFrom(id, q.unitId);
-    return aggregateRevisions(
-      this.dataSource,
-      id,
-      q.unitId,
-      keyOf(directive.content.reporting, q.schedule, q.cycle),
+    const key = keyOf(directive.content.reporting, q.schedule, q.cycle);
+    return pageOf(
+      'revisions',
+      await aggregateRevisions(this.dataSource, id, q.unitId, key, { after, limit: q.limit }),
     );
   }
 
@@ -560,25 +561,21 @@ export class ReportingService {
    * What bodies reported on this directive through the directives they issued to implement it (their closed
    * aggregates rolled up), as its issuer sees them, or one routed unit its own.
    */
-  async rollups(id: string, unitId: string) {
-    const directive = await this.directives.rowSeenFrom(id, unitId);
-    return rollupsTo(this.dataSource, id, unitId === directive.issuer_id ? null : [unitId]);
+  async rollups(id: string, q: RollupPageQueryDto): Promise<Page<unknown>> {
+    const after = decodeCursor('rollups', q.cursor, ROLLUP_KEY);
+    const directive = await this.directives.rowSeenFrom(id, q.unitId);
+    const unit = q.unitId === directive.issuer_id ? null : q.unitId;
+    return pageOf('rollups', await rollupsTo(this.dataSource, id, unit, { after, limit: q.limit }));
   }
 
   /** A page of the escalation ladder's steps so far: which unit was reminded, marked overdue or escalated, per cycle. */
   async escalations(id: string, q: EscalationPageQueryDto): Promise<Page<unknown>> {
     const directive = await this.directives.row(id);
     const key = q.cycle === undefined ? null : keyOf(directive.content.reporting, q.schedule, q.cycle);
-    const after = decodeCursor(
-      'escalations',
-      q.cursor,
-      tupleOf<EscalationKey>(isCount, isExactTime, isUuid, (v) => typeof v === 'string' && LEVEL.test(v)),
-    );
+    const after = decodeCursor('escalations', q.cursor, ESCALATION_KEY);
     return pageOf('escalations', await escalationsOf(this.dataSource, id, key, { after, limit: q.limit }));
   }
 }
-
-const LEVEL = /^[a-z]{1,16}$/;
 
 const isMain = (schedule: string | undefined) => schedule === undefined || schedule === MAIN_SCHEDULE;
 

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authorize } from '../auth/decorators';
+import { PAGE_400 } from '../common/page';
 import { ExportQueryDto, OverdueQueryDto, RegisterQueryDto, TreeQueryDto } from './secretariat.dto';
 import { SecretariatService } from './secretariat.service';
 
@@ -43,8 +44,10 @@ export class SecretariatController {
   @Authorize({ capability: 'view', unit: { query: 'unitId' } })
   @ApiOperation({
     summary:
-      'Overdue grassroots units on every open directive in the subtree, most late first, with the ladder level',
+      'Overdue grassroots units on every open directive in the subtree, most late first, with the ladder level; a ' +
+      'page ({ items, nextCursor })',
   })
+  @ApiResponse({ status: 400, description: PAGE_400 })
   overdue(@Query() q: OverdueQueryDto) {
     return this.secretariat.overdue(q);
   }

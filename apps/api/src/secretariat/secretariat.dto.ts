@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { PageQueryDto } from '../common/page';
 import { DOC_TYPE_CODES } from '@cascade/domain';
 import { NodePageDto } from '../directives/dto/directive.dto';
 
@@ -60,23 +61,9 @@ export class TreeQueryDto extends NodePageDto {
   cycle: number = 0;
 }
 
-export class OverdueQueryDto {
+/** `GET /overdue`: overdue units in the unit's subtree, a page of them (`limit`, `cursor`). */
+export class OverdueQueryDto extends PageQueryDto {
   @ApiProperty({ description: 'your unit: its subtree is the scope' }) @IsUUID() unitId!: string;
-  @ApiPropertyOptional({ default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit: number = 100;
-  @ApiPropertyOptional({ default: 0, maximum: 100_000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  // An offset scans and drops every row before it: bounded, so that no request can make the database walk 10^7 rows.
-  @Max(100_000)
-  offset: number = 0;
 }
 
 export class ExportQueryDto {

@@ -9,9 +9,18 @@ import {
   overdueUnits,
   routingTreeLevel,
   unitCodesAndNames,
+  type OverdueKey,
   type RegisterFilter,
 } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
+import {
+  decodeCursor as decodeOverdueCursor,
+  isCount,
+  isExactTime,
+  isUuid,
+  pageOf,
+  tupleOf,
+} from '../common/page';
 import { DirectivesService } from '../directives/directives.service';
 import { ReportingService } from '../reporting/reporting.service';
 import type { ExportQueryDto, OverdueQueryDto, RegisterQueryDto, TreeQueryDto } from './secretariat.dto';
@@ -125,13 +134,15 @@ export class SecretariatService {
    * when, and how far up the ladder it has gone. A unit that reported since is no longer listed.
    */
   async overdue(q: OverdueQueryDto) {
-    const rows = await overdueUnits(this.dataSource, {
-      unitId: q.unitId,
-      limit: q.limit,
-      offset: q.offset,
-      levels: LEVELS,
-    });
-    return { items: rows, limit: q.limit, offset: q.offset };
+    const after = decodeOverdueCursor(
+      'overdue',
+      q.cursor,
+      tupleOf<OverdueKey>(isExactTime, isUuid, isUuid, isCount),
+    );
+    return pageOf(
+      'overdue',
+      await overdueUnits(this.dataSource, { unitId: q.unitId, levels: LEVELS }, { after, limit: q.limit }),
+    );
   }
 
   /**

@@ -1,19 +1,18 @@
-import { api } from '../api';
 import { useApp } from '../context';
-import { useLoad } from '../hooks';
+import { usePaged } from '../hooks';
+import { More } from './More';
 
 /** The directive's overdue units below the issuer, most late first, with the ladder level each has reached. */
 export function Overdue({ id, unitId }: { id: string; unitId: string }) {
   const { t } = useApp();
-  const [data] = useLoad(
-    () =>
-      api<{
-        items: { directiveId: string; unitName: string; cycle: number; level: string; lateSeconds: number }[];
-      }>('GET', `/overdue?unitId=${unitId}&limit=100`),
-    [id, unitId],
-    5000,
-  );
-  const mine = (data?.items ?? []).filter((o) => o.directiveId === id);
+  const { items, more } = usePaged<{
+    directiveId: string;
+    unitName: string;
+    cycle: number;
+    level: string;
+    lateSeconds: number;
+  }>(`/overdue?unitId=${unitId}&limit=100`, [id, unitId], 5000);
+  const mine = items.filter((o) => o.directiveId === id);
   return (
     <section aria-labelledby="overdue">
       <h3 id="overdue">{t('overdueUnits')}</h3>
@@ -29,6 +28,7 @@ export function Overdue({ id, unitId }: { id: string; unitId: string }) {
       ) : (
         <p>{t('nothing')}</p>
       )}
+      <More more={more} />
     </section>
   );
 }

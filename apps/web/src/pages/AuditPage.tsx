@@ -55,7 +55,7 @@ export function AuditPage({ id }: { id: string }) {
         </p>
       )}
       <p>
-        <a href={`/directives/${id}/audit/case-file?format=html`} target="_blank" rel="noreferrer">
+        <a href={`/directives/${id}/audit/case-file?format=html&limit=1000`} target="_blank" rel="noreferrer">
           {t('caseFile')}
         </a>
       </p>

@@ -2,7 +2,8 @@ import type { RegisterItem } from '@cascade/contracts';
 import { api } from '../api';
 import { DirectiveList } from '../components/DirectiveList';
 import { useApp } from '../context';
-import { useLoad } from '../hooks';
+import { More } from '../components/More';
+import { useLoad, usePaged } from '../hooks';
 
 /** What needs attention now. */
 export function Home() {
@@ -23,16 +24,13 @@ export function Home() {
     [unit?.unitId],
     5000,
   );
-  const [overdue] = useLoad(
-    () =>
-      unit
-        ? api<{
-            items: { directiveId: string; unitName: string; symbol: string; cycle: number; level: string }[];
-          }>('GET', `/overdue?unitId=${unit.unitId}`)
-        : Promise.resolve(null),
-    [unit?.unitId],
-    5000,
-  );
+  const overdue = usePaged<{
+    directiveId: string;
+    unitName: string;
+    symbol: string;
+    cycle: number;
+    level: string;
+  }>(unit ? `/overdue?unitId=${unit.unitId}` : null, [unit?.unitId], 5000);
   if (!unit) return null;
   const toAck = incoming?.items.filter((i) => i.nodeStatus === 'delivered') ?? [];
   const toReview = outgoing?.items.filter((i) => ['in_review', 'approved', 'draft'].includes(i.status)) ?? [];
@@ -53,7 +51,7 @@ export function Home() {
       </section>
       <section className="card" aria-labelledby="od">
         <h2 id="od">{t('overdueBelow')}</h2>
-        {overdue?.items.length ? (
+        {overdue.items.length ? (
           <ul>
             {overdue.items.map((o, i) => (
               <li key={i}>
@@ -64,6 +62,7 @@ export function Home() {
         ) : (
           <p>{t('nothing')}</p>
         )}
+        <More more={overdue.more} />
       </section>
     </div>
   );

@@ -4,7 +4,8 @@ import { api } from '../api';
 import { Problem } from '../components/Problem';
 import { RoleSelect } from '../components/RoleSelect';
 import { useApp } from '../context';
-import { useLoad } from '../hooks';
+import { useLoad, usePaged } from '../hooks';
+import { More } from '../components/More';
 
 /** The unit's subtree, CSV import and export, its members and new users (administrators). */
 export function Organisation() {
@@ -16,10 +17,10 @@ export function Organisation() {
         : Promise.resolve(null),
     [unit?.unitId],
   );
-  const [members, , reloadMembers] = useLoad(
-    () => (unit ? api<MemberRow[]>('GET', `/units/${unit.unitId}/members`) : Promise.resolve(null)),
-    [unit?.unitId],
-  );
+  const members = usePaged<MemberRow>(unit ? `/units/${unit.unitId}/members?limit=100` : null, [
+    unit?.unitId,
+  ]);
+  const reloadMembers = members.reload;
   const [csv, setCsv] = useState('');
   const [result, setResult] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -118,12 +119,13 @@ export function Organisation() {
       <section className="card" aria-labelledby="org-people">
         <h2 id="org-people">{t('people')}</h2>
         <ul data-testid="members">
-          {(members ?? []).map((m) => (
+          {members.items.map((m) => (
             <li key={m.id}>
               {m.userName} — {m.userEmail} <span className="badge">{m.role}</span>
             </li>
           ))}
         </ul>
+        <More more={members.more} testId="members-more" />
         <form onSubmit={(e) => void addPerson(e)} aria-label={t('addPerson')}>
           <h3>{t('addPerson')}</h3>
           <label>

@@ -3,7 +3,8 @@ import { api } from '../api';
 import { Problem } from '../components/Problem';
 import { useApp } from '../context';
 import { valuesText, when } from '../format';
-import { useLoad } from '../hooks';
+import { useLoad, usePaged } from '../hooks';
+import { More } from '../components/More';
 import type { Key } from '../i18n';
 
 /** A row of `GET /registers/reports-received`: one hub's latest aggregate of a cycle, as the unit receives it. */
@@ -48,23 +49,17 @@ const covered = (c: ReceivedReport['coverage']) =>
 /** The unit's register of reports received (its own, as the department they come through, or collected for a body). */
 export function ReportsReceived() {
   const { t, unit } = useApp();
-  const [data, error] = useLoad(
-    () =>
-      unit
-        ? api<{ items: ReceivedReport[] }>(
-            'GET',
-            `/registers/reports-received?unitId=${unit.unitId}&limit=100`,
-          )
-        : Promise.resolve(null),
+  // newest first, 100 at a time: the first page is re-read live, the next ones by their cursors
+  const { items, error, more } = usePaged<ReceivedReport>(
+    unit ? `/registers/reports-received?unitId=${unit.unitId}&limit=100` : null,
     [unit?.unitId],
     5000,
   );
-  const items = data?.items ?? [];
   return (
     <section className="card">
       <h1>{t('reportsReceived')}</h1>
       <Problem text={error} />
-      {data && !items.length && <p>{t('nothing')}</p>}
+      {!error && !items.length && <p>{t('nothing')}</p>}
       {!!items.length && (
         <table data-testid="reports-received">
           <thead>
@@ -99,6 +94,7 @@ export function ReportsReceived() {
           </tbody>
         </table>
       )}
+      <More more={more} testId="reports-received-more" />
     </section>
   );
 }

@@ -22,6 +22,7 @@ import { Connectors1763950000000 } from './1763950000000-connectors';
 import { IngestAtScale1763960000000 } from './1763960000000-ingest-at-scale';
 import { Paging1763970000000 } from './1763970000000-paging';
 import { UserActivation1763980000000 } from './1763980000000-user-activation';
+import { PagingMore1763990000000 } from './1763990000000-paging-more';
 
 /**
  * Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set.
@@ -55,6 +56,7 @@ export const MIGRATIONS = [
   IngestAtScale1763960000000,
   Paging1763970000000,
   UserActivation1763980000000,
+  PagingMore1763990000000,
   OutboxLease1764020000000,
   IdempotencyFence1764030000000,
 ];
