@@ -48,5 +48,8 @@ export async function databaseHealth(db: DataSource, timeoutMs = 2_000): Promise
 
 /** Raises this transaction's statement timeout (a long bulk route's): `SET LOCAL`, so it ends with the transaction. */
 export async function raiseStatementTimeout(m: EntityManager, ms: number): Promise<void> {
-  await m.query(`SELECT set_config('statement_timeout', $1, true)`, [`${Math.round(ms)}ms`]);
+  // the lock waits too: a batch of 1,000 items legitimately waits for the hub locks of the batches beside it
+  await m.query(`SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true)`, [
+    `${Math.round(ms)}ms`,
+  ]);
 }

@@ -189,18 +189,21 @@ export class BulkService {
     });
     if (toApply.length) {
       const caller = callerOf(principal);
+      // in a transaction of its own, so that the bulk route's statement and lock timeouts apply (long-running.ts)
       const outcome = await retryTransient(() =>
-        acknowledgeNodes(
-          this.dataSource,
-          id,
-          actingUser(principal),
-          toApply.map((item) => ({
-            unitId: item.unitId,
-            status: item.decision === 'accept' ? 'accepted' : 'returned',
-            reason: item.reason,
-            role: roleAt(principal, item.unitId),
-            key: `${caller}/${item.key}`,
-          })),
+        this.dataSource.transaction((m) =>
+          acknowledgeNodes(
+            m,
+            id,
+            actingUser(principal),
+            toApply.map((item) => ({
+              unitId: item.unitId,
+              status: item.decision === 'accept' ? 'accepted' : 'returned',
+              reason: item.reason,
+              role: roleAt(principal, item.unitId),
+              key: `${caller}/${item.key}`,
+            })),
+          ),
         ),
       );
       if (outcome.directiveStatus === null) throw notFound(id);
@@ -260,12 +263,14 @@ export class BulkService {
     }
     if (toFile.length) {
       const filed = await retryTransient(() =>
-        fileReports(this.dataSource, {
-          directiveId: id,
-          issuerId: directive.issuer_id,
-          userId: actingUser(principal),
-          items: toFile,
-        }),
+        this.dataSource.transaction((m) =>
+          fileReports(m, {
+            directiveId: id,
+            issuerId: directive.issuer_id,
+            userId: actingUser(principal),
+            items: toFile,
+          }),
+        ),
       );
       filed.forEach((f, n) => results.push(reportResult(toFile[n].item, f)));
       await this.closeAffected(id, directive.issuer_id, toFile, filed, cycles);

@@ -17,9 +17,10 @@ const LONG_RUNNING = 'cascade:long-running';
 
 /**
  * Marks a bulk route whose transactions legitimately run long (imports, batches of up to 1,000 items, exports): they
- * run under DATABASE_BULK_STATEMENT_TIMEOUT_MS instead of the API's DATABASE_STATEMENT_TIMEOUT_MS (`SET LOCAL` at the
- * start of each transaction). Its single statements outside a transaction keep the API's timeout: each is bounded by
- * one batch.
+ * run under DATABASE_BULK_STATEMENT_TIMEOUT_MS, for their statements and their lock waits, instead of the API's
+ * DATABASE_STATEMENT_TIMEOUT_MS and DATABASE_LOCK_TIMEOUT_MS (`SET LOCAL` at the start of each transaction; the
+ * batches' set-based statements run in a transaction for it). Their other single statements outside a transaction
+ * keep the API's timeouts.
  */
 export const LongRunning = () => SetMetadata(LONG_RUNNING, true);
 
