@@ -32,5 +32,5 @@ export async function connectApi(base: string, runId: string, databaseUrl: strin
   const login = async (email: string) =>
     (await must('login', call('POST', '/auth/login', null, { email, password }))).accessToken as string;
   const admin = await login(adminEmail);
-  return { call, must, password, login, admin };
+  return { call, must, password, login, admin, adminEmail };
 }
