@@ -1,13 +1,15 @@
 /**
  * `npm run bench:dispatch [-- N]`: a probe, not the bench. On the bench's own stack (bench/stack.ts), imports a tree of
- * N units (2,000 unless given; depth 4, fan-out 22, as S1's), issues a directive to its subtree and times one
+ * N units (2,000 unless given; depth 4, fan-out 22 as S1's unless `--fanout=F`), issues a directive to its subtree and times one
  * sign → `dispatched` as the issuer's clerk reads it through the API, with how many dispatch hub workflows ran. One
- * round, no warm-up, no raw arm: for before/after checks of the dispatch, not for the README's table.
+ * round, no warm-up, no raw arm: for before/after checks of the dispatch, not for the README's table. `--times=K`
+ * repeats it K times on the same stack, each directive on a tree of its own (a later national directive meets the
+ * statistics the earlier ones left).
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { connectApi } from './api';
+import { connectApi, type Api } from './api';
 import { round, say, until } from './measure';
-import { onFailure, startStack, stopStack } from './stack';
+import { onFailure, startStack, stopStack, type Stack } from './stack';
 import { setUpTree } from './tree';
 
 async function main() {
@@ -16,10 +18,20 @@ async function main() {
   const runId = `${Date.now().toString(36)}${process.pid}`;
   const stack = await startStack(runId);
   const api = await connectApi(stack.base, runId, stack.databaseUrl);
+  const times = Number(process.argv.find((a) => a.startsWith('--times='))?.slice(8) ?? 1);
+  for (let time = 0; time < times; time++) {
+    // `--analyze`: the statistics autovacuum would have gathered by then (a national directive some minutes later)
+    if (time && process.argv.includes('--analyze')) await stack.pg.query('ANALYZE');
+    await probe(`${runId}${time ? `-${time}` : ''}`, stack, api, count);
+  }
+  await stopStack(stack, runId);
+}
+
+async function probe(runId: string, stack: Stack, api: Api, count: number) {
   const { call, must } = api;
   const { leader, clerk, form, issue, delivered } = await setUpTree(runId, stack, api, {
     count,
-    fanout: 22,
+    fanout: Number(process.argv.find((a) => a.startsWith('--fanout='))?.slice(9) ?? 22),
   });
   const directiveId = await issue({
     schedule: { kind: 'interval', everySeconds: 3_600, count: 1 },
@@ -49,9 +61,8 @@ async function main() {
   ).rows;
   say(
     `sign → dispatched: ${round(seconds, 2)} s for ${reached} units (${round(reached / seconds, 1)} units/s), ` +
-      `${hubs} dispatch hub workflows; trail: ${steps.map((e) => `${e.action} +${round(e.s, 2)} s`).join(', ')}`,
+      `${hubs} dispatch hub workflows so far; trail: ${steps.map((e) => `${e.action} +${round(e.s, 2)} s`).join(', ')}`,
   );
-  await stopStack(stack, runId);
 }
 
 main().then(

@@ -5,9 +5,12 @@ import { DataSource, EntityManager } from 'typeorm';
  * are in routing.ts): a sub-hub with no more than a batch below it is delivered with its parent's batch instead of by
  * a hub workflow of its own.
  *
- * Both statements walk the tree a level at a time, each level one index lookup of its parents' ids (`ANY` of an
- * array on `routing_node_parent`), so their cost follows the rows they reach whatever the planner's statistics (a
- * freshly planned tree has none: joined row by row, 10^4 nodes took 20 s).
+ * Both statements walk the tree a level at a time, each level one index lookup per parent (an equality on
+ * `routing_node_parent`'s two leading columns, for each id of the level), so their cost follows the rows they reach
+ * whatever the planner's statistics: a freshly planned tree has none (joined row by row, 10^4 nodes took 20 s), and
+ * once autovacuum has analysed an earlier national directive, `parent_unit_id = ANY(...) LIMIT n` was planned as a
+ * walk of the directive's whole primary key filtering for the parents (a second 10^5-unit directive: 71 s instead of
+ * 6.5 s, `npm run bench:dispatch -- 100000 --times=2 --fanout=47 --analyze`).
  */
 
 /**
@@ -29,8 +32,11 @@ export async function cappedSubtreeSizes(
                 UNION ALL
                 SELECT next.ids, l.n + cardinality(next.ids)
                   FROM level l, LATERAL (SELECT ARRAY(
-                         SELECT r.unit_id FROM routing_node r
-                          WHERE r.directive_id = $1 AND r.parent_unit_id = ANY(l.ids) LIMIT $3 - l.n) AS ids) next
+                         SELECT c.unit_id FROM unnest(l.ids) AS p(id)
+                           CROSS JOIN LATERAL (SELECT r.unit_id FROM routing_node r
+                                                WHERE r.directive_id = $1 AND r.parent_unit_id = p.id
+                                                LIMIT $3 - l.n) c
+                          LIMIT $3 - l.n) AS ids) next
                  WHERE cardinality(l.ids) > 0 AND l.n < $3
              ) SELECT max(n)::int FROM level) AS n
        FROM unnest($2::uuid[]) AS h(unit_id)`,
@@ -54,13 +60,16 @@ export async function markSubtreesDelivered(
     `WITH RECURSIVE level(ids) AS (
          SELECT $3::uuid[]
          UNION ALL
-         SELECT ARRAY(SELECT r.unit_id FROM routing_node r WHERE r.directive_id = $1 AND r.parent_unit_id = ANY(l.ids))
+         SELECT ARRAY(SELECT c.unit_id FROM unnest(l.ids) AS p(id)
+                        CROSS JOIN LATERAL (SELECT r.unit_id FROM routing_node r
+                                             WHERE r.directive_id = $1 AND r.parent_unit_id = p.id) c)
            FROM level l WHERE cardinality(l.ids) > 0
        ), units AS (
          SELECT ARRAY(SELECT unnest($2::uuid[]) UNION SELECT unnest(ids) FROM level) AS ids
        ), delivered AS (
          UPDATE routing_node r SET status = 'delivered', status_code = '01', delivered_at = now(), version = r.version + 1
-          WHERE r.directive_id = $1 AND r.unit_id = ANY((SELECT ids FROM units)::uuid[]) AND r.status = 'pending'
+           FROM (SELECT unnest(ids) AS id FROM units) u
+          WHERE r.directive_id = $1 AND r.unit_id = u.id AND r.status = 'pending'
          RETURNING 1
        )
      SELECT cardinality(ids)::int AS n FROM units`,
