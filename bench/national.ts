@@ -68,3 +68,34 @@ export async function pool<T>(
   );
   return latencies;
 }
+
+/**
+ * Requests as a province's e-office connector sends them, with its API key: a 503 with `Retry-After` (the API
+ * shedding load: DATABASE_BUSY) is retried after that delay with the same key, as a connector does, and counted in
+ * `shed` (a target of S0: none at the national load); any other 5xx is answered to the caller.
+ */
+export function connectorClient(base: string) {
+  const counts = { shed: 0 };
+  const withKey = async (key: string, method: string, path: string, body: unknown, idem?: string) => {
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': key,
+          ...(idem ? { 'idempotency-key': idem } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      const retryAfter = Number(res.headers.get('retry-after'));
+      if (res.status === 503 && retryAfter > 0 && attempt < 30) {
+        counts.shed++;
+        await new Promise((r) => setTimeout(r, Math.min(retryAfter, 5) * 1000));
+        continue;
+      }
+      return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
+    }
+  };
+  return { withKey, counts };
+}

@@ -9,7 +9,7 @@
  * accepted, the sums are right, the overdue marks are exactly the units that missed, each acknowledgement once.
  */
 import { readFileSync } from 'node:fs';
-import { nationalUnits, pool, type Line } from '../national';
+import { connectorClient, nationalUnits, pool, type Line } from '../national';
 import type { Api } from '../api';
 import type { Stack } from '../stack';
 import { pct, record, round, rounds, say, scenarios, until } from '../measure';
@@ -36,6 +36,8 @@ export interface S0Figures {
   aggregate: number;
   apiMB: number;
   workerMB: number;
+  /** Answers 503 (load shed, Retry-After) that the connectors retried. */
+  shed: number;
 }
 
 /**
@@ -125,6 +127,15 @@ export async function s0National(ctx: { runId: string; stack: Stack; api: Api })
     ours: of('aggregate'),
     pass: (s) => s.median <= 50,
   });
+  record({
+    id: 'S0 load shed',
+    metric: `${at}: answers 503 DATABASE_BUSY (Retry-After) to the connectors, retried with the same key`,
+    unit: 'answers',
+    target: 'none (no 5xx)',
+    ours: of('shed'),
+    pass: (s) => s.max === 0,
+    digits: 0,
+  });
   const memory = record({
     id: 'S0 memory',
     metric: `${at}: peak resident memory, API + worker (API ${round(Math.max(...of('apiMB')), 0)} MB, worker ${round(Math.max(...of('workerMB')), 0)} MB at most)`,
@@ -154,23 +165,9 @@ async function s0Round(
     say(`S0 ${name}: ${seconds} s — ${detail}`);
     return seconds;
   };
-  const withKey = async (key: string, method: string, path: string, body: unknown, idem?: string) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        'x-api-key': key,
-        ...(idem ? { 'idempotency-key': idem } : {}),
-      },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
-  };
+  const { withKey, counts: shedCount } = connectorClient(base);
   let serverErrors = 0;
-  const count5xx = (status: number) => {
-    if (status >= 500) serverErrors++;
-  };
+  const count5xx = (status: number) => void (status >= 500 && serverErrors++);
   const work0 = performance.now();
   // The API's and the worker's resident memory, sampled every second through the cycle: the peak of each.
   const rssOf = (pid: number | undefined) => {
@@ -577,7 +574,9 @@ async function s0Round(
     const waiting = Math.max(0, (rootDeadline - reportsDoneAt) / 1000);
     const ackRate = nodes.length / ackSeconds;
     const workSeconds = elapsed - waiting;
-    say(`S0 peak memory: API ${round(peak.api, 0)} MB, worker ${round(peak.worker, 0)} MB`);
+    say(
+      `S0 peak memory: API ${round(peak.api)} MB, worker ${round(peak.worker)} MB; ${shedCount.shed} answers 503`,
+    );
     say(`S0 work: ${round(workSeconds, 1)} s (${lines.map((l) => `${l.phase} ${l.seconds} s`).join('; ')})`);
     const figures: S0Figures = {
       units: rows.length,
@@ -592,6 +591,7 @@ async function s0Round(
       aggregate: dashboards.aggregate,
       apiMB: peak.api,
       workerMB: peak.worker,
+      shed: shedCount.shed,
     };
     return figures;
   } finally {
