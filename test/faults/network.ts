@@ -238,7 +238,7 @@ export async function startNetworkFaults(options: {
     const load = seen.filter((a) => !a.probe && a.status < 300).length;
     record(
       load > 0 && bad.length === 0,
-      `under latency the load was served and nothing answered a 500 or a 5xx without Retry-After (${load} answers of the load: ${text})`,
+      `under latency the load was served and nothing answered a 500 or a 5xx without Retry-After (${load} answers of the load served; all answers: ${text})`,
     );
     const healed = Date.now();
     await until('a read at full speed', async () => (await probe(ctx)).status === 200, 60_000);
@@ -342,7 +342,7 @@ export async function startNetworkFaults(options: {
     const due = Date.parse(remind.at);
     // Short enough that the worker's polls, which back off from 200 ms doubling up to 10 s while Temporal is away,
     // come back well before the deadline (where a reminder is skipped, and fault 2 begins).
-    const stopAt = due - 1_500 - ctx.random() * 1_000;
+    const stopAt = due - 2_000 - ctx.random() * 1_000;
     const startAt = due + 1_500 + ctx.random() * 1_000;
     if (Date.now() > due - 1_000 || startAt > ctx.deadline - 5_000) {
       record(
