@@ -40,6 +40,8 @@ import { directiveRuns, replayRuns } from '@cascade/temporal';
 import { cliType } from '../../infra/scripts/search-attributes';
 import { freePort } from '../integration/support/ports';
 import { FaultCluster, startFaultCluster } from './cluster';
+import { startNetworkFaults } from './network';
+import { runSeeds, seedRuns } from './seeds';
 
 const ROOT = join(__dirname, '..', '..');
 const QUICK = process.argv.includes('--quick');
@@ -120,6 +122,8 @@ async function stop(p: Proc, signal: NodeJS.Signals) {
 const healthy = async (port: number) => (await fetch(`http://127.0.0.1:${port}/health`)).ok;
 
 async function main() {
+  // --seeds=N: N runs of this script, each with a seed of its own (test/faults/seeds.ts); nothing started here
+  if (seedRuns()) process.exit(runSeeds(__filename, seedRuns()!));
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   mkdirSync(DATA, { recursive: true });
   say(
@@ -179,6 +183,8 @@ async function main() {
     }
   };
   await until('Temporal', temporalUp);
+  // toxiproxy between the APIs and PostgreSQL and between the workers and Temporal (test/faults/network.ts)
+  const net = await startNetworkFaults({ data: DATA, seed: SEED, databaseUrl, temporalAddress });
 
   const appEnv = {
     NODE_ENV: 'production',
@@ -203,7 +209,7 @@ async function main() {
     return start(
       name,
       [process.execPath, '-r', 'tsconfig-paths/register', 'dist/apps/worker/src/main.js'],
-      { ...appEnv, WORKER_HEALTH_PORT: String(port) },
+      { ...appEnv, ...net.workerEnv, WORKER_HEALTH_PORT: String(port) },
       port,
       `${name}.log`,
     );
@@ -213,7 +219,7 @@ async function main() {
     return start(
       name,
       [process.execPath, '-r', 'tsconfig-paths/register', 'dist/apps/api/src/main.js'],
-      { ...appEnv, PORT: String(p) },
+      { ...appEnv, ...net.apiEnv, PORT: String(p) },
       p,
       `${name}.log`,
     );
@@ -264,6 +270,7 @@ async function main() {
         const text = await res.text();
         const parsed = (text ? JSON.parse(text) : null) as Record<string, unknown>;
         const code = (parsed?.error as { code?: string } | undefined)?.code;
+        net.noteAnswer(method, path, res.status, code, res.headers.get('retry-after'));
         // unavailable or busy (PostgreSQL or Temporal down, a request still in progress elsewhere, or one that lost
         // its claim to a retry, whose answer the next retry gets): try again
         if (
@@ -436,6 +443,32 @@ async function main() {
   });
   const allSent = Promise.all(sending);
   const cycleEnd = (cycle: number) => dispatchedAt + (cycle + 1) * CYCLE_SECONDS * 1000;
+
+  // --- a–d. latency and partitions through toxiproxy, a Temporal outage across a step (test/faults/network.ts) ---------
+  recoveries.push(
+    ...(await net.run({
+      quick: QUICK,
+      random,
+      say,
+      directiveId,
+      apiPort: () => apis[0].port,
+      auth: clerk.auth,
+      write: async () =>
+        (await call('PUT', `/units/${rootId}/review-chain`, admin, { reviewerIds: [leader.id] })).status ===
+        200,
+      query,
+      temporalUp,
+      stopTemporal: async () => {
+        if (faultCluster) faultCluster.cluster.kill('frontend', 'SIGKILL');
+        else await stop(temporal!, 'SIGKILL');
+      },
+      startTemporal: () => {
+        if (faultCluster) faultCluster.cluster.startOne('frontend');
+        else temporal = startTemporal();
+      },
+      deadline: cycleEnd(0),
+    })),
+  );
 
   // --- 2. SIGKILL the worker at cycle 0's deadline (the overdue marks and the aggregation) -------------------------------
   // just before the deadline, so that its timer fires while no worker runs
@@ -659,6 +692,7 @@ async function main() {
     if (!ok) failures.push(what);
   };
   check(killedBeforeDeadline, 'fault 2 killed the worker before the deadline of cycle 0');
+  for (const [ok, what] of await net.checks(query)) check(ok, what);
   if (hit3)
     check(
       rangeAfter3! > hit3.rangeId,
