@@ -35,6 +35,8 @@ async function main() {
 
   // --- S0 the national cycle ---------------------------------------------------------------------------------------
   if (want('S0')) await s0National({ runId, stack, api });
+  // S0 at 10^5 outlives an access token (15 minutes): the other scenarios sign in again
+  api.admin = await api.login(api.adminEmail);
 
   // --- S7 import --------------------------------------------------------------------------------------------------
   if (want('S7')) await s7Import({ runId, stack, api });
