@@ -17,7 +17,7 @@
  * unit that reported on time marked overdue; every deadline produced its overdue mark for the units that missed it; the audit chain verifies;
  * every workflow history replays. It prints the time each fault took to recover from and writes
  * .data/faults/<timestamp>.json. Exit 0 when every invariant holds.
- * E-mail (test/faults/mail.ts): the API and the workers send to an SMTP sink in this process, which hangs for 20 s
+ * E-mail (test/faults/mail.ts): the API and the workers send to an SMTP sink in this process, which hangs for 30 s
  * across cycle 0's rungs and refuses one recipient for ever; every e-mail must arrive once per dedupe key, the refused
  * one end dead (reported by /health and the log), and every rung of the ladder fire for the units that earned it.
  */
@@ -450,7 +450,7 @@ async function main() {
     postAsAdmin: (path, body) => must(path, call('POST', path, admin, body)),
     query,
     hangAt: cycleEnd(0) - 11_000,
-    hangMs: 20_000,
+    hangMs: 30_000,
   });
 
   // --- 2. SIGKILL the worker at cycle 0's deadline (the overdue marks and the aggregation) -------------------------------
