@@ -17,6 +17,9 @@
  * unit that reported on time marked overdue; every deadline produced its overdue mark for the units that missed it; the audit chain verifies;
  * every workflow history replays. It prints the time each fault took to recover from and writes
  * .data/faults/<timestamp>.json. Exit 0 when every invariant holds.
+ * E-mail (test/faults/mail.ts): the API and the workers send to an SMTP sink in this process, which hangs for 30 s
+ * across cycle 0's rungs and refuses one recipient for ever; every e-mail must arrive once per dedupe key, the refused
+ * one end dead (reported by /health and the log), and every rung of the ladder fire for the units that earned it.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +43,7 @@ import { directiveRuns, replayRuns } from '@cascade/temporal';
 import { cliType } from '../../infra/scripts/search-attributes';
 import { freePort } from '../integration/support/ports';
 import { FaultCluster, startFaultCluster } from './cluster';
+import { checkMail, startMailFaults, startMailSink } from './mail';
 import { startNetworkFaults } from './network';
 import { runSeeds, seedRuns } from './seeds';
 
@@ -186,7 +190,9 @@ async function main() {
   // toxiproxy between the APIs and PostgreSQL and between the workers and Temporal (test/faults/network.ts)
   const net = await startNetworkFaults({ data: DATA, seed: SEED, databaseUrl, temporalAddress });
 
+  const mailSink = await startMailSink();
   const appEnv = {
+    ...mailSink.env,
     NODE_ENV: 'production',
     LOG_LEVEL: 'error',
     DATABASE_URL: databaseUrl,
@@ -443,6 +449,16 @@ async function main() {
   });
   const allSent = Promise.all(sending);
   const cycleEnd = (cycle: number) => dispatchedAt + (cycle + 1) * CYCLE_SECONDS * 1000;
+  // e-mail (test/faults/mail.ts): recipients, one refused for ever, and the SMTP sink hanging across cycle 0's rungs
+  const mail = await startMailFaults({
+    sink: mailSink,
+    units,
+    reporters: REPORTERS,
+    postAsAdmin: (path, body) => must(path, call('POST', path, admin, body)),
+    query,
+    hangAt: cycleEnd(0) - 11_000,
+    hangMs: 30_000,
+  });
 
   // --- a–d. latency and partitions through toxiproxy, a Temporal outage across a step (test/faults/network.ts) ---------
   recoveries.push(
@@ -834,6 +850,16 @@ async function main() {
   );
   await client.connection.close();
   await db.destroy();
+  await checkMail({
+    mail,
+    query,
+    check,
+    directiveId,
+    cycles: [0, 1],
+    apiPorts: apis.map((a) => a.port),
+    logDir: DATA,
+    recoveries,
+  });
 
   const result = {
     mode: QUICK ? 'quick' : 'full',
