@@ -441,7 +441,9 @@ export async function escalationsOf(
   const after = page.after ?? [null, null, null, null];
   const rows: Record<string, unknown>[] = await db.query(
     `SELECT e.cycle, e.unit_id AS "unitId", u.code AS "unitCode", u.name AS "unitName", e.level, e.at,
-            EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle) AS "reportedSince",
+            -- OFFSET 0: a probe by key per row of the page; without it, with stale statistics, PostgreSQL may hash the
+            -- whole report table once instead
+            EXISTS (SELECT 1 FROM report p WHERE p.directive_id = e.directive_id AND p.unit_id = e.unit_id AND p.cycle = e.cycle OFFSET 0) AS "reportedSince",
             ${EXACT_TIME('e.at')} AS k_at
        FROM escalation e JOIN unit u ON u.id = e.unit_id
       WHERE e.directive_id = $1 ${cycle === null ? '' : 'AND e.cycle = $7'}

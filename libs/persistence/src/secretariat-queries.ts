@@ -68,7 +68,8 @@ export const OVERDUE_SQL = `SELECT o.directive_id::text AS "directiveId", d.symb
            -- each mark's unit and directive checked as the walk reaches it (never a join that reads every mark first)
            AND (SELECT u.path FROM unit u WHERE u.id = o.unit_id) <@ $1::ltree
            AND (SELECT d.status FROM directive d WHERE d.id = o.directive_id) = 'dispatched'
-           AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = o.directive_id AND p.unit_id = o.unit_id AND p.cycle = o.cycle)
+           -- OFFSET 0: probed by key as the walk reaches the mark, never an anti join that reads every report first
+           AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = o.directive_id AND p.unit_id = o.unit_id AND p.cycle = o.cycle OFFSET 0)
          ORDER BY o.at, o.unit_id, o.directive_id, o.cycle
          LIMIT $2) o
   -- the page's units and directives by their keys (LIMIT 1: looked up, never joined whole)
