@@ -17,6 +17,7 @@ import { apiKeysOfUnit, membersOfUnit, overdueUnits, rollupsTo, usersPage } from
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { addMember, auth, buildOrg, SIGNING_AUTHORITY, type Org } from './support/org';
+import { explainLast as explainPlan, rawDb } from './support/plans';
 import { waitFor } from './support/wait-for';
 
 jest.setTimeout(300_000);
@@ -411,49 +412,9 @@ describe('the remaining lists page', () => {
   });
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  Plans?: PlanNode[];
-}
-const flatten = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(flatten)];
-
-/** The test's connection as the persistence functions take one (they only call `query`). */
-const raw = () =>
-  ({
-    query: async (sql: string, params: unknown[]) => (await pg.query(sql, params)).rows,
-  }) as unknown as DataSource;
-
-/**
- * The persistence layer's last statement, run again under EXPLAIN ANALYZE: no node reads `table` whole (Seq Scan),
- * no node handles more than `bound` rows.
- */
-async function explainLast(run: (db: DataSource) => Promise<unknown>, table: string, bound: number) {
-  const seen: [string, unknown[]][] = [];
-  const db = {
-    query: async (sql: string, params: unknown[]) => {
-      seen.push([sql, params]);
-      return (await pg.query(sql, params)).rows;
-    },
-  } as unknown as DataSource;
-  await run(db);
-  const [sql, params] = seen[seen.length - 1];
-  const res = await pg.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
-  const nodes = flatten((res.rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0].Plan);
-  const plan = `${sql}\n${nodes.map((n) => `${n['Node Type']} ${n['Relation Name'] ?? n['Index Name'] ?? ''} ${n['Actual Rows']}×${n['Actual Loops']}`).join('\n')}`;
-  for (const n of nodes) {
-    if (n['Node Type'] === 'Seq Scan' && n['Relation Name'] === table)
-      throw new Error(`a Seq Scan of ${table}:\n${plan}`);
-    if (n['Actual Rows'] * n['Actual Loops'] > bound)
-      throw new Error(
-        `${n['Node Type']} handles ${n['Actual Rows'] * n['Actual Loops']} rows (> ${bound}):\n${plan}`,
-      );
-  }
-  return nodes;
-}
+const raw = () => rawDb(pg);
+const explainLast = (run: (db: DataSource) => Promise<unknown>, table: string, bound: number) =>
+  explainPlan(pg, run, [table], bound);
 
 describe('a page in the middle walks the index', () => {
   const N = 5_000;

@@ -23,6 +23,7 @@ import {
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { addMember, auth, buildOrg, SIGNING_AUTHORITY, type Org } from './support/org';
+import { explainLast as explainPlan, rawDb } from './support/plans';
 import { waitFor } from './support/wait-for';
 
 jest.setTimeout(300_000);
@@ -253,56 +254,12 @@ describe('the lists page', () => {
   });
 });
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  Plans?: PlanNode[];
-}
-const flatten = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(flatten)];
-
-/** The test's connection as the persistence functions take one (they only call `query`). */
-const raw = () =>
-  ({
-    query: async (sql: string, params: unknown[]) => (await pg.query(sql, params)).rows,
-  }) as unknown as DataSource;
-
 /** The tables that grow with the units (a lookup of a few rows, such as app_user, may be read whole). */
 const GROWING = ['directive_event', 'escalation', 'report', 'routing_node', 'unit', 'aggregate_report'];
 
-/**
- * The persistence layer's last statement, run again under EXPLAIN ANALYZE: no node reads a growing table whole (Seq
- * Scan), no node handles more than `bound` rows (a Sort of the whole set, or an index range past the page, would).
- */
-async function explainLast(run: (db: DataSource) => Promise<unknown>, bound: number): Promise<PlanNode[]> {
-  const seen: [string, unknown[]][] = [];
-  const db = {
-    query: async (sql: string, params: unknown[]) => {
-      seen.push([sql, params]);
-      return (await pg.query(sql, params)).rows;
-    },
-  } as unknown as DataSource;
-  await run(db);
-  const [sql, params] = seen[seen.length - 1];
-  const res = await pg.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
-  const nodes = flatten((res.rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0].Plan);
-  const shown = nodes.map(
-    (n) =>
-      `${n['Node Type']} ${n['Relation Name'] ?? n['Index Name'] ?? ''} ${n['Actual Rows']}×${n['Actual Loops']}`,
-  );
-  const plan = `${sql}\n${shown.join('\n')}`;
-  for (const n of nodes) {
-    const whole = n['Node Type'] === 'Seq Scan' && GROWING.includes(n['Relation Name'] ?? '');
-    if (whole) throw new Error(`a Seq Scan of ${n['Relation Name']}:\n${plan}`);
-    if (n['Actual Rows'] * n['Actual Loops'] > bound)
-      throw new Error(
-        `${n['Node Type']} handles ${n['Actual Rows'] * n['Actual Loops']} rows (> ${bound}):\n${plan}`,
-      );
-  }
-  return nodes;
-}
+const raw = () => rawDb(pg);
+const explainLast = (run: (db: DataSource) => Promise<unknown>, bound: number) =>
+  explainPlan(pg, run, GROWING, bound);
 
 describe('each page at scale', () => {
   const N = 50_000;
