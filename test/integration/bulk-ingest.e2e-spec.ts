@@ -11,10 +11,12 @@ import request from 'supertest';
 import { Client as PgClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { ReportForm } from '@cascade/domain';
-import { closeTier, createDataSource, explainHubCompleteness } from '@cascade/persistence';
+import { closeTier, createDataSource, explainHubCompleteness, routingTreeLevel } from '@cascade/persistence';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
+import { explainLast } from './support/plans';
+import { expectNoRollupDrift } from './support/rollup';
 import { waitFor } from './support/wait-for';
 
 jest.setTimeout(240_000);
@@ -302,7 +304,8 @@ describe('batched reports', () => {
       await pg.query(`SELECT 1 FROM aggregate_pending WHERE directive_id = $1`, [directiveId]),
     ).toMatchObject({
       rowCount: 0,
-    });
+    }); // 1,000-item batches, duplicates, late revisions: the tree's counters match the rows.
+    await expectNoRollupDrift(directiveId);
   });
 });
 
@@ -352,5 +355,19 @@ describe('the completeness check of a hub', () => {
     expect(plan).not.toMatch(/Anti Join|Materialize|Hash|Seq Scan on report/);
     expect(plan).toMatch(/Index (Only )?Scan using routing_node_parent on routing_node/);
     expect(plan).toMatch(/(Index (Only )?Scan|Bitmap Index Scan) using report_\w+/);
+
+    // The routing tree's first page at the issuer reads the hubs' counters, not the 20,003 leaves or their reports:
+    // no node of its plan handles more than a page's rows (the walk of every node below did: 20,005).
+    await expectNoRollupDrift(d);
+    const level = (db: DataSource) =>
+      routingTreeLevel(db, { directiveId: d, parentUnitId: org.ids.A, cursor: null, limit: 101, cycle: 0 });
+    const top = await level(ds);
+    expect(top.find((n) => n.unitId === big)).toMatchObject({
+      nodes: 20_001,
+      expected: 20_000,
+      onTime: 20_000,
+    });
+    expect(top.find((n) => n.unitId === hub)).toMatchObject({ nodes: 4, expected: 3, onTime: 0, missing: 3 });
+    await explainLast(pg, level, ['routing_node', 'report', 'routing_rollup', 'report_rollup'], 101);
   });
 });

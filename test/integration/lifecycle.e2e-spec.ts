@@ -15,6 +15,7 @@ import { directiveWorkflowId, dispatchHubWorkflowId, reportingWorkflowId } from 
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
+import { expectNoRollupDrift } from './support/rollup';
 import { waitFor } from './support/wait-for';
 import { saveHistory } from '../replay/histories';
 
@@ -406,6 +407,7 @@ describe('three levels, province → district → grassroots, cycles seconds apa
       ]),
     );
     await capture(directiveId, 'reported-escalated-closed', true);
+    await expectNoRollupDrift(directiveId);
   });
 });
 
@@ -546,5 +548,7 @@ describe('forward, supersede, recall', () => {
       );
     }
     await capture(replacement.id, 'superseding-recalled');
+    // Forwarded (D1 a hub with its own units), superseded and recalled: the tree's counters still match the rows.
+    await expectNoRollupDrift(old.id, replacement.id);
   });
 });

@@ -10,6 +10,10 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
+import { Client as PgClient } from 'pg';
+import { rollupDrift } from '@cascade/persistence';
+import { rawDb } from './support/plans';
+import { expectNoRollupDrift } from './support/rollup';
 import { waitFor } from './support/wait-for';
 
 jest.setTimeout(240_000);
@@ -149,6 +153,30 @@ describe('secretariat dashboards', () => {
     expect(below.body.items).toHaveLength(1);
     expect(below.body.nextCursor).toBe(below.body.items[0].unitId);
 
+    // The roll-ups are the triggers' counters (routing_rollup, report_rollup): they match the rows, and a counter
+    // made wrong shows in the tree and in the drift check (which can fail), then is put right.
+    await expectNoRollupDrift(directiveId);
+    const pg = new PgClient({ connectionString: process.env.DATABASE_URL });
+    await pg.connect();
+    const skew = (by: number) =>
+      pg.query(`UPDATE routing_rollup SET nodes = nodes + $3 WHERE directive_id = $1 AND hub_unit_id = $2`, [
+        directiveId,
+        id.D1,
+        by,
+      ]);
+    try {
+      await skew(5);
+      const skewed = await get(`/directives/${directiveId}/tree?cycle=0`, clerk).expect(200);
+      expect(skewed.body.items.find((i: { unitId: string }) => i.unitId === id.D1).nodes).toBe(8);
+      expect(await rollupDrift(rawDb(pg), directiveId)).toEqual([
+        `hub ${id.D1}: nodes/delivered/accepted/returned/expected 7/2/0/0/2, counted 2/2/0/0/2`,
+      ]);
+    } finally {
+      await skew(-5);
+      await pg.end();
+    }
+    await expectNoRollupDrift(directiveId);
+
     // The overdue list: G2 and G3 never report; ranked by lateness, with the ladder level.
     const overdue = await waitFor(
       'G2 and G3 escalated to their parents',
@@ -177,6 +205,30 @@ describe('secretariat dashboards', () => {
     const entry = (i: { directiveId: string; unitId: string; cycle: number }) =>
       `${i.directiveId}/${i.unitId}/${i.cycle}`;
     expect(rest.body.items.map(entry)).not.toContain(entry(one.body.items[0]));
+
+    // The units that have not reported, page by page: D1's subtree, then the issuer's whole tree.
+    const missingAtD1 = await get(
+      `/directives/${directiveId}/aggregate/missing?unitId=${id.D1}&cycle=0`,
+      clerk,
+    );
+    expect(missingAtD1.body).toEqual({ items: [{ unitId: id.G2 }], nextCursor: null });
+    const firstMissing = await get(
+      `/directives/${directiveId}/aggregate/missing?unitId=${id.P}&cycle=0&limit=1`,
+      clerk,
+    ).expect(200);
+    const restMissing = await get(
+      `/directives/${directiveId}/aggregate/missing?unitId=${id.P}&cycle=0&cursor=${firstMissing.body.nextCursor}`,
+      clerk,
+    ).expect(200);
+    expect(
+      [...firstMissing.body.items, ...restMissing.body.items].map((u: { unitId: string }) => u.unitId),
+    ).toEqual([id.G2, id.G3].sort());
+    expect(restMissing.body.nextCursor).toBeNull();
+    const aggregate = await get(`/directives/${directiveId}/aggregate?unitId=${id.P}&cycle=0`, clerk).expect(
+      200,
+    );
+    expect(aggregate.body.coverage.missingUnits).toEqual([id.G2, id.G3].sort());
+    expect(aggregate.body.missingCursor).toBeNull();
 
     // The aggregated report at D1 as CSV and XLSX.
     const csv = await get(

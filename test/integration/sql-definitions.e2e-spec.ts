@@ -162,6 +162,9 @@ describe('the database functions and triggers (libs/persistence/src/sql)', () =>
       'cascade_file_report',
       'cascade_file_reports',
       'cascade_report_event',
+      'cascade_rollup_nodes',
+      'cascade_rollup_recount',
+      'cascade_rollup_reports',
       'cascade_seal_events',
       'directive_event_append_only',
       'directive_event_chain',
@@ -172,6 +175,11 @@ describe('the database functions and triggers (libs/persistence/src/sql)', () =>
       'directive_event_append_only',
       'directive_event_chain',
       'directive_event_no_truncate',
+      'report_rollup_delete',
+      'report_rollup_insert',
+      'routing_node_rollup_delete',
+      'routing_node_rollup_insert',
+      'routing_node_rollup_update',
     ]);
     expect(new Set(SQL_DEFINITIONS.map((d) => d.name)).size).toBe(SQL_DEFINITIONS.length);
     expect(SEAL_EVENTS_CHANGED).not.toBe(CASCADE_SEAL_EVENTS);

@@ -82,7 +82,10 @@ export interface AggregateAnswer {
   closed: boolean;
   revision?: number;
   values: Record<string, unknown>;
+  /** `missingUnits`: the first 100 missing units by id; the rest from `GET /directives/:id/aggregate/missing`. */
   coverage: { expected: number; onTime: number; late: number; missing: number; missingUnits: string[] };
+  /** The cursor of the next page of missing units (`/aggregate/missing?cursor=`), null when they are all listed. */
+  missingCursor?: string | null;
 }
 
 /** `GET /directives/:id/received`: the directive as a unit it was routed to sees it. */

@@ -9,6 +9,7 @@ export * from './audit';
 export * from './case-file';
 export * from './calendar';
 export * from './secretariat-queries';
+export * from './routing-rollup';
 export * from './events';
 export * from './directives';
 export * from './received';

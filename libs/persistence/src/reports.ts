@@ -467,3 +467,16 @@ export async function unitPathsOf(db: Db, unitIds: string[]): Promise<Map<string
   );
   return new Map(rows.map((r) => [r.id, idsFromPath(r.path)]));
 }
+
+/** Whether `unitId` takes part in the directive's aggregation (routed, not returned), and as a hub; null if not. */
+export async function aggregationNode(
+  db: Db,
+  directiveId: string,
+  unitId: string,
+): Promise<{ is_hub: boolean } | null> {
+  const rows: { is_hub: boolean }[] = await db.query(
+    `SELECT is_hub FROM routing_node WHERE directive_id = $1 AND unit_id = $2 AND status <> 'returned'`,
+    [directiveId, unitId],
+  );
+  return rows[0] ?? null;
+}

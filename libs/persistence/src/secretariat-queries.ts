@@ -10,34 +10,44 @@ type Db = DataSource | EntityManager;
 
 /**
  * One level of a routing tree with per-subtree roll-ups: $1 directive, $2 parent unit, $3 cursor, $4 limit, $5 cycle.
- * The subtrees are walked along the routing tree itself (parent_unit_id, through hubs only), so a forwarded branch
- * rolls up under the unit that forwarded it, and the walk touches only this directive's nodes.
+ * A subtree rolls up along the routing tree itself (parent_unit_id, through hubs), so a forwarded branch rolls up
+ * under the unit that forwarded it. Its counts are the page node's own plus the sums of the counters the triggers
+ * keep for every hub in it (`routing_rollup`, `report_rollup`: sql/routing-rollup.sql.ts): the walk reads the hubs
+ * only (`routing_node_hubs`), hundreds at 10^5 units, never the leaves or their reports.
  */
 export const TREE_SQL = `WITH RECURSIVE page AS (
   SELECT r.unit_id, r.depth, r.tier, r.is_hub, r.status, r.status_code, r.final_status, u.code, u.name
     FROM routing_node r JOIN unit u ON u.id = r.unit_id
    WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND ($3::uuid IS NULL OR r.unit_id > $3)
    ORDER BY r.unit_id LIMIT $4
-), sub AS (
-  SELECT p.unit_id AS top, p.unit_id, p.is_hub, p.status FROM page p
+), hubs AS (
+  SELECT p.unit_id AS top, p.unit_id FROM page p WHERE p.is_hub
   UNION ALL
-  SELECT sub.top, s.unit_id, s.is_hub, s.status
-    FROM sub JOIN routing_node s ON s.directive_id = $1 AND s.parent_unit_id = sub.unit_id
-   WHERE sub.is_hub
-), current AS (
-  SELECT DISTINCT ON (unit_id) unit_id, late FROM report WHERE directive_id = $1 AND cycle = $5
-   ORDER BY unit_id, revision DESC
+  SELECT hubs.top, s.unit_id
+    FROM hubs JOIN routing_node s ON s.directive_id = $1 AND s.parent_unit_id = hubs.unit_id AND s.is_hub
+), nodes AS (
+  SELECT hubs.top, sum(c.nodes)::int AS nodes, sum(c.delivered)::int AS delivered, sum(c.accepted)::int AS accepted,
+         sum(c.returned)::int AS returned, sum(c.expected)::int AS expected
+    FROM hubs JOIN routing_rollup c ON c.directive_id = $1 AND c.hub_unit_id = hubs.unit_id
+   GROUP BY hubs.top
+), reports AS (
+  SELECT hubs.top, sum(c.on_time)::int AS on_time, sum(c.late)::int AS late
+    FROM hubs JOIN report_rollup c ON c.directive_id = $1 AND c.hub_unit_id = hubs.unit_id AND c.cycle = $5
+   GROUP BY hubs.top
 ), roll AS (
-  SELECT s.top,
-         count(*)::int AS nodes,
-         count(*) FILTER (WHERE s.status = 'delivered')::int AS delivered,
-         count(*) FILTER (WHERE s.status = 'accepted')::int AS accepted,
-         count(*) FILTER (WHERE s.status = 'returned')::int AS returned,
-         count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned')::int AS expected,
-         count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND c.late = false)::int AS on_time,
-         count(*) FILTER (WHERE NOT s.is_hub AND s.status <> 'returned' AND c.late)::int AS late
-    FROM sub s LEFT JOIN current c ON c.unit_id = s.unit_id
-   GROUP BY s.top
+  SELECT p.unit_id AS top,
+         1 + COALESCE(n.nodes, 0) AS nodes,
+         (p.status = 'delivered')::int + COALESCE(n.delivered, 0) AS delivered,
+         (p.status = 'accepted')::int + COALESCE(n.accepted, 0) AS accepted,
+         (p.status = 'returned')::int + COALESCE(n.returned, 0) AS returned,
+         (NOT p.is_hub AND p.status <> 'returned')::int + COALESCE(n.expected, 0) AS expected,
+         (NOT p.is_hub AND p.status <> 'returned' AND own.late = false)::int + COALESCE(r.on_time, 0) AS on_time,
+         (NOT p.is_hub AND p.status <> 'returned' AND own.late)::int + COALESCE(r.late, 0) AS late
+    FROM page p
+    LEFT JOIN nodes n ON n.top = p.unit_id
+    LEFT JOIN reports r ON r.top = p.unit_id
+    LEFT JOIN LATERAL (SELECT x.late FROM report x WHERE x.directive_id = $1 AND x.unit_id = p.unit_id AND x.cycle = $5
+                        ORDER BY x.revision DESC LIMIT 1) own ON NOT p.is_hub
 )
 SELECT p.unit_id::text AS "unitId", p.code AS "unitCode", p.name AS "unitName", p.depth, p.tier,
        p.is_hub AS "isHub", p.status, p.status_code AS "statusCode", p.final_status AS "finalStatus",

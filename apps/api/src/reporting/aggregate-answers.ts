@@ -9,6 +9,9 @@ import { encodeCursor } from '../common/page';
 /** How many answers of a collect field the aggregate itself carries. */
 export const FIRST_ANSWERS = 100;
 
+/** How many missing units an aggregate's coverage lists (the rest: `GET /directives/:id/aggregate/missing`). */
+export const FIRST_MISSING = 100;
+
 /** A page of answers: the revision it reads (null: the live preview) and the position of its first answer. */
 export type AnswersKey = [revision: number | null, from: number];
 

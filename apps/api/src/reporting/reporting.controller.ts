@@ -63,6 +63,18 @@ export class ReportingController {
     return this.reporting.aggregateAt(id, query);
   }
 
+  @Get('directives/:id/aggregate/missing')
+  @Authorize({ capability: 'view', unit: { query: 'unitId' } })
+  @ApiOperation({
+    summary:
+      'A page of the units below a node expected to report the cycle that have not, by unit id (exact, from the ' +
+      "routing tree; the aggregate's coverage lists the first 100 and `missingCursor`)",
+  })
+  @ApiResponse({ status: 400, description: PAGE_400 })
+  missing(@Param('id') id: string, @Query() query: ReportPageQueryDto) {
+    return this.reporting.missing(id, query);
+  }
+
   @Get('directives/:id/aggregate/answers')
   @Authorize({ capability: 'view', unit: { query: 'unitId' } })
   @ApiOperation({

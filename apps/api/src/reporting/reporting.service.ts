@@ -11,7 +11,8 @@ import {
   escalationsOf,
   fileReport,
   latestAggregateTrimmed,
-  missingBelow,
+  missingUnitsBelow,
+  aggregationNode,
   previewAggregate,
   propagateUp,
   reportContext,
@@ -30,7 +31,6 @@ import {
 } from '@cascade/persistence';
 import type { Page, ReportingRequirement } from '@cascade/contracts';
 import {
-  cycleKey,
   cycleOfView,
   CYCLES_PER_SCHEDULE,
   formOfSchedule,
@@ -38,7 +38,6 @@ import {
   OPEN_ENDED_FROM,
   reportProblems,
   scheduleList,
-  scheduleNumber,
   ScheduleError,
   settingsOfKey,
   splitCycleKey,
@@ -58,7 +57,6 @@ import {
   isCount,
   isExactTime,
   isUuid,
-  MAX_PAGE,
   pageOf,
   tupleOf,
 } from '../common/page';
@@ -74,10 +72,12 @@ import {
   answersOf,
   collectFields,
   FIRST_ANSWERS,
+  FIRST_MISSING,
   firstAnswers,
   withAnswerCursors,
 } from './aggregate-answers';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
+import { isMain, keyOf } from './cycle-key';
 import { DirectivesService } from '../directives/directives.service';
 import { callerOf, idempotencyKeyReused } from '../idempotency/idempotency.interceptor';
 
@@ -359,16 +359,17 @@ export class ReportingService {
     );
   }
 
-  /** Every current report below `unitId` (the export's table), read page by page. */
-  async allReports(id: string, q: ReportQueryDto): Promise<unknown[]> {
-    const all: unknown[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.reports(id, { ...q, limit: MAX_PAGE, cursor });
-      all.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return all;
+  /** A page of the units below `unitId` expected to report the cycle that have not (exact, by unit id). */
+  async missing(id: string, q: ReportPageQueryDto): Promise<Page<{ unitId: string }>> {
+    const directive = await this.directives.rowSeenFrom(id, q.unitId);
+    const key = keyOf(directive.content.reporting, q.schedule, q.cycle);
+    const below = q.unitId === directive.issuer_id ? null : q.unitId;
+    if (below && !(await aggregationNode(this.dataSource, id, below))) throw notRouted();
+    const after = decodeCursor('missing', q.cursor, isUuid);
+    return pageOf(
+      'missing',
+      await missingUnitsBelow(this.dataSource, id, below, key, { after, limit: q.limit }),
+    );
   }
 
   /**
@@ -380,9 +381,10 @@ export class ReportingService {
     const { form, cycle, directive, settings } = await this.reportingCycle(id, q.unitId, q.cycle, q.schedule);
     const key = cycle.index;
     const stream = settings.schedule.kind === 'adhoc';
-    const nodes = await aggregationNodes(this.dataSource, id);
-    // Routed, but it returned the directive: it takes no part in the aggregation.
-    if (q.unitId !== directive.issuer_id && !nodes.some((n) => n.unit_id === q.unitId)) throw notRouted();
+    // Routed, but it returned the directive: it takes no part in the aggregation (one node looked up by key).
+    const node =
+      q.unitId === directive.issuer_id ? null : await aggregationNode(this.dataSource, id, q.unitId);
+    if (q.unitId !== directive.issuer_id && !node) throw notRouted();
     // A collect field carries every unit's answer: the aggregate shows how many, and the first page of them.
     const collected = collectFields(form);
     const stored = await latestAggregateTrimmed(this.dataSource, id, q.unitId, key, collected, FIRST_ANSWERS);
@@ -396,6 +398,18 @@ export class ReportingService {
       provisional: cycle.provisional,
     };
     if (stored) {
+      // The first missing units, exact, from the tree (the stored list keeps the first at closing); the rest page by
+      // page from /aggregate/missing. A page costs its own rows, whatever the directive's size.
+      const missing = await missingUnitsBelow(
+        this.dataSource,
+        id,
+        q.unitId === directive.issuer_id ? null : q.unitId,
+        key,
+        {
+          after: null,
+          limit: FIRST_MISSING,
+        },
+      );
       return {
         ...base,
         closed: true,
@@ -403,13 +417,11 @@ export class ReportingService {
         reason: stored.reason,
         reportedAt: stored.created_at.toISOString(),
         values: withAnswerCursors(stored.values, collected, stored.revision),
-        // The stored list keeps its first entries; the exact one comes from the tree.
-        coverage: {
-          ...stored.coverage,
-          missingUnits: await missingBelow(this.dataSource, id, q.unitId, directive.issuer_id, key),
-        },
+        coverage: { ...stored.coverage, missingUnits: missing.items.map((u) => u.unitId) },
+        missingCursor: missing.next === null ? null : encodeCursor('missing', missing.next),
       };
     }
+    const nodes = await aggregationNodes(this.dataSource, id);
     const isHub = q.unitId === directive.issuer_id || nodes.some((n) => n.unit_id === q.unitId && n.is_hub);
     const preview = await previewAggregate(
       this.dataSource,
@@ -422,13 +434,16 @@ export class ReportingService {
     );
     const values = { ...preview.values };
     for (const field of collected) values[field] = firstAnswers(preview.values[field]);
+    const missingUnits = [...preview.coverage.missingUnits].sort();
     return {
       ...base,
       closed: false,
       revision: null,
       reason: null,
       reportedAt: null,
-      coverage: preview.coverage,
+      coverage: { ...preview.coverage, missingUnits: missingUnits.slice(0, FIRST_MISSING) },
+      missingCursor:
+        missingUnits.length > FIRST_MISSING ? encodeCursor('missing', missingUnits[FIRST_MISSING - 1]) : null,
       values: withAnswerCursors(values, collected, null),
     };
   }
@@ -575,19 +590,4 @@ export class ReportingService {
     const after = decodeCursor('escalations', q.cursor, ESCALATION_KEY);
     return pageOf('escalations', await escalationsOf(this.dataSource, id, key, { after, limit: q.limit }));
   }
-}
-
-const isMain = (schedule: string | undefined) => schedule === undefined || schedule === MAIN_SCHEDULE;
-
-/** The cycle key of a schedule's cycle; a schedule the directive does not have is 404 CYCLE_NOT_FOUND. */
-function keyOf(reporting: unknown, schedule: string | undefined, index: number): number {
-  if (isMain(schedule)) return index;
-  const n = reporting ? scheduleNumber(reporting as ReportingRequirement, schedule) : null;
-  if (n === null)
-    throw new ApiError(
-      HttpStatus.NOT_FOUND,
-      DirectiveErrorCode.CYCLE_NOT_FOUND,
-      `schedule: this directive has no schedule ${schedule}`,
-    );
-  return cycleKey(n, index);
 }

@@ -18,9 +18,11 @@ import {
   isCount,
   isExactTime,
   isUuid,
+  MAX_PAGE,
   pageOf,
   tupleOf,
 } from '../common/page';
+import type { Page } from '@cascade/contracts';
 import { DirectivesService } from '../directives/directives.service';
 import { ReportingService } from '../reporting/reporting.service';
 import type { ExportQueryDto, OverdueQueryDto, RegisterQueryDto, TreeQueryDto } from './secretariat.dto';
@@ -153,12 +155,19 @@ export class SecretariatService {
     const agg = await this.reporting.aggregateAt(directiveId, { unitId: q.unitId, cycle: q.cycle });
     const directive = await this.directives.get(directiveId);
     const form = (directive.content.reporting as { form: ReportForm }).form;
-    const reports = (await this.reporting.allReports(directiveId, { unitId: q.unitId, cycle: q.cycle })) as {
+    const at = { unitId: q.unitId, cycle: q.cycle };
+    const reports = (await everyItem((cursor) =>
+      this.reporting.reports(directiveId, { ...at, limit: MAX_PAGE, cursor }),
+    )) as {
       unitId: string;
       values: Record<string, unknown>;
       late: boolean;
     }[];
-    const ids = [...reports.map((r) => r.unitId), ...agg.coverage.missingUnits];
+    // Every missing unit, page by page (the aggregate itself lists the first ones).
+    const missing = (
+      await everyItem((cursor) => this.reporting.missing(directiveId, { ...at, limit: MAX_PAGE, cursor }))
+    ).map((u) => u.unitId);
+    const ids = [...reports.map((r) => r.unitId), ...missing];
     const units = await unitCodesAndNames(this.dataSource, ids);
     const unitOf = new Map(units.map((u) => [u.id, u]));
     const cell = (v: unknown): string | number =>
@@ -184,7 +193,7 @@ export class SecretariatService {
           r.late ? 'muộn' : 'đúng hạn',
           ...form.fields.map((f) => cell(r.values[f.key])),
         ]),
-      ...agg.coverage.missingUnits.map((id) => [
+      ...missing.map((id) => [
         unitOf.get(id)?.code ?? id,
         unitOf.get(id)?.name ?? '',
         'chưa báo cáo',
@@ -235,4 +244,16 @@ export class SecretariatService {
 function collectedCell(v: { count: number; items: { value: unknown }[] }): string {
   const shown = v.items.map((x) => String(x.value)).join('; ');
   return v.count > v.items.length ? `${shown}; … (+${v.count - v.items.length})` : shown;
+}
+
+/** Every item of a list, read page by page (an export's table). */
+async function everyItem<T>(page: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const p = await page(cursor);
+    all.push(...p.items);
+    cursor = p.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
 }

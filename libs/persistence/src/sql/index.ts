@@ -8,6 +8,12 @@ import { FOLD_VI } from './fold-vi.sql';
 import { SQL_DEFINITIONS_LOCK_KEY } from './locks';
 import { CASCADE_REPORT_EVENT } from './report-event.sql';
 import { CASCADE_SEAL_EVENTS } from './seal-events.sql';
+import {
+  CASCADE_ROLLUP_NODES,
+  CASCADE_ROLLUP_RECOUNT,
+  CASCADE_ROLLUP_REPORTS,
+  ROLLUP_TRIGGERS,
+} from './routing-rollup.sql';
 
 export { hubLockKey } from './locks';
 export { CASCADE_SEAL_EVENTS } from './seal-events.sql';
@@ -38,6 +44,10 @@ export const SQL_DEFINITIONS: readonly SqlDefinition[] = [
   { name: 'cascade_report_event', statements: [CASCADE_REPORT_EVENT] },
   { name: 'cascade_file_report', statements: [CASCADE_FILE_REPORT] },
   { name: 'cascade_file_reports', statements: [CASCADE_FILE_REPORTS] },
+  {
+    name: 'routing_rollup_triggers',
+    statements: [CASCADE_ROLLUP_RECOUNT, CASCADE_ROLLUP_NODES, CASCADE_ROLLUP_REPORTS, ...ROLLUP_TRIGGERS],
+  },
 ];
 
 /** What `schema_definition` records of a definition applied: the SHA-256 of its statements. */
