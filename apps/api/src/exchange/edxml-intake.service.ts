@@ -181,6 +181,7 @@ export class EdxmlIntakeService {
     const number = /^\d{1,7}$/.test(d.code.number) ? Number(d.code.number) : null;
     const issuerName = normalizeText(d.from.organName || d.from.organizationInCharge || d.from.organId);
     const receivedAt = new Date();
+    const receivedYear = new Date(receivedAt.getTime() + VN_OFFSET_MS).getUTCFullYear();
     const docType = docTypeOf(d);
     return this.dataSource.transaction(async (m) => {
       const received = [];
@@ -203,7 +204,7 @@ export class EdxmlIntakeService {
           symbol,
           externalDate: d.promulgation.date,
           receivedNumber: null,
-          receivedYear: new Date(receivedAt.getTime() + VN_OFFSET_MS).getUTCFullYear(),
+          receivedYear,
           receivedAt,
           receivedBy: null,
         });
@@ -223,7 +224,7 @@ export class EdxmlIntakeService {
             actor,
           ),
         });
-        received.push({ unitId: unit.id, id, receivedNumber, receivedYear: receivedAt.getUTCFullYear() });
+        received.push({ unitId: unit.id, id, receivedNumber, receivedYear });
       }
       const answer = { kind: 'document', messageId, documentId: d.documentId, symbol, received };
       // the same id recorded by a concurrent request that committed first: this registration rolls back
