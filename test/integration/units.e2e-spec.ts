@@ -390,7 +390,7 @@ describe('import and export', () => {
       .expect(200);
     expect(exported.headers['content-type']).toMatch(/text\/csv/);
     const lines = exported.text.trim().split('\n');
-    expect(lines[0]).toBe('code,name,kind,parentCode,symbol,active');
+    expect(lines[0]).toBe('code,name,kind,parentCode,symbol,active,edxmlCode');
     expect(lines).toHaveLength(4);
     // The export is importable as it is: nothing changes.
     const roundTrip = await importCsv(org.tokens.admin, exported.text);

@@ -161,6 +161,7 @@ describe('edXML', () => {
     if (read.kind !== 'document') return;
     expect(read.document).toEqual({
       ...sample,
+      attachments: [],
       from: { ...sample.from, email: null, telephone: null, website: null },
       to: sample.to.map((o) => ({
         ...o,
@@ -193,7 +194,7 @@ describe('edXML', () => {
       kind: 'status',
       status: { statusCode: '03', timestamp: '2023-07-19T04:05:06.000Z' },
     });
-    expect(() => readEdxml(xml.replace('>03<', '>99<'))).toThrow(/StatusCode "99"/);
+    expect(() => readEdxml(xml.replace('>03<', '>99<'))).toThrow(/StatusCode: "99"/);
   });
 
   it("reads a sender's printed authority in its canonical form", () => {
@@ -213,7 +214,7 @@ describe('edXML', () => {
     await refused(() => readEdxml('<edXML:edXMLEnvelope><a></b></edXML:edXMLEnvelope>'), 'MALFORMED_XML');
     expect(() => readEdxml('<a>\n<b></a>')).toThrow(/line 2/);
     await refused(() => readEdxml('<html><body>hi</body></html>'), 'NOT_EDXML');
-    await refused(() => readEdxml(buildEdxmlDocument({ ...sample, subject: '' })), 'NOT_EDXML');
+    await refused(() => readEdxml(buildEdxmlDocument({ ...sample, subject: '' })), 'EDXML_ELEMENT_MISSING');
   });
 });
 

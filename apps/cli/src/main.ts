@@ -16,6 +16,9 @@
  *   cascade import <file> [--json]                read a directive from its text (.txt), a .docx or an edXML message
  *                                                 and print every part found (JSON: the import contract), with what
  *                                                 is missing; needs no database
+ *   cascade edxml read <file> [--json]            what an edXML message says, a document (its header, addressees,
+ *                                                 attachments) or a status (its code, whom and what it answers);
+ *                                                 needs no database; exits 2 on a message it cannot read
  *   cascade calendar list [--json]                the working calendar's years: stored (official or provisional) and
  *                                                 computed from the Labour Code
  *   cascade calendar show <year> [--json]         a year's days off and worked weekend days, with their sources
@@ -51,6 +54,7 @@ import {
   type StoredCalendarYear,
 } from '@cascade/persistence';
 import { directiveRuns, replayRuns, runToJSON } from '@cascade/temporal';
+import { edxmlRead } from './edxml-read';
 
 const USAGE = `usage: cascade audit verify <directiveId> [--json]
        cascade audit replay <directiveId> [--json] [--workflows FILE]
@@ -58,6 +62,7 @@ const USAGE = `usage: cascade audit verify <directiveId> [--json]
        cascade audit checkpoint --key KEY --out FILE
        cascade audit verify-checkpoint FILE --public-key PUB [--json]
        cascade import <file> [--json]
+       cascade edxml read <file> [--json]
        cascade calendar list [--json]
        cascade calendar show <year> [--json]
        cascade calendar import <file>
@@ -370,6 +375,11 @@ export async function main(argv: string[]): Promise<number> {
     return importFile(resolve(file), argv.includes('--json'));
   }
   if (argv[0] === 'calendar') return calendarCommand(argv[1], argv.slice(2));
+  if (argv[0] === 'edxml' && argv[1] === 'read') {
+    const { code, out } = edxmlRead(argv.slice(2));
+    (code === 0 ? console.log : console.error)(out);
+    return code;
+  }
   const [group, command, id, ...rest] = argv;
   if (group === 'audit' && command === 'checkpoint') return checkpointCommand(argv.slice(2));
   if (group === 'audit' && command === 'verify-checkpoint') return verifyCheckpointCommand(argv.slice(2));

@@ -9,3 +9,4 @@ export * from './synthetic-units';
 export * from './calendar';
 export * from './directive';
 export * from './report';
+export * from './edxml-code';

@@ -35,6 +35,33 @@ function existing(code: string, id: string, parent: ExistingUnit | null): Existi
 describe('planUnitImport', () => {
   beforeEach(() => (counter = 0));
 
+  it('takes electronic identification codes: validated, upper-cased, one unit each, kept when absent', () => {
+    const a = { ...existing('A', newId(), null), edxmlCode: '000.00.00.H53' };
+    const b = existing('B', newId(), a);
+    const plan = planUnitImport(
+      [
+        row(2, 'A', null, { name: a.name }),
+        row(3, 'B', 'A', { edxmlCode: ' 000.00.31.h53 ' }),
+        row(4, 'C', 'A', { edxmlCode: '000.00.31.H53' }),
+        row(5, 'D', 'A', { edxmlCode: '000.00.00.H53' }),
+        row(6, 'E', 'A', { edxmlCode: 'H53' }),
+      ],
+      { existing: [a, b], newId, mayPlaceUnder: everywhere, maySee: everywhere },
+    );
+    expect(plan.unchanged.map((u) => u.code)).toEqual(['A']);
+    expect(plan.writes.find((w) => w.code === 'B')!.edxmlCode).toBe('000.00.31.H53');
+    expect(plan.rejected).toEqual([
+      { line: 4, code: 'C', field: 'edxmlCode', reason: '000.00.31.H53: duplicate of line 3' },
+      { line: 5, code: 'D', field: 'edxmlCode', reason: '000.00.00.H53 is already used by another unit' },
+      {
+        line: 6,
+        code: 'E',
+        field: 'edxmlCode',
+        reason: 'must be an electronic identification code such as 000.00.00.H53 (Decision 20/2020/QĐ-TTg)',
+      },
+    ]);
+  });
+
   it('creates a tree given children before parents, with paths', () => {
     const plan = planUnitImport([row(2, 'C', 'B'), row(3, 'B', 'A'), row(4, 'A', null)], {
       existing: [],

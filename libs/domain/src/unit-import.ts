@@ -1,5 +1,6 @@
 import { UNIT_CODE_PATTERN, UNIT_KINDS, pathLabel, type UnitKind } from './organisation';
 import { normalizeText } from './text';
+import { normalizeEdxmlCode } from './edxml-code';
 
 /** A row of a CSV or JSON import, as read (strings, not yet validated). */
 export interface ImportRow {
@@ -10,6 +11,8 @@ export interface ImportRow {
   parentCode?: unknown;
   symbol?: unknown;
   active?: unknown;
+  /** The electronic identification code (mã định danh, `000.00.00.H53`); absent or empty keeps the unit's. */
+  edxmlCode?: unknown;
 }
 
 /** A unit as it stands before the import. */
@@ -22,6 +25,7 @@ export interface ExistingUnit {
   parentId: string | null;
   path: string;
   active: boolean;
+  edxmlCode?: string | null;
 }
 
 /** A unit as it must stand after the import (only those that change). */
@@ -34,6 +38,7 @@ export interface UnitWrite {
   parentId: string | null;
   path: string;
   active: boolean;
+  edxmlCode: string | null;
   isNew: boolean;
   /** Set when the import moved it to another parent (recorded as a move). */
   movedFrom?: string | null;
@@ -68,6 +73,7 @@ interface Valid {
   parentCode: string | null;
   symbol: string | null;
   active: boolean | null;
+  edxmlCode: string | null;
 }
 
 type Rejection = ImportResult['rejected'][number];
@@ -108,7 +114,14 @@ function validate(row: ImportRow): Valid | Rejection {
     else if (a === false || a === 'false' || a === '0' || a === 'no') active = false;
     else return reject('active', 'must be true or false');
   }
-  return { line: row.line, code, name, kind: kind as UnitKind, parentCode, symbol, active };
+  const rawEdxml = str(row.edxmlCode);
+  const edxmlCode = rawEdxml ? normalizeEdxmlCode(rawEdxml) : null;
+  if (rawEdxml && !edxmlCode)
+    return reject(
+      'edxmlCode',
+      'must be an electronic identification code such as 000.00.00.H53 (Decision 20/2020/QĐ-TTg)',
+    );
+  return { line: row.line, code, name, kind: kind as UnitKind, parentCode, symbol, active, edxmlCode };
 }
 
 /**
@@ -160,6 +173,19 @@ export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): 
   for (const v of [...accepted.values()]) {
     if (existingByCode.has(v.code) && !visibleByCode.has(v.code))
       reject(v, 'code', `${v.code} is already used by another unit`);
+  }
+  // An electronic identification code names one unit: not another row's, not another unit's.
+  const edxmlOwner = new Map<string, string>();
+  for (const u of ctx.existing) if (u.edxmlCode) edxmlOwner.set(u.edxmlCode, u.code);
+  const edxmlLine = new Map<string, number>();
+  for (const v of [...accepted.values()]) {
+    if (!v.edxmlCode) continue;
+    const owner = edxmlOwner.get(v.edxmlCode);
+    const line = edxmlLine.get(v.edxmlCode);
+    if (line !== undefined) reject(v, 'edxmlCode', `${v.edxmlCode}: duplicate of line ${line}`);
+    else if (owner !== undefined && owner !== v.code)
+      reject(v, 'edxmlCode', `${v.edxmlCode} is already used by another unit`);
+    else edxmlLine.set(v.edxmlCode, v.line);
   }
 
   // Ids: existing units keep theirs.
@@ -332,6 +358,7 @@ export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): 
       parentId,
       path: pathOf(id),
       active: v.active ?? existing?.active ?? true,
+      edxmlCode: v.edxmlCode ?? existing?.edxmlCode ?? null,
       isNew: !existing,
     };
     if (!existing) {
@@ -343,6 +370,7 @@ export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): 
         existing.kind === write.kind &&
         existing.symbol === write.symbol &&
         existing.active === write.active &&
+        (existing.edxmlCode ?? null) === write.edxmlCode &&
         existing.parentId === parentId &&
         existing.path === write.path;
       if (same) {
@@ -358,7 +386,7 @@ export function planUnitImport(rows: readonly ImportRow[], ctx: ImportContext): 
   for (const u of ctx.existing) {
     if (writtenIds.has(u.id)) continue;
     const path = pathOf(u.id);
-    if (path !== u.path) result.writes.push({ ...u, path, isNew: false });
+    if (path !== u.path) result.writes.push({ ...u, edxmlCode: u.edxmlCode ?? null, path, isNew: false });
   }
   result.rejected.sort((a, b) => a.line - b.line);
   return result;

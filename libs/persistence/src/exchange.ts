@@ -27,6 +27,8 @@ export interface ExchangeDirective {
   signer_position: string | null;
   signer_name: string | null;
   issuer_code: string;
+  /** The issuer's electronic identification code (mã định danh), null when it has none. */
+  issuer_edxml_code: string | null;
   issuer_name: string;
   parent_name: string | null;
 }
@@ -35,7 +37,8 @@ export async function exchangeDirective(db: Db, id: string): Promise<ExchangeDir
   const rows: ExchangeDirective[] = await db.query(
     `SELECT d.id::text AS id, d.status, d.doc_type, d.symbol, d.number, d.signed_at, d.dispatched_at, d.content,
             d.signer_authority, d.signer_position, d.signer_name,
-            u.code AS issuer_code, u.name AS issuer_name, p.name AS parent_name
+            u.code AS issuer_code, u.edxml_code AS issuer_edxml_code, u.name AS issuer_name,
+            p.name AS parent_name
        FROM directive d JOIN unit u ON u.id = d.issuer_id LEFT JOIN unit p ON p.id = u.parent_id
       WHERE d.id = $1`,
     [id],
@@ -43,10 +46,13 @@ export async function exchangeDirective(db: Db, id: string): Promise<ExchangeDir
   return rows[0] ?? null;
 }
 
-/** The units the issuer sent the directive to directly, by code. */
-export async function directAddressees(db: Db, id: string): Promise<{ code: string; name: string }[]> {
+/** The units the issuer sent the directive to directly, by code (with their electronic identification codes). */
+export async function directAddressees(
+  db: Db,
+  id: string,
+): Promise<{ code: string; edxml_code: string | null; name: string }[]> {
   return db.query(
-    `SELECT u.code, u.name FROM routing_node r JOIN unit u ON u.id = r.unit_id JOIN directive d ON d.id = r.directive_id
+    `SELECT u.code, u.edxml_code, u.name FROM routing_node r JOIN unit u ON u.id = r.unit_id JOIN directive d ON d.id = r.directive_id
       WHERE r.directive_id = $1 AND r.parent_unit_id = d.issuer_id ORDER BY u.code`,
     [id],
   );
@@ -55,6 +61,7 @@ export async function directAddressees(db: Db, id: string): Promise<{ code: stri
 /** A recipient's status change, as an edXML status message carries it. */
 export interface StatusChange {
   code: string;
+  edxml_code: string | null;
   name: string;
   status_code: string;
   at: Date;
@@ -72,7 +79,7 @@ export async function statusChanges(
   limit: number,
 ): Promise<StatusChange[]> {
   return db.query(
-    `SELECT u.code, u.name, x.code AS status_code, x.at, x.staff
+    `SELECT u.code, u.edxml_code, u.name, x.code AS status_code, x.at, x.staff
          FROM routing_node r JOIN unit u ON u.id = r.unit_id
          CROSS JOIN LATERAL (VALUES
            ('01', r.delivered_at, NULL),

@@ -34,3 +34,5 @@ export * from './sql';
 export * from './report-routes';
 export * from './rollup';
 export * from './late-revisions';
+export * from './edxml-intake';
+export * from './routing-progress';

@@ -25,6 +25,8 @@ export interface StoredUnit {
   level: number;
   active: boolean;
   version: number;
+  /** The electronic identification code (mã định danh), null until it is given. */
+  edxmlCode: string | null;
 }
 
 /** A unit with its materialised path (ltree text), for paging by path. */
@@ -45,7 +47,8 @@ export interface UnitViewScope {
   units: string[];
 }
 
-const UNIT_COLUMNS = `u.id, u.code, u.symbol, u.name, u.kind, u.parent_id AS "parentId", u.level, u.active, u.version`;
+const UNIT_COLUMNS = `u.id, u.code, u.symbol, u.name, u.kind, u.parent_id AS "parentId", u.level, u.active, u.version,
+  u.edxml_code AS "edxmlCode"`;
 const WRITE_CHUNK = 5_000;
 
 /** The folded text the accent-insensitive search reads. */
@@ -79,10 +82,14 @@ export async function unitPlacement(db: Db, id: string): Promise<UnitPlacement |
   return rows[0] ?? null;
 }
 
-/** Inserts a unit; a taken code fails with PostgreSQL's unique violation on `unit_code_unique`. */
+/**
+ * Inserts a unit; a taken code fails with PostgreSQL's unique violation on `unit_code_unique`, a taken electronic
+ * identification code on `unit_edxml_code_unique`.
+ */
 export async function insertUnit(db: Db, unit: Omit<ExistingUnit, 'active'>): Promise<void> {
   await db.query(
-    `INSERT INTO unit (id, code, symbol, name, name_folded, kind, parent_id, path) VALUES ($1,$2,$3,$4,$5,$6,$7,$8::ltree)`,
+    `INSERT INTO unit (id, code, symbol, name, name_folded, kind, parent_id, path, edxml_code)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8::ltree,$9)`,
     [
       unit.id,
       unit.code,
@@ -92,19 +99,28 @@ export async function insertUnit(db: Db, unit: Omit<ExistingUnit, 'active'>): Pr
       unit.kind,
       unit.parentId,
       unit.path,
+      unit.edxmlCode ?? null,
     ],
   );
 }
 
-/** Changes a unit's name, symbol and kind (its code stays), bumping its version. */
+/** Changes a unit's name, symbol, kind and electronic identification code (its code stays), bumping its version. */
 export async function updateUnitDetails(
   db: Db,
   id: string,
-  details: { code: string; name: string; symbol: string; kind: UnitKind },
+  details: { code: string; name: string; symbol: string; kind: UnitKind; edxmlCode: string | null },
 ): Promise<void> {
   await db.query(
-    `UPDATE unit SET name = $2, symbol = $3, kind = $4, name_folded = $5, version = version + 1, updated_at = now() WHERE id = $1`,
-    [id, details.name, details.symbol, details.kind, nameFolded(details.name, details.code)],
+    `UPDATE unit SET name = $2, symbol = $3, kind = $4, name_folded = $5, edxml_code = $6, version = version + 1,
+                     updated_at = now() WHERE id = $1`,
+    [
+      id,
+      details.name,
+      details.symbol,
+      details.kind,
+      nameFolded(details.name, details.code),
+      details.edxmlCode,
+    ],
   );
 }
 
@@ -310,7 +326,8 @@ export async function lockHierarchyForChange(m: EntityManager): Promise<void> {
 export async function lockHierarchyForImport(m: EntityManager): Promise<ExistingUnit[]> {
   await m.query(`SELECT pg_advisory_xact_lock(${HIERARCHY_LOCK})`);
   return m.query(
-    `SELECT id, code, symbol, name, kind, parent_id AS "parentId", path::text AS path, active FROM unit`,
+    `SELECT id, code, symbol, name, kind, parent_id AS "parentId", path::text AS path, active,
+            edxml_code AS "edxmlCode" FROM unit`,
   );
 }
 
@@ -326,13 +343,13 @@ export async function writeImportedUnits(
     const chunk = ordered.slice(i, i + WRITE_CHUNK);
     // One statement per chunk: nine array parameters whatever the number of rows.
     await m.query(
-      `INSERT INTO unit (id, code, symbol, name, name_folded, kind, parent_id, path, active)
-       SELECT id, code, symbol, name, name_folded, kind, parent_id, path::ltree, active
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::boolean[])
-           AS t(id, code, symbol, name, name_folded, kind, parent_id, path, active)
+      `INSERT INTO unit (id, code, symbol, name, name_folded, kind, parent_id, path, active, edxml_code)
+       SELECT id, code, symbol, name, name_folded, kind, parent_id, path::ltree, active, edxml_code
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::boolean[], $10::text[])
+           AS t(id, code, symbol, name, name_folded, kind, parent_id, path, active, edxml_code)
        ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, symbol = EXCLUDED.symbol, name = EXCLUDED.name,
          name_folded = EXCLUDED.name_folded, kind = EXCLUDED.kind, parent_id = EXCLUDED.parent_id, path = EXCLUDED.path,
-         active = EXCLUDED.active, version = unit.version + 1, updated_at = now()`,
+         active = EXCLUDED.active, edxml_code = EXCLUDED.edxml_code, version = unit.version + 1, updated_at = now()`,
       [
         chunk.map((w) => w.id),
         chunk.map((w) => w.code),
@@ -343,6 +360,7 @@ export async function writeImportedUnits(
         chunk.map((w) => w.parentId),
         chunk.map((w) => w.path),
         chunk.map((w) => w.active),
+        chunk.map((w) => w.edxmlCode),
       ],
     );
   }
@@ -364,6 +382,7 @@ export interface ExportedUnit {
   parentCode: string | null;
   symbol: string;
   active: boolean;
+  edxmlCode: string | null;
 }
 
 /** The units below `underPath` (all when null) that the scope shows, in path order, as the export lists them. */
@@ -374,7 +393,7 @@ export async function unitsForExport(
 ): Promise<ExportedUnit[]> {
   const restriction = scopeClause(scope, 2);
   return db.query(
-    `SELECT u.code, u.name, u.kind, p.code AS "parentCode", u.symbol, u.active
+    `SELECT u.code, u.name, u.kind, p.code AS "parentCode", u.symbol, u.active, u.edxml_code AS "edxmlCode"
          FROM unit u LEFT JOIN unit p ON p.id = u.parent_id
         WHERE ($1::ltree IS NULL OR u.path <@ $1::ltree) AND ${restriction.clause}
         ORDER BY u.path`,

@@ -46,7 +46,11 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 export const TEXT_UPLOAD_PATHS = ['/units/import', '/api-keys/bulk', '/users/bulk'];
 
 /** Routes that take a document: its text, a .docx, edXML, or a multipart upload. */
-export const DOCUMENT_UPLOAD_PATHS = ['/directives/import', '/registers/incoming/received/import'];
+export const DOCUMENT_UPLOAD_PATHS = [
+  '/directives/import',
+  '/registers/incoming/received/import',
+  '/edxml/messages',
+];
 
 /** The media types of a document sent as the body (besides multipart uploads and JSON `{ "text" }`). */
 export const DOCUMENT_MEDIA_TYPES = [

@@ -19,6 +19,10 @@ import {
 import { buildEdxmlDocument, buildEdxmlStatus, EDXML_STATUS, type EdxmlStatusCode } from '@cascade/documents';
 import { ApiError } from '../common/api-error';
 import { DirectiveErrorCode } from '../directives/directive-error-codes';
+import { exportFiles } from './export-files';
+
+/** A unit as edXML names it: its electronic identification code, else (none given yet) its internal code. */
+const organId = (u: { code: string; edxml_code: string | null }) => u.edxml_code ?? u.code;
 
 const SIGNED = ['signed', 'dispatched', 'closed', 'recalled', 'superseded'];
 
@@ -38,7 +42,7 @@ interface DirectiveRow extends Omit<ExchangeDirective, 'doc_type' | 'content'> {
  * A signed directive as an edXML message for the e-office systems around Cascade (QCVN 102:2016), and each
  * recipient's status changes as edXML status messages: 01 delivered, 02 returned, 03 accepted, 04 forwarded to its
  * subordinates, 05 first report, 06 completed at close, 13 recall requested, 15/16 recall accepted or refused.
- * Organ ids are unit codes.
+ * Organ ids are the units' electronic identification codes (mã định danh), a unit without one by its internal code.
  */
 @Injectable()
 export class DirectiveEdxmlService {
@@ -62,6 +66,11 @@ export class DirectiveEdxmlService {
     return directive;
   }
 
+  /** The id receivers answer by (ResponseFor/DocumentId): the sender's organ id, the date and the code. */
+  static documentId(issuer: string, date: string, symbol: string): string {
+    return `${issuer},${date.replace(/-/g, '/')},${symbol}`;
+  }
+
   private static day(instant: Date): string {
     return new Date(instant.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
   }
@@ -75,14 +84,15 @@ export class DirectiveEdxmlService {
     const date = DirectiveEdxmlService.day(directive.signed_at!);
     const content =
       directive.content.body ?? (directive.content.tasks ?? []).map((t, i) => `${i + 1}. ${t}`).join('\n');
+    const issuer = organId({ code: directive.issuer_code, edxml_code: directive.issuer_edxml_code });
     return buildEdxmlDocument({
       from: {
-        organId: directive.issuer_code,
+        organId: issuer,
         organName: directive.issuer_name,
         organizationInCharge: directive.parent_name ?? directive.issuer_name,
       },
-      to: to.map((u) => ({ organId: u.code, organName: u.name })),
-      documentId: `${directive.issuer_code},${date.replace(/-/g, '/')},${directive.symbol}`,
+      to: to.map((u) => ({ organId: organId(u), organName: u.name })),
+      documentId: DirectiveEdxmlService.documentId(issuer, date, directive.symbol!),
       code: { number, notation },
       promulgation: { place: directive.content.place ?? null, date },
       documentType: { type: '2', name: DOC_TYPES[directive.doc_type] },
@@ -99,7 +109,8 @@ export class DirectiveEdxmlService {
       steeringType: directive.content.reporting ? 1 : 0,
       businessDocType: 0,
       businessDocReason: null,
-      trace: [{ organId: directive.issuer_code, timestamp: directive.signed_at!.toISOString() }],
+      trace: [{ organId: issuer, timestamp: directive.signed_at!.toISOString() }],
+      attachments: await exportFiles(this.dataSource, id),
     });
   }
 
@@ -134,6 +145,7 @@ export class DirectiveEdxmlService {
       status_code: EdxmlStatusCode;
     })[];
     const date = DirectiveEdxmlService.day(directive.signed_at!);
+    const issuer = organId({ code: directive.issuer_code, edxml_code: directive.issuer_edxml_code });
     return {
       directiveId: id,
       code: directive.symbol,
@@ -145,12 +157,12 @@ export class DirectiveEdxmlService {
         at: r.at.toISOString(),
         xml: buildEdxmlStatus({
           responseFor: {
-            organId: directive.issuer_code,
+            organId: issuer,
             code: directive.symbol!,
             promulgationDate: date,
-            documentId: `${directive.issuer_code},${date.replace(/-/g, '/')},${directive.symbol}`,
+            documentId: DirectiveEdxmlService.documentId(issuer, date, directive.symbol!),
           },
-          from: { organId: r.code, organName: r.name },
+          from: { organId: organId(r), organName: r.name },
           statusCode: r.status_code,
           description: EDXML_STATUS[r.status_code],
           timestamp: r.at.toISOString(),

@@ -1,11 +1,22 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { basename } from 'node:path';
-import { Authorize } from '../auth/decorators';
+import { Authorize, CurrentPrincipal } from '../auth/decorators';
+import type { RequestPrincipal } from '../auth/principal';
+import { EdxmlIntakeService } from './edxml-intake.service';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { DOCUMENT_MEDIA_TYPES } from '../common/body-errors';
 import { DirectiveImportService } from './import.service';
@@ -63,7 +74,50 @@ export class ExchangeController {
   constructor(
     private readonly importer: DirectiveImportService,
     private readonly edxml: DirectiveEdxmlService,
+    private readonly intakes: EdxmlIntakeService,
   ) {}
+
+  @Post('edxml/messages')
+  @LongRunning()
+  @HttpCode(HttpStatus.OK)
+  @ApiTags('exchange')
+  @ApiOperation({
+    summary:
+      'A connector hands over an edXML message from the national document axis: a document is registered as received by the addressees it acts for; a status (01–06, 13, 15, 16) is applied to the routing node it answers',
+  })
+  @ApiConsumes(
+    'application/xml',
+    'text/xml',
+    'application/edxml+xml',
+    'multipart/form-data',
+    'application/json',
+  )
+  @ApiBody({
+    description: 'the edXML message; or multipart with a "file"; or { "text": "…" }',
+    schema: { type: 'string' },
+  })
+  @ApiHeader({
+    name: 'Edxml-Message-Id',
+    required: false,
+    description:
+      "the message's id on the axis; a retry with it gets the same answer, another message under it 409 (absent: the DocumentId, or the status's From, ResponseFor, StatusCode and Timestamp)",
+  })
+  @ApiResponse({
+    status: 404,
+    description: 'EDXML_UNIT_NOT_FOUND / EDXML_NODE_NOT_FOUND (also when outside the connector’s subtree)',
+  })
+  @ApiResponse({
+    status: 422,
+    description: 'EDXML_ELEMENT_MISSING / EDXML_ELEMENT_INVALID, field naming the element',
+  })
+  intake(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Req() req: UploadRequest,
+    @Headers('edxml-message-id') messageId: string | undefined,
+  ) {
+    const upload = uploadOf(req);
+    return this.intakes.intake(principal, upload.data, upload.field, messageId);
+  }
 
   @Post('directives/import')
   @LongRunning()

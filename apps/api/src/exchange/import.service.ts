@@ -28,6 +28,8 @@ export const STATUS_OF: Record<DocumentErrorCode, HttpStatus> = {
   XML_DTD_FORBIDDEN: HttpStatus.BAD_REQUEST,
   NOT_EDXML: HttpStatus.UNPROCESSABLE_ENTITY,
   TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
+  EDXML_ELEMENT_MISSING: HttpStatus.UNPROCESSABLE_ENTITY,
+  EDXML_ELEMENT_INVALID: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 /** Abbreviations of body names in directives, expanded before names are compared. */

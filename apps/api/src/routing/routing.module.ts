@@ -7,5 +7,7 @@ import { RoutingService } from './routing.service';
   imports: [DirectivesModule],
   controllers: [RoutingController],
   providers: [RoutingService],
+  // the edXML intake applies status messages through the same operations (exchange module)
+  exports: [RoutingService],
 })
 export class RoutingModule {}

@@ -97,10 +97,11 @@ export class UnitsService {
           kind: dto.kind,
           parentId: dto.parentId ?? null,
           path,
+          edxmlCode: dto.edxmlCode ?? null,
         });
       });
     } catch (error) {
-      throw this.mapUniqueViolation(error, dto.code);
+      throw this.mapUniqueViolation(error, dto.code, dto.edxmlCode ?? null);
     }
     return this.get(id);
   }
@@ -111,14 +112,21 @@ export class UnitsService {
     const changed =
       (dto.name !== undefined && dto.name !== current.name) ||
       (dto.symbol !== undefined && dto.symbol !== current.symbol) ||
-      (dto.kind !== undefined && dto.kind !== current.kind);
+      (dto.kind !== undefined && dto.kind !== current.kind) ||
+      (dto.edxmlCode !== undefined && dto.edxmlCode !== current.edxmlCode);
+    const edxmlCode = dto.edxmlCode === undefined ? current.edxmlCode : dto.edxmlCode;
     if (changed) {
-      await updateUnitDetails(this.dataSource, id, {
-        code: current.code,
-        name,
-        symbol: dto.symbol ?? current.symbol,
-        kind: dto.kind ?? current.kind,
-      });
+      try {
+        await updateUnitDetails(this.dataSource, id, {
+          code: current.code,
+          name,
+          symbol: dto.symbol ?? current.symbol,
+          kind: dto.kind ?? current.kind,
+          edxmlCode,
+        });
+      } catch (error) {
+        throw this.mapUniqueViolation(error, current.code, edxmlCode);
+      }
     }
     return this.get(id);
   }
@@ -292,7 +300,7 @@ export class UnitsService {
 
   // ── import / export ──────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Parses a CSV (header: code,name,kind,parentCode,symbol,active) or JSON (array or { units: [...] }) upload. */
+  /** Parses a CSV (header: code,name,kind,parentCode,symbol,active,edxmlCode) or JSON (array or { units: [...] }) upload. */
   parseImport(body: unknown, contentType: string | undefined): ImportRow[] {
     const malformed = (message: string) =>
       new ApiError(HttpStatus.BAD_REQUEST, UnitErrorCode.UNIT_IMPORT_MALFORMED, message);
@@ -312,7 +320,7 @@ export class UnitsService {
       }
       if (records.length && !('code' in records[0] && 'name' in records[0] && 'kind' in records[0])) {
         throw malformed(
-          'body: the CSV header must name at least code, name, kind (and optionally parentCode, symbol, active)',
+          'body: the CSV header must name at least code, name, kind (and optionally parentCode, symbol, active, edxmlCode)',
         );
       }
       rows = records.map((r, i) => ({ line: i + 2, ...r }));
@@ -378,14 +386,22 @@ export class UnitsService {
     if (format === 'json') return rows;
     return stringifyCsv(rows, {
       header: true,
-      columns: ['code', 'name', 'kind', 'parentCode', 'symbol', 'active'],
+      columns: ['code', 'name', 'kind', 'parentCode', 'symbol', 'active', 'edxmlCode'],
       // a name or code that a spreadsheet would run as a formula is exported inert
       cast: { boolean: (b) => String(b), string: (s) => inertCell(s) },
     });
   }
 
-  private mapUniqueViolation(error: unknown, code: string): unknown {
+  private mapUniqueViolation(error: unknown, code: string, edxmlCode: string | null): unknown {
     const e = error as { code?: string; constraint?: string };
+    if (e.code === '23505' && e.constraint === 'unit_edxml_code_unique') {
+      return new ApiError(
+        HttpStatus.CONFLICT,
+        UnitErrorCode.UNIT_EDXML_CODE_TAKEN,
+        `edxmlCode: ${edxmlCode} is already used by another unit`,
+        { field: 'edxmlCode' },
+      );
+    }
     if (e.code === '23505' && e.constraint === 'unit_code_unique') {
       return new ApiError(
         HttpStatus.CONFLICT,

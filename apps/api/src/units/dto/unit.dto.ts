@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { UNIT_CODE_PATTERN, UNIT_KINDS, type UnitKind } from '@cascade/domain';
+import { EDXML_CODE_PATTERN, UNIT_CODE_PATTERN, UNIT_KINDS, type UnitKind } from '@cascade/domain';
 import { normalize } from '../../common/transforms';
 
 export class CreateUnitDto {
@@ -55,6 +55,22 @@ export class CreateUnitDto {
   @IsOptional()
   @IsUUID()
   parentId?: string | null;
+
+  @ApiPropertyOptional({
+    example: '000.00.00.H53',
+    nullable: true,
+    description:
+      'the electronic identification code (mã định danh, Decision 20/2020/QĐ-TTg) edXML names the unit by; unique',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toUpperCase() : value,
+  )
+  @IsString()
+  @Matches(EDXML_CODE_PATTERN, {
+    message: 'edxmlCode must be an electronic identification code such as 000.00.00.H53',
+  })
+  edxmlCode?: string | null;
 }
 
 export class UpdateUnitDto {
@@ -78,6 +94,22 @@ export class UpdateUnitDto {
   @IsOptional()
   @IsIn(UNIT_KINDS)
   kind?: UnitKind;
+
+  @ApiPropertyOptional({
+    example: '000.00.00.H53',
+    nullable: true,
+    description:
+      'null clears it; the electronic identification code (mã định danh, Decision 20/2020/QĐ-TTg) edXML names the unit by; unique',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toUpperCase() : value,
+  )
+  @IsString()
+  @Matches(EDXML_CODE_PATTERN, {
+    message: 'edxmlCode must be an electronic identification code such as 000.00.00.H53',
+  })
+  edxmlCode?: string | null;
 }
 
 export class MoveUnitDto {
@@ -208,6 +240,7 @@ export class UnitDto {
   @ApiProperty({ description: '1 for a root' }) level!: number;
   @ApiProperty() active!: boolean;
   @ApiProperty() version!: number;
+  @ApiProperty({ nullable: true, type: String, example: '000.00.00.H53' }) edxmlCode!: string | null;
 }
 
 export class UnitPageDto {
