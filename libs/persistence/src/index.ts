@@ -33,3 +33,5 @@ export * from './sql';
 export * from './report-routes';
 export * from './rollup';
 export * from './late-revisions';
+export * from './delegations';
+export * from './attachments';

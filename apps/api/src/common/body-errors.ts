@@ -48,6 +48,9 @@ export const TEXT_UPLOAD_PATHS = ['/units/import', '/api-keys/bulk', '/users/bul
 /** Routes that take a document: its text, a .docx, edXML, or a multipart upload. */
 export const DOCUMENT_UPLOAD_PATHS = ['/directives/import', '/registers/incoming/received/import'];
 
+/** The attachment upload route, `POST /directives/:id/attachments`: multipart only. */
+export const ATTACHMENT_UPLOAD_PATH = /^\/directives\/[^/]+\/attachments\/?$/;
+
 /** The media types of a document sent as the body (besides multipart uploads and JSON `{ "text" }`). */
 export const DOCUMENT_MEDIA_TYPES = [
   'text/plain',
@@ -92,7 +95,9 @@ export function requireJsonBody(req: Request, _res: Response, next: NextFunction
     Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   const textOk =
     (TEXT_UPLOAD_PATHS.includes(req.path) && !!req.is(['text/csv', 'text/plain'])) ||
-    (DOCUMENT_UPLOAD_PATHS.includes(req.path) && !!req.is([...DOCUMENT_MEDIA_TYPES, 'multipart/form-data']));
+    (DOCUMENT_UPLOAD_PATHS.includes(req.path) &&
+      !!req.is([...DOCUMENT_MEDIA_TYPES, 'multipart/form-data'])) ||
+    (ATTACHMENT_UPLOAD_PATH.test(req.path) && !!req.is('multipart/form-data'));
   const jsonOk = !!req.is(['application/json', 'application/*+json']);
   if (WITH_BODY.has(req.method) && hasBody && !textOk && !jsonOk) {
     return next(
