@@ -260,7 +260,7 @@ export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<
 
   setHandler(
     signUpdate,
-    async ({ actor, version, authority, position }) => {
+    async ({ actor, version, authority, position, delegationId }) => {
       busy = true;
       try {
         const signed = await signDirective({
@@ -269,6 +269,8 @@ export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<
           actor,
           authority,
           position,
+          // the relation signed under goes to the activity, which checks it (issue 21)
+          ...(delegationId !== undefined && patched('sign-under-delegation') ? { delegationId } : {}),
           dedupeKey: dedupeKey(),
         });
         state.status = 'signed';

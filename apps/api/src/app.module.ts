@@ -9,7 +9,9 @@ import { AuthModule } from './auth/auth.module';
 import { BulkModule } from './bulk/bulk.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuditModule } from './audit/audit.module';
+import { DelegationModule } from './delegation/delegation.module';
 import { DraftingModule } from './drafting/drafting.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { ReceivingModule } from './receiving/receiving.module';
@@ -64,6 +66,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     ReviewChainModule,
     DraftingModule,
     ReviewModule,
+    DelegationModule,
+    AttachmentsModule,
     RoutingModule,
     ReportingModule,
     BulkModule,

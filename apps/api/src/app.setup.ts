@@ -27,6 +27,7 @@ import {
   uploadError,
 } from './common/body-errors';
 import { createValidationPipe } from './common/validation';
+import { attachmentUpload } from './attachments/attachment-upload';
 
 /** Everything main.ts does to the app besides listening; the end-to-end tests call it too. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
@@ -83,6 +84,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
     app.use(path, raw({ limit, type: DOCUMENT_MEDIA_TYPES }));
     app.use(path, json({ limit, type: ['application/json', 'application/*+json'] }));
   }
+  // Attachments of a draft: one file in memory, up to ATTACHMENT_MAX_BYTES
+  app.use(attachmentUpload(config.ATTACHMENT_MAX_BYTES));
   app.useBodyParser('json', {
     limit: config.API_BODY_LIMIT_BYTES,
     type: ['application/json', 'application/*+json'],

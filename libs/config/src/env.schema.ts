@@ -316,6 +316,20 @@ export class EnvironmentVariables {
   @Max(200 * 1024 * 1024)
   IMPORT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
+  /** Largest attachment of a directive, in bytes (413 ATTACHMENT_TOO_LARGE above it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(200 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
+
+  /** Most attachments one directive carries (409 ATTACHMENT_LIMIT_REACHED past it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  ATTACHMENT_MAX_COUNT = 20;
+
   /**
    * Web origins allowed to call the API from a browser (CORS), comma-separated (`https://cascade.example.vn`); empty:
    * none (the web app is served by the API itself, same origin).

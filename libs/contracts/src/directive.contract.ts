@@ -77,6 +77,11 @@ export interface SignInput {
   version: number;
   authority: string;
   position: string;
+  /**
+   * The relation (KT., Q., TL., TUQ.) the signer signs under; the signing activity checks it (period, scope,
+   * re-delegation) and prints its lines. Absent: the signer's own authority (TM., or one held by membership).
+   */
+  delegationId?: string;
 }
 
 export interface CancelInput {
@@ -176,6 +181,8 @@ export interface SignActivityInput {
   actor: Actor;
   authority: string;
   position: string;
+  /** See SignInput.delegationId (passed on behind the patch `sign-under-delegation`). */
+  delegationId?: string;
   dedupeKey: string;
 }
 

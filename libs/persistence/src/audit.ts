@@ -190,6 +190,28 @@ interface SignedDocument {
   signedAt: string;
   content: unknown;
   signer: { userId: string; authority: string; position: string; name: string };
+  /** The attachments' names and hashes (absent from records signed without attachments). */
+  attachments?: { id: string; name: string; mediaType: string; size: number; sha256: string }[];
+}
+
+/**
+ * The attachments as stored now, each with the hash of its bytes recomputed, for the comparison with what was signed
+ * (a file replaced or altered behind the application no longer verifies).
+ */
+async function attachmentsNow(db: DataSource | EntityManager, directiveId: string) {
+  const rows: {
+    id: string;
+    name: string;
+    mediaType: string;
+    size: number;
+    sha256: string;
+    actual: string;
+  }[] = await db.query(
+    `SELECT a.id, a.name, a.media_type AS "mediaType", a.size, a.sha256, encode(sha256(a.content), 'hex') AS actual
+         FROM directive_attachment a WHERE a.directive_id = $1 ORDER BY a.created_at, a.id`,
+    [directiveId],
+  );
+  return rows;
 }
 
 /**
@@ -247,6 +269,19 @@ export async function verifyDirectiveSignature(
   for (const [field, wasSigned, recorded] of signedFields(signedRow, signed)) {
     if (wasSigned !== recorded) problems.push(`${field}: differs from what was signed`);
   }
+  const files = await attachmentsNow(db, directiveId);
+  const stored = files.map(({ id, name, mediaType, size, sha256: hash }) => ({
+    id,
+    name,
+    mediaType,
+    size,
+    sha256: hash,
+  }));
+  if (canonicalJson(signed.attachments ?? []) !== canonicalJson(stored))
+    problems.push('attachments: differ from what was signed');
+  for (const file of files)
+    if (file.actual !== file.sha256)
+      problems.push(`attachments.${file.id}: the bytes do not match their hash`);
   return {
     signed: true,
     valid: problems.length === 0,

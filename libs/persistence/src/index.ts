@@ -36,3 +36,5 @@ export * from './rollup';
 export * from './late-revisions';
 export * from './edxml-intake';
 export * from './routing-progress';
+export * from './delegations';
+export * from './attachments';

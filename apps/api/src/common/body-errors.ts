@@ -52,6 +52,9 @@ export const DOCUMENT_UPLOAD_PATHS = [
   '/edxml/messages',
 ];
 
+/** The attachment upload route, `POST /directives/:id/attachments`: multipart only. */
+export const ATTACHMENT_UPLOAD_PATH = /^\/directives\/[^/]+\/attachments\/?$/;
+
 /** The media types of a document sent as the body (besides multipart uploads and JSON `{ "text" }`). */
 export const DOCUMENT_MEDIA_TYPES = [
   'text/plain',
@@ -96,7 +99,9 @@ export function requireJsonBody(req: Request, _res: Response, next: NextFunction
     Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   const textOk =
     (TEXT_UPLOAD_PATHS.includes(req.path) && !!req.is(['text/csv', 'text/plain'])) ||
-    (DOCUMENT_UPLOAD_PATHS.includes(req.path) && !!req.is([...DOCUMENT_MEDIA_TYPES, 'multipart/form-data']));
+    (DOCUMENT_UPLOAD_PATHS.includes(req.path) &&
+      !!req.is([...DOCUMENT_MEDIA_TYPES, 'multipart/form-data'])) ||
+    (ATTACHMENT_UPLOAD_PATH.test(req.path) && !!req.is('multipart/form-data'));
   const jsonOk = !!req.is(['application/json', 'application/*+json']);
   if (WITH_BODY.has(req.method) && hasBody && !textOk && !jsonOk) {
     return next(

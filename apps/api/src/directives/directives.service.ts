@@ -3,7 +3,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
-import { can, idsFromPath, type Capability } from '@cascade/domain';
+import { can, DelegationRefusal, idsFromPath, type Capability } from '@cascade/domain';
 import {
   directiveIssuer,
   directiveRow,
@@ -26,6 +26,8 @@ const FAILURE_STATUS: Record<string, HttpStatus> = {
   [DirectiveFailure.REVIEW_CHAIN_EMPTY]: HttpStatus.CONFLICT,
   [DirectiveFailure.BUSY]: HttpStatus.CONFLICT,
   [DirectiveFailure.INVALID_INPUT]: HttpStatus.BAD_REQUEST,
+  // a signing relation refused by the signing activity (period, scope, re-delegation)
+  ...Object.fromEntries(Object.values(DelegationRefusal).map((code) => [code, HttpStatus.FORBIDDEN])),
 };
 
 /**

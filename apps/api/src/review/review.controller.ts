@@ -6,6 +6,7 @@ import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../common/idempotency-key';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { CancelDto, ReviewDto, VersionDto } from '../directives/dto/directive.dto';
 import { ReviewService } from './review.service';
+import { SignDto } from './sign.dto';
 
 /** Review and signing: submit to the review chain, review, sign, cancel, verify. */
 @ApiTags('review')
@@ -57,14 +58,19 @@ export class ReviewController {
     summary: 'Sign an approved version: number allocated, Ed25519 signature, content immutable',
   })
   @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiResponse({ status: 403, description: 'SIGNER_NO_AUTHORITY' })
+  @ApiResponse({
+    status: 403,
+    description:
+      'SIGNER_NO_AUTHORITY; under a relation: DELEGATION_NOT_HELD, DELEGATION_REVOKED, DELEGATION_NOT_YET_VALID, ' +
+      'DELEGATION_EXPIRED, DELEGATION_OUT_OF_SCOPE, DELEGATION_REDELEGATED',
+  })
   sign(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param('id') id: string,
-    @Body() dto: VersionDto,
+    @Body() dto: SignDto,
     @IdempotencyKey() key: string,
   ) {
-    return this.reviews.sign(principal, id, dto.version, key);
+    return this.reviews.sign(principal, id, dto, key);
   }
 
   @Post('directives/:id/cancel')

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DirectivesModule } from '../directives/directives.module';
+import { DelegationModule } from '../delegation/delegation.module';
 import { ReviewController } from './review.controller';
 import { ReviewService } from './review.service';
 
 @Module({
-  imports: [DirectivesModule],
+  imports: [DirectivesModule, DelegationModule],
   controllers: [ReviewController],
   providers: [ReviewService],
 })

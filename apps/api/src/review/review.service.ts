@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { reviewerIdsOf, verifyDirectiveSignature } from '@cascade/persistence';
 import { updateDirective } from '@cascade/temporal';
+import { delegationLines } from '@cascade/domain';
 import { cancelUpdate, reviewUpdate, signUpdate, submitForReviewUpdate } from '@cascade/contracts';
 import { ApiError } from '../common/api-error';
 import { type RequestPrincipal } from '../auth/principal';
@@ -9,6 +10,8 @@ import { CancelDto, ReviewDto } from '../directives/dto/directive.dto';
 import { DirectivesService } from '../directives/directives.service';
 import { ReviewErrorCode } from './review-error-codes';
 import { requireSigningAuthority } from './signing-authority';
+import { SignDto } from './sign.dto';
+import { DelegationService } from '../delegation/delegation.service';
 
 /**
  * Review and signing: a draft goes to the issuer's review chain, each reviewer decides in turn, and a leader holding a
@@ -20,6 +23,7 @@ export class ReviewService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly directives: DirectivesService,
+    private readonly delegations: DelegationService,
   ) {}
 
   async submit(principal: RequestPrincipal, id: string, version: number, key: string) {
@@ -54,19 +58,26 @@ export class ReviewService {
     );
   }
 
-  /** Only a leader of the issuer holding a signing authority (TM., KT., …) signs. */
-  async sign(principal: RequestPrincipal, id: string, version: number, key: string) {
+  /**
+   * Only a leader of the issuer signs: under the authority their membership bears (TM., …), or under a signing
+   * relation (KT., Q., TL., TUQ.) that is theirs in the issuer. The relation's period, scope and grantor are checked
+   * by the signing activity, at the signing's time, which prints the relation's lines.
+   */
+  async sign(principal: RequestPrincipal, id: string, dto: SignDto, key: string) {
     const directive = await this.directives.row(id);
-    const holder = await requireSigningAuthority(this.dataSource, principal, directive.issuer_id);
+    let held: { authority: string; position: string; delegationId?: string };
+    if (dto.delegationId || dto.authority) {
+      const relation = await this.delegations.chosenForSigning(principal, directive.issuer_id, {
+        delegationId: dto.delegationId,
+        kind: dto.authority,
+      });
+      held = { ...delegationLines(relation), delegationId: relation.id };
+    } else {
+      held = await requireSigningAuthority(this.dataSource, principal, directive.issuer_id);
+    }
     const actor = await this.directives.actor(principal, directive.issuer_id, 'sign');
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
-      updateDirective(
-        client,
-        workflowId,
-        signUpdate,
-        [{ actor, version, authority: holder.authority, position: holder.position }],
-        updateId,
-      ),
+      updateDirective(client, workflowId, signUpdate, [{ actor, version: dto.version, ...held }], updateId),
     );
   }
 

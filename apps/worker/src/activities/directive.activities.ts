@@ -6,12 +6,23 @@ import { appendOnce } from './append-once';
 import { createReportingActivities } from './reporting.activities';
 import { generateSignerKey, signWithEncryptedKey } from '@cascade/auth';
 import { DirectiveFailure, type DirectiveActivities, type TransitionInput } from '@cascade/contracts';
-import { formatSymbol, idsFromPath, planRouting, signedDocumentBytes, VN_ZONE } from '@cascade/domain';
+import {
+  delegationLines,
+  delegationRefusal,
+  formatSymbol,
+  idsFromPath,
+  planRouting,
+  signedDocumentBytes,
+  VN_ZONE,
+} from '@cascade/domain';
 import {
   activeSignerKey,
   addressedUnits,
   appendEvent,
+  attachmentsOf,
   cappedSubtreeSizes,
+  delegationById,
+  holdsByTuq,
   eventRecorded,
   insertRoutingNodes,
   lockDirectiveState,
@@ -23,7 +34,9 @@ import {
   notifyAcknowledgementReminder,
   notifyReviewReminder,
   recordSigning,
+  recordSigningDelegation,
   routedChildren,
+  signedAttachments,
   routingNodeCount,
   setDirectiveStatus,
   storeSignerKey,
@@ -68,7 +81,15 @@ export function createDirectiveActivities(
       });
     },
 
-    async signDirective({ directiveId, version, actor, authority, position, dedupeKey }) {
+    async signDirective({
+      directiveId,
+      version,
+      actor,
+      authority: asked,
+      position: askedPosition,
+      delegationId,
+      dedupeKey,
+    }) {
       return dataSource.transaction(async (m) => {
         const directive = await lockDirectiveToSign(m, directiveId);
         if (!directive) throw fail(DirectiveFailure.INVALID_STATE, `directive ${directiveId} does not exist`);
@@ -87,6 +108,31 @@ export function createDirectiveActivities(
           throw fail(DirectiveFailure.VERSION_STALE, `version: version ${directive.version} was approved`);
 
         const signedAt = new Date();
+        // Under a relation (KT., Q., TL., TUQ.): checked here, at the signing's time, and its lines are printed
+        let { authority, position } = { authority: asked, position: askedPosition };
+        let delegation:
+          NonNullable<Parameters<typeof signedDocumentBytes>[0]['signer']['delegation']> | undefined;
+        if (delegationId !== undefined) {
+          const relation = await delegationById(m, delegationId, true);
+          if (!relation || relation.unitId !== directive.issuerId)
+            throw fail('DELEGATION_NOT_HELD', 'delegationId: no such relation in the issuing unit');
+          const byTuq =
+            relation.kind === 'TUQ.' &&
+            (await holdsByTuq(m, relation.grantorUserId, relation.unitId, signedAt));
+          const refusal = delegationRefusal(relation, actor.userId, directive.docType, signedAt, byTuq);
+          if (refusal) throw fail(refusal.code, refusal.message);
+          ({ authority, position } = delegationLines(relation));
+          delegation = {
+            id: relation.id,
+            kind: relation.kind,
+            grantorUserId: relation.grantorUserId,
+            grantorName: relation.grantorName,
+            basisNumber: relation.basisNumber,
+            basisDate: relation.basisDate,
+          };
+        }
+        // the files go into the signed bytes by name and hash: the signature covers them
+        const attachments = signedAttachments(await attachmentsOf(m, directiveId));
         const year = DateTime.fromJSDate(signedAt, { zone: VN_ZONE }).year;
         // The sequence row is locked until this transaction ends: concurrent signings of one issuer queue here, and
         // a rollback releases the number, so numbers have no gaps and no duplicates.
@@ -117,7 +163,8 @@ export function createDirectiveActivities(
           signedAt: signedAt.toISOString(),
           version: directive.version,
           content: directive.content,
-          signer: { userId: actor.userId, authority, position, name: actor.name },
+          signer: { userId: actor.userId, authority, position, name: actor.name, delegation },
+          attachments: attachments.length ? attachments : undefined,
         });
         const sha256 = createHash('sha256').update(bytes, 'utf8').digest('hex');
         const signature = signWithEncryptedKey(key.privateKeyEnc, signingSecret, bytes);
@@ -136,13 +183,26 @@ export function createDirectiveActivities(
           signature,
           payload: bytes,
         });
+        if (delegation) await recordSigningDelegation(m, directiveId, delegation.id);
         await appendOnce(m, {
           directiveId,
           actorUserId: actor.userId,
           actorRole: actor.role,
           actorUnitId: actor.unitId,
           action: 'signed',
-          data: { number, symbol, sha256, version },
+          // who signed is the actor; under whose authority: the relation, its grantor and basis
+          data: {
+            number,
+            symbol,
+            sha256,
+            version,
+            authority,
+            position,
+            ...(delegation ? { delegation } : {}),
+            ...(attachments.length
+              ? { attachments: attachments.map(({ name, sha256: h }) => ({ name, sha256: h })) }
+              : {}),
+          },
           dedupeKey,
         });
         return { number, symbol, signedAt: signedAt.toISOString(), sha256 };

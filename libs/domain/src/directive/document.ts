@@ -93,7 +93,23 @@ export interface SignedDocumentInput {
   signedAt: string;
   version: number;
   content: unknown;
-  signer: { userId: string; authority: string; position: string; name: string };
+  signer: {
+    userId: string;
+    authority: string;
+    position: string;
+    name: string;
+    /** The relation signed under (KT., Q., TL., TUQ.): its grantor and written basis. Absent otherwise. */
+    delegation?: {
+      id: string;
+      kind: string;
+      grantorUserId: string;
+      grantorName: string;
+      basisNumber: string;
+      basisDate: string;
+    };
+  };
+  /** The attached files by name and hash, in upload order. Absent when there are none (older records as they were). */
+  attachments?: { id: string; name: string; mediaType: string; size: number; sha256: string }[];
 }
 
 /** Exactly what a signature covers: content and metadata, serialised canonically. Signing and verifying build it here. */

@@ -6,6 +6,7 @@ import { Reports1763820000000 } from './1763820000000-reports';
 import { Outbox1763830000000 } from './1763830000000-outbox';
 import { OutboxLease1764020000000 } from './1764020000000-outbox-lease';
 import { IdempotencyFence1764030000000 } from './1764030000000-idempotency-fence';
+import { DelegationsAndAttachments1764300000000 } from './1764300000000-delegations-and-attachments';
 import { RoutingRollup1764600000000 } from './1764600000000-routing-rollup';
 import { Lifecycle1763840000000 } from './1763840000000-lifecycle';
 import { Audit1763850000000 } from './1763850000000-audit';
@@ -61,6 +62,7 @@ export const MIGRATIONS = [
   PagingMore1763990000000,
   OutboxLease1764020000000,
   IdempotencyFence1764030000000,
+  DelegationsAndAttachments1764300000000,
   EdxmlIntake1764410000000,
   RoutingRollup1764600000000,
 ];
