@@ -10,6 +10,7 @@ import { BulkModule } from './bulk/bulk.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AuditModule } from './audit/audit.module';
+import { DocumentModule } from './document/document.module';
 import { DraftingModule } from './drafting/drafting.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { ReceivingModule } from './receiving/receiving.module';
@@ -63,6 +64,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     PeopleModule,
     ReviewChainModule,
     DraftingModule,
+    DocumentModule,
     ReviewModule,
     RoutingModule,
     ReportingModule,

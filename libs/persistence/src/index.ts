@@ -33,3 +33,4 @@ export * from './sql';
 export * from './report-routes';
 export * from './rollup';
 export * from './late-revisions';
+export * from './signed-documents';

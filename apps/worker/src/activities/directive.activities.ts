@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
+import { officialDocumentOf, renderDirectivePdf } from '@cascade/documents';
 import { appendOnce } from './append-once';
 import { createReportingActivities } from './reporting.activities';
 import { generateSignerKey, signWithEncryptedKey } from '@cascade/auth';
@@ -12,6 +13,7 @@ import {
   addressedUnits,
   appendEvent,
   cappedSubtreeSizes,
+  documentSource,
   eventRecorded,
   insertRoutingNodes,
   lockDirectiveState,
@@ -26,6 +28,7 @@ import {
   routedChildren,
   routingNodeCount,
   setDirectiveStatus,
+  storeSignedDocument,
   storeSignerKey,
   unacknowledgedCount,
 } from '@cascade/persistence';
@@ -102,6 +105,23 @@ export function createDirectiveActivities(
             privateKeyEnc: generated.privateKeyEnc,
           });
         }
+        // The official document of the signed version, rendered once here and stored as rendered: from now on
+        // GET /directives/:id/document.pdf answers these bytes, and their hash is in the signed bytes.
+        const source = await documentSource(m, directiveId);
+        if (!source) throw fail(DirectiveFailure.INVALID_STATE, `directive ${directiveId} does not exist`);
+        const pdf = await renderDirectivePdf(
+          officialDocumentOf({
+            type: directive.docType,
+            content: directive.content,
+            symbol,
+            signedAt,
+            signer: { authority, position, name: actor.name },
+            issuerChain: source.issuerChain,
+            addresseeNames: source.addresseeNames,
+          }),
+          { draft: false, createdAt: signedAt },
+        );
+        const pdfSha256 = createHash('sha256').update(pdf).digest('hex');
         const bytes = signedDocumentBytes({
           directiveId,
           issuer: {
@@ -118,6 +138,7 @@ export function createDirectiveActivities(
           version: directive.version,
           content: directive.content,
           signer: { userId: actor.userId, authority, position, name: actor.name },
+          document: { mediaType: 'application/pdf', sha256: pdfSha256 },
         });
         const sha256 = createHash('sha256').update(bytes, 'utf8').digest('hex');
         const signature = signWithEncryptedKey(key.privateKeyEnc, signingSecret, bytes);
@@ -136,6 +157,7 @@ export function createDirectiveActivities(
           signature,
           payload: bytes,
         });
+        await storeSignedDocument(m, { directiveId, content: pdf, sha256: pdfSha256 });
         await appendOnce(m, {
           directiveId,
           actorUserId: actor.userId,

@@ -107,6 +107,8 @@ export interface SignedDocumentInput {
   version: number;
   content: unknown;
   signer: { userId: string; authority: string; position: string; name: string };
+  /** The official document rendered when it was signed (its PDF, stored as rendered): its hash is signed too. */
+  document?: { mediaType: 'application/pdf'; sha256: string };
 }
 
 /** Exactly what a signature covers: content and metadata, serialised canonically. Signing and verifying build it here. */

@@ -23,6 +23,7 @@ import { IngestAtScale1763960000000 } from './1763960000000-ingest-at-scale';
 import { Paging1763970000000 } from './1763970000000-paging';
 import { UserActivation1763980000000 } from './1763980000000-user-activation';
 import { PagingMore1763990000000 } from './1763990000000-paging-more';
+import { SignedDocuments1764100000000 } from './1764100000000-signed-documents';
 
 /**
  * Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set.
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   PagingMore1763990000000,
   OutboxLease1764020000000,
   IdempotencyFence1764030000000,
+  SignedDocuments1764100000000,
 ];
