@@ -120,11 +120,12 @@ export function officialDocumentOf(record: DocumentRecord): OfficialDocument {
   const date = record.signedAt ? vietnameseDate(record.signedAt) : `ngày      tháng      năm ${year}`;
   const placeDateLine = place ? `${place}, ${date}` : date.charAt(0).toUpperCase() + date.slice(1);
 
-  let subject = normalizeText(content.subject);
+  // a document received from outside may lack parts a draft always has
+  let subject = normalizeText(content.subject ?? '');
   if (congVan && !/^v\/v\b/iu.test(subject)) subject = `V/v ${subject}`;
 
   const named =
-    content.addressees.mode === 'units' && record.addresseeNames?.length
+    content.addressees?.mode === 'units' && record.addresseeNames?.length
       ? record.addresseeNames.map(normalizeText)
       : ['Các đơn vị trực thuộc'];
 
@@ -136,7 +137,7 @@ export function officialDocumentOf(record: DocumentRecord): OfficialDocument {
         `Thực hiện ${refs.join('; ')}, ${normalizeText(issuer.name)} đề nghị các đơn vị thực hiện một số nội dung sau:`,
       );
   }
-  const tasks = content.tasks.map(normalizeText).filter((t) => t.length > 0);
+  const tasks = (content.tasks ?? []).map(normalizeText).filter((t) => t.length > 0);
   let closing: string | null = null;
   if (tasks.length) closing = `Đề nghị các đơn vị triển khai thực hiện${END_MARK}`;
   else if (basis.length && !basis[basis.length - 1].endsWith(END_MARK))
