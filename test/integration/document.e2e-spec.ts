@@ -154,6 +154,23 @@ describe('the official document', () => {
     expect(wordHeight(changed.body, 'Quán') / wordHeight(pdf.body, 'Quán')).toBeCloseTo(20 / 14, 1);
   });
 
+  it("lays out a Party body's document per Guide 36-HD/VPTW", async () => {
+    const partyClerk = await addMember(api, org, org.ids.X, 'clerk');
+    const created = await post('/directives', partyClerk.token, {
+      ...draft(),
+      issuerId: org.ids.X,
+      addressees: { mode: 'children' },
+    }).expect(201);
+    const text = pdfText(
+      (await fetch(`/directives/${created.body.id}/document.pdf`, partyClerk.token).expect(200)).body,
+    );
+    expect(text).toContain('ĐẢNG CỘNG SẢN VIỆT NAM');
+    expect(text).not.toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(text).toContain(`ĐẢNG ỦY ${org.prefix} X`);
+    expect(text).toMatch(/Số -CV\/\S+/); // Party style, its number left blank
+    expect(text).toContain('DỰ THẢO');
+  });
+
   it('answers outsiders, and a unit it is not yet routed to, as a directive that does not exist', async () => {
     const missing = randomUUID();
     for (const ext of ['pdf', 'docx']) {
