@@ -35,6 +35,20 @@ ensure_chromium() {
 }
 step "chromium" ensure_chromium
 
+# The official document's tests read PDFs with poppler (pdftotext, pdfinfo): Debian's poppler-utils.
+ensure_poppler() {
+  command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 && return 0
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    log "installing poppler-utils (apt-get) for the document tests"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+    fi
+  else
+    die "the document tests need poppler: install it (Debian/Ubuntu: sudo apt-get install poppler-utils)" 69
+  fi
+}
+step "poppler" ensure_poppler
+
 mkdir -p "$CASCADE_DATA_DIR"
 results="$CASCADE_DATA_DIR/jest-results.json"
 rm -f "$results"

@@ -12,6 +12,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AuditModule } from './audit/audit.module';
 import { DelegationModule } from './delegation/delegation.module';
+import { DocumentModule } from './document/document.module';
 import { DraftingModule } from './drafting/drafting.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { ReceivingModule } from './receiving/receiving.module';
@@ -65,6 +66,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     PeopleModule,
     ReviewChainModule,
     DraftingModule,
+    DocumentModule,
     ReviewModule,
     DelegationModule,
     AttachmentsModule,

@@ -4,3 +4,4 @@ export * from './edxml';
 export * from './parse';
 export * from './import';
 export * from './summary';
+export * from './official';

@@ -38,3 +38,4 @@ export * from './edxml-intake';
 export * from './routing-progress';
 export * from './delegations';
 export * from './attachments';
+export * from './signed-documents';

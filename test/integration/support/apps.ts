@@ -9,13 +9,18 @@ import { TemporalWorkerService } from '../../../apps/worker/src/temporal-worker.
 import { WorkerModule } from '../../../apps/worker/src/worker.module';
 import { waitFor } from './wait-for';
 
-/** The real API (every module, the global pipe, filter and body limits) on an ephemeral port, for supertest. */
-export async function startApi(overrides: Record<string, string> = {}): Promise<INestApplication> {
+/** The real API (every module, the global pipe, filter and body limits) on an ephemeral port, for supertest; `providers` replace some. */
+export async function startApi(
+  overrides: Record<string, string> = {},
+  providers: [token: symbol | string, value: unknown][] = [],
+): Promise<INestApplication> {
   const config = loadConfig({ ...process.env, ...overrides });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+  let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(APP_CONFIG)
-    .useValue(config)
-    .compile();
+    .useValue(config);
+  // providers replaced by a test (e.g. the document renderer's options)
+  for (const [token, value] of providers) builder = builder.overrideProvider(token).useValue(value);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,
     bufferLogs: true,

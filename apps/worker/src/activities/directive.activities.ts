@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
+import { officialDocumentOf, renderDirectivePdf } from '@cascade/documents';
 import { appendOnce } from './append-once';
 import { createReportingActivities } from './reporting.activities';
 import { generateSignerKey, signWithEncryptedKey } from '@cascade/auth';
@@ -23,6 +24,7 @@ import {
   cappedSubtreeSizes,
   delegationById,
   holdsByTuq,
+  documentSource,
   eventRecorded,
   insertRoutingNodes,
   lockDirectiveState,
@@ -39,6 +41,7 @@ import {
   signedAttachments,
   routingNodeCount,
   setDirectiveStatus,
+  storeSignedDocument,
   storeSignerKey,
   unacknowledgedCount,
 } from '@cascade/persistence';
@@ -148,6 +151,26 @@ export function createDirectiveActivities(
             privateKeyEnc: generated.privateKeyEnc,
           });
         }
+        // The official document of the signed version, rendered once here and stored as rendered: from now on
+        // GET /directives/:id/document.pdf answers these bytes, and their hash is in the signed bytes.
+        const source = await documentSource(m, directiveId);
+        if (!source) throw fail(DirectiveFailure.INVALID_STATE, `directive ${directiveId} does not exist`);
+        const pdf = await renderDirectivePdf(
+          officialDocumentOf({
+            type: directive.docType,
+            // "Gửi kèm theo": the files attached to the directive, listed in the document as they are signed.
+            content: attachments.length
+              ? { ...directive.content, attachments }
+              : directive.content,
+            symbol,
+            signedAt,
+            signer: { authority, position, name: actor.name },
+            issuerChain: source.issuerChain,
+            addresseeNames: source.addresseeNames,
+          }),
+          { draft: false, createdAt: signedAt },
+        );
+        const pdfSha256 = createHash('sha256').update(pdf).digest('hex');
         const bytes = signedDocumentBytes({
           directiveId,
           issuer: {
@@ -165,6 +188,7 @@ export function createDirectiveActivities(
           content: directive.content,
           signer: { userId: actor.userId, authority, position, name: actor.name, delegation },
           attachments: attachments.length ? attachments : undefined,
+          document: { mediaType: 'application/pdf', sha256: pdfSha256 },
         });
         const sha256 = createHash('sha256').update(bytes, 'utf8').digest('hex');
         const signature = signWithEncryptedKey(key.privateKeyEnc, signingSecret, bytes);
@@ -184,6 +208,7 @@ export function createDirectiveActivities(
           payload: bytes,
         });
         if (delegation) await recordSigningDelegation(m, directiveId, delegation.id);
+        await storeSignedDocument(m, { directiveId, content: pdf, sha256: pdfSha256 });
         await appendOnce(m, {
           directiveId,
           actorUserId: actor.userId,

@@ -13,7 +13,20 @@ export const DOC_TYPES = {
 export type DocType = keyof typeof DOC_TYPES;
 export const DOC_TYPE_CODES = Object.keys(DOC_TYPES) as DocType[];
 
-const PARTY_KINDS: readonly UnitKind[] = ['party_committee', 'party_cell'];
+/** The kinds of unit that are Party bodies (cấp ủy, chi bộ): their documents follow Guide 36-HD/VPTW. */
+export const PARTY_KINDS: readonly UnitKind[] = ['party_committee', 'party_cell'];
+
+/**
+ * Whether a unit is a Party body, from its kind and those of its ancestors (root first, the unit last): a committee or
+ * a cell is one; a department (ban) is one when the body it belongs to, its nearest ancestor that is not a department,
+ * is one (the Ban Tuyên giáo of a Đảng ủy Khối issues Party documents, that of a Liên đoàn Lao động does not).
+ */
+export function isPartyBody(chainKinds: readonly UnitKind[]): boolean {
+  for (let i = chainKinds.length - 1; i >= 0; i--) {
+    if (chainKinds[i] !== 'department') return PARTY_KINDS.includes(chainKinds[i]);
+  }
+  return false;
+}
 
 /**
  * The number and symbol of a document: state and union style `136/KH-LĐLĐ` (a công văn: `72/LĐLĐ`), Party style
@@ -110,6 +123,8 @@ export interface SignedDocumentInput {
   };
   /** The attached files by name and hash, in upload order. Absent when there are none (older records as they were). */
   attachments?: { id: string; name: string; mediaType: string; size: number; sha256: string }[];
+  /** The official document rendered when it was signed (its PDF, stored as rendered): its hash is signed too. */
+  document?: { mediaType: 'application/pdf'; sha256: string };
 }
 
 /** Exactly what a signature covers: content and metadata, serialised canonically. Signing and verifying build it here. */

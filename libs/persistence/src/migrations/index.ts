@@ -26,6 +26,7 @@ import { Paging1763970000000 } from './1763970000000-paging';
 import { UserActivation1763980000000 } from './1763980000000-user-activation';
 import { PagingMore1763990000000 } from './1763990000000-paging-more';
 import { EdxmlIntake1764410000000 } from './1764410000000-edxml-intake';
+import { SignedDocuments1764100000000 } from './1764100000000-signed-documents';
 
 /**
  * Every migration, in order. Listed explicitly so that ts (tests) and compiled js (production) load the same set.
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   PagingMore1763990000000,
   OutboxLease1764020000000,
   IdempotencyFence1764030000000,
+  SignedDocuments1764100000000,
   DelegationsAndAttachments1764300000000,
   EdxmlIntake1764410000000,
   RoutingRollup1764600000000,

@@ -1,0 +1,5 @@
+export * from './layout';
+export * from './font';
+export * from './official-document';
+export * from './pdf';
+export * from './docx';
