@@ -4,10 +4,15 @@
  * altered behind the application no longer verify; oversized, wrong-type and after-signing uploads refused; a caller
  * who may not see the directive is answered as for one that does not exist.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Document, Packer, Paragraph } from 'docx';
 import { Client as PgClient } from 'pg';
+import { readEdxml } from '@cascade/documents';
 import request from 'supertest';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
@@ -39,8 +44,10 @@ const upload = (id: string, token: string, bytes: Buffer, name: string, key = ne
     .set('Idempotency-Key', key)
     .attach('file', bytes, { filename: name, contentType: 'application/octet-stream' });
 const download = (id: string, attachmentId: string, token: string) =>
+  bytesAt(`/directives/${id}/attachments/${attachmentId}`, token);
+const bytesAt = (path: string, token: string) =>
   http()
-    .get(`/directives/${id}/attachments/${attachmentId}`)
+    .get(path)
     .set(auth(token))
     .buffer(true)
     .parse((res, done) => {
@@ -139,6 +146,29 @@ describe('attachments', () => {
     ]);
     const verify = () => http().get(`/directives/${id}/verify`).set(auth(org.tokens.clerk)).expect(200);
     expect((await verify()).body).toMatchObject({ valid: true, problems: [] });
+    // The official document lists both files, and the edXML export carries the signed PDF then both files.
+    const document = await bytesAt(`/directives/${id}/document.pdf`, org.tokens.clerk).expect(200);
+    const dir = mkdtempSync(join(tmpdir(), 'attachments-'));
+    writeFileSync(join(dir, 'd.pdf'), document.body as Buffer);
+    const text = execFileSync('pdftotext', ['-layout', join(dir, 'd.pdf'), '-'], { encoding: 'utf8' });
+    for (const name of [NAME_PDF, NAME_DOCX]) expect(text).toContain(name);
+    const message = readEdxml(
+      (await http().get(`/directives/${id}/edxml`).set(auth(org.tokens.clerk)).expect(200)).text,
+    );
+    if (message.kind !== 'document') throw new Error('the export is not a document message');
+    const files = message.document.attachments ?? [];
+    expect(files.map((f) => f.contentType)).toEqual([
+      'application/pdf',
+      'application/pdf',
+      second.body.mediaType,
+    ]);
+    for (const [file, bytes] of [
+      [files[0], document.body as Buffer],
+      [files[1], pdf],
+      [files[2], docx],
+    ] as const)
+      expect(Buffer.compare(file.bytes, bytes)).toBe(0);
+    expect(files.slice(1).map((f) => f.name)).toEqual([NAME_PDF, NAME_DOCX]);
     const signedEvent = (
       await http().get(`/directives/${id}/events`).set(auth(org.tokens.auditor)).expect(200)
     ).body.items.find((e: { action: string }) => e.action === 'signed');

@@ -230,6 +230,21 @@ describe('GET /directives/:id/edxml', () => {
       position: SIGNING_AUTHORITY.position,
     });
     expect(d.trace[0].organId).toBe(rCode);
+    // The signed PDF rides along as AttachmentEncoded: the very bytes the document route serves (stored at signing).
+    const pdf = await get(`/directives/${directiveId}/document.pdf`, org.admin)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(d.attachments).toHaveLength(1);
+    expect(d.attachments![0]).toMatchObject({
+      contentType: 'application/pdf',
+      name: expect.stringMatching(/\.pdf$/),
+    });
+    expect(Buffer.compare(d.attachments![0].bytes, pdf.body as Buffer)).toBe(0);
 
     // the command line reads the same message
     const dir = mkdtempSync(join(tmpdir(), 'edxml-'));
@@ -239,7 +254,12 @@ describe('GET /directives/:id/edxml', () => {
     const printed = JSON.parse(cli.stdout);
     expect(printed).toMatchObject({
       kind: 'document',
-      document: { documentId: d.documentId, subject: d.subject, from: { organId: rCode }, attachments: [] },
+      document: {
+        documentId: d.documentId,
+        subject: d.subject,
+        from: { organId: rCode },
+        attachments: [expect.objectContaining({ contentType: 'application/pdf' })],
+      },
     });
   });
 });

@@ -110,7 +110,7 @@ export class DirectiveEdxmlService {
       businessDocType: 0,
       businessDocReason: null,
       trace: [{ organId: issuer, timestamp: directive.signed_at!.toISOString() }],
-      attachments: await exportFiles(this.dataSource, id),
+      attachments: await exportFiles(this.dataSource, { id, symbol: directive.symbol }),
     });
   }
 

@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { documentFileName } from '@cascade/documents';
+import { directiveAttachmentsWithContent, signedDocument } from '@cascade/persistence';
 
 /** A file an edXML export carries (as AttachmentEncoded, base64). */
 export interface ExportFile {
@@ -8,11 +10,23 @@ export interface ExportFile {
 }
 
 /**
- * The files a directive's edXML document message carries, in the order a receiver lists them: the signed PDF first,
- * then the directive's attachments ("gửi kèm theo"). This is the one place the export asks for them; the signed
- * document and the stored attachments (issue 21's other parts) answer here when they exist. This branch stores
- * neither, so a directive exports without files.
+ * The files a directive's edXML document message carries, in the order a receiver lists them: the signed PDF first
+ * (the official document stored at signing, the very bytes whose hash is signed), then the directive's attachments
+ * ("gửi kèm theo", as stored with their hashes). The one place the export asks for them.
  */
-export async function exportFiles(_db: DataSource, _directiveId: string): Promise<ExportFile[]> {
-  return Promise.resolve([]);
+export async function exportFiles(
+  db: DataSource,
+  directive: { id: string; symbol: string | null },
+): Promise<ExportFile[]> {
+  const files: ExportFile[] = [];
+  const pdf = await signedDocument(db, directive.id);
+  if (pdf)
+    files.push({
+      name: documentFileName(directive.symbol, directive.id, 'pdf'),
+      contentType: 'application/pdf',
+      bytes: pdf.content,
+    });
+  for (const a of await directiveAttachmentsWithContent(db, directive.id))
+    files.push({ name: a.name, contentType: a.mediaType, bytes: a.content });
+  return files;
 }
