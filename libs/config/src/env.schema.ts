@@ -142,6 +142,18 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'SIGNING_KEY_SECRET must be at least 32 characters' })
   SIGNING_KEY_SECRET?: string;
 
+  /**
+   * PKCS#11 modules a person's signing key may live behind (comma-separated absolute paths, e.g.
+   * /usr/lib/softhsm/libsofthsm2.so): a key reference naming any other module is refused, since the worker loads it.
+   */
+  @IsOptional()
+  @Transform(toTrimmed)
+  @IsString()
+  @Matches(/^\/[^,]+(,\s*\/[^,]+)*$/, {
+    message: 'PKCS11_MODULES must be absolute paths separated by commas',
+  })
+  PKCS11_MODULES?: string;
+
   /** Seconds between reminders to a reviewer who has not decided (workflow timers). */
   @Transform(toInt)
   @IsInt()
@@ -353,6 +365,7 @@ export const CONFIG_KEYS: readonly string[] = [
   'WORKFLOW_BUNDLE_PATH',
   'JWT_SECRET',
   'SIGNING_KEY_SECRET',
+  'PKCS11_MODULES',
   'SMTP_URL',
   'TEMPORAL_API_KEY',
 ];

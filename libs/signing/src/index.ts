@@ -9,3 +9,5 @@ export * from './pkcs11';
 export * from './pkcs12';
 export * from './verify';
 export * from './x509';
+export * from './person-signing';
+export { OID } from './der';

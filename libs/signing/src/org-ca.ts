@@ -131,7 +131,7 @@ export function toPkcs12(
     toForgeKey(key),
     [cert, ...chain].map((c) => forge.pki.certificateFromPem(c.toString())),
     password,
-    { algorithm: 'aes256', friendlyName, generateLocalKeyId: true, saltSize: 16, count: 100_000 } as never,
+    { algorithm: 'aes256', friendlyName, generateLocalKeyId: true, saltSize: 16, count: 2048 } as never,
   );
   return Buffer.from(forge.asn1.toDer(asn).getBytes(), 'binary');
 }

@@ -6,6 +6,7 @@ import { Reports1763820000000 } from './1763820000000-reports';
 import { Outbox1763830000000 } from './1763830000000-outbox';
 import { OutboxLease1764020000000 } from './1764020000000-outbox-lease';
 import { IdempotencyFence1764030000000 } from './1764030000000-idempotency-fence';
+import { SigningCertificates1764200000000 } from './1764200000000-signing-certificates';
 import { Lifecycle1763840000000 } from './1763840000000-lifecycle';
 import { Audit1763850000000 } from './1763850000000-audit';
 import { Registers1763860000000 } from './1763860000000-registers';
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   PagingMore1763990000000,
   OutboxLease1764020000000,
   IdempotencyFence1764030000000,
+  SigningCertificates1764200000000,
 ];
