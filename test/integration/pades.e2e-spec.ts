@@ -6,6 +6,8 @@
  * Needs Debian's poppler-utils, libnss3-tools, softhsm2 and opensc.
  */
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -339,6 +341,111 @@ test("an expired certificate fails Cascade's validity check", async () => {
   // Judged in 2020 (the signer's certificate valid then) it still fails: the CAs were issued only now.
   const in2020 = verifyPdfSignature(signed, { ...trust(), at: new Date('2020-06-01T00:00:00Z') });
   expect(in2020.checks.find((c) => c.name === 'validity')!.detail).toContain('Issuing CA');
+});
+
+/** A real RFC 3161 authority: `openssl ts -reply` behind a loopback HTTP server. */
+async function startTsa(): Promise<{ url: string; server: Server }> {
+  const tsa = join(dir, 'tsa');
+  mkdirSync(tsa);
+  await mustRun('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    join(tsa, 'tsa.key'),
+    '-out',
+    join(tsa, 'tsa.pem'),
+    '-days',
+    '30',
+    '-subj',
+    '/CN=Cascade test TSA',
+    '-addext',
+    'extendedKeyUsage=critical,timeStamping',
+    '-addext',
+    'keyUsage=critical,digitalSignature',
+  ]);
+  writeFileSync(join(tsa, 'serial'), '01\n');
+  writeFileSync(
+    join(tsa, 'tsa.cnf'),
+    [
+      '[ tsa ]',
+      'default_tsa = tsa_config',
+      '[ tsa_config ]',
+      `serial = ${join(tsa, 'serial')}`,
+      `signer_cert = ${join(tsa, 'tsa.pem')}`,
+      `signer_key = ${join(tsa, 'tsa.key')}`,
+      'signer_digest = sha256',
+      'default_policy = 1.2.3.4.1',
+      'digests = sha256',
+      'accuracy = secs:1',
+      'ess_cert_id_alg = sha256',
+      '',
+    ].join('\n'),
+  );
+  let n = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const q = join(tsa, `q${++n}.tsq`);
+      writeFileSync(q, Buffer.concat(chunks));
+      void tool('openssl', [
+        'ts',
+        '-reply',
+        '-config',
+        join(tsa, 'tsa.cnf'),
+        '-queryfile',
+        q,
+        '-out',
+        `${q}.tsr`,
+      ]).then((r) => {
+        if (r.code !== 0) {
+          res.writeHead(500).end(r.out);
+          return;
+        }
+        res.writeHead(200, { 'Content-Type': 'application/timestamp-reply' }).end(readFileSync(`${q}.tsr`));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tsa`, server };
+}
+
+test('with a time-stamp authority the signature is B-T, and still valid for pdfsig and OpenSSL', async () => {
+  const { url, server } = await startTsa();
+  try {
+    const p12 = readPkcs12(readFileSync(join(dir, 'an.p12')), P12_PASSWORD);
+    const signed = await signPdf(await vietnamesePdf(), {
+      signer: keySigner(p12.privateKeyPem, p12.certificate, p12.chain),
+      name: 'Nguyễn Văn An',
+      tsaUrl: url,
+    });
+    const file = join(dir, 'signed-bt.pdf');
+    writeFileSync(file, signed);
+    const tsaAnchor = readFileSync(join(dir, 'tsa', 'tsa.pem'));
+    const result = verifyPdfSignature(signed, { ...trust(), tsaTrustAnchors: [tsaAnchor] });
+    expect(failed(result)).toEqual([]);
+    expect(result.level).toBe('B-T');
+    expect(result.checks.find((c) => c.name === 'timestamp')!.detail).toContain('Cascade test TSA');
+    // The authority must be trusted too.
+    expect(failed(verifyPdfSignature(signed, trust()))).toEqual(['timestamp']);
+    expect((await pdfsig(file)).out).toContain('Signature Validation: Signature is Valid.');
+    expect((await opensslVerify(file, true)).code).toBe(0);
+    // The token OpenSSL can read back: the time-stamp is over the signature value.
+    const p7s = readFileSync(`${file}.p7s`);
+    expect(p7s.includes(Buffer.from('Cascade test TSA'))).toBe(true);
+    // A TSA that does not answer fails the signing (no silent B-B).
+    await expect(
+      signPdf(await vietnamesePdf(), {
+        signer: keySigner(p12.privateKeyPem, p12.certificate, p12.chain),
+        tsaUrl: 'http://127.0.0.1:9/tsa',
+      }),
+    ).rejects.toThrow(/did not answer/);
+  } finally {
+    server.close();
+  }
 });
 
 test('a certificate from another CA does not chain to the trust anchors', async () => {

@@ -154,6 +154,13 @@ export class EnvironmentVariables {
   })
   PKCS11_MODULES?: string;
 
+  /** An RFC 3161 time-stamp authority (http/https URL): when set, the worker's PDF signatures are PAdES B-T. */
+  @IsOptional()
+  @Transform(toTrimmed)
+  @IsString()
+  @Matches(/^https?:\/\/\S+$/, { message: 'SIGNING_TSA_URL must be an http(s) URL' })
+  SIGNING_TSA_URL?: string;
+
   /** Seconds between reminders to a reviewer who has not decided (workflow timers). */
   @Transform(toInt)
   @IsInt()
@@ -366,6 +373,7 @@ export const CONFIG_KEYS: readonly string[] = [
   'JWT_SECRET',
   'SIGNING_KEY_SECRET',
   'PKCS11_MODULES',
+  'SIGNING_TSA_URL',
   'SMTP_URL',
   'TEMPORAL_API_KEY',
 ];

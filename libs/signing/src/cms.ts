@@ -71,11 +71,11 @@ export function signatureAlgorithm(keyAlgorithm: KeyAlgorithm): Asn1 {
 export async function buildSignedData(
   contentDigest: Buffer,
   signer: CmsSigner,
-  unsignedAttributes: Asn1[] = [],
+  unsigned: (signature: Buffer) => Promise<Asn1[]> = async () => [],
 ): Promise<Buffer> {
   const attrsDer = signedAttributes(contentDigest, signer.certificate);
   const signature = await signer.sign(attrsDer);
-  return assembleSignedData(signer, attrsDer, signature, unsignedAttributes);
+  return assembleSignedData(signer, attrsDer, signature, await unsigned(signature));
 }
 
 export function assembleSignedData(
@@ -120,6 +120,8 @@ export interface ParsedSignedData {
   signature: Buffer;
   unsignedAttributes: Map<string, Asn1[]>;
   encapsulatedContent: boolean;
+  /** The encapsulated content (a time-stamp token's TSTInfo), when there is one. */
+  content?: Buffer;
 }
 
 function attributeMap(nodes: Asn1[]): Map<string, Asn1[]> {
@@ -172,14 +174,28 @@ export function parseSignedData(der: Buffer): ParsedSignedData {
     signature,
     unsignedAttributes: attributeMap(unsigned),
     encapsulatedContent: encap.length > 1,
+    content: encap.length > 1 ? bytesOf(children(encap[1])[0]) : undefined,
   };
+}
+
+/** node's name of a digest algorithm OID (what a time-stamp authority may use besides SHA-256). */
+export function hashName(oidValue: string): string {
+  const names: Record<string, string> = {
+    [OID.sha256]: 'sha256',
+    '2.16.840.1.101.3.4.2.2': 'sha384',
+    '2.16.840.1.101.3.4.2.3': 'sha512',
+    '1.3.14.3.2.26': 'sha1',
+  };
+  const name = names[oidValue];
+  if (!name) throw new Error(`unsupported digest algorithm ${oidValue}`);
+  return name;
 }
 
 /** Checks the SignerInfo's signature over its signed attributes with the signer's public key. */
 export function signatureHolds(parsed: ParsedSignedData, publicKey: KeyObject | string): boolean {
   try {
     const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
-    return verifySignature('sha256', parsed.signedAttributes, key, parsed.signature);
+    return verifySignature(hashName(parsed.digestAlgorithm), parsed.signedAttributes, key, parsed.signature);
   } catch {
     return false;
   }

@@ -7,6 +7,7 @@ export * from './pades';
 export * from './pdf-update';
 export * from './pkcs11';
 export * from './pkcs12';
+export * from './timestamp';
 export * from './verify';
 export * from './x509';
 export * from './person-signing';

@@ -46,6 +46,8 @@ export interface PersonSigningConfig {
   secret: string;
   /** PKCS11_MODULES: the modules a key reference may name. */
   pkcs11Modules?: string[];
+  /** SIGNING_TSA_URL: a time-stamp authority; when set, signatures are PAdES B-T. */
+  tsaUrl?: string;
   now?: () => Date;
 }
 
@@ -193,7 +195,7 @@ export async function signPdfFor(
   config: PersonSigningConfig,
   personId: string,
   pdf: Buffer,
-  opts: Omit<SignPdfOptions, 'signer' | 'signingTime'> = {},
+  opts: Omit<SignPdfOptions, 'signer' | 'signingTime' | 'tsaUrl'> = {},
 ): Promise<Buffer> {
   const c = await findSigningCertificate(db, personId);
   if (!c)
@@ -204,5 +206,10 @@ export async function signPdfFor(
     );
   const now = config.now?.() ?? new Date();
   mustBeCurrent(new X509Certificate(c.certificatePem), now, 'certificate');
-  return signPdf(pdf, { ...opts, signingTime: now, signer: signerFor(c, config.secret) });
+  return signPdf(pdf, {
+    ...opts,
+    signingTime: now,
+    tsaUrl: config.tsaUrl,
+    signer: signerFor(c, config.secret),
+  });
 }

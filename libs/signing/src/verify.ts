@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { parseSignedData, signatureHolds, signingCertificateHash, type ParsedSignedData } from './cms';
-import { bytesOf, OID } from './der';
+import { bytesOf, OID, toDer } from './der';
+import { readTimeStamp, SIGNATURE_TIME_STAMP } from './timestamp';
 import { crlIssuedBy, parseCrl, type ParsedCrl } from './crl';
 import { parsePdfDate } from './pdf-update';
 import { certificateParts, pemToDerList, sha256, subjectLine } from './x509';
@@ -17,7 +18,8 @@ export type CheckName =
   | 'signingCertificate'
   | 'chain'
   | 'validity'
-  | 'revocation';
+  | 'revocation'
+  | 'timestamp';
 
 export interface Check {
   name: CheckName;
@@ -29,8 +31,11 @@ export interface PdfSignatureResult {
   valid: boolean;
   checks: Check[];
   signer?: { subject: string; serial: string; issuer: string; notBefore: string; notAfter: string };
-  /** The time the signature is judged at (the options' `at`, else the claimed /M). */
+  /** The time the signature is judged at (the options' `at`, else the time-stamp's, else the claimed /M). */
   signingTime?: string;
+  /** PAdES baseline level reached: B-T when a valid signature time-stamp is present. */
+  level?: 'B-B' | 'B-T';
+  timeStamp?: { genTime: string; tsa?: string };
   subFilter?: string;
   chain?: string[];
 }
@@ -40,8 +45,10 @@ export interface VerifyOptions {
   trustAnchors: (string | Buffer | X509Certificate)[];
   /** CRLs (PEM or DER) of the CAs in the chain. A certificate whose issuer has no CRL here fails revocation. */
   crls?: (string | Buffer)[];
-  /** Judge validity and revocation at this time instead of the signature's claimed time. */
+  /** Judge validity and revocation at this time instead of the time-stamp's (B-T) or the claimed /M. */
   at?: Date;
+  /** Anchors for time-stamp authorities' certificates (default: trustAnchors). */
+  tsaTrustAnchors?: (string | Buffer | X509Certificate)[];
 }
 
 function certificatesOf(items: (string | Buffer | X509Certificate)[]): X509Certificate[] {
@@ -210,7 +217,34 @@ export function verifyPdfSignature(pdf: Buffer, opts: VerifyOptions): PdfSignatu
     path ? `chains to ${subjectLine(path[path.length - 1])}` : 'does not chain to a configured trust anchor',
   );
 
-  const at = opts.at ?? claimed;
+  // B-T: a time-stamp over the signature value proves the signature existed at its genTime.
+  let stamped: Date | undefined;
+  let timeStamp: PdfSignatureResult['timeStamp'];
+  const tokenNode = cms.unsignedAttributes.get(SIGNATURE_TIME_STAMP)?.[0];
+  if (tokenNode) {
+    try {
+      const ts = readTimeStamp(toDer(tokenNode));
+      const overSignature = ts.imprintAlgorithm === OID.sha256 && ts.imprint.equals(sha256(cms.signature));
+      const tsaPath =
+        ts.tsa &&
+        buildPath(ts.tsa, ts.certificates, certificatesOf(opts.tsaTrustAnchors ?? opts.trustAnchors));
+      const tsaValid =
+        !!ts.tsa && ts.genTime >= new Date(ts.tsa.validFrom) && ts.genTime <= new Date(ts.tsa.validTo);
+      const ok = overSignature && ts.signatureHolds && !!tsaPath && tsaValid;
+      timeStamp = { genTime: ts.genTime.toISOString(), tsa: ts.tsa && subjectLine(ts.tsa) };
+      add(
+        'timestamp',
+        ok,
+        ok
+          ? `time-stamped ${ts.genTime.toISOString()} by ${subjectLine(ts.tsa!)}`
+          : `the time-stamp ${!overSignature ? 'is not over this signature' : !ts.signatureHolds ? 'signature does not hold' : !tsaPath ? 'authority does not chain to a trust anchor' : 'authority was not valid then'}`,
+      );
+      if (ok) stamped = ts.genTime;
+    } catch (e) {
+      add('timestamp', false, `unreadable time-stamp token (${(e as Error).message})`);
+    }
+  }
+  const at = opts.at ?? stamped ?? claimed;
   const signingTime = at?.toISOString();
   if (!at) {
     add('validity', false, 'no signing time (/M) to judge the certificates at');
@@ -239,7 +273,8 @@ export function verifyPdfSignature(pdf: Buffer, opts: VerifyOptions): PdfSignatu
     }
     const serial = certificateParts(cert).serial;
     const hit = crl.revoked.find((r) => r.serial === serial);
-    if (hit && hit.revokedAt <= (opts.at ?? new Date())) {
+    // Revoked after a proven time (`at`, the time-stamp) does not undo the signature; without one, any revocation does.
+    if (hit && hit.revokedAt <= (opts.at ?? stamped ?? new Date())) {
       problems.push(`${subjectLine(cert)} revoked on ${hit.revokedAt.toISOString()}`);
     }
   }
@@ -249,5 +284,12 @@ export function verifyPdfSignature(pdf: Buffer, opts: VerifyOptions): PdfSignatu
     problems.length === 0,
     problems.length === 0 ? 'no certificate of the chain is revoked' : problems.join('; '),
   );
-  return done({ signer: signerInfo, signingTime, subFilter, chain: chain.map(subjectLine) });
+  return done({
+    signer: signerInfo,
+    signingTime,
+    subFilter,
+    chain: chain.map(subjectLine),
+    level: stamped ? 'B-T' : 'B-B',
+    timeStamp,
+  });
 }
