@@ -179,7 +179,16 @@ export async function signingCertificateOf(
   return c ? signingCertificateSummary(c) : null;
 }
 
-function signerFor(c: StoredSigningCertificate, secret: string): CmsSigner {
+function signerFor(c: StoredSigningCertificate, config: PersonSigningConfig): CmsSigner {
+  const secret = config.secret;
+  // The module is loaded by pkcs11-tool in this process's name: only the configured ones, checked again at use.
+  if (c.pkcs11 && !(config.pkcs11Modules ?? []).includes(c.pkcs11.module)) {
+    throw new PersonSigningError(
+      'PKCS11_MODULE_NOT_ALLOWED',
+      'module',
+      `module: ${c.pkcs11.module} is no longer one of PKCS11_MODULES`,
+    );
+  }
   const cert = new X509Certificate(c.certificatePem);
   const chain = c.chainPem ? readCertificates(c.chainPem) : [];
   if (c.source === 'pkcs12') return keySigner(openSecret(c.privateKeySealed!, secret), cert, chain);
@@ -210,6 +219,6 @@ export async function signPdfFor(
     ...opts,
     signingTime: now,
     tsaUrl: config.tsaUrl,
-    signer: signerFor(c, config.secret),
+    signer: signerFor(c, config),
   });
 }

@@ -87,10 +87,8 @@ function locate(pdf: Buffer): Located {
   const gap = text.slice(byteRange[0] + byteRange[1], byteRange[2]);
   if (!/^<[0-9A-Fa-f]*>$/.test(gap))
     throw new Error('the gap of the byte range is not the /Contents hex string');
-  let hex = gap.slice(1, -1);
   // Trailing zero padding is not part of the DER: cut to the length the outer SEQUENCE declares.
-  const der = Buffer.from(hex, 'hex');
-  hex = '';
+  const der = Buffer.from(gap.slice(1, -1), 'hex');
   return { byteRange, contents: der.subarray(0, derLength(der)), dict: text.slice(dictStart, dictEnd) };
 }
 
@@ -266,9 +264,11 @@ export function verifyPdfSignature(pdf: Buffer, opts: VerifyOptions): PdfSignatu
   for (let i = 0; i + 1 < chain.length; i++) {
     const cert = chain[i];
     const issuer = chain[i + 1];
-    const crl = crls.find((l) => crlIssuedBy(l, issuer) && l.thisUpdate <= new Date());
+    const current = (l: ParsedCrl) =>
+      l.thisUpdate <= new Date() && (!l.nextUpdate || l.nextUpdate >= new Date());
+    const crl = crls.find((l) => crlIssuedBy(l, issuer) && current(l));
     if (!crl) {
-      problems.push(`no CRL from ${subjectLine(issuer)}`);
+      problems.push(`no current CRL from ${subjectLine(issuer)}`);
       continue;
     }
     const serial = certificateParts(cert).serial;

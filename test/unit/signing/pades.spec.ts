@@ -196,6 +196,17 @@ describe('verification', () => {
     expect(failed(verifyPdfSignature(signed, { trustAnchors: [root], crls: [forgedCrl] }))).toEqual([
       'revocation',
     ]);
+    const stale = buildCrl({
+      issuer: root,
+      issuerKey: rootKey,
+      number: 3,
+      thisUpdate: new Date(now.getTime() - 2 * 86_400_000),
+      nextUpdate: new Date(now.getTime() - 86_400_000),
+      revoked: [],
+    });
+    expect(failed(verifyPdfSignature(signed, { trustAnchors: [root], crls: [stale] }))).toEqual([
+      'revocation',
+    ]);
     const later = verifyPdfSignature(signed, {
       trustAnchors: [root],
       crls: [crl()],
