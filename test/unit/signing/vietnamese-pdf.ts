@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 
 /** A small PDF with Vietnamese text, as pdfkit writes it (for the signing tests). */
@@ -15,15 +16,13 @@ export function vietnamesePdf(
   });
 }
 
-/** A font with Vietnamese glyphs shipped with the system or pdfkit's own Helvetica (Latin-1 only) as a fallback. */
+/** A font with Vietnamese glyphs from the system (Debian fonts-dejavu-core): pdfkit's own fonts are Latin-1 only. */
 function fontPath(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { existsSync } = require('node:fs') as typeof import('node:fs');
   for (const f of [
     '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
     '/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf',
   ]) {
     if (existsSync(f)) return f;
   }
-  return 'Helvetica';
+  throw new Error('no font with Vietnamese glyphs: apt-get install -y fonts-dejavu-core');
 }
