@@ -23,6 +23,7 @@ const ioPackages = [
   '@cascade/config',
   '@cascade/auth',
   '@cascade/documents',
+  '@cascade/signing',
   '@cascade/temporal',
   'jsonwebtoken',
   'csv-parse',

@@ -22,6 +22,7 @@ import { RoutingModule } from './routing/routing.module';
 import { ReviewChainModule } from './units/review-chain.module';
 import { HealthModule } from './health/health.module';
 import { PeopleModule } from './people/people.module';
+import { SigningCertificatesModule } from './signing-certificates/signing-certificates.module';
 import { ProbesModule } from './probes/probes.module';
 import { SecretariatModule } from './secretariat/secretariat.module';
 import { TemporalModule } from './temporal/temporal.module';
@@ -64,6 +65,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     ProbesModule,
     UnitsModule,
     PeopleModule,
+    SigningCertificatesModule,
     ReviewChainModule,
     DraftingModule,
     DocumentModule,

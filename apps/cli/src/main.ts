@@ -26,6 +26,10 @@
  *                                                 workedDays }, or a list of them): replaces what was there and
  *                                                 reschedules the cycles not yet opened
  *   cascade calendar confirm <year> --source S    confirm a year's computed days as official, naming the announcement
+ *   cascade ca init|issue|revoke --dir DIR …      the organisational CA (not a licensed CA): root, issuing CA, signer
+ *                                                 certificates (PKCS#12, or a certificate for a token's public key),
+ *                                                 CRLs (signing-commands.ts)
+ *   cascade pdf verify FILE [--json]              a signed PDF's PAdES signature: each check, exit 0 when valid
  *
  * Each covers the directive and the directives implementing it, reads DATABASE_URL and TEMPORAL_ADDRESS (and
  * TEMPORAL_NAMESPACE) from the environment or .env, and exits 0 when everything holds, 1 when verification fails,
@@ -55,6 +59,7 @@ import {
 } from '@cascade/persistence';
 import { directiveRuns, replayRuns, runToJSON } from '@cascade/temporal';
 import { edxmlRead } from './edxml-read';
+import { caCommand, pdfCommand, SIGNING_USAGE, SigningUsageError } from './signing-commands';
 
 const USAGE = `usage: cascade audit verify <directiveId> [--json]
        cascade audit replay <directiveId> [--json] [--workflows FILE]
@@ -66,7 +71,8 @@ const USAGE = `usage: cascade audit verify <directiveId> [--json]
        cascade calendar list [--json]
        cascade calendar show <year> [--json]
        cascade calendar import <file>
-       cascade calendar confirm <year> --source "<announcement, number and date>"`;
+       cascade calendar confirm <year> --source "<announcement, number and date>"
+${SIGNING_USAGE}`;
 
 /** The largest file `cascade import` reads (the API's upload limit). */
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -380,6 +386,8 @@ export async function main(argv: string[]): Promise<number> {
     (code === 0 ? console.log : console.error)(out);
     return code;
   }
+  if (argv[0] === 'ca') return caCommand(argv[1], argv.slice(2));
+  if (argv[0] === 'pdf') return pdfCommand(argv[1], argv.slice(2));
   const [group, command, id, ...rest] = argv;
   if (group === 'audit' && command === 'checkpoint') return checkpointCommand(argv.slice(2));
   if (group === 'audit' && command === 'verify-checkpoint') return verifyCheckpointCommand(argv.slice(2));
@@ -412,7 +420,7 @@ export function run(argv: string[]): void {
     (code) => process.exit(code),
     (error: Error) => {
       console.error(error.message);
-      process.exit(error instanceof UsageError ? 2 : 1);
+      process.exit(error instanceof UsageError || error instanceof SigningUsageError ? 2 : 1);
     },
   );
 }

@@ -142,6 +142,25 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'SIGNING_KEY_SECRET must be at least 32 characters' })
   SIGNING_KEY_SECRET?: string;
 
+  /**
+   * PKCS#11 modules a person's signing key may live behind (comma-separated absolute paths, e.g.
+   * /usr/lib/softhsm/libsofthsm2.so): a key reference naming any other module is refused, since the worker loads it.
+   */
+  @IsOptional()
+  @Transform(toTrimmed)
+  @IsString()
+  @Matches(/^\/[^,]+(,\s*\/[^,]+)*$/, {
+    message: 'PKCS11_MODULES must be absolute paths separated by commas',
+  })
+  PKCS11_MODULES?: string;
+
+  /** An RFC 3161 time-stamp authority (http/https URL): when set, the worker's PDF signatures are PAdES B-T. */
+  @IsOptional()
+  @Transform(toTrimmed)
+  @IsString()
+  @Matches(/^https?:\/\/\S+$/, { message: 'SIGNING_TSA_URL must be an http(s) URL' })
+  SIGNING_TSA_URL?: string;
+
   /** Seconds between reminders to a reviewer who has not decided (workflow timers). */
   @Transform(toInt)
   @IsInt()
@@ -367,6 +386,8 @@ export const CONFIG_KEYS: readonly string[] = [
   'WORKFLOW_BUNDLE_PATH',
   'JWT_SECRET',
   'SIGNING_KEY_SECRET',
+  'PKCS11_MODULES',
+  'SIGNING_TSA_URL',
   'SMTP_URL',
   'TEMPORAL_API_KEY',
 ];

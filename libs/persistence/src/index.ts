@@ -23,6 +23,7 @@ export * from './exchange';
 export * from './outbox';
 export * from './units';
 export * from './people';
+export * from './signing-certificates';
 export * from './sessions';
 export * from './api-keys';
 export * from './idempotency';

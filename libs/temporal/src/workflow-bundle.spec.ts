@@ -19,6 +19,7 @@ describe('workflow bundle options', () => {
       '@cascade/documents',
       '@cascade/domain',
       '@cascade/persistence',
+      '@cascade/signing',
       '@cascade/temporal',
     ]);
     for (const target of Object.values(aliases)) expect(existsSync(join(target, 'index.ts'))).toBe(true);

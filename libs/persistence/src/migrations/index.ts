@@ -8,6 +8,7 @@ import { OutboxLease1764020000000 } from './1764020000000-outbox-lease';
 import { IdempotencyFence1764030000000 } from './1764030000000-idempotency-fence';
 import { DelegationsAndAttachments1764300000000 } from './1764300000000-delegations-and-attachments';
 import { RoutingRollup1764600000000 } from './1764600000000-routing-rollup';
+import { SigningCertificates1764200000000 } from './1764200000000-signing-certificates';
 import { Lifecycle1763840000000 } from './1763840000000-lifecycle';
 import { Audit1763850000000 } from './1763850000000-audit';
 import { Registers1763860000000 } from './1763860000000-registers';
@@ -64,6 +65,7 @@ export const MIGRATIONS = [
   OutboxLease1764020000000,
   IdempotencyFence1764030000000,
   SignedDocuments1764100000000,
+  SigningCertificates1764200000000,
   DelegationsAndAttachments1764300000000,
   EdxmlIntake1764410000000,
   RoutingRollup1764600000000,

@@ -1,0 +1,14 @@
+export * from './at-rest';
+export * from './ca-store';
+export * from './cms';
+export * from './crl';
+export * from './org-ca';
+export * from './pades';
+export * from './pdf-update';
+export * from './pkcs11';
+export * from './pkcs12';
+export * from './timestamp';
+export * from './verify';
+export * from './x509';
+export * from './person-signing';
+export { OID } from './der';
