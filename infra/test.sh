@@ -21,33 +21,29 @@ step "format" npx prettier --check --log-level warn .
 step "type check" bash -c "npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/web/tsconfig.json"
 step "build" npm run --silent build
 
-# The browser tests drive Debian's chromium; install it when missing (root with apt-get), else say how.
-ensure_chromium() {
-  [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] && return 0
+# Debian tools the tests drive, installed when missing (root with apt-get), else the run says what to install:
+# chromium (the browser tests; or CHROMIUM_PATH), poppler-utils (pdftotext, pdfinfo, pdfsig: the official document and
+# its signature), libnss3-tools (certutil: pdfsig's trust database), softhsm2 and opensc (a PKCS#11 token and
+# pkcs11-tool, which signs inside it).
+ensure_debian_tools() {
+  local missing=() pair
+  for pair in "${CHROMIUM_PATH:-/usr/bin/chromium}:chromium" pdftotext:poppler-utils pdfsig:poppler-utils \
+    certutil:libnss3-tools softhsm2-util:softhsm2 pkcs11-tool:opensc; do
+    local cmd="${pair%%:*}" pkg="${pair##*:}"
+    if [[ "$cmd" == /* ]]; then [[ -x "$cmd" ]] && continue; else command -v "$cmd" >/dev/null 2>&1 && continue; fi
+    [[ " ${missing[*]} " == *" $pkg "* ]] || missing+=("$pkg")
+  done
+  ((${#missing[@]} == 0)) && return 0
   if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    log "installing chromium (apt-get) for the browser tests"
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    log "installing ${missing[*]} (apt-get) for the tests"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
   else
-    die "the browser tests need chromium: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH" 69
+    die "the tests need ${missing[*]}: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]})" 69
   fi
 }
-step "chromium" ensure_chromium
-
-# The official document's tests read PDFs with poppler (pdftotext, pdfinfo): Debian's poppler-utils.
-ensure_poppler() {
-  command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 && return 0
-  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    log "installing poppler-utils (apt-get) for the document tests"
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
-    fi
-  else
-    die "the document tests need poppler: install it (Debian/Ubuntu: sudo apt-get install poppler-utils)" 69
-  fi
-}
-step "poppler" ensure_poppler
+step "Debian tools" ensure_debian_tools
 
 mkdir -p "$CASCADE_DATA_DIR"
 results="$CASCADE_DATA_DIR/jest-results.json"

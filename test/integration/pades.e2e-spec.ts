@@ -5,7 +5,6 @@
  * Certificates come from `cascade ca` (PKCS#12) and from a SoftHSM2 token whose key never leaves it.
  * Needs Debian's poppler-utils, libnss3-tools, softhsm2 and opensc.
  */
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPublicKey, X509Certificate } from 'node:crypto';
@@ -23,6 +22,14 @@ import {
 } from '@cascade/signing';
 import { vietnamesePdf } from '../unit/signing/vietnamese-pdf';
 import { cascade } from './support/cli';
+import {
+  caStore,
+  mustRun,
+  nssTrusting,
+  opensslVerify as opensslVerifyIn,
+  pdfsig as pdfsigIn,
+  tool,
+} from './support/pdf-verifiers';
 
 jest.setTimeout(180_000);
 
@@ -36,64 +43,13 @@ process.env.CASCADE_CA_PASSPHRASE = PASSPHRASE;
 process.env.CASCADE_P12_PASSWORD = P12_PASSWORD;
 process.env.SOFTHSM2_CONF = join(dir, 'softhsm2.conf');
 
-function tool(
-  cmd: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
-    );
-  });
-}
-
-async function mustRun(cmd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
-  const r = await tool(cmd, args, env);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.out}`);
-  return r.out;
-}
-
 const trust = () => ({
   trustAnchors: [readFileSync(join(ca, 'root.pem'))],
   crls: [readFileSync(join(ca, 'crl.pem')), readFileSync(join(ca, 'root-crl.pem'))],
 });
 
-const pdfsig = (file: string) => tool('pdfsig', ['-nssdir', `sql:${join(dir, 'nss')}`, file]);
-
-/** OpenSSL over what the signature covers: the CMS from /Contents, the content the ByteRange selects. */
-function opensslVerify(file: string, crlCheck: boolean) {
-  const pdf = readFileSync(file);
-  const text = pdf.toString('latin1');
-  const m = /\/ByteRange\s*\[(\d+) (\d+) (\d+) (\d+)\]/.exec(text.slice(text.lastIndexOf('/ByteRange')))!;
-  const [a, b, c, d] = m.slice(1).map(Number);
-  writeFileSync(`${file}.content`, Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]));
-  writeFileSync(`${file}.p7s`, Buffer.from(text.slice(a + b + 1, c - 1), 'hex'));
-  // The trust store: the root and (for -crl_check_all) the CRLs of both CAs.
-  const store = join(dir, 'store.pem');
-  writeFileSync(
-    store,
-    ['root.pem', 'crl.pem', 'root-crl.pem'].map((f) => readFileSync(join(ca, f), 'utf8')).join(''),
-  );
-  return tool('openssl', [
-    'cms',
-    '-verify',
-    '-binary',
-    '-inform',
-    'DER',
-    '-in',
-    `${file}.p7s`,
-    '-content',
-    `${file}.content`,
-    '-CAfile',
-    store,
-    '-purpose',
-    'any',
-    '-out',
-    '/dev/null',
-    ...(crlCheck ? ['-crl_check_all'] : []),
-  ]);
-}
+const pdfsig = (file: string) => pdfsigIn(join(dir, 'nss'), file);
+const opensslVerify = (file: string, crlCheck: boolean) => opensslVerifyIn(file, caStore(ca), crlCheck);
 
 async function issueP12(name: string, file: string, extra: string[] = []): Promise<string> {
   const r = await cascade('ca', 'issue', '--dir', ca, '--name', name, '--out', file, ...extra);
@@ -185,19 +141,7 @@ beforeAll(async () => {
   );
   expect(hsm.code).toBe(0);
 
-  mkdirSync(join(dir, 'nss'));
-  await mustRun('certutil', ['-N', '-d', `sql:${join(dir, 'nss')}`, '--empty-password']);
-  await mustRun('certutil', [
-    '-A',
-    '-d',
-    `sql:${join(dir, 'nss')}`,
-    '-n',
-    'organisational root',
-    '-t',
-    'CT,C,C',
-    '-i',
-    join(ca, 'root.pem'),
-  ]);
+  await nssTrusting(join(dir, 'nss'), join(ca, 'root.pem'));
 });
 
 test('the CA marks itself as organisational in every certificate', () => {

@@ -99,6 +99,13 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       activities: createActivities({
         dataSource: this.dataSource,
         signingSecret,
+        pades: {
+          pkcs11Modules: (this.config.PKCS11_MODULES ?? '')
+            .split(',')
+            .map((m) => m.trim())
+            .filter(Boolean),
+          tsaUrl: this.config.SIGNING_TSA_URL,
+        },
       }),
       ...this.workflowSource(),
     });

@@ -161,6 +161,8 @@ export const DirectiveFailure = {
   REVIEW_CHAIN_EMPTY: 'DIRECTIVE_REVIEW_CHAIN_EMPTY',
   BUSY: 'DIRECTIVE_BUSY',
   INVALID_INPUT: 'DIRECTIVE_INVALID_INPUT',
+  /** The signer's X.509 certificate cannot sign now (expired, not yet valid, unusable): the PDF is not signed. */
+  CERTIFICATE_UNUSABLE: 'SIGNING_CERTIFICATE_UNUSABLE',
 } as const;
 
 export interface TransitionInput {

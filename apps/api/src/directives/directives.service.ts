@@ -26,6 +26,7 @@ const FAILURE_STATUS: Record<string, HttpStatus> = {
   [DirectiveFailure.REVIEW_CHAIN_EMPTY]: HttpStatus.CONFLICT,
   [DirectiveFailure.BUSY]: HttpStatus.CONFLICT,
   [DirectiveFailure.INVALID_INPUT]: HttpStatus.BAD_REQUEST,
+  [DirectiveFailure.CERTIFICATE_UNUSABLE]: HttpStatus.CONFLICT,
   // a signing relation refused by the signing activity (period, scope, re-delegation)
   ...Object.fromEntries(Object.values(DelegationRefusal).map((code) => [code, HttpStatus.FORBIDDEN])),
 };

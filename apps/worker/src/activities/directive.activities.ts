@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { officialDocumentOf, renderDirectivePdf } from '@cascade/documents';
+import { PersonSigningError, signPdfFor } from '@cascade/signing';
 import { appendOnce } from './append-once';
 import { createReportingActivities } from './reporting.activities';
 import { generateSignerKey, signWithEncryptedKey } from '@cascade/auth';
@@ -42,6 +43,7 @@ import {
   routingNodeCount,
   setDirectiveStatus,
   storeSignedDocument,
+  findSigningCertificate,
   storeSignerKey,
   unacknowledgedCount,
 } from '@cascade/persistence';
@@ -55,6 +57,7 @@ const fail = (type: string, message: string) => ApplicationFailure.nonRetryable(
 export function createDirectiveActivities(
   dataSource: DataSource,
   signingSecret: string,
+  pades: { pkcs11Modules?: string[]; tsaUrl?: string } = {},
 ): DirectiveActivities {
   return {
     ...createReportingActivities(dataSource),
@@ -170,7 +173,19 @@ export function createDirectiveActivities(
           }),
           { draft: false, createdAt: signedAt },
         );
-        const pdfSha256 = createHash('sha256').update(pdf).digest('hex');
+        // PAdES: a signer with an X.509 certificate (imported PKCS#12, or a key in a PKCS#11 token) signs the official
+        // PDF itself (B-B, or B-T with a time-stamp authority); the bytes stored, served and hashed below are those.
+        const signedPdf = (await findSigningCertificate(m, actor.userId))
+          ? await signPdfFor(m, { ...pades, secret: signingSecret, now: () => signedAt }, actor.userId, pdf, {
+              name: actor.name,
+              reason: `${authority} ${position}`.trim(),
+            }).catch((err: unknown) => {
+              if (err instanceof PersonSigningError)
+                throw fail(DirectiveFailure.CERTIFICATE_UNUSABLE, `signing certificate: ${err.message}`);
+              throw err;
+            })
+          : pdf;
+        const pdfSha256 = createHash('sha256').update(signedPdf).digest('hex');
         const bytes = signedDocumentBytes({
           directiveId,
           issuer: {
@@ -208,7 +223,7 @@ export function createDirectiveActivities(
           payload: bytes,
         });
         if (delegation) await recordSigningDelegation(m, directiveId, delegation.id);
-        await storeSignedDocument(m, { directiveId, content: pdf, sha256: pdfSha256 });
+        await storeSignedDocument(m, { directiveId, content: signedPdf, sha256: pdfSha256 });
         await appendOnce(m, {
           directiveId,
           actorUserId: actor.userId,
