@@ -162,9 +162,7 @@ export function createDirectiveActivities(
           officialDocumentOf({
             type: directive.docType,
             // "Gửi kèm theo": the files attached to the directive, listed in the document as they are signed.
-            content: attachments.length
-              ? { ...directive.content, attachments }
-              : directive.content,
+            content: attachments.length ? { ...directive.content, attachments } : directive.content,
             symbol,
             signedAt,
             signer: { authority, position, name: actor.name },
