@@ -68,8 +68,16 @@ function eventTypes(): string[] {
     ...text('apps/worker/src'),
     ...text('workflows'),
     ...text('libs/persistence/src'),
-  ])
+  ]) {
     for (const m of source.matchAll(/\baction: '([a-z][a-z_.]*)'/g)) actions.add(m[1]);
+    // actions named as dotted literals (`review.${…}` is spelt out beside it, escalations by their level)
+    for (const m of source.matchAll(
+      /'((?:review|report|escalated|recall|cycle|dispatch|acknowledgement)\.[a-z_-]+)'/g,
+    ))
+      actions.add(m[1]);
+    for (const m of source.matchAll(/action IN \(([^)]*)\)/g))
+      for (const v of m[1].matchAll(/'([a-z][a-z_.]*)'/g)) actions.add(v[1]);
+  }
   return [...actions].sort();
 }
 

@@ -5,9 +5,10 @@ import { DirectiveList } from '../components/DirectiveList';
 import { Problem } from '../components/Problem';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
+import { DIRECTIVE_STATUS, DOC_TYPE } from '../words/vocabulary';
 
 export function Registers() {
-  const { t, unit } = useApp();
+  const { t, unit, say } = useApp();
   const [q, setQ] = useState('');
   const [kind, setKind] = useState<'outgoing' | 'incoming'>('outgoing');
   const [status, setStatus] = useState('');
@@ -53,7 +54,7 @@ export function Registers() {
               'superseded',
             ].map((x) => (
               <option key={x} value={x}>
-                {x || '—'}
+                {x ? say(DIRECTIVE_STATUS, x) : '—'}
               </option>
             ))}
           </select>
@@ -63,7 +64,7 @@ export function Registers() {
           <select value={type} onChange={(e) => setType(e.target.value)}>
             {['', 'KH', 'HD', 'CV', 'CT', 'TB', 'QD', 'BC'].map((x) => (
               <option key={x} value={x}>
-                {x || '—'}
+                {x ? say(DOC_TYPE, x) : '—'}
               </option>
             ))}
           </select>
