@@ -160,7 +160,10 @@ describe('the web app', () => {
     )!;
     const row = c.getByTestId('calendar').locator('tbody tr').first();
     await row.waitFor();
-    expect(await row.locator('td').allTextContents()).toEqual([first.label, ...first.lastDays]);
+    expect(await row.locator('td').allTextContents()).toEqual([
+      first.label,
+      ...first.lastDays.map((x) => dmy(x!)),
+    ]);
     // three cycles, computed by the server (POST /schedules/preview); a year not announced yet is marked provisional
     const rows = c.getByTestId('calendar').locator('tbody tr');
     await rows.nth(2).waitFor();
@@ -172,7 +175,7 @@ describe('the web app', () => {
       )!;
       expect(await rows.nth(i).locator('td').allTextContents()).toEqual([
         expected.label,
-        ...expected.lastDays,
+        ...expected.lastDays.map((x) => dmy(x!)),
       ]);
       expect(await rows.nth(i).getAttribute('data-provisional')).toBe(String(expected.provisional));
     }
@@ -183,7 +186,11 @@ describe('the web app', () => {
       0,
       { calendar: vietnamCalendar(), policy: 'previous-working-day', stagger: [0, 2, 4], tiers: 3 },
     )!;
-    await row.locator('td').nth(1).filter({ hasText: tenth.lastDays[0]! }).waitFor();
+    await row
+      .locator('td')
+      .nth(1)
+      .filter({ hasText: dmy(tenth.lastDays[0]!) })
+      .waitFor();
     // the report form: the free-text answer, and a number of sessions
     await c.getByRole('button', { name: 'Thêm chỉ tiêu' }).click();
     const added = c.getByTestId('form-designer').locator('.row').nth(1);
@@ -223,6 +230,8 @@ describe('the web app', () => {
     const confirm = l.getByRole('dialog', { name: 'Xác nhận ký ban hành' });
     await confirm.getByTestId('directive-summary').getByText('Số buổi tuyên truyền').waitFor();
     await confirm.getByTestId('calendar').locator('tbody tr').first().waitFor();
+    // the dialog has finished opening (antd's zoom motion) before the picture
+    await l.locator('[class*="ant-zoom-"]').waitFor({ state: 'detached' });
     await shot(l, '04a-sign-confirmation');
     await confirm.getByRole('button', { name: 'Ký và ban hành' }).click();
     await l.getByTestId('status').filter({ hasText: 'Đã ban hành' }).waitFor({ timeout: 60_000 });
@@ -252,10 +261,10 @@ describe('the web app', () => {
     // the outgoing register: accent-insensitive search and filters
     await c.getByRole('link', { name: 'Sổ văn bản' }).click();
     await c.getByLabel('Tìm kiếm (không dấu cũng được)').fill('bua liem vang');
-    await c.getByLabel('Trạng thái').selectOption('dispatched');
+    await c.getByRole('combobox', { name: 'Trạng thái' }).selectOption('dispatched');
     await c.getByRole('link', { name: /hưởng ứng Giải Búa liềm vàng/ }).waitFor();
     await shot(c, '05b-register');
-    await c.getByLabel('Loại văn bản').selectOption('KH');
+    await c.getByRole('combobox', { name: 'Loại văn bản' }).selectOption('KH');
     await c.getByText('Không có gì cần làm.').waitFor();
 
     // the issuer's routing dashboard shows the unit's report (it polls)

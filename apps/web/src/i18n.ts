@@ -199,6 +199,7 @@ const vi = {
   checkIt: 'cần kiểm tra lại',
   setScheduleHint: 'Văn bản yêu cầu báo cáo nhưng không nêu hạn: chọn kỳ hạn và ngày dưới đây.',
   menu: 'Danh mục',
+  issuer: 'Cơ quan ban hành',
 } as const;
 
 const en: Record<keyof typeof vi, string> = {
@@ -402,6 +403,7 @@ const en: Record<keyof typeof vi, string> = {
   checkIt: 'check it',
   setScheduleHint: 'The text asks for reports but gives no deadline: choose the schedule and day below.',
   menu: 'Menu',
+  issuer: 'Issuer',
 };
 
 export type Key = keyof typeof vi;

@@ -37,7 +37,7 @@ export function DirectiveSummary({ issuerId, content }: { issuerId: string; cont
   const { t, say } = useApp();
   const reporting = content.reporting;
   return (
-    <Descriptions column={1} bordered size="small" data-testid="directive-summary">
+    <Descriptions column={1} layout="vertical" bordered size="small" data-testid="directive-summary">
       <Descriptions.Item label={t('addressees')}>
         <AddresseesText issuerId={issuerId} addressees={content.addressees} />
       </Descriptions.Item>
