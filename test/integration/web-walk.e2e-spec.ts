@@ -10,10 +10,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import request from 'supertest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { startApi, startWorker } from './support/apps';
-import { addMember, buildOrg, importUnitsUnderA, PASSWORD, systemAdmin, type Org } from './support/org';
+import { addMember, auth, buildOrg, importUnitsUnderA, PASSWORD, systemAdmin, type Org } from './support/org';
+import { newKey } from './support/ids';
 import { desk as deskOf, issue } from './support/desk';
 import { ERROR } from '../../apps/web/src/words/errors';
 import { VOCABULARY, type Words } from '../../apps/web/src/words/vocabulary';
@@ -161,7 +163,49 @@ describe('every page, as every role', () => {
     const c = await signedIn(p.clerk.email);
     for (const path of [...common, '/compose', `/d/${directive}`]) await visit(c, 'clerk', path);
 
+    // a second directive, submitted for review: the leader returns it with a comment
+    const post = (path: string, token: string, body: object) =>
+      request(api.getHttpServer()).post(path).set(auth(token)).set('Idempotency-Key', newKey()).send(body);
+    const drafted = await post('/directives', p.clerk.token, {
+      type: 'CV',
+      subject: 'Công văn về tổng kết năm',
+      tasks: ['Gửi báo cáo tổng kết.'],
+      issuerId: id.P,
+      addressees: { mode: 'children' },
+      reporting: {
+        schedule: { kind: 'monthly', rule: 'before', day: 20, from: new Date().toISOString().slice(0, 7) },
+        form,
+      },
+    }).expect(201);
+    const draft = drafted.body.id as string;
+    await post(`/directives/${draft}/submit`, p.clerk.token, { version: 1 }).expect(200);
+
     const l = await signedIn(p.leader.email);
+    await visit(l, 'leader', `/d/${draft}`, (x) =>
+      x.getByTestId('directive-summary').getByText('Tất cả đơn vị trực thuộc').waitFor(),
+    );
+    await l.getByRole('button', { name: 'Trả lại để sửa' }).click();
+    const dialog = l.getByRole('dialog', { name: 'Trả lại để sửa' });
+    await dialog.getByRole('button', { name: 'Trả lại để sửa' }).click();
+    // no comment: said beside the field, nothing sent
+    await dialog.getByText('Ghi ý kiến để người soạn biết cần sửa gì.').waitFor();
+    await dialog.getByLabel('Ý kiến').fill('Bổ sung thời hạn gửi báo cáo.');
+    await dialog.getByRole('button', { name: 'Trả lại để sửa' }).click();
+    await l.getByTestId('status').filter({ hasText: 'Dự thảo' }).waitFor();
+    // the official document of a dispatched directive: opened with the session, or, not made yet, said so in words
+    await l.goto(`${base}/#/d/${directive}`);
+    const opened = l
+      .waitForEvent('popup')
+      .then(() => 'opened')
+      .catch(() => 'nothing');
+    await l.getByRole('button', { name: 'Xem văn bản (PDF)' }).click();
+    const notYet = l
+      .getByText(/Văn bản chính thức chưa được tạo/)
+      .waitFor()
+      .then(() => 'not made yet')
+      .catch(() => 'nothing');
+    expect(['opened', 'not made yet']).toContain(await Promise.race([opened, notYet]));
+
     for (const path of [...common, `/d/${directive}`, `/d/${directive}?cycle=1`])
       await visit(l, 'leader', path, (x) =>
         path.startsWith('/d/') ? x.getByTestId('status').waitFor() : Promise.resolve(),

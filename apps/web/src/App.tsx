@@ -79,6 +79,8 @@ export function App() {
           colorTextQuaternary: '#595959',
           colorTextTertiary: '#595959',
           colorTextDescription: '#595959',
+          // and its red on white (danger buttons) is 4.0:1
+          colorError: '#b3261e',
         },
       }}
     >

@@ -139,12 +139,16 @@ export function DirectivePage({ id }: { id: string }) {
         cancelText={t('cancel')}
         onCancel={() => setDeciding(null)}
         onOk={() =>
-          void form.validateFields().then(async ({ comment }) => {
-            if (await act('review', { version: d.version, decision: deciding, comment })) {
-              setDeciding(null);
-              form.resetFields();
-            }
-          })
+          void form
+            .validateFields()
+            .then(async ({ comment }) => {
+              if (await act('review', { version: d.version, decision: deciding, comment })) {
+                setDeciding(null);
+                form.resetFields();
+              }
+            })
+            // a missing comment is said beside the field
+            .catch(() => undefined)
         }
       >
         <Form form={form} layout="vertical">
