@@ -146,7 +146,7 @@ describe('the web app', () => {
     await c.getByLabel('Dán nội dung văn bản (hoặc chọn tệp .txt, .docx)').first().fill(text);
     await c.getByRole('button', { name: 'Đọc văn bản' }).click();
     await c.getByRole('heading', { name: 'Cần xác nhận' }).waitFor();
-    await c.getByText('subject: the text has none: type it').waitFor();
+    await c.getByText('Văn bản không có trích yếu: nhập trích yếu ở ô "Trích yếu".').waitFor();
     const addressees = c.locator('tr[data-field="addressees"]');
     await addressees.getByText('CĐCS trực thuộc Liên đoàn Lao động huyện').waitFor();
     expect(await addressees.locator('td').nth(2).textContent()).toMatch(/^\d+ %$/);
@@ -160,7 +160,10 @@ describe('the web app', () => {
     )!;
     const row = c.getByTestId('calendar').locator('tbody tr').first();
     await row.waitFor();
-    expect(await row.locator('td').allTextContents()).toEqual([first.label, ...first.lastDays]);
+    expect(await row.locator('td').allTextContents()).toEqual([
+      first.label,
+      ...first.lastDays.map((x) => dmy(x!)),
+    ]);
     // three cycles, computed by the server (POST /schedules/preview); a year not announced yet is marked provisional
     const rows = c.getByTestId('calendar').locator('tbody tr');
     await rows.nth(2).waitFor();
@@ -172,7 +175,7 @@ describe('the web app', () => {
       )!;
       expect(await rows.nth(i).locator('td').allTextContents()).toEqual([
         expected.label,
-        ...expected.lastDays,
+        ...expected.lastDays.map((x) => dmy(x!)),
       ]);
       expect(await rows.nth(i).getAttribute('data-provisional')).toBe(String(expected.provisional));
     }
@@ -183,7 +186,11 @@ describe('the web app', () => {
       0,
       { calendar: vietnamCalendar(), policy: 'previous-working-day', stagger: [0, 2, 4], tiers: 3 },
     )!;
-    await row.locator('td').nth(1).filter({ hasText: tenth.lastDays[0]! }).waitFor();
+    await row
+      .locator('td')
+      .nth(1)
+      .filter({ hasText: dmy(tenth.lastDays[0]!) })
+      .waitFor();
     // the report form: the free-text answer, and a number of sessions
     await c.getByRole('button', { name: 'Thêm chỉ tiêu' }).click();
     const added = c.getByTestId('form-designer').locator('.row').nth(1);
@@ -191,16 +198,22 @@ describe('the web app', () => {
     await added.getByLabel('Mã').fill('sessions');
     // the field types offered are the domain's, every one of which the server accepts
     expect(await added.getByLabel(FIELD_TYPE_LABEL).locator('option').allTextContents()).toEqual([
-      'integer',
-      'decimal',
-      'boolean',
-      'text',
-      'choice',
+      'Số nguyên',
+      'Số thập phân',
+      'Có/Không',
+      'Văn bản tự do',
+      'Chọn một trong danh sách',
     ]);
+    expect(
+      await added
+        .getByLabel(FIELD_TYPE_LABEL)
+        .locator('option')
+        .evaluateAll((o) => o.map((x) => (x as unknown as { value: string }).value)),
+    ).toEqual(['integer', 'decimal', 'boolean', 'text', 'choice']);
     await c.getByLabel('Trích yếu').fill('V/v hưởng ứng Giải Búa liềm vàng lần thứ V - năm 2020');
     await shot(c, '02-composer');
     await c.getByRole('button', { name: /Tạo dự thảo/ }).click();
-    await c.getByTestId('status').filter({ hasText: 'in_review' }).waitFor();
+    await c.getByTestId('status').filter({ hasText: 'Chờ xem xét' }).waitFor();
     await shot(c, '03-directive-in-review');
     expect(await c.locator('article ol > li').count()).toBe(3); // the three numbered tasks of the letter
     const directiveId = c.url().split('/').pop()!;
@@ -213,7 +226,15 @@ describe('the web app', () => {
       .click();
     await l.getByRole('button', { name: 'Đồng ý' }).click();
     await l.getByRole('button', { name: 'Ký ban hành' }).click();
-    await l.getByTestId('status').filter({ hasText: 'dispatched' }).waitFor({ timeout: 60_000 });
+    // the confirmation shows what will be issued: the addressees, the schedule's deadlines, the form
+    const confirm = l.getByRole('dialog', { name: 'Xác nhận ký ban hành' });
+    await confirm.getByTestId('directive-summary').getByText('Số buổi tuyên truyền').waitFor();
+    await confirm.getByTestId('calendar').locator('tbody tr').first().waitFor();
+    // the dialog has finished opening (antd's zoom motion) before the picture
+    await l.locator('[class*="ant-zoom-"]').waitFor({ state: 'detached' });
+    await shot(l, '04a-sign-confirmation');
+    await confirm.getByRole('button', { name: 'Ký và ban hành' }).click();
+    await l.getByTestId('status').filter({ hasText: 'Đã ban hành' }).waitFor({ timeout: 60_000 });
     await l.getByText(/Chữ ký số: TM\. BAN THƯỜNG VỤ PHÓ CHỦ TỊCH/).waitFor();
     await shot(l, '04-signed-dispatched');
 
@@ -224,20 +245,26 @@ describe('the web app', () => {
       .first()
       .click({ timeout: 60_000 });
     await u.getByRole('button', { name: 'Xác nhận đã nhận' }).click();
-    await u.getByTestId('node-status').filter({ hasText: 'accepted' }).waitFor();
+    await u.getByTestId('node-status').filter({ hasText: 'Đã nhận' }).waitFor();
     await u.getByLabel('Kết quả thực hiện').fill('Đã quán triệt tới 100% đoàn viên.');
     await u.getByLabel('Số buổi tuyên truyền').fill('3');
     await u.getByRole('button', { name: 'Gửi báo cáo' }).click();
     await u.getByRole('status').filter({ hasText: 'Đã lưu.' }).waitFor();
+    // its deadline, and what it sent (with the form's labels)
+    await u
+      .getByTestId('my-deadline')
+      .filter({ hasText: /Hạn báo cáo: \d\d\/\d\d\/\d{4}/ })
+      .waitFor();
+    await u.getByTestId('sent').filter({ hasText: 'Số buổi tuyên truyền: 3' }).waitFor();
     await shot(u, '05-unit-reported');
 
     // the outgoing register: accent-insensitive search and filters
     await c.getByRole('link', { name: 'Sổ văn bản' }).click();
     await c.getByLabel('Tìm kiếm (không dấu cũng được)').fill('bua liem vang');
-    await c.getByLabel('Trạng thái').selectOption('dispatched');
+    await c.getByRole('combobox', { name: 'Trạng thái' }).selectOption('dispatched');
     await c.getByRole('link', { name: /hưởng ứng Giải Búa liềm vàng/ }).waitFor();
     await shot(c, '05b-register');
-    await c.getByLabel('Loại văn bản').selectOption('KH');
+    await c.getByRole('combobox', { name: 'Loại văn bản' }).selectOption('KH');
     await c.getByText('Không có gì cần làm.').waitFor();
 
     // the issuer's routing dashboard shows the unit's report (it polls)
@@ -248,7 +275,11 @@ describe('the web app', () => {
       .getByTestId('coverage')
       .filter({ hasText: /1 (đúng hạn|trễ)/ })
       .waitFor({ timeout: 30_000 });
-    await c.getByText('sessions: 3').waitFor();
+    await c
+      .getByTestId('aggregate-values-main')
+      .filter({ hasText: /Số buổi tuyên truyền\s*3/ })
+      .waitFor();
+    await c.getByTestId('aggregate-values-main').getByText('Đã quán triệt tới 100% đoàn viên.').waitFor();
     const download = c.waitForEvent('download');
     await c.getByRole('button', { name: 'CSV' }).click();
     expect((await download).suggestedFilename()).toBe('aggregate-1.csv');
@@ -262,9 +293,20 @@ describe('the web app', () => {
     await a.getByRole('button', { name: 'Chạy lại lịch sử quy trình' }).click();
     await a.getByTestId('replay').filter({ hasText: 'Lịch sử tái hiện đúng' }).waitFor({ timeout: 60_000 });
     // the slider at its start: the tree before anything was delivered; at its end: the unit has accepted
-    await a.getByTestId('as-of').filter({ hasText: 'accepted: 1' }).waitFor();
-    await a.getByRole('slider').fill('0');
-    await a.getByTestId('as-of').filter({ hasNotText: 'accepted' }).waitFor();
+    await a.getByTestId('as-of').filter({ hasText: 'Đã nhận: 1' }).waitFor();
+    await a.getByRole('slider').focus();
+    await a.keyboard.press('Home');
+    await a.getByTestId('as-of').filter({ hasNotText: 'Đã nhận' }).waitFor();
+    // the timeline in words, with who did it
+    await a.getByTestId('timeline').getByText('Ký ban hành').waitFor();
+    // the case file opens with the session (a blob), never an UNAUTHENTICATED answer
+    const caseFile = a.waitForEvent('popup');
+    await a.getByRole('button', { name: 'Hồ sơ (bản in)' }).click();
+    const opened = await caseFile;
+    await opened.waitForLoadState();
+    expect(opened.url()).toMatch(/^blob:/);
+    expect(await opened.locator('body').textContent()).not.toContain('UNAUTHENTICATED');
+    await opened.close();
     await a.getByRole('button', { name: 'English' }).click();
     await a.getByRole('button', { name: 'Verify chain and signatures' }).waitFor();
     await shot(a, '07-audit-verified');
@@ -272,6 +314,10 @@ describe('the web app', () => {
     // a phone-sized screen gets the same page
     await a.setViewportSize({ width: 390, height: 844 });
     await shot(a, '08-audit-phone');
+    // the header fits a phone: the brand shortened, the menu folded, no more than a fifth of the screen
+    const top = (await a.locator('header').boundingBox())!;
+    expect(top.width).toBeLessThanOrEqual(390);
+    expect(top.height).toBeLessThan(844 / 5);
 
     // the unit's administrator: its tree, a CSV import, a new colleague
     const admin = await addMember(api, org, id.P, 'admin');
@@ -324,7 +370,7 @@ describe('the web app', () => {
     await edit.getByLabel('Căn cứ').fill('Thông báo thử nghiệm');
     await edit.getByLabel('Ngày làm bù, mỗi dòng: ngày và nội dung').fill('08/01/2027 Làm bù');
     await edit.getByRole('button', { name: 'Lưu lịch năm' }).click();
-    await s.getByRole('alert').filter({ hasText: 'workedDays.0.date: 2027-01-08 is a weekday' }).waitFor();
+    await s.getByRole('alert').filter({ hasText: 'Lịch nghỉ của năm chưa hợp lệ' }).waitFor();
     await shot(s, '10-calendar');
     expect(consoleErrors).toEqual([]);
   });
@@ -411,7 +457,7 @@ describe('the web app', () => {
     const h = await signedIn(hClerk.email);
     await h.goto(`${base}/#/received/${adhoc}`);
     await h.getByRole('button', { name: 'Xác nhận đã nhận' }).click();
-    await h.getByTestId('node-status').filter({ hasText: 'accepted' }).waitFor();
+    await h.getByTestId('node-status').filter({ hasText: 'Đã nhận' }).waitFor();
     const event = h.getByRole('form', { name: 'Báo cáo phát sinh' });
     for (const [n, sessions] of [
       [1, '2'],
@@ -436,10 +482,13 @@ describe('the web app', () => {
       '#2',
       'Đơn vị H',
       expect.stringMatching(/^\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d$/),
-      'sessions: 4',
+      'Số buổi tuyên truyền: 4',
     ]);
-    expect(await stream.nth(1).locator('td').nth(3).textContent()).toBe('sessions: 2');
-    await qc.getByText('sessions: 6', { exact: true }).waitFor();
+    expect(await stream.nth(1).locator('td').nth(3).textContent()).toBe('Số buổi tuyên truyền: 2');
+    await qc
+      .getByTestId('aggregate-values-main')
+      .filter({ hasText: /Số buổi tuyên truyền\s*6/ })
+      .waitFor();
     await shot(qc, '15-adhoc-stream');
 
     // Phases beside a monthly report: the last phase has no end date; the unit reports to it, the leader ends it.

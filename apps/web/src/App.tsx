@@ -1,70 +1,110 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Outlet } from 'react-router';
+import { App as AntApp, ConfigProvider, Layout, theme } from 'antd';
+import enUS from 'antd/locale/en_US';
+import viVN from 'antd/locale/vi_VN';
+import dayjs from 'dayjs';
 import type { Me, Membership } from '@cascade/contracts';
-import { api, session } from './api';
+import { api, queryClient, session } from './api';
 import { Header } from './components/Header';
 import { AppContext, type Ctx } from './context';
-import { useHash } from './hooks';
 import { dictionaries, type Key, type Lang } from './i18n';
-import { AuditPage } from './pages/AuditPage';
-import { CalendarPage } from './pages/CalendarPage';
-import { Compose } from './pages/Compose';
-import { DirectivePage } from './pages/DirectivePage';
-import { Home } from './pages/Home';
-import { Organisation } from './pages/Organisation';
-import { ReceivedPage } from './pages/ReceivedPage';
-import { ReceivedReports, ReportsReceived } from './pages/ReportsReceived';
-import { Registers } from './pages/Registers';
 import { SignIn } from './pages/SignIn';
+import { say as sayIn } from './words/vocabulary';
 
-/** The shell: the session, the language, the unit acted for, and the page the hash names. */
+/** Vietnamese numbers (1.234,5) and English ones (1,234.5). */
+const NUMBERS: Record<Lang, Intl.NumberFormat> = {
+  vi: new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 }),
+  en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }),
+};
+
+/**
+ * The shell: Ant Design in the chosen language (vi_VN first, dates dd/mm/yyyy through dayjs 'vi'), the session, the
+ * unit acted for (a system administrator with no unit picks a tree to act on), the header, and the routed page.
+ */
 export function App() {
   const [lang, setLang] = useState<Lang>((localStorage.getItem('cascade.lang') as Lang) || 'vi');
   const [me, setMe] = useState<Me | null>(null);
   const [unit, setUnit] = useState<Membership | null>(null);
   const [signedIn, setSignedIn] = useState(!!session.token);
-  const hash = useHash();
   const t = useCallback((k: Key) => dictionaries[lang][k], [lang]);
   useEffect(() => {
     document.documentElement.lang = lang;
     localStorage.setItem('cascade.lang', lang);
+    dayjs.locale(lang === 'vi' ? 'vi' : 'en');
+    // what is cached was worded in the other language (errors): read it again
+    void queryClient.invalidateQueries();
   }, [lang]);
   useEffect(() => {
     if (!signedIn) return;
     api<Me>('GET', '/auth/me').then(
       (m) => {
         setMe(m);
-        setUnit(m.memberships[0] ?? null);
+        const kept = sessionStorage.getItem('cascade.unit');
+        setUnit(m.memberships.find((x) => x.id === kept) ?? m.memberships[0] ?? null);
       },
       () => setSignedIn(false),
     );
   }, [signedIn]);
-  const ctx: Ctx = { t, lang, setLang, me, unit, setUnit };
-  let page: ReactNode;
-  const [path, query = ''] = hash.split('?');
-  const [, route, id] = path.split('/');
-  if (!signedIn) page = <SignIn onDone={() => setSignedIn(true)} />;
-  else if (route === 'registers') page = <Registers />;
-  else if (route === 'compose') page = <Compose />;
-  else if (route === 'd' && id) page = <DirectivePage id={id} />;
-  else if (route === 'received' && id) page = <ReceivedPage id={id} />;
-  else if (route === 'reports-received' && id) page = <ReceivedReports key={hash} id={id} query={query} />;
-  else if (route === 'reports-received') page = <ReportsReceived />;
-  else if (route === 'audit' && id) page = <AuditPage id={id} />;
-  else if (route === 'organisation') page = <Organisation />;
-  else if (route === 'calendar') page = <CalendarPage t={t} admin={!!me?.systemAdmin} />;
-  else page = <Home />;
+  const ctx: Ctx = useMemo(
+    () => ({
+      t,
+      lang,
+      setLang,
+      me,
+      unit,
+      setUnit: (m) => {
+        if (m) sessionStorage.setItem('cascade.unit', m.id);
+        setUnit(m);
+      },
+      say: (table, code) => sayIn(table, code, lang),
+      num: (n) => NUMBERS[lang].format(n),
+    }),
+    [t, lang, me, unit],
+  );
   return (
-    <AppContext.Provider value={ctx}>
-      <Header
-        signedIn={signedIn}
-        onSignOut={() => {
-          void api('POST', '/auth/logout').catch(() => undefined);
-          session.token = null;
-          setSignedIn(false);
-          setMe(null);
-        }}
-      />
-      <main>{page}</main>
-    </AppContext.Provider>
+    <ConfigProvider
+      locale={lang === 'vi' ? viVN : enUS}
+      theme={{
+        algorithm: theme.defaultAlgorithm,
+        // AA contrast for the primary colour and its text on white (axe: color-contrast)
+        token: {
+          colorPrimary: '#0b57a4',
+          colorLink: '#0b57a4',
+          borderRadius: 6,
+          fontSize: 15,
+          // antd's light greys (placeholders, empty lists, descriptions) are below 4.5:1 on white
+          colorTextPlaceholder: '#595959',
+          colorTextDisabled: '#595959',
+          colorTextQuaternary: '#595959',
+          colorTextTertiary: '#595959',
+          colorTextDescription: '#595959',
+          // and its red on white (danger buttons) is 4.0:1
+          colorError: '#b3261e',
+        },
+      }}
+    >
+      <AntApp>
+        <AppContext.Provider value={ctx}>
+          <Layout style={{ minHeight: '100vh' }}>
+            <Header
+              signedIn={signedIn}
+              onSignOut={() => {
+                void api('POST', '/auth/logout').catch(() => undefined);
+                session.token = null;
+                queryClient.clear();
+                setSignedIn(false);
+                setMe(null);
+                setUnit(null);
+              }}
+            />
+            {/* antd's Content is the page's <main> */}
+            <Layout.Content className="page">
+              {signedIn ? <Outlet /> : <SignIn onDone={() => setSignedIn(true)} />}
+            </Layout.Content>
+          </Layout>
+        </AppContext.Provider>
+      </AntApp>
+    </ConfigProvider>
   );
 }

@@ -1,13 +1,34 @@
-/** The API, from the browser: the session's access token, an Idempotency-Key on every change, errors as ApiFailure. */
+import { QueryClient } from '@tanstack/react-query';
+import { errorWords } from './words/errors';
+
+/** The language chosen (the shell keeps it in localStorage), for the words of an error. */
+export const currentLang = (): 'vi' | 'en' => (localStorage.getItem('cascade.lang') === 'en' ? 'en' : 'vi');
+
+/**
+ * A failed request: its status and stable code, the words that say what to do (in the chosen language) as its
+ * message, and what the server said (`detail`, English, naming the field: `subject: is required`), with that field.
+ */
 export class ApiFailure extends Error {
+  readonly field: string | null;
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    readonly detail: string,
   ) {
-    super(message);
+    const field = /^([A-Za-z][\w.[\]]*): /.exec(detail)?.[1] ?? null;
+    const lang = currentLang();
+    super(lang === 'en' && detail ? `${errorWords(code, lang)} (${detail})` : errorWords(code, lang));
+    this.field = field;
   }
 }
+
+/** The cache of every read (react-query): any change made through `api` marks it stale, so what is shown re-reads. */
+export const queryClient = new QueryClient({
+  defaultOptions: { queries: { staleTime: 2_000, retry: 1, refetchOnWindowFocus: true } },
+});
+
+/** POSTs that read: they compute an answer and change nothing. */
+const READS = /^\/(schedules\/preview|directives\/import)\b/;
 
 const TOKEN = 'cascade.token';
 export const session = {
@@ -20,8 +41,9 @@ export const session = {
   },
 };
 
+/** The API, from the browser: the session's access token, an Idempotency-Key on every change, errors as ApiFailure. */
 export async function api<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
   options: { contentType?: string; raw?: boolean } = {},
@@ -38,14 +60,55 @@ export async function api<T>(
     payload = JSON.stringify(body);
     headers['Content-Type'] = 'application/json';
   }
-  const res = await fetch(path, { method, headers, body: payload });
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: payload });
+  } catch {
+    throw new ApiFailure(0, 'NETWORK', '');
+  }
   if (options.raw && res.ok) return (await res.text()) as T;
   const text = await res.text();
-  const json = text ? (JSON.parse(text) as unknown) : null;
+  let json: unknown = null;
+  try {
+    json = text ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    json = null;
+  }
   if (!res.ok) {
     const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
     if (res.status === 401) session.token = null;
     throw new ApiFailure(res.status, error?.code ?? 'ERROR', error?.message ?? res.statusText);
   }
+  // a change marks what is shown stale; a POST that only computes (a schedule's preview) changes nothing
+  if (method !== 'GET' && !READS.test(path)) void queryClient.invalidateQueries();
   return json as T;
+}
+
+/**
+ * A file the API serves behind the session (the case file, the official document, an export): fetched with the
+ * token, then opened (or saved as `download`) from a blob URL, so no link ever answers UNAUTHENTICATED.
+ */
+export async function openFile(path: string, download?: string): Promise<void> {
+  const res = await fetch(path, { headers: { Authorization: `Bearer ${session.token ?? ''}` } });
+  if (!res.ok) {
+    const error = (
+      (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null
+    )?.error;
+    throw new ApiFailure(
+      res.status,
+      error?.code ?? (res.status === 404 ? 'NOT_FOUND' : 'ERROR'),
+      error?.message ?? '',
+    );
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  if (download) a.download = download;
+  else a.target = '_blank';
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // the opened tab has read it by then; a saved file is written at once
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

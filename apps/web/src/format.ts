@@ -18,17 +18,47 @@ export const when = (iso: string | null | undefined): string =>
   iso ? CLOCK.format(new Date(iso)).replace(',', '') : '—';
 
 /** A collected field of an aggregate, read by page: how many answers, and the first of them. */
-const isAnswers = (v: unknown): v is { count: number } =>
+const isAnswers = (v: unknown): v is { count: number; items?: { value?: unknown; unitName?: string }[] } =>
   typeof v === 'object' && v !== null && typeof (v as { count?: unknown }).count === 'number';
 
-/** "sessions: 3; done: 2": a report's or an aggregate's values (a list, or collected answers, by their count). */
-export const valuesText = (values: Record<string, unknown> | null | undefined): string =>
+/** How values are worded: the form's labels by key, numbers in the language's style, yes and no. */
+export interface ValueWords {
+  labels?: Record<string, string>;
+  num?: (n: number) => string;
+  yes?: string;
+  no?: string;
+}
+
+/** One value as it reads: a number in style, yes/no, a text answer, the collected answers (their count and first). */
+export const valueText = (v: unknown, words: ValueWords = {}): string => {
+  const num = words.num ?? String;
+  if (typeof v === 'number') return num(v);
+  if (typeof v === 'boolean') return v ? (words.yes ?? 'yes') : (words.no ?? 'no');
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map((x) => valueText(x, words)).join('; ');
+  if (isAnswers(v)) {
+    const first = (v.items ?? [])
+      .map((a) => (a.value === undefined || a.value === null ? '' : valueText(a.value, words)))
+      .filter(Boolean);
+    return first.length
+      ? `${first.slice(0, 3).join('; ')}${v.count > 3 ? ` (${num(v.count)})` : ''}`
+      : num(v.count);
+  }
+  return v === null || v === undefined ? '—' : JSON.stringify(v);
+};
+
+/** "Số buổi: 3; Kết quả: …": a report's or an aggregate's values, by the form's labels. */
+export const valuesText = (
+  values: Record<string, unknown> | null | undefined,
+  words: ValueWords = {},
+): string =>
   Object.entries(values ?? {})
-    .map(
-      ([k, v]) =>
-        `${k}: ${Array.isArray(v) ? v.length : isAnswers(v) ? v.count : typeof v === 'string' ? v : JSON.stringify(v)}`,
-    )
+    .map(([k, v]) => `${words.labels?.[k] ?? k}: ${valueText(v, words)}`)
     .join('; ');
+
+/** The labels of a form's fields, by key. */
+export const labelsOf = (fields: { key: string; label: string }[] | undefined): Record<string, string> =>
+  Object.fromEntries((fields ?? []).map((f) => [f.key, f.label]));
 
 /** "A", "A và B", "A, B và C". */
 export const joinAnd = (items: string[], and: string): string =>

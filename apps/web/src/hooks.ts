@@ -1,39 +1,36 @@
 import { useEffect, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Page } from '@cascade/contracts';
 import { api } from './api';
 
-export function useHash(): string {
-  const [hash, setHash] = useState(location.hash || '#/');
-  useEffect(() => {
-    const on = () => setHash(location.hash || '#/');
-    addEventListener('hashchange', on);
-    return () => removeEventListener('hashchange', on);
-  }, []);
-  return hash;
-}
-
-/** Loads on mount and whenever `deps` change; `every` ms re-reads (live dashboards). */
+/**
+ * A read through the cache (react-query): keyed by what it reads and `deps`, re-read every `every` ms on a live
+ * page and whenever a change is made. Returns the data, the error's words, and a reload.
+ */
 export function useLoad<T>(
   load: () => Promise<T>,
   deps: unknown[],
   every?: number,
 ): [T | null, string | null, () => void] {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    load().then(
-      (d) => live && (setData(d), setError(null)),
-      (e: Error) => live && setError(e.message),
-    );
-    const timer = every ? setTimeout(() => setTick((n) => n + 1), every) : undefined;
-    return () => {
-      live = false;
-      if (timer) clearTimeout(timer);
-    };
-  }, [...deps, tick]);
-  return [data, error, () => setTick((n) => n + 1)];
+  const q = useQuery({
+    // the loader's own text tells two reads with the same deps apart (it names the path it reads)
+    queryKey: ['load', load.toString(), ...deps],
+    queryFn: async () => (await load()) ?? null,
+    refetchInterval: every,
+    placeholderData: keepPreviousData,
+  });
+  return [(q.data as T | undefined) ?? null, q.error ? q.error.message : null, () => void q.refetch()];
+}
+
+/** A GET of the API through the cache, keyed by its path (null: nothing to read yet). */
+export function useGet<T>(path: string | null, every?: number) {
+  return useQuery({
+    queryKey: ['GET', path],
+    queryFn: () => api<T>('GET', path!),
+    enabled: !!path,
+    refetchInterval: every,
+    placeholderData: keepPreviousData,
+  });
 }
 
 /**
@@ -45,14 +42,10 @@ export function usePaged<T>(
   deps: unknown[],
   every?: number,
 ): { items: T[]; error: string | null; more: (() => void) | null; reload: () => void } {
-  const [first, error, reload] = useLoad(
-    () => (path ? api<Page<T>>('GET', path) : Promise.resolve(null)),
-    deps,
-    every,
-  );
+  const first = useGet<Page<T>>(path, every);
   const [later, setLater] = useState<Page<T>[]>([]);
   useEffect(() => setLater([]), deps);
-  const next = later.length ? later[later.length - 1].nextCursor : (first?.nextCursor ?? null);
+  const next = later.length ? later[later.length - 1].nextCursor : (first.data?.nextCursor ?? null);
   const more =
     path && next
       ? () => {
@@ -62,6 +55,11 @@ export function usePaged<T>(
           );
         }
       : null;
-  const items = [...(first?.items ?? []), ...later.flatMap((p) => p.items)];
-  return { items, error, more, reload: () => (setLater([]), reload()) };
+  const items = [...(first.data?.items ?? []), ...later.flatMap((p) => p.items)];
+  return {
+    items,
+    error: first.error ? first.error.message : null,
+    more,
+    reload: () => (setLater([]), void first.refetch()),
+  };
 }

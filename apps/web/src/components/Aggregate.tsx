@@ -1,7 +1,9 @@
-import type { AggregateAnswer, CollectedAnswers } from '@cascade/contracts';
-import { api, session } from '../api';
+import { Button, Descriptions, Space } from 'antd';
+import type { AggregateAnswer } from '@cascade/contracts';
+import type { FormField } from '@cascade/domain';
+import { api, openFile } from '../api';
 import { useApp } from '../context';
-import { scheduleQuery } from '../format';
+import { labelsOf, scheduleQuery, valueText } from '../format';
 import { useLoad } from '../hooks';
 import { Problem } from './Problem';
 
@@ -11,33 +13,28 @@ export function Aggregate({
   unitId,
   cycle,
   schedule = 'main',
+  fields,
 }: {
+  fields?: FormField[];
   id: string;
   unitId: string;
   cycle: number;
   schedule?: string;
 }) {
-  const { t } = useApp();
+  const { t, num } = useApp();
+  const labels = labelsOf(fields);
+  const words = { labels, num, yes: t('yes'), no: t('no') };
   const which = `unitId=${unitId}&cycle=${cycle}${scheduleQuery(schedule)}`;
   const [agg, error] = useLoad(
     () => api<AggregateAnswer>('GET', `/directives/${id}/aggregate?${which}`),
     [id, which],
     5000,
   );
-  const download = async (format: 'csv' | 'xlsx') => {
-    const res = await fetch(
+  const download = (format: 'csv' | 'xlsx') =>
+    void openFile(
       `/directives/${id}/aggregate/export?unitId=${unitId}&cycle=${cycle}&format=${format}`,
-      {
-        headers: { Authorization: `Bearer ${session.token ?? ''}` },
-      },
+      `aggregate-${cycle + 1}.${format}`,
     );
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `aggregate-${cycle + 1}.${format}`;
-    a.click();
-    URL.revokeObjectURL(url);
-  };
   return (
     <section aria-labelledby={`aggregate-${schedule}`} className="aggregate">
       <h3 id={`aggregate-${schedule}`}>
@@ -52,30 +49,26 @@ export function Aggregate({
       {agg && (
         <>
           <p data-testid="coverage">
-            {agg.coverage.onTime} {t('onTime')} · {agg.coverage.late} {t('late')} · {agg.coverage.missing}{' '}
-            {t('missing')} / {agg.coverage.expected} {t('units')}{' '}
+            {num(agg.coverage.onTime)} {t('onTime')} · {num(agg.coverage.late)} {t('late')} ·{' '}
+            {num(agg.coverage.missing)} {t('missing')} / {num(agg.coverage.expected)} {t('units')}{' '}
             {agg.closed ? `(${t('closedRevision')} ${agg.revision})` : `(${t('preview')})`}
           </p>
-          <ul>
+          <Descriptions column={1} size="small" bordered data-testid={`aggregate-values-${schedule}`}>
             {Object.entries(agg.values).map(([k, v]) => (
-              <li key={k}>
-                {k}: {isCollected(v) ? v.count : JSON.stringify(v)}
-              </li>
+              <Descriptions.Item key={k} label={labels[k] ?? k}>
+                {valueText(v, words)}
+              </Descriptions.Item>
             ))}
-          </ul>
+          </Descriptions>
           {/* the export takes the main schedule's cycles only */}
           {schedule === 'main' && (
-            <>
-              <button onClick={() => void download('csv')}>CSV</button>
-              <button onClick={() => void download('xlsx')}>XLSX</button>
-            </>
+            <Space style={{ marginTop: 8 }}>
+              <Button onClick={() => download('csv')}>CSV</Button>
+              <Button onClick={() => download('xlsx')}>XLSX</Button>
+            </Space>
           )}
         </>
       )}
     </section>
   );
 }
-
-/** A collect field: its count and first answers (the rest paged by /aggregate/answers). */
-const isCollected = (v: unknown): v is CollectedAnswers =>
-  typeof v === 'object' && v !== null && Array.isArray((v as CollectedAnswers).items);

@@ -1,5 +1,6 @@
 import type { Aggregation, FieldType } from '@cascade/domain';
 import { useApp } from '../context';
+import { FIELD_TYPE } from '../words/vocabulary';
 
 export interface DesignedField {
   key: string;
@@ -26,7 +27,7 @@ export function FormDesigner({
   fields: DesignedField[];
   onChange: (f: DesignedField[]) => void;
 }) {
-  const { t } = useApp();
+  const { t, say } = useApp();
   const set = (i: number, patch: Partial<DesignedField>) =>
     onChange(fields.map((f, k) => (k === i ? { ...f, ...patch } : f)));
   return (
@@ -53,7 +54,9 @@ export function FormDesigner({
               onChange={(e) => set(i, { type: e.target.value as DesignedField['type'] })}
             >
               {FIELD_TYPES.map((x) => (
-                <option key={x}>{x}</option>
+                <option key={x} value={x}>
+                  {say(FIELD_TYPE, x)}
+                </option>
               ))}
             </select>
           </label>

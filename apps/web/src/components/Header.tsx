@@ -1,46 +1,105 @@
+import { useState } from 'react';
+import { Button, Drawer, Layout, Menu, Select, Space } from 'antd';
+import { Link, useLocation } from 'react-router';
+import type { Membership } from '@cascade/contracts';
 import { useApp } from '../context';
+import { useGet } from '../hooks';
+import { ROLE } from '../words/vocabulary';
 
-/** The brand, the main navigation, the unit acted for, the language and signing out. */
+/** A system administrator with no unit acts on a tree it picks: as that root's administrator. */
+const SYSTEM = 'system:';
+
+/**
+ * The brand, the main navigation (a menu that folds into "…" on a phone), the unit acted for, the language and
+ * signing out.
+ */
 export function Header({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: () => void }) {
-  const { t, lang, setLang, me, unit, setUnit } = useApp();
+  const { t, lang, setLang, me, unit, setUnit, say } = useApp();
+  const { pathname } = useLocation();
+  const [drawer, setDrawer] = useState(false);
+  const roots = useGet<{ items: { id: string; code: string; name: string; level: number }[] }>(
+    me?.systemAdmin ? '/units?depth=1&limit=200' : null,
+  );
+  const trees: Membership[] = (roots.data?.items ?? [])
+    .filter((u) => u.level === 1)
+    .map((u) => ({
+      id: `${SYSTEM}${u.id}`,
+      role: 'admin',
+      unitId: u.id,
+      unitCode: u.code,
+      unitName: u.name,
+    }));
+  const choices = [
+    ...(me?.memberships ?? []),
+    ...trees.filter((x) => !me?.memberships.some((m) => m.unitId === x.unitId)),
+  ];
+  const section = `/${pathname.split('/')[1] ?? ''}`;
+  const items = signedIn
+    ? [
+        { key: '/', label: <Link to="/">{t('home')}</Link> },
+        { key: '/registers', label: <Link to="/registers">{t('registers')}</Link> },
+        { key: '/reports-received', label: <Link to="/reports-received">{t('reportsReceived')}</Link> },
+        ...(unit && ['clerk', 'specialist'].includes(unit.role)
+          ? [{ key: '/compose', label: <Link to="/compose">{t('compose')}</Link> }]
+          : []),
+        ...(unit?.role === 'admin'
+          ? [{ key: '/organisation', label: <Link to="/organisation">{t('organisation')}</Link> }]
+          : []),
+        { key: '/calendar', label: <Link to="/calendar">{t('calendar')}</Link> },
+      ]
+    : [];
   return (
-    <header>
-      <a href="#/" className="brand">
-        {t('appName')}
-      </a>
+    <Layout.Header className="top">
+      <Link to="/" className="brand">
+        <span className="brand-long">{t('appName')}</span>
+        <span className="brand-short">Cascade</span>
+      </Link>
       {signedIn && (
-        <nav aria-label="main">
-          <a href="#/">{t('home')}</a>
-          <a href="#/registers">{t('registers')}</a>
-          <a href="#/reports-received">{t('reportsReceived')}</a>
-          {unit && ['clerk', 'specialist'].includes(unit.role) && <a href="#/compose">{t('compose')}</a>}
-          {unit?.role === 'admin' && <a href="#/organisation">{t('organisation')}</a>}
-          <a href="#/calendar">{t('calendar')}</a>
+        <nav aria-label={t('mainNav')} className="menu">
+          <Menu mode="horizontal" theme="dark" selectedKeys={[section]} items={items} disabledOverflow />
         </nav>
       )}
-      {me && (
-        <label className="unit">
-          {t('unit')}
-          <select
-            value={unit?.id ?? ''}
-            onChange={(e) => setUnit(me.memberships.find((m) => m.id === e.target.value) ?? null)}
-          >
-            {me.memberships.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.unitName} ({m.role})
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      <button className="link" onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')}>
-        {t('language')}
-      </button>
+      {/* a phone: the menu in a drawer, opened by one button, instead of a row that eats the screen */}
       {signedIn && (
-        <button className="link" onClick={onSignOut}>
-          {t('signOut')}
-        </button>
+        <Button className="nav-button" type="text" aria-expanded={drawer} onClick={() => setDrawer(true)}>
+          ☰ {t('menu')}
+        </Button>
       )}
-    </header>
+      <Drawer open={drawer} onClose={() => setDrawer(false)} placement="left" size={280} title={t('mainNav')}>
+        <nav aria-label={t('mainNav')}>
+          <Menu mode="vertical" selectedKeys={[section]} items={items} onClick={() => setDrawer(false)} />
+        </nav>
+      </Drawer>
+      <Space size="small" wrap className="tools">
+        {me && choices.length > 0 && (
+          <Select
+            aria-label={t('unit')}
+            className="unit-select"
+            popupMatchSelectWidth={false}
+            value={unit?.id}
+            placeholder={t('chooseTree')}
+            showSearch={{ optionFilterProp: 'label' }}
+            onChange={(id: string) => setUnit(choices.find((m) => m.id === id) ?? null)}
+            options={choices.map((m) => ({
+              value: m.id,
+              label: `${m.unitName} (${m.id.startsWith(SYSTEM) ? t('systemAdmin') : say(ROLE, m.role)})`,
+            }))}
+          />
+        )}
+        <Button
+          type="text"
+          className="on-dark"
+          onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')}
+          lang={lang === 'vi' ? 'en' : 'vi'}
+        >
+          {t('language')}
+        </Button>
+        {signedIn && (
+          <Button type="text" className="on-dark" onClick={onSignOut}>
+            {t('signOut')}
+          </Button>
+        )}
+      </Space>
+    </Layout.Header>
   );
 }

@@ -3,8 +3,8 @@ import type { CycleView } from '@cascade/domain';
 import type { ReceivedDirective } from '@cascade/contracts';
 import { api, ApiFailure } from '../api';
 import { useApp } from '../context';
-import { schedulesOf } from '../format';
-import { useLoad } from '../hooks';
+import { dmy, labelsOf, schedulesOf, valuesText, when } from '../format';
+import { useGet, useLoad } from '../hooks';
 import { Problem } from './Problem';
 import { tabName } from './Schedules';
 import { Stream } from './Stream';
@@ -15,7 +15,7 @@ import { Stream } from './Stream';
  * sinh"), shown in the stream below it.
  */
 export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string }) {
-  const { t } = useApp();
+  const { t, num } = useApp();
   const reporting = d.content.reporting;
   const tabs = schedulesOf(reporting);
   const [key, setKey] = useState('main');
@@ -24,7 +24,17 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
   const fields = (extra?.form ?? reporting?.form)?.fields ?? [];
   const adhoc = tab?.schedule.kind === 'adhoc';
   // The cycles' labels, computed by the server from the schedule (the directive's stored cycles are the issuer's).
-  const input = tab && !adhoc ? JSON.stringify({ schedule: tab.schedule, cycles: 12 }) : null;
+  const stagger = extra?.stagger ?? reporting?.stagger;
+  const policy = extra?.policy ?? reporting?.policy;
+  const input =
+    tab && !adhoc
+      ? JSON.stringify({
+          schedule: tab.schedule,
+          cycles: 12,
+          ...(stagger?.length ? { stagger } : {}),
+          ...(policy ? { policy } : {}),
+        })
+      : null;
   const [preview] = useLoad(
     () =>
       input
@@ -38,8 +48,24 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
   const cycle = adhoc ? 0 : (chosen ?? openNow);
   const [values, setValues] = useState<Record<string, string | boolean>>({});
   const [message, setMessage] = useState<string | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const [failure, setFailure] = useState<{ text: string; field: string | null } | null>(null);
+  // what the unit sent for this cycle (its current report, with its revision), re-read after each report
+  const sent = useGet<{
+    items: { unitId: string; revision?: number; submittedAt?: string; values: Record<string, unknown> }[];
+  }>(
+    adhoc
+      ? null
+      : `/directives/${d.id}/reports?unitId=${unitId}&cycle=${cycle}&limit=10${key === 'main' ? '' : `&schedule=${key}`}`,
+  );
+  const mine = (sent.data?.items ?? []).filter((r) => r.unitId === unitId);
   if (!tab || !fields.length) return null;
+  const deadline = cycles[cycle]?.deadlines[0];
+  const fieldError = (k: string) =>
+    failure?.field === `values.${k}` || failure?.field === k ? (
+      <span className="field-error" role="alert">
+        {failure.text}
+      </span>
+    ) : null;
   const send = async (e: FormEvent) => {
     e.preventDefault();
     setFailure(null);
@@ -63,7 +89,11 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
       });
       setMessage(adhoc ? `${t('savedNumber')} ${filed.revision}.` : t('saved'));
     } catch (err) {
-      setFailure(err instanceof ApiFailure ? err.message : String(err));
+      setFailure(
+        err instanceof ApiFailure
+          ? { text: err.message, field: err.field }
+          : { text: String(err), field: null },
+      );
     }
   };
   return (
@@ -110,9 +140,15 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
             )}
           </label>
         )}
+        {deadline && (
+          <p data-testid="my-deadline" className="deadline">
+            {t('deadline')}: <strong>{deadline.lastDay ? dmy(deadline.lastDay) : when(deadline.at)}</strong>
+          </p>
+        )}
         {fields.map((f) => (
           <label key={f.key}>
             {f.label}
+            {fieldError(f.key)}
             {f.type === 'boolean' ? (
               <input
                 type="checkbox"
@@ -145,9 +181,25 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
         ))}
         <button type="submit">{adhoc ? t('sendAdhoc') : t('send')}</button>
         {message && <p role="status">{message}</p>}
-        <Problem text={failure} />
+        <Problem
+          text={failure && !fields.some((f) => failure.field === `values.${f.key}`) ? failure.text : null}
+        />
       </form>
-      {adhoc && <Stream id={d.id} unitId={unitId} schedule={key} />}
+      {!adhoc && mine.length > 0 && (
+        <section aria-label={t('whatISent')} data-testid="sent">
+          <h3>{t('whatISent')}</h3>
+          <ul>
+            {mine.map((r) => (
+              <li key={`${r.unitId}/${r.revision ?? 0}`}>
+                {r.revision !== undefined && `${t('revision')} ${r.revision} · `}
+                {r.submittedAt && `${when(r.submittedAt)} · `}
+                {valuesText(r.values, { labels: labelsOf(fields), num, yes: t('yes'), no: t('no') })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {adhoc && <Stream id={d.id} unitId={unitId} schedule={key} fields={fields} />}
     </>
   );
 }

@@ -2,6 +2,7 @@ import type { CycleView, NonWorkingDayPolicy, Schedule } from '@cascade/domain';
 import { api } from '../api';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
+import { dmy } from '../format';
 import { Problem } from './Problem';
 
 /**
@@ -50,7 +51,7 @@ export function SchedulePreview({
             >
               <td>{r.label}</td>
               {stagger.map((_, k) => (
-                <td key={k}>{r.deadlines[Math.min(k, r.deadlines.length - 1)]?.lastDay ?? '—'}</td>
+                <td key={k}>{dmy(r.deadlines[Math.min(k, r.deadlines.length - 1)]?.lastDay)}</td>
               ))}
             </tr>
           ))}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import type { CycleView } from '@cascade/domain';
 import type { Directive } from '@cascade/contracts';
 import { api } from '../api';
@@ -24,7 +25,14 @@ const openEnded = (c: CycleView) => !!c.openEnded || (c.deadlines[0]?.at ?? '') 
 export function Schedules({ d }: { d: Directive }) {
   const { t } = useApp();
   const tabs = schedulesOf(d.content.reporting);
-  const [key, setKey] = useState('main');
+  const [params, setParams] = useSearchParams();
+  const key = params.get('schedule') ?? 'main';
+  const setKey = (k: string) => {
+    const next = new URLSearchParams(params);
+    if (k === 'main') next.delete('schedule');
+    else next.set('schedule', k);
+    setParams(next, { replace: true });
+  };
   const tab = tabs.find((s) => s.key === key) ?? tabs[0];
   if (!tab) return null;
   return (
@@ -77,7 +85,18 @@ function ScheduleCycles({ d, tab }: { d: Directive; tab: ScheduleTab }) {
       {adhoc ? (
         <>
           <p className="note">{t('adhoc')}</p>
-          <Stream id={d.id} unitId={d.issuerId} schedule={tab.key} />
+          <Stream
+            id={d.id}
+            unitId={d.issuerId}
+            schedule={tab.key}
+            fields={
+              (tab.key === 'main'
+                ? d.content.reporting?.form
+                : (d.content.reporting?.schedules?.find((s) => s.key === tab.key)?.form ??
+                  d.content.reporting?.form)
+              )?.fields
+            }
+          />
         </>
       ) : (
         <table>
@@ -115,7 +134,18 @@ function ScheduleCycles({ d, tab }: { d: Directive; tab: ScheduleTab }) {
       )}
       {/* the main schedule's aggregate is the routing dashboard's, below */}
       {tab.key !== 'main' && (
-        <Aggregate id={d.id} unitId={d.issuerId} cycle={adhoc ? 0 : picked} schedule={tab.key} />
+        <Aggregate
+          id={d.id}
+          unitId={d.issuerId}
+          cycle={adhoc ? 0 : picked}
+          schedule={tab.key}
+          fields={
+            (
+              d.content.reporting?.schedules?.find((s) => s.key === tab.key)?.form ??
+              d.content.reporting?.form
+            )?.fields
+          }
+        />
       )}
     </div>
   );

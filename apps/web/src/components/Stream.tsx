@@ -1,6 +1,8 @@
 import { api } from '../api';
 import { useApp } from '../context';
 import { valuesText, when, scheduleQuery } from '../format';
+import type { FormField } from '@cascade/domain';
+import { labelsOf } from '../format';
 import { useLoad } from '../hooks';
 import { Problem } from './Problem';
 
@@ -14,8 +16,19 @@ export interface StreamReport {
 }
 
 /** An ad hoc ("kịp thời") stream as it comes: every report of the unit and the units below it, newest first. */
-export function Stream({ id, unitId, schedule }: { id: string; unitId: string; schedule: string }) {
-  const { t } = useApp();
+export function Stream({
+  id,
+  unitId,
+  schedule,
+  fields,
+}: {
+  id: string;
+  unitId: string;
+  schedule: string;
+  fields?: FormField[];
+}) {
+  const { t, num } = useApp();
+  const words = { labels: labelsOf(fields), num, yes: t('yes'), no: t('no') };
   // The newest page of the stream (up to 200 reports).
   const [page, error] = useLoad(
     () =>
@@ -48,7 +61,7 @@ export function Stream({ id, unitId, schedule }: { id: string; unitId: string; s
                 <td>#{r.number}</td>
                 <td>{r.unitName}</td>
                 <td>{when(r.submittedAt)}</td>
-                <td>{valuesText(r.values)}</td>
+                <td>{valuesText(r.values, words)}</td>
               </tr>
             ))}
           </tbody>

@@ -3,9 +3,10 @@ import type { TreeNode } from '@cascade/contracts';
 import { api } from '../api';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
+import { NODE_STATUS } from '../words/vocabulary';
 
 export function TreeLevel({ id, parent, cycle }: { id: string; parent: string | null; cycle: number }) {
-  const { t } = useApp();
+  const { t, say, num } = useApp();
   const [open, setOpen] = useState<Record<string, boolean>>({});
   // a wide level comes 100 units at a time (up to 1,000), so that a 10,000-unit directive keeps a small page
   const [pages, setPages] = useState(1);
@@ -21,17 +22,26 @@ export function TreeLevel({ id, parent, cycle }: { id: string; parent: string | 
   return (
     <ul className="tree" role={parent ? 'group' : 'tree'}>
       {data?.items.map((n) => (
-        <li key={n.unitId} role="treeitem" aria-expanded={n.isHub ? !!open[n.unitId] : undefined}>
+        <li
+          key={n.unitId}
+          role="treeitem"
+          aria-expanded={n.isHub ? !!open[n.unitId] : undefined}
+          aria-label={n.unitName}
+        >
           {n.isHub ? (
-            <button className="toggle" onClick={() => setOpen({ ...open, [n.unitId]: !open[n.unitId] })}>
+            <button
+              className="toggle"
+              aria-label={`${open[n.unitId] ? t('collapse') : t('expand')} ${n.unitName}`}
+              onClick={() => setOpen({ ...open, [n.unitId]: !open[n.unitId] })}
+            >
               {open[n.unitId] ? '▾' : '▸'}
             </button>
           ) : (
             <span className="toggle" />
           )}
-          <span className={`badge ${n.status}`}>{n.status}</span> {n.unitName}{' '}
+          <span className={`badge ${n.status}`}>{say(NODE_STATUS, n.status)}</span> {n.unitName}{' '}
           <span className="rollup" data-testid={`rollup-${n.unitCode}`}>
-            {n.onTime} {t('onTime')} · {n.late} {t('late')} · {n.missing} {t('missing')}
+            {num(n.onTime)} {t('onTime')} · {num(n.late)} {t('late')} · {num(n.missing)} {t('missing')}
           </span>
           <progress max={Math.max(1, n.expected)} value={n.onTime + n.late} aria-label={n.unitName} />
           {n.isHub && open[n.unitId] && <TreeLevel id={id} parent={n.unitId} cycle={cycle} />}

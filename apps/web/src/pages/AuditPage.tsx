@@ -1,21 +1,32 @@
 import { useState } from 'react';
 import type { Page } from '@cascade/contracts';
-import { api } from '../api';
+import { Button, Slider, Space, Tag, Timeline } from 'antd';
+import { api, openFile } from '../api';
 import { Problem } from '../components/Problem';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
+import { EVENT, NODE_STATUS, ROLE } from '../words/vocabulary';
 
 export function AuditPage({ id }: { id: string }) {
-  const { t, lang } = useApp();
+  const { t, lang, say, num } = useApp();
+  const [fileError, setFileError] = useState<string | null>(null);
   const when = (iso: string) =>
     new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
   const [timeline, error] = useLoad(
     () =>
       // the first page of the timeline (the API pages it: { items, nextCursor })
-      api<Page<{ seq: number; at: string; action: string; actorUnitName?: string }>>(
-        'GET',
-        `/directives/${id}/audit/timeline?limit=1000`,
-      ),
+      api<
+        Page<{
+          seq: number;
+          at: string;
+          action: string;
+          reason?: string | null;
+          actorUnitName?: string | null;
+          actorName?: string | null;
+          actorRole?: string | null;
+          symbol?: string | null;
+        }>
+      >('GET', `/directives/${id}/audit/timeline?limit=1000`),
     [id],
   );
   const [verdict, setVerdict] = useState<{ valid: boolean } | null>(null);
@@ -29,7 +40,7 @@ export function AuditPage({ id }: { id: string }) {
   const at = new Date(from + ((now - from) * position) / 100).toISOString();
   const [asOf] = useLoad(
     () =>
-      api<{ nodes: { status: string }[]; lastEvent: { action: string } | null }>(
+      api<{ nodes: { status: string; unitName?: string }[]; lastEvent: { action: string } | null }>(
         'GET',
         `/directives/${id}/audit/as-of?at=${encodeURIComponent(at)}`,
       ),
@@ -44,22 +55,30 @@ export function AuditPage({ id }: { id: string }) {
   return (
     <article className="card">
       <h1>{t('audit')}</h1>
-      <button
+      <Button
         onClick={() => void api<{ valid: boolean }>('GET', `/directives/${id}/audit/verify`).then(setVerdict)}
       >
         {t('verify')}
-      </button>
+      </Button>
       {verdict && (
         <p role="status" className={verdict.valid ? 'ok' : 'error'} data-testid="verdict">
           {verdict.valid ? t('valid') : t('broken')}
         </p>
       )}
       <p>
-        <a href={`/directives/${id}/audit/case-file?format=html&limit=1000`} target="_blank" rel="noreferrer">
+        <Button
+          onClick={() => {
+            setFileError(null);
+            void openFile(`/directives/${id}/audit/case-file?format=html&limit=1000`).catch((e: Error) =>
+              setFileError(e.message),
+            );
+          }}
+        >
           {t('caseFile')}
-        </a>
+        </Button>
       </p>
-      <button
+      <Problem text={fileError} />
+      <Button
         onClick={() =>
           void api<{ reproduces: boolean; runs: unknown[] }>('GET', `/directives/${id}/audit/replay`).then(
             setReplay,
@@ -67,36 +86,52 @@ export function AuditPage({ id }: { id: string }) {
         }
       >
         {t('replay')}
-      </button>
+      </Button>
       {replay && (
         <p role="status" className={replay.reproduces ? 'ok' : 'error'} data-testid="replay">
           {replay.reproduces ? t('reproduces') : t('diverges')} ({replay.runs.length})
         </p>
       )}
       <h2>{t('asOf')}</h2>
-      <label>
-        {when(at)}
-        <input
-          type="range"
-          min={0}
-          max={100}
-          value={position}
-          onChange={(e) => setPosition(Number(e.target.value))}
-        />
-      </label>
+      <p id="as-of-time">{when(at)}</p>
+      <Slider
+        min={0}
+        max={100}
+        value={position}
+        onChange={(v) => setPosition(Number(v))}
+        ariaLabelledByForHandle="as-of-time"
+      />
       <p data-testid="as-of">
-        {statuses.map(([s, n]) => `${s}: ${n}`).join(' · ') || '—'}{' '}
-        {asOf?.lastEvent ? `(${asOf.lastEvent.action})` : ''}
+        {statuses.map(([s, n]) => `${say(NODE_STATUS, s)}: ${num(n)}`).join(' · ') || '—'}{' '}
+        {asOf?.lastEvent ? `(${say(EVENT, asOf.lastEvent.action)})` : ''}
       </p>
-      <h2>{t('timeline')}</h2>
-      <Problem text={error} />
-      <ol className="timeline">
-        {events.map((e, i) => (
+      <ul className="as-of-tree" data-testid="as-of-tree">
+        {(asOf?.nodes ?? []).slice(0, 200).map((n, i) => (
           <li key={i}>
-            <time>{when(e.at)}</time> {e.action}
+            {n.unitName ?? '—'} <Tag>{say(NODE_STATUS, n.status)}</Tag>
           </li>
         ))}
-      </ol>
+      </ul>
+      <h2>{t('timeline')}</h2>
+      <Problem text={error} />
+      <Timeline
+        data-testid="timeline"
+        items={events.map((e) => ({
+          children: (
+            <>
+              <time>{when(e.at)}</time> <strong>{say(EVENT, e.action)}</strong>
+              {e.symbol ? ` — ${e.symbol}` : ''}
+              <br />
+              <Space size="small" wrap>
+                {e.actorName && <span>{e.actorName}</span>}
+                {e.actorRole && <Tag>{say(ROLE, e.actorRole)}</Tag>}
+                {e.actorUnitName && <span>{e.actorUnitName}</span>}
+                {e.reason && <em>“{e.reason}”</em>}
+              </Space>
+            </>
+          ),
+        }))}
+      />
     </article>
   );
 }

@@ -1,3 +1,4 @@
+import { useApp } from '../context';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api';
 import type { Key } from '../i18n';
@@ -43,7 +44,9 @@ const linesOf = (days: Day[]) => days.map((d) => `${vnDate(d.date)} ${d.name}`).
  * (computed from the Labour Code until the government announces it); system administrators enter the official
  * announcement or confirm the computed days, and the cycles not opened yet are rescheduled.
  */
-export function CalendarPage({ t, admin }: { t: (k: Key) => string; admin: boolean }) {
+export function CalendarPage() {
+  const { t, me } = useApp();
+  const admin = !!me?.systemAdmin;
   const [years, setYears] = useState<Year[] | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);

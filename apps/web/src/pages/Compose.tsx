@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import type { ImportAnswer } from '@cascade/contracts';
 import type { NonWorkingDayPolicy, Schedule } from '@cascade/domain';
-import { api } from '../api';
+import { Link, useNavigate } from 'react-router';
+import { api, ApiFailure } from '../api';
+import { DOC_TYPE, IMPORT_FIELD, POLICY } from '../words/vocabulary';
 import { AGGREGATE_OF, FormDesigner, type DesignedField } from '../components/FormDesigner';
 import { Problem } from '../components/Problem';
 import { ScheduleEditor } from '../components/ScheduleEditor';
@@ -11,8 +13,23 @@ import { useLoad } from '../hooks';
 
 /** The composer: a directive imported from its text. */
 export function Compose() {
-  const { t, unit } = useApp();
+  const { t, unit, say, lang } = useApp();
+  const navigate = useNavigate();
   const [text, setText] = useState('');
+  // the draft once created: a second click submits it again, never creates another
+  const [draftId, setDraftId] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<{ text: string; field: string | null; chain?: boolean } | null>(
+    null,
+  );
+  /** The server's error beside the part it names (`reporting.form.fields.1.type` beside the form designer). */
+  const beside = (...prefixes: string[]) =>
+    failure?.field && prefixes.some((p) => failure.field === p || failure.field!.startsWith(`${p}.`)) ? (
+      <span className="field-error" role="alert">
+        {failure.text}
+      </span>
+    ) : null;
+  const besideAny = ['subject', 'type', 'tasks', 'addressees', 'reporting'];
   const [answer, setAnswer] = useState<ImportAnswer | null>(null);
   const [subject, setSubject] = useState('');
   const [type, setType] = useState('CV');
@@ -52,15 +69,39 @@ export function Compose() {
       setPicked(addressees.mode === 'children' ? 'all' : new Set(addressees.unitIds ?? []));
       // a directive read from text asks for reports but carries no form: one free-text answer to start from
       setForm([{ key: 'result', label: t('result'), type: 'text', required: true }]);
-      setSchedule((a.draft as { reporting?: { schedule: Schedule } }).reporting?.schedule ?? null);
+      // a text that asks for reports without a deadline: a schedule to set, not a warning with nowhere to set it
+      const asked = a.problems.some((p) => p.field.startsWith('reporting'));
+      setSchedule(
+        (a.draft as { reporting?: { schedule: Schedule } }).reporting?.schedule ??
+          (asked
+            ? { kind: 'monthly', rule: 'before', day: 15, from: new Date().toISOString().slice(0, 7) }
+            : null),
+      );
+      setDraftId(null);
     } catch (e) {
       setError((e as Error).message);
     }
   };
-  const create = async () => {
+  const submit = async (id: string) => {
     try {
-      const draft = answer!.draft as { reporting?: { form?: unknown } };
-      const reporting = draft.reporting && {
+      await api('POST', `/directives/${id}/submit`, { version: 1 });
+      void navigate(`/d/${id}`);
+    } catch (e) {
+      const f = e instanceof ApiFailure ? e : null;
+      setFailure({
+        text: f?.code === 'DIRECTIVE_REVIEW_CHAIN_EMPTY' ? t('chainMissingHint') : (e as Error).message,
+        field: null,
+        chain: true,
+      });
+    }
+  };
+  const create = async () => {
+    setFailure(null);
+    setBusy(true);
+    try {
+      if (draftId) return await submit(draftId);
+      const draft = answer!.draft as { reporting?: Record<string, unknown> };
+      const reporting = (draft.reporting || schedule) && {
         ...draft.reporting,
         ...(schedule ? { schedule } : {}),
         stagger: staggerDays,
@@ -82,12 +123,20 @@ export function Compose() {
           .map((x) => x.trim())
           .filter(Boolean),
       });
-      await api('POST', `/directives/${d.id}/submit`, { version: 1 });
-      location.hash = `#/d/${d.id}`;
+      setDraftId(d.id);
+      await submit(d.id);
     } catch (e) {
-      setError((e as Error).message);
+      const f = e instanceof ApiFailure ? e : null;
+      setFailure({ text: (e as Error).message, field: f?.field ?? null });
+    } finally {
+      setBusy(false);
     }
   };
+  /** An import problem in words: the server's own (English) in English, what to do about the part in Vietnamese. */
+  const problemWords = (p: { field: string; message: string }) =>
+    lang === 'en'
+      ? p.message
+      : (PROBLEM_VI[p.field] ?? `${say(IMPORT_FIELD, p.field.split('.')[0])}: ${t('checkIt')}`);
   const fields = [
     'code',
     'documentType',
@@ -143,7 +192,7 @@ export function Compose() {
             <tbody>
               {fields.map((f) => (
                 <tr key={f} data-field={f}>
-                  <td>{f}</td>
+                  <td>{say(IMPORT_FIELD, f)}</td>
                   <td>{shown(answer.parsed[f])}</td>
                   <td>
                     {answer.parsed.sources[f]?.[0]
@@ -159,7 +208,9 @@ export function Compose() {
               <h2>{t('problems')}</h2>
               <ul>
                 {answer.problems.map((p, i) => (
-                  <li key={i}>{p.message}</li>
+                  <li key={i} data-problem={p.field}>
+                    {problemWords(p)}
+                  </li>
                 ))}
               </ul>
             </div>
@@ -168,16 +219,25 @@ export function Compose() {
             {t('type')}
             <select value={type} onChange={(e) => setType(e.target.value)}>
               {['KH', 'HD', 'CV', 'CT', 'TB', 'QD', 'BC'].map((c) => (
-                <option key={c}>{c}</option>
+                <option key={c} value={c}>
+                  {say(DOC_TYPE, c)}
+                </option>
               ))}
             </select>
+            {beside('type')}
           </label>
           <label>
             {t('subject')}
-            <input value={subject} onChange={(e) => setSubject(e.target.value)} />
+            <input
+              value={subject}
+              onChange={(e) => setSubject(e.target.value)}
+              aria-invalid={!!beside('subject')}
+            />
+            {beside('subject')}
           </label>
           <fieldset>
             <legend>{t('addressees')}</legend>
+            {beside('addressees')}
             {subordinates.map((u) => (
               <label key={u.id} className="check">
                 <input
@@ -197,6 +257,10 @@ export function Compose() {
           {schedule && (
             <fieldset>
               <legend>{t('reporting')}</legend>
+              {answer.problems.some((p) => p.field === 'reporting.schedule') && (
+                <p className="note">{t('setScheduleHint')}</p>
+              )}
+              {beside('reporting')}
               <ScheduleEditor schedule={schedule} onChange={setSchedule} />
               <label>
                 {t('stagger')}
@@ -206,7 +270,9 @@ export function Compose() {
                 {t('policy')}
                 <select value={policy} onChange={(e) => setPolicy(e.target.value as NonWorkingDayPolicy)}>
                   {(['previous-working-day', 'next-working-day', 'keep'] as const).map((x) => (
-                    <option key={x}>{x}</option>
+                    <option key={x} value={x}>
+                      {say(POLICY, x)}
+                    </option>
                   ))}
                 </select>
               </label>
@@ -221,9 +287,12 @@ export function Compose() {
           <label>
             {t('tasks')}
             <textarea rows={6} value={tasks} onChange={(e) => setTasks(e.target.value)} />
+            {beside('tasks')}
           </label>
-          <button onClick={() => void create()}>
-            {t('createDraft')} · {t('submitReview')}
+          {failure && !besideAny.some((p) => beside(p)) && <Problem text={failure.text} />}
+          {draftId && failure?.chain && <Link to={`/d/${draftId}`}>{t('openDraft')}</Link>}
+          <button onClick={() => void create()} disabled={busy}>
+            {draftId ? t('submitAgain') : `${t('createDraft')} · ${t('submitReview')}`}
           </button>
         </>
       )}
@@ -236,3 +305,20 @@ function pickUnitIds(addressees: unknown): { unitIds?: string[] } {
   const ids = (addressees as { unitIds?: string[] } | undefined)?.unitIds;
   return ids?.length ? { unitIds: ids } : {};
 }
+
+/** What to do about each part the import could not read, in Vietnamese (the server words them in English). */
+const PROBLEM_VI: Record<string, string> = {
+  subject: 'Văn bản không có trích yếu: nhập trích yếu ở ô "Trích yếu".',
+  tasks: 'Không tìm thấy nhiệm vụ được đánh số: nhập nhiệm vụ ở ô "Nhiệm vụ".',
+  addressees: 'Chưa xác định được nơi nhận: chọn nơi nhận bên dưới.',
+  issuerId: 'Văn bản ghi cơ quan ban hành khác với đơn vị của bạn: kiểm tra lại.',
+  body: 'Văn bản dài quá 200.000 ký tự: phần nội dung không được lưu kèm.',
+  documentType: 'Không nhận ra loại văn bản: chọn ở ô "Loại văn bản".',
+  'reporting.schedule':
+    'Văn bản yêu cầu báo cáo nhưng không nêu hạn: đặt lịch báo cáo ở mục "Chế độ báo cáo".',
+  'reporting.schedule.from':
+    'Văn bản không nêu kỳ báo cáo đầu tiên: đã lấy kỳ ban hành, kiểm tra ở "Chế độ báo cáo".',
+  'reporting.schedule.day': 'Văn bản không nêu ngày báo cáo: đặt ngày ở "Chế độ báo cáo".',
+  'reporting.schedules.phases': 'Có đợt không nêu ngày bắt đầu: đặt thời gian các đợt.',
+  'reporting.routes': 'Không xác định được ban nhận báo cáo: chọn ban.',
+};

@@ -1,69 +1,74 @@
+import { Card, Col, List, Row, Tag } from 'antd';
+import { Link } from 'react-router';
 import type { RegisterItem } from '@cascade/contracts';
-import { api } from '../api';
 import { DirectiveList } from '../components/DirectiveList';
-import { useApp } from '../context';
 import { More } from '../components/More';
-import { useLoad, usePaged } from '../hooks';
+import { groupByUnit, lateWords, type OverdueRow } from '../components/Overdue';
+import { useApp } from '../context';
+import { useGet, usePaged } from '../hooks';
+import { LADDER_LEVEL } from '../words/vocabulary';
 
-/** What needs attention now. */
+/** What needs attention now; a system administrator with no unit is told to pick a tree. */
 export function Home() {
-  const { t, unit } = useApp();
-  const [incoming] = useLoad(
-    () =>
-      unit
-        ? api<{ items: RegisterItem[] }>('GET', `/registers/incoming?unitId=${unit.unitId}`)
-        : Promise.resolve(null),
-    [unit?.unitId],
+  const { t, unit, me, say } = useApp();
+  const incoming = useGet<{ items: RegisterItem[] }>(
+    unit ? `/registers/incoming?unitId=${unit.unitId}` : null,
     5000,
   );
-  const [outgoing] = useLoad(
-    () =>
-      unit
-        ? api<{ items: RegisterItem[] }>('GET', `/registers/outgoing?unitId=${unit.unitId}`)
-        : Promise.resolve(null),
-    [unit?.unitId],
+  const outgoing = useGet<{ items: RegisterItem[] }>(
+    unit ? `/registers/outgoing?unitId=${unit.unitId}` : null,
     5000,
   );
-  const overdue = usePaged<{
-    directiveId: string;
-    unitName: string;
-    symbol: string;
-    cycle: number;
-    level: string;
-  }>(unit ? `/overdue?unitId=${unit.unitId}` : null, [unit?.unitId], 5000);
-  if (!unit) return null;
-  const toAck = incoming?.items.filter((i) => i.nodeStatus === 'delivered') ?? [];
-  const toReview = outgoing?.items.filter((i) => ['in_review', 'approved', 'draft'].includes(i.status)) ?? [];
-  const received = incoming?.items.filter((i) => i.nodeStatus !== 'delivered') ?? [];
+  const overdue = usePaged<OverdueRow>(unit ? `/overdue?unitId=${unit.unitId}` : null, [unit?.unitId], 5000);
+  if (!unit)
+    return me ? (
+      <Card>
+        <p data-testid="no-unit">{me.systemAdmin ? t('noUnitYet') : t('noUnits')}</p>
+      </Card>
+    ) : null;
+  const inc = incoming.data?.items ?? [];
+  const toAck = inc.filter((i) => i.nodeStatus === 'delivered');
+  const toReview = (outgoing.data?.items ?? []).filter((i) =>
+    ['in_review', 'approved', 'draft'].includes(i.status),
+  );
+  const received = inc.filter((i) => i.nodeStatus !== 'delivered');
+  const late = groupByUnit(overdue.items);
   return (
-    <div className="grid">
-      <section className="card" aria-labelledby="ack">
-        <h2 id="ack">{t('toAcknowledge')}</h2>
-        <DirectiveList items={toAck} received />
-      </section>
-      <section className="card" aria-labelledby="rev">
-        <h2 id="rev">{t('toReview')}</h2>
-        <DirectiveList items={toReview} />
-      </section>
-      <section className="card" aria-labelledby="rec">
-        <h2 id="rec">{t('received')}</h2>
-        <DirectiveList items={received} received />
-      </section>
-      <section className="card" aria-labelledby="od">
-        <h2 id="od">{t('overdueBelow')}</h2>
-        {overdue.items.length ? (
-          <ul>
-            {overdue.items.map((o, i) => (
-              <li key={i}>
-                <span className="badge late">{o.level}</span> {o.unitName} — {o.symbol} #{o.cycle + 1}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p>{t('nothing')}</p>
-        )}
-        <More more={overdue.more} />
-      </section>
-    </div>
+    <Row gutter={[16, 16]}>
+      <Col xs={24} md={12}>
+        <Card title={<h2 id="ack">{t('toAcknowledge')}</h2>}>
+          <DirectiveList items={toAck} received />
+        </Card>
+      </Col>
+      <Col xs={24} md={12}>
+        <Card title={<h2 id="rev">{t('toReview')}</h2>}>
+          <DirectiveList items={toReview} />
+        </Card>
+      </Col>
+      <Col xs={24} md={12}>
+        <Card title={<h2 id="rec">{t('received')}</h2>}>
+          <DirectiveList items={received} received />
+        </Card>
+      </Col>
+      <Col xs={24} md={12}>
+        <Card title={<h2 id="od">{t('overdueBelow')}</h2>}>
+          <List
+            size="small"
+            dataSource={late}
+            locale={{ emptyText: t('nothing') }}
+            renderItem={(o) => (
+              <List.Item>
+                <Tag className="tag-late">{say(LADDER_LEVEL, o.level)}</Tag>
+                <Link to={`/d/${o.directiveId}?cycle=${Math.max(...o.cycles) + 1}`}>
+                  {o.unitName} — {o.symbol}
+                </Link>{' '}
+                ({o.cycles.length} {t('cycles')}, {t('lateBy')} {lateWords(o.lateSeconds, t)})
+              </List.Item>
+            )}
+          />
+          <More more={overdue.more} />
+        </Card>
+      </Col>
+    </Row>
   );
 }

@@ -6,10 +6,12 @@ import { RoleSelect } from '../components/RoleSelect';
 import { useApp } from '../context';
 import { useLoad, usePaged } from '../hooks';
 import { More } from '../components/More';
+import { ROLE, UNIT_KIND } from '../words/vocabulary';
+import { ReviewChain } from '../components/ReviewChain';
 
 /** The unit's subtree, CSV import and export, its members and new users (administrators). */
 export function Organisation() {
-  const { t, unit } = useApp();
+  const { t, unit, say } = useApp();
   const [tree, treeError, reloadTree] = useLoad(
     () =>
       unit
@@ -92,7 +94,7 @@ export function Organisation() {
             <li key={u.id} style={{ marginLeft: `${(u.level - top) * 1.2}rem` }}>
               <span>{u.name}</span>{' '}
               <span className="rollup">
-                {u.code} · {u.kind}
+                {u.code} · {say(UNIT_KIND, u.kind)}
               </span>
             </li>
           ))}
@@ -121,7 +123,7 @@ export function Organisation() {
         <ul data-testid="members">
           {members.items.map((m) => (
             <li key={m.id}>
-              {m.userName} — {m.userEmail} <span className="badge">{m.role}</span>
+              {m.userName} — {m.userEmail} <span className="badge">{say(ROLE, m.role)}</span>
             </li>
           ))}
         </ul>
@@ -179,6 +181,7 @@ export function Organisation() {
           <button type="submit">{t('addRole')}</button>
         </form>
       </section>
+      <ReviewChain unitId={unit.unitId} />
       <Problem text={failure} />
     </div>
   );

@@ -6,10 +6,11 @@ import { Problem } from '../components/Problem';
 import { ReportForm } from '../components/ReportForm';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
+import { NODE_STATUS } from '../words/vocabulary';
 
 /** A directive received by the unit: acknowledge, report. */
 export function ReceivedPage({ id }: { id: string }) {
-  const { t, unit } = useApp();
+  const { t, unit, say } = useApp();
   const [d, error, reload] = useLoad(
     () =>
       unit
@@ -28,7 +29,7 @@ export function ReceivedPage({ id }: { id: string }) {
       <p>
         {d.issuerName} · {t('status')}:{' '}
         <span className={`badge ${d.node.status}`} data-testid="node-status">
-          {d.node.status}
+          {say(NODE_STATUS, d.node.status)}
         </span>
       </p>
       <ol>
@@ -48,7 +49,9 @@ export function ReceivedPage({ id }: { id: string }) {
           {t('acknowledge')}
         </button>
       )}
-      {d.node.isHub && <Aggregate id={id} unitId={unit.unitId} cycle={0} />}
+      {d.node.isHub && (
+        <Aggregate id={id} unitId={unit.unitId} cycle={0} fields={d.content.reporting?.form?.fields} />
+      )}
       {!d.node.isHub && <ReportForm key={d.id} d={d} unitId={unit.unitId} />}
       <Problem text={failure} />
     </article>

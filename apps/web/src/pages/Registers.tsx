@@ -1,13 +1,15 @@
 import { useState } from 'react';
 import type { RegisterItem } from '@cascade/contracts';
 import { api } from '../api';
-import { DirectiveList } from '../components/DirectiveList';
+import { Link } from 'react-router';
+import { Table, Tag } from 'antd';
 import { Problem } from '../components/Problem';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
+import { DIRECTIVE_STATUS, DOC_TYPE, NODE_STATUS } from '../words/vocabulary';
 
 export function Registers() {
-  const { t, unit } = useApp();
+  const { t, unit, say } = useApp();
   const [q, setQ] = useState('');
   const [kind, setKind] = useState<'outgoing' | 'incoming'>('outgoing');
   const [status, setStatus] = useState('');
@@ -53,7 +55,7 @@ export function Registers() {
               'superseded',
             ].map((x) => (
               <option key={x} value={x}>
-                {x || '—'}
+                {x ? say(DIRECTIVE_STATUS, x) : '—'}
               </option>
             ))}
           </select>
@@ -63,14 +65,57 @@ export function Registers() {
           <select value={type} onChange={(e) => setType(e.target.value)}>
             {['', 'KH', 'HD', 'CV', 'CT', 'TB', 'QD', 'BC'].map((x) => (
               <option key={x} value={x}>
-                {x || '—'}
+                {x ? say(DOC_TYPE, x) : '—'}
               </option>
             ))}
           </select>
         </label>
       </div>
       <Problem text={error} />
-      <DirectiveList items={data?.items ?? []} received={kind === 'incoming'} />
+      <Table<RegisterItem>
+        data-testid="register"
+        rowKey="id"
+        size="small"
+        dataSource={data?.items ?? []}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        scroll={{ x: 640 }}
+        locale={{ emptyText: t('nothing') }}
+        columns={[
+          {
+            title: t('number'),
+            key: 'symbol',
+            render: (_, d) => d.symbol ?? say(DOC_TYPE, d.type),
+            sorter: (a, b) => (a.symbol ?? '').localeCompare(b.symbol ?? '', 'vi', { numeric: true }),
+          },
+          {
+            title: t('subject'),
+            key: 'subject',
+            render: (_, d) => (
+              <Link to={kind === 'incoming' ? `/received/${d.id}` : `/d/${d.id}`}>{d.subject}</Link>
+            ),
+            sorter: (a, b) => a.subject.localeCompare(b.subject, 'vi'),
+          },
+          ...(kind === 'incoming'
+            ? [
+                {
+                  title: t('issuer'),
+                  key: 'issuer',
+                  render: (_: unknown, d: RegisterItem) => d.issuerName ?? '—',
+                  sorter: (a: RegisterItem, b: RegisterItem) =>
+                    (a.issuerName ?? '').localeCompare(b.issuerName ?? '', 'vi'),
+                },
+              ]
+            : []),
+          {
+            title: t('status'),
+            key: 'status',
+            render: (_, d) => (
+              <Tag>{d.nodeStatus ? say(NODE_STATUS, d.nodeStatus) : say(DIRECTIVE_STATUS, d.status)}</Tag>
+            ),
+            sorter: (a, b) => (a.nodeStatus ?? a.status).localeCompare(b.nodeStatus ?? b.status),
+          },
+        ]}
+      />
     </section>
   );
 }
