@@ -339,6 +339,129 @@ export const ERROR: Record<string, Words> = {
     'Đơn vị nhận báo cáo không hợp lệ: chọn đơn vị cấp trên.',
     'The report target is not valid: pick a unit above.',
   ),
+  ATTACHMENT_DIRECTIVE_NOT_DRAFT: w(
+    'Chỉ đính kèm tệp khi văn bản còn là dự thảo hoặc đang trình duyệt.',
+    'Files can be attached only while the directive is a draft or in review.',
+  ),
+  ATTACHMENT_FILE_REQUIRED: w('Chọn một tệp để đính kèm.', 'Choose a file to attach.'),
+  ATTACHMENT_LIMIT_REACHED: w(
+    'Văn bản đã có đủ số tệp đính kèm cho phép: bỏ bớt tệp trước khi thêm.',
+    'The directive has as many files as allowed: remove one before adding another.',
+  ),
+  ATTACHMENT_NAME_INVALID: w(
+    'Tên tệp không hợp lệ: đổi tên tệp rồi tải lên lại.',
+    'The file name is not valid: rename the file and upload it again.',
+  ),
+  ATTACHMENT_NOT_FOUND: w(
+    'Không tìm thấy tệp đính kèm: tải lại trang.',
+    'The attachment was not found: reload the page.',
+  ),
+  ATTACHMENT_TOO_LARGE: w(
+    'Tệp quá lớn: nén hoặc chia nhỏ tệp rồi tải lên lại.',
+    'The file is too large: compress or split it and upload it again.',
+  ),
+  ATTACHMENT_TYPE_REFUSED: w(
+    'Loại tệp không được nhận: dùng PDF, Word, Excel, ODF, ảnh JPG/PNG hoặc ZIP.',
+    'This kind of file is not accepted: use PDF, Word, Excel, ODF, JPG/PNG images or ZIP.',
+  ),
+  ATTACHMENT_UPLOAD_MALFORMED: w(
+    'Tệp tải lên bị lỗi: chọn lại tệp và thử lại.',
+    'The upload was malformed: choose the file again and retry.',
+  ),
+  CERTIFICATE_EXPIRED: w(
+    'Chứng thư số đã hết hạn hoặc chưa có hiệu lực: dùng chứng thư số còn hiệu lực.',
+    'The certificate has expired or is not valid yet: use a valid certificate.',
+  ),
+  CERTIFICATE_INVALID: w(
+    'Chứng thư số không hợp lệ: kiểm tra lại tệp chứng thư và chuỗi chứng thực.',
+    'The certificate is not valid: check the certificate file and its chain.',
+  ),
+  DELEGATION_EXPIRED: w(
+    'Văn bản ủy quyền đã hết hiệu lực: ký theo thẩm quyền khác hoặc xin ủy quyền mới.',
+    'The delegation has expired: sign under another authority or ask for a new delegation.',
+  ),
+  DELEGATION_GRANTEE_NOT_SIGNER: w(
+    'Người được giao không có quyền ký ở đơn vị này: phân vai lãnh đạo trước.',
+    'The grantee may not sign in this unit: give them a leader role first.',
+  ),
+  DELEGATION_GRANTOR_NOT_LEADER: w(
+    'Người giao quyền phải là lãnh đạo của đơn vị.',
+    'The grantor must be a leader of the unit.',
+  ),
+  DELEGATION_LINE_MISSING: w(
+    'Thiếu chức danh in ở khối chữ ký: nhập chức danh người đứng đầu và người ký.',
+    "A signing-block line is missing: enter the head's title and the signer's position.",
+  ),
+  DELEGATION_NOT_FOUND: w(
+    'Không tìm thấy quan hệ ký thay/ủy quyền: tải lại trang.',
+    'The signing relation was not found: reload the page.',
+  ),
+  DELEGATION_NOT_HELD: w(
+    'Bạn không giữ quan hệ ký thay/ủy quyền này: chọn thẩm quyền khác.',
+    'You do not hold this signing relation: choose another authority.',
+  ),
+  DELEGATION_NOT_YET_VALID: w(
+    'Văn bản ủy quyền chưa đến thời gian có hiệu lực.',
+    'The delegation is not in force yet.',
+  ),
+  DELEGATION_OUT_OF_SCOPE: w(
+    'Loại văn bản này nằm ngoài phạm vi được ủy quyền: trình người có thẩm quyền ký.',
+    'This kind of document is outside the delegation: have the competent person sign it.',
+  ),
+  DELEGATION_PERIOD_INVALID: w(
+    'Thời hạn ủy quyền không hợp lệ: ngày kết thúc phải sau ngày bắt đầu.',
+    'The delegation period is not valid: the end must come after the start.',
+  ),
+  DELEGATION_REDELEGATED: w(
+    'Người được ủy quyền không được ủy quyền lại cho người khác.',
+    'A delegate may not delegate again.',
+  ),
+  DELEGATION_REVOKED: w('Quan hệ ký thay/ủy quyền đã bị thu hồi.', 'The signing relation was revoked.'),
+  DELEGATION_SELF: w('Không thể tự giao quyền cho chính mình.', 'One cannot delegate to oneself.'),
+  DELEGATION_TUQ_UNBOUNDED: w(
+    'Ủy quyền (TUQ.) phải có thời hạn và phạm vi loại văn bản.',
+    'A delegation (TUQ.) needs a period and a scope of document types.',
+  ),
+  EDXML_CONNECTOR_REQUIRED: w(
+    'Chỉ hệ thống kết nối (khóa API vai trò kết nối) được gửi gói tin edXML.',
+    'Only a connector (an API key with the connector role) may send edXML messages.',
+  ),
+  EDXML_MESSAGE_ID_REUSED: w(
+    'Mã gói tin edXML đã dùng cho một gói tin khác: dùng mã mới.',
+    'The edXML message id was used for another message: use a new id.',
+  ),
+  EDXML_NODE_NOT_FOUND: w(
+    'Không tìm thấy văn bản mà gói tin trạng thái trả lời.',
+    'The document the status message answers was not found.',
+  ),
+  EDXML_UNIT_NOT_FOUND: w(
+    'Không tìm thấy đơn vị theo mã định danh trong gói tin.',
+    'No unit has the identification code in the message.',
+  ),
+  PKCS12_PASSWORD_INCORRECT: w(
+    'Mật khẩu tệp chứng thư (PKCS#12) không đúng: nhập lại.',
+    'The PKCS#12 password is wrong: enter it again.',
+  ),
+  PKCS12_UNREADABLE: w(
+    'Không đọc được tệp chứng thư (PKCS#12): chọn đúng tệp .p12/.pfx.',
+    'The PKCS#12 file cannot be read: choose the right .p12/.pfx file.',
+  ),
+  SIGNING_CERTIFICATE_MISSING: w(
+    'Người ký chưa có chứng thư số: nhờ quản trị hệ thống nhập chứng thư số.',
+    'The signer has no certificate: ask the system administrator to import one.',
+  ),
+  SIGNING_CERTIFICATE_UNUSABLE: w(
+    'Chứng thư số của người ký không dùng được lúc này (hết hạn hoặc lỗi thiết bị ký): văn bản chưa được ký.',
+    "The signer's certificate cannot sign now (expired, or the token failed): nothing was signed.",
+  ),
+  SIGNING_NOT_CONFIGURED: w(
+    'Máy chủ chưa được cấu hình để ký số: liên hệ quản trị hệ thống.',
+    'The server is not set up for digital signatures: contact the system administrator.',
+  ),
+  UNIT_EDXML_CODE_TAKEN: w(
+    'Mã định danh điện tử đã được dùng cho đơn vị khác: kiểm tra lại mã.',
+    'The electronic identification code belongs to another unit: check the code.',
+  ),
 };
 
 /** The words for an error code (a code without words still says what to do). */
