@@ -11,6 +11,7 @@ import { createPublicKey } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client as PgClient } from 'pg';
 import request from 'supertest';
 import { caInit, caIssue, pkcs11PublicKey, verifyPdfSignature } from '@cascade/signing';
 import { startApi, startWorker } from './support/apps';
@@ -197,6 +198,24 @@ describe('the official document, signed as the directive is signed', () => {
     expect(verifyPdfSignature(altered, trust()).valid).toBe(false);
     expect((await pdfsig(join(dir, 'nss'), alteredFile)).out).not.toContain('Signature is Valid.');
     expect((await opensslVerify(alteredFile, caStore(ca), true)).code).not.toBe(0);
+
+    // Cascade's own verification of the directive checks the stored PDF against the hash in the signed record:
+    // the altered PDF put in its place behind the application is found.
+    const verify = async () =>
+      (await http().get(`/directives/${directiveId}/verify`).set(auth(clerk)).expect(200)).body;
+    expect(await verify()).toMatchObject({ valid: true, problems: [] });
+    const pg = new PgClient({ connectionString: process.env.DATABASE_URL });
+    await pg.connect();
+    const swap = (content: Buffer) =>
+      pg.query(`UPDATE signed_document SET content = $2 WHERE directive_id = $1`, [directiveId, content]);
+    try {
+      await swap(altered);
+      expect((await verify()).problems).toContain('document: the stored PDF differs from what was signed');
+    } finally {
+      await swap(pdf);
+      await pg.end();
+    }
+    expect((await verify()).valid).toBe(true);
   });
 
   it('through the PKCS#11 token: the key never leaves it, and the document verifies for all three', async () => {

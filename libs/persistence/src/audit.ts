@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { verifySignature } from '@cascade/auth';
 import { canonicalJson } from '@cascade/domain';
 import { keysetPage, type KeysetPage, type PageRequest } from './keyset';
+import { signedDocument } from './signed-documents';
 
 /** One event as stored, its fields in the text form the chain hashes. */
 export interface ChainedEvent {
@@ -192,6 +193,8 @@ interface SignedDocument {
   signer: { userId: string; authority: string; position: string; name: string };
   /** The attachments' names and hashes (absent from records signed without attachments). */
   attachments?: { id: string; name: string; mediaType: string; size: number; sha256: string }[];
+  /** The official document's PDF as stored at signing (absent from records signed before it existed). */
+  document?: { mediaType: string; sha256: string };
 }
 
 /**
@@ -282,6 +285,14 @@ export async function verifyDirectiveSignature(
   for (const file of files)
     if (file.actual !== file.sha256)
       problems.push(`attachments.${file.id}: the bytes do not match their hash`);
+  // The official document stored at signing (PAdES-signed when the signer had a certificate): its bytes are those
+  // whose hash was signed.
+  if (signed.document) {
+    const pdf = await signedDocument(db, directiveId);
+    if (!pdf) problems.push('document: the signed PDF is missing');
+    else if (createHash('sha256').update(pdf.content).digest('hex') !== signed.document.sha256)
+      problems.push('document: the stored PDF differs from what was signed');
+  }
   return {
     signed: true,
     valid: problems.length === 0,
