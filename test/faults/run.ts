@@ -39,13 +39,15 @@ import {
   runMigrations,
   verifyFamily,
 } from '@cascade/persistence';
-import { directiveRuns, replayRuns } from '@cascade/temporal';
+import { directiveRuns } from '@cascade/temporal';
 import { cliType } from '../../infra/scripts/search-attributes';
 import { freePort } from '../integration/support/ports';
 import { FaultCluster, startFaultCluster } from './cluster';
+import { buildDeployVariant, deployChecks, type Deployment, identityOf } from './deploy';
 import { checkMail, startMailFaults, startMailSink } from './mail';
 import { startNetworkFaults } from './network';
 import { runSeeds, seedRuns } from './seeds';
+import { holdHub, killInsideStep } from './step-kill';
 
 const ROOT = join(__dirname, '..', '..');
 const QUICK = process.argv.includes('--quick');
@@ -130,6 +132,12 @@ async function main() {
   if (seedRuns()) process.exit(runSeeds(__filename, seedRuns()!));
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   mkdirSync(DATA, { recursive: true });
+  // fault 10's two variants of the workflow code, bundled while the stack starts
+  const variants = Promise.all([
+    buildDeployVariant(ROOT, DATA, 'patched'),
+    buildDeployVariant(ROOT, DATA, 'unpatched'),
+  ]);
+  variants.catch(() => undefined);
   say(
     `${QUICK ? 'quick' : 'full'} run on the Temporal ${CLUSTER ? 'cluster' : 'dev server'}: ${UNITS} units, ${REPORTERS} reporting units, cycles of ${CYCLE_SECONDS} s, --seed=${SEED}`,
   );
@@ -210,15 +218,20 @@ async function main() {
     DISPATCH_BATCH_SIZE: '10',
   };
   Object.assign(process.env, appEnv);
+  // the workflow code the workers run: the build's bundle, then from fault 2 on the changed one (fault 10)
+  let workflowBundle = appEnv.WORKFLOW_BUNDLE_PATH;
+  let deployment: Deployment | undefined = undefined;
   const startWorker = async (name: string) => {
     const port = await freePort();
-    return start(
+    const p = start(
       name,
       [process.execPath, '-r', 'tsconfig-paths/register', 'dist/apps/worker/src/main.js'],
-      { ...appEnv, ...net.workerEnv, WORKER_HEALTH_PORT: String(port) },
+      { ...appEnv, ...net.workerEnv, WORKER_HEALTH_PORT: String(port), WORKFLOW_BUNDLE_PATH: workflowBundle },
       port,
       `${name}.log`,
     );
+    deployment?.identities.add(identityOf(p.child.pid));
+    return p;
   };
   const startApi = async (name: string, port?: number) => {
     const p = port ?? (await freePort());
@@ -487,13 +500,31 @@ async function main() {
   );
 
   // --- 2. SIGKILL the worker at cycle 0's deadline (the overdue marks and the aggregation) -------------------------------
-  // just before the deadline, so that its timer fires while no worker runs
+  // just before the deadline, so that its timer fires while no worker runs; 10. it comes back on changed workflow code
+  const [patchedBundle, unpatchedBundle] = await variants;
+  const temporalClient = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
+  const running: Deployment['running'] = [];
+  for (const id of [directiveWorkflowId(directiveId), reportingWorkflowId(directiveId)]) {
+    const d = await temporalClient.workflow.getHandle(id).describe();
+    if (d.status.name === 'RUNNING') running.push({ workflowId: id, runId: d.runId, type: d.type });
+  }
   await sleep(Math.max(0, cycleEnd(0) - Date.now() - 1_000));
   await stop(workerA, 'SIGKILL');
   const k2 = Date.now();
   // on a host too slow to kill it before the deadline the fault would test nothing: said, and failed below
   const killedBeforeDeadline = k2 < cycleEnd(0);
-  say('2. worker killed (SIGKILL) at the deadline of cycle 0; restarting');
+  const reportsAtDeploy = [...accepted].filter((k) => k.endsWith(':0')).length;
+  say(
+    `2. worker killed (SIGKILL) at the deadline of cycle 0; 10. restarting on changed workflow code (patched('fault-deploy-probe')), ${reportsAtDeploy} reports of cycle 0 in, ${running.length} runs running`,
+  );
+  deployment = {
+    at: k2,
+    running,
+    identities: new Set(),
+    patched: patchedBundle,
+    unpatched: unpatchedBundle,
+  };
+  workflowBundle = patchedBundle;
   await sleep(3_000);
   workerA = await startWorker('worker-a');
   const overdue0 = async () =>
@@ -644,6 +675,11 @@ async function main() {
   );
   workerB.child.kill('SIGSTOP');
   const k7 = Date.now();
+  // fault 9's aim, taken while no step can move: the lock of the last hub cycle 1's overdue step goes through (in the
+  // order of grassrootsHubs), so that the worker which takes the step over from the frozen one stops inside it
+  const hubs = await grassrootsHubs(lockDb, directiveId);
+  if (hubs.length < 2) throw new Error('faults 7 and 9 need two grassroots hubs');
+  const lastHubHold = await holdHub(databaseUrl, directiveId, hubs[hubs.length - 1], 1);
   say(
     "7. the only worker frozen (SIGSTOP) inside cycle 1's overdue step; a new worker started, the lock released",
   );
@@ -668,6 +704,19 @@ async function main() {
   // the frozen worker wakes up late: whatever it still does must not count twice (the invariants below)
   workerB.child.kill('SIGCONT');
   await until('worker C', () => healthy(workerC.port));
+
+  // --- 9. the worker that took the step over killed (SIGKILL) inside it, waiting for the last hub's lock (step-kill.ts)
+  const fault9 = await killInsideStep({
+    client: temporalClient,
+    directiveId,
+    hold: lastHubHold,
+    workers: [workerB, workerC],
+    startWorker,
+    query,
+    say,
+    until,
+  });
+  if (fault9.recovery) recoveries.push(fault9.recovery);
 
   // --- the end of the cycles ---------------------------------------------------------------------------------------------------
   await allSent;
@@ -708,6 +757,11 @@ async function main() {
     if (!ok) failures.push(what);
   };
   check(killedBeforeDeadline, 'fault 2 killed the worker before the deadline of cycle 0');
+  check(
+    reportsAtDeploy > 0 && running.some((r) => r.type === 'reportingWorkflow'),
+    `fault 10 deployed changed workflow code mid-cycle (${reportsAtDeploy} reports of cycle 0 in, its deadline pending, its reporting run running)`,
+  );
+  for (const [ok, what] of fault9.checks) check(ok, what);
   for (const [ok, what] of await net.checks(query)) check(ok, what);
   if (hit3)
     check(
@@ -840,15 +894,10 @@ async function main() {
   await db.initialize();
   const verified = await verifyFamily(db, directiveId);
   check(verified.valid, 'the audit chain and signatures verify');
-  const client = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
-  const runs = await directiveRuns(client, db, directiveId);
-  const verdicts = await replayRuns(runs);
-  const bad = verdicts.filter((v) => !v.reproduces);
-  check(
-    bad.length === 0 && runs.length > 0,
-    `every workflow history replays (${runs.length} runs, ${bad.length} diverge)`,
-  );
-  await client.connection.close();
+  // every history replays against the code deployed now, and the deployment's own checks (test/faults/deploy.ts)
+  const runs = await directiveRuns(temporalClient, db, directiveId);
+  for (const [ok, what] of await deployChecks(deployment, runs)) check(ok, what);
+  await temporalClient.connection.close();
   await db.destroy();
   await checkMail({
     mail,

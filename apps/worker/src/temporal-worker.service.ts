@@ -108,6 +108,11 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
         },
       }),
       ...this.workflowSource(),
+      // A workflow's next task goes first to the worker that has it cached; when that worker is dead, Temporal waits
+      // this long before giving the task to any worker. At the default 10 s a worker killed just before a reminder
+      // step (10 s before its deadline) made the step run after the deadline, where it is skipped (fault suite, fault
+      // 6, seed 3714885340).
+      stickyQueueScheduleToStartTimeout: '3 seconds',
     });
     this.state = 'running';
     this.logger.log(
