@@ -36,6 +36,7 @@ import {
   ensureDatabase,
   grassrootsHubs,
   lockHub,
+  rollupDrift,
   runMigrations,
   verifyFamily,
 } from '@cascade/persistence';
@@ -781,6 +782,12 @@ async function main() {
   check(
     nodes[0].n === recipients && nodes[0].delivered === recipients,
     `every unit delivered (${nodes[0].delivered}/${recipients})`,
+  );
+  // The routing tree's roll-up counters (kept by triggers through every kill, crash and retry) match the rows.
+  const drift = await rollupDrift({ query } as never, directiveId);
+  check(
+    drift.length === 0,
+    `the tree's roll-up counters match the rows (${drift.length} differ${drift.length ? `: ${drift.slice(0, 3).join('; ')}` : ''})`,
   );
   check(
     nodes[0].once === recipients,
