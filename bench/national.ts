@@ -1,5 +1,7 @@
 /** The national shape for S0, and a bounded pool of concurrent calls. */
+import type { Client as PgClient, Pool } from 'pg';
 import type { SyntheticUnit } from '@cascade/domain';
+import { rollupDrift } from '@cascade/persistence';
 
 const PROVINCES = 63;
 const DISTRICTS_PER_PROVINCE = 11;
@@ -98,4 +100,12 @@ export function connectorClient(base: string) {
     }
   };
   return { withKey, counts };
+}
+
+/** Where the routing tree's roll-up counters differ from the rows of directive `id` (the first three), for S0's invariants. */
+export async function rollupProblems(pg: PgClient | Pool, id: string): Promise<string[]> {
+  const db = {
+    query: async (sql: string, params: unknown[]) => (await pg.query(sql, params)).rows as unknown[],
+  };
+  return (await rollupDrift(db as never, id)).slice(0, 3);
 }

@@ -5,11 +5,10 @@
  * acknowledges through its province's connector (in batches, some singly, some batches sent twice), grassroots
  * reports arrive open-loop with a burst before the deadline (some late, some missing), the deadlines fire, the
  * aggregates close to the root, the late reports come in singly and fold into the aggregates. Each phase is timed and
- * printed on one line; at the end the fault suite's invariants are asserted: the root's coverage equals the reports
- * accepted, the sums are right, the overdue marks are exactly the units that missed, each acknowledgement once.
+ * printed on one line; at the end the fault suite's invariants are asserted (coverage, sums, overdue marks, acks, counters).
  */
 import { readFileSync } from 'node:fs';
-import { connectorClient, nationalUnits, pool, type Line } from '../national';
+import { connectorClient, nationalUnits, pool, rollupProblems, type Line } from '../national';
 import type { Api } from '../api';
 import type { Stack } from '../stack';
 import { pct, record, round, rounds, say, scenarios, until } from '../measure';
@@ -565,9 +564,10 @@ async function s0Round(
     if (acks.events !== nodes.length || acks.nodes !== nodes.length)
       problems.push(`acknowledgements: ${acks.events} events, ${acks.nodes} accepted, ${nodes.length} units`);
     if (serverErrors) problems.push(`${serverErrors} answers were 5xx`);
+    problems.push(...(await rollupProblems(pg, id))); // the tree's counters match the rows
     if (problems.length) throw new Error(`S0 invariants: ${problems.join('; ')}`);
     say(
-      'S0 invariants hold: coverage = reports accepted, sums, overdue marks = units that missed, one ack each',
+      'S0 invariants hold: coverage = reports accepted, sums, overdue marks = missed, one ack each, counters',
     );
 
     // The cycle's own waiting (from the last on-time report to the root's deadline) is not work.
