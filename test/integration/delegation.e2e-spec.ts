@@ -202,6 +202,13 @@ describe('signing under a relation', () => {
           basisDate: '2026-01-02',
         },
       });
+      // the directive's answer shows the relation signed under, as the signed record has it
+      const answer = await http().get(`/directives/${id}`).set(auth(org.tokens.clerk)).expect(200);
+      expect(answer.body.signer.delegation).toMatchObject({
+        id: relation.body.id,
+        kind,
+        grantorUserId: head.id,
+      });
       const event = await signedEvent(id);
       expect(event).toMatchObject({
         actorUserId: signer.id,

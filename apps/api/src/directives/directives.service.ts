@@ -133,6 +133,8 @@ export class DirectivesService {
             position: directive.signer_position,
             name: directive.signer_name,
             keyId: directive.signer_key_id,
+            // Under a relation (KT., Q., TL., TUQ.): who granted it and on what basis, as the signed record says.
+            delegation: delegationSigned(directive.signed_payload),
           }
         : null,
       sha256: directive.canonical_sha256,
@@ -190,4 +192,11 @@ export class DirectivesService {
     }
     return error;
   }
+}
+
+/** The relation a directive was signed under, from its signed bytes (null when signed in one's own right). */
+function delegationSigned(payload: string | null): Record<string, unknown> | null {
+  if (!payload) return null;
+  const signed = JSON.parse(payload) as { signer?: { delegation?: Record<string, unknown> } };
+  return signed.signer?.delegation ?? null;
 }
