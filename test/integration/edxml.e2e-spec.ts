@@ -410,7 +410,10 @@ describe('POST /edxml/messages: documents', () => {
       businessDocType: 0,
       businessDocReason: null,
       trace: [{ organId: '000.00.00.G22', timestamp: '2026-11-20T02:00:00.000Z' }],
-      attachments: [{ name: 'cong-van.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.7') }],
+      attachments: [
+        { name: 'cong-van.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.7\n%%EOF\n') },
+        { name: 'chay-ngay.exe', contentType: 'application/octet-stream', bytes: Buffer.from('MZ\x90\x00') },
+      ],
     });
     const id = `doc-${base}-${randomUUID()}`;
     const first = await asConnector(xml, id).expect(200);
@@ -428,6 +431,16 @@ describe('POST /edxml/messages: documents', () => {
       receivedNumber: first.body.received[0].receivedNumber,
     });
     expect((await asConnector(xml, id).expect(200)).body).toEqual(first.body);
+    // The files it carried are the received directive's attachments (a kind Cascade refuses is named, not stored),
+    // once, whatever the retries.
+    const files = await get(`/directives/${first.body.received[0].id}/attachments`, org.admin).expect(200);
+    expect(files.body.map((f: { name: string; mediaType: string }) => [f.name, f.mediaType])).toEqual([
+      ['cong-van.pdf', 'application/pdf'],
+    ]);
+    const receivedEvent = (
+      await get(`/directives/${first.body.received[0].id}/events`, org.admin).expect(200)
+    ).body.items.find((e: { action: string }) => e.action === 'received');
+    expect(receivedEvent.data.edxml).toMatchObject({ attachments: 1, refused: ['chay-ngay.exe'] });
     const register = await get(
       `/registers/incoming/received?unitId=${units.U1.id}&limit=100`,
       org.admin,

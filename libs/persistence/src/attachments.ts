@@ -122,3 +122,27 @@ export function signedAttachments(
 ): { id: string; name: string; mediaType: string; size: number; sha256: string }[] {
   return attachments.map(({ id, name, mediaType, size, sha256 }) => ({ id, name, mediaType, size, sha256 }));
 }
+
+/**
+ * The files that came with a document received from outside (edXML `AttachmentEncoded`: the sender's signed PDF and
+ * its attachments), stored as the received directive's attachments, once per message and position (`source` names
+ * the message: a retry of the intake stores nothing twice). Returns how many were stored.
+ */
+export async function attachReceivedFiles(
+  m: EntityManager,
+  directiveId: string,
+  source: string,
+  files: { id: string; name: string; mediaType: string; sha256: string; content: Buffer }[],
+): Promise<number> {
+  let stored = 0;
+  for (const [i, f] of files.entries()) {
+    const rows: unknown[] = await m.query(
+      `INSERT INTO directive_attachment (id, directive_id, name, media_type, size, sha256, content, uploaded_by,
+         idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (directive_id, uploaded_by, idempotency_key) DO NOTHING RETURNING 1`,
+      [f.id, directiveId, f.name, f.mediaType, f.content.length, f.sha256, f.content, source, String(i)],
+    );
+    stored += rows.length;
+  }
+  return stored;
+}

@@ -13,6 +13,7 @@ import {
 } from '@cascade/documents';
 import {
   appendEvent,
+  attachReceivedFiles,
   edxmlMessage,
   insertReceived,
   issuedDirectiveBySymbol,
@@ -24,7 +25,7 @@ import {
   withConnector,
   type OrganUnit,
 } from '@cascade/persistence';
-import { idsFromPath } from '@cascade/domain';
+import { attachmentName, attachmentType, idsFromPath } from '@cascade/domain';
 import { ApiError } from '../common/api-error';
 import { actorAt, type RequestPrincipal } from '../auth/principal';
 import { callerOf } from '../idempotency/idempotency.interceptor';
@@ -183,6 +184,15 @@ export class EdxmlIntakeService {
     const receivedAt = new Date();
     const receivedYear = new Date(receivedAt.getTime() + VN_OFFSET_MS).getUTCFullYear();
     const docType = docTypeOf(d);
+    // The files that came with it (the sender's signed PDF, its attachments), kept where their name and content are
+    // of a kind Cascade accepts; the others are named in the event, not stored.
+    const files = (d.attachments ?? []).map((a) => {
+      const name = attachmentName(a.name);
+      const type = name && a.bytes.length ? attachmentType(name, a.bytes) : null;
+      return { name: name ?? a.name, bytes: a.bytes, mediaType: type?.ok ? type.mediaType : null };
+    });
+    const kept = files.filter((f) => f.mediaType !== null);
+    const refused = files.filter((f) => f.mediaType === null).map((f) => f.name);
     return this.dataSource.transaction(async (m) => {
       const received = [];
       for (const unit of unique) {
@@ -208,6 +218,18 @@ export class EdxmlIntakeService {
           receivedAt,
           receivedBy: null,
         });
+        const stored = await attachReceivedFiles(
+          m,
+          id,
+          `edxml:${messageId}`,
+          kept.map((f) => ({
+            id: randomUUID(),
+            name: f.name,
+            mediaType: f.mediaType!,
+            sha256: createHash('sha256').update(f.bytes).digest('hex'),
+            content: f.bytes,
+          })),
+        );
         await appendEvent(m, {
           directiveId: id,
           action: 'received',
@@ -219,7 +241,7 @@ export class EdxmlIntakeService {
               symbol,
               issuerName,
               receivedAt: receivedAt.toISOString(),
-              edxml: { messageId, documentId: d.documentId, attachments: d.attachments?.length ?? 0 },
+              edxml: { messageId, documentId: d.documentId, attachments: stored, refused },
             },
             actor,
           ),
