@@ -25,6 +25,7 @@ import { PeopleModule } from './people/people.module';
 import { SigningCertificatesModule } from './signing-certificates/signing-certificates.module';
 import { ProbesModule } from './probes/probes.module';
 import { SecretariatModule } from './secretariat/secretariat.module';
+import { InboxModule } from './inbox/inbox.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UnitsModule } from './units/units.module';
 
@@ -78,6 +79,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     AuditModule,
     ExchangeModule,
     SecretariatModule,
+    InboxModule,
     ReceivingModule,
     CalendarModule,
   ],

@@ -5,6 +5,7 @@ export * from './database-admin';
 export * from './database.module';
 export * from './bootstrap-admin';
 export * from './reporting';
+export * from './inbox';
 export * from './audit';
 export * from './case-file';
 export * from './calendar';

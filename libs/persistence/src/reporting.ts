@@ -516,7 +516,11 @@ export async function escalateUnreported(
                                   AND (p.late = false OR $3 <> 'overdue'))
           ),
           rung AS (
-            INSERT INTO escalation (directive_id, cycle, unit_id, level) SELECT $1, $2, unit_id, $3 FROM late
+            INSERT INTO escalation (directive_id, cycle, unit_id, level, notify_unit_id)
+            SELECT $1, $2, unit_id, $3, CASE $3 WHEN 'parent' THEN parent_unit_id WHEN 'issuer' THEN (SELECT issuer_id FROM d)
+                     WHEN 'above' THEN (SELECT u.parent_id FROM unit u WHERE u.id = (SELECT issuer_id FROM d))
+                     ELSE unit_id END
+              FROM late
             ON CONFLICT DO NOTHING RETURNING unit_id
           ),
           events AS (
