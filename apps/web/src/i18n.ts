@@ -200,6 +200,15 @@ const vi = {
   setScheduleHint: 'Văn bản yêu cầu báo cáo nhưng không nêu hạn: chọn kỳ hạn và ngày dưới đây.',
   menu: 'Danh mục',
   issuer: 'Cơ quan ban hành',
+  inbox: 'Thông báo',
+  inboxArrived: 'Văn bản mới đến',
+  inboxDue: 'Sắp đến hạn báo cáo',
+  inboxEscalated: 'Nhắc nhở, báo quá hạn',
+  unread: 'chưa đọc',
+  markRead: 'Đánh dấu đã đọc',
+  markAllRead: 'Đánh dấu tất cả đã đọc',
+  readAlready: 'Đã đọc',
+  when: 'Thời điểm',
 } as const;
 
 const en: Record<keyof typeof vi, string> = {
@@ -404,6 +413,15 @@ const en: Record<keyof typeof vi, string> = {
   setScheduleHint: 'The text asks for reports but gives no deadline: choose the schedule and day below.',
   menu: 'Menu',
   issuer: 'Issuer',
+  inbox: 'Inbox',
+  inboxArrived: 'Arrived',
+  inboxDue: 'Due soon',
+  inboxEscalated: 'Reminders and escalations',
+  unread: 'unread',
+  markRead: 'Mark as read',
+  markAllRead: 'Mark all as read',
+  readAlready: 'Read',
+  when: 'When',
 };
 
 export type Key = keyof typeof vi;

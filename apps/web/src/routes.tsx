@@ -5,6 +5,7 @@ import { CalendarPage } from './pages/CalendarPage';
 import { Compose } from './pages/Compose';
 import { DirectivePage } from './pages/DirectivePage';
 import { Home } from './pages/Home';
+import { InboxPage } from './pages/InboxPage';
 import { Organisation } from './pages/Organisation';
 import { ReceivedPage } from './pages/ReceivedPage';
 import { ReceivedReports, ReportsReceived } from './pages/ReportsReceived';
@@ -43,6 +44,7 @@ export const router = createHashRouter([
       { path: 'audit/:id', Component: byId(AuditPage) },
       { path: 'organisation', element: <Organisation /> },
       { path: 'calendar', element: <CalendarPage /> },
+      { path: 'inbox', element: <InboxPage /> },
       { path: '*', element: <Home /> },
     ],
   },

@@ -1,27 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { InboxItem, InboxKind } from '@cascade/contracts';
 import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
 
 type Db = DataSource | EntityManager;
 
-/** What arrived (a directive delivered to one of my units), what is due (a deadline coming), what was escalated. */
-export type InboxKind = 'arrived' | 'due' | 'escalated';
-
-export type InboxItem = {
-  /** The item's stable key: what `markInboxRead` records. */
-  item: string;
-  kind: InboxKind;
-  directiveId: string;
-  symbol: string | null;
-  subject: string | null;
-  /** The unit of mine it concerns (the late unit, for a rung). */
-  unitId: string;
-  unitName: string;
-  /** Delivered at, the deadline, or when the rung was written. */
-  at: Date;
-  cycle: number | null;
-  level: string | null;
-  read: boolean;
-};
+export type { InboxItem, InboxKind } from '@cascade/contracts';
 
 /** The caller's units: every unit it holds a role at, and those it leads (told of the upper rungs of the ladder). */
 export interface InboxScope {
