@@ -26,6 +26,7 @@ import { SigningCertificatesModule } from './signing-certificates/signing-certif
 import { ProbesModule } from './probes/probes.module';
 import { SecretariatModule } from './secretariat/secretariat.module';
 import { InboxModule } from './inbox/inbox.module';
+import { EventsModule } from './events/events.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UnitsModule } from './units/units.module';
 
@@ -80,6 +81,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     ExchangeModule,
     SecretariatModule,
     InboxModule,
+    EventsModule,
     ReceivingModule,
     CalendarModule,
   ],

@@ -6,6 +6,7 @@ export * from './database.module';
 export * from './bootstrap-admin';
 export * from './reporting';
 export * from './inbox';
+export * from './live-events';
 export * from './audit';
 export * from './case-file';
 export * from './calendar';
