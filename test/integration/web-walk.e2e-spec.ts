@@ -226,6 +226,8 @@ describe('every page, as every role', () => {
     await visit(u, 'unit', `/received/${directive}`, (x) => x.getByTestId('node-status').waitFor());
     await u.getByRole('button', { name: 'Xác nhận đã nhận' }).click();
     await u.getByTestId('node-status').filter({ hasText: 'Đã nhận' }).waitFor();
+    // the issuer's clerk still has the directive open: the API's live stream tells it (no polling, no reload)
+    await c.locator('[role=tree] .badge.accepted').first().waitFor({ timeout: 10_000 });
     await u.getByLabel('Số buổi tuyên truyền').fill('4');
     await u.getByRole('button', { name: 'Gửi báo cáo' }).click();
     await u.getByTestId('sent').waitFor();

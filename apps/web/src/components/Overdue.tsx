@@ -56,7 +56,7 @@ export function groupByUnit(rows: OverdueRow[]) {
 /** The directive's overdue units below the issuer for the chosen cycle, one line per unit, most late first. */
 export function Overdue({ id, unitId, cycle }: { id: string; unitId: string; cycle: number }) {
   const { t, say } = useApp();
-  const { items, more } = usePaged<OverdueRow>(`/overdue?unitId=${unitId}&limit=100`, [id, unitId], 5000);
+  const { items, more } = usePaged<OverdueRow>(`/overdue?unitId=${unitId}&limit=100`, [id, unitId]);
   const mine = groupByUnit(items.filter((o) => o.directiveId === id && o.cycle === cycle));
   return (
     <section aria-labelledby="overdue">
