@@ -27,6 +27,7 @@ import { ProbesModule } from './probes/probes.module';
 import { SecretariatModule } from './secretariat/secretariat.module';
 import { InboxModule } from './inbox/inbox.module';
 import { EventsModule } from './events/events.module';
+import { SearchModule } from './search/search.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UnitsModule } from './units/units.module';
 
@@ -82,6 +83,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     SecretariatModule,
     InboxModule,
     EventsModule,
+    SearchModule,
     ReceivingModule,
     CalendarModule,
   ],

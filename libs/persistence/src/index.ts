@@ -7,6 +7,7 @@ export * from './bootstrap-admin';
 export * from './reporting';
 export * from './inbox';
 export * from './live-events';
+export * from './directive-search';
 export * from './audit';
 export * from './case-file';
 export * from './calendar';
