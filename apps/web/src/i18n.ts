@@ -209,6 +209,9 @@ const vi = {
   markAllRead: 'Đánh dấu tất cả đã đọc',
   readAlready: 'Đã đọc',
   when: 'Thời điểm',
+  searchResults: 'Kết quả tìm kiếm',
+  searchAll: 'Tìm văn bản theo số, trích yếu, cơ quan ban hành',
+  notFoundAny: 'Không tìm thấy văn bản nào.',
 } as const;
 
 const en: Record<keyof typeof vi, string> = {
@@ -422,6 +425,9 @@ const en: Record<keyof typeof vi, string> = {
   markAllRead: 'Mark all as read',
   readAlready: 'Read',
   when: 'When',
+  searchResults: 'Search results',
+  searchAll: 'Search directives by number, subject, issuer',
+  notFoundAny: 'No directive found.',
 };
 
 export type Key = keyof typeof vi;

@@ -6,6 +6,7 @@ import { Compose } from './pages/Compose';
 import { DirectivePage } from './pages/DirectivePage';
 import { Home } from './pages/Home';
 import { InboxPage } from './pages/InboxPage';
+import { SearchPage } from './pages/SearchPage';
 import { Organisation } from './pages/Organisation';
 import { ReceivedPage } from './pages/ReceivedPage';
 import { ReceivedReports, ReportsReceived } from './pages/ReportsReceived';
@@ -45,6 +46,7 @@ export const router = createHashRouter([
       { path: 'organisation', element: <Organisation /> },
       { path: 'calendar', element: <CalendarPage /> },
       { path: 'inbox', element: <InboxPage /> },
+      { path: 'search', element: <SearchPage /> },
       { path: '*', element: <Home /> },
     ],
   },

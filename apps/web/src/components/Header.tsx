@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { Badge, Button, Drawer, Layout, Menu, Select, Space } from 'antd';
-import { Link, useLocation } from 'react-router';
+import { Badge, Button, Drawer, Input, Layout, Menu, Select, Space } from 'antd';
+import { Link, useLocation, useNavigate } from 'react-router';
 import type { InboxUnread, Membership } from '@cascade/contracts';
 import { useApp } from '../context';
 import { useGet } from '../hooks';
@@ -17,6 +17,7 @@ export function Header({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: 
   const { t, lang, setLang, me, unit, setUnit, say } = useApp();
   const { pathname } = useLocation();
   const [drawer, setDrawer] = useState(false);
+  const navigate = useNavigate();
   const roots = useGet<{ items: { id: string; code: string; name: string; level: number }[] }>(
     me?.systemAdmin ? '/units?depth=1&limit=200' : null,
   );
@@ -83,6 +84,18 @@ export function Header({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: 
         </nav>
       </Drawer>
       <Space size="small" wrap className="tools">
+        {signedIn && (
+          <form role="search" className="header-search" onSubmit={(e) => e.preventDefault()}>
+            <Input.Search
+              aria-label={t('searchAll')}
+              placeholder={t('searchAll')}
+              allowClear
+              onSearch={(value) => {
+                if (value.trim()) void navigate(`/search?q=${encodeURIComponent(value.trim())}`);
+              }}
+            />
+          </form>
+        )}
         {me && choices.length > 0 && (
           <Select
             aria-label={t('unit')}
