@@ -213,7 +213,8 @@ const vi = {
   remindedNow: 'Đã nhắc.',
   remindedBefore: 'Đã nhắc trước đó.',
   searchResults: 'Kết quả tìm kiếm',
-  searchAll: 'Tìm văn bản theo số, trích yếu, cơ quan ban hành',
+  searchAll: 'Tìm văn bản',
+  searchHint: 'Số, trích yếu, cơ quan ban hành',
   notFoundAny: 'Không tìm thấy văn bản nào.',
 } as const;
 
@@ -432,7 +433,8 @@ const en: Record<keyof typeof vi, string> = {
   remindedNow: 'Reminded.',
   remindedBefore: 'Already reminded.',
   searchResults: 'Search results',
-  searchAll: 'Search directives by number, subject, issuer',
+  searchAll: 'Find a directive',
+  searchHint: 'Number, subject, issuer',
   notFoundAny: 'No directive found.',
 };
 

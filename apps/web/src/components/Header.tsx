@@ -88,7 +88,7 @@ export function Header({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: 
           <form role="search" className="header-search" onSubmit={(e) => e.preventDefault()}>
             <Input.Search
               aria-label={t('searchAll')}
-              placeholder={t('searchAll')}
+              placeholder={t('searchHint')}
               allowClear
               onSearch={(value) => {
                 if (value.trim()) void navigate(`/search?q=${encodeURIComponent(value.trim())}`);
