@@ -21,10 +21,17 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: Object.fromEntries(
-      ['/auth', '/directives', '/registers', '/overdue', '/units', '/users', '/health'].map((p) => [
-        p,
-        'http://127.0.0.1:3000',
-      ]),
+      [
+        '/auth',
+        '/directives',
+        '/registers',
+        '/overdue',
+        '/units',
+        '/users',
+        '/health',
+        '/inbox',
+        '/events',
+      ].map((p) => [p, 'http://127.0.0.1:3000']),
     ),
   },
 });

@@ -161,6 +161,7 @@ describe('the database functions and triggers (libs/persistence/src/sql)', () =>
     expect(functions.map((f) => f.name).sort()).toEqual([
       'cascade_file_report',
       'cascade_file_reports',
+      'cascade_notify_directive_event',
       'cascade_report_event',
       'cascade_rollup_nodes',
       'cascade_rollup_recount',
@@ -175,6 +176,7 @@ describe('the database functions and triggers (libs/persistence/src/sql)', () =>
       'directive_event_append_only',
       'directive_event_chain',
       'directive_event_no_truncate',
+      'directive_event_notify',
       'report_rollup_delete',
       'report_rollup_insert',
       'routing_node_rollup_delete',

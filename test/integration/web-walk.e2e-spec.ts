@@ -158,7 +158,7 @@ describe('every page, as every role', () => {
     const auditor = await addMember(api, org, id.P, 'auditor');
     const admin = await addMember(api, org, id.P, 'admin');
     const root = await systemAdmin(api);
-    const common = ['/', '/registers', '/reports-received', '/calendar'];
+    const common = ['/', '/inbox', '/registers', '/reports-received', '/calendar'];
 
     const c = await signedIn(p.clerk.email);
     for (const path of [...common, '/compose', `/d/${directive}`]) await visit(c, 'clerk', path);
@@ -213,9 +213,28 @@ describe('every page, as every role', () => {
 
     const u = await signedIn(unitClerk.email);
     for (const path of common) await visit(u, 'unit', path);
+    // the inbox: the directive arrived, unread, counted in the header; marked read, the count falls
+    await visit(u, 'unit', '/inbox', (x) =>
+      x.getByTestId('inbox').getByText('Kế hoạch tuyên truyền tháng').waitFor(),
+    );
+    await u.getByRole('link', { name: 'Thông báo: 1 chưa đọc' }).first().waitFor();
+    await u.getByTestId('inbox').getByRole('button', { name: 'Đánh dấu đã đọc' }).click();
+    await u.getByTestId('inbox').getByText('Đã đọc').waitFor();
+    await u.getByRole('link', { name: 'Thông báo: 0 chưa đọc' }).first().waitFor();
+    await visit(u, 'unit', '/inbox?kind=due');
+    await visit(u, 'unit', '/inbox?kind=escalated');
     await visit(u, 'unit', `/received/${directive}`, (x) => x.getByTestId('node-status').waitFor());
     await u.getByRole('button', { name: 'Xác nhận đã nhận' }).click();
     await u.getByTestId('node-status').filter({ hasText: 'Đã nhận' }).waitFor();
+    // the issuer's clerk still has the directive open: the API's live stream tells it (no polling, no reload)
+    await c.locator('[role=tree] .badge.accepted').first().waitFor({ timeout: 10_000 });
+    // the header's search box: accents and case ignored, a results page that links to the directive
+    await c.getByRole('searchbox', { name: 'Tìm văn bản', exact: true }).fill('TUYEN truyen thang');
+    await c.keyboard.press('Enter');
+    await c.waitForURL(/#\/search\?q=TUYEN/);
+    await visit(c, 'clerk', '/search?q=TUYEN%20truyen%20thang', (x) =>
+      x.getByTestId('search-results').getByRole('link', { name: 'Kế hoạch tuyên truyền tháng' }).waitFor(),
+    );
     await u.getByLabel('Số buổi tuyên truyền').fill('4');
     await u.getByRole('button', { name: 'Gửi báo cáo' }).click();
     await u.getByTestId('sent').waitFor();

@@ -25,6 +25,9 @@ import { PeopleModule } from './people/people.module';
 import { SigningCertificatesModule } from './signing-certificates/signing-certificates.module';
 import { ProbesModule } from './probes/probes.module';
 import { SecretariatModule } from './secretariat/secretariat.module';
+import { InboxModule } from './inbox/inbox.module';
+import { EventsModule } from './events/events.module';
+import { SearchModule } from './search/search.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UnitsModule } from './units/units.module';
 
@@ -78,6 +81,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
     AuditModule,
     ExchangeModule,
     SecretariatModule,
+    InboxModule,
+    EventsModule,
+    SearchModule,
     ReceivingModule,
     CalendarModule,
   ],

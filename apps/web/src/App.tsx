@@ -7,6 +7,7 @@ import dayjs from 'dayjs';
 import type { Me, Membership } from '@cascade/contracts';
 import { api, queryClient, session } from './api';
 import { Header } from './components/Header';
+import { useLiveUpdates } from './live';
 import { AppContext, type Ctx } from './context';
 import { dictionaries, type Key, type Lang } from './i18n';
 import { SignIn } from './pages/SignIn';
@@ -28,6 +29,7 @@ export function App() {
   const [unit, setUnit] = useState<Membership | null>(null);
   const [signedIn, setSignedIn] = useState(!!session.token);
   const t = useCallback((k: Key) => dictionaries[lang][k], [lang]);
+  useLiveUpdates(signedIn && !!me);
   useEffect(() => {
     document.documentElement.lang = lang;
     localStorage.setItem('cascade.lang', lang);

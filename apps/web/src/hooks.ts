@@ -4,45 +4,38 @@ import type { Page } from '@cascade/contracts';
 import { api } from './api';
 
 /**
- * A read through the cache (react-query): keyed by what it reads and `deps`, re-read every `every` ms on a live
- * page and whenever a change is made. Returns the data, the error's words, and a reload.
+ * A read through the cache (react-query): keyed by what it reads and `deps`, re-read whenever a change is made here
+ * or the API's live stream says one was made elsewhere (no fixed polling). Returns the data, the error's words, and a reload.
  */
-export function useLoad<T>(
-  load: () => Promise<T>,
-  deps: unknown[],
-  every?: number,
-): [T | null, string | null, () => void] {
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [T | null, string | null, () => void] {
   const q = useQuery({
     // the loader's own text tells two reads with the same deps apart (it names the path it reads)
     queryKey: ['load', load.toString(), ...deps],
     queryFn: async () => (await load()) ?? null,
-    refetchInterval: every,
     placeholderData: keepPreviousData,
   });
   return [(q.data as T | undefined) ?? null, q.error ? q.error.message : null, () => void q.refetch()];
 }
 
 /** A GET of the API through the cache, keyed by its path (null: nothing to read yet). */
-export function useGet<T>(path: string | null, every?: number) {
+export function useGet<T>(path: string | null) {
   return useQuery({
     queryKey: ['GET', path],
     queryFn: () => api<T>('GET', path!),
     enabled: !!path,
-    refetchInterval: every,
     placeholderData: keepPreviousData,
   });
 }
 
 /**
- * A list the API pages (`{ items, nextCursor }`): the first page of `path` (re-read every `every` ms), then the pages
+ * A list the API pages (`{ items, nextCursor }`): the first page of `path`, then the pages
  * `more` appends, each read by the previous one's cursor. `more` is null on the last page.
  */
 export function usePaged<T>(
   path: string | null,
   deps: unknown[],
-  every?: number,
 ): { items: T[]; error: string | null; more: (() => void) | null; reload: () => void } {
-  const first = useGet<Page<T>>(path, every);
+  const first = useGet<Page<T>>(path);
   const [later, setLater] = useState<Page<T>[]>([]);
   useEffect(() => setLater([]), deps);
   const next = later.length ? later[later.length - 1].nextCursor : (first.data?.nextCursor ?? null);

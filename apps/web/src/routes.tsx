@@ -5,6 +5,8 @@ import { CalendarPage } from './pages/CalendarPage';
 import { Compose } from './pages/Compose';
 import { DirectivePage } from './pages/DirectivePage';
 import { Home } from './pages/Home';
+import { InboxPage } from './pages/InboxPage';
+import { SearchPage } from './pages/SearchPage';
 import { Organisation } from './pages/Organisation';
 import { ReceivedPage } from './pages/ReceivedPage';
 import { ReceivedReports, ReportsReceived } from './pages/ReportsReceived';
@@ -43,6 +45,8 @@ export const router = createHashRouter([
       { path: 'audit/:id', Component: byId(AuditPage) },
       { path: 'organisation', element: <Organisation /> },
       { path: 'calendar', element: <CalendarPage /> },
+      { path: 'inbox', element: <InboxPage /> },
+      { path: 'search', element: <SearchPage /> },
       { path: '*', element: <Home /> },
     ],
   },

@@ -4,3 +4,4 @@ export * from './directive.contract';
 export * from './content';
 export * from './api';
 export * from './page';
+export * from './inbox';

@@ -505,6 +505,8 @@ export async function escalateUnreported(
   cycle: number,
   level: EscalationLevel,
   hubUnitId: string | null = null,
+  /** One unit only ("remind now" on the overdue list), else every unit still to report. */
+  unitId: string | null = null,
 ): Promise<number> {
   const rows: { n: number }[] = await db.query(
     `WITH d AS (SELECT id, issuer_id, symbol, content FROM directive WHERE id = $1),
@@ -512,11 +514,16 @@ export async function escalateUnreported(
             SELECT r.unit_id, r.parent_unit_id FROM routing_node r
              WHERE r.directive_id = $1 AND NOT r.is_hub AND r.status <> 'returned' AND r.recall_status IS NULL
                AND ($6::uuid IS NULL OR COALESCE(r.parent_unit_id, (SELECT issuer_id FROM d)) = $6::uuid)
+               AND ($7::uuid IS NULL OR r.unit_id = $7::uuid)
                AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = $1 AND p.unit_id = r.unit_id AND p.cycle = $2
                                   AND (p.late = false OR $3 <> 'overdue'))
           ),
           rung AS (
-            INSERT INTO escalation (directive_id, cycle, unit_id, level) SELECT $1, $2, unit_id, $3 FROM late
+            INSERT INTO escalation (directive_id, cycle, unit_id, level, notify_unit_id)
+            SELECT $1, $2, unit_id, $3, CASE $3 WHEN 'parent' THEN parent_unit_id WHEN 'issuer' THEN (SELECT issuer_id FROM d)
+                     WHEN 'above' THEN (SELECT u.parent_id FROM unit u WHERE u.id = (SELECT issuer_id FROM d))
+                     ELSE unit_id END
+              FROM late
             ON CONFLICT DO NOTHING RETURNING unit_id
           ),
           events AS (
@@ -530,9 +537,38 @@ export async function escalateUnreported(
             ${escalationMails(level)}
           )
      SELECT count(*)::int AS n FROM rung`,
-    [directiveId, cycle, level, LEVEL_ACTION[level], ESCALATION_SUBJECT[level], hubUnitId],
+    [directiveId, cycle, level, LEVEL_ACTION[level], ESCALATION_SUBJECT[level], hubUnitId, unitId],
   );
   return rows[0].n;
+}
+
+/** What "remind now" found: the rung written now, written before, the unit already reported, or no such unit/cycle. */
+export type RemindOutcome = 'reminded' | 'already' | 'reported' | 'unknown';
+
+/**
+ * The issuer reminds one grassroots unit of a cycle now, through the ladder (`escalateUnreported`, level `reminded`:
+ * the rung, its event and the e-mails to the unit's clerks and leaders); a second time changes nothing.
+ */
+export async function remindUnit(
+  db: DataSource,
+  directiveId: string,
+  cycle: number,
+  unitId: string,
+): Promise<RemindOutcome> {
+  const rows: { node: boolean; cycle: boolean; reported: boolean; reminded: boolean }[] = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM routing_node r WHERE r.directive_id = $1 AND r.unit_id = $3 AND NOT r.is_hub
+                      AND r.status <> 'returned' AND r.recall_status IS NULL) AS node,
+            EXISTS (SELECT 1 FROM reporting_cycle c WHERE c.directive_id = $1 AND c.cycle = $2) AS cycle,
+            EXISTS (SELECT 1 FROM report p WHERE p.directive_id = $1 AND p.unit_id = $3 AND p.cycle = $2) AS reported,
+            EXISTS (SELECT 1 FROM escalation e WHERE e.directive_id = $1 AND e.cycle = $2 AND e.unit_id = $3
+                      AND e.level = 'reminded') AS reminded`,
+    [directiveId, cycle, unitId],
+  );
+  const r = rows[0];
+  if (!r.node || !r.cycle) return 'unknown';
+  if (r.reported) return 'reported';
+  const written = await escalateUnreported(db, directiveId, cycle, 'reminded', null, unitId);
+  return written > 0 ? 'reminded' : 'already';
 }
 
 /** Milliseconds until the database's clock reaches an instant (0 once it has). */

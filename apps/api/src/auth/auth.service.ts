@@ -219,6 +219,42 @@ export class AuthService {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') {
       throw unauthorized(AuthErrorCode.TOKEN_INVALID, 'Authorization: token invalid');
     }
+    return this.sessionPrincipal(claims.sub, claims.sid);
+  }
+
+  /**
+   * A ticket for one live stream (an EventSource cannot send headers): the caller's session, valid `seconds`, of its
+   * own type so that it is never an access token, and only worth opening a stream (the session is checked again).
+   */
+  streamTicket(principal: RequestPrincipal, seconds: number): string {
+    return jwt.sign({ typ: 'stream', sid: principal.sessionId }, this.jwtKey, {
+      algorithm: 'HS256',
+      issuer: 'cascade',
+      subject: principal.id,
+      expiresIn: seconds,
+    });
+  }
+
+  async authenticateStreamTicket(ticket: string): Promise<RequestPrincipal> {
+    let claims: AccessClaims;
+    try {
+      claims = jwt.verify(ticket, this.jwtKey, { algorithms: ['HS256'], issuer: 'cascade' }) as AccessClaims;
+    } catch (error) {
+      if (error instanceof jwt.TokenExpiredError)
+        throw unauthorized(AuthErrorCode.TOKEN_EXPIRED, 'ticket: expired');
+      throw unauthorized(AuthErrorCode.TOKEN_INVALID, 'ticket: invalid');
+    }
+    if (
+      (claims.typ as string) !== 'stream' ||
+      typeof claims.sub !== 'string' ||
+      typeof claims.sid !== 'string'
+    )
+      throw unauthorized(AuthErrorCode.TOKEN_INVALID, 'ticket: invalid');
+    return this.sessionPrincipal(claims.sub, claims.sid);
+  }
+
+  private async sessionPrincipal(sub: string, sid: string): Promise<RequestPrincipal> {
+    const claims = { sub, sid };
     this.principals.assertDatabase();
     // The user, the session and the grants in one round trip.
     const user = await sessionUser(

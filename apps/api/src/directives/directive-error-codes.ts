@@ -16,6 +16,8 @@ export enum DirectiveErrorCode {
   REPORTING_NOT_REQUIRED = 'REPORTING_NOT_REQUIRED',
   REPORT_NOT_EXPECTED = 'REPORT_NOT_EXPECTED',
   CYCLE_NOT_FOUND = 'CYCLE_NOT_FOUND',
+  /** Reminding a unit of a cycle it has reported (409). */
+  ALREADY_REPORTED = 'ALREADY_REPORTED',
   CYCLE_NOT_OPEN = 'CYCLE_NOT_OPEN',
   CYCLE_CLOSED = 'CYCLE_CLOSED',
   /** Closing a cycle that has an end of its own (409). */

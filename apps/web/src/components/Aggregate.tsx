@@ -28,7 +28,6 @@ export function Aggregate({
   const [agg, error] = useLoad(
     () => api<AggregateAnswer>('GET', `/directives/${id}/aggregate?${which}`),
     [id, which],
-    5000,
   );
   const download = (format: 'csv' | 'xlsx') =>
     void openFile(

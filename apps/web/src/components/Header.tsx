@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Button, Drawer, Layout, Menu, Select, Space } from 'antd';
-import { Link, useLocation } from 'react-router';
-import type { Membership } from '@cascade/contracts';
+import { Badge, Button, Drawer, Input, Layout, Menu, Select, Space } from 'antd';
+import { Link, useLocation, useNavigate } from 'react-router';
+import type { InboxUnread, Membership } from '@cascade/contracts';
 import { useApp } from '../context';
 import { useGet } from '../hooks';
 import { ROLE } from '../words/vocabulary';
@@ -17,6 +17,7 @@ export function Header({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: 
   const { t, lang, setLang, me, unit, setUnit, say } = useApp();
   const { pathname } = useLocation();
   const [drawer, setDrawer] = useState(false);
+  const navigate = useNavigate();
   const roots = useGet<{ items: { id: string; code: string; name: string; level: number }[] }>(
     me?.systemAdmin ? '/units?depth=1&limit=200' : null,
   );
@@ -33,10 +34,22 @@ export function Header({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: 
     ...(me?.memberships ?? []),
     ...trees.filter((x) => !me?.memberships.some((m) => m.unitId === x.unitId)),
   ];
+  // a person's inbox (an administrator with no unit has none)
+  const unread = useGet<InboxUnread>(signedIn && me?.memberships.length ? '/inbox/unread' : null);
+  const unreadCount = unread.data ? unread.data.arrived + unread.data.due + unread.data.escalated : 0;
   const section = `/${pathname.split('/')[1] ?? ''}`;
   const items = signedIn
     ? [
         { key: '/', label: <Link to="/">{t('home')}</Link> },
+        {
+          key: '/inbox',
+          label: (
+            <Link to="/inbox" aria-label={`${t('inbox')}: ${unreadCount} ${t('unread')}`}>
+              {t('inbox')}{' '}
+              <Badge count={unreadCount} overflowCount={99} size="small" data-testid="unread-count" />
+            </Link>
+          ),
+        },
         { key: '/registers', label: <Link to="/registers">{t('registers')}</Link> },
         { key: '/reports-received', label: <Link to="/reports-received">{t('reportsReceived')}</Link> },
         ...(unit && ['clerk', 'specialist'].includes(unit.role)
@@ -71,6 +84,18 @@ export function Header({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: 
         </nav>
       </Drawer>
       <Space size="small" wrap className="tools">
+        {signedIn && (
+          <form role="search" className="header-search" onSubmit={(e) => e.preventDefault()}>
+            <Input.Search
+              aria-label={t('searchAll')}
+              placeholder={t('searchHint')}
+              allowClear
+              onSearch={(value) => {
+                if (value.trim()) void navigate(`/search?q=${encodeURIComponent(value.trim())}`);
+              }}
+            />
+          </form>
+        )}
         {me && choices.length > 0 && (
           <Select
             aria-label={t('unit')}

@@ -1,4 +1,7 @@
-import { List, Tag } from 'antd';
+import { useState } from 'react';
+import { Button, List, Tag } from 'antd';
+import { api } from '../api';
+import { Problem } from './Problem';
 import { Link } from 'react-router';
 import { useApp } from '../context';
 import { usePaged } from '../hooks';
@@ -55,12 +58,24 @@ export function groupByUnit(rows: OverdueRow[]) {
 
 /** The directive's overdue units below the issuer for the chosen cycle, one line per unit, most late first. */
 export function Overdue({ id, unitId, cycle }: { id: string; unitId: string; cycle: number }) {
-  const { t, say } = useApp();
-  const { items, more } = usePaged<OverdueRow>(`/overdue?unitId=${unitId}&limit=100`, [id, unitId], 5000);
+  const { t, say, unit } = useApp();
+  const mayRemind = unit?.unitId === unitId && ['clerk', 'leader'].includes(unit.role);
+  const [told, setTold] = useState<Record<string, 'remindedNow' | 'remindedBefore'>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const remind = (unit: string) =>
+    api<{ reminded: boolean }>('POST', `/directives/${id}/remind`, { unitId: unit, cycle }).then(
+      (r) => (
+        setProblem(null),
+        setTold((x) => ({ ...x, [unit]: r.reminded ? 'remindedNow' : 'remindedBefore' }))
+      ),
+      (e: Error) => setProblem(e.message),
+    );
+  const { items, more } = usePaged<OverdueRow>(`/overdue?unitId=${unitId}&limit=100`, [id, unitId]);
   const mine = groupByUnit(items.filter((o) => o.directiveId === id && o.cycle === cycle));
   return (
     <section aria-labelledby="overdue">
       <h3 id="overdue">{t('overdueUnits')}</h3>
+      <Problem text={problem} />
       <List
         data-testid="overdue"
         size="small"
@@ -70,7 +85,19 @@ export function Overdue({ id, unitId, cycle }: { id: string; unitId: string; cyc
           <List.Item>
             <Tag className="tag-late">{say(LADDER_LEVEL, o.level)}</Tag>
             <Link to={`/d/${o.directiveId}?cycle=${cycle + 1}`}>{o.unitName}</Link> — {t('lateBy')}{' '}
-            {lateWords(o.lateSeconds, t)}
+            {lateWords(o.lateSeconds, t)}{' '}
+            {mayRemind &&
+              (told[o.unitId] ? (
+                <span role="status">{t(told[o.unitId])}</span>
+              ) : (
+                <Button
+                  size="small"
+                  onClick={() => void remind(o.unitId)}
+                  aria-label={`${t('remindNow')} ${o.unitName}`}
+                >
+                  {t('remindNow')}
+                </Button>
+              ))}
           </List.Item>
         )}
       />

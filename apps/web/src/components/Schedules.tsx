@@ -63,7 +63,6 @@ function ScheduleCycles({ d, tab }: { d: Directive; tab: ScheduleTab }) {
     () =>
       api<{ cycles: ListedCycle[] }>('GET', `/directives/${d.id}/cycles?count=6${scheduleQuery(tab.key)}`),
     [d.id, tab.key],
-    5000,
   );
   const leader = unit?.role === 'leader' && unit.unitId === d.issuerId;
   const close = async (c: ListedCycle) => {

@@ -37,7 +37,6 @@ export function Stream({
         `/directives/${id}/reports?unitId=${unitId}&cycle=0&limit=200${scheduleQuery(schedule)}`,
       ),
     [id, unitId, schedule],
-    3000,
   );
   const reports = page?.items;
   return (

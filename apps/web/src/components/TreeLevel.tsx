@@ -17,7 +17,6 @@ export function TreeLevel({ id, parent, cycle }: { id: string; parent: string | 
         `/directives/${id}/tree?cycle=${cycle}${parent ? `&parentUnitId=${parent}` : ''}&limit=${100 * pages}`,
       ),
     [id, parent, cycle, pages],
-    3000,
   );
   return (
     <ul className="tree" role={parent ? 'group' : 'tree'}>

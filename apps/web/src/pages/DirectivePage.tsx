@@ -36,7 +36,7 @@ export function DocumentButtons({ id }: { id: string }) {
 /** A directive: where it is (steps), review with approve / return / reject, signing with a confirmation, routing. */
 export function DirectivePage({ id }: { id: string }) {
   const { t, unit, say } = useApp();
-  const q = useGet<Directive>(`/directives/${id}`, 4000);
+  const q = useGet<Directive>(`/directives/${id}`);
   const d = q.data;
   const [actionError, setActionError] = useState<string | null>(null);
   const [deciding, setDeciding] = useState<'return' | 'reject' | null>(null);

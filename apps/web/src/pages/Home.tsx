@@ -13,13 +13,11 @@ export function Home() {
   const { t, unit, me, say } = useApp();
   const incoming = useGet<{ items: RegisterItem[] }>(
     unit ? `/registers/incoming?unitId=${unit.unitId}` : null,
-    5000,
   );
   const outgoing = useGet<{ items: RegisterItem[] }>(
     unit ? `/registers/outgoing?unitId=${unit.unitId}` : null,
-    5000,
   );
-  const overdue = usePaged<OverdueRow>(unit ? `/overdue?unitId=${unit.unitId}` : null, [unit?.unitId], 5000);
+  const overdue = usePaged<OverdueRow>(unit ? `/overdue?unitId=${unit.unitId}` : null, [unit?.unitId]);
   if (!unit)
     return me ? (
       <Card>

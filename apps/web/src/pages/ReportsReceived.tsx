@@ -53,7 +53,6 @@ export function ReportsReceived() {
   const { items, error, more } = usePaged<ReceivedReport>(
     unit ? `/registers/reports-received?unitId=${unit.unitId}&limit=100` : null,
     [unit?.unitId],
-    5000,
   );
   return (
     <section className="card">
@@ -108,22 +107,18 @@ export function ReceivedReports({ id, query }: { id: string; query: string }) {
   const params = new URLSearchParams(query);
   const [cycle, setCycle] = useState(Number(params.get('cycle') ?? 0));
   const schedule = params.get('schedule') ?? 'main';
-  const [data, error] = useLoad(
-    async () => {
-      if (!unit) return null;
-      const register = await api<{ items: ReceivedReport[] }>(
-        'GET',
-        `/registers/reports-received?unitId=${unit.unitId}&directiveId=${id}&limit=1`,
-      );
-      const received = await api<ReceivedOn>(
-        'GET',
-        `/directives/${id}/reports-received?unitId=${unit.unitId}&cycle=${cycle}&schedule=${encodeURIComponent(schedule)}`,
-      );
-      return { head: register.items[0] ?? null, received };
-    },
-    [id, unit?.unitId, cycle, schedule],
-    5000,
-  );
+  const [data, error] = useLoad(async () => {
+    if (!unit) return null;
+    const register = await api<{ items: ReceivedReport[] }>(
+      'GET',
+      `/registers/reports-received?unitId=${unit.unitId}&directiveId=${id}&limit=1`,
+    );
+    const received = await api<ReceivedOn>(
+      'GET',
+      `/directives/${id}/reports-received?unitId=${unit.unitId}&cycle=${cycle}&schedule=${encodeURIComponent(schedule)}`,
+    );
+    return { head: register.items[0] ?? null, received };
+  }, [id, unit?.unitId, cycle, schedule]);
   const r = data?.received;
   return (
     <article className="card">

@@ -203,6 +203,10 @@ export const ERROR: Record<string, Words> = {
     'Đơn vị này không phải báo cáo văn bản này.',
     'This unit does not report on this directive.',
   ),
+  ALREADY_REPORTED: w(
+    'Đơn vị đã báo cáo kỳ này: không cần nhắc nữa.',
+    'The unit has reported this cycle: no reminder is needed.',
+  ),
   CYCLE_NOT_FOUND: w('Không có kỳ báo cáo này: chọn kỳ khác.', 'There is no such cycle: pick another.'),
   CYCLE_NOT_OPEN: w(
     'Kỳ báo cáo này chưa mở: đợi đến ngày mở kỳ.',

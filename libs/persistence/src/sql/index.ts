@@ -5,6 +5,7 @@ import { DIRECTIVE_EVENT_DIGEST_INPUT } from './event-digest.sql';
 import { CASCADE_FILE_REPORT } from './file-report.sql';
 import { CASCADE_FILE_REPORTS } from './file-reports.sql';
 import { FOLD_VI } from './fold-vi.sql';
+import { CASCADE_NOTIFY_DIRECTIVE_EVENT, LIVE_EVENT_TRIGGERS } from './live-events.sql';
 import { SQL_DEFINITIONS_LOCK_KEY } from './locks';
 import { CASCADE_REPORT_EVENT } from './report-event.sql';
 import { CASCADE_SEAL_EVENTS } from './seal-events.sql';
@@ -48,6 +49,7 @@ export const SQL_DEFINITIONS: readonly SqlDefinition[] = [
     name: 'routing_rollup_triggers',
     statements: [CASCADE_ROLLUP_RECOUNT, CASCADE_ROLLUP_NODES, CASCADE_ROLLUP_REPORTS, ...ROLLUP_TRIGGERS],
   },
+  { name: 'live_event_triggers', statements: [CASCADE_NOTIFY_DIRECTIVE_EVENT, ...LIVE_EVENT_TRIGGERS] },
 ];
 
 /** What `schema_definition` records of a definition applied: the SHA-256 of its statements. */

@@ -1,0 +1,111 @@
+/**
+ * The search across directives on the real stack: by number, subject and issuer, accents and case ignored, among
+ * the directives the caller may see only (issued in its view, or routed to its units).
+ */
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import request from 'supertest';
+import { startApi, startWorker } from './support/apps';
+import { newKey } from './support/ids';
+import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
+import { waitFor } from './support/wait-for';
+
+jest.setTimeout(240_000);
+
+let api: INestApplication;
+let worker: INestApplicationContext;
+let org: Org;
+const http = () => request(api.getHttpServer());
+const post = (path: string, token: string, body: object) =>
+  http().post(path).set(auth(token)).set('Idempotency-Key', newKey()).send(body);
+const get = (path: string, token: string) => http().get(path).set(auth(token));
+const member = (unitId: string, role: string, extra: object = {}) => addMember(api, org, unitId, role, extra);
+
+let id: Record<string, string>;
+let clerk: string;
+let leader: string;
+
+async function issue(subject: string, unitIds: string[]): Promise<string> {
+  const created = await post('/directives', clerk, {
+    issuerId: id.P,
+    type: 'HD',
+    subject,
+    tasks: ['Triển khai.'],
+    addressees: { mode: 'units', unitIds },
+  }).expect(201);
+  const directiveId = created.body.id as string;
+  await post(`/directives/${directiveId}/submit`, clerk, { version: 1 }).expect(200);
+  await post(`/directives/${directiveId}/review`, leader, { version: 1, decision: 'approve' }).expect(200);
+  await post(`/directives/${directiveId}/sign`, leader, { version: 1 }).expect(200);
+  await waitFor(
+    'the dispatch',
+    async () => (await get(`/directives/${directiveId}`, clerk)).body.status === 'dispatched',
+  );
+  return directiveId;
+}
+
+const found = async (token: string, q: string) => {
+  const res = await get(`/search/directives?q=${encodeURIComponent(q)}`, token).expect(200);
+  return res.body.items as { id: string; asIssuer: boolean; issuerName: string }[];
+};
+
+beforeAll(async () => {
+  [api, worker] = await Promise.all([startApi(), startWorker()]);
+  org = await buildOrg(api);
+  id = await importUnitsUnderA(api, org, [
+    ['P', 'federation', null],
+    ['G1', 'grassroots_union', 'P'],
+    ['G2', 'grassroots_union', 'P'],
+  ]);
+  clerk = (await member(id.P, 'clerk')).token;
+  const signer = await member(id.P, 'leader', SIGNING_AUTHORITY);
+  leader = signer.token;
+  await http()
+    .put(`/units/${id.P}/review-chain`)
+    .set(auth(org.admin))
+    .send({ reviewerIds: [signer.id] })
+    .expect(200);
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await api?.close();
+});
+
+describe('search across directives', () => {
+  it('finds by number, subject and issuer, accent-insensitive, only what the caller may see', async () => {
+    const subject = `Hướng dẫn tổ chức Đại hội Công đoàn ${org.prefix}`;
+    const directive = await issue(subject, [id.G1]);
+    const symbol = (await get(`/directives/${directive}`, clerk)).body.symbol as string;
+    const g1 = (await member(id.G1, 'clerk')).token;
+    const g2 = (await member(id.G2, 'clerk')).token;
+    const outsider = (await member(org.ids.X, 'clerk')).token;
+    const words = `DAI hoi cong doan ${org.prefix.toLowerCase()}`;
+
+    // the issuer's side: by subject without accents, by number, by the issuer's name with a subject word
+    expect(await found(clerk, words)).toMatchObject([
+      { id: directive, asIssuer: true, issuerName: 'Đơn vị P' },
+    ]);
+    expect((await found(clerk, symbol)).map((h) => h.id)).toContain(directive);
+    expect((await found(clerk, `don vi p ${org.prefix}`)).map((h) => h.id)).toEqual([directive]);
+    // the receiver finds it as received; a sibling it was not sent to and an unrelated unit find nothing
+    expect(await found(g1, words)).toMatchObject([{ id: directive, asIssuer: false }]);
+    expect(await found(g2, words)).toEqual([]);
+    expect(await found(outsider, words)).toEqual([]);
+    expect(await found(outsider, symbol)).toEqual([]);
+
+    // pages and bad input
+    await issue(`Kế hoạch Đại hội Công đoàn ${org.prefix}`, [id.G1]);
+    const first = await get(`/search/directives?q=${encodeURIComponent(words)}&limit=1`, clerk).expect(200);
+    expect(first.body.items).toHaveLength(1);
+    const second = await get(
+      `/search/directives?q=${encodeURIComponent(words)}&limit=1&cursor=${first.body.nextCursor}`,
+      clerk,
+    ).expect(200);
+    expect(second.body.items.map((h: { id: string }) => h.id)).toEqual([directive]);
+    expect(second.body.nextCursor).toBeNull();
+    const blank = await get('/search/directives?q=%20%20', clerk).expect(400);
+    expect(blank.body.error.message).toMatch(/^q:/);
+    await get('/search/directives?q=x&limit=101', clerk).expect(400);
+    await http().get('/search/directives?q=x').expect(401);
+  });
+});
