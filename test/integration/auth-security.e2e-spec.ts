@@ -9,7 +9,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { Client as PgClient } from 'pg';
-import { bootstrapAdmin } from '@cascade/persistence';
+import { DataSource } from 'typeorm';
+import { admitLoginAttempt, bootstrapAdmin, markLoginFailed } from '@cascade/persistence';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import {
@@ -218,6 +219,26 @@ describe('sign-in throttling (item 7)', () => {
       timeoutMs: 30_000,
       intervalMs: 250,
     });
+  });
+  it('holds the delay while an attempt is still being checked, however long its check takes (a busy host)', async () => {
+    const db = api.get(DataSource);
+    const email = `slow-${randomUUID()}@test.cascade.vn`;
+    const from = `192.0.2.${randomInt(1, 255)}`;
+    const throttle = { maxFailures: 2, maxFailuresPerAddress: 100, windowSeconds: 900, maxDelaySeconds: 60 };
+    const admit = () => admitLoginAttempt(db, { email, ip: from }, throttle);
+    const first = await admit();
+    const second = await admit();
+    expect(first.attemptId && second.attemptId).toBeTruthy();
+    // Both checks began 10 s ago and are still running: past the 2 s delay by their start, not by their outcome.
+    await pg.query(`UPDATE login_attempt SET at = at - interval '10 seconds' WHERE email = $1`, [email]);
+    const whileChecking = await admit();
+    expect(whileChecking.attemptId).toBeNull();
+    expect(whileChecking.retryAfterSeconds).toBeLessThanOrEqual(2);
+    // Once they are known to have failed, the delay runs from then (not from when the checks began).
+    await markLoginFailed(db, first.attemptId!);
+    await markLoginFailed(db, second.attemptId!);
+    const afterwards = await admit();
+    expect(afterwards.attemptId).toBeNull();
   });
 });
 

@@ -1,4 +1,9 @@
-import { ConfigValidationError, loadConfig as load, temporalConnectionOptions } from './env.schema';
+import {
+  CONFIG_KEYS,
+  ConfigValidationError,
+  loadConfig as load,
+  temporalConnectionOptions,
+} from './env.schema';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const loadConfig = (env: Record<string, unknown>) =>
@@ -54,6 +59,29 @@ describe('loadConfig', () => {
       new Set([variable]),
     );
     expect((error as Error).message).toContain(`- ${variable}:`);
+  });
+
+  it('reads the optional variables that have no default, each of them', () => {
+    // Such a property has no key on a new instance: once, LOGIN_MAX_FAILURES_PER_ADDRESS was never read at all.
+    for (const key of [
+      'LOGIN_MAX_FAILURES_PER_ADDRESS',
+      'TEMPORAL_API_KEY',
+      'TEMPORAL_UI_URL',
+      'WORKFLOW_BUNDLE_PATH',
+      'PKCS11_MODULES',
+      'SIGNING_TSA_URL',
+      'SMTP_URL',
+    ])
+      expect(CONFIG_KEYS).toContain(key);
+    const config = loadConfig({
+      LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
+      SMTP_URL: 'smtp://127.0.0.1:2525',
+      TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+    });
+    expect(config.LOGIN_MAX_FAILURES_PER_ADDRESS).toBe(100000);
+    expect(config.SMTP_URL).toBe('smtp://127.0.0.1:2525');
+    expect(config.TEMPORAL_UI_URL).toBe('http://127.0.0.1:8233');
+    expect(loadConfig({}).LOGIN_MAX_FAILURES_PER_ADDRESS).toBeUndefined();
   });
 
   it('reports every bad variable at once', () => {

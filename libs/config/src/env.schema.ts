@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  getMetadataStorage,
   IsIn,
   IsInt,
   IsOptional,
@@ -379,17 +380,18 @@ export class EnvironmentVariables {
 
 export type AppConfig = Readonly<EnvironmentVariables>;
 
-/** Every variable name the schema reads. */
+/**
+ * Every variable name the schema reads: every property that carries a validation decorator, so that an optional
+ * variable without a default (which `new EnvironmentVariables()` has no key for) is read too. A hand-kept list missed
+ * LOGIN_MAX_FAILURES_PER_ADDRESS, which was then silently ignored.
+ */
 export const CONFIG_KEYS: readonly string[] = [
-  ...Object.keys(new EnvironmentVariables()),
-  'TEMPORAL_UI_URL',
-  'WORKFLOW_BUNDLE_PATH',
-  'JWT_SECRET',
-  'SIGNING_KEY_SECRET',
-  'PKCS11_MODULES',
-  'SIGNING_TSA_URL',
-  'SMTP_URL',
-  'TEMPORAL_API_KEY',
+  ...new Set([
+    ...Object.keys(new EnvironmentVariables()),
+    ...getMetadataStorage()
+      .getTargetValidationMetadatas(EnvironmentVariables, '', true, false)
+      .map((metadata) => metadata.propertyName),
+  ]),
 ];
 
 /** How every process (API, worker, CLI) reaches Temporal: address, TLS and API key from the configuration. */

@@ -38,7 +38,10 @@ export interface LoginThrottle {
  *
  * The e-mail gets a growing delay instead of a lock: after n ≥ maxFailures failures since its last success, the next
  * attempt is admitted 2^(n − maxFailures + 1) seconds after the last failure (capped), so a stranger who knows a
- * leader's e-mail slows its sign-in down for minutes at most. An address past its (larger) limit waits until its
+ * leader's e-mail slows its sign-in down for minutes at most. The delay runs from when a failure was known (the mark
+ * sets its time), and an attempt still being checked holds it at now: otherwise, on a busy host where checking a
+ * password takes seconds, the next of many parallel guesses found the delay already passed and was checked too. An
+ * attempt left pending for a minute (its process died) counts from when it began. An address past its (larger) limit waits until its
  * oldest failure in the window ages out.
  */
 export async function admitLoginAttempt(
@@ -55,7 +58,9 @@ export async function admitLoginAttempt(
       `WITH last_success AS (
          SELECT coalesce(max(at), '-infinity'::timestamptz) AS at FROM login_attempt WHERE lower(email) = $1 AND success
        ), by_email AS (
-         SELECT count(*)::int AS failures, max(a.at) AS last_failure
+         SELECT count(*)::int AS failures,
+                max(CASE WHEN a.success IS NULL AND a.at > now() - interval '60 seconds' THEN now() ELSE a.at END)
+                  AS last_failure
            FROM login_attempt a, last_success s
           WHERE lower(a.email) = $1 AND a.success IS NOT TRUE AND a.at > s.at AND a.at > now() - make_interval(secs => $3)
        ), by_ip AS (
@@ -89,7 +94,9 @@ export async function admitLoginAttempt(
 
 /** The admitted attempt turned out wrong: a failure for the e-mail and for the address. */
 export async function markLoginFailed(db: Db, attemptId: string): Promise<void> {
-  await db.query(`UPDATE login_attempt SET success = false WHERE id = $1`, [attemptId]);
+  await db.query(`UPDATE login_attempt SET success = false, at = clock_timestamp() WHERE id = $1`, [
+    attemptId,
+  ]);
 }
 
 /** The admitted attempt turned out right: it stops counting as a failure (and resets the e-mail's delay). */
