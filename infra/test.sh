@@ -16,10 +16,33 @@ step() {
 ensure_node_modules
 # Fail early with instructions if no Temporal CLI can be had; builds it on the first run.
 step "Temporal CLI" bash infra/bin/temporal-cli.sh
-step "lint" npx eslint . --max-warnings 0
-step "format" npx prettier --check --log-level warn .
-step "type check" bash -c "npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/web/tsconfig.json"
-step "build" npm run --silent build
+# The static checks and the build, as two lanes side by side (each is one process on one core, and this machine
+# has two): lint then format; type check then build. Each lane's output is shown when it ends.
+lane() {
+  local out="$1"; shift
+  (
+    while (($#)); do
+      local name="$1" command="$2"; shift 2
+      local started=$SECONDS
+      log "── $name"
+      bash -c "$command" || { log "   $name FAILED"; exit 1; }
+      log "   $name ok ($((SECONDS - started)) s)"
+    done
+  ) >"$out" 2>&1
+}
+lanes_dir="$(mktemp -d)"
+lane "$lanes_dir/a" "lint" "npx eslint . --max-warnings 0" "format" "npx prettier --check --log-level warn ." &
+lane_a=$!
+lane "$lanes_dir/b" "type check" "npx tsc -p tsconfig.json --noEmit && npx tsc -p apps/web/tsconfig.json" \
+  "build" "npm run --silent build" &
+lane_b=$!
+lanes_ok=1
+wait "$lane_a" || lanes_ok=0
+cat "$lanes_dir/a" >&2
+wait "$lane_b" || lanes_ok=0
+cat "$lanes_dir/b" >&2
+rm -rf "$lanes_dir"
+((lanes_ok)) || die "the static checks or the build failed (above)"
 
 # Debian tools the tests drive, installed when missing (root with apt-get), else the run says what to install:
 # chromium (the browser tests; or CHROMIUM_PATH), poppler-utils (pdftotext, pdfinfo, pdfsig: the official document and
