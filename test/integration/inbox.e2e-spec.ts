@@ -6,7 +6,8 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
-import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
+import { desk, issue as issueBy, type Desk } from './support/desk';
+import { addMember, auth, buildOrg, importUnitsUnderA, type Org } from './support/org';
 import { waitFor } from './support/wait-for';
 
 jest.setTimeout(240_000);
@@ -31,30 +32,20 @@ interface Item {
 }
 
 let id: Record<string, string>;
-let clerk: string;
-let leader: string;
+let secretariat: Desk;
 const form = {
   fields: [{ key: 'sessions', label: 'Số buổi', type: 'integer', required: true, min: 0, aggregate: 'sum' }],
 };
 
 async function issue(subject: string, reporting: object): Promise<string> {
-  const created = await post('/directives', clerk, {
+  return issueBy(api, secretariat, {
     issuerId: id.P,
     type: 'KH',
     subject,
     tasks: ['Triển khai.'],
     addressees: { mode: 'subtree', depth: 2 },
     reporting,
-  }).expect(201);
-  const directiveId = created.body.id as string;
-  await post(`/directives/${directiveId}/submit`, clerk, { version: 1 }).expect(200);
-  await post(`/directives/${directiveId}/review`, leader, { version: 1, decision: 'approve' }).expect(200);
-  await post(`/directives/${directiveId}/sign`, leader, { version: 1 }).expect(200);
-  await waitFor(
-    'the dispatch',
-    async () => (await get(`/directives/${directiveId}`, clerk)).body.status === 'dispatched',
-  );
-  return directiveId;
+  });
 }
 
 const inbox = async (token: string, kind: string, extra = ''): Promise<Item[]> => {
@@ -71,14 +62,7 @@ beforeAll(async () => {
     ['G1', 'grassroots_union', 'D1'],
     ['G2', 'grassroots_union', 'D1'],
   ]);
-  clerk = (await member(id.P, 'clerk')).token;
-  const signer = await member(id.P, 'leader', SIGNING_AUTHORITY);
-  leader = signer.token;
-  await http()
-    .put(`/units/${id.P}/review-chain`)
-    .set(auth(org.admin))
-    .send({ reviewerIds: [signer.id] })
-    .expect(200);
+  secretariat = await desk(api, org, id.P);
 });
 
 afterAll(async () => {

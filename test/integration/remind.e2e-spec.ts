@@ -6,7 +6,8 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
-import { addMember, auth, buildOrg, importUnitsUnderA, SIGNING_AUTHORITY, type Org } from './support/org';
+import { desk } from './support/desk';
+import { addMember, auth, buildOrg, importUnitsUnderA, type Org } from './support/org';
 import { waitFor } from './support/wait-for';
 
 jest.setTimeout(240_000);
@@ -32,14 +33,9 @@ beforeAll(async () => {
     ['G1', 'grassroots_union', 'P'],
     ['G2', 'grassroots_union', 'P'],
   ]);
-  clerk = (await member(id.P, 'clerk')).token;
-  const signer = await member(id.P, 'leader', SIGNING_AUTHORITY);
-  leader = signer.token;
-  await http()
-    .put(`/units/${id.P}/review-chain`)
-    .set(auth(org.admin))
-    .send({ reviewerIds: [signer.id] })
-    .expect(200);
+  const secretariat = await desk(api, org, id.P);
+  clerk = secretariat.clerk.token;
+  leader = secretariat.leader.token;
 });
 
 afterAll(async () => {
