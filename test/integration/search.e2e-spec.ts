@@ -4,9 +4,12 @@
  */
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
+import { Client as PgClient } from 'pg';
+import { searchDirectives, searchWords } from '@cascade/persistence';
 import { startApi, startWorker } from './support/apps';
 import { desk, issue as issueBy, type Desk } from './support/desk';
 import { addMember, auth, buildOrg, importUnitsUnderA, type Org } from './support/org';
+import { explainLast, rawDb } from './support/plans';
 
 jest.setTimeout(240_000);
 
@@ -89,5 +92,49 @@ describe('search across directives', () => {
     expect(blank.body.error.message).toMatch(/^q:/);
     await get('/search/directives?q=x&limit=101', clerk).expect(400);
     await http().get('/search/directives?q=x').expect(401);
+  });
+});
+
+describe('search at scale', () => {
+  it('finds its candidates through the trigram indexes, not by reading every directive', async () => {
+    // 30,000 directives of 300 issuers, set-based (the statement the API runs is then explained); a rare word is in
+    // one subject. The issuers are named 'Đơn vị S1'…: the words of P's name ('don', 'vi') are in every one of them.
+    const units = await importUnitsUnderA(
+      api,
+      org,
+      Array.from({ length: 300 }, (_, i): [string, string, string | null] => [`S${i}`, 'federation', null]),
+    );
+    const issuers = Array.from({ length: 300 }, (_, i) => units[`S${i}`]);
+    const pg = new PgClient({ connectionString: process.env.DATABASE_URL });
+    await pg.connect();
+    const tag = `scale-${org.prefix.toLowerCase()}`;
+    try {
+      await pg.query(
+        `INSERT INTO directive (id, issuer_id, doc_type, status, content, workflow_id, signed_at)
+         SELECT gen_random_uuid(), ($1::uuid[])[g % 300 + 1], 'CV', 'dispatched',
+                jsonb_build_object('subject', 'Về việc triển khai nhiệm vụ tháng ' || (g % 12 + 1) || ' mã ' || md5(g::text)),
+                $2 || '-' || g, now() - make_interval(mins => g)
+           FROM generate_series(1, 30000) g`,
+        [issuers, tag],
+      );
+      await pg.query('ANALYZE directive');
+      const rare = (await pg.query(`SELECT substr(md5('1234'), 1, 12) AS w`)).rows[0].w as string;
+      const scope = { all: true, subtrees: [], units: [] };
+      const run = (q: string) => (db: Parameters<typeof searchDirectives>[0]) =>
+        searchDirectives(db, { words: searchWords(q), scope, mine: [] }, { after: null, limit: 20 });
+      // a rare word of the subject: no directive read whole, a few rows of theirs and of their indexes in all
+      const nodes = await explainLast(pg, run(rare), ['directive'], Number.MAX_SAFE_INTEGER);
+      const directiveRows = nodes
+        .filter((n) => n['Relation Name'] === 'directive' || n['Index Name']?.startsWith('directive_'))
+        .reduce((sum, n) => sum + n['Actual Rows'] * n['Actual Loops'], 0);
+      expect(directiveRows).toBeLessThanOrEqual(20);
+      // the issuer's name with it: that issuer's directives are candidates, the word picks the one
+      const issuer = (g: number) => `S${g % 300}`;
+      const hits = await run(`DON VI ${issuer(1234)} ${rare.toUpperCase()}`)(rawDb(pg));
+      expect(hits.items.map((h) => h.subject)).toEqual([expect.stringContaining(rare)]);
+    } finally {
+      await pg.query(`DELETE FROM directive WHERE workflow_id LIKE $1`, [`${tag}-%`]);
+      await pg.end();
+    }
   });
 });

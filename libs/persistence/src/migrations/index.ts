@@ -9,6 +9,7 @@ import { IdempotencyFence1764030000000 } from './1764030000000-idempotency-fence
 import { DelegationsAndAttachments1764300000000 } from './1764300000000-delegations-and-attachments';
 import { RoutingRollup1764600000000 } from './1764600000000-routing-rollup';
 import { Inbox1764700000000 } from './1764700000000-inbox';
+import { DirectiveSearchIndex1764740000000 } from './1764740000000-directive-search-index';
 import { SigningCertificates1764200000000 } from './1764200000000-signing-certificates';
 import { Lifecycle1763840000000 } from './1763840000000-lifecycle';
 import { Audit1763850000000 } from './1763850000000-audit';
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   EdxmlIntake1764410000000,
   RoutingRollup1764600000000,
   Inbox1764700000000,
+  DirectiveSearchIndex1764740000000,
 ];
