@@ -23,7 +23,7 @@ export const TEST_UNIT = {
 /**
  * A component as the shell shows it (App.tsx): antd in vi_VN, dayjs in Vietnamese, the Vietnamese words, a router and
  * a cache of its own (nothing carried from one test to the next). antd's styles are computed but not written into
- * jsdom's document (`mock="server"`) and nothing moves: five times faster, and nothing a test reads is a style.
+ * jsdom's document (`mock="server"`) and nothing moves: several times faster, and nothing a test reads is a style.
  */
 export function renderInApp(ui: ReactNode, { unit = TEST_UNIT }: { unit?: Membership | null } = {}) {
   dayjs.locale('vi');
