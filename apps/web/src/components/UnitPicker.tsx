@@ -36,7 +36,9 @@ export function UnitPicker({
         checkedKeys={value}
         onCheck={(checked) => {
           const keys = (Array.isArray(checked) ? checked : checked.checked).map(String);
-          onChange?.(keys.filter((k) => k !== ALL));
+          // units the value names that the tree does not show (departments an import named) stay picked
+          const unseen = value.filter((k) => !units.some((u) => u.id === k));
+          onChange?.([...unseen, ...keys.filter((k) => k !== ALL)]);
         }}
       />
     </div>
