@@ -1,7 +1,9 @@
-// Three projects: unit (pure functions, no services), replay (committed histories against the current workflow
-// code), integration (the real Temporal dev server, PostgreSQL, worker and API; started by global-setup.ts).
+// Four projects: unit (pure functions, no services), web (the web app's forms and designers in jsdom, driven as a
+// user would), replay (committed histories against the current workflow code), integration (the real Temporal dev
+// server, PostgreSQL, worker and API; started by global-setup.ts).
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
+const { compilerOptions: web } = require('./apps/web/tsconfig.json');
 
 const base = {
   rootDir: __dirname,
@@ -21,6 +23,34 @@ module.exports = {
         '<rootDir>/apps/**/*.spec.ts',
         '<rootDir>/test/unit/**/*.spec.ts',
       ],
+    },
+    {
+      // The web app's components, compiled with its own settings (JSX, the DOM) as CommonJS for Jest.
+      ...base,
+      displayName: 'web',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/apps/web/src/**/*.test.tsx'],
+      setupFilesAfterEnv: ['<rootDir>/apps/web/src/testing/setup.ts'],
+      transform: {
+        '^.+\\.tsx?$': [
+          'ts-jest',
+          {
+            tsconfig: {
+              ...web,
+              module: 'commonjs',
+              moduleResolution: 'node',
+              types: [],
+              paths: undefined,
+            },
+          },
+        ],
+      },
+      // react-router ships only ES modules, which Jest's CommonJS runtime cannot load: a stand-in that links
+      moduleNameMapper: {
+        ...base.moduleNameMapper,
+        '^react-router$': '<rootDir>/apps/web/src/testing/router.tsx',
+      },
+      moduleFileExtensions: ['tsx', 'ts', 'js', 'json'],
     },
     {
       ...base,

@@ -104,6 +104,8 @@ describe('the web vocabulary', () => {
     ['DOC_TYPE', DOC_TYPE_CODES],
     ['POLICY', literals('libs/domain/src/calendar/schedule.ts', 'NonWorkingDayPolicy')],
     ['FIELD_TYPE', literals('libs/domain/src/report/form.ts', 'FieldType')],
+    ['AGGREGATION', literals('libs/domain/src/report/form.ts', 'Aggregation')],
+    ['PERIOD_EVERY', literals('libs/domain/src/calendar/schedule.ts', 'PeriodicSchedule.every')],
     ['LADDER_STEP', literals('libs/domain/src/report/ladder.ts', 'CycleStepKind')],
     ['LADDER_LEVEL', literals('libs/persistence/src/reporting.ts', 'EscalationLevel')],
     ['REVIEW_DECISION', literals('libs/contracts/src/directive.contract.ts', 'ReviewInput.decision')],

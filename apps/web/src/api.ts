@@ -10,16 +10,39 @@ export const currentLang = (): 'vi' | 'en' => (localStorage.getItem('cascade.lan
  */
 export class ApiFailure extends Error {
   readonly field: string | null;
+  /** Every field the server named, with what it said of each: its `details`, else read from `detail`. */
+  readonly fields: FieldProblem[];
   constructor(
     readonly status: number,
     readonly code: string,
     readonly detail: string,
+    details?: unknown,
   ) {
     const field = /^([A-Za-z][\w.[\]]*): /.exec(detail)?.[1] ?? null;
     const lang = currentLang();
     super(lang === 'en' && detail ? `${errorWords(code, lang)} (${detail})` : errorWords(code, lang));
     this.field = field;
+    this.fields = fieldProblems(detail, details);
   }
+}
+
+export interface FieldProblem {
+  /** The field's path in the request: `subject`, `reporting.form.fields.1.key`, `values.sessions`. */
+  field: string;
+  problems: string[];
+}
+
+/** The fields a 4xx names: `details: [{ field, problems }]` when given, else each `field: problem` of the message. */
+function fieldProblems(detail: string, details: unknown): FieldProblem[] {
+  if (Array.isArray(details)) {
+    const listed = details.filter((d): d is FieldProblem => typeof (d as FieldProblem)?.field === 'string');
+    if (listed.length) return listed.map((d) => ({ field: d.field, problems: d.problems ?? [] }));
+  }
+  return detail
+    .split(/; | \| /)
+    .map((part) => /^([A-Za-z][\w.[\]]*): (.*)$/s.exec(part))
+    .filter((m): m is RegExpExecArray => !!m)
+    .map((m) => ({ field: m[1], problems: [m[2]] }));
 }
 
 /** The cache of every read (react-query): any change made through `api` marks it stale, so what is shown re-reads. */
@@ -75,9 +98,14 @@ export async function api<T>(
     json = null;
   }
   if (!res.ok) {
-    const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
+    const error = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
     if (res.status === 401) session.token = null;
-    throw new ApiFailure(res.status, error?.code ?? 'ERROR', error?.message ?? res.statusText);
+    throw new ApiFailure(
+      res.status,
+      error?.code ?? 'ERROR',
+      error?.message ?? res.statusText,
+      error?.details,
+    );
   }
   // a change marks what is shown stale; a POST that only computes (a schedule's preview) changes nothing
   if (method !== 'GET' && !READS.test(path)) void queryClient.invalidateQueries();

@@ -1,9 +1,11 @@
-import { useState, type FormEvent } from 'react';
-import type { CycleView } from '@cascade/domain';
+import { useState } from 'react';
+import { Button, Checkbox, Form, Input, InputNumber, Select, type FormRule } from 'antd';
+import type { CycleView, FormField, ReportValues } from '@cascade/domain';
 import type { ReceivedDirective } from '@cascade/contracts';
 import { api, ApiFailure } from '../api';
 import { useApp } from '../context';
 import { dmy, labelsOf, schedulesOf, valuesText, when } from '../format';
+import { useServerProblems } from '../forms';
 import { useGet, useLoad } from '../hooks';
 import { Problem } from './Problem';
 import { tabName } from './Schedules';
@@ -46,9 +48,13 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
   const openNow = Math.max(0, cycles.filter((c) => Date.parse(c.opensAt) <= Date.now()).length - 1);
   const [chosen, setChosen] = useState<number | null>(null);
   const cycle = adhoc ? 0 : (chosen ?? openNow);
-  const [values, setValues] = useState<Record<string, string | boolean>>({});
+  const [form] = Form.useForm<ReportValues>();
   const [message, setMessage] = useState<string | null>(null);
-  const [failure, setFailure] = useState<{ text: string; field: string | null } | null>(null);
+  const [failure, setFailure] = useState<{ text: string; placed: boolean } | null>(null);
+  // a refusal naming a value (`values.sessions`) is shown beside that field
+  const problems = useServerProblems([
+    { prefix: 'values', form, item: ([k]) => (fields.some((f) => f.key === k) ? [String(k)] : null) },
+  ]);
   // what the unit sent for this cycle (its current report, with its revision), re-read after each report
   const sent = useGet<{
     items: { unitId: string; revision?: number; submittedAt?: string; values: Record<string, unknown> }[];
@@ -60,26 +66,14 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
   const mine = (sent.data?.items ?? []).filter((r) => r.unitId === unitId);
   if (!tab || !fields.length) return null;
   const deadline = cycles[cycle]?.deadlines[0];
-  const fieldError = (k: string) =>
-    failure?.field === `values.${k}` || failure?.field === k ? (
-      <span className="field-error" role="alert">
-        {failure.text}
-      </span>
-    ) : null;
-  const send = async (e: FormEvent) => {
-    e.preventDefault();
+  const send = async (values: ReportValues) => {
     setFailure(null);
     setMessage(null);
+    problems.clear();
     try {
+      // the values as the form types them: a yes/no unticked is a no, a number left empty is no value
       const typed = Object.fromEntries(
-        fields.map((f) => [
-          f.key,
-          f.type === 'boolean'
-            ? !!values[f.key]
-            : f.type === 'integer' || f.type === 'decimal'
-              ? Number(values[f.key])
-              : values[f.key],
-        ]),
+        fields.map((f) => [f.key, f.type === 'boolean' ? !!values[f.key] : (values[f.key] ?? null)]),
       );
       const filed = await api<{ revision: number }>('POST', `/directives/${d.id}/reports`, {
         unitId,
@@ -91,54 +85,53 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
     } catch (err) {
       setFailure(
         err instanceof ApiFailure
-          ? { text: err.message, field: err.field }
-          : { text: String(err), field: null },
+          ? { text: err.message, placed: problems.place(err) }
+          : { text: String(err), placed: false },
       );
     }
   };
   return (
     <>
-      <form onSubmit={(e) => void send(e)} aria-label={adhoc ? t('adhocReport') : t('report')}>
+      <Form
+        form={form}
+        name={`report-${key}`}
+        layout="vertical"
+        onFinish={(v) => void send(v)}
+        aria-label={adhoc ? t('adhocReport') : t('report')}
+      >
         <h2>{adhoc ? t('adhocReport') : t('report')}</h2>
         {tabs.length > 1 && (
-          <label>
-            {t('reportFor')}
-            <select
+          <Form.Item label={t('reportFor')} htmlFor={`report-for-${d.id}`}>
+            <Select
+              id={`report-for-${d.id}`}
               value={key}
-              onChange={(e) => {
-                setKey(e.target.value);
+              onChange={(k) => {
+                setKey(k);
                 setChosen(null);
                 setMessage(null);
               }}
-            >
-              {tabs.map((s) => (
-                <option key={s.key} value={s.key}>
-                  {tabName(s, t('mainSchedule'))}
-                </option>
-              ))}
-            </select>
-          </label>
+              options={tabs.map((s) => ({ value: s.key, label: tabName(s, t('mainSchedule')) }))}
+            />
+          </Form.Item>
         )}
         {!adhoc && (
-          <label>
-            {t('cycle')}
+          <Form.Item label={t('cycle')} htmlFor={`cycle-${d.id}`}>
             {cycles.length ? (
-              <select value={cycle} onChange={(e) => setChosen(Number(e.target.value))}>
-                {cycles.map((c, i) => (
-                  <option key={i} value={i}>
-                    {c.label}
-                  </option>
-                ))}
-              </select>
+              <Select
+                id={`cycle-${d.id}`}
+                value={cycle}
+                onChange={(c) => setChosen(c)}
+                options={cycles.map((c, i) => ({ value: i, label: c.label }))}
+              />
             ) : (
-              <input
-                type="number"
+              <InputNumber
+                id={`cycle-${d.id}`}
                 min={1}
                 value={cycle + 1}
-                onChange={(e) => setChosen(Math.max(0, Number(e.target.value) - 1))}
+                onChange={(n) => setChosen(Math.max(0, (n ?? 1) - 1))}
               />
             )}
-          </label>
+          </Form.Item>
         )}
         {deadline && (
           <p data-testid="my-deadline" className="deadline">
@@ -146,45 +139,30 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
           </p>
         )}
         {fields.map((f) => (
-          <label key={f.key}>
-            {f.label}
-            {fieldError(f.key)}
+          <Form.Item
+            key={f.key}
+            label={f.label}
+            name={f.key}
+            valuePropName={f.type === 'boolean' ? 'checked' : 'value'}
+            rules={rulesOf(f, t, num)}
+          >
             {f.type === 'boolean' ? (
-              <input
-                type="checkbox"
-                checked={!!values[f.key]}
-                onChange={(e) => setValues({ ...values, [f.key]: e.target.checked })}
-              />
+              <Checkbox />
             ) : f.type === 'choice' ? (
-              <select
-                required={f.required}
-                value={String(values[f.key] ?? '')}
-                onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
-              >
-                <option value="" />
-                {(f.choices ?? []).map((c) => (
-                  <option key={c}>{c}</option>
-                ))}
-              </select>
+              <Select allowClear options={(f.choices ?? []).map((c) => ({ value: c, label: c }))} />
+            ) : f.type === 'text' ? (
+              <Input.TextArea autoSize={{ minRows: 1, maxRows: 8 }} />
             ) : (
-              <input
-                type={f.type === 'text' ? 'text' : 'number'}
-                step={f.type === 'decimal' ? 'any' : undefined}
-                required={f.required}
-                min={f.min}
-                max={f.max}
-                value={String(values[f.key] ?? '')}
-                onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
-              />
+              <InputNumber decimalSeparator={num(1.5).includes(',') ? ',' : '.'} />
             )}
-          </label>
+          </Form.Item>
         ))}
-        <button type="submit">{adhoc ? t('sendAdhoc') : t('send')}</button>
+        <Button type="primary" htmlType="submit">
+          {adhoc ? t('sendAdhoc') : t('send')}
+        </Button>
         {message && <p role="status">{message}</p>}
-        <Problem
-          text={failure && !fields.some((f) => failure.field === `values.${f.key}`) ? failure.text : null}
-        />
-      </form>
+        <Problem text={failure && !failure.placed ? failure.text : null} />
+      </Form>
       {!adhoc && mine.length > 0 && (
         <section aria-label={t('whatISent')} data-testid="sent">
           <h3>{t('whatISent')}</h3>
@@ -202,4 +180,24 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
       {adhoc && <Stream id={d.id} unitId={unitId} schedule={key} fields={fields} />}
     </>
   );
+}
+
+/** What a field takes, said beside it: a value when required, a whole number, the form's bounds. */
+function rulesOf(
+  f: FormField,
+  t: (k: 'needed' | 'wholeNumber' | 'atLeast' | 'atMost') => string,
+  num: (n: number) => string,
+): FormRule[] {
+  const rules: FormRule[] = [];
+  if (f.required && f.type !== 'boolean') rules.push({ required: true, message: t('needed') });
+  if (f.type === 'integer' || f.type === 'decimal')
+    rules.push({
+      validator: async (_, v: number | null | undefined) => {
+        if (typeof v !== 'number') return;
+        if (f.type === 'integer' && !Number.isInteger(v)) throw new Error(t('wholeNumber'));
+        if (f.min !== undefined && v < f.min) throw new Error(`${t('atLeast')} ${num(f.min)}.`);
+        if (f.max !== undefined && v > f.max) throw new Error(`${t('atMost')} ${num(f.max)}.`);
+      },
+    });
+  return rules;
 }

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Button, Card, Form, Select } from 'antd';
-import { api } from '../api';
+import { api, ApiFailure } from '../api';
 import { useApp } from '../context';
+import { useServerProblems } from '../forms';
 import { useGet } from '../hooks';
 import { Problem } from './Problem';
 
@@ -19,38 +20,48 @@ export function ReviewChain({ unitId }: { unitId: string }) {
     `/units/${unitId}/members?limit=500`,
   );
   const leaders = (members.data?.items ?? []).filter((m) => m.role === 'leader');
-  const [picked, setPicked] = useState<string[]>([]);
+  const [form] = Form.useForm<{ reviewerIds: string[] }>();
   const [failure, setFailure] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  useEffect(() => setPicked((chain.data ?? []).map((r) => r.reviewerId)), [chain.data]);
-  const save = async () => {
+  // a refusal naming the reviewers (one who is not a leader) is shown beside them
+  const problems = useServerProblems([{ prefix: 'reviewerIds', form, item: () => ['reviewerIds'] }]);
+  useEffect(
+    () => form.setFieldsValue({ reviewerIds: (chain.data ?? []).map((r) => r.reviewerId) }),
+    [chain.data],
+  );
+  const save = async ({ reviewerIds }: { reviewerIds: string[] }) => {
     setFailure(null);
     setSaved(false);
+    problems.clear();
     try {
-      await api('PUT', `/units/${unitId}/review-chain`, { reviewerIds: picked });
+      await api('PUT', `/units/${unitId}/review-chain`, { reviewerIds });
       setSaved(true);
     } catch (e) {
-      setFailure((e as Error).message);
+      if (!(e instanceof ApiFailure && problems.place(e))) setFailure((e as Error).message);
     }
   };
   return (
     <Card title={<h2 id="review-chain">{t('reviewChain')}</h2>} data-testid="review-chain">
       <p>{chain.data?.length ? chain.data.map((r) => r.reviewerName).join(' → ') : t('noReviewChain')}</p>
-      <Form layout="vertical" onFinish={() => void save()} aria-labelledby="review-chain">
+      <Form
+        form={form}
+        name={`review-chain-${unitId}`}
+        layout="vertical"
+        onFinish={(v) => void save(v)}
+        aria-labelledby="review-chain"
+      >
         <Form.Item
           label={t('reviewers')}
-          htmlFor="reviewers"
-          help={leaders.length ? undefined : t('noLeaders')}
+          name="reviewerIds"
+          extra={leaders.length ? undefined : t('noLeaders')}
+          rules={[{ required: true, type: 'array', min: 1, message: t('pickReviewers') }]}
         >
           <Select
-            id="reviewers"
             mode="multiple"
-            value={picked}
-            onChange={setPicked}
             options={leaders.map((l) => ({ value: l.userId, label: `${l.userName} (${l.userEmail})` }))}
           />
         </Form.Item>
-        <Button type="primary" htmlType="submit" disabled={!picked.length}>
+        <Button type="primary" htmlType="submit">
           {t('saveReviewChain')}
         </Button>
         {saved && <p role="status">{t('saved')}</p>}

@@ -1,74 +1,380 @@
-import type { Schedule } from '@cascade/domain';
+import { Button, DatePicker, Form, Input, InputNumber, Select, type FormInstance } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { scheduleProblems, type PeriodicSchedule, type Phase, type Schedule } from '@cascade/domain';
 import { useApp } from '../context';
+import type { ItemName } from '../forms';
+import { PERIOD_EVERY, SCHEDULE_KIND, type Words } from '../words/vocabulary';
 
-/** The schedule as data: monthly on or before a day from a month, or as things happen (other kinds shown as read). */
+/** The editor's fields: a schedule of any kind the drafter picks, its days as dayjs (the pickers' values). */
+interface Values {
+  kind: Schedule['kind'];
+  rule?: 'on' | 'before';
+  day?: number;
+  every?: PeriodicSchedule['every'];
+  dueMonthOffset?: number | null;
+  from?: Dayjs | null;
+  until?: Dayjs | null;
+  phases?: { name?: string; opens?: Dayjs | null; closes?: Dayjs | null }[];
+  remindAfterDays?: number | null;
+}
+
+const EDITED = ['monthly', 'periodic', 'phases', 'adhoc'] as const;
+const EVERY = Object.keys(PERIOD_EVERY) as PeriodicSchedule['every'][];
+const MONTH = 'MM/YYYY';
+const DAY = 'DD/MM/YYYY';
+const month = (d: Dayjs | null | undefined) => d?.format('YYYY-MM');
+const isoDay = (d: Dayjs | null | undefined) => d?.format('YYYY-MM-DD');
+const fromMonth = (m: string | undefined) => (m ? dayjs(`${m}-01`) : null);
+const fromDay = (d: string | undefined) => (d ? dayjs(d) : null);
+
+/** A schedule as the editor's fields. */
+function valuesOf(s: Schedule): Values {
+  switch (s.kind) {
+    case 'monthly':
+      return { kind: s.kind, rule: s.rule, day: s.day, from: fromMonth(s.from), until: fromMonth(s.until) };
+    case 'periodic': {
+      const week = s.every === 'week';
+      const at = week ? fromDay : fromMonth;
+      return {
+        kind: s.kind,
+        every: s.every,
+        rule: s.rule,
+        day: s.day,
+        dueMonthOffset: s.dueMonthOffset ?? null,
+        from: at(s.from),
+        until: at(s.until),
+      };
+    }
+    case 'phases':
+      return {
+        kind: s.kind,
+        phases: s.phases.map((p) => ({ name: p.name, opens: fromDay(p.opens), closes: fromDay(p.closes) })),
+      };
+    case 'adhoc':
+      return {
+        kind: s.kind,
+        remindAfterDays: s.remindAfterSeconds ? Math.round(s.remindAfterSeconds / 86_400) : null,
+      };
+    default:
+      return { kind: s.kind };
+  }
+}
+
+/** The schedule the fields say, as the API takes it (`was`: what a kind the editor does not edit keeps). */
+export function scheduleOf(v: Values, was: Schedule): Schedule {
+  switch (v.kind) {
+    case 'monthly':
+      return {
+        kind: 'monthly',
+        rule: v.rule ?? 'before',
+        day: v.day ?? 0,
+        from: month(v.from) ?? '',
+        ...(v.until ? { until: month(v.until) } : {}),
+      };
+    case 'periodic': {
+      const week = v.every === 'week';
+      const at = week ? isoDay : month;
+      return {
+        kind: 'periodic',
+        every: v.every ?? 'quarter',
+        rule: v.rule ?? 'on',
+        day: v.day ?? 0,
+        from: at(v.from) ?? '',
+        ...(v.until ? { until: at(v.until) } : {}),
+        ...(!week && typeof v.dueMonthOffset === 'number' ? { dueMonthOffset: v.dueMonthOffset } : {}),
+      };
+    }
+    case 'phases':
+      return {
+        kind: 'phases',
+        phases: (v.phases ?? []).map((p): Phase => ({
+          name: (p?.name ?? '').trim(),
+          opens: isoDay(p?.opens) ?? '',
+          ...(p?.closes ? { closes: isoDay(p.closes) } : {}),
+        })),
+      };
+    case 'adhoc': {
+      const kept = was.kind === 'adhoc' ? was : { kind: 'adhoc' as const };
+      const { remindAfterSeconds: _, ...rest } = kept;
+      return v.remindAfterDays ? { ...rest, remindAfterSeconds: v.remindAfterDays * 86_400 } : rest;
+    }
+    default:
+      return was;
+  }
+}
+
+/** A kind's schedule to start from, about now: the 15th of each month, the 20th of each quarter's last month… */
+function startOf(kind: Schedule['kind'], was: Schedule): Schedule {
+  const now = dayjs();
+  switch (kind) {
+    case 'monthly':
+      return { kind, rule: 'before', day: 15, from: now.format('YYYY-MM') };
+    case 'periodic':
+      return { kind, every: 'quarter', rule: 'on', day: 20, from: firstPeriod('quarter').format('YYYY-MM') };
+    case 'phases':
+      return { kind, phases: [phaseAfter(undefined, 1)] };
+    case 'adhoc':
+      return { kind };
+    default:
+      return was;
+  }
+}
+
+/** The first period of `every` about now: this week's day, else the first month of the period now. */
+function firstPeriod(every: PeriodicSchedule['every']): Dayjs {
+  const now = dayjs();
+  const months = { week: 0, month: 1, quarter: 3, 'half-year': 6, year: 12 }[every];
+  return months ? now.month(now.month() - (now.month() % months)).startOf('month') : now;
+}
+
+type Rule = (name: ItemName) => { validator: () => Promise<void> };
+
+/** The next phase: "Đợt n", a month from the day after the one before closes (from today for the first). */
+function phaseAfter(before: Phase | undefined, n: number): Phase {
+  const opens = before?.closes ? dayjs(before.closes).add(1, 'day') : dayjs();
+  return { name: `Đợt ${n}`, opens: isoDay(opens)!, closes: isoDay(opens.add(30, 'day')) };
+}
+
+/** Where a problem with the schedule's `rest` is shown: the field it names, else the kind. */
+export function scheduleItem(rest: ItemName): ItemName {
+  const [part, index, sub] = rest;
+  if (part === 'phases' && typeof index === 'number')
+    return [
+      'phases',
+      index,
+      typeof sub === 'string' && ['name', 'opens', 'closes'].includes(sub) ? sub : 'name',
+    ];
+  if (part === 'remindAfterSeconds' || part === 'digestSeconds') return ['remindAfterDays'];
+  if (part === 'cutoff' || part === 'periodDays') return ['day'];
+  if (typeof part === 'string' && ['rule', 'day', 'every', 'from', 'until', 'dueMonthOffset'].includes(part))
+    return [part];
+  return ['kind'];
+}
+
+/** What to do about a problem the domain finds, by the part it names (its own words are English). */
+const PROBLEM: Record<string, Words> = {
+  kind: { vi: 'Lịch báo cáo chưa hợp lệ: kiểm tra lại các mục dưới đây.', en: 'The schedule is not valid.' },
+  rule: { vi: 'Chọn "vào ngày" hoặc "trước ngày".', en: 'Choose "on" or "before".' },
+  day: {
+    vi: 'Ngày không hợp lệ (1–31; với hằng tuần 1–7), hoặc hạn rơi trước khi kỳ số liệu kết thúc: chọn ngày muộn hơn.',
+    en: 'Not a valid day (1–31; 1–7 for weeks), or the deadline falls before the period ends: choose a later day.',
+  },
+  every: { vi: 'Chọn chu kỳ.', en: 'Choose the period.' },
+  from: {
+    vi: 'Chọn kỳ đầu tiên (với hằng quý, 6 tháng, năm: tháng đầu kỳ, ví dụ 01, 04, 07, 10).',
+    en: 'Choose the first period (for quarters, halves and years, its first month).',
+  },
+  until: { vi: 'Kỳ cuối không được trước kỳ đầu.', en: 'The last period is before the first.' },
+  dueMonthOffset: { vi: 'Từ 0 đến 12 tháng.', en: 'From 0 to 12 months.' },
+  name: { vi: 'Mỗi đợt cần một tên riêng.', en: 'Each phase needs its own name.' },
+  opens: {
+    vi: 'Chọn ngày bắt đầu; các đợt không được trùng thời gian.',
+    en: 'Choose the first day; phases must not overlap.',
+  },
+  closes: {
+    vi: 'Ngày kết thúc không được trước ngày bắt đầu; chỉ đợt cuối được để trống.',
+    en: 'Not before the first day; only the last phase may be left open.',
+  },
+  remindAfterDays: { vi: 'Từ 1 đến 366 ngày.', en: 'From 1 to 366 days.' },
+};
+
+/**
+ * The schedule as data, in the drafter's words: monthly on or before a day from a month, periodic (a week, month,
+ * quarter, half-year or year, with Decree 09/2019's data periods), phases with their windows, or as things happen.
+ * Every field is checked by the domain's own rules (scheduleProblems) beside it; `onChange` gets the schedule the API
+ * takes at every change. A kind read from a text that is not edited here (set days, an interval) is kept as read.
+ */
 export function ScheduleEditor({
   schedule,
   onChange,
+  form: given,
 }: {
   schedule: Schedule;
   onChange: (s: Schedule) => void;
+  form?: FormInstance;
 }) {
-  const { t } = useApp();
-  const month = new Date().toISOString().slice(0, 7);
-  const monthly = schedule.kind === 'monthly' ? schedule : null;
+  const { t, say, lang } = useApp();
+  const [own] = Form.useForm<Values>();
+  const form = given ?? own;
+  const values = () => form.getFieldsValue(true) as Values;
+  /** The domain's problems with the schedule, as a rule of the item `name`. */
+  const domainRule = (name: ItemName) => ({
+    validator: async () => {
+      const problem = scheduleProblems(scheduleOf(values(), schedule))
+        .map((p) =>
+          scheduleItem(
+            p
+              .split(':')[0]
+              .split('.')
+              .map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+          ),
+        )
+        .find((at) => at.join('.') === name.join('.'));
+      if (problem) throw new Error(PROBLEM[String(name[name.length - 1])][lang]);
+    },
+  });
+  const emit = () => {
+    onChange(scheduleOf(values(), schedule));
+    void form.validateFields().catch(() => undefined);
+  };
+  const kinds = [...EDITED, ...(EDITED.includes(schedule.kind as never) ? [] : [schedule.kind])];
   return (
-    <div className="row" data-testid="schedule">
-      <label>
-        {t('scheduleKind')}
-        <select
-          value={schedule.kind}
-          onChange={(e) =>
-            onChange(
-              e.target.value === 'monthly'
-                ? { kind: 'monthly', rule: 'before', day: 15, from: month }
-                : e.target.value === 'adhoc'
-                  ? { kind: 'adhoc' }
-                  : schedule,
-            )
-          }
-        >
-          <option value="monthly">{t('monthly')}</option>
-          <option value="adhoc">{t('adhocShort')}</option>
-          {!['monthly', 'adhoc'].includes(schedule.kind) && (
-            <option value={schedule.kind}>{schedule.kind}</option>
-          )}
-        </select>
-      </label>
-      {monthly && (
-        <>
-          <label>
-            {t('rule')}
-            <select
-              value={monthly.rule}
-              onChange={(e) => onChange({ ...monthly, rule: e.target.value as 'on' | 'before' })}
-            >
-              <option value="on">{t('ruleOn')}</option>
-              <option value="before">{t('ruleBefore')}</option>
-            </select>
-          </label>
-          <label>
-            {t('day')}
-            <input
-              type="number"
-              min={1}
-              max={31}
-              value={monthly.day}
-              onChange={(e) =>
-                onChange({ ...monthly, day: Math.min(31, Math.max(1, Number(e.target.value))) })
-              }
-            />
-          </label>
-          <label>
-            {t('fromMonth')}
-            <input
-              type="month"
-              value={monthly.from}
-              onChange={(e) => onChange({ ...monthly, from: e.target.value })}
-            />
-          </label>
-        </>
-      )}
+    <div data-testid="schedule">
+      <Form
+        form={form}
+        name="schedule"
+        component={false}
+        layout="vertical"
+        initialValues={valuesOf(schedule)}
+        onValuesChange={(changed: Partial<Values>) => {
+          if (changed.kind) form.setFieldsValue({ ...valuesOf(startOf(changed.kind, schedule)) });
+          // a week is picked by a day of it, the other periods by their first month: the first period again
+          if (changed.every) form.setFieldsValue({ from: firstPeriod(changed.every), until: null });
+          emit();
+        }}
+      >
+        <div className="row">
+          <Form.Item label={t('scheduleKind')} name="kind" rules={[domainRule(['kind'])]}>
+            <Select options={kinds.map((k) => ({ value: k, label: say(SCHEDULE_KIND, k) }))} />
+          </Form.Item>
+          <Form.Item noStyle dependencies={['kind', 'every']}>
+            {() => <KindParts values={values()} rule={domainRule} changed={emit} />}
+          </Form.Item>
+        </div>
+      </Form>
     </div>
+  );
+}
+
+/** The fields of the kind picked. */
+function KindParts({ values, rule, changed }: { values: Values; rule: Rule; changed: () => void }) {
+  const { t, say } = useApp();
+  const week = values.every === 'week';
+  const picker = week ? undefined : 'month';
+  const format = week ? DAY : MONTH;
+  const deadline = (
+    <>
+      <Form.Item label={t('rule')} name="rule" rules={[rule(['rule'])]}>
+        <Select
+          options={[
+            { value: 'on', label: t('ruleOn') },
+            { value: 'before', label: t('ruleBefore') },
+          ]}
+        />
+      </Form.Item>
+      <Form.Item label={week ? t('weekday') : t('day')} name="day" rules={[rule(['day'])]}>
+        <InputNumber min={1} max={week ? 7 : 31} precision={0} />
+      </Form.Item>
+    </>
+  );
+  switch (values.kind) {
+    case 'monthly':
+      return (
+        <>
+          {deadline}
+          <Form.Item label={t('fromMonth')} name="from" rules={[rule(['from'])]}>
+            <DatePicker picker="month" format={MONTH} />
+          </Form.Item>
+          <Form.Item label={t('untilMonth')} name="until" rules={[rule(['until'])]}>
+            <DatePicker picker="month" format={MONTH} />
+          </Form.Item>
+        </>
+      );
+    case 'periodic':
+      return (
+        <>
+          <Form.Item label={t('periodEvery')} name="every" rules={[rule(['every'])]}>
+            <Select options={EVERY.map((e) => ({ value: e, label: say(PERIOD_EVERY, e) }))} />
+          </Form.Item>
+          {deadline}
+          {!week && (
+            <Form.Item label={t('dueMonthOffset')} name="dueMonthOffset" rules={[rule(['dueMonthOffset'])]}>
+              <InputNumber min={0} max={12} precision={0} />
+            </Form.Item>
+          )}
+          <Form.Item label={week ? t('fromWeek') : t('fromMonth')} name="from" rules={[rule(['from'])]}>
+            <DatePicker picker={picker} format={format} />
+          </Form.Item>
+          <Form.Item label={t('untilMonth')} name="until" rules={[rule(['until'])]}>
+            <DatePicker picker={picker} format={format} />
+          </Form.Item>
+        </>
+      );
+    case 'phases':
+      return <PhaseList rule={rule} changed={changed} />;
+    case 'adhoc':
+      return (
+        <Form.Item label={t('remindAfterDays')} name="remindAfterDays" rules={[rule(['remindAfterDays'])]}>
+          <InputNumber min={1} max={366} precision={0} />
+        </Form.Item>
+      );
+    default:
+      return null;
+  }
+}
+
+/** A plan's phases ("Đợt 1" … "Đợt 4"): each its name and window, the last one's end may be left open. */
+function PhaseList({ rule, changed }: { rule: Rule; changed: () => void }) {
+  const { t } = useApp();
+  return (
+    <fieldset data-testid="phases">
+      <legend>{t('phases')}</legend>
+      <Form.List name="phases">
+        {(rows, { add, remove }) => (
+          <>
+            {rows.map(({ key, name }) => (
+              <div key={key} className="row" data-testid={`phase-${name}`}>
+                <Form.Item
+                  label={t('phaseName')}
+                  name={[name, 'name']}
+                  rules={[rule(['phases', name, 'name'])]}
+                >
+                  <Input />
+                </Form.Item>
+                <Form.Item
+                  label={t('phaseOpens')}
+                  name={[name, 'opens']}
+                  rules={[rule(['phases', name, 'opens'])]}
+                >
+                  <DatePicker format={DAY} />
+                </Form.Item>
+                <Form.Item
+                  label={t('phaseCloses')}
+                  name={[name, 'closes']}
+                  rules={[rule(['phases', name, 'closes'])]}
+                >
+                  <DatePicker format={DAY} />
+                </Form.Item>
+                <Button
+                  onClick={() => {
+                    remove(name);
+                    changed();
+                  }}
+                  disabled={rows.length === 1}
+                >
+                  {t('remove')}
+                </Button>
+              </div>
+            ))}
+            <Form.Item noStyle shouldUpdate>
+              {({ getFieldValue }) => (
+                <Button
+                  onClick={() => {
+                    const all = (getFieldValue('phases') as Values['phases']) ?? [];
+                    const last = all[all.length - 1];
+                    const before = last && { name: '', opens: '', closes: isoDay(last.closes) };
+                    const next = phaseAfter(before, all.length + 1);
+                    add({ name: next.name, opens: fromDay(next.opens), closes: fromDay(next.closes) });
+                    changed();
+                  }}
+                >
+                  {t('addPhase')}
+                </Button>
+              )}
+            </Form.Item>
+          </>
+        )}
+      </Form.List>
+    </fieldset>
   );
 }

@@ -1,39 +1,54 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { Button, Form, Input, Select } from 'antd';
 import type { ImportAnswer } from '@cascade/contracts';
-import type { NonWorkingDayPolicy, Schedule } from '@cascade/domain';
+import type { FormField, NonWorkingDayPolicy, Schedule } from '@cascade/domain';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiFailure } from '../api';
+import { useServerProblems, type ItemName } from '../forms';
 import { DOC_TYPE, IMPORT_FIELD, POLICY } from '../words/vocabulary';
-import { AGGREGATE_OF, FormDesigner, type DesignedField } from '../components/FormDesigner';
+import { designerItem, FormDesigner } from '../components/FormDesigner';
 import { Problem } from '../components/Problem';
-import { ScheduleEditor } from '../components/ScheduleEditor';
+import { scheduleItem, ScheduleEditor } from '../components/ScheduleEditor';
 import { SchedulePreview } from '../components/SchedulePreview';
+import { UnitPicker } from '../components/UnitPicker';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
 
-/** The composer: a directive imported from its text. */
+/** The draft's own fields (the form and the schedule have their own forms). */
+interface DraftValues {
+  type: string;
+  subject: string;
+  addressees: string[];
+  tasks: string;
+  stagger: string;
+  policy: NonWorkingDayPolicy;
+}
+
+const DOC_TYPES = ['KH', 'HD', 'CV', 'CT', 'TB', 'QD', 'BC'];
+const POLICIES = ['previous-working-day', 'next-working-day', 'keep'] as const;
+const STAGGER = /^\s*\d+(\s*,\s*\d+)*\s*$/;
+const staggerOf = (text: string | undefined) =>
+  STAGGER.test(text ?? '') ? text!.split(',').map((x) => Number(x.trim())) : [];
+
+/** Where a server problem with the draft's own part is shown (`reporting.stagger` beside the stagger). */
+function draftItem(rest: ItemName): ItemName | null {
+  const [part, sub] = rest;
+  if (part === 'reporting') return sub === 'stagger' ? ['stagger'] : sub === 'policy' ? ['policy'] : null;
+  return typeof part === 'string' && ['type', 'subject', 'addressees', 'tasks'].includes(part)
+    ? [part]
+    : null;
+}
+
+/**
+ * The composer: a directive imported from its text, then checked and completed in forms (antd Form) whose every field
+ * says beside it what is wrong, the server's refusals included (each field it names on its Form.Item).
+ */
 export function Compose() {
   const { t, unit, say, lang } = useApp();
-  const navigate = useNavigate();
   const [text, setText] = useState('');
-  // the draft once created: a second click submits it again, never creates another
-  const [draftId, setDraftId] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<{ text: string; field: string | null; chain?: boolean } | null>(
-    null,
-  );
-  /** The server's error beside the part it names (`reporting.form.fields.1.type` beside the form designer). */
-  const beside = (...prefixes: string[]) =>
-    failure?.field && prefixes.some((p) => failure.field === p || failure.field!.startsWith(`${p}.`)) ? (
-      <span className="field-error" role="alert">
-        {failure.text}
-      </span>
-    ) : null;
-  const besideAny = ['subject', 'type', 'tasks', 'addressees', 'reporting'];
   const [answer, setAnswer] = useState<ImportAnswer | null>(null);
-  const [subject, setSubject] = useState('');
-  const [type, setType] = useState('CV');
-  const [tasks, setTasks] = useState('');
+  // each import starts the forms again from what it read
+  const [imports, setImports] = useState(0);
   const [error, setError] = useState<string | null>(null);
   // the addressees, picked among the issuer's subordinates (the import's resolution pre-selects them)
   const [below] = useLoad(
@@ -47,89 +62,13 @@ export function Compose() {
     [unit?.unitId],
   );
   const subordinates = (below?.items ?? []).filter((u) => u.id !== unit?.unitId);
-  const [picked, setPicked] = useState<Set<string> | 'all'>('all');
-  const [form, setForm] = useState<DesignedField[]>([]);
-  const [stagger, setStagger] = useState('0, 2, 4');
-  const [policy, setPolicy] = useState<NonWorkingDayPolicy>('previous-working-day');
-  // the schedule read from the text, editable: monthly (on or before a day, from a month) or as things happen
-  const [schedule, setSchedule] = useState<Schedule | null>(null);
-  const staggerDays = stagger
-    .split(',')
-    .map((x) => Number(x.trim()))
-    .filter((x) => Number.isInteger(x) && x >= 0);
   const read = async (body: string | FormData) => {
     setError(null);
     try {
-      const a = await api<ImportAnswer>('POST', `/directives/import?issuerId=${unit!.unitId}`, body);
-      setAnswer(a);
-      setSubject(a.draft.subject ?? '');
-      setType(a.draft.type ?? 'CV');
-      setTasks(a.draft.tasks.join('\n\n'));
-      const addressees = a.draft.addressees as { mode: string; unitIds?: string[] };
-      setPicked(addressees.mode === 'children' ? 'all' : new Set(addressees.unitIds ?? []));
-      // a directive read from text asks for reports but carries no form: one free-text answer to start from
-      setForm([{ key: 'result', label: t('result'), type: 'text', required: true }]);
-      // a text that asks for reports without a deadline: a schedule to set, not a warning with nowhere to set it
-      const asked = a.problems.some((p) => p.field.startsWith('reporting'));
-      setSchedule(
-        (a.draft as { reporting?: { schedule: Schedule } }).reporting?.schedule ??
-          (asked
-            ? { kind: 'monthly', rule: 'before', day: 15, from: new Date().toISOString().slice(0, 7) }
-            : null),
-      );
-      setDraftId(null);
+      setAnswer(await api<ImportAnswer>('POST', `/directives/import?issuerId=${unit!.unitId}`, body));
+      setImports((n) => n + 1);
     } catch (e) {
       setError((e as Error).message);
-    }
-  };
-  const submit = async (id: string) => {
-    try {
-      await api('POST', `/directives/${id}/submit`, { version: 1 });
-      void navigate(`/d/${id}`);
-    } catch (e) {
-      const f = e instanceof ApiFailure ? e : null;
-      setFailure({
-        text: f?.code === 'DIRECTIVE_REVIEW_CHAIN_EMPTY' ? t('chainMissingHint') : (e as Error).message,
-        field: null,
-        chain: true,
-      });
-    }
-  };
-  const create = async () => {
-    setFailure(null);
-    setBusy(true);
-    try {
-      if (draftId) return await submit(draftId);
-      const draft = answer!.draft as { reporting?: Record<string, unknown> };
-      const reporting = (draft.reporting || schedule) && {
-        ...draft.reporting,
-        ...(schedule ? { schedule } : {}),
-        stagger: staggerDays,
-        policy,
-        form: { fields: form.map((f) => ({ ...f, aggregate: AGGREGATE_OF[f.type] })) },
-      };
-      const d = await api<{ id: string }>('POST', '/directives', {
-        ...answer!.draft,
-        ...(reporting ? { reporting } : {}),
-        subject,
-        type,
-        // "Các … trực thuộc": every executing unit below, and the departments the text named beside them.
-        addressees:
-          picked === 'all'
-            ? { mode: 'children', ...pickUnitIds(answer!.draft.addressees) }
-            : { mode: 'units', unitIds: [...picked] },
-        tasks: tasks
-          .split(/\n\s*\n/)
-          .map((x) => x.trim())
-          .filter(Boolean),
-      });
-      setDraftId(d.id);
-      await submit(d.id);
-    } catch (e) {
-      const f = e instanceof ApiFailure ? e : null;
-      setFailure({ text: (e as Error).message, field: f?.field ?? null });
-    } finally {
-      setBusy(false);
     }
   };
   /** An import problem in words: the server's own (English) in English, what to do about the part in Vietnamese. */
@@ -161,7 +100,7 @@ export function Compose() {
       <h1>{t('compose')}</h1>
       <label>
         {t('pasteText')}
-        <textarea rows={10} value={text} onChange={(e) => setText(e.target.value)} />
+        <Input.TextArea rows={10} value={text} onChange={(e) => setText(e.target.value)} />
       </label>
       <input
         type="file"
@@ -175,9 +114,9 @@ export function Compose() {
           void read(form);
         }}
       />
-      <button onClick={() => void read(text)} disabled={!text.trim()}>
+      <Button onClick={() => void read(text)} disabled={!text.trim()}>
         {t('read')}
-      </button>
+      </Button>
       <Problem text={error} />
       {answer && (
         <>
@@ -215,88 +154,180 @@ export function Compose() {
               </ul>
             </div>
           )}
-          <label>
-            {t('type')}
-            <select value={type} onChange={(e) => setType(e.target.value)}>
-              {['KH', 'HD', 'CV', 'CT', 'TB', 'QD', 'BC'].map((c) => (
-                <option key={c} value={c}>
-                  {say(DOC_TYPE, c)}
-                </option>
-              ))}
-            </select>
-            {beside('type')}
-          </label>
-          <label>
-            {t('subject')}
-            <input
-              value={subject}
-              onChange={(e) => setSubject(e.target.value)}
-              aria-invalid={!!beside('subject')}
-            />
-            {beside('subject')}
-          </label>
-          <fieldset>
-            <legend>{t('addressees')}</legend>
-            {beside('addressees')}
-            {subordinates.map((u) => (
-              <label key={u.id} className="check">
-                <input
-                  type="checkbox"
-                  checked={picked === 'all' || picked.has(u.id)}
-                  onChange={(e) => {
-                    const next = new Set(picked === 'all' ? subordinates.map((x) => x.id) : picked);
-                    if (e.target.checked) next.add(u.id);
-                    else next.delete(u.id);
-                    setPicked(next.size === subordinates.length ? 'all' : next);
-                  }}
-                />
-                {u.name}
-              </label>
-            ))}
-          </fieldset>
-          {schedule && (
-            <fieldset>
-              <legend>{t('reporting')}</legend>
-              {answer.problems.some((p) => p.field === 'reporting.schedule') && (
-                <p className="note">{t('setScheduleHint')}</p>
-              )}
-              {beside('reporting')}
-              <ScheduleEditor schedule={schedule} onChange={setSchedule} />
-              <label>
-                {t('stagger')}
-                <input value={stagger} onChange={(e) => setStagger(e.target.value)} />
-              </label>
-              <label>
-                {t('policy')}
-                <select value={policy} onChange={(e) => setPolicy(e.target.value as NonWorkingDayPolicy)}>
-                  {(['previous-working-day', 'next-working-day', 'keep'] as const).map((x) => (
-                    <option key={x} value={x}>
-                      {say(POLICY, x)}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <SchedulePreview
-                schedule={schedule}
-                stagger={staggerDays.length ? staggerDays : [0]}
-                policy={policy}
-              />
-              <FormDesigner fields={form} onChange={setForm} />
-            </fieldset>
-          )}
-          <label>
-            {t('tasks')}
-            <textarea rows={6} value={tasks} onChange={(e) => setTasks(e.target.value)} />
-            {beside('tasks')}
-          </label>
-          {failure && !besideAny.some((p) => beside(p)) && <Problem text={failure.text} />}
-          {draftId && failure?.chain && <Link to={`/d/${draftId}`}>{t('openDraft')}</Link>}
-          <button onClick={() => void create()} disabled={busy}>
-            {draftId ? t('submitAgain') : `${t('createDraft')} · ${t('submitReview')}`}
-          </button>
+          <DraftForms key={imports} answer={answer} subordinates={subordinates} />
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * The draft read from one import, in three forms: its own fields, the schedule, the report form. A server's refusal
+ * is placed beside each field it names; what no field takes is shown below, with the words that say what to do.
+ */
+function DraftForms({
+  answer,
+  subordinates,
+}: {
+  answer: ImportAnswer;
+  subordinates: { id: string; name: string }[];
+}) {
+  const { t, say } = useApp();
+  const navigate = useNavigate();
+  // the draft once created: a second click submits it again, never creates another
+  const [draftId, setDraftId] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<{ text: string; placed: boolean; chain?: boolean } | null>(null);
+  const [main] = Form.useForm<DraftValues>();
+  const [designer] = Form.useForm();
+  const [scheduling] = Form.useForm();
+  const problems = useServerProblems([
+    { prefix: '', form: main, item: draftItem },
+    { prefix: 'reporting.form', form: designer, item: designerItem },
+    { prefix: 'reporting.schedule', form: scheduling, item: scheduleItem },
+  ]);
+  const read = answer.draft.addressees as { mode: string; unitIds?: string[] };
+  // "Các … trực thuộc": every unit below, each checked in the tree (once the tree has come)
+  const everyone = read.mode === 'children';
+  const [initial] = useState<DraftValues>(() => ({
+    type: answer.draft.type ?? 'CV',
+    subject: answer.draft.subject ?? '',
+    addressees: everyone ? subordinates.map((u) => u.id) : (read.unitIds ?? []),
+    tasks: answer.draft.tasks.join('\n\n'),
+    stagger: '0, 2, 4',
+    policy: 'previous-working-day',
+  }));
+  useEffect(() => {
+    if (everyone && subordinates.length && !(main.getFieldValue('addressees') as string[]).length)
+      main.setFieldValue(
+        'addressees',
+        subordinates.map((u) => u.id),
+      );
+  }, [everyone, subordinates.length]);
+  // a directive read from text asks for reports but carries no form: one free-text answer to start from
+  const [form, setForm] = useState<FormField[]>([
+    { key: 'result', label: t('result'), type: 'text', required: true, aggregate: 'collect' },
+  ]);
+  // the schedule read from the text, editable; a text that asks for reports without a deadline: one to set
+  const [schedule, setSchedule] = useState<Schedule | null>(
+    () =>
+      (answer.draft as { reporting?: { schedule: Schedule } }).reporting?.schedule ??
+      (answer.problems.some((p) => p.field.startsWith('reporting'))
+        ? { kind: 'monthly', rule: 'before', day: 15, from: new Date().toISOString().slice(0, 7) }
+        : null),
+  );
+  const staggerDays = staggerOf(Form.useWatch('stagger', main));
+  const policy = Form.useWatch('policy', main) ?? 'previous-working-day';
+  const submit = async (id: string) => {
+    try {
+      await api('POST', `/directives/${id}/submit`, { version: 1 });
+      void navigate(`/d/${id}`);
+    } catch (e) {
+      const f = e instanceof ApiFailure ? e : null;
+      setFailure({
+        text: f?.code === 'DIRECTIVE_REVIEW_CHAIN_EMPTY' ? t('chainMissingHint') : (e as Error).message,
+        placed: false,
+        chain: true,
+      });
+    }
+  };
+  const create = async () => {
+    setFailure(null);
+    problems.clear();
+    // every form checked at once, each problem beside its field
+    const checked = await Promise.allSettled([
+      main.validateFields(),
+      ...(schedule ? [designer.validateFields(), scheduling.validateFields()] : []),
+    ]);
+    if (checked.some((c) => c.status === 'rejected')) return;
+    const v = main.getFieldsValue(true) as DraftValues;
+    setBusy(true);
+    try {
+      if (draftId) return await submit(draftId);
+      const draft = answer.draft as { reporting?: Record<string, unknown> };
+      const reporting = (draft.reporting || schedule) && {
+        ...draft.reporting,
+        ...(schedule ? { schedule } : {}),
+        stagger: staggerOf(v.stagger),
+        policy: v.policy,
+        form: { fields: form },
+      };
+      const all = subordinates.length > 0 && subordinates.every((u) => v.addressees.includes(u.id));
+      const d = await api<{ id: string }>('POST', '/directives', {
+        ...answer.draft,
+        ...(reporting ? { reporting } : {}),
+        subject: v.subject,
+        type: v.type,
+        // every executing unit below, and the departments the text named beside them
+        addressees: all
+          ? { mode: 'children', ...pickUnitIds(answer.draft.addressees) }
+          : { mode: 'units', unitIds: v.addressees },
+        tasks: v.tasks
+          .split(/\n\s*\n/)
+          .map((x) => x.trim())
+          .filter(Boolean),
+      });
+      setDraftId(d.id);
+      await submit(d.id);
+    } catch (e) {
+      const f = e instanceof ApiFailure ? e : null;
+      setFailure({ text: (e as Error).message, placed: f ? problems.place(f) : false });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const needed = { required: true, whitespace: true, message: t('needed') };
+  return (
+    <>
+      <Form form={main} name="compose" component={false} layout="vertical" initialValues={initial}>
+        <Form.Item label={t('type')} name="type" rules={[needed]}>
+          <Select options={DOC_TYPES.map((c) => ({ value: c, label: say(DOC_TYPE, c) }))} />
+        </Form.Item>
+        <Form.Item label={t('subject')} name="subject" rules={[needed]}>
+          <Input />
+        </Form.Item>
+        <Form.Item
+          label={t('addressees')}
+          name="addressees"
+          rules={[{ required: true, type: 'array', min: 1, message: t('pickAddressees') }]}
+        >
+          <UnitPicker units={subordinates} />
+        </Form.Item>
+        {schedule && (
+          <fieldset>
+            <legend>{t('reporting')}</legend>
+            {answer.problems.some((p) => p.field === 'reporting.schedule') && (
+              <p className="note">{t('setScheduleHint')}</p>
+            )}
+            <ScheduleEditor schedule={schedule} onChange={setSchedule} form={scheduling} />
+            <Form.Item
+              label={t('stagger')}
+              name="stagger"
+              rules={[{ pattern: STAGGER, message: t('staggerRule') }]}
+            >
+              <Input />
+            </Form.Item>
+            <Form.Item label={t('policy')} name="policy">
+              <Select options={POLICIES.map((x) => ({ value: x, label: say(POLICY, x) }))} />
+            </Form.Item>
+            <SchedulePreview
+              schedule={schedule}
+              stagger={staggerDays.length ? staggerDays : [0]}
+              policy={policy}
+            />
+            <FormDesigner fields={form} onChange={setForm} form={designer} />
+          </fieldset>
+        )}
+        <Form.Item label={t('tasks')} name="tasks" rules={[needed]}>
+          <Input.TextArea rows={6} />
+        </Form.Item>
+      </Form>
+      {failure && !failure.placed && <Problem text={failure.text} />}
+      {draftId && failure?.chain && <Link to={`/d/${draftId}`}>{t('openDraft')}</Link>}
+      <Button type="primary" onClick={() => void create()} loading={busy}>
+        {draftId ? t('submitAgain') : `${t('createDraft')} · ${t('submitReview')}`}
+      </Button>
+    </>
   );
 }
 

@@ -1,13 +1,39 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type Key } from 'react';
+import { Button, Form, Input, Tree, type TreeDataNode } from 'antd';
 import type { MemberRow, UnitRow } from '@cascade/contracts';
-import { api } from '../api';
+import { api, ApiFailure } from '../api';
 import { Problem } from '../components/Problem';
 import { RoleSelect } from '../components/RoleSelect';
 import { useApp } from '../context';
+import { useServerProblems } from '../forms';
 import { useLoad, usePaged } from '../hooks';
 import { More } from '../components/More';
 import { ROLE, UNIT_KIND } from '../words/vocabulary';
 import { ReviewChain } from '../components/ReviewChain';
+
+interface Person {
+  email: string;
+  name: string;
+  password: string;
+  role: string;
+}
+
+/**
+ * The units as a tree (antd Tree): the API lists them in path order (each after its parent), so each unit hangs
+ * under the last unit read one level above it.
+ */
+export function unitTree(units: UnitRow[], title: (u: UnitRow) => TreeDataNode['title']): TreeDataNode[] {
+  const roots: TreeDataNode[] = [];
+  const open: { level: number; node: TreeDataNode }[] = [];
+  for (const u of units) {
+    const node: TreeDataNode = { key: u.id, title: title(u), children: [] };
+    while (open.length && open[open.length - 1].level >= u.level) open.pop();
+    if (open.length) open[open.length - 1].node.children!.push(node);
+    else roots.push(node);
+    open.push({ level: u.level, node });
+  }
+  return roots;
+}
 
 /** The unit's subtree, CSV import and export, its members and new users (administrators). */
 export function Organisation() {
@@ -23,25 +49,35 @@ export function Organisation() {
     unit?.unitId,
   ]);
   const reloadMembers = members.reload;
-  const [csv, setCsv] = useState('');
+  // every unit open but those the user closed (units imported since show at once)
+  const [closed, setClosed] = useState<Set<Key>>(new Set());
   const [result, setResult] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const [person, setPerson] = useState({ email: '', name: '', password: '', role: 'clerk' });
-  const [grant, setGrant] = useState({ email: '', role: 'clerk' });
-  const addRole = async (e: FormEvent) => {
-    e.preventDefault();
+  const [importing] = Form.useForm<{ csv: string }>();
+  const [adding] = Form.useForm<Person>();
+  const [granting] = Form.useForm<{ email: string; role: string }>();
+  const fields = (names: string[]) => (rest: (string | number)[]) =>
+    names.includes(rest.join('.')) ? [String(rest[rest.length - 1])] : null;
+  const personProblems = useServerProblems([
+    { prefix: '', form: adding, item: fields(['email', 'name', 'password', 'membership.role']) },
+  ]);
+  const grantProblems = useServerProblems([{ prefix: '', form: granting, item: fields(['email', 'role']) }]);
+  /** A refusal: beside the fields it names, else on its own. */
+  const refused = (err: unknown, problems: { place: (f: ApiFailure) => boolean }) => {
+    if (!(err instanceof ApiFailure && problems.place(err))) setFailure((err as Error).message);
+  };
+  const addRole = async (grant: { email: string; role: string }) => {
     setFailure(null);
     try {
       await api('POST', `/units/${unit!.unitId}/memberships`, grant);
-      setGrant({ email: '', role: 'clerk' });
+      granting.resetFields();
       reloadMembers();
     } catch (err) {
-      setFailure((err as Error).message);
+      refused(err, grantProblems);
     }
   };
   if (!unit) return null;
-  const top = Math.min(...(tree?.items ?? []).map((u) => u.level));
-  const importCsv = async () => {
+  const importCsv = async ({ csv }: { csv: string }) => {
     setFailure(null);
     try {
       const r = await api<{
@@ -68,8 +104,7 @@ export function Organisation() {
     a.click();
     URL.revokeObjectURL(url);
   };
-  const addPerson = async (e: FormEvent) => {
-    e.preventDefault();
+  const addPerson = async (person: Person) => {
     setFailure(null);
     try {
       await api('POST', '/users', {
@@ -78,40 +113,48 @@ export function Organisation() {
         password: person.password,
         membership: { unitId: unit.unitId, role: person.role },
       });
-      setPerson({ email: '', name: '', password: '', role: 'clerk' });
+      adding.resetFields();
       reloadMembers();
     } catch (err) {
-      setFailure((err as Error).message);
+      refused(err, personProblems);
     }
   };
+  const units = tree?.items ?? [];
+  const needed = { required: true, whitespace: true, message: t('needed') };
   return (
     <div className="grid">
       <section className="card" aria-labelledby="org-tree">
         <h1 id="org-tree">{t('organisation')}</h1>
         <Problem text={treeError} />
-        <ul className="tree" data-testid="units">
-          {(tree?.items ?? []).map((u) => (
-            <li key={u.id} style={{ marginLeft: `${(u.level - top) * 1.2}rem` }}>
-              <span>{u.name}</span>{' '}
-              <span className="rollup">
-                {u.code} · {say(UNIT_KIND, u.kind)}
-              </span>
-            </li>
-          ))}
-        </ul>
-        <button onClick={() => void exportCsv()}>{t('exportCsv')}</button>
-        <label>
-          {t('importCsv')}
-          <textarea
-            rows={5}
-            value={csv}
-            onChange={(e) => setCsv(e.target.value)}
-            placeholder="code,name,kind,parentCode"
+        <div data-testid="units">
+          <Tree
+            aria-label={t('unitTree')}
+            selectable={false}
+            showLine
+            treeData={unitTree(units, (u) => (
+              <>
+                <span>{u.name}</span>{' '}
+                <span className="rollup">
+                  {u.code} · {say(UNIT_KIND, u.kind)}
+                </span>
+              </>
+            ))}
+            expandedKeys={units.map((u) => u.id).filter((id) => !closed.has(id))}
+            onExpand={(_, { node, expanded }) => {
+              const next = new Set(closed);
+              if (expanded) next.delete(node.key);
+              else next.add(node.key);
+              setClosed(next);
+            }}
           />
-        </label>
-        <button onClick={() => void importCsv()} disabled={!csv.trim()}>
-          {t('importUnits')}
-        </button>
+        </div>
+        <Button onClick={() => void exportCsv()}>{t('exportCsv')}</Button>
+        <Form form={importing} name="units-import" layout="vertical" onFinish={(v) => void importCsv(v)}>
+          <Form.Item label={t('importCsv')} name="csv" rules={[needed]}>
+            <Input.TextArea rows={5} placeholder="code,name,kind,parentCode" />
+          </Form.Item>
+          <Button htmlType="submit">{t('importUnits')}</Button>
+        </Form>
         {result && (
           <p role="status" data-testid="import-result">
             {result}
@@ -128,58 +171,54 @@ export function Organisation() {
           ))}
         </ul>
         <More more={members.more} testId="members-more" />
-        <form onSubmit={(e) => void addPerson(e)} aria-label={t('addPerson')}>
+        <Form
+          form={adding}
+          name="add-person"
+          layout="vertical"
+          aria-label={t('addPerson')}
+          initialValues={{ role: 'clerk' }}
+          onFinish={(v) => void addPerson(v)}
+        >
           <h3>{t('addPerson')}</h3>
-          <label>
-            {t('email')}
-            <input
-              type="email"
-              required
-              value={person.email}
-              onChange={(e) => setPerson({ ...person, email: e.target.value })}
-            />
-          </label>
-          <label>
-            {t('name')}
-            <input
-              required
-              value={person.name}
-              onChange={(e) => setPerson({ ...person, name: e.target.value })}
-            />
-          </label>
-          <label>
-            {t('password')}
-            <input
-              type="password"
-              autoComplete="new-password"
-              required
-              value={person.password}
-              onChange={(e) => setPerson({ ...person, password: e.target.value })}
-            />
-          </label>
-          <label>
-            {t('role')}
-            <RoleSelect value={person.role} onChange={(role) => setPerson({ ...person, role })} />
-          </label>
-          <button type="submit">{t('addPerson')}</button>
-        </form>
-        <form onSubmit={(e) => void addRole(e)} aria-label={t('addRole')}>
+          <Form.Item
+            label={t('email')}
+            name="email"
+            rules={[needed, { type: 'email', message: t('emailRule') }]}
+          >
+            <Input type="email" />
+          </Form.Item>
+          <Form.Item label={t('name')} name="name" rules={[needed]}>
+            <Input />
+          </Form.Item>
+          <Form.Item label={t('password')} name="password" rules={[needed]}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+          <Form.Item label={t('role')} name="role">
+            <RoleSelect />
+          </Form.Item>
+          <Button htmlType="submit">{t('addPerson')}</Button>
+        </Form>
+        <Form
+          form={granting}
+          name="add-role"
+          layout="vertical"
+          aria-label={t('addRole')}
+          initialValues={{ role: 'clerk' }}
+          onFinish={(v) => void addRole(v)}
+        >
           <h3>{t('addRole')}</h3>
-          <label>
-            {t('email')}
-            <input
-              type="email"
-              required
-              value={grant.email}
-              onChange={(e) => setGrant({ ...grant, email: e.target.value })}
-            />
-          </label>
-          <label>
-            {t('role')}
-            <RoleSelect value={grant.role} onChange={(role) => setGrant({ ...grant, role })} />
-          </label>
-          <button type="submit">{t('addRole')}</button>
-        </form>
+          <Form.Item
+            label={t('email')}
+            name="email"
+            rules={[needed, { type: 'email', message: t('emailRule') }]}
+          >
+            <Input type="email" />
+          </Form.Item>
+          <Form.Item label={t('role')} name="role">
+            <RoleSelect />
+          </Form.Item>
+          <Button htmlType="submit">{t('addRole')}</Button>
+        </Form>
       </section>
       <ReviewChain unitId={unit.unitId} />
       <Problem text={failure} />

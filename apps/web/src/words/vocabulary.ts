@@ -1,9 +1,11 @@
 import type {
+  Aggregation,
   CycleStepKind,
   DirectiveStatus,
   DocType,
   FieldType,
   NonWorkingDayPolicy,
+  PeriodicSchedule,
   Role,
   UnitKind,
 } from '@cascade/domain';
@@ -81,6 +83,35 @@ export const FIELD_TYPE: Record<FieldType, Words> = {
   boolean: w('Có/Không', 'Yes/No'),
   text: w('Văn bản tự do', 'Free text'),
   choice: w('Chọn một trong danh sách', 'One of a list'),
+};
+
+/** How a report form's field is aggregated up the tree. */
+export const AGGREGATION: Record<Aggregation, Words> = {
+  sum: w('Cộng tổng', 'Sum'),
+  min: w('Nhỏ nhất', 'Lowest'),
+  max: w('Lớn nhất', 'Highest'),
+  average: w('Trung bình', 'Average'),
+  countTrue: w('Đếm số đơn vị trả lời "Có"', 'Count of "yes"'),
+  collect: w('Liệt kê từng đơn vị', 'List each unit'),
+};
+
+/** The kinds of schedule a drafter picks (the others, read from a text, are shown as read). */
+export const SCHEDULE_KIND = {
+  monthly: w('Hằng tháng, vào/trước một ngày', 'Monthly, on or before a day'),
+  periodic: w('Định kỳ theo kỳ số liệu (tuần, tháng, quý, 6 tháng, năm)', 'Periodic, with data periods'),
+  phases: w('Theo đợt', 'In phases'),
+  adhoc: w('Kịp thời, khi có phát sinh', 'As things happen'),
+  dates: w('Vào các ngày ấn định', 'On set days'),
+  interval: w('Cách đều (thử nghiệm)', 'At an interval (tests)'),
+} as const satisfies Record<string, Words>;
+
+/** A periodic schedule's period. */
+export const PERIOD_EVERY: Record<PeriodicSchedule['every'], Words> = {
+  week: w('Hằng tuần', 'Weekly'),
+  month: w('Hằng tháng', 'Monthly'),
+  quarter: w('Hằng quý', 'Quarterly'),
+  'half-year': w('6 tháng', 'Half-yearly'),
+  year: w('Hằng năm', 'Yearly'),
 };
 
 export const DOC_TYPE: Record<DocType, Words> = {
@@ -179,6 +210,9 @@ export const VOCABULARY = {
   UNIT_KIND,
   POLICY,
   FIELD_TYPE,
+  AGGREGATION,
+  SCHEDULE_KIND,
+  PERIOD_EVERY,
   DOC_TYPE,
   LADDER_STEP,
   LADDER_LEVEL,
