@@ -397,12 +397,12 @@ describe('the web app', () => {
     const tg = await signedIn(department.email);
     await tg.getByRole('link', { name: 'Báo cáo nhận được' }).click();
     const received = tg.getByTestId('reports-received').locator('tbody tr').filter({ hasText: 'Đơn vị D' });
-    await received.filter({ hasText: 'sessions: 5' }).waitFor({ timeout: 30_000 });
+    await received.filter({ hasText: 'Số buổi tuyên truyền: 5' }).waitFor({ timeout: 30_000 });
     expect(await received.locator('td').nth(2).textContent()).toBe('Gửi qua đơn vị');
     await shot(tg, '12-reports-received');
     await received.getByRole('link', { name: /qua Ban Tuyên giáo/ }).click();
     const sender = tg.getByTestId('senders').locator('tbody tr').filter({ hasText: 'Đơn vị D' });
-    await sender.filter({ hasText: 'sessions: 5' }).waitFor();
+    await sender.filter({ hasText: 'Số buổi tuyên truyền: 5' }).waitFor();
     expect(await sender.locator('td').nth(3).textContent()).toBe('2/2');
     await tg.getByTestId('sender-coverage').filter({ hasText: '1/1 đơn vị đã gửi' }).waitFor();
     await shot(tg, '13-received-view');
