@@ -177,7 +177,7 @@ describe('every page, as every role', () => {
     await visit(a, 'auditor', `/audit/${directive}`, (x) => x.getByTestId('timeline').waitFor());
 
     const o = await signedIn(admin.email);
-    for (const path of [...common, '/organisation'])
+    for (const path of [...common, '/organisation', '/delegations'])
       await visit(o, 'admin', path, (x) => x.locator('main').waitFor());
 
     // the system administrator with no unit: told to pick a tree, which it then works on

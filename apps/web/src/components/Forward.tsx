@@ -57,7 +57,8 @@ export function Forward({ id, unitId }: { id: string; unitId: string }) {
       setBusy(false);
     }
   };
-  if (below.isSuccess && !units.length) return null;
+  // nothing to offer until the units below are read, nor when there are none
+  if (!units.length) return null;
   return (
     <section aria-labelledby="forward" data-testid="forward">
       <h2 id="forward" style={{ fontSize: 18 }}>
