@@ -17,6 +17,7 @@ import request from 'supertest';
 import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import { addMember, auth, buildOrg, SIGNING_AUTHORITY, type Org } from './support/org';
+import { waitFor } from './support/wait-for';
 
 jest.setTimeout(180_000);
 
@@ -256,5 +257,25 @@ describe('attachments', () => {
     // an attachment of another directive is not found on this one
     const other = await newDraft();
     expect((await download(other, file.body.id, org.tokens.clerk)).status).toBe(404);
+  });
+
+  it('lets a unit the directive was routed to list and download its files, and no other unit', async () => {
+    const id = await newDraft();
+    const file = await upload(id, org.tokens.clerk, pdf, NAME_PDF).expect(201);
+    await post(`/directives/${id}/submit`, org.tokens.clerk, { version: 1 }).expect(200);
+    await post(`/directives/${id}/review`, reviewer.token, { version: 1, decision: 'approve' }).expect(200);
+    await post(`/directives/${id}/sign`, signer.token, { version: 1 }).expect(200);
+    // A1 (below A, outside A's clerk's own grant) once the directive is routed to it; B, A's sibling, never
+    const receiver = await addMember(api, org, org.ids.A1, 'specialist');
+    const sibling = await addMember(api, org, org.ids.B, 'clerk');
+    const list = await waitFor('the directive routed to A1', async () => {
+      const res = await http().get(`/directives/${id}/attachments`).set(auth(receiver.token));
+      return res.status === 200 && (res.body as { id: string }[]);
+    });
+    expect(list.map((a) => a.id)).toEqual([file.body.id]);
+    const got = await download(id, file.body.id, receiver.token).expect(200);
+    expect(Buffer.compare(got.body as Buffer, pdf)).toBe(0);
+    expect((await http().get(`/directives/${id}/attachments`).set(auth(sibling.token))).status).toBe(404);
+    expect((await download(id, file.body.id, sibling.token)).status).toBe(404);
   });
 });

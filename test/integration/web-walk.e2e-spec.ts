@@ -5,97 +5,42 @@
  * type) or of the API's error codes, and none of the vocabulary's English words, is visible; axe-core finds no
  * serious or critical violation; the favicon loads. Screenshots go to .data/screenshots/web-walk/ (git-ignored).
  */
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import request from 'supertest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { startApi, startWorker } from './support/apps';
-import { addMember, auth, buildOrg, importUnitsUnderA, PASSWORD, systemAdmin, type Org } from './support/org';
+import type { INestApplication } from '@nestjs/common';
+import type { Page } from 'playwright-core';
+import { addMember, auth, importUnitsUnderA, systemAdmin, type Org } from './support/org';
 import { newKey } from './support/ids';
 import { desk as deskOf, issue } from './support/desk';
-import { ERROR } from '../../apps/web/src/words/errors';
-import { VOCABULARY, type Words } from '../../apps/web/src/words/vocabulary';
+import {
+  axeProblems,
+  rawWords,
+  ROOT,
+  screenshots,
+  signedIn as signedInTo,
+  startBrowserStack,
+  stopBrowserStack,
+  type BrowserStack,
+} from './support/browser';
 
 jest.setTimeout(300_000);
 
-const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, '.data', 'screenshots', 'web-walk');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-];
-
-/** Codes that are also ordinary parts of what a page shows (document type abbreviations are in every number). */
-const SHOWN_AS_IS = new Set(Object.keys(VOCABULARY.DOC_TYPE));
-/** Tables whose codes are also what a user types (the import's keys head the units CSV: code,name,kind,parentCode). */
-const TYPED = new Set(['IMPORT_FIELD']);
-/** The test's own people are named after their role ("clerk 395e", test/integration/support/org.ts): not the app's words. */
-const FIXTURE_NAMES = /\b(clerk|leader|specialist|auditor|admin|connector) [0-9a-f]{4}\b/g;
-
-/** Each code of the vocabulary and the API's errors, and each English word of the vocabulary, as a whole word. */
-const FORBIDDEN: { what: string; pattern: RegExp }[] = (() => {
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  // a code stands alone: not part of an e-mail, a symbol (136/KH-LĐLĐ), a path or a longer word
-  const whole = (s: string) => new RegExp(`(?<![\\p{L}\\p{N}_./@-])${escape(s)}(?![\\p{L}\\p{N}_/@-])`, 'u');
-  const out: { what: string; pattern: RegExp }[] = [];
-  for (const [table, words] of Object.entries(VOCABULARY) as [string, Record<string, Words>][])
-    for (const [code, w] of Object.entries(words)) {
-      if (!SHOWN_AS_IS.has(code) && !TYPED.has(table))
-        out.push({ what: `${table}.${code}`, pattern: whole(code) });
-      if (w.en !== w.vi) out.push({ what: `${table}.${code} (English)`, pattern: whole(w.en) });
-    }
-  for (const code of Object.keys(ERROR)) out.push({ what: `error ${code}`, pattern: whole(code) });
-  return out;
-})();
-
+let stack: BrowserStack;
 let api: INestApplication;
-let worker: INestApplicationContext;
 let org: Org;
-let browser: Browser;
 let base: string;
+let problems: string[];
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist', 'web', 'index.html')))
-    throw new Error('dist/web has no web app: run `npm run build` first (npm test does)');
-  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM}: apt-get install chromium`);
-  [api, worker] = await Promise.all([startApi(), startWorker()]);
-  await api.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`;
-  org = await buildOrg(api);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-  mkdirSync(SHOTS, { recursive: true });
+  stack = await startBrowserStack();
+  ({ api, org, base } = stack);
+  problems = stack.errors;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await worker?.close();
-  await api?.close();
-});
+afterAll(() => stopBrowserStack(stack));
 
-const problems: string[] = [];
-
-async function signedIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('response', (r) => {
-    if (/favicon/.test(r.url()) && r.status() >= 400) problems.push(`favicon: ${r.status()} ${r.url()}`);
-  });
-  await page.goto(base);
-  await page.getByLabel('Thư điện tử').fill(email);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('link', { name: 'Sổ văn bản' }).waitFor();
-  return page;
-}
+const signedIn = (email: string): Promise<Page> => signedInTo(stack, email);
+const shot = screenshots(join(ROOT, '.data', 'screenshots', 'web-walk'));
 
 /** Opens `path`, waits for it to settle, then checks its words and its accessibility. */
 async function visit(page: Page, who: string, path: string, ready?: (p: Page) => Promise<unknown>) {
@@ -103,24 +48,8 @@ async function visit(page: Page, who: string, path: string, ready?: (p: Page) =>
   await page.locator('main').waitFor();
   if (ready) await ready(page);
   await page.waitForLoadState('networkidle');
-  const name = `${who}${path.replace(/[^a-z0-9]+/gi, '-')}`.slice(0, 80);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const text = (await page.locator('body').innerText()).replace(FIXTURE_NAMES, '');
-  for (const f of FORBIDDEN) {
-    const hit = f.pattern.exec(text);
-    if (hit)
-      problems.push(
-        `${who} ${path}: ${f.what} shown ("…${text.slice(Math.max(0, hit.index - 30), hit.index + 30)}…")`,
-      );
-  }
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  for (const v of axe.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical'))
-    problems.push(
-      `${who} ${path}: axe ${v.id} (${v.impact}) at ${v.nodes
-        .map((n) => n.target.join(' '))
-        .slice(0, 3)
-        .join(', ')}`,
-    );
+  await shot(page, `${who}${path.replace(/[^a-z0-9]+/gi, '-')}`.slice(0, 80));
+  problems.push(...(await rawWords(page, `${who} ${path}`)), ...(await axeProblems(page, `${who} ${path}`)));
 }
 
 describe('every page, as every role', () => {
@@ -248,16 +177,11 @@ describe('every page, as every role', () => {
     await visit(a, 'auditor', `/audit/${directive}`, (x) => x.getByTestId('timeline').waitFor());
 
     const o = await signedIn(admin.email);
-    for (const path of [...common, '/organisation'])
+    for (const path of [...common, '/organisation', '/delegations'])
       await visit(o, 'admin', path, (x) => x.locator('main').waitFor());
 
     // the system administrator with no unit: told to pick a tree, which it then works on
-    const s = await browser.newContext({ viewport: { width: 1280, height: 900 } }).then((x) => x.newPage());
-    await s.goto(base);
-    await s.getByLabel('Thư điện tử').fill(root.email);
-    await s.getByLabel('Mật khẩu').fill(PASSWORD);
-    await s.getByRole('button', { name: 'Đăng nhập' }).click();
-    await s.getByTestId('no-unit').waitFor();
+    const s = await signedInTo(stack, root.email, (x) => x.getByTestId('no-unit').waitFor());
     await visit(s, 'system', '/');
     await visit(s, 'system', '/calendar');
 

@@ -4,22 +4,18 @@
  * issuer's routing dashboard shows the report, an auditor verifies the chain. Each page is saved as a screenshot in
  * test-artifacts/web/ (git-ignored); the browser's console must stay free of errors.
  */
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import request from 'supertest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { INestApplication } from '@nestjs/common';
+import type { Locator, Page } from 'playwright-core';
 import { Client, Connection } from '@temporalio/client';
 import { reportingWorkflowId } from '@cascade/contracts';
 import { cycleAt, vietnamCalendar } from '@cascade/domain';
-import { startApi, startWorker } from './support/apps';
 import { newKey } from './support/ids';
 import {
   addMember,
   auth,
-  buildOrg,
   importUnitsUnderA,
   PASSWORD,
   SIGNING_AUTHORITY,
@@ -28,48 +24,32 @@ import {
 } from './support/org';
 import { waitFor } from './support/wait-for';
 import { desk as deskOf, issue as issueDirective, type Desk } from './support/desk';
+import {
+  ROOT,
+  screenshots,
+  signedIn as signedInTo,
+  startBrowserStack,
+  stopBrowserStack,
+  type BrowserStack,
+} from './support/browser';
 
 jest.setTimeout(300_000);
 
-const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-artifacts', 'web');
 const FIELD_TYPE_LABEL = 'Kiểu dữ liệu';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
+let stack: BrowserStack;
 let api: INestApplication;
-let worker: INestApplicationContext;
 let org: Org;
-let browser: Browser;
 let base: string;
-const consoleErrors: string[] = [];
+let consoleErrors: string[];
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist', 'web', 'index.html')))
-    throw new Error('dist/web has no web app: run `npm run build` first (npm test does)');
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no chromium at ${CHROMIUM}: apt-get install chromium (infra/test.sh installs it)`);
-  [api, worker] = await Promise.all([startApi(), startWorker()]);
-  await api.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${((api.getHttpServer() as Server).address() as AddressInfo).port}`;
-  org = await buildOrg(api);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-  mkdirSync(SHOTS, { recursive: true });
+  stack = await startBrowserStack();
+  ({ api, org, base } = stack);
+  consoleErrors = stack.errors;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await worker?.close();
-  await api?.close();
-});
+afterAll(() => stopBrowserStack(stack));
 
 /** The antd Select labelled `label` in `scope`, opened: its list of options (rendered in a popup of the page). */
 async function openSelect(page: Page, scope: Locator, label: string): Promise<Locator> {
@@ -91,24 +71,8 @@ async function pick(page: Page, scope: Locator, label: string, option: string) {
   await list.getByTitle(option, { exact: true }).click();
 }
 
-async function signedIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    // a 4xx answered on purpose is the network's message, not the app's
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  await page.goto(base);
-  await page.getByLabel('Thư điện tử').fill(email);
-  await page.getByLabel('Mật khẩu').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('link', { name: 'Sổ văn bản' }).waitFor();
-  return page;
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const signedIn = (email: string): Promise<Page> => signedInTo(stack, email);
+const shot = screenshots(join(ROOT, 'test-artifacts', 'web'));
 
 const http = () => request(api.getHttpServer());
 const post = (path: string, token: string, body: object) =>
@@ -449,12 +413,12 @@ describe('the web app', () => {
     const tg = await signedIn(department.email);
     await tg.getByRole('link', { name: 'Báo cáo nhận được' }).click();
     const received = tg.getByTestId('reports-received').locator('tbody tr').filter({ hasText: 'Đơn vị D' });
-    await received.filter({ hasText: 'sessions: 5' }).waitFor({ timeout: 30_000 });
+    await received.filter({ hasText: 'Số buổi tuyên truyền: 5' }).waitFor({ timeout: 30_000 });
     expect(await received.locator('td').nth(2).textContent()).toBe('Gửi qua đơn vị');
     await shot(tg, '12-reports-received');
     await received.getByRole('link', { name: /qua Ban Tuyên giáo/ }).click();
     const sender = tg.getByTestId('senders').locator('tbody tr').filter({ hasText: 'Đơn vị D' });
-    await sender.filter({ hasText: 'sessions: 5' }).waitFor();
+    await sender.filter({ hasText: 'Số buổi tuyên truyền: 5' }).waitFor();
     expect(await sender.locator('td').nth(3).textContent()).toBe('2/2');
     await tg.getByTestId('sender-coverage').filter({ hasText: '1/1 đơn vị đã gửi' }).waitFor();
     await shot(tg, '13-received-view');

@@ -3,6 +3,7 @@ import { App } from './App';
 import { AuditPage } from './pages/AuditPage';
 import { CalendarPage } from './pages/CalendarPage';
 import { Compose } from './pages/Compose';
+import { DelegationsPage } from './pages/DelegationsPage';
 import { DirectivePage } from './pages/DirectivePage';
 import { Home } from './pages/Home';
 import { InboxPage } from './pages/InboxPage';
@@ -44,6 +45,7 @@ export const router = createHashRouter([
       { path: 'reports-received/:id', Component: ReceivedReportsRoute },
       { path: 'audit/:id', Component: byId(AuditPage) },
       { path: 'organisation', element: <Organisation /> },
+      { path: 'delegations', element: <DelegationsPage /> },
       { path: 'calendar', element: <CalendarPage /> },
       { path: 'inbox', element: <InboxPage /> },
       { path: 'search', element: <SearchPage /> },

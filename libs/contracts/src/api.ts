@@ -39,7 +39,13 @@ export interface Directive {
   version: number;
   symbol: string | null;
   content: DirectiveContent;
-  signer: { name: string; position: string; authority: string } | null;
+  signer: {
+    name: string;
+    position: string;
+    authority: string;
+    /** The relation (KT., Q., TL., TUQ.) it was signed under, as the signed record says; null: in one's own right. */
+    delegation?: SignedDelegation | null;
+  } | null;
   sha256: string | null;
   signature: string | null;
 }
@@ -112,4 +118,37 @@ export interface MemberRow {
   role: string;
   userName: string;
   userEmail: string;
+  userId?: string;
+  position?: string | null;
+  authority?: string | null;
+}
+
+/** The signing relation a directive was signed under (`signer.delegation` of `GET /directives/:id`). */
+export interface SignedDelegation {
+  id: string;
+  kind: string;
+  grantorUserId: string;
+  grantorName: string;
+  basisNumber: string;
+  /** YYYY-MM-DD */
+  basisDate: string;
+}
+
+/** A unit's signing relation (`GET /units/:id/delegations`). */
+export interface DelegationRow {
+  id: string;
+  unitId: string;
+  kind: string;
+  grantor: { userId: string; name: string };
+  grantee: { userId: string; name: string };
+  /** The lines the signing block prints: "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH". */
+  authority: string;
+  position: string;
+  basis: { number: string; date: string };
+  docTypes: string[] | null;
+  validFrom: string;
+  validUntil: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+  revokeReason: string | null;
 }

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import type { ReportingRequirement } from '@cascade/contracts';
 import type { Aggregate } from '@cascade/domain';
 import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
 
@@ -152,8 +153,8 @@ export interface ReportReceivedEntry {
   reportedAt: Date | null;
   values: Record<string, unknown> | null;
   coverage: Record<string, unknown> | null;
-  /** The keys of the directive's extra schedules, in order (null: none). */
-  scheduleKeys: string[] | null;
+  /** The directive's reporting requirement: its schedules' keys and forms (the labels of what was reported). */
+  reporting: ReportingRequirement | null;
 }
 
 /**
@@ -208,10 +209,7 @@ export async function reportsReceivedRegister(
      SELECT p.directive_id AS "directiveId", d.symbol, d.content->>'subject' AS subject, d.status,
             p.hub_unit_id AS "hubUnitId", h.name AS "hubName", p.role, p.target_unit_id AS "targetUnitId",
             p.via_unit_id AS "viaUnitId", p.cycle, p.revision, p.reason, p.created_at AS "reportedAt", p.values,
-            p.coverage,
-            (SELECT jsonb_agg(s->>'key') FROM jsonb_array_elements(
-               CASE WHEN jsonb_typeof(d.content->'reporting'->'schedules') = 'array'
-                    THEN d.content->'reporting'->'schedules' ELSE '[]'::jsonb END) s) AS "scheduleKeys",
+            p.coverage, d.content->'reporting' AS reporting,
             CASE WHEN p.created_at IS NULL THEN NULL ELSE ${EXACT_TIME('p.created_at')} END AS k_at, p.s_cycle AS k_cycle
        FROM p JOIN directive d ON d.id = p.directive_id JOIN unit h ON h.id = p.hub_unit_id
       ORDER BY p.s_at DESC, p.directive_id, p.hub_unit_id, p.role, p.s_cycle`,

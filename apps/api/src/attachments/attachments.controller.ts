@@ -52,23 +52,24 @@ export class AttachmentsController {
     return this.attachments.upload(principal, id, req.file, key);
   }
 
+  // Read by the issuer's side and by every unit the directive was routed to (the service checks which).
   @Get()
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'The attachments: name, media type, size, SHA-256, in upload order' })
-  list(@Param('id') id: string) {
-    return this.attachments.list(id);
+  @ApiResponse({ status: 404, description: 'DIRECTIVE_NOT_FOUND: not one the caller issued or received' })
+  list(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string) {
+    return this.attachments.list(principal, id);
   }
 
   @Get(':attachmentId')
-  @Authorize({ capability: 'view', unit: { param: 'id' }, via: 'directive' })
   @ApiOperation({ summary: 'The file as uploaded, with its media type and a Digest of its SHA-256' })
-  @ApiResponse({ status: 404, description: 'ATTACHMENT_NOT_FOUND' })
+  @ApiResponse({ status: 404, description: 'DIRECTIVE_NOT_FOUND, ATTACHMENT_NOT_FOUND' })
   async download(
+    @CurrentPrincipal() principal: RequestPrincipal,
     @Param('id') id: string,
     @Param('attachmentId') attachmentId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const file = await this.attachments.content(id, attachmentId);
+    const file = await this.attachments.content(principal, id, attachmentId);
     res.setHeader('Content-Type', file.mediaType);
     res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`);
     res.setHeader('Digest', `sha-256=${Buffer.from(file.sha256, 'hex').toString('base64')}`);

@@ -14,6 +14,7 @@ import { ApiError } from '../common/api-error';
 import { isUuid } from '../common/page';
 import type { RequestPrincipal } from '../auth/principal';
 import { directiveNotFound } from '../directives/directive-errors';
+import { visibleDirective } from '../directives/directive-visibility';
 import { idempotencyKeyReused } from '../idempotency/idempotency.interceptor';
 import { AttachmentErrorCode } from './attachment-error-codes';
 
@@ -106,11 +107,18 @@ export class AttachmentsService {
     }
   }
 
-  list(directiveId: string): Promise<Attachment[]> {
+  /** The attachments, for whoever views the issuer or a unit the directive was routed to (it received them). */
+  async list(principal: RequestPrincipal, directiveId: string): Promise<Attachment[]> {
+    await visibleDirective(this.dataSource, principal, directiveId);
     return attachmentsOf(this.dataSource, directiveId);
   }
 
-  async content(directiveId: string, attachmentId: string): Promise<AttachmentWithContent> {
+  async content(
+    principal: RequestPrincipal,
+    directiveId: string,
+    attachmentId: string,
+  ): Promise<AttachmentWithContent> {
+    await visibleDirective(this.dataSource, principal, directiveId);
     const found = isUuid(attachmentId)
       ? await attachmentContent(this.dataSource, directiveId, attachmentId)
       : null;

@@ -9,20 +9,18 @@ import {
   type OfficialDocument,
   type RenderOptions,
 } from '@cascade/documents';
-import { can, idsFromPath, pathFromIds, viewScope, type DocType } from '@cascade/domain';
+import type { DocType } from '@cascade/domain';
 import {
   attachmentsOf,
-  directiveRow,
   documentSource,
-  routedWithinView,
   signedDocument,
   storeSignedDocument,
-  unitPathText,
   type DirectiveRow,
 } from '@cascade/persistence';
 import type { DirectiveContent } from '@cascade/contracts';
 import type { RequestPrincipal } from '../auth/principal';
 import { directiveNotFound } from '../directives/directive-errors';
+import { visibleDirective } from '../directives/directive-visibility';
 
 /** The renderer's options (tests pass another layout to stand for a changed renderer). */
 export const DOCUMENT_RENDER_OPTIONS = Symbol('DOCUMENT_RENDER_OPTIONS');
@@ -98,20 +96,8 @@ export class DocumentService {
     };
   }
 
-  /** The directive's row, if the caller views its issuer or a unit it was routed to; else 404 as if it did not exist. */
-  private async visible(principal: RequestPrincipal, id: string): Promise<DirectiveRow> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await directiveRow(this.dataSource, id) : null;
-    if (!row) throw directiveNotFound(id);
-    if (principal.systemAdmin) return row;
-    const issuerPath = await unitPathText(this.dataSource, row.issuer_id);
-    if (issuerPath && can(principal, 'view', idsFromPath(issuerPath))) return row;
-    const scope = viewScope(principal);
-    const routed = await routedWithinView(this.dataSource, id, {
-      subtreePaths: scope.subtrees.map((ids) => pathFromIds(ids)),
-      unitIds: scope.units,
-    });
-    if (!routed) throw directiveNotFound(id);
-    return row;
+  private visible(principal: RequestPrincipal, id: string): Promise<DirectiveRow> {
+    return visibleDirective(this.dataSource, principal, id);
   }
 
   /** The record as the document prints it (`officialDocumentOf`). */

@@ -35,6 +35,18 @@ import { TemporalClient } from '../temporal/temporal.module';
 import type { CloseCycleDto, ReceivedOnQueryDto, ReceivedRegisterQueryDto } from './received.dto';
 
 /**
+ * The labels of the form a schedule's reports answer, by field key: what the values are called where they are shown
+ * (each directive, and each of its schedules, has its own form).
+ */
+function labelsOf(
+  reporting: ReportingRequirement | null | undefined,
+  schedule: number,
+): Record<string, string> {
+  const form = reporting ? formOfSchedule(reporting, schedule) : null;
+  return Object.fromEntries((form?.fields ?? []).map((f) => [f.key, f.label]));
+}
+
+/**
  * Reports as their receivers see them: the bodies a hub's aggregate is delivered to (and the departments it comes
  * through), and the departments that collect and aggregate for a hub. Each sees what it received, with totals over
  * every sender and how many of them have reported; a directive that sends a unit nothing is answered as one that
@@ -71,11 +83,18 @@ export class ReceivedService {
       ),
     );
     return {
-      items: page.items.map(({ scheduleKeys, ...r }) => {
-        if (r.cycle === null) return r;
+      items: page.items.map(({ reporting, ...r }) => {
+        if (r.cycle === null) return { ...r, labels: labelsOf(reporting, 0) };
         const { schedule, index } = splitCycleKey(r.cycle);
-        const key = schedule === 0 ? MAIN_SCHEDULE : (scheduleKeys?.[schedule - 1] ?? MAIN_SCHEDULE);
-        return { ...r, schedule: key, cycle: index, cycleKey: r.cycle };
+        const key =
+          schedule === 0 ? MAIN_SCHEDULE : (reporting?.schedules?.[schedule - 1]?.key ?? MAIN_SCHEDULE);
+        return {
+          ...r,
+          schedule: key,
+          cycle: index,
+          cycleKey: r.cycle,
+          labels: labelsOf(reporting, schedule),
+        };
       }),
       nextCursor: page.nextCursor,
     };
@@ -137,6 +156,7 @@ export class ReceivedService {
       unitId: q.unitId,
       schedule: q.schedule ?? MAIN_SCHEDULE,
       cycle: q.cycle,
+      labels: labelsOf(reporting, n),
       senders: senders.map(({ aggregate: _omitted, ...s }) => s),
       totals: totals && {
         values: Object.fromEntries(Object.entries(totals.fields).map(([k, a]) => [k, aggregateValue(a)])),

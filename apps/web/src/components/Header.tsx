@@ -56,7 +56,10 @@ export function Header({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: 
           ? [{ key: '/compose', label: <Link to="/compose">{t('compose')}</Link> }]
           : []),
         ...(unit?.role === 'admin'
-          ? [{ key: '/organisation', label: <Link to="/organisation">{t('organisation')}</Link> }]
+          ? [
+              { key: '/organisation', label: <Link to="/organisation">{t('organisation')}</Link> },
+              { key: '/delegations', label: <Link to="/delegations">{t('delegations')}</Link> },
+            ]
           : []),
         { key: '/calendar', label: <Link to="/calendar">{t('calendar')}</Link> },
       ]

@@ -78,6 +78,7 @@ export function Overdue({ id, unitId, cycle }: { id: string; unitId: string; cyc
       <Problem text={problem} />
       <List
         data-testid="overdue"
+        className="in-text"
         size="small"
         dataSource={mine}
         locale={{ emptyText: t('nothing') }}

@@ -1,15 +1,17 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { App as AntApp, Button, Card, Form, Input, Modal, Space, Steps, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Card, Form, Input, Modal, Select, Space, Steps, Tag, Typography } from 'antd';
 import type { Directive } from '@cascade/contracts';
 import { api, ApiFailure, openFile } from '../api';
+import { Attachments } from '../components/Attachments';
 import { DirectiveSummary } from '../components/DirectiveSummary';
 import { Problem } from '../components/Problem';
 import { Routing } from '../components/Routing';
 import { Schedules } from '../components/Schedules';
 import { useApp } from '../context';
 import { useGet } from '../hooks';
-import { DIRECTIVE_STATUS, DOC_TYPE } from '../words/vocabulary';
+import { dmy } from '../format';
+import { DELEGATION_KIND, DIRECTIVE_STATUS, DOC_TYPE } from '../words/vocabulary';
 
 const STEP_OF: Record<string, number> = { draft: 0, in_review: 1, approved: 2, signed: 3, dispatched: 4 };
 const ISSUED = ['signed', 'dispatched', 'closed', 'recalled', 'superseded'];
@@ -42,6 +44,8 @@ export function DirectivePage({ id }: { id: string }) {
   const [deciding, setDeciding] = useState<'return' | 'reject' | null>(null);
   const [signing, setSigning] = useState(false);
   const [busy, setBusy] = useState(false);
+  // signed in one's own right (''), or under a relation of this kind the signer holds in the issuer (KT., Q., …)
+  const [under, setUnder] = useState('');
   const [form] = Form.useForm<{ comment: string }>();
   const act = async (path: string, body: object) => {
     setActionError(null);
@@ -95,6 +99,13 @@ export function DirectivePage({ id }: { id: string }) {
             {d.sha256?.slice(0, 16)}…
           </p>
         )}
+        {d.signer?.delegation && (
+          <p data-testid="signed-under">
+            {t('signedUnder')}: {say(DELEGATION_KIND, d.signer.delegation.kind)} · {t('grantedBy')}{' '}
+            {d.signer.delegation.grantorName} · {t('basis')} {d.signer.delegation.basisNumber} {t('dated')}{' '}
+            {dmy(d.signer.delegation.basisDate)}
+          </p>
+        )}
         <Space wrap>
           {leader && d.status === 'in_review' && (
             <>
@@ -125,6 +136,9 @@ export function DirectivePage({ id }: { id: string }) {
         </Space>
         <Problem text={actionError} />
         {ISSUED.includes(d.status) && <DocumentButtons id={d.id} />}
+      </Card>
+      <Card>
+        <Attachments id={d.id} editable={!!drafter && ['draft', 'in_review'].includes(d.status)} />
       </Card>
       {!ISSUED.includes(d.status) && (
         <Card title={t('preview')}>
@@ -170,9 +184,26 @@ export function DirectivePage({ id }: { id: string }) {
         okButtonProps={{ loading: busy }}
         cancelText={t('cancel')}
         onCancel={() => setSigning(false)}
-        onOk={() => void act('sign', { version: d.version }).then((ok) => ok && setSigning(false))}
+        onOk={() =>
+          void act('sign', { version: d.version, ...(under ? { authority: under } : {}) }).then(
+            (ok) => ok && setSigning(false),
+          )
+        }
       >
         <p>{t('confirmSignHint')}</p>
+        <Space>
+          <label htmlFor="sign-under">{t('signUnder')}</label>
+          <Select
+            id="sign-under"
+            style={{ minWidth: 280 }}
+            value={under}
+            onChange={setUnder}
+            options={[
+              { value: '', label: t('ownAuthority') },
+              ...Object.keys(DELEGATION_KIND).map((k) => ({ value: k, label: say(DELEGATION_KIND, k) })),
+            ]}
+          />
+        </Space>
         <Typography.Title level={2} style={{ fontSize: 18 }}>
           {say(DOC_TYPE, d.type)} — {d.content.subject}
         </Typography.Title>

@@ -2,13 +2,15 @@ import { useState } from 'react';
 import type { ReceivedDirective } from '@cascade/contracts';
 import { api } from '../api';
 import { Aggregate } from '../components/Aggregate';
+import { Attachments } from '../components/Attachments';
+import { Forward } from '../components/Forward';
 import { Problem } from '../components/Problem';
 import { ReportForm } from '../components/ReportForm';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
 import { NODE_STATUS } from '../words/vocabulary';
 
-/** A directive received by the unit: acknowledge, report. */
+/** A directive received by the unit: acknowledge, its files, forward to the unit's own units, report. */
 export function ReceivedPage({ id }: { id: string }) {
   const { t, unit, say } = useApp();
   const [d, error, reload] = useLoad(
@@ -48,6 +50,10 @@ export function ReceivedPage({ id }: { id: string }) {
         >
           {t('acknowledge')}
         </button>
+      )}
+      <Attachments id={id} editable={false} />
+      {d.node.status === 'accepted' && !d.node.isHub && ['clerk', 'specialist'].includes(unit.role) && (
+        <Forward id={id} unitId={unit.unitId} />
       )}
       {d.node.isHub && (
         <Aggregate id={id} unitId={unit.unitId} cycle={0} fields={d.content.reporting?.form?.fields} />

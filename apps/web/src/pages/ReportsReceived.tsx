@@ -26,13 +26,19 @@ export interface ReceivedReport {
   reportedAt: string | null;
   values: Record<string, unknown> | null;
   coverage: { expected?: number; onTime?: number; late?: number; missing?: number } | null;
+  /** The labels of the form the values answer (the directive's, for the row's schedule), by field key. */
+  labels: Record<string, string>;
 }
 
 /** `GET /directives/:id/reports-received?unitId=&cycle=&schedule=`: what the unit received on a directive for a cycle. */
 interface ReceivedOn {
-  senders: (Omit<ReceivedReport, 'directiveId' | 'symbol' | 'subject' | 'status' | 'cycle' | 'cycleKey'> & {
+  senders: (Omit<
+    ReceivedReport,
+    'directiveId' | 'symbol' | 'subject' | 'status' | 'cycle' | 'cycleKey' | 'labels'
+  > & {
     reported: boolean;
   })[];
+  labels: Record<string, string>;
   totals: { values: Record<string, unknown> } | null;
   senderCoverage: { expected: number; reported: number; missing: number };
 }
@@ -48,7 +54,8 @@ const covered = (c: ReceivedReport['coverage']) =>
 
 /** The unit's register of reports received (its own, as the department they come through, or collected for a body). */
 export function ReportsReceived() {
-  const { t, unit } = useApp();
+  const { t, unit, num } = useApp();
+  const words = (labels: Record<string, string>) => ({ labels, num, yes: t('yes'), no: t('no') });
   // newest first, 100 at a time: the first page is re-read live, the next ones by their cursors
   const { items, error, more } = usePaged<ReceivedReport>(
     unit ? `/registers/reports-received?unitId=${unit.unitId}&limit=100` : null,
@@ -85,7 +92,7 @@ export function ReportsReceived() {
                 <td>{r.hubName}</td>
                 <td>{t(ROLE[r.role])}</td>
                 <td>{r.cycle === undefined ? '—' : `#${r.cycle + 1}`}</td>
-                <td>{r.values ? valuesText(r.values) : t('notReported')}</td>
+                <td>{r.values ? valuesText(r.values, words(r.labels)) : t('notReported')}</td>
                 <td>{covered(r.coverage)}</td>
                 <td>{when(r.reportedAt)}</td>
               </tr>
@@ -103,7 +110,7 @@ export function ReportsReceived() {
  * reported.
  */
 export function ReceivedReports({ id, query }: { id: string; query: string }) {
-  const { t, unit } = useApp();
+  const { t, unit, num } = useApp();
   const params = new URLSearchParams(query);
   const [cycle, setCycle] = useState(Number(params.get('cycle') ?? 0));
   const schedule = params.get('schedule') ?? 'main';
@@ -120,6 +127,7 @@ export function ReceivedReports({ id, query }: { id: string; query: string }) {
     return { head: register.items[0] ?? null, received };
   }, [id, unit?.unitId, cycle, schedule]);
   const r = data?.received;
+  const words = { labels: r?.labels, num, yes: t('yes'), no: t('no') };
   return (
     <article className="card">
       <h1>
@@ -157,7 +165,7 @@ export function ReceivedReports({ id, query }: { id: string; query: string }) {
                 <tr key={`${s.hubUnitId}/${s.role}`}>
                   <td>{s.hubName}</td>
                   <td>{t(ROLE[s.role])}</td>
-                  <td>{s.values ? valuesText(s.values) : t('notReported')}</td>
+                  <td>{s.values ? valuesText(s.values, words) : t('notReported')}</td>
                   <td>{covered(s.coverage)}</td>
                   <td>{s.revision ?? '—'}</td>
                   <td>{when(s.reportedAt)}</td>
@@ -167,7 +175,7 @@ export function ReceivedReports({ id, query }: { id: string; query: string }) {
           </table>
           {r.totals && (
             <p data-testid="totals">
-              {t('totals')}: {valuesText(r.totals.values)}
+              {t('totals')}: {valuesText(r.totals.values, words)}
             </p>
           )}
         </>

@@ -1,6 +1,7 @@
 import type {
   Aggregation,
   CycleStepKind,
+  DelegationKind,
   DirectiveStatus,
   DocType,
   FieldType,
@@ -145,6 +146,17 @@ export const REVIEW_DECISION: Record<ReviewInput['decision'], Words> = {
   approve: w('Đồng ý', 'Approve'),
   return: w('Trả lại để sửa', 'Return for changes'),
   reject: w('Không duyệt', 'Reject'),
+};
+
+/**
+ * Signing relations (Decree 30/2020, art. 13). The prefix itself is what the signing block prints ("KT. CHỦ TỊCH"),
+ * so it is shown beside its words and stays out of VOCABULARY (whose codes no page may show).
+ */
+export const DELEGATION_KIND: Record<DelegationKind, Words> = {
+  'KT.': w('Ký thay (KT.)', 'Signing for the head (KT.)'),
+  'Q.': w('Quyền (Q.)', 'Acting head (Q.)'),
+  'TL.': w('Thừa lệnh (TL.)', 'By order (TL.)'),
+  'TUQ.': w('Thừa ủy quyền (TUQ.)', 'By written delegation (TUQ.)'),
 };
 
 /** The audit trail's event types (audit_event.action), in words. */

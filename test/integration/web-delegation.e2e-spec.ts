@@ -1,0 +1,156 @@
+/**
+ * Signing delegations (ủy quyền: KT., Q., TL., TUQ.) in a real browser against the real stack: the unit's administrator
+ * records a KT. (a refusal of the API said beside the field it names), the deputy signs a directive under it from the
+ * signing confirmation, the directive's page says who signed under which relation and on what basis, and the
+ * administrator revokes it. Each page is checked by axe-core and for raw codes; screenshots go to test-artifacts/web/.
+ */
+import { join } from 'node:path';
+import request from 'supertest';
+import type { Locator, Page } from 'playwright-core';
+import { addMember, auth, importUnitsUnderA } from './support/org';
+import { newKey } from './support/ids';
+import {
+  axeProblems,
+  rawWords,
+  ROOT,
+  screenshots,
+  signedIn,
+  startBrowserStack,
+  stopBrowserStack,
+  type BrowserStack,
+} from './support/browser';
+
+jest.setTimeout(300_000);
+
+let s: BrowserStack;
+beforeAll(async () => {
+  s = await startBrowserStack();
+});
+afterAll(() => stopBrowserStack(s));
+
+const shot = screenshots(join(ROOT, 'test-artifacts', 'web'));
+const post = (path: string, token: string, body: object) =>
+  request(s.api.getHttpServer()).post(path).set(auth(token)).set('Idempotency-Key', newKey()).send(body);
+const check = async (page: Page, where: string) => [
+  ...(await rawWords(page, where)),
+  ...(await axeProblems(page, where)),
+];
+
+/** Opens an antd Select by its label and picks the option with this text. */
+async function pick(page: Page, scope: Locator, label: string, option: string) {
+  // a list that has closed stays in the page, hidden once its motion ends: only one list is open at a time
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  await open.waitFor({ state: 'detached' });
+  await scope.getByLabel(label, { exact: true }).click();
+  await open.locator('.ant-select-item-option').filter({ hasText: option }).first().click();
+  await open.waitFor({ state: 'detached' });
+}
+
+/** Types a day (dd/mm/yyyy) into an antd DatePicker by its label. */
+async function day(scope: Locator, label: string, dmy: string) {
+  const input = scope.getByLabel(label, { exact: true });
+  await input.click();
+  await input.fill(dmy);
+  await input.press('Enter');
+}
+
+const today = () => {
+  const vn = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+  return vn.split('-').reverse().join('/');
+};
+
+describe('signing delegations', () => {
+  it('are recorded, signed under, shown on the directive and revoked', async () => {
+    const problems: string[] = [];
+    const id = await importUnitsUnderA(s.api, s.org, [
+      ['P', 'federation', null],
+      ['G', 'grassroots_union', 'P'],
+    ]);
+    const head = await addMember(s.api, s.org, id.P, 'leader', { position: 'CHỦ TỊCH' });
+    const deputy = await addMember(s.api, s.org, id.P, 'leader', { position: 'PHÓ CHỦ TỊCH' });
+    const clerk = await addMember(s.api, s.org, id.P, 'clerk');
+    const admin = await addMember(s.api, s.org, id.P, 'admin');
+    await request(s.api.getHttpServer())
+      .put(`/units/${id.P}/review-chain`)
+      .set(auth(s.org.admin))
+      .send({ reviewerIds: [head.id] })
+      .expect(200);
+    const names = await Promise.all(
+      [head, deputy].map(
+        async (x) =>
+          (await request(s.api.getHttpServer()).get(`/users/${x.id}`).set(auth(s.org.admin)).expect(200)).body
+            .name as string,
+      ),
+    );
+
+    // the administrator records a KT.: the head grants, the deputy signs
+    const o = await signedIn(s, admin.email);
+    await o.getByRole('link', { name: 'Ủy quyền ký' }).first().click();
+    await o.getByText('Chưa có ủy quyền ký nào.').waitFor();
+    const form = o.getByRole('form', { name: 'Ghi nhận ủy quyền ký' });
+    await pick(o, form, 'Hình thức ký', 'Ký thay (KT.)');
+    await pick(o, form, 'Người giao quyền', names[0]);
+    // the same person on both sides: the API's refusal is said beside the field it names
+    await pick(o, form, 'Người được giao ký', names[0]);
+    await form.getByLabel('Số văn bản giao quyền').fill('12/QĐ-LĐLĐ');
+    await day(form, 'Ngày văn bản giao quyền', '02/01/2026');
+    await day(form, 'Hiệu lực từ ngày', today());
+    await form.getByRole('button', { name: 'Ghi nhận ủy quyền' }).click();
+    await form
+      .locator('.ant-form-item')
+      .filter({ hasText: 'Người được giao ký' })
+      .locator('.ant-form-item-explain-error')
+      .filter({ hasText: 'Không thể tự giao quyền cho chính mình.' })
+      .waitFor();
+    await pick(o, form, 'Người được giao ký', names[1]);
+    await form.getByRole('button', { name: 'Ghi nhận ủy quyền' }).click();
+    const row = o.getByTestId('delegations').locator('tbody tr').filter({ hasText: names[1] });
+    await row.getByText('KT. CHỦ TỊCH / PHÓ CHỦ TỊCH').waitFor();
+    expect(await row.getByTestId('standing').textContent()).toBe('Đang hiệu lực');
+    await row.getByText('12/QĐ-LĐLĐ ngày 02/01/2026').waitFor();
+    problems.push(...(await check(o, 'admin delegations')));
+    await shot(o, '30-delegations');
+
+    // an approved directive; the deputy signs it under the KT. from the confirmation
+    const drafted = await post('/directives', clerk.token, {
+      type: 'CV',
+      subject: 'V/v triển khai Tháng Công nhân',
+      tasks: ['Quán triệt, triển khai thực hiện.'],
+      issuerId: id.P,
+      addressees: { mode: 'children' },
+    }).expect(201);
+    const directive = drafted.body.id as string;
+    await post(`/directives/${directive}/submit`, clerk.token, { version: 1 }).expect(200);
+    await post(`/directives/${directive}/review`, head.token, { version: 1, decision: 'approve' }).expect(
+      200,
+    );
+    const l = await signedIn(s, deputy.email);
+    await l.goto(`${s.base}/#/d/${directive}`);
+    await l.getByRole('button', { name: 'Ký ban hành' }).click();
+    const confirm = l.getByRole('dialog', { name: 'Xác nhận ký ban hành' });
+    await pick(l, confirm, 'Thẩm quyền ký', 'Ký thay (KT.)');
+    await l.locator('[class*="ant-zoom-"]').waitFor({ state: 'detached' });
+    await shot(l, '31-sign-under-delegation');
+    await confirm.getByRole('button', { name: 'Ký và ban hành' }).click();
+    await l.getByTestId('status').filter({ hasText: 'Đã ban hành' }).waitFor({ timeout: 60_000 });
+    await l.getByText(`Chữ ký số: KT. CHỦ TỊCH PHÓ CHỦ TỊCH ${names[1]}`).waitFor();
+    expect(await l.getByTestId('signed-under').textContent()).toBe(
+      `Ký theo: Ký thay (KT.) · người giao quyền ${names[0]} · Căn cứ 12/QĐ-LĐLĐ ngày 02/01/2026`,
+    );
+    problems.push(...(await check(l, 'deputy signed')));
+    await shot(l, '32-signed-under-delegation');
+
+    // revoked: kept in the list as revoked, and the directive signed under it still names it
+    await row.getByRole('button', { name: `Thu hồi Ký thay (KT.) ${names[1]}` }).click();
+    const revoke = o.getByRole('dialog', { name: 'Thu hồi ủy quyền ký này?' });
+    await revoke.getByLabel('Lý do thu hồi (không bắt buộc)').fill('Hết nhiệm kỳ.');
+    await revoke.getByRole('button', { name: 'Thu hồi' }).click();
+    await row.getByTestId('standing').filter({ hasText: 'Đã thu hồi' }).waitFor();
+    expect(await row.getByRole('button').count()).toBe(0);
+    await shot(o, '33-delegation-revoked');
+    await l.reload();
+    await l.getByTestId('signed-under').waitFor();
+    expect(problems).toEqual([]);
+    expect(s.errors).toEqual([]);
+  });
+});
