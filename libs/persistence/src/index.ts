@@ -43,3 +43,4 @@ export * from './routing-progress';
 export * from './delegations';
 export * from './attachments';
 export * from './signed-documents';
+export * from './overdue-marks';

@@ -504,16 +504,19 @@ export async function escalateUnreported(
   directiveId: string,
   cycle: number,
   level: EscalationLevel,
-  hubUnitId: string | null = null,
+  /** The hub (or hubs) whose grassroots units are written, else the whole tree. */
+  hubUnitId: string | string[] | null = null,
   /** One unit only ("remind now" on the overdue list), else every unit still to report. */
   unitId: string | null = null,
 ): Promise<number> {
+  const hubs = hubUnitId === null ? null : [hubUnitId].flat();
   const rows: { n: number }[] = await db.query(
     `WITH d AS (SELECT id, issuer_id, symbol, content FROM directive WHERE id = $1),
           late AS (
             SELECT r.unit_id, r.parent_unit_id FROM routing_node r
              WHERE r.directive_id = $1 AND NOT r.is_hub AND r.status <> 'returned' AND r.recall_status IS NULL
-               AND ($6::uuid IS NULL OR COALESCE(r.parent_unit_id, (SELECT issuer_id FROM d)) = $6::uuid)
+               AND ($6::uuid[] IS NULL OR r.parent_unit_id = ANY($6::uuid[])
+                    OR (r.parent_unit_id IS NULL AND (SELECT issuer_id FROM d) = ANY($6::uuid[])))
                AND ($7::uuid IS NULL OR r.unit_id = $7::uuid)
                AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = $1 AND p.unit_id = r.unit_id AND p.cycle = $2
                                   AND (p.late = false OR $3 <> 'overdue'))
@@ -537,7 +540,7 @@ export async function escalateUnreported(
             ${escalationMails(level)}
           )
      SELECT count(*)::int AS n FROM rung`,
-    [directiveId, cycle, level, LEVEL_ACTION[level], ESCALATION_SUBJECT[level], hubUnitId, unitId],
+    [directiveId, cycle, level, LEVEL_ACTION[level], ESCALATION_SUBJECT[level], hubs, unitId],
   );
   return rows[0].n;
 }
