@@ -44,7 +44,11 @@ function main() {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  // (idle) is the process waiting: left out, so that the shares are of the CPU it used
+  profile.samples.forEach((id, i) => {
+    if (byId.get(id)!.callFrame.functionName !== '(idle)')
+      self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const fn = new Map<string, number>();
   const files = new Map<string, number>();
@@ -72,7 +76,7 @@ function main() {
         `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`,
       );
   };
-  console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
+  console.log(`${file}: ${(total / 1e6).toFixed(1)} s of CPU sampled`);
   print('by area', areas);
   print('by file', files);
   print('by function', fn);

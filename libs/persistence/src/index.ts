@@ -44,3 +44,4 @@ export * from './delegations';
 export * from './attachments';
 export * from './signed-documents';
 export * from './overdue-marks';
+export * from './hub-readiness';

@@ -86,8 +86,8 @@ async function expectedChildren(m: EntityManager, directiveId: string, hubUnitId
  * children); now it is an index lookup per child whatever the directive's size (test/integration/bulk-ingest
  * checks the plan on a directive of 20,000 reports).
  */
-const UNANSWERED = `SELECT 1 FROM routing_node r
-      WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND r.status <> 'returned'
+export const unansweredChildrenSql = (hub = '$2') => `SELECT 1 FROM routing_node r
+      WHERE r.directive_id = $1 AND r.parent_unit_id = ${hub} AND r.status <> 'returned'
         AND r.recall_status IS DISTINCT FROM 'accepted'
         AND CASE WHEN r.is_hub
               THEN (SELECT 1 FROM aggregate_report a WHERE a.directive_id = $1 AND a.unit_id = r.unit_id AND a.cycle = $3 LIMIT 1)
@@ -102,7 +102,7 @@ export async function explainHubCompleteness(
   cycle: number,
 ): Promise<string> {
   const rows: { 'QUERY PLAN': string }[] = await m.query(
-    `EXPLAIN (ANALYZE, COSTS OFF) SELECT NOT EXISTS (${UNANSWERED}) AS done`,
+    `EXPLAIN (ANALYZE, COSTS OFF) SELECT NOT EXISTS (${unansweredChildrenSql()}) AS done`,
     [directiveId, hubUnitId, cycle],
   );
   return rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -110,7 +110,7 @@ export async function explainHubCompleteness(
 
 /** Whether every expected child has answered: leaves with a report, hubs with an aggregate. */
 async function allAnswered(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
-  const rows: { done: boolean }[] = await m.query(`SELECT NOT EXISTS (${UNANSWERED}) AS done`, [
+  const rows: { done: boolean }[] = await m.query(`SELECT NOT EXISTS (${unansweredChildrenSql()}) AS done`, [
     directiveId,
     hubUnitId,
     cycle,
@@ -122,7 +122,7 @@ async function allAnswered(m: EntityManager, directiveId: string, hubUnitId: str
 async function readyToClose(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
   const rows: { ready: boolean }[] = await m.query(
     `SELECT NOT EXISTS (SELECT 1 FROM aggregate_report WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3)
-        AND NOT EXISTS (${UNANSWERED}) AS ready`,
+        AND NOT EXISTS (${unansweredChildrenSql()}) AS ready`,
     [directiveId, hubUnitId, cycle],
   );
   return rows[0].ready;
