@@ -13,10 +13,11 @@ import { BatchDto } from './dto/bulk.dto';
  */
 export const BatchBody = createParamDecorator((_: unknown, ctx: ExecutionContext): BatchDto => {
   const body: unknown = ctx.switchToHttp().getRequest<Request>().body;
-  const dto = Object.assign(
-    new BatchDto(),
-    typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {},
-  );
+  const dto = new BatchDto();
+  // own properties defined, not assigned: a "__proto__" key stays a field (refused below), never the prototype
+  if (typeof body === 'object' && body !== null && !Array.isArray(body))
+    for (const [key, value] of Object.entries(body))
+      Object.defineProperty(dto, key, { value, enumerable: true, writable: true, configurable: true });
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length) throw validationFailed(errors);
   return dto;
