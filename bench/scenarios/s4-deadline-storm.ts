@@ -2,7 +2,7 @@
  * S4: every grassroots deadline of a cycle at one instant → the last overdue mark committed, as another connection
  * sees it; against the same statements through bare PostgreSQL fired at an instant of their own.
  */
-import { escalateUnreported, grassrootsHubs, lockHub, untilDatabaseClock } from '@cascade/persistence';
+import { grassrootsHubs, markOverdueHubs, untilDatabaseClock } from '@cascade/persistence';
 import type { Bench } from '../context';
 import { record, round, rounds, say, sleep } from '../measure';
 import type { Cycles } from './s3-cycles';
@@ -11,7 +11,7 @@ const BOUND_MS = 5_000;
 
 // The storm: S3's cycles, where nobody reports, mark every grassroots unit overdue at each grassroots deadline
 // (cycle 0 the warm-up). Raw: the worker's overdue step (apps/worker/src/activities/reporting.activities.ts,
-// markOverdue) run from this process at an instant of its own, on cycles of S3's directive past its schedule that
+// markOverdue, `markOverdueHubs`) run from this process at an instant of its own, on cycles of S3's directive past its schedule that
 // nothing else marks — the same statements on the same tables, without Temporal, NestJS or TypeORM.
 export async function s4DeadlineStorm({ stack: { bare } }: Bench, s3: Cycles) {
   const { directiveId, cycles, grassroots, marks, watcher } = s3;
@@ -33,12 +33,12 @@ export async function s4DeadlineStorm({ stack: { bare } }: Bench, s3: Cycles) {
       wait = await untilDatabaseClock(bare.db, at)
     )
       await sleep(wait);
-    let units = 0;
-    for (const hub of await grassrootsHubs(bare.db, directiveId))
-      units += await bare.db.transaction(async (m) => {
-        await lockHub(m, directiveId, hub, cycle);
-        return escalateUnreported(m, directiveId, cycle, 'overdue', hub);
-      });
+    const units = await markOverdueHubs(
+      bare.db,
+      directiveId,
+      cycle,
+      await grassrootsHubs(bare.db, directiveId),
+    );
     if (units !== grassroots) throw new Error(`S4 raw: ${units} units marked overdue of ${grassroots}`);
     const lag = (await watcher.visible(cycle)) - instant;
     say(`  raw: ${round(lag)} ms`);

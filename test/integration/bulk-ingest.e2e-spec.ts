@@ -240,6 +240,22 @@ describe('batched reports', () => {
     await batch('acknowledgements', over).expect(413);
   });
 
+  it('refuses a body that is not { items: [...] } with 400 VALIDATION_FAILED naming the field', async () => {
+    for (const route of ['reports', 'acknowledgements']) {
+      const path = `/directives/${directiveId}/${route}/batch`;
+      const notList = await http().post(path).set(auth(connector)).send({ items: 'x' }).expect(400);
+      expect(notList.body.error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(/^items: /),
+      });
+      const extra = await http().post(path).set(auth(connector)).send({ items: [], more: 1 }).expect(400);
+      expect(extra.body.error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(/^more: /),
+      });
+    }
+  });
+
   it('coalesces late reports: few revisions, whose folds sum to the late reports', async () => {
     // The district and the issuer close at their deadline (as the worker's close step does).
     await closeTier(ds, directiveId, org.ids.A, 1, true, 1, form);

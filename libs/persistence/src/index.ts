@@ -43,3 +43,5 @@ export * from './routing-progress';
 export * from './delegations';
 export * from './attachments';
 export * from './signed-documents';
+export * from './overdue-marks';
+export * from './hub-readiness';

@@ -86,8 +86,8 @@ async function expectedChildren(m: EntityManager, directiveId: string, hubUnitId
  * children); now it is an index lookup per child whatever the directive's size (test/integration/bulk-ingest
  * checks the plan on a directive of 20,000 reports).
  */
-const UNANSWERED = `SELECT 1 FROM routing_node r
-      WHERE r.directive_id = $1 AND r.parent_unit_id = $2 AND r.status <> 'returned'
+export const unansweredChildrenSql = (hub = '$2') => `SELECT 1 FROM routing_node r
+      WHERE r.directive_id = $1 AND r.parent_unit_id = ${hub} AND r.status <> 'returned'
         AND r.recall_status IS DISTINCT FROM 'accepted'
         AND CASE WHEN r.is_hub
               THEN (SELECT 1 FROM aggregate_report a WHERE a.directive_id = $1 AND a.unit_id = r.unit_id AND a.cycle = $3 LIMIT 1)
@@ -102,7 +102,7 @@ export async function explainHubCompleteness(
   cycle: number,
 ): Promise<string> {
   const rows: { 'QUERY PLAN': string }[] = await m.query(
-    `EXPLAIN (ANALYZE, COSTS OFF) SELECT NOT EXISTS (${UNANSWERED}) AS done`,
+    `EXPLAIN (ANALYZE, COSTS OFF) SELECT NOT EXISTS (${unansweredChildrenSql()}) AS done`,
     [directiveId, hubUnitId, cycle],
   );
   return rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -110,7 +110,7 @@ export async function explainHubCompleteness(
 
 /** Whether every expected child has answered: leaves with a report, hubs with an aggregate. */
 async function allAnswered(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
-  const rows: { done: boolean }[] = await m.query(`SELECT NOT EXISTS (${UNANSWERED}) AS done`, [
+  const rows: { done: boolean }[] = await m.query(`SELECT NOT EXISTS (${unansweredChildrenSql()}) AS done`, [
     directiveId,
     hubUnitId,
     cycle,
@@ -122,7 +122,7 @@ async function allAnswered(m: EntityManager, directiveId: string, hubUnitId: str
 async function readyToClose(m: EntityManager, directiveId: string, hubUnitId: string, cycle: number) {
   const rows: { ready: boolean }[] = await m.query(
     `SELECT NOT EXISTS (SELECT 1 FROM aggregate_report WHERE directive_id = $1 AND unit_id = $2 AND cycle = $3)
-        AND NOT EXISTS (${UNANSWERED}) AS ready`,
+        AND NOT EXISTS (${unansweredChildrenSql()}) AS ready`,
     [directiveId, hubUnitId, cycle],
   );
   return rows[0].ready;
@@ -504,16 +504,19 @@ export async function escalateUnreported(
   directiveId: string,
   cycle: number,
   level: EscalationLevel,
-  hubUnitId: string | null = null,
+  /** The hub (or hubs) whose grassroots units are written, else the whole tree. */
+  hubUnitId: string | string[] | null = null,
   /** One unit only ("remind now" on the overdue list), else every unit still to report. */
   unitId: string | null = null,
 ): Promise<number> {
+  const hubs = hubUnitId === null ? null : [hubUnitId].flat();
   const rows: { n: number }[] = await db.query(
     `WITH d AS (SELECT id, issuer_id, symbol, content FROM directive WHERE id = $1),
           late AS (
             SELECT r.unit_id, r.parent_unit_id FROM routing_node r
              WHERE r.directive_id = $1 AND NOT r.is_hub AND r.status <> 'returned' AND r.recall_status IS NULL
-               AND ($6::uuid IS NULL OR COALESCE(r.parent_unit_id, (SELECT issuer_id FROM d)) = $6::uuid)
+               AND ($6::uuid[] IS NULL OR r.parent_unit_id = ANY($6::uuid[])
+                    OR (r.parent_unit_id IS NULL AND (SELECT issuer_id FROM d) = ANY($6::uuid[])))
                AND ($7::uuid IS NULL OR r.unit_id = $7::uuid)
                AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = $1 AND p.unit_id = r.unit_id AND p.cycle = $2
                                   AND (p.late = false OR $3 <> 'overdue'))
@@ -537,7 +540,7 @@ export async function escalateUnreported(
             ${escalationMails(level)}
           )
      SELECT count(*)::int AS n FROM rung`,
-    [directiveId, cycle, level, LEVEL_ACTION[level], ESCALATION_SUBJECT[level], hubUnitId, unitId],
+    [directiveId, cycle, level, LEVEL_ACTION[level], ESCALATION_SUBJECT[level], hubs, unitId],
   );
   return rows[0].n;
 }

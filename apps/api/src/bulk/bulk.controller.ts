@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/decorators';
 import type { RequestPrincipal } from '../auth/principal';
 import { BatchDto } from './dto/bulk.dto';
+import { BatchBody } from './batch-body';
 import { BulkService } from './bulk.service';
 import { LongRunning } from '../common/long-running';
 
@@ -21,11 +22,12 @@ export class BulkController {
   @LongRunning()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Acknowledge (accept 03 / return 02) for up to 1,000 units, one result per item' })
+  @ApiBody({ type: BatchDto })
   @ApiResponse({ status: 413, description: 'BATCH_TOO_LARGE: more than 1,000 items' })
   acknowledge(
     @CurrentPrincipal() principal: RequestPrincipal,
     @Param('id') id: string,
-    @Body() dto: BatchDto,
+    @BatchBody() dto: BatchDto,
   ) {
     return this.bulk.acknowledge(principal, id, dto.items);
   }
@@ -34,8 +36,13 @@ export class BulkController {
   @LongRunning()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'File up to 1,000 reports (any units, cycles), one result per item' })
+  @ApiBody({ type: BatchDto })
   @ApiResponse({ status: 413, description: 'BATCH_TOO_LARGE: more than 1,000 items' })
-  report(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string, @Body() dto: BatchDto) {
+  report(
+    @CurrentPrincipal() principal: RequestPrincipal,
+    @Param('id') id: string,
+    @BatchBody() dto: BatchDto,
+  ) {
     return this.bulk.report(principal, id, dto.items);
   }
 }

@@ -7,6 +7,7 @@ import {
   closeIfComplete,
   cycleToPlan,
   fileReports,
+  hubsReadyToClose,
   retryTransient,
   rollUpIssuerAggregate,
   unitPathsOf,
@@ -357,8 +358,21 @@ export class BulkService {
       if (f.outcome === 'filed' && !f.after_close && f.parent_unit_id)
         hubs.set(`${f.parent_unit_id}/${toFile[n].key}`, { hub: f.parent_unit_id, key: toFile[n].key });
     });
+    // the hubs still open with every child answered, found in one query per cycle (most are not complete yet)
+    const ready = new Map<number, Set<string>>();
+    for (const key of new Set([...hubs.values()].map((h) => h.key)))
+      ready.set(
+        key,
+        await hubsReadyToClose(
+          this.dataSource,
+          id,
+          [...hubs.values()].filter((h) => h.key === key).map((h) => h.hub),
+          key,
+        ),
+      );
     const issuerKeys = new Set<number>();
     for (const { hub, key } of hubs.values()) {
+      if (!ready.get(key)!.has(hub)) continue;
       const c = cycles.get(`${key}`) as BatchCycle;
       const written: StoredAggregate[] = await closeIfComplete(
         this.dataSource,

@@ -25,7 +25,7 @@ import {
   grassrootsHubs,
   lockCalendarShared,
   lockDirectiveState,
-  lockHub,
+  markOverdueHubs,
   notifyDirectiveWithdrawn,
   planCycle,
   requestRecall,
@@ -47,9 +47,9 @@ async function directiveInfo(dataSource: DataSource, directiveId: string): Promi
 }
 
 /**
- * The overdue mark at the grassroots deadline: hub by hub, once it holds the hub's lock (the lock reports to it
+ * The overdue mark at the grassroots deadline: for each hub, once it holds the hub's lock (the lock reports to it
  * hold shared while they decide whether they are late), every expected grassroots unit below it with no on-time
- * report. It runs only once the database's clock has passed the deadline, so a report racing the deadline either
+ * report — many hubs per statement and transaction (`markOverdueHubs`), a busy hub waited for alone. It runs only once the database's clock has passed the deadline, so a report racing the deadline either
  * committed on time before the lock was granted (and is seen) or decides after it that it is late: never both
  * marked and on time, never neither. A unit that reported late while the worker was down is marked all the same.
  */
@@ -67,14 +67,7 @@ async function markOverdue(dataSource: DataSource, directiveId: string, cycle: n
     await new Promise((r) => setTimeout(r, wait));
     wait = await untilDatabaseClock(dataSource, deadline);
   }
-  let units = 0;
-  for (const hub of await grassrootsHubs(dataSource, directiveId)) {
-    units += await dataSource.transaction(async (m) => {
-      await lockHub(m, directiveId, hub, cycle);
-      return escalateUnreported(m, directiveId, cycle, 'overdue', hub);
-    });
-  }
-  return units;
+  return markOverdueHubs(dataSource, directiveId, cycle, await grassrootsHubs(dataSource, directiveId));
 }
 
 /** One step of a cycle (reminder, overdue mark, escalation, a tier's close, a digest) on the whole tree. */
