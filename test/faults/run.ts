@@ -1,10 +1,11 @@
 /**
- * `npm run test:faults [-- --quick] [--temporal=cluster]`: proof that nothing is lost under faults. On a stack of its
+ * `npm run test:faults [-- --quick] [--temporal=cluster] [--seed=N | --seeds=N] [--only=1] [--keep]`: proof that nothing is lost under faults. On a stack of its
  * own — a private PostgreSQL cluster, a Temporal dev server with file persistence (or, with --temporal=cluster, a real
  * Temporal cluster: test/faults/cluster.ts), the API and the worker as the compiled processes that are deployed — it
  * dispatches a directive to 1,000 units (200 with --quick) with two reporting cycles, sends
  * reports through the API as clients would (retrying with their idempotency keys), and meanwhile:
- *   1. kills the worker with SIGKILL while it dispatches, and restarts it;
+ *   1. kills the worker with SIGKILL while it dispatches, and restarts it (`--only=1`: this fault alone, then its
+ *      checks; it fails when a task of the dispatch waited out a long timeout: test/faults/dispatch-kill.ts);
  *   2. kills it again at a cycle's deadline, while it aggregates;
  *   3. kills (SIGKILL) and restarts the Temporal server (same data file); on the cluster, SIGKILLs the history
  *      process that owns the directive workflow's shard and restarts it;
