@@ -1,10 +1,11 @@
 /**
- * `npm run test:faults [-- --quick] [--temporal=cluster]`: proof that nothing is lost under faults. On a stack of its
+ * `npm run test:faults [-- --quick] [--temporal=cluster] [--seed=N | --seeds=N] [--only=1] [--keep]`: proof that nothing is lost under faults. On a stack of its
  * own — a private PostgreSQL cluster, a Temporal dev server with file persistence (or, with --temporal=cluster, a real
  * Temporal cluster: test/faults/cluster.ts), the API and the worker as the compiled processes that are deployed — it
  * dispatches a directive to 1,000 units (200 with --quick) with two reporting cycles, sends
  * reports through the API as clients would (retrying with their idempotency keys), and meanwhile:
- *   1. kills the worker with SIGKILL while it dispatches, and restarts it;
+ *   1. kills the worker with SIGKILL while it dispatches, and restarts it (`--only=1`: this fault alone, then its
+ *      checks; it fails when a task of the dispatch waited out a long timeout: test/faults/dispatch-kill.ts);
  *   2. kills it again at a cycle's deadline, while it aggregates;
  *   3. kills (SIGKILL) and restarts the Temporal server (same data file); on the cluster, SIGKILLs the history
  *      process that owns the directive workflow's shard and restarts it;
@@ -42,6 +43,7 @@ import {
 } from '@cascade/persistence';
 import { directiveRuns } from '@cascade/temporal';
 import { cliType } from '../../infra/scripts/search-attributes';
+import { describeTimeouts, FAULT1_BOUND_MS, TASK_WAIT_BOUND_S, timeoutsOf } from './dispatch-kill';
 import { freePort } from '../integration/support/ports';
 import { FaultCluster, startFaultCluster } from './cluster';
 import { buildDeployVariant, deployChecks, type Deployment, identityOf } from './deploy';
@@ -57,6 +59,9 @@ const TEMPORAL_MODE =
 if (TEMPORAL_MODE !== 'dev' && TEMPORAL_MODE !== 'cluster')
   throw new Error(`--temporal must be dev or cluster, not ${TEMPORAL_MODE}`);
 const CLUSTER = TEMPORAL_MODE === 'cluster';
+/** `--only=1`: the stack, the directive and fault 1 alone, then fault 1's own checks (about a minute and a half). */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+if (ONLY !== undefined && ONLY !== '1') throw new Error(`--only takes 1 (fault 1 alone), not ${ONLY}`);
 let faultCluster: FaultCluster | undefined;
 const UNITS = QUICK ? 200 : 1_000;
 const REPORTERS = QUICK ? 40 : 120;
@@ -134,6 +139,7 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   mkdirSync(DATA, { recursive: true });
   // fault 10's two variants of the workflow code, bundled while the stack starts
+  // (built with --only=1 too: fault 1 then meets the same load as in the whole suite)
   const variants = Promise.all([
     buildDeployVariant(ROOT, DATA, 'patched'),
     buildDeployVariant(ROOT, DATA, 'unpatched'),
@@ -376,6 +382,11 @@ async function main() {
     reporters.push({ unitId, auth: { 'x-api-key': key.key as string } });
   }
   const recoveries: { fault: string; recoverySeconds: number; measure: string }[] = [];
+  const failures: string[] = [];
+  const check = (ok: boolean, what: string) => {
+    say(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+    if (!ok) failures.push(what);
+  };
   const delivered = async () =>
     (
       await query<{ n: number }>(
@@ -394,6 +405,7 @@ async function main() {
       (await query(`SELECT 1 FROM routing_node WHERE directive_id = $1`, [directiveId])).length > 0,
     60_000,
   );
+  const killed1 = workerA.child.pid;
   await stop(workerA, 'SIGKILL');
   const k1 = Date.now();
   const before1 = await delivered();
@@ -403,14 +415,52 @@ async function main() {
       directiveId,
     ])
   )[0].n;
-  say(`1. worker killed (SIGKILL) during dispatch at ${before1}/${recipients} delivered; restarting`);
+  say(
+    `1. worker (pid ${killed1}) killed (SIGKILL) during dispatch at ${before1}/${recipients} delivered; restarting`,
+  );
   workerA = await startWorker('worker-a');
   await until('every unit delivered', async () => (await delivered()) === recipients, 300_000);
+  const recovered1 = Date.now() - k1;
   recoveries.push({
     fault: 'worker SIGKILL during dispatch',
-    recoverySeconds: (Date.now() - k1) / 1000,
+    recoverySeconds: recovered1 / 1000,
     measure: 'kill → every unit delivered',
   });
+  // what the recovery waited on, read from the dispatch's histories (test/faults/dispatch-kill.ts)
+  const waited1 = await (async () => {
+    const db = createDataSource({ url: databaseUrl, poolSize: 1, applicationName: 'cascade-faults' });
+    await db.initialize();
+    const client = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
+    try {
+      const runs = await directiveRuns(client, db, directiveId);
+      return timeoutsOf(runs.filter((r) => r.type !== 'reportingWorkflow'));
+    } finally {
+      await client.connection.close();
+      await db.destroy();
+    }
+  })();
+  say(
+    `1. recovered in ${(recovered1 / 1000).toFixed(1)} s; the dispatch waited on: ${describeTimeouts(waited1, k1)}`,
+  );
+  check(
+    waited1.every((t) => t.seconds <= TASK_WAIT_BOUND_S) && recovered1 < FAULT1_BOUND_MS,
+    `fault 1 recovered within ${FAULT1_BOUND_MS / 1000} s, no task of the dispatch waiting past ${TASK_WAIT_BOUND_S} s for its timeout (${(recovered1 / 1000).toFixed(1)} s; ${describeTimeouts(waited1)})`,
+  );
+  check(
+    planned1 > 0 && before1 < recipients,
+    `fault 1 killed the worker while it dispatched (${planned1} routing nodes planned, ${before1}/${recipients} delivered)`,
+  );
+  if (ONLY === '1') {
+    const once = await query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM routing_node WHERE directive_id = $1 AND version = 2`,
+      [directiveId],
+    );
+    check(
+      once[0].n === recipients,
+      `each delivery applied exactly once (${once[0].n}/${recipients} nodes moved once)`,
+    );
+    return finish({ mode: 'fault 1 alone', recoveries, failures, accepted: 0 });
+  }
   // the cycles count from the dispatch (written once every unit has it)
   const dispatchedAt = await until('the dispatch time', async () => {
     const at = (
@@ -758,11 +808,6 @@ async function main() {
   );
 
   // --- invariants ------------------------------------------------------------------------------------------------------------
-  const failures: string[] = [];
-  const check = (ok: boolean, what: string) => {
-    say(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-    if (!ok) failures.push(what);
-  };
   check(killedBeforeDeadline, 'fault 2 killed the worker before the deadline of cycle 0');
   check(
     reportsAtDeploy > 0 && running.some((r) => r.type === 'reportingWorkflow'),
@@ -775,10 +820,6 @@ async function main() {
       rangeAfter3! > hit3.rangeId,
       `fault 3 killed the owner of the directive's shard ${hit3.shard}, which was taken over (range id ${hit3.rangeId} → ${rangeAfter3})`,
     );
-  check(
-    planned1 > 0 && before1 < recipients,
-    `fault 1 killed the worker while it dispatched (${planned1} routing nodes planned, ${before1}/${recipients} delivered)`,
-  );
   const nodes = await query<{ n: number; delivered: number; once: number }>(
     `SELECT count(*)::int AS n, count(*) FILTER (WHERE delivered_at IS NOT NULL)::int AS delivered,
             count(*) FILTER (WHERE acknowledged_at IS NOT NULL OR version = 2)::int AS once
@@ -923,12 +964,23 @@ async function main() {
     recoveries,
   });
 
+  return finish({ mode: QUICK ? 'quick' : 'full', recoveries, failures, accepted: accepted.size });
+}
+
+/** Writes the run's results to .data/faults/<timestamp>.json and prints its recoveries; answers the exit code. */
+function finish(run: {
+  mode: string;
+  recoveries: { fault: string; recoverySeconds: number; measure: string }[];
+  failures: string[];
+  accepted: number;
+}) {
+  const { recoveries, failures } = run;
   const result = {
-    mode: QUICK ? 'quick' : 'full',
+    mode: run.mode,
     temporal: TEMPORAL_MODE,
     units: UNITS,
     reporters: REPORTERS,
-    accepted: accepted.size,
+    accepted: run.accepted,
     seed: SEED,
     recoveries,
     failures,
@@ -946,7 +998,7 @@ async function main() {
   return failures.length ? 1 : 0;
 }
 
-/** Stops what the run started; its data (clusters, logs) is kept only when something failed. */
+/** Stops what the run started; its data (clusters, logs) is kept only when something failed, or with `--keep`. */
 async function cleanup(passed: boolean) {
   for (const child of procs) child.kill('SIGKILL');
   try {
@@ -959,7 +1011,7 @@ async function cleanup(passed: boolean) {
   } catch {
     // not started
   }
-  if (passed) rmSync(DATA, { recursive: true, force: true });
+  if (passed && !process.argv.includes('--keep')) rmSync(DATA, { recursive: true, force: true });
   else console.error(`logs of the run's processes: ${DATA}/*.log`);
 }
 

@@ -59,6 +59,17 @@ const {
   },
 });
 
+/** The dispatch's plan heartbeats behind `patched('dispatch-heartbeat')`, as the batches do (dispatch.workflow.ts). */
+const { planDispatch: planDispatchHeartbeating } = proxyActivities<DirectiveActivities>({
+  startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
+  retry: {
+    initialInterval: '500 ms',
+    maximumInterval: '10 seconds',
+    nonRetryableErrorTypes: Object.values(DirectiveFailure),
+  },
+});
+
 const fail = (type: string, message: string) => ApplicationFailure.nonRetryable(message, type);
 const TERMINAL: DirectiveStatus[] = ['signed', 'rejected', 'cancelled'];
 
@@ -338,7 +349,8 @@ export async function directiveWorkflow(input: DirectiveWorkflowInput): Promise<
   if (state.status === 'signed' && patched('dispatch-after-signing')) {
     await condition(allHandlersFinished); // the sign update answers before dispatch starts
     const id = workflowInfo().workflowId;
-    await planDispatch({ directiveId: input.directiveId, dedupeKey: `${id}/dispatch.planned` });
+    const plan = patched('dispatch-heartbeat') ? planDispatchHeartbeating : planDispatch;
+    await plan({ directiveId: input.directiveId, dedupeKey: `${id}/dispatch.planned` });
     const result = await executeChild(dispatchHubWorkflow, {
       workflowId: dispatchHubWorkflowId(input.directiveId, input.issuerId),
       args: [

@@ -1,9 +1,19 @@
 import { continueAsNew, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { dispatchHubWorkflowId, type DirectiveActivities, type DispatchHubInput } from '@cascade/contracts';
 
-const { deliverBatch } = proxyActivities<DirectiveActivities>({
+const options = {
   startToCloseTimeout: '60 seconds',
   retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
+} as const;
+const { deliverBatch: deliverBatchUntimed } = proxyActivities<DirectiveActivities>(options);
+/**
+ * A batch heartbeats (apps/worker/src/activities/heartbeat.ts): a batch handed to a worker that is then killed is
+ * retried on another 10 s after its heartbeats stop, not once its 60 s start-to-close timeout has run out (fault 1
+ * recovered in ~66 s when its kill landed just after a batch was handed out).
+ */
+const { deliverBatch: deliverBatchHeartbeating } = proxyActivities<DirectiveActivities>({
+  ...options,
+  heartbeatTimeout: '10 seconds',
 });
 
 /** History length at which a hub continues as new (well under the engine's 10,240-event warning). */
@@ -18,10 +28,11 @@ const HISTORY_BOUND = 8_000;
  * Behind `patched('dispatch-inline-subtrees')`, a child whose whole subtree fits in a batch is delivered with the
  * batch, subtree and all, in the same statement: only hubs with more than a batch below them get a workflow of their
  * own (bench:dispatch's 10^4-unit tree: one hub workflow instead of 455, each a round trip through the task queue).
- * Runs recorded before keep starting a hub per sub-hub.
+ * Runs recorded before keep starting a hub per sub-hub. Behind `patched('dispatch-heartbeat')` each batch heartbeats.
  */
 export async function dispatchHubWorkflow(input: DispatchHubInput): Promise<{ delivered: number }> {
   const inlineSubtrees = patched('dispatch-inline-subtrees');
+  const deliverBatch = patched('dispatch-heartbeat') ? deliverBatchHeartbeating : deliverBatchUntimed;
   let delivered = input.deliveredSoFar ?? 0;
   for (let batch = input.startBatch ?? 0; ; batch++) {
     const result = await deliverBatch({

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { officialDocumentOf, renderDirectivePdf } from '@cascade/documents';
 import { PersonSigningError, signPdfFor } from '@cascade/signing';
 import { appendOnce } from './append-once';
+import { heartbeating } from './heartbeat';
 import { createReportingActivities } from './reporting.activities';
 import { generateSignerKey, signWithEncryptedKey } from '@cascade/auth';
 import { DirectiveFailure, type DirectiveActivities, type TransitionInput } from '@cascade/contracts';
@@ -59,6 +60,78 @@ export function createDirectiveActivities(
   signingSecret: string,
   pades: { pkcs11Modules?: string[]; tsaUrl?: string } = {},
 ): DirectiveActivities {
+  const planDispatchIn = (directiveId: string, dedupeKey: string) =>
+    dataSource.transaction(async (m) => {
+      const directive = await lockDirectiveToDispatch(m, directiveId);
+      if (!directive) throw fail(DirectiveFailure.INVALID_STATE, `directive ${directiveId} does not exist`);
+      const nodes = await routingNodeCount(m, directiveId);
+      if (await eventRecorded(m, dedupeKey)) return { nodes, skipped: 0 };
+      const { issuerId, issuerPath, addressees } = directive;
+      const units = await addressedUnits(m, { id: issuerId, path: issuerPath }, addressees);
+      const plan = planRouting(
+        { id: issuerId, path: idsFromPath(issuerPath) },
+        units.map((unit) => ({ id: unit.id, path: idsFromPath(unit.path), active: unit.active })),
+      );
+      const hubs = new Set(plan.hubs.map((hub) => hub.unitId));
+      await insertRoutingNodes(
+        m,
+        directiveId,
+        plan.nodes.map((node) => ({ ...node, isHub: hubs.has(node.unitId) })),
+      );
+      await appendOnce(m, {
+        directiveId,
+        action: 'dispatch.planned',
+        data: { nodes: plan.nodes.length, skipped: plan.skipped, tiers: plan.issuerTier },
+        dedupeKey,
+      });
+      return { nodes: plan.nodes.length, skipped: plan.skipped.length };
+    });
+
+  async function deliverBatchIn({
+    directiveId,
+    hubUnitId,
+    batchIndex,
+    batchSize,
+    inlineSubtrees,
+  }: Parameters<DirectiveActivities['deliverBatch']>[0]): ReturnType<DirectiveActivities['deliverBatch']> {
+    // The batch is a stable slice of the hub's children (the routing tree does not change after planning), so a
+    // retried delivery touches the same rows; delivering twice changes nothing.
+    const batch = await routedChildren(
+      dataSource,
+      directiveId,
+      hubUnitId,
+      batchIndex * batchSize,
+      batchSize + 1,
+    );
+    const more = batch.length > batchSize;
+    const mine = batch.slice(0, batchSize);
+    const subHubs = mine.filter((child) => child.isHub).map((child) => child.unitId);
+    if (!inlineSubtrees) {
+      await markDelivered(
+        dataSource,
+        directiveId,
+        mine.map((child) => child.unitId),
+      );
+      return { delivered: mine.length, subHubs, more };
+    }
+    // A sub-hub whose whole subtree fits in a batch goes with this one, in the same statement, instead of as a hub
+    // workflow of its own: the count stops at a batch and one, so a big sub-hub costs no more than a batch to size.
+    const sizes = await cappedSubtreeSizes(dataSource, directiveId, subHubs, batchSize + 1);
+    const inlined = new Set(subHubs.filter((unitId) => (sizes.get(unitId) ?? batchSize + 1) <= batchSize));
+    const delivered = await markSubtreesDelivered(
+      dataSource,
+      directiveId,
+      mine.map((child) => child.unitId),
+      [...inlined],
+    );
+    return {
+      delivered,
+      subHubs: subHubs.filter((unitId) => !inlined.has(unitId)),
+      more,
+      inlined: inlined.size,
+    };
+  }
+
   return {
     ...createReportingActivities(dataSource),
     async recordTransition(input: TransitionInput) {
@@ -263,71 +336,13 @@ export function createDirectiveActivities(
       });
     },
 
+    // planDispatch and deliverBatch heartbeat: their workflows retry them 10 s after a killed worker's heartbeats stop
     async planDispatch({ directiveId, dedupeKey }) {
-      return dataSource.transaction(async (m) => {
-        const directive = await lockDirectiveToDispatch(m, directiveId);
-        if (!directive) throw fail(DirectiveFailure.INVALID_STATE, `directive ${directiveId} does not exist`);
-        const nodes = await routingNodeCount(m, directiveId);
-        if (await eventRecorded(m, dedupeKey)) return { nodes, skipped: 0 };
-        const { issuerId, issuerPath, addressees } = directive;
-        const units = await addressedUnits(m, { id: issuerId, path: issuerPath }, addressees);
-        const plan = planRouting(
-          { id: issuerId, path: idsFromPath(issuerPath) },
-          units.map((unit) => ({ id: unit.id, path: idsFromPath(unit.path), active: unit.active })),
-        );
-        const hubs = new Set(plan.hubs.map((hub) => hub.unitId));
-        await insertRoutingNodes(
-          m,
-          directiveId,
-          plan.nodes.map((node) => ({ ...node, isHub: hubs.has(node.unitId) })),
-        );
-        await appendOnce(m, {
-          directiveId,
-          action: 'dispatch.planned',
-          data: { nodes: plan.nodes.length, skipped: plan.skipped, tiers: plan.issuerTier },
-          dedupeKey,
-        });
-        return { nodes: plan.nodes.length, skipped: plan.skipped.length };
-      });
+      return heartbeating(() => planDispatchIn(directiveId, dedupeKey));
     },
 
-    async deliverBatch({ directiveId, hubUnitId, batchIndex, batchSize, inlineSubtrees }) {
-      // The batch is a stable slice of the hub's children (the routing tree does not change after planning), so a
-      // retried delivery touches the same rows; delivering twice changes nothing.
-      const batch = await routedChildren(
-        dataSource,
-        directiveId,
-        hubUnitId,
-        batchIndex * batchSize,
-        batchSize + 1,
-      );
-      const more = batch.length > batchSize;
-      const mine = batch.slice(0, batchSize);
-      const subHubs = mine.filter((child) => child.isHub).map((child) => child.unitId);
-      if (!inlineSubtrees) {
-        await markDelivered(
-          dataSource,
-          directiveId,
-          mine.map((child) => child.unitId),
-        );
-        return { delivered: mine.length, subHubs, more };
-      }
-      // A sub-hub whose whole subtree fits in a batch goes with this one, in the same statement, instead of as a hub
-      // workflow of its own: the count stops at a batch and one, so a big sub-hub costs no more than a batch to size.
-      const sizes = await cappedSubtreeSizes(dataSource, directiveId, subHubs, batchSize + 1);
-      const inlined = new Set(subHubs.filter((unitId) => (sizes.get(unitId) ?? batchSize + 1) <= batchSize));
-      const delivered = await markSubtreesDelivered(
-        dataSource,
-        directiveId,
-        mine.map((child) => child.unitId),
-        [...inlined],
-      );
-      return {
-        delivered,
-        subHubs: subHubs.filter((unitId) => !inlined.has(unitId)),
-        more,
-        inlined: inlined.size,
-      };
+    async deliverBatch(input) {
+      return heartbeating(() => deliverBatchIn(input));
     },
 
     async remindReviewer({ directiveId, reviewerId, step, count, dedupeKey }) {
