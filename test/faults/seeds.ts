@@ -7,10 +7,19 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
-/** The number of runs asked for with `--seeds=N`, or undefined. */
+/** Seeds of the full suite when none is named: the issue's "randomised fault schedules over at least 5 seeds". */
+export const FULL_SUITE_SEEDS = 5;
+
+/**
+ * The number of runs: `--seeds=N`; else FULL_SUITE_SEEDS for the full suite (no `--quick`, `--seed=S` or `--only=`),
+ * a single run otherwise (undefined). Each run gets `--seed=S`, so it never fans out again.
+ */
 export function seedRuns(argv = process.argv): number | undefined {
   const arg = argv.find((a) => a.startsWith('--seeds='));
-  if (!arg) return undefined;
+  if (!arg) {
+    const single = argv.some((a) => a === '--quick' || a.startsWith('--seed=') || a.startsWith('--only='));
+    return single ? undefined : FULL_SUITE_SEEDS;
+  }
   const n = Number(arg.slice('--seeds='.length));
   if (!Number.isInteger(n) || n < 1) throw new Error(`--seeds must be a positive integer, not ${arg}`);
   return n;
