@@ -91,6 +91,16 @@ describe('search across directives', () => {
     const blank = await get('/search/directives?q=%20%20', clerk).expect(400);
     expect(blank.body.error.message).toMatch(/^q:/);
     await get('/search/directives?q=x&limit=101', clerk).expect(400);
+    // control characters part words (PostgreSQL refuses a NUL): only them is no word at all
+    expect((await get('/search/directives?q=%00%01%1F', clerk).expect(400)).body.error.message).toMatch(
+      /^q:/,
+    );
+    const parted = await get(
+      `/search/directives?q=${encodeURIComponent(words).replace(/%20/g, '%00')}`,
+      clerk,
+    );
+    expect(parted.status).toBe(200);
+    expect(parted.body.items.map((h: { id: string }) => h.id)).toContain(directive);
     await http().get('/search/directives?q=x').expect(401);
   });
 });

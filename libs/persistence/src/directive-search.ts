@@ -21,10 +21,13 @@ export type DirectiveHit = {
 /** Keyset: the signed (else drafted) instant and the id, newest first. */
 export type DirectiveHitKey = [string, string];
 
-/** A LIKE pattern per word, folded like the search columns (accents and case ignored). */
+/**
+ * A LIKE pattern per word, folded like the search columns (accents and case ignored). Control characters part words
+ * like spaces: none is in a stored text, and PostgreSQL refuses a NUL in a parameter.
+ */
 export const searchWords = (q: string): string[] =>
   foldVietnamese(q)
-    .split(/\s+/)
+    .split(/[\s\p{Cc}]+/u)
     .filter(Boolean)
     .map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
 

@@ -2,12 +2,13 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
-import { foldVietnamese, inertCell, type ReportForm } from '@cascade/domain';
+import { inertCell, type ReportForm } from '@cascade/domain';
 import {
   incomingRegister,
   outgoingRegister,
   overdueUnits,
   routingTreeLevel,
+  searchWords,
   unitCodesAndNames,
   type OverdueKey,
   type RegisterFilter,
@@ -50,13 +51,7 @@ function decodeCursor(raw: string | undefined): Cursor | null {
 }
 
 /** A LIKE pattern per word of the query, folded like the search column (accents and case ignored). */
-const words = (q: string | undefined): string[] =>
-  q
-    ? foldVietnamese(q)
-        .split(/\s+/)
-        .filter(Boolean)
-        .map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-    : [];
+const words = (q: string | undefined): string[] => (q ? searchWords(q) : []);
 
 const LEVELS = ['reminded', 'overdue', 'parent', 'issuer', 'above'];
 

@@ -219,7 +219,11 @@ export class UnitsService {
       under = pathFromIds(path);
     }
     // Every word must appear (in any order), accents and case ignored: "son la lien doan" finds "Liên đoàn … Sơn La".
-    const words = query.q ? foldVietnamese(query.q).split(' ').filter(Boolean) : [];
+    const words = query.q
+      ? foldVietnamese(query.q)
+          .split(/[\s\p{Cc}]+/u)
+          .filter(Boolean)
+      : [];
     const folded = words.length ? words.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : null;
     const rows = await searchUnitsPage(this.dataSource, {
       foldedPatterns: folded,
