@@ -253,6 +253,19 @@ describe('batched reports', () => {
         code: 'VALIDATION_FAILED',
         message: expect.stringMatching(/^more: /),
       });
+      // keys an object has of its own (the validator once read "constructor" as the class: a 500)
+      for (const key of ['constructor', '__proto__', 'hasOwnProperty'])
+        for (const value of [null, {}, 1]) {
+          const own = await http()
+            .post(path)
+            .set(auth(connector))
+            .set('Content-Type', 'application/json')
+            .send(`{"items": [], ${JSON.stringify(key)}: ${JSON.stringify(value)}}`);
+          expect([own.status, own.body.error]).toMatchObject([
+            400,
+            { code: 'VALIDATION_FAILED', message: expect.stringContaining(`${key}: `) },
+          ]);
+        }
     }
   });
 

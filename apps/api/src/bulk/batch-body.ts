@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { validateSync } from 'class-validator';
+import { validateSync, ValidationError } from 'class-validator';
 import { validationFailed } from '../common/validation';
 import { BatchDto } from './dto/bulk.dto';
 
@@ -14,11 +14,22 @@ import { BatchDto } from './dto/bulk.dto';
 export const BatchBody = createParamDecorator((_: unknown, ctx: ExecutionContext): BatchDto => {
   const body: unknown = ctx.switchToHttp().getRequest<Request>().body;
   const dto = new BatchDto();
-  // own properties defined, not assigned: a "__proto__" key stays a field (refused below), never the prototype
+  const errors: ValidationError[] = [];
   if (typeof body === 'object' && body !== null && !Array.isArray(body))
-    for (const [key, value] of Object.entries(body))
-      Object.defineProperty(dto, key, { value, enumerable: true, writable: true, configurable: true });
-  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
+    for (const [key, value] of Object.entries(body)) {
+      // only `items` is read into the object: any other key (a "constructor", a "__proto__" among them, which
+      // class-validator would take for the object's own) is refused as the pipe refuses a field not declared
+      if (key === 'items') dto.items = value as unknown[];
+      else
+        errors.push(
+          Object.assign(new ValidationError(), {
+            property: key,
+            constraints: { whitelistValidation: `property ${key} should not exist` },
+            children: [],
+          }),
+        );
+    }
+  errors.push(...validateSync(dto));
   if (errors.length) throw validationFailed(errors);
   return dto;
 });
