@@ -14,6 +14,8 @@ const base = {
 };
 
 module.exports = {
+  // how `npm test`'s parallel shards are dealt (by recorded durations, not by count)
+  testSequencer: '<rootDir>/test/jest-sequencer.js',
   projects: [
     {
       ...base,

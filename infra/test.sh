@@ -75,10 +75,44 @@ step "Debian tools" ensure_debian_tools
 
 mkdir -p "$CASCADE_DATA_DIR"
 results="$CASCADE_DATA_DIR/jest-results.json"
-rm -f "$results"
+rm -f "$results" "$CASCADE_DATA_DIR"/jest-results-*.json
+# The whole suite runs as CASCADE_JEST_SHARDS parallel Jest processes (2: this machine's cores), each in band with a
+# stack of its own (a Temporal dev server and a database, test/integration/global-setup.ts), the files dealt by
+# their recorded durations (test/jest-sequencer.js). Each line of a shard's output starts with its number. With Jest
+# arguments (a file, -t …), one process as before.
+shards="${CASCADE_JEST_SHARDS:-2}"
 set +e
-npx jest --runInBand --json --outputFile="$results" "$@"
-status=$?
+if [[ $# == 0 && "$shards" -gt 1 ]]; then
+  # one PostgreSQL for all: started here when missing, not by each shard's setup at once
+  bash infra/bin/postgres.sh ensure >/dev/null
+  pids=()
+  for ((k = 1; k <= shards; k++)); do
+    (
+      npx jest --runInBand --shard="$k/$shards" --json --outputFile="$CASCADE_DATA_DIR/jest-results-$k.json" 2>&1 |
+        sed -u "s/^/[$k] /"
+      exit "${PIPESTATUS[0]}"
+    ) &
+    pids+=($!)
+  done
+  status=0
+  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+  # one results file, as a single run writes it; the files' times also refresh test/durations.json's candidates
+  node -e '
+    const fs = require("fs");
+    const [out, count] = process.argv.slice(1);
+    const files = Array.from({ length: +count }, (_, k) => out.replace(/\.json$/, `-${k + 1}.json`));
+    const missing = files.filter((f) => !fs.existsSync(f));
+    if (missing.length) { console.error(`no results from ${missing.join(", ")}`); process.exit(1); }
+    const parts = files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+    const merged = { ...parts[0], success: parts.every((p) => p.success), testResults: parts.flatMap((p) => p.testResults) };
+    for (const [k, v] of Object.entries(parts[0]))
+      if (typeof v === "number" && k !== "startTime") merged[k] = parts.reduce((n, p) => n + (p[k] ?? 0), 0);
+    fs.writeFileSync(out, JSON.stringify(merged));
+  ' "$results" "$shards" || status=1
+else
+  npx jest --runInBand --json --outputFile="$results" "$@"
+  status=$?
+fi
 set -e
 if [[ -f "$results" ]]; then
   node -e '
