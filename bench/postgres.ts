@@ -14,6 +14,9 @@ import { round, say } from './measure';
 
 const BINDIRS = [process.env.BENCH_PG_BINDIR, '/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin'];
 
+/** BENCH_PG_STATEMENTS=1: the cluster loads pg_stat_statements, and S2 prints the statements of one request. */
+export const STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
+
 export interface Cluster {
   /** The server's URL without a database. */
   server: string;
@@ -65,7 +68,7 @@ export function startCluster(port: number, script: (path: string, args: string[]
       '-t',
       '60',
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c track_commit_timestamp=on -c max_connections=200`,
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c track_commit_timestamp=on -c max_connections=200${STATEMENTS ? ' -c shared_preload_libraries=pg_stat_statements' : ''}`,
       'start',
     ]);
     const own = dir;
@@ -157,3 +160,32 @@ export async function machineInfo(databaseUrl: string, cluster: Cluster) {
   };
 }
 export type MachineInfo = Awaited<ReturnType<typeof machineInfo>>;
+
+/**
+ * The statements PostgreSQL ran between `reset` and `print` (pg_stat_statements, top level: each is a round trip),
+ * per request sent meanwhile, the most called first. Other processes' statements (the worker's polls, this
+ * connection's) are among them and are shown as such: the reader tells them apart.
+ */
+export function statementCounter(pg: PgClient) {
+  return {
+    reset: async () => {
+      if (STATEMENTS) await pg.query('SELECT pg_stat_statements_reset()');
+    },
+    print: async (what: string, requests: number) => {
+      if (!STATEMENTS) return;
+      const rows = (
+        await pg.query<{ calls: string; ms: number; query: string }>(
+          `SELECT calls, total_exec_time AS ms, regexp_replace(query, '\\s+', ' ', 'g') AS query
+             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY calls DESC LIMIT 25`,
+        )
+      ).rows;
+      const total = rows.reduce((n, r) => n + Number(r.calls), 0);
+      say(`${what}: ${round(total / requests, 2)} statements per request (of the 25 most called)`);
+      for (const r of rows)
+        say(
+          `  ${round(Number(r.calls) / requests, 2)}/req ${round(r.ms / Number(r.calls), 3)} ms  ${r.query.slice(0, 160)}`,
+        );
+    },
+  };
+}
