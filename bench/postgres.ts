@@ -6,9 +6,9 @@
  * the CPU.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { round, say } from './measure';
 
@@ -16,6 +16,16 @@ const BINDIRS = [process.env.BENCH_PG_BINDIR, '/usr/lib/postgresql/15/bin', '/us
 
 /** BENCH_PG_STATEMENTS=1: the cluster loads pg_stat_statements, and S2 prints the statements of one request. */
 export const STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
+/**
+ * BENCH_PG_EXPLAIN=ms: auto_explain logs the plan of every statement slower than that (ANALYZE, BUFFERS; nested
+ * statements too), and the server's log is kept as bench/results/<cluster>.log. For diagnosis: the instrumentation
+ * slows every statement, so the run's figures are not the protocol's.
+ */
+const EXPLAIN_MS = Number(process.env.BENCH_PG_EXPLAIN) || 0;
+const preload = [STATEMENTS && 'pg_stat_statements', EXPLAIN_MS && 'auto_explain'].filter(Boolean).join(',');
+const explainSettings = EXPLAIN_MS
+  ? ` -c auto_explain.log_min_duration=${EXPLAIN_MS} -c auto_explain.log_analyze=on -c auto_explain.log_buffers=on -c auto_explain.log_nested_statements=on`
+  : '';
 
 export interface Cluster {
   /** The server's URL without a database. */
@@ -68,7 +78,7 @@ export function startCluster(port: number, script: (path: string, args: string[]
       '-t',
       '60',
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c track_commit_timestamp=on -c max_connections=200${STATEMENTS ? ' -c shared_preload_libraries=pg_stat_statements' : ''}`,
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c track_commit_timestamp=on -c max_connections=200${preload ? ` -c shared_preload_libraries=${preload}` : ''}${explainSettings}`,
       'start',
     ]);
     const own = dir;
@@ -79,6 +89,12 @@ export function startCluster(port: number, script: (path: string, args: string[]
       stop: () => {
         try {
           asPg(join(bindir, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+          if (EXPLAIN_MS) {
+            const kept = join(__dirname, 'results', `${own.split('/').pop()}.log`);
+            mkdirSync(dirname(kept), { recursive: true });
+            copyFileSync(join(own, 'server.log'), kept);
+            say(`PostgreSQL's log, with the plans of the statements over ${EXPLAIN_MS} ms: ${kept}`);
+          }
         } finally {
           rmSync(own, { recursive: true, force: true });
         }
