@@ -5,7 +5,12 @@ import { DataSource } from 'typeorm';
 import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { APP_CONFIG, type AppConfig } from '@cascade/config';
 import { decide, idsFromPath } from '@cascade/domain';
-import { releaseIdempotencyKey, unitOfResource, type AlongWithAuthentication } from '@cascade/persistence';
+import {
+  releaseIdempotencyKey,
+  unitOfResource,
+  type AlongWithAuthentication,
+  type ClaimRequest,
+} from '@cascade/persistence';
 import { validIdempotencyKey } from '../common/idempotency-key';
 import { earlyClaims, newClaim } from '../idempotency/early-claim';
 import { callerOf, IDEMPOTENT_KEY } from '../idempotency/idempotency.interceptor';
@@ -45,7 +50,7 @@ export class AuthGuard implements CanActivate {
     const idempotent = this.reflector.getAllAndOverride<object | undefined>(IDEMPOTENT_KEY, targets);
     const ownGuards = targets.some((t) => (Reflect.getMetadata(GUARDS_METADATA, t) as unknown[])?.length);
     const key = idempotent && !ownGuards ? validIdempotencyKey(req) : null;
-    const claim = key ? newClaim(req, '', key, this.config.IDEMPOTENCY_LEASE_SECONDS) : null;
+    const claim = key ? this.earlyClaim(req, key) : null;
     const { principal, found } = await this.authenticate(req, { unitId, claim });
     req.principal = principal;
     if (claim && found.claim) {
@@ -62,6 +67,19 @@ export class AuthGuard implements CanActivate {
       throw error;
     }
     return true;
+  }
+
+  /**
+   * The request's claim, its principal set once authenticated; none when its body cannot be hashed (JSON nested past
+   * the stack: the rules refuse it first, as before, and the interceptor claims whatever passes them).
+   */
+  private earlyClaim(req: Request, key: string): ClaimRequest | null {
+    try {
+      return newClaim(req, '', key, this.config.IDEMPOTENCY_LEASE_SECONDS);
+    } catch (error) {
+      if (error instanceof RangeError) return null;
+      throw error;
+    }
   }
 
   /** The unit id a rule names directly (not through a resource), when it is one. */
