@@ -45,7 +45,8 @@ export async function until<T>(
 }
 
 /** Measured rounds of every scenario, after one warm-up round that is not counted. */
-export const ROUNDS = 3;
+// (BENCH_ROUNDS=1 for a diagnostic run that needs one round, not the protocol's figures.)
+export const ROUNDS = Number(process.env.BENCH_ROUNDS) || 3;
 
 /** The median and spread of the rounds' figures. */
 export function spread(xs: number[], d = 2): Spread {

@@ -109,3 +109,31 @@ export async function rollupProblems(pg: PgClient | Pool, id: string): Promise<s
   };
   return (await rollupDrift(db as never, id)).slice(0, 3);
 }
+
+/**
+ * The p95 of 50 reads of each dashboard, after a warm-up read; a 5xx is counted (`count5xx`), any answer but 200
+ * fails the round. With BENCH_PG_STATEMENTS=1, each dashboard's statements per read are printed.
+ */
+export async function dashboardsP95<K extends string>(
+  statements: { reset(): Promise<void>; print(what: string, requests: number): Promise<void> },
+  count5xx: (status: number) => void,
+  reads: Record<K, () => Promise<{ status: number }>>,
+): Promise<Record<K, number>> {
+  const out = {} as Record<K, number>;
+  for (const [name, read] of Object.entries(reads) as [K, () => Promise<{ status: number }>][]) {
+    await read(); // warm
+    await statements.reset();
+    const xs: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const a = performance.now();
+      const r = await read();
+      count5xx(r.status);
+      if (r.status !== 200) throw new Error(`S0 dashboard ${name} → ${r.status}`);
+      xs.push(performance.now() - a);
+    }
+    await statements.print(`S0 dashboard ${name}`, 50);
+    const sorted = xs.sort((x, y) => x - y);
+    out[name] = sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))];
+  }
+  return out;
+}

@@ -6,13 +6,26 @@
  * the CPU.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { round, say } from './measure';
 
 const BINDIRS = [process.env.BENCH_PG_BINDIR, '/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin'];
+
+/** BENCH_PG_STATEMENTS=1: the cluster loads pg_stat_statements, and S2 prints the statements of one request. */
+export const STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
+/**
+ * BENCH_PG_EXPLAIN=ms: auto_explain logs the plan of every statement slower than that (ANALYZE, BUFFERS; nested
+ * statements too), and the server's log is kept as bench/results/<cluster>.log. For diagnosis: the instrumentation
+ * slows every statement, so the run's figures are not the protocol's.
+ */
+const EXPLAIN_MS = Number(process.env.BENCH_PG_EXPLAIN) || 0;
+const preload = [STATEMENTS && 'pg_stat_statements', EXPLAIN_MS && 'auto_explain'].filter(Boolean).join(',');
+const explainSettings = EXPLAIN_MS
+  ? ` -c auto_explain.log_min_duration=${EXPLAIN_MS} -c auto_explain.log_analyze=on -c auto_explain.log_buffers=on -c auto_explain.log_nested_statements=on`
+  : '';
 
 export interface Cluster {
   /** The server's URL without a database. */
@@ -65,7 +78,7 @@ export function startCluster(port: number, script: (path: string, args: string[]
       '-t',
       '60',
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c track_commit_timestamp=on -c max_connections=200`,
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c track_commit_timestamp=on -c max_connections=200${preload ? ` -c shared_preload_libraries=${preload}` : ''}${explainSettings}`,
       'start',
     ]);
     const own = dir;
@@ -76,6 +89,12 @@ export function startCluster(port: number, script: (path: string, args: string[]
       stop: () => {
         try {
           asPg(join(bindir, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+          if (EXPLAIN_MS) {
+            const kept = join(__dirname, 'results', `${own.split('/').pop()}.log`);
+            mkdirSync(dirname(kept), { recursive: true });
+            copyFileSync(join(own, 'server.log'), kept);
+            say(`PostgreSQL's log, with the plans of the statements over ${EXPLAIN_MS} ms: ${kept}`);
+          }
         } finally {
           rmSync(own, { recursive: true, force: true });
         }
@@ -157,3 +176,32 @@ export async function machineInfo(databaseUrl: string, cluster: Cluster) {
   };
 }
 export type MachineInfo = Awaited<ReturnType<typeof machineInfo>>;
+
+/**
+ * The statements PostgreSQL ran between `reset` and `print` (pg_stat_statements, top level: each is a round trip),
+ * per request sent meanwhile, the most called first. Other processes' statements (the worker's polls, this
+ * connection's) are among them and are shown as such: the reader tells them apart.
+ */
+export function statementCounter(pg: PgClient) {
+  return {
+    reset: async () => {
+      if (STATEMENTS) await pg.query('SELECT pg_stat_statements_reset()');
+    },
+    print: async (what: string, requests: number) => {
+      if (!STATEMENTS) return;
+      const rows = (
+        await pg.query<{ calls: string; ms: number; query: string }>(
+          `SELECT calls, total_exec_time AS ms, regexp_replace(query, '\\s+', ' ', 'g') AS query
+             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY calls DESC LIMIT 25`,
+        )
+      ).rows;
+      const total = rows.reduce((n, r) => n + Number(r.calls), 0);
+      say(`${what}: ${round(total / requests, 2)} statements per request (of the 25 most called)`);
+      for (const r of rows)
+        say(
+          `  ${round(Number(r.calls) / requests, 2)}/req ${round(r.ms / Number(r.calls), 3)} ms  ${r.query.slice(0, 160)}`,
+        );
+    },
+  };
+}

@@ -16,7 +16,7 @@ import { ensureDatabase, runMigrations } from '@cascade/persistence';
 import { bareDb } from './bare';
 import { say, until } from './measure';
 import { ROOT } from './options';
-import { machineInfo, startCluster } from './postgres';
+import { machineInfo, startCluster, STATEMENTS } from './postgres';
 import { header } from './report';
 
 function script(path: string, args: string[] = []): string {
@@ -71,6 +71,12 @@ export async function startStack(runId: string) {
   const databaseUrl = `${pgServer}/cascade_bench_${runId}`;
   await ensureDatabase(databaseUrl);
   await runMigrations(databaseUrl);
+  if (STATEMENTS && cluster.own) {
+    const c = new PgClient({ connectionString: databaseUrl });
+    await c.connect();
+    await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await c.end();
+  }
   // The API and the worker reach a PostgreSQL on this host through its Unix socket, as a single-host deployment should
   // (BENCH_PG_TCP=1: through TCP on the loopback instead).
   const appDatabaseUrl = process.env.BENCH_PG_TCP === '1' ? databaseUrl : await socketUrl(databaseUrl);

@@ -8,7 +8,8 @@
  * printed on one line; at the end the fault suite's invariants are asserted (coverage, sums, overdue marks, acks, counters).
  */
 import { readFileSync } from 'node:fs';
-import { connectorClient, nationalUnits, pool, rollupProblems, type Line } from '../national';
+import { connectorClient, dashboardsP95, nationalUnits, pool, rollupProblems, type Line } from '../national';
+import { statementCounter } from '../postgres';
 import type { Api } from '../api';
 import type { Stack } from '../stack';
 import { pct, record, round, rounds, say, scenarios, until } from '../measure';
@@ -155,6 +156,7 @@ async function s0Round(
   total: number,
 ): Promise<S0Figures> {
   const { pg, base } = stack;
+  const statements = statementCounter(pg);
   const { call, must, login, password } = api;
   const admin = await login(api.adminEmail); // each round: an access token lives 15 minutes, the rounds longer
   const lines: Line[] = [];
@@ -462,6 +464,7 @@ async function s0Round(
     say(`S0 root deadline → root aggregate closed: ${closeSeconds} s`);
 
     // --- late reports, singly, through the connectors; they fold into the closed aggregates ------------------------------
+    await statements.reset();
     t0 = performance.now();
     const lateLat = await pool(lateUnits, 32, async (unitId) => {
       const key = connector.get(provinceOf(codeOf.get(unitId)!))!;
@@ -481,6 +484,7 @@ async function s0Round(
       `${lateUnits.length} singly at c=32: ${round(lateUnits.length / ((performance.now() - t0) / 1000), 0)} req/s, p99 ${round(pct(lateLat, 99), 1)} ms`,
     );
     const lateRate = lateUnits.length / lateSeconds;
+    await statements.print('S0 late reports', lateUnits.length);
     t0 = performance.now();
     const reported = onTime.length + lateUnits.length;
     const root = await until(
@@ -509,25 +513,11 @@ async function s0Round(
     const elapsed = (performance.now() - work0) / 1000;
 
     // --- dashboards at national scale: the routing tree's first page with roll-ups, the overdue list, the aggregate -----
-    const timeIt = async (f: () => Promise<{ status: number }>) => {
-      const xs: number[] = [];
-      await f(); // warm
-      for (let i = 0; i < 50; i++) {
-        const a = performance.now();
-        const r = await f();
-        count5xx(r.status);
-        if (r.status !== 200) throw new Error(`S0 dashboard → ${r.status}`);
-        xs.push(performance.now() - a);
-      }
-      return pct(xs, 95);
-    };
-    const dashboards = {
-      tree: await timeIt(() => call('GET', `/directives/${id}/tree?cycle=0`, clerk.token)),
-      overdue: await timeIt(() => call('GET', `/overdue?unitId=${rootId}`, clerk.token)),
-      aggregate: await timeIt(() =>
-        call('GET', `/directives/${id}/aggregate?unitId=${rootId}&cycle=0`, clerk.token),
-      ),
-    };
+    const dashboards = await dashboardsP95(statements, count5xx, {
+      tree: () => call('GET', `/directives/${id}/tree?cycle=0`, clerk.token),
+      overdue: () => call('GET', `/overdue?unitId=${rootId}`, clerk.token),
+      aggregate: () => call('GET', `/directives/${id}/aggregate?unitId=${rootId}&cycle=0`, clerk.token),
+    });
     say(
       `S0 dashboards p95: tree ${round(dashboards.tree, 1)} ms, overdue ${round(dashboards.overdue, 1)} ms, aggregate ${round(dashboards.aggregate, 1)} ms`,
     );

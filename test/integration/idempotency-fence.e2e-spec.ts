@@ -122,3 +122,24 @@ it('a key whose first request committed is never taken over, even with no answer
   const keys = await pg.query(`SELECT count(*)::int AS n FROM api_key WHERE name = $1`, [name]);
   expect(keys.rows[0].n).toBe(1);
 });
+
+it('a request the guard refuses leaves its key unclaimed (the claim is made with the authentication)', async () => {
+  const key = newKey();
+  const create = (unitId: string) =>
+    request(api.getHttpServer())
+      .post(`/units/${unitId}/api-keys`)
+      .set(auth(org.tokens.specialist))
+      .set('Idempotency-Key', key)
+      .send({ name: `refused-${randomUUID().slice(0, 8)}`, role: 'clerk' });
+  // A unit the caller may not see is answered as one that does not exist, and a retry is answered the same (not
+  // IDEMPOTENCY_REQUEST_IN_PROGRESS): the refused request's claim was let go.
+  for (let i = 0; i < 2; i++) {
+    const refused = await create(org.ids.X);
+    expect({ status: refused.status, code: refused.body.error?.code }).toEqual({
+      status: 404,
+      code: 'UNIT_NOT_FOUND',
+    });
+  }
+  const records = await pg.query(`SELECT count(*)::int AS n FROM idempotency_record WHERE key = $1`, [key]);
+  expect(records.rows[0].n).toBe(0);
+});

@@ -1,6 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '@cascade/domain';
 import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
+import { claimOutcome, claimParams, claimWithin } from './idempotency';
+import type { AlongWithAuthentication, FoundAlong } from './sessions';
 
 /**
  * API keys (`api_key`): a unit's keys for machines, each with one role there, stored by prefix and the hash of their
@@ -142,6 +144,59 @@ export async function apiKeyByPrefix(db: Db, prefix: string): Promise<ApiKeyCred
     role: row.role,
     path: row.path,
     revoked: row.revoked,
+  };
+}
+
+/**
+ * A key as it authenticates, in one round trip: found by its prefix; when its secret's hash is `keyHash` and it is
+ * not revoked, marked used (at most once a minute) and, as `along` asks, the request's Idempotency-Key claimed for
+ * `apiKey:<id>`; with the target unit's path (`along.unitId`).
+ */
+export async function authenticateApiKeyRow(
+  db: Db,
+  prefix: string,
+  keyHash: string,
+  along: AlongWithAuthentication = {},
+): Promise<(ApiKeyCredentials & { along: FoundAlong }) | null> {
+  const claim = claimWithin(`'apiKey:' || who.id::text`, 'who', 'who.valid', 4);
+  const rows: {
+    id: string;
+    name: string;
+    key_hash: string;
+    role: Role;
+    path: string;
+    revoked: boolean;
+    unit_path: string | null;
+    claimed: boolean;
+    request_hash: string | null;
+    record_status: number | null;
+    record_response: unknown;
+    effect_committed: boolean;
+    lease_left: number | null;
+  }[] = await db.query(
+    `WITH who AS (
+       SELECT k.id, k.name, k.key_hash, k.role, u.path::text AS path, k.revoked_at IS NOT NULL AS revoked,
+              k.key_hash = $2 AND k.revoked_at IS NULL AS valid
+         FROM api_key k JOIN unit u ON u.id = k.unit_id WHERE k.prefix = $1),
+     touched AS (
+       UPDATE api_key k SET last_used_at = now() FROM who
+        WHERE k.id = who.id AND who.valid AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute')),
+     ${claim.ctes}
+     SELECT who.id, who.name, who.key_hash, who.role, who.path, who.revoked,
+            (SELECT path::text FROM unit WHERE id = $3::uuid) AS unit_path, ${claim.columns}
+       FROM who ${claim.join}`,
+    [prefix, keyHash, along.unitId ?? null, ...claimParams(along.claim)],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    name: row.name,
+    keyHash: row.key_hash,
+    role: row.role,
+    path: row.path,
+    revoked: row.revoked,
+    along: { unitPath: row.unit_path, claim: along.claim ? claimOutcome(row) : undefined },
   };
 }
 

@@ -80,6 +80,75 @@ export async function claimIdempotencyKey(
     : null;
 }
 
+/** A claim to make inside another statement (the request's authentication): the claim, the key's route and hash. */
+export interface ClaimRequest extends IdempotencyClaim {
+  method: string;
+  path: string;
+  requestHash: string;
+  leaseSeconds: number;
+}
+
+/**
+ * The outcome of a claim made inside another statement: `claimed` (the request runs), the key's record (it was used
+ * before), or undefined when the statement could not tell (a concurrent request inserted the key meanwhile): then
+ * the caller claims alone (`claimIdempotencyKey`).
+ */
+export type ClaimOutcome = { claimed: true } | { claimed: false; record: IdempotencyRecord } | undefined;
+
+/**
+ * The pieces of a statement that claims a key as `claimIdempotencyKey` does, for the row `from` (a CTE of one row
+ * that the claim needs, the authenticated principal) when `when` holds, the key's principal being the SQL expression
+ * `principal`; its parameters are six from `$first` (`claimParams`). With no claim asked (the key null), nothing is
+ * written and the statement's commit waits for the disk as usual.
+ */
+export function claimWithin(principal: string, from: string, when: string, first: number) {
+  const [key, method, path, hash, lease, token] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
+  return {
+    ctes: `async_commit AS (SELECT set_config('synchronous_commit', 'off', true) WHERE ${key}::text IS NOT NULL),
+     claimed AS (
+       INSERT INTO idempotency_record (principal, key, method, path, request_hash, claim_token)
+       SELECT ${principal}, ${key}, ${method}, ${path}, ${hash}, ${token}::uuid FROM ${from}, async_commit WHERE ${when}
+       ON CONFLICT (principal, key) DO UPDATE SET created_at = now(), claim_token = EXCLUDED.claim_token
+         WHERE idempotency_record.status IS NULL AND idempotency_record.request_hash = EXCLUDED.request_hash
+           AND idempotency_record.effect_committed_at IS NULL
+           AND idempotency_record.created_at < now() - make_interval(secs => ${lease})
+       RETURNING key)`,
+    columns: `EXISTS (SELECT 1 FROM claimed) AS claimed, r.request_hash, r.status AS record_status,
+       r.response AS record_response, r.effect_committed_at IS NOT NULL AS effect_committed,
+       greatest(0, ceil(extract(epoch FROM r.created_at + make_interval(secs => ${lease}) - now())))::int AS lease_left`,
+    // The key's record as the statement's snapshot shows it (one that committed before it).
+    join: `LEFT JOIN idempotency_record r ON ${key}::text IS NOT NULL AND r.principal = ${principal} AND r.key = ${key}`,
+  };
+}
+
+export const claimParams = (c: ClaimRequest | null | undefined): unknown[] =>
+  c
+    ? [c.key, c.method, c.path, c.requestHash, c.leaseSeconds, c.token]
+    : [null, null, null, null, null, null];
+
+/** The outcome of `claimWithin`'s columns, for a row whose principal authenticated (`when` held). */
+export function claimOutcome(row: {
+  claimed: boolean;
+  request_hash: string | null;
+  record_status: number | null;
+  record_response: unknown;
+  effect_committed: boolean;
+  lease_left: number | null;
+}): ClaimOutcome {
+  if (row.claimed) return { claimed: true };
+  if (row.request_hash === null) return undefined;
+  return {
+    claimed: false,
+    record: {
+      requestHash: row.request_hash,
+      status: row.record_status,
+      response: row.record_response,
+      effectCommitted: row.effect_committed,
+      leaseLeftSeconds: row.lease_left ?? 0,
+    },
+  };
+}
+
 /**
  * The fence, run in a request's own transaction just before it commits: true when the key's claim still holds this
  * request's token (and marks the record, so that no retry takes it over once this commits); false when a retry took

@@ -5,6 +5,7 @@ export * from './database-admin';
 export * from './database.module';
 export * from './bootstrap-admin';
 export * from './reporting';
+export * from './missing-units';
 export * from './inbox';
 export * from './live-events';
 export * from './directive-search';

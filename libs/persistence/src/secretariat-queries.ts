@@ -13,7 +13,9 @@ type Db = DataSource | EntityManager;
  * A subtree rolls up along the routing tree itself (parent_unit_id, through hubs), so a forwarded branch rolls up
  * under the unit that forwarded it. Its counts are the page node's own plus the sums of the counters the triggers
  * keep for every hub in it (`routing_rollup`, `report_rollup`: sql/routing-rollup.sql.ts): the walk reads the hubs
- * only (`routing_node_hubs`), hundreds at 10^5 units, never the leaves or their reports.
+ * only (`routing_node_hubs`), hundreds at 10^5 units, never the leaves or their reports. The sums are MATERIALIZED:
+ * computed once, whatever the plan (inlined, a new directive's statistics planned them again for each node of the
+ * page, 63 times at the national root).
  */
 export const TREE_SQL = `WITH RECURSIVE page AS (
   SELECT r.unit_id, r.depth, r.tier, r.is_hub, r.status, r.status_code, r.final_status, u.code, u.name
@@ -25,12 +27,12 @@ export const TREE_SQL = `WITH RECURSIVE page AS (
   UNION ALL
   SELECT hubs.top, s.unit_id
     FROM hubs JOIN routing_node s ON s.directive_id = $1 AND s.parent_unit_id = hubs.unit_id AND s.is_hub
-), nodes AS (
+), nodes AS MATERIALIZED (
   SELECT hubs.top, sum(c.nodes)::int AS nodes, sum(c.delivered)::int AS delivered, sum(c.accepted)::int AS accepted,
          sum(c.returned)::int AS returned, sum(c.expected)::int AS expected
     FROM hubs JOIN routing_rollup c ON c.directive_id = $1 AND c.hub_unit_id = hubs.unit_id
    GROUP BY hubs.top
-), reports AS (
+), reports AS MATERIALIZED (
   SELECT hubs.top, sum(c.on_time)::int AS on_time, sum(c.late)::int AS late
     FROM hubs JOIN report_rollup c ON c.directive_id = $1 AND c.hub_unit_id = hubs.unit_id AND c.cycle = $5
    GROUP BY hubs.top

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '@cascade/domain';
+import { claimOutcome, claimParams, claimWithin, type ClaimOutcome, type ClaimRequest } from './idempotency';
 
 /**
  * Sign-in: the attempts counted for throttling (`login_attempt`), the sessions (`session_family`, one per sign-in)
@@ -232,15 +233,33 @@ export interface SessionUser {
 }
 
 /**
- * The user, the session and the grants in one round trip; null when the user has no such session. A session older
- * than `maxAgeSeconds` counts as revoked.
+ * What an authenticating statement does besides, in the same round trip: read the unit a request targets (its
+ * path, for the authorization), and claim the request's Idempotency-Key (only when the principal authenticated).
+ */
+export interface AlongWithAuthentication {
+  unitId?: string | null;
+  claim?: ClaimRequest | null;
+}
+
+/** What it found: the target unit's path (ltree text; null: no such unit) and the claim's outcome. */
+export interface FoundAlong {
+  unitPath: string | null;
+  claim: ClaimOutcome;
+}
+
+/**
+ * The user, the session and the grants in one round trip, with what `along` asks (the target unit's path, the claim
+ * of the request's key for `user:<id>` when the user is active and the session live); null when the user has no
+ * such session. A session older than `maxAgeSeconds` counts as revoked.
  */
 export async function sessionUser(
   db: Db,
   userId: string,
   sessionId: string,
   maxAgeSeconds: number,
-): Promise<SessionUser | null> {
+  along: AlongWithAuthentication = {},
+): Promise<(SessionUser & { along: FoundAlong }) | null> {
+  const claim = claimWithin(`'user:' || who.id::text`, 'who', 'who.active AND NOT who.revoked', 5);
   const rows: {
     email: string;
     name: string;
@@ -248,14 +267,26 @@ export async function sessionUser(
     active: boolean;
     revoked: boolean;
     grants: { role: Role; path: string }[];
+    unit_path: string | null;
+    claimed: boolean;
+    request_hash: string | null;
+    record_status: number | null;
+    record_response: unknown;
+    effect_committed: boolean;
+    lease_left: number | null;
   }[] = await db.query(
-    `SELECT u.email, u.name, u.system_admin, u.active,
-            f.revoked_at IS NOT NULL OR f.created_at + make_interval(secs => $3) < now() AS revoked,
+    `WITH who AS (
+       SELECT u.id, u.email, u.name, u.system_admin, u.active,
+              f.revoked_at IS NOT NULL OR f.created_at + make_interval(secs => $3) < now() AS revoked
+         FROM app_user u JOIN session_family f ON f.user_id = u.id
+        WHERE u.id = $1 AND f.id = $2),
+     ${claim.ctes}
+     SELECT who.email, who.name, who.system_admin, who.active, who.revoked,
             COALESCE((SELECT json_agg(json_build_object('role', m.role, 'path', un.path::text))
-                        FROM membership m JOIN unit un ON un.id = m.unit_id WHERE m.user_id = u.id), '[]') AS grants
-       FROM app_user u JOIN session_family f ON f.user_id = u.id
-      WHERE u.id = $1 AND f.id = $2`,
-    [userId, sessionId, maxAgeSeconds],
+                        FROM membership m JOIN unit un ON un.id = m.unit_id WHERE m.user_id = who.id), '[]') AS grants,
+            (SELECT path::text FROM unit WHERE id = $4::uuid) AS unit_path, ${claim.columns}
+       FROM who ${claim.join}`,
+    [userId, sessionId, maxAgeSeconds, along.unitId ?? null, ...claimParams(along.claim)],
   );
   const row = rows[0];
   if (!row) return null;
@@ -266,6 +297,7 @@ export async function sessionUser(
     active: row.active,
     sessionRevoked: row.revoked,
     grants: row.grants,
+    along: { unitPath: row.unit_path, claim: along.claim ? claimOutcome(row) : undefined },
   };
 }
 

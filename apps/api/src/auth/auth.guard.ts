@@ -1,9 +1,19 @@
-import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import { decide } from '@cascade/domain';
-import { unitOfResource } from '@cascade/persistence';
+import { GUARDS_METADATA } from '@nestjs/common/constants';
+import { APP_CONFIG, type AppConfig } from '@cascade/config';
+import { decide, idsFromPath } from '@cascade/domain';
+import {
+  releaseIdempotencyKey,
+  unitOfResource,
+  type AlongWithAuthentication,
+  type ClaimRequest,
+} from '@cascade/persistence';
+import { validIdempotencyKey } from '../common/idempotency-key';
+import { earlyClaims, newClaim } from '../idempotency/early-claim';
+import { callerOf, IDEMPOTENT_KEY } from '../idempotency/idempotency.interceptor';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { AuthErrorCode } from './auth-error-codes';
 import { AuthService } from './auth.service';
@@ -25,25 +35,72 @@ export class AuthGuard implements CanActivate {
     private readonly auth: AuthService,
     private readonly principals: PrincipalService,
     private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
-    req.principal = await this.authenticate(req);
-
     const rules = this.reflector.getAllAndOverride<AuthorizeRule[] | undefined>(AUTHORIZE_KEY, targets) ?? [];
-    for (const rule of rules) await this.check(req, rule);
+
+    // In the authentication's round trip: the first rule's unit (its path, unless the caller is a member there) and,
+    // for an @Idempotent route that no guard of its own may refuse after this one, the claim of the request's key.
+    const unitId = rules.map((r) => this.targetOf(req, r)).find((id) => id !== null) ?? null;
+    const idempotent = this.reflector.getAllAndOverride<object | undefined>(IDEMPOTENT_KEY, targets);
+    const ownGuards = targets.some((t) => (Reflect.getMetadata(GUARDS_METADATA, t) as unknown[])?.length);
+    const key = idempotent && !ownGuards ? validIdempotencyKey(req) : null;
+    const claim = key ? this.earlyClaim(req, key) : null;
+    const { principal, found } = await this.authenticate(req, { unitId, claim });
+    req.principal = principal;
+    if (claim && found.claim) {
+      claim.principal = callerOf(principal);
+      earlyClaims.set(req, { claim, outcome: found.claim });
+    }
+
+    try {
+      for (const rule of rules) await this.check(req, rule, unitId, found.unitPath);
+    } catch (error) {
+      // Refused: the key's claim is let go, as the interceptor lets a failed request's go.
+      if (claim && found.claim?.claimed)
+        await releaseIdempotencyKey(this.dataSource, claim).catch(() => undefined);
+      throw error;
+    }
     return true;
   }
 
-  private async authenticate(req: Request) {
+  /**
+   * The request's claim, its principal set once authenticated; none when its body cannot be hashed (JSON nested past
+   * the stack: the rules refuse it first, as before, and the interceptor claims whatever passes them).
+   */
+  private earlyClaim(req: Request, key: string): ClaimRequest | null {
+    try {
+      return newClaim(req, '', key, this.config.IDEMPOTENCY_LEASE_SECONDS);
+    } catch (error) {
+      if (error instanceof RangeError) return null;
+      throw error;
+    }
+  }
+
+  /** The unit id a rule names directly (not through a resource), when it is one. */
+  private targetOf(req: Request, rule: AuthorizeRule): string | null {
+    if (rule.via) return null;
+    const u = rule.unit;
+    const id =
+      'param' in u
+        ? (req.params as Record<string, unknown>)?.[u.param]
+        : 'body' in u
+          ? (req.body as Record<string, unknown> | undefined)?.[u.body]
+          : (req.query as Record<string, unknown>)?.[u.query];
+    return typeof id === 'string' && UUID.test(id) ? id : null;
+  }
+
+  private async authenticate(req: Request, along: AlongWithAuthentication) {
     const header = req.header('authorization');
     const apiKey =
       req.header('x-api-key') ?? (header?.startsWith('ApiKey ') ? header.slice(7).trim() : undefined);
-    if (apiKey) return this.auth.authenticateApiKey(apiKey);
-    if (header?.startsWith('Bearer ')) return this.auth.authenticateBearer(header.slice(7).trim());
+    if (apiKey) return this.auth.authenticateApiKey(apiKey, along);
+    if (header?.startsWith('Bearer ')) return this.auth.authenticateBearer(header.slice(7).trim(), along);
     throw new ApiError(
       HttpStatus.UNAUTHORIZED,
       AuthErrorCode.UNAUTHENTICATED,
@@ -51,7 +108,12 @@ export class AuthGuard implements CanActivate {
     );
   }
 
-  private async check(req: Request & AuthenticatedRequest, rule: AuthorizeRule): Promise<void> {
+  private async check(
+    req: Request & AuthenticatedRequest,
+    rule: AuthorizeRule,
+    foundUnit: string | null,
+    foundPath: string | null,
+  ): Promise<void> {
     const principal = req.principal!;
     const [where, field] =
       'param' in rule.unit
@@ -88,10 +150,14 @@ export class AuthGuard implements CanActivate {
       if (unitId === null) throw this.notFound(rule, id);
       id = unitId;
     }
-    // A unit the caller is a member of: its path came with the grants, read in this request.
+    // A unit the caller is a member of: its path came with the grants, read in this request; else with them.
     const path =
       principal.grants.find((g) => g.unitPath[g.unitPath.length - 1] === id)?.unitPath ??
-      (await this.principals.unitPath(id as string));
+      (id === foundUnit
+        ? foundPath === null
+          ? null
+          : idsFromPath(foundPath)
+        : await this.principals.unitPath(id as string));
     if (!path) throw this.notFound(rule, id as string);
     const decision = decide(principal, rule.capability, path);
     if (decision === 'hidden') throw this.notFound(rule, source?.[field] as string);

@@ -14,7 +14,9 @@ import {
 import { idsFromPath, passwordProblems } from '@cascade/domain';
 import {
   activateUser,
-  apiKeyByPrefix,
+  authenticateApiKeyRow,
+  type AlongWithAuthentication,
+  type FoundAlong,
   claimRefreshToken,
   openSession,
   admitLoginAttempt,
@@ -24,7 +26,6 @@ import {
   revokeSession,
   sessionUser,
   storeRefreshToken,
-  touchApiKey,
   userByActivationHash,
   userCredentialsByEmail,
 } from '@cascade/persistence';
@@ -46,6 +47,12 @@ interface AccessClaims {
   sub: string;
   sid: string;
   typ: 'access';
+}
+
+/** A principal, and what its authentication's round trip found besides. */
+export interface Authenticated {
+  principal: RequestPrincipal;
+  found: FoundAlong;
 }
 
 const unauthorized = (code: AuthErrorCode, message: string) =>
@@ -203,8 +210,11 @@ export class AuthService {
     await revokeSession(this.dataSource, sessionId, reason);
   }
 
-  /** Verifies an access token and loads its principal; revoked sessions and deactivated users are refused. */
-  async authenticateBearer(token: string): Promise<RequestPrincipal> {
+  /**
+   * Verifies an access token and loads its principal; revoked sessions and deactivated users are refused. `along`:
+   * what the same round trip does besides (the target unit's path, the claim of the request's key).
+   */
+  async authenticateBearer(token: string, along: AlongWithAuthentication = {}): Promise<Authenticated> {
     let claims: AccessClaims;
     try {
       claims = jwt.verify(token, this.jwtKey, {
@@ -219,7 +229,7 @@ export class AuthService {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') {
       throw unauthorized(AuthErrorCode.TOKEN_INVALID, 'Authorization: token invalid');
     }
-    return this.sessionPrincipal(claims.sub, claims.sid);
+    return this.sessionPrincipal(claims.sub, claims.sid, along);
   }
 
   /**
@@ -250,48 +260,60 @@ export class AuthService {
       typeof claims.sid !== 'string'
     )
       throw unauthorized(AuthErrorCode.TOKEN_INVALID, 'ticket: invalid');
-    return this.sessionPrincipal(claims.sub, claims.sid);
+    return (await this.sessionPrincipal(claims.sub, claims.sid)).principal;
   }
 
-  private async sessionPrincipal(sub: string, sid: string): Promise<RequestPrincipal> {
+  private async sessionPrincipal(
+    sub: string,
+    sid: string,
+    along: AlongWithAuthentication = {},
+  ): Promise<Authenticated> {
     const claims = { sub, sid };
     this.principals.assertDatabase();
-    // The user, the session and the grants in one round trip.
+    // The user, the session and the grants in one round trip, with what `along` asks.
     const user = await sessionUser(
       this.dataSource,
       claims.sub,
       claims.sid,
       this.config.SESSION_MAX_AGE_SECONDS,
+      along,
     );
     if (!user || user.sessionRevoked || !user.active)
       throw unauthorized(AuthErrorCode.TOKEN_REVOKED, 'Authorization: session revoked');
     return {
-      kind: 'user',
-      id: claims.sub,
-      sessionId: claims.sid,
-      email: user.email,
-      name: user.name,
-      systemAdmin: user.systemAdmin,
-      grants: user.grants.map((g) => ({ role: g.role, unitPath: idsFromPath(g.path) })),
+      principal: {
+        kind: 'user',
+        id: claims.sub,
+        sessionId: claims.sid,
+        email: user.email,
+        name: user.name,
+        systemAdmin: user.systemAdmin,
+        grants: user.grants.map((g) => ({ role: g.role, unitPath: idsFromPath(g.path) })),
+      },
+      found: user.along,
     };
   }
 
-  async authenticateApiKey(key: string): Promise<RequestPrincipal> {
+  /** An API key's principal; its use is recorded (and `along` done) in the round trip that finds it. */
+  async authenticateApiKey(key: string, along: AlongWithAuthentication = {}): Promise<Authenticated> {
     const parsed = parseApiKey(key);
     if (!parsed) throw unauthorized(AuthErrorCode.API_KEY_INVALID, 'X-API-Key: not recognised');
     this.principals.assertDatabase();
-    const apiKey = await apiKeyByPrefix(this.dataSource, parsed.prefix);
-    if (!apiKey || apiKey.keyHash !== sha256(parsed.secret)) {
+    const hash = sha256(parsed.secret);
+    const apiKey = await authenticateApiKeyRow(this.dataSource, parsed.prefix, hash, along);
+    if (!apiKey || apiKey.keyHash !== hash) {
       throw unauthorized(AuthErrorCode.API_KEY_INVALID, 'X-API-Key: not recognised');
     }
     if (apiKey.revoked) throw unauthorized(AuthErrorCode.TOKEN_REVOKED, 'X-API-Key: revoked');
-    await touchApiKey(this.dataSource, apiKey.id);
     return {
-      kind: 'apiKey',
-      id: apiKey.id,
-      name: apiKey.name,
-      systemAdmin: false,
-      grants: [{ role: apiKey.role, unitPath: idsFromPath(apiKey.path) }],
+      principal: {
+        kind: 'apiKey',
+        id: apiKey.id,
+        name: apiKey.name,
+        systemAdmin: false,
+        grants: [{ role: apiKey.role, unitPath: idsFromPath(apiKey.path) }],
+      },
+      found: apiKey.along,
     };
   }
 }

@@ -32,6 +32,12 @@ export function readIdempotencyKey(req: Request): string {
   return header;
 }
 
+/** The header when it is a valid key, else null (the interceptor answers its 400 later, in its turn). */
+export function validIdempotencyKey(req: Request): string | null {
+  const header = req.header('idempotency-key');
+  return header !== undefined && KEY_PATTERN.test(header) ? header : null;
+}
+
 /** The OpenAPI description of the header, for @ApiHeader. */
 export const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',

@@ -8,7 +8,6 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createHash, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { catchError, from, map, Observable, of, switchMap, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
@@ -17,12 +16,13 @@ import {
   claimIdempotencyKey,
   completeIdempotencyKey,
   releaseIdempotencyKey,
-  type IdempotencyClaim,
+  type ClaimRequest,
   type IdempotencyRecord,
 } from '@cascade/persistence';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { readIdempotencyKey } from '../common/idempotency-key';
 import type { AuthenticatedRequest, RequestPrincipal } from '../auth/principal';
+import { earlyClaims, newClaim } from './early-claim';
 import { fencedClaim, installIdempotencyFence } from './idempotency-fence';
 
 export const IDEMPOTENT_KEY = 'cascade:idempotent';
@@ -63,18 +63,6 @@ export const idempotencyKeyReused = () =>
     'Idempotency-Key: already used for a different request',
   );
 
-function canonical(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
 function redact(body: unknown, options: IdempotentOptions): unknown {
   const fields = options.redact ?? [];
   if ((!fields.length && !options.replayed) || !body || typeof body !== 'object' || Array.isArray(body))
@@ -109,15 +97,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = http.getRequest<Request & AuthenticatedRequest>();
     const res = http.getResponse<Response>();
     const key = readIdempotencyKey(req);
-    const principal = callerOf(req.principal);
-    const path = req.originalUrl;
-    const hash = createHash('sha256')
-      .update(`${req.method} ${path}\n${canonical(req.body)}`)
-      .digest('hex');
-
-    const claim: IdempotencyClaim = { principal, key, token: randomUUID() };
+    // Claimed by the guard with the authentication (the same principal, key and request), or now.
+    const early = earlyClaims.get(req);
+    const claim: ClaimRequest =
+      early?.claim ?? newClaim(req, callerOf(req.principal), key, this.config.IDEMPOTENCY_LEASE_SECONDS);
+    const hash = claim.requestHash;
     const selfIdempotent = options.selfIdempotent ?? false;
-    return from(this.claim(claim, req.method, path, hash)).pipe(
+    const claimed = early?.outcome
+      ? this.installFence().then(() => (early.outcome!.claimed ? null : early.outcome!.record))
+      : this.claim(claim);
+    return from(claimed).pipe(
       switchMap((stored) => {
         if (stored) {
           if (stored.requestHash !== hash) throw idempotencyKeyReused();
@@ -155,13 +144,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  /** Inserts a pending record; returns the existing one when the key was used before. */
-  private async claim(
-    claim: IdempotencyClaim,
-    method: string,
-    path: string,
-    hash: string,
-  ): Promise<IdempotencyRecord | null> {
+  private async installFence(): Promise<void> {
     if (!this.dataSource.isInitialized) {
       throw new ApiError(
         HttpStatus.SERVICE_UNAVAILABLE,
@@ -171,11 +154,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     // (Each time: initializing the DataSource, at boot or on reconnecting, replaces its list of subscribers.)
     installIdempotencyFence(this.dataSource);
+  }
+
+  /** Inserts a pending record; returns the existing one when the key was used before. */
+  private async claim(claim: ClaimRequest): Promise<IdempotencyRecord | null> {
+    await this.installFence();
     // A pending record older than the lease belongs to a request whose process died (or whose database went away
     // before it could release it, or that still runs, fenced): the retry takes it over instead of waiting for ever.
     return claimIdempotencyKey(
       this.dataSource,
-      { ...claim, method, path, requestHash: hash },
+      claim,
       // How long a claim lasts without an answer (IDEMPOTENCY_LEASE_SECONDS): past it a retry takes it over and
       // runs. Safe on every route: a self-idempotent handler finds its own effect (a report remembers the key that
       // filed it); every other one is fenced (idempotency-fence.ts): its transactions commit only while the claim is
