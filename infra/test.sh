@@ -88,7 +88,8 @@ if [[ $# == 0 && "$shards" -gt 1 ]]; then
   pids=()
   for ((k = 1; k <= shards; k++)); do
     (
-      npx jest --runInBand --shard="$k/$shards" --json --outputFile="$CASCADE_DATA_DIR/jest-results-$k.json" 2>&1 |
+      # --forceExit: once its results are written and its stack torn down, a shard does not wait on a handle left open
+      npx jest --runInBand --forceExit --shard="$k/$shards" --json --outputFile="$CASCADE_DATA_DIR/jest-results-$k.json" 2>&1 |
         sed -u "s/^/[$k] /"
       exit "${PIPESTATUS[0]}"
     ) &
