@@ -128,6 +128,19 @@ describe('signing delegations', () => {
     await l.goto(`${s.base}/#/d/${directive}`);
     await l.getByRole('button', { name: 'Ký ban hành' }).click();
     const confirm = l.getByRole('dialog', { name: 'Xác nhận ký ban hành' });
+    // only what the deputy holds at P: the KT. (no authority of its own, no Q., TL. or TUQ.); a kind not held is refused
+    await confirm.getByLabel('Thẩm quyền ký', { exact: true }).click();
+    const listed = l.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
+    await listed.first().waitFor();
+    expect(await listed.allTextContents()).toEqual([
+      `Ký thay (KT.) · KT. CHỦ TỊCH / PHÓ CHỦ TỊCH · người giao quyền ${names[0]}`,
+    ]);
+    await l.keyboard.press('Escape');
+    const notHeld = await post(`/directives/${directive}/sign`, deputy.token, {
+      version: 1,
+      authority: 'Q.',
+    });
+    expect([notHeld.status, notHeld.body.error?.code]).toEqual([403, 'DELEGATION_NOT_HELD']);
     await pick(l, confirm, 'Thẩm quyền ký', 'Ký thay (KT.)');
     await l.locator('[class*="ant-zoom-"]').waitFor({ state: 'detached' });
     await shot(l, '31-sign-under-delegation');

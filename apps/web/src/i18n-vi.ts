@@ -287,6 +287,8 @@ export const vi = {
   signUnder: 'Thẩm quyền ký',
   ownAuthority: 'Theo thẩm quyền của chính mình',
   signedUnder: 'Ký theo',
+  noSigningAuthority:
+    'Bạn không có thẩm quyền ký của đơn vị, cũng không có ủy quyền ký đang hiệu lực cho loại văn bản này: quản trị đơn vị ghi nhận tại "Ủy quyền ký".',
   grantedBy: 'người giao quyền',
   inbox: 'Thông báo',
   inboxArrived: 'Văn bản mới đến',

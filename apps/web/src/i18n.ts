@@ -290,6 +290,8 @@ const en: Record<keyof typeof vi, string> = {
   signUnder: 'Sign as',
   ownAuthority: 'In my own right',
   signedUnder: 'Signed as',
+  noSigningAuthority:
+    'You hold no signing authority for this unit, nor a signing delegation in force that covers this type: the unit\'s administrator records one under "Signing delegations".',
   grantedBy: 'granted by',
   inbox: 'Inbox',
   inboxArrived: 'Arrived',
