@@ -164,6 +164,8 @@ export const vi = {
   adhocReport: 'Báo cáo phát sinh',
   sendAdhoc: 'Gửi báo cáo phát sinh',
   stream: 'Các báo cáo phát sinh',
+  receivedOn: 'Ngày đến',
+  receivedNumber: 'Số đến',
   number: 'Số',
   time: 'Thời gian',
   values: 'Số liệu',

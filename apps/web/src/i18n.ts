@@ -165,6 +165,8 @@ const en: Record<keyof typeof vi, string> = {
   adhocReport: 'Report an event',
   sendAdhoc: 'Send the event report',
   stream: 'Event reports',
+  receivedOn: 'Received on',
+  receivedNumber: 'Received no.',
   number: 'No.',
   time: 'Time',
   values: 'Values',

@@ -31,6 +31,12 @@ export interface RegisterItem {
   statusCode?: string;
   overdueCycles?: number;
   routing?: { total: number; delivered: number; accepted: number; returned: number };
+  /** Outgoing: when it was signed (null while a draft) and drafted. */
+  signedAt?: string | null;
+  createdAt?: string;
+  /** Incoming: when it was delivered to the unit (received from outside: received), and its received number (số đến). */
+  deliveredAt?: string | null;
+  receivedNumber?: number | null;
 }
 export interface Directive {
   id: string;

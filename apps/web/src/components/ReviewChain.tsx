@@ -1,25 +1,20 @@
 import { useEffect, useState } from 'react';
 import { Button, Card, Form, Select } from 'antd';
+import type { MemberRow, Page, ReviewerRow } from '@cascade/contracts';
 import { api, ApiFailure } from '../api';
 import { useApp } from '../context';
 import { useServerProblems } from '../forms';
 import { useGet } from '../hooks';
 import { Problem } from './Problem';
 
-interface Reviewer {
-  position: number;
-  reviewerId: string;
-  reviewerName: string;
-}
-
 /** The unit's review chain: its leaders who review a draft, in order (a unit without one cannot submit drafts). */
 export function ReviewChain({ unitId }: { unitId: string }) {
   const { t } = useApp();
-  const chain = useGet<Reviewer[]>(`/units/${unitId}/review-chain`);
-  const members = useGet<{ items: { userId: string; userName: string; userEmail: string; role: string }[] }>(
-    `/units/${unitId}/members?limit=500`,
+  const chain = useGet<ReviewerRow[]>(`/units/${unitId}/review-chain`);
+  const members = useGet<Page<MemberRow>>(`/units/${unitId}/members?limit=500`);
+  const leaders = (members.data?.items ?? []).filter(
+    (m): m is MemberRow & { userId: string } => m.role === 'leader' && !!m.userId,
   );
-  const leaders = (members.data?.items ?? []).filter((m) => m.role === 'leader');
   const [form] = Form.useForm<{ reviewerIds: string[] }>();
   const [failure, setFailure] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);

@@ -52,6 +52,8 @@ export const NODE_STATUS = {
   'not-delivered': w('Chưa đến', 'Not delivered'),
   closed: w('Đã kết thúc', 'Closed'),
   superseded: w('Đã được thay thế', 'Superseded'),
+  // the incoming register's status of a document received from outside the system (số đến)
+  received: w('Đã vào sổ đến', 'Registered as received'),
 } as const satisfies Record<string, Words>;
 
 export const ROLE: Record<Role, Words> = {
