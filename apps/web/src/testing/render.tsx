@@ -58,32 +58,6 @@ export function renderInApp(
   );
 }
 
-/** A fake API for a component test: each request answered by `answer` (method, path, parsed body), each one kept. */
-export function fakeApi(
-  answer: (method: string, path: string, body: unknown) => { status?: number; json: unknown },
-) {
-  const calls: { method: string; path: string; body: unknown }[] = [];
-  globalThis.fetch = (async (input: string, init?: RequestInit) => {
-    const method = init?.method ?? 'GET';
-    const path = input;
-    const body = typeof init?.body === 'string' ? safeJson(init.body) : init?.body;
-    calls.push({ method, path, body });
-    const { status = 200, json } = answer(method, path, body);
-    // jsdom has no Response: what api() reads of one
-    const text = JSON.stringify(json);
-    return { ok: status < 400, status, statusText: String(status), text: async () => text } as Response;
-  }) as unknown as typeof fetch;
-  return calls;
-}
-
-const safeJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-};
-
 /**
  * The button that says `name` (in `inside`, else the page). ByRole computes every element's role and name, seconds
  * per query on an antd form in jsdom: the button is found by its text instead.
