@@ -291,7 +291,6 @@ export const vi = {
   revokeReason: 'Lý do thu hồi (không bắt buộc)',
   actions: 'Thao tác',
   adminOnly: 'Chỉ quản trị đơn vị mới xem và ghi nhận ủy quyền ký.',
-  fillThis: 'Nhập ô này.',
   signUnder: 'Thẩm quyền ký',
   ownAuthority: 'Theo thẩm quyền của chính mình',
   signedUnder: 'Ký theo',

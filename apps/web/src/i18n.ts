@@ -294,7 +294,6 @@ const en: Record<keyof typeof vi, string> = {
   revokeReason: 'Reason (optional)',
   actions: 'Actions',
   adminOnly: "Only the unit's administrator sees and records signing delegations.",
-  fillThis: 'Fill this in.',
   signUnder: 'Sign as',
   ownAuthority: 'In my own right',
   signedUnder: 'Signed as',

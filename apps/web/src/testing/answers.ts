@@ -27,6 +27,7 @@ export interface Answers {
   'GET /units/:id/review-chain': ReviewerRow[];
   'PUT /units/:id/review-chain': ReviewerRow[];
   'GET /units/:id/delegations': Page<DelegationRow>;
+  'POST /units/:id/delegations': DelegationRow;
   'POST /users': { id: string };
   'POST /directives': Directive;
   'POST /directives/import': ImportAnswer;
