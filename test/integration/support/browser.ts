@@ -233,7 +233,7 @@ export async function navTo(page: Page, name: string): Promise<void> {
   const inRow = header.locator('nav').getByRole('link', { name, exact: true });
   const folded = header.locator('.ant-menu-overflow-item-rest:not([aria-hidden="true"])');
   const drawer = header.getByRole('button', { name: /Danh mục|Menu/ });
-  await inRow.or(folded).or(drawer).first().waitFor();
+  await inRow.or(folded).or(drawer).filter({ visible: true }).first().waitFor();
   if (await inRow.isVisible()) return inRow.click();
   if (await folded.isVisible()) {
     await folded.click();
