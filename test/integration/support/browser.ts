@@ -14,6 +14,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { startApi, startWorker } from './apps';
 import { auth, buildOrg, PASSWORD, type Org } from './org';
 import { newKey } from './ids';
+import { waitFor } from './wait-for';
 import { ERROR } from '../../../apps/web/src/words/errors';
 import { VOCABULARY, type Words } from '../../../apps/web/src/words/vocabulary';
 
@@ -233,14 +234,20 @@ export async function navTo(page: Page, name: string): Promise<void> {
   const inRow = header.locator('nav').getByRole('link', { name, exact: true });
   const folded = header.locator('.ant-menu-overflow-item-rest:not([aria-hidden="true"])');
   const drawer = header.getByRole('button', { name: /Danh mục|Menu/ });
-  await inRow.or(folded).or(drawer).filter({ visible: true }).first().waitFor();
-  if (await inRow.isVisible()) return inRow.click();
-  if (await folded.isVisible()) {
-    await folded.click();
-    return page.locator('.ant-menu-submenu-popup').getByRole('link', { name, exact: true }).click();
-  }
-  await drawer.click();
-  await page.getByRole('dialog').getByRole('link', { name, exact: true }).click();
+  const shown = (where: Locator) => where.getByRole('link', { name, exact: true }).click({ timeout: 2_000 });
+  // the menu measures again whenever the header changes (the unit picker's list arrives): an item in the row a moment
+  // ago may be folded now, so each way is tried in turn until one answers
+  await waitFor(`the header's ${name}`, async () => {
+    if (await inRow.isVisible()) await inRow.click({ timeout: 2_000 });
+    else if (await folded.isVisible()) {
+      await folded.click({ timeout: 2_000 });
+      await shown(page.locator('.ant-menu-submenu-popup:not(.ant-menu-submenu-hidden)'));
+    } else if (await drawer.isVisible()) {
+      await drawer.click({ timeout: 2_000 });
+      await shown(page.getByRole('dialog'));
+    } else return false;
+    return true;
+  });
 }
 
 /**

@@ -197,6 +197,9 @@ export const EVENT = {
   superseded: w('Được thay thế bởi văn bản mới', 'Superseded'),
   'review.submitted': w('Trình xem xét', 'Submitted for review'),
   'report.submitted': w('Đơn vị gửi báo cáo', 'Report filed'),
+  // recorded by persistence (libs/persistence/src/reporting.ts) when a hub's aggregate of a cycle goes up
+  'aggregate.reported': w('Gửi báo cáo tổng hợp lên cấp trên', 'Aggregate sent up'),
+  'aggregate.revised': w('Gửi lại báo cáo tổng hợp (bổ sung)', 'Aggregate revised'),
   'report.late-revision': w('Sửa báo cáo sau khi đã chốt', 'Report revised after closing'),
   'review.reminder': w('Thư nhắc xem xét', 'Review reminder mail'),
   'acknowledgement.reminder': w('Thư nhắc xác nhận đã nhận', 'Acknowledgement reminder mail'),
