@@ -298,6 +298,20 @@ describe('signing under a relation', () => {
       docTypes: ['CV'],
     }).expect(201);
     await refused({ delegationId: onward.body.id }, officeDeputy, 'DELEGATION_REDELEGATED');
+    // what the signing confirmation offers: only relations in force, in scope, the signer's own
+    const options = async (who: Person) =>
+      (await http().get(`/directives/${id}/signing-options`).set(auth(who.token)).expect(200)).body as {
+        own: { authority: string; position: string } | null;
+        relations: { id: string; kind: string }[];
+      };
+    const offered = (await options(officeDeputy)).relations.map((r) => r.id);
+    expect(offered).toContain(onward.body.id);
+    for (const never of [expired, later, plansOnly]) expect(offered).not.toContain(never.body.id);
+    expect(await options(reviewer)).toEqual({ own: null, relations: [] });
+    expect((await options(tm)).own).toEqual({ authority: 'TM. BAN THƯỜNG VỤ', position: 'PHÓ CHỦ TỊCH' });
+    expect((await http().get(`/directives/${id}/signing-options`).set(auth(org.tokens.clerk))).status).toBe(
+      403,
+    );
     const again = await grant({
       kind: 'TUQ.',
       grantorUserId: secretary.id,

@@ -4,55 +4,25 @@
  * signing confirmation, the directive's page says who signed under which relation and on what basis, and the
  * administrator revokes it. Each page is checked by axe-core and for raw codes; screenshots go to test-artifacts/web/.
  */
-import { join } from 'node:path';
-import request from 'supertest';
-import type { Locator, Page } from 'playwright-core';
 import { addMember, auth, importUnitsUnderA } from './support/org';
-import { newKey } from './support/ids';
 import {
-  axeProblems,
-  rawWords,
-  ROOT,
-  screenshots,
+  artifactShots,
+  browserStackForSpec,
+  navTo,
+  optionWords,
+  openSelect,
+  pageProblems as check,
+  pick,
+  requests,
   signedIn,
-  startBrowserStack,
-  stopBrowserStack,
-  type BrowserStack,
+  typeDay as day,
 } from './support/browser';
 
 jest.setTimeout(300_000);
 
-let s: BrowserStack;
-beforeAll(async () => {
-  s = await startBrowserStack();
-});
-afterAll(() => stopBrowserStack(s));
-
-const shot = screenshots(join(ROOT, 'test-artifacts', 'web'));
-const post = (path: string, token: string, body: object) =>
-  request(s.api.getHttpServer()).post(path).set(auth(token)).set('Idempotency-Key', newKey()).send(body);
-const check = async (page: Page, where: string) => [
-  ...(await rawWords(page, where)),
-  ...(await axeProblems(page, where)),
-];
-
-/** Opens an antd Select by its label and picks the option with this text. */
-async function pick(page: Page, scope: Locator, label: string, option: string) {
-  // a list that has closed stays in the page, hidden once its motion ends: only one list is open at a time
-  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-  await open.waitFor({ state: 'detached' });
-  await scope.getByLabel(label, { exact: true }).click();
-  await open.locator('.ant-select-item-option').filter({ hasText: option }).first().click();
-  await open.waitFor({ state: 'detached' });
-}
-
-/** Types a day (dd/mm/yyyy) into an antd DatePicker by its label. */
-async function day(scope: Locator, label: string, dmy: string) {
-  const input = scope.getByLabel(label, { exact: true });
-  await input.click();
-  await input.fill(dmy);
-  await input.press('Enter');
-}
+const stack = browserStackForSpec();
+const shot = artifactShots();
+const { http, post } = requests(stack);
 
 const today = () => {
   const vn = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
@@ -61,6 +31,7 @@ const today = () => {
 
 describe('signing delegations', () => {
   it('are recorded, signed under, shown on the directive and revoked', async () => {
+    const s = stack.s;
     const problems: string[] = [];
     const id = await importUnitsUnderA(s.api, s.org, [
       ['P', 'federation', null],
@@ -70,7 +41,7 @@ describe('signing delegations', () => {
     const deputy = await addMember(s.api, s.org, id.P, 'leader', { position: 'PHÓ CHỦ TỊCH' });
     const clerk = await addMember(s.api, s.org, id.P, 'clerk');
     const admin = await addMember(s.api, s.org, id.P, 'admin');
-    await request(s.api.getHttpServer())
+    await http()
       .put(`/units/${id.P}/review-chain`)
       .set(auth(s.org.admin))
       .send({ reviewerIds: [head.id] })
@@ -78,14 +49,13 @@ describe('signing delegations', () => {
     const names = await Promise.all(
       [head, deputy].map(
         async (x) =>
-          (await request(s.api.getHttpServer()).get(`/users/${x.id}`).set(auth(s.org.admin)).expect(200)).body
-            .name as string,
+          (await http().get(`/users/${x.id}`).set(auth(s.org.admin)).expect(200)).body.name as string,
       ),
     );
 
     // the administrator records a KT.: the head grants, the deputy signs
     const o = await signedIn(s, admin.email);
-    await o.getByRole('link', { name: 'Ủy quyền ký' }).first().click();
+    await navTo(o, 'Ủy quyền ký');
     await o.getByText('Chưa có ủy quyền ký nào.').waitFor();
     const form = o.getByRole('form', { name: 'Ghi nhận ủy quyền ký' });
     await pick(o, form, 'Hình thức ký', 'Ký thay (KT.)');
@@ -128,6 +98,16 @@ describe('signing delegations', () => {
     await l.goto(`${s.base}/#/d/${directive}`);
     await l.getByRole('button', { name: 'Ký ban hành' }).click();
     const confirm = l.getByRole('dialog', { name: 'Xác nhận ký ban hành' });
+    // only what the deputy holds at P: the KT. (no authority of its own, no Q., TL. or TUQ.); a kind not held is refused
+    expect(await optionWords(await openSelect(l, confirm, 'Thẩm quyền ký'))).toEqual([
+      `Ký thay (KT.) · KT. CHỦ TỊCH / PHÓ CHỦ TỊCH · người giao quyền ${names[0]}`,
+    ]);
+    await l.keyboard.press('Escape');
+    const notHeld = await post(`/directives/${directive}/sign`, deputy.token, {
+      version: 1,
+      authority: 'Q.',
+    });
+    expect([notHeld.status, notHeld.body.error?.code]).toEqual([403, 'DELEGATION_NOT_HELD']);
     await pick(l, confirm, 'Thẩm quyền ký', 'Ký thay (KT.)');
     await l.locator('[class*="ant-zoom-"]').waitFor({ state: 'detached' });
     await shot(l, '31-sign-under-delegation');

@@ -6,43 +6,23 @@
  * is checked by axe-core and for raw codes; screenshots go to test-artifacts/web/; the console stays free of errors.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import request from 'supertest';
 import type { Page } from 'playwright-core';
-import { addMember, auth, importUnitsUnderA } from './support/org';
-import { newKey } from './support/ids';
+import { addMember, importUnitsUnderA } from './support/org';
 import { desk, issue } from './support/desk';
 import { waitFor } from './support/wait-for';
 import {
-  axeProblems,
-  rawWords,
-  ROOT,
-  screenshots,
+  artifactShots,
+  browserStackForSpec,
+  pageProblems as check,
+  requests,
   signedIn,
-  startBrowserStack,
-  stopBrowserStack,
-  type BrowserStack,
 } from './support/browser';
 
 jest.setTimeout(300_000);
 
-let s: BrowserStack;
-beforeAll(async () => {
-  s = await startBrowserStack();
-});
-afterAll(() => stopBrowserStack(s));
-
-const shot = screenshots(join(ROOT, 'test-artifacts', 'web'));
-const http = () => request(s.api.getHttpServer());
-const post = (path: string, token: string, body: object) =>
-  http().post(path).set(auth(token)).set('Idempotency-Key', newKey()).send(body);
-const get = (path: string, token: string) => http().get(path).set(auth(token));
-
-/** The page's words and accessibility, each problem named with `where`. */
-const check = async (page: Page, where: string) => [
-  ...(await rawWords(page, where)),
-  ...(await axeProblems(page, where)),
-];
+const stack = browserStackForSpec();
+const shot = artifactShots();
+const { post, get } = requests(stack);
 
 const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
@@ -60,6 +40,7 @@ async function downloaded(page: Page, click: () => Promise<void>) {
 
 describe('the receiving side', () => {
   it('attaches a file to a draft; the receiver downloads it and forwards to one of its units', async () => {
+    const s = stack.s;
     const problems: string[] = [];
     const id = await importUnitsUnderA(s.api, s.org, [
       ['P', 'federation', null],
@@ -158,6 +139,7 @@ describe('the receiving side', () => {
   });
 
   it('reminds an overdue unit now; the unit finds the reminder in its inbox', async () => {
+    const s = stack.s;
     const problems: string[] = [];
     const id = await importUnitsUnderA(s.api, s.org, [
       ['P', 'federation', null],

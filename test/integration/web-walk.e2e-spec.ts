@@ -12,8 +12,11 @@ import type { Page } from 'playwright-core';
 import { addMember, auth, importUnitsUnderA, systemAdmin, type Org } from './support/org';
 import { newKey } from './support/ids';
 import { desk as deskOf, issue } from './support/desk';
+import { waitFor } from './support/wait-for';
 import {
   axeProblems,
+  headerLayout,
+  navTo,
   rawWords,
   ROOT,
   screenshots,
@@ -170,6 +173,10 @@ describe('every page, as every role', () => {
     await visit(u, 'unit', `/received/${directive}`, (x) => x.getByTestId('sent').waitFor());
     await u.setViewportSize({ width: 390, height: 844 });
     await visit(u, 'unit-phone', `/received/${directive}`, (x) => x.getByTestId('my-deadline').waitFor());
+    // a phone: the header no wider than the screen, its menu in the drawer
+    expect((await headerLayout(u)).overflows).toBe(false);
+    await navTo(u, 'Sổ văn bản');
+    await u.getByTestId('register').waitFor();
 
     const a = await signedIn(auditor.email);
     for (const path of [...common, `/audit/${directive}`])
@@ -179,6 +186,20 @@ describe('every page, as every role', () => {
     const o = await signedIn(admin.email);
     for (const path of [...common, '/organisation', '/delegations'])
       await visit(o, 'admin', path, (x) => x.locator('main').waitFor());
+    // the administrator's header on a 1280×800 laptop: one row, its seven items folding into "…" what does not fit
+    await o.setViewportSize({ width: 1280, height: 800 });
+    await visit(o, 'admin-1280', '/', (x) => x.locator('main').waitFor());
+    const oneRow = async () => {
+      const at = await headerLayout(o);
+      return at.rows === 1 && !at.overflows && at.height <= 64;
+    };
+    await waitFor('the header in one row at 1280 px', oneRow, { timeoutMs: 5_000 }).catch(() => undefined);
+    expect(await headerLayout(o)).toEqual({ height: expect.any(Number), overflows: false, rows: 1 });
+    expect((await headerLayout(o)).height).toBeLessThanOrEqual(64);
+    await navTo(o, 'Ủy quyền ký');
+    await o.getByTestId('delegations').waitFor();
+    await navTo(o, 'Lịch nghỉ');
+    await o.getByTestId('calendar-years').waitFor();
 
     // the system administrator with no unit: told to pick a tree, which it then works on
     const s = await signedInTo(stack, root.email, (x) => x.getByTestId('no-unit').waitFor());

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Client, Connection } from '@temporalio/client';
 import { reportingWorkflowId } from '@cascade/contracts';
 import { cycleAt, vietnamCalendar } from '@cascade/domain';
@@ -25,6 +25,10 @@ import {
 import { waitFor } from './support/wait-for';
 import { desk as deskOf, issue as issueDirective, type Desk } from './support/desk';
 import {
+  navTo,
+  openSelect,
+  optionWords,
+  pick,
   ROOT,
   screenshots,
   signedIn as signedInTo,
@@ -50,26 +54,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => stopBrowserStack(stack));
-
-/** The antd Select labelled `label` in `scope`, opened: its list of options (rendered in a popup of the page). */
-async function openSelect(page: Page, scope: Locator, label: string): Promise<Locator> {
-  await scope.getByLabel(label, { exact: true }).click();
-  const list = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
-  await list.locator('.ant-select-item-option').first().waitFor();
-  return list;
-}
-
-/** The words of an opened Select's options. */
-const optionWords = (list: Locator) =>
-  list
-    .locator('.ant-select-item-option')
-    .evaluateAll((os) => os.map((o) => (o as unknown as { title: string }).title));
-
-/** Picks `option` in the antd Select labelled `label` in `scope`. */
-async function pick(page: Page, scope: Locator, label: string, option: string) {
-  const list = await openSelect(page, scope, label);
-  await list.getByTitle(option, { exact: true }).click();
-}
 
 const signedIn = (email: string): Promise<Page> => signedInTo(stack, email);
 const shot = screenshots(join(ROOT, 'test-artifacts', 'web'));
@@ -122,7 +106,7 @@ describe('the web app', () => {
     // the clerk imports the Tây Ninh letter: each part shown with its confidence, what is missing to confirm
     const c = await signedIn(clerk.email);
     await shot(c, '01-home-clerk');
-    await c.getByRole('link', { name: 'Soạn văn bản' }).click();
+    await navTo(c, 'Soạn văn bản');
     const text = readFileSync(
       join(ROOT, 'test', 'fixtures', 'directives', 'tay-ninh-district-union-monthly-8th.txt'),
       'utf8',
@@ -239,7 +223,7 @@ describe('the web app', () => {
     await shot(u, '05-unit-reported');
 
     // the outgoing register: accent-insensitive search and filters
-    await c.getByRole('link', { name: 'Sổ văn bản' }).click();
+    await navTo(c, 'Sổ văn bản');
     await c.getByLabel('Tìm kiếm (không dấu cũng được)').fill('bua liem vang');
     await c.getByRole('combobox', { name: 'Trạng thái' }).selectOption('dispatched');
     await c.getByRole('link', { name: /hưởng ứng Giải Búa liềm vàng/ }).waitFor();
@@ -304,7 +288,7 @@ describe('the web app', () => {
     const code = (await request(api.getHttpServer()).get(`/units/${id.P}`).set(auth(org.admin)).expect(200))
       .body.code as string;
     const o = await signedIn(admin.email);
-    await o.getByRole('link', { name: 'Tổ chức' }).click();
+    await navTo(o, 'Tổ chức');
     await o.getByTestId('units').getByText('Đơn vị G', { exact: true }).waitFor();
     await o
       .getByLabel('Nhập đơn vị (CSV: code,name,kind,parentCode)')
@@ -333,7 +317,7 @@ describe('the web app', () => {
     // 2026's swapped Saturday with its announcement; a worked "weekend" day that is a weekday is refused, naming it
     const root = await systemAdmin(api);
     const s = await signedIn(root.email);
-    await s.getByRole('link', { name: 'Lịch nghỉ' }).click();
+    await navTo(s, 'Lịch nghỉ');
     const years = s.getByTestId('calendar-years');
     await years.getByRole('button', { name: '2027' }).click();
     await s.getByRole('heading', { name: '2027: Tạm tính' }).waitFor();
@@ -411,7 +395,7 @@ describe('the web app', () => {
     await shot(pc, '11-routes');
     // the department's clerk: D's aggregate, come through it, in its register and in the directive's received view
     const tg = await signedIn(department.email);
-    await tg.getByRole('link', { name: 'Báo cáo nhận được' }).click();
+    await navTo(tg, 'Báo cáo nhận được');
     const received = tg.getByTestId('reports-received').locator('tbody tr').filter({ hasText: 'Đơn vị D' });
     await received.filter({ hasText: 'Số buổi tuyên truyền: 5' }).waitFor({ timeout: 30_000 });
     expect(await received.locator('td').nth(2).textContent()).toBe('Gửi qua đơn vị');

@@ -16,6 +16,8 @@ const CLOCK = new Intl.DateTimeFormat('en-GB', {
 });
 export const when = (iso: string | null | undefined): string =>
   iso ? CLOCK.format(new Date(iso)).replace(',', '') : '—';
+/** An instant's day in Việt Nam, dd/mm/yyyy. */
+export const vnDay = (iso: string | null | undefined): string => (iso ? when(iso).slice(0, 10) : '—');
 
 /** A collected field of an aggregate, read by page: how many answers, and the first of them. */
 const isAnswers = (v: unknown): v is { count: number; items?: { value?: unknown; unitName?: string }[] } =>

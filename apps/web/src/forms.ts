@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import type { FormInstance } from 'antd';
-import type { ApiFailure } from './api';
+import { ApiFailure } from './api';
+import type { Key } from './i18n';
 
 /** A Form.Item's name: a field of the form, or a path into a list (`['fields', 1, 'key']`). */
 export type ItemName = (string | number)[];
@@ -54,3 +55,28 @@ export function useServerProblems(places: Place[]) {
   };
   return { place, clear };
 }
+
+/**
+ * The Form.Item a request field names, for `Place.item`: a list of request fields each shown beside the item of its
+ * last part (`membership.role` → `role`), or a map of request field to item (`basis.number` → `basisNumber`).
+ */
+export function fieldsNamed(fields: string[] | Record<string, string>): (rest: ItemName) => ItemName | null {
+  const map = Array.isArray(fields)
+    ? Object.fromEntries(fields.map((f) => [f, f.split('.').at(-1)!]))
+    : fields;
+  return (rest) => (map[rest.join('.')] ? [map[rest.join('.')]] : null);
+}
+
+/** A failure beside the fields it names (`problems.place`); else its words on their own (`say`). */
+export function placeOrSay(
+  err: unknown,
+  problems: { place: (f: ApiFailure) => boolean },
+  say: (words: string) => void,
+): void {
+  if (!(err instanceof ApiFailure && problems.place(err))) say((err as Error).message);
+}
+
+/** The rule of a text that must be filled (blanks are not a value), in the chosen language. */
+export const needed = (t: (k: Key) => string) => ({ required: true, whitespace: true, message: t('needed') });
+/** The rule of a choice or a day that must be made (no `whitespace`: it would ask a Dayjs to be a string). */
+export const picked = (t: (k: Key) => string) => ({ required: true, message: t('needed') });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { Page } from '@cascade/contracts';
+import type { MemberRow, Page } from '@cascade/contracts';
 import { api } from './api';
 
 /**
@@ -56,3 +56,11 @@ export function usePaged<T>(
     reload: () => (setLater([]), void first.refetch()),
   };
 }
+
+/** A unit's members, a page at a time (`GET /units/:id/members`); null: no unit yet. */
+export const useMembers = (unitId: string | null | undefined, limit = 100) =>
+  usePaged<MemberRow>(unitId ? `/units/${unitId}/members?limit=${limit}` : null, [unitId, limit]);
+
+/** The members who lead the unit (review, sign, grant and receive signing relations), each with a user. */
+export const leadersOf = (members: MemberRow[]) =>
+  members.filter((m): m is MemberRow & { userId: string } => m.role === 'leader' && !!m.userId);

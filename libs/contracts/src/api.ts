@@ -1,3 +1,4 @@
+import type { CalendarYear, CycleView } from '@cascade/domain';
 import type { DirectiveContent } from './content';
 
 /**
@@ -30,6 +31,12 @@ export interface RegisterItem {
   statusCode?: string;
   overdueCycles?: number;
   routing?: { total: number; delivered: number; accepted: number; returned: number };
+  /** Outgoing: when it was signed (null while a draft) and drafted. */
+  signedAt?: string | null;
+  createdAt?: string;
+  /** Incoming: when it was delivered to the unit (received from outside: received), and its received number (số đến). */
+  deliveredAt?: string | null;
+  receivedNumber?: number | null;
 }
 export interface Directive {
   id: string;
@@ -134,6 +141,15 @@ export interface SignedDelegation {
   basisDate: string;
 }
 
+/**
+ * What the caller may sign a directive under (`GET /directives/:id/signing-options`): the authority their membership
+ * in the issuer bears (null when none) and the relations they hold there, in force and covering its type.
+ */
+export interface SigningOptions {
+  own: { authority: string; position: string } | null;
+  relations: DelegationRow[];
+}
+
 /** A unit's signing relation (`GET /units/:id/delegations`). */
 export interface DelegationRow {
   id: string;
@@ -145,10 +161,50 @@ export interface DelegationRow {
   authority: string;
   position: string;
   basis: { number: string; date: string };
-  docTypes: string[] | null;
+  docTypes: readonly string[] | null;
   validFrom: string;
   validUntil: string | null;
   createdAt: string;
   revokedAt: string | null;
   revokeReason: string | null;
+}
+
+/** A reviewer of `GET /units/:id/review-chain` (and of its PUT's answer): the unit's leaders who review, in order. */
+export interface ReviewerRow {
+  position: number;
+  reviewerId: string;
+  reviewerName: string;
+}
+
+/** A year of `GET /calendar/years`: its days off and worked weekend days, stored or computed. */
+export interface StoredCalendarYear extends CalendarYear {
+  /** Whether the year is stored (else computed from the Labour Code). */
+  stored: boolean;
+  /** Bumped by every change of the stored year; 0 for a computed year. */
+  revision: number;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+/** `PUT /calendar/years/:year` and its confirm: the cycles not opened yet whose deadlines moved. */
+export interface CalendarChange {
+  rescheduled: unknown[];
+}
+
+/** `POST /schedules/preview`: the first cycles of a schedule, each level's deadline (computed, changes nothing). */
+export interface SchedulePreviewAnswer {
+  cycles: CycleView[];
+}
+
+/** A unit's current report of a cycle (`GET /directives/:id/reports`). */
+export interface ReportRow {
+  unitId: string;
+  revision?: number;
+  submittedAt?: string;
+  values: Record<string, unknown>;
+}
+
+/** `POST /directives/:id/reports`: the revision the report was filed as. */
+export interface FiledReport {
+  revision: number;
 }

@@ -18,6 +18,7 @@ import {
   type HolidayCalendar,
   type ReportingSettings,
 } from '@cascade/domain';
+import type { StoredCalendarYear as CalendarYearAnswer } from '@cascade/contracts';
 import { appendEvent } from './events';
 import { CALENDAR_LOCK_KEY } from './sql/locks';
 
@@ -27,14 +28,8 @@ import { CALENDAR_LOCK_KEY } from './sql/locks';
  */
 type Db = DataSource | EntityManager;
 
-export interface StoredCalendarYear extends CalendarYear {
-  /** Whether the year is stored (else computed from the Labour Code). */
-  stored: boolean;
-  /** Bumped by every change of the stored year; 0 for a computed year. */
-  revision: number;
-  updatedAt: string | null;
-  updatedBy: string | null;
-}
+/** A year as the API answers it, declared in contracts (the web app and its component tests read it so). */
+export type StoredCalendarYear = CalendarYearAnswer;
 
 interface YearRow {
   year: number;

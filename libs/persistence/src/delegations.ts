@@ -112,6 +112,20 @@ export async function delegationsHeld(
   );
 }
 
+/**
+ * The relations a user holds in the unit that are in force now (begun, not over, not revoked), newest first: what a
+ * signer may sign under there (the signing activity still checks them at the signing's time).
+ */
+export async function delegationsInForce(db: Db, userId: string, unitId: string): Promise<Delegation[]> {
+  return db.query(
+    `SELECT ${COLUMNS} FROM ${FROM}
+      WHERE d.grantee_user_id = $1 AND d.unit_id = $2 AND d.revoked_at IS NULL AND d.valid_from <= now()
+        AND (d.valid_until IS NULL OR d.valid_until > now())
+      ORDER BY d.created_at DESC, d.id DESC`,
+    [userId, unitId],
+  );
+}
+
 /** Revokes the relation (once: a second revocation keeps the first's time and reason); null when there is none. */
 export async function revokeDelegation(
   db: Db,

@@ -1,14 +1,12 @@
 import { DataSource, EntityManager } from 'typeorm';
+import type { ReviewerRow } from '@cascade/contracts';
 
 type Db = DataSource | EntityManager;
 
 /** `review_chain`: a unit's reviewers of its drafts, in order. This module is its only writer. */
 
-export interface Reviewer {
-  position: number;
-  reviewerId: string;
-  reviewerName: string;
-}
+/** The API's answer, as declared in contracts (the web app and its component tests read it so). */
+export type Reviewer = ReviewerRow;
 
 export async function reviewChainOf(db: Db, unitId: string): Promise<Reviewer[]> {
   return db.query(

@@ -8,10 +8,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import request from 'supertest';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { startApi, startWorker } from './apps';
-import { buildOrg, PASSWORD, type Org } from './org';
+import { auth, buildOrg, PASSWORD, type Org } from './org';
+import { newKey } from './ids';
+import { waitFor } from './wait-for';
 import { ERROR } from '../../../apps/web/src/words/errors';
 import { VOCABULARY, type Words } from '../../../apps/web/src/words/vocabulary';
 
@@ -150,4 +153,117 @@ export async function rawWords(page: Page, where: string): Promise<string[]> {
       );
   }
   return found;
+}
+
+/**
+ * The stack for a spec file: started before its tests (with `env` for the API), stopped after them. Read `.s` inside
+ * a test (it is set once started).
+ */
+export function browserStackForSpec(env: Record<string, string> = {}): { readonly s: BrowserStack } {
+  const held = {} as { s: BrowserStack };
+  beforeAll(async () => {
+    held.s = await startBrowserStack(env);
+  });
+  afterAll(() => stopBrowserStack(held.s));
+  return held;
+}
+
+/** The API of the stack through supertest: `post` with a fresh Idempotency-Key, `get`, both as `token`. */
+export function requests(stack: { readonly s: BrowserStack }) {
+  const http = () => request(stack.s.api.getHttpServer());
+  return {
+    http,
+    post: (path: string, token: string, body: object) =>
+      http().post(path).set(auth(token)).set('Idempotency-Key', newKey()).send(body),
+    get: (path: string, token: string) => http().get(path).set(auth(token)),
+  };
+}
+
+/** Screenshots kept as the browser specs' artifacts (test-artifacts/web/, git-ignored). */
+export const artifactShots = () => screenshots(join(ROOT, 'test-artifacts', 'web'));
+
+/** The page's raw words and accessibility problems, each named with `where`. */
+export const pageProblems = async (page: Page, where: string): Promise<string[]> => [
+  ...(await rawWords(page, where)),
+  ...(await axeProblems(page, where)),
+];
+
+/** Opens the antd Select labelled `label` in `scope` (once no other list is open); answers its list. */
+export async function openSelect(page: Page, scope: Locator, label: string): Promise<Locator> {
+  // a list that has closed stays in the page, hidden once its motion ends: only one list is open at a time
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'detached' });
+  await scope.getByLabel(label, { exact: true }).click();
+  const list = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
+  await list.locator('.ant-select-item-option').first().waitFor();
+  return list;
+}
+
+/** The words (titles) of an opened Select's options. */
+export const optionWords = (list: Locator): Promise<string[]> =>
+  list
+    .locator('.ant-select-item-option')
+    .evaluateAll((os) => os.map((o) => (o as unknown as { title: string }).title));
+
+/**
+ * Picks `option` (its words exactly, else the first option that contains them) in the antd Select labelled `label`
+ * in `scope`, and waits for its list to close.
+ */
+export async function pick(page: Page, scope: Locator, label: string, option: string): Promise<void> {
+  const list = await openSelect(page, scope, label);
+  const exact = list.getByTitle(option, { exact: true });
+  await ((await exact.count()) ? exact : list.locator('.ant-select-item-option').filter({ hasText: option }))
+    .first()
+    .click();
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'detached' });
+}
+
+/** Types a day (dd/mm/yyyy) into the antd DatePicker labelled `label` in `scope`. */
+export async function typeDay(scope: Locator, label: string, dmy: string): Promise<void> {
+  const input = scope.getByLabel(label, { exact: true });
+  await input.click();
+  await input.fill(dmy);
+  await input.press('Enter');
+}
+
+/**
+ * Follows the header's menu item `name`: in the row when it fits, else from "…" where the menu folded it (a laptop
+ * too narrow for every item), else from the phone's drawer.
+ */
+export async function navTo(page: Page, name: string): Promise<void> {
+  const header = page.locator('header');
+  const inRow = header.locator('nav').getByRole('link', { name, exact: true });
+  const folded = header.locator('.ant-menu-overflow-item-rest:not([aria-hidden="true"])');
+  const drawer = header.getByRole('button', { name: /Danh mục|Menu/ });
+  const shown = (where: Locator) => where.getByRole('link', { name, exact: true }).click({ timeout: 2_000 });
+  // the menu measures again whenever the header changes (the unit picker's list arrives): an item in the row a moment
+  // ago may be folded now, so each way is tried in turn until one answers
+  await waitFor(`the header's ${name}`, async () => {
+    if (await inRow.isVisible()) await inRow.click({ timeout: 2_000 });
+    else if (await folded.isVisible()) {
+      await folded.click({ timeout: 2_000 });
+      await shown(page.locator('.ant-menu-submenu-popup:not(.ant-menu-submenu-hidden)'));
+    } else if (await drawer.isVisible()) {
+      await drawer.click({ timeout: 2_000 });
+      await shown(page.getByRole('dialog'));
+    } else return false;
+    return true;
+  });
+}
+
+/**
+ * How the header lies: its height, whether its content is wider than it, and how many rows its visible parts (brand,
+ * menu, drawer button, tools and each tool) make.
+ */
+export async function headerLayout(
+  page: Page,
+): Promise<{ height: number; overflows: boolean; rows: number }> {
+  return page.locator('header').evaluate((h) => {
+    const parts = [...h.children, ...(h.querySelector('.tools')?.children ?? [])]
+      .map((e) => e.getBoundingClientRect())
+      .filter((box) => box.width > 0 && box.height > 0);
+    // a row: parts whose middles lie within 20 px of each other (a 32 px picker beside a 56 px menu is one row)
+    const middles = parts.map((box) => box.top + box.height / 2).sort((a, b) => a - b);
+    const rows = middles.filter((m, i) => i === 0 || m - middles[i - 1] > 20).length;
+    return { height: h.getBoundingClientRect().height, overflows: h.scrollWidth > h.clientWidth, rows };
+  });
 }

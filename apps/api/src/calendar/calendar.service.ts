@@ -28,6 +28,7 @@ import {
   type StoredCalendarYear,
 } from '@cascade/persistence';
 import { ApiError } from '../common/api-error';
+import type { SchedulePreviewAnswer } from '@cascade/contracts';
 import { actingUser, type RequestPrincipal } from '../auth/principal';
 import { CalendarErrorCode } from './calendar-error-codes';
 import type { ConfirmCalendarYearDto, PutCalendarYearDto, SchedulePreviewDto } from './dto/calendar.dto';
@@ -123,7 +124,7 @@ export class CalendarService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** The first cycles of a schedule as the worker would plan them today, from the stored calendar. */
-  async preview(dto: SchedulePreviewDto): Promise<{ cycles: CycleView[] }> {
+  async preview(dto: SchedulePreviewDto): Promise<SchedulePreviewAnswer> {
     const schedule = dto.schedule;
     const problems = [
       ...scheduleProblems(schedule).map((p) => `schedule.${p}`),

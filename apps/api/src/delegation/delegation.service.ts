@@ -5,6 +5,7 @@ import { canonicalAuthority, delegationLines, type DelegationKind } from '@casca
 import {
   delegationById,
   delegationsHeld,
+  delegationsInForce,
   delegationsOf,
   holdsByTuq,
   insertDelegation,
@@ -194,6 +195,20 @@ export class DelegationService {
       : null;
     if (!revoked) throw delegationNotFound(id);
     return delegationView(revoked);
+  }
+
+  /**
+   * The relations the signer may sign a directive of `docType` under in the issuer: theirs, in force now and within
+   * their scope (a TUQ.'s document types). What the signing confirmation offers.
+   */
+  async inForceFor(
+    principal: RequestPrincipal,
+    issuerId: string,
+    docType: string,
+  ): Promise<DelegationView[]> {
+    if (principal.kind !== 'user') return [];
+    const held = await delegationsInForce(this.dataSource, principal.id, issuerId);
+    return held.filter((d) => !d.docTypes?.length || d.docTypes.includes(docType)).map(delegationView);
   }
 
   /**

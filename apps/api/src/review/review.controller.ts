@@ -73,6 +73,16 @@ export class ReviewController {
     return this.reviews.sign(principal, id, dto, key);
   }
 
+  @Get('directives/:id/signing-options')
+  @Authorize({ capability: 'sign', unit: { param: 'id' }, via: 'directive' })
+  @ApiOperation({
+    summary:
+      "What the caller may sign under: their own authority in the issuer (or null) and the relations (KT., Q., TL., TUQ.) they hold there, in force and covering the directive's type",
+  })
+  signingOptions(@CurrentPrincipal() principal: RequestPrincipal, @Param('id') id: string) {
+    return this.reviews.signingOptions(principal, id);
+  }
+
   @Post('directives/:id/cancel')
   @HttpCode(HttpStatus.OK)
   @Idempotent()

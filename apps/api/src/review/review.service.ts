@@ -3,13 +3,19 @@ import { DataSource } from 'typeorm';
 import { reviewerIdsOf, verifyDirectiveSignature } from '@cascade/persistence';
 import { updateDirective } from '@cascade/temporal';
 import { delegationLines } from '@cascade/domain';
-import { cancelUpdate, reviewUpdate, signUpdate, submitForReviewUpdate } from '@cascade/contracts';
+import {
+  cancelUpdate,
+  reviewUpdate,
+  signUpdate,
+  submitForReviewUpdate,
+  type SigningOptions,
+} from '@cascade/contracts';
 import { ApiError } from '../common/api-error';
 import { type RequestPrincipal } from '../auth/principal';
 import { CancelDto, ReviewDto } from '../directives/dto/directive.dto';
 import { DirectivesService } from '../directives/directives.service';
 import { ReviewErrorCode } from './review-error-codes';
-import { requireSigningAuthority } from './signing-authority';
+import { requireSigningAuthority, signingAuthorityOf } from './signing-authority';
 import { SignDto } from './sign.dto';
 import { DelegationService } from '../delegation/delegation.service';
 
@@ -79,6 +85,18 @@ export class ReviewService {
     return this.directives.update(id, principal, key, (client, workflowId, updateId) =>
       updateDirective(client, workflowId, signUpdate, [{ actor, version: dto.version, ...held }], updateId),
     );
+  }
+
+  /**
+   * What the caller may sign the directive under: the authority their membership in the issuer bears (null when none)
+   * and the signing relations they hold there, in force now and covering its type. Nothing else is offered.
+   */
+  async signingOptions(principal: RequestPrincipal, id: string): Promise<SigningOptions> {
+    const directive = await this.directives.row(id);
+    return {
+      own: await signingAuthorityOf(this.dataSource, principal, directive.issuer_id),
+      relations: await this.delegations.inForceFor(principal, directive.issuer_id, directive.doc_type),
+    };
   }
 
   async cancel(principal: RequestPrincipal, id: string, dto: CancelDto, key: string) {

@@ -10,8 +10,9 @@ import { ROLE } from '../words/vocabulary';
 const SYSTEM = 'system:';
 
 /**
- * The brand, the main navigation (a menu that folds into "…" on a phone), the unit acted for, the language and
- * signing out.
+ * The brand, the main navigation, the unit acted for, the search, the language and signing out, in one row: on a
+ * laptop the menu takes the room the rest leaves and folds what does not fit into "…" (an administrator's seven
+ * items at 1280 px); on a phone it is a drawer opened by one button.
  */
 export function Header({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: () => void }) {
   const { t, lang, setLang, me, unit, setUnit, say } = useApp();
@@ -72,7 +73,14 @@ export function Header({ signedIn, onSignOut }: { signedIn: boolean; onSignOut: 
       </Link>
       {signedIn && (
         <nav aria-label={t('mainNav')} className="menu">
-          <Menu mode="horizontal" theme="dark" selectedKeys={[section]} items={items} disabledOverflow />
+          {/* what does not fit folds into "…" (opened by a click, so by keyboard and touch too) */}
+          <Menu
+            mode="horizontal"
+            theme="dark"
+            selectedKeys={[section]}
+            items={items}
+            triggerSubMenuAction="click"
+          />
         </nav>
       )}
       {/* a phone: the menu in a drawer, opened by one button, instead of a row that eats the screen */}

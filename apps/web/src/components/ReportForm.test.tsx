@@ -4,7 +4,8 @@ import userEvent from '@testing-library/user-event';
 import type { ReceivedDirective } from '@cascade/contracts';
 import { cycleAt, cycleView, vietnamCalendar, type FormField, type Schedule } from '@cascade/domain';
 import { ReportForm } from './ReportForm';
-import { button, choose, explained, fakeApi, renderInApp, TEST_UNIT } from '../testing/render';
+import { fakeServer, Refusal, type Call, type Handler } from '../testing/answers';
+import { button, choose, explained, renderInApp, TEST_UNIT } from '../testing/render';
 import { errorWords } from '../words/errors';
 
 const user = userEvent.setup({ delay: null });
@@ -44,25 +45,22 @@ const DIRECTIVE = {
     reporting: { schedule: SCHEDULE, form: { fields: FIELDS } },
   },
   node: { status: 'accepted', statusCode: '03', isHub: false },
-} as ReceivedDirective;
+} satisfies ReceivedDirective;
 
 /** The API as the report form sees it: the cycles the domain computes, `file` answering each report filed. */
-function server(file: () => { status?: number; json: unknown }) {
+function server(file: Handler<'POST /directives/:id/reports'>) {
   const cycles = [0, 1, 2].map((i) =>
     cycleView(cycleAt(SCHEDULE, i, { calendar: vietnamCalendar(), policy: 'previous-working-day' })!),
   );
-  return fakeApi((method, path) => {
-    if (path === '/schedules/preview') return { json: { cycles } };
-    if (method === 'GET' && path.startsWith(`/directives/${DIRECTIVE.id}/reports`))
-      return { json: { items: [] } };
-    if (method === 'POST' && path === `/directives/${DIRECTIVE.id}/reports`) return file();
-    return { status: 404, json: { error: { code: 'NOT_FOUND', message: path } } };
+  return fakeServer({
+    'POST /schedules/preview': { cycles },
+    'GET /directives/:id/reports': { items: [], nextCursor: null },
+    'POST /directives/:id/reports': file,
   });
 }
 
 const beside = (label: string) => explained(screen.getByLabelText(label).closest('.ant-form-item')!);
-const filed = (calls: { method: string; path: string; body: unknown }[]) =>
-  calls.filter((c) => c.method === 'POST' && c.path.endsWith('/reports'));
+const filed = (calls: Call[]) => calls.filter((c) => c.method === 'POST' && c.path.endsWith('/reports'));
 
 async function enter(label: string, text: string) {
   const input = screen.getByLabelText(label);
@@ -73,7 +71,7 @@ async function enter(label: string, text: string) {
 
 describe('ReportForm', () => {
   it('renders a control for each field type, refuses bad input beside the field, and files typed values', async () => {
-    const calls = server(() => ({ json: { revision: 1 } }));
+    const calls = server(() => ({ revision: 1 }));
     renderInApp(<ReportForm d={DIRECTIVE} unitId={TEST_UNIT.unitId} />);
     await screen.findByText('Hạn báo cáo:', { exact: false });
     expect(screen.getByLabelText('Số buổi tuyên truyền').getAttribute('role')).toBe('spinbutton');
@@ -117,16 +115,12 @@ describe('ReportForm', () => {
   });
 
   it("places the server's refusal beside the value it names", async () => {
-    server(() => ({
-      status: 400,
-      json: {
-        error: {
-          code: 'REPORT_INVALID',
-          message: 'values.level: must be one of Tốt, Khá',
-          details: [{ field: 'values.level', problems: ['must be one of Tốt, Khá'] }],
-        },
-      },
-    }));
+    server(
+      () =>
+        new Refusal(400, 'REPORT_INVALID', 'values.level: must be one of Tốt, Khá', [
+          { field: 'values.level', problems: ['must be one of Tốt, Khá'] },
+        ]),
+    );
     renderInApp(<ReportForm d={DIRECTIVE} unitId={TEST_UNIT.unitId} />);
     await screen.findByText('Hạn báo cáo:', { exact: false });
     await enter('Số buổi tuyên truyền', '3');

@@ -1,7 +1,13 @@
 import { useState } from 'react';
 import { Button, Checkbox, Form, Input, InputNumber, Select, type FormRule } from 'antd';
 import type { CycleView, FormField, ReportValues } from '@cascade/domain';
-import type { ReceivedDirective } from '@cascade/contracts';
+import type {
+  FiledReport,
+  Page,
+  ReceivedDirective,
+  ReportRow,
+  SchedulePreviewAnswer,
+} from '@cascade/contracts';
 import { api, ApiFailure } from '../api';
 import { useApp } from '../context';
 import { dmy, labelsOf, schedulesOf, valuesText, when } from '../format';
@@ -40,7 +46,7 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
   const [preview] = useLoad(
     () =>
       input
-        ? api<{ cycles: CycleView[] }>('POST', '/schedules/preview', JSON.parse(input))
+        ? api<SchedulePreviewAnswer>('POST', '/schedules/preview', JSON.parse(input))
         : Promise.resolve({ cycles: [] as CycleView[] }),
     [input],
   );
@@ -56,9 +62,7 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
     { prefix: 'values', form, item: ([k]) => (fields.some((f) => f.key === k) ? [String(k)] : null) },
   ]);
   // what the unit sent for this cycle (its current report, with its revision), re-read after each report
-  const sent = useGet<{
-    items: { unitId: string; revision?: number; submittedAt?: string; values: Record<string, unknown> }[];
-  }>(
+  const sent = useGet<Page<ReportRow>>(
     adhoc
       ? null
       : `/directives/${d.id}/reports?unitId=${unitId}&cycle=${cycle}&limit=10${key === 'main' ? '' : `&schedule=${key}`}`,
@@ -75,7 +79,7 @@ export function ReportForm({ d, unitId }: { d: ReceivedDirective; unitId: string
       const typed = Object.fromEntries(
         fields.map((f) => [f.key, f.type === 'boolean' ? !!values[f.key] : (values[f.key] ?? null)]),
       );
-      const filed = await api<{ revision: number }>('POST', `/directives/${d.id}/reports`, {
+      const filed = await api<FiledReport>('POST', `/directives/${d.id}/reports`, {
         unitId,
         cycle,
         ...(key === 'main' ? {} : { schedule: key }),

@@ -1,25 +1,17 @@
 import { useEffect, useState } from 'react';
 import { Button, Card, Form, Select } from 'antd';
-import { api, ApiFailure } from '../api';
+import type { ReviewerRow } from '@cascade/contracts';
+import { api } from '../api';
 import { useApp } from '../context';
-import { useServerProblems } from '../forms';
-import { useGet } from '../hooks';
+import { placeOrSay, useServerProblems } from '../forms';
+import { leadersOf, useGet, useMembers } from '../hooks';
 import { Problem } from './Problem';
-
-interface Reviewer {
-  position: number;
-  reviewerId: string;
-  reviewerName: string;
-}
 
 /** The unit's review chain: its leaders who review a draft, in order (a unit without one cannot submit drafts). */
 export function ReviewChain({ unitId }: { unitId: string }) {
   const { t } = useApp();
-  const chain = useGet<Reviewer[]>(`/units/${unitId}/review-chain`);
-  const members = useGet<{ items: { userId: string; userName: string; userEmail: string; role: string }[] }>(
-    `/units/${unitId}/members?limit=500`,
-  );
-  const leaders = (members.data?.items ?? []).filter((m) => m.role === 'leader');
+  const chain = useGet<ReviewerRow[]>(`/units/${unitId}/review-chain`);
+  const leaders = leadersOf(useMembers(unitId, 500).items);
   const [form] = Form.useForm<{ reviewerIds: string[] }>();
   const [failure, setFailure] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -37,7 +29,7 @@ export function ReviewChain({ unitId }: { unitId: string }) {
       await api('PUT', `/units/${unitId}/review-chain`, { reviewerIds });
       setSaved(true);
     } catch (e) {
-      if (!(e instanceof ApiFailure && problems.place(e))) setFailure((e as Error).message);
+      placeOrSay(e, problems, setFailure);
     }
   };
   return (

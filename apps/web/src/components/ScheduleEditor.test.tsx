@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import dayjs from 'dayjs';
 import { scheduleProblems, type Schedule } from '@cascade/domain';
-import { ScheduleEditor } from './ScheduleEditor';
+import { ScheduleEditor, scheduleOf, valuesOf } from './ScheduleEditor';
 import { button, choose, explained, renderInApp } from '../testing/render';
 import { PERIOD_EVERY, SCHEDULE_KIND } from '../words/vocabulary';
 
@@ -112,5 +113,95 @@ describe('ScheduleEditor', () => {
     await enter('Nhắc đơn vị chưa báo cáo sau (ngày, để trống: không nhắc)', '3');
     await waitFor(() => expect(last()).toEqual({ kind: 'adhoc', remindAfterSeconds: 3 * 86_400 }));
     expect(scheduleProblems(last())).toEqual([]);
+  });
+
+  it('edits set days: the stored days shown dd/mm/yyyy, one changed, one added, a wrong one refused beside it', async () => {
+    const { last } = editor({ kind: 'dates', dates: ['2027-03-08', '2027-06-30'] });
+    expect(screen.getByLabelText<HTMLInputElement>('Ngày 1').value).toBe('08/03/2027');
+    expect(screen.getByLabelText<HTMLInputElement>('Ngày 2').value).toBe('30/06/2027');
+    await enter('Ngày 2', '15/07/2027');
+    await waitFor(() => expect(last()).toEqual({ kind: 'dates', dates: ['2027-03-08', '2027-07-15'] }));
+    await user.click(button('Thêm ngày'));
+    await waitFor(() =>
+      expect(last()).toEqual({ kind: 'dates', dates: ['2027-03-08', '2027-07-15', '2027-07-22'] }),
+    );
+    await user.click(button('Bỏ', screen.getByTestId('date-0')));
+    await waitFor(() => expect(last()).toEqual({ kind: 'dates', dates: ['2027-07-15', '2027-07-22'] }));
+    expect(scheduleProblems(last())).toEqual([]);
+    await clearDate('Ngày 1', screen.getByTestId('date-0'));
+    await waitFor(() => expect(besideOf('Ngày 1')).toBe('Chọn ngày (dd/mm/yyyy).'));
+  });
+
+  it('edits an interval schedule: its start kept as stored, its spacing and count changed and checked', async () => {
+    const stored: Schedule = {
+      kind: 'interval',
+      start: '2026-12-01T08:00:00+07:00',
+      everySeconds: 30,
+      count: 3,
+    };
+    const { last } = editor(stored);
+    // shown in the browser's own time (Việt Nam's in a secretariat, UTC here)
+    expect(screen.getByLabelText<HTMLInputElement>('Bắt đầu lúc (để trống: từ khi ban hành)').value).toBe(
+      dayjs('2026-12-01T01:00:00Z').format('DD/MM/YYYY HH:mm:ss'),
+    );
+    await enter('Số kỳ', '5');
+    await waitFor(() => expect(last()).toEqual({ ...stored, count: 5 }));
+    await enter('Cách nhau (giây)', '600');
+    await waitFor(() => expect(last()).toEqual({ ...stored, everySeconds: 600, count: 5 }));
+    expect(scheduleProblems(last())).toEqual([]);
+    await enter('Số kỳ', '10000');
+    await enter('Cách nhau (giây)', '31536000');
+    await waitFor(() => expect(besideOf('Số kỳ')).toMatch(/không quá 20 năm/));
+    await clearDate('Bắt đầu lúc (để trống: từ khi ban hành)', document.body);
+    await waitFor(() =>
+      expect(last()).toEqual({ kind: 'interval', everySeconds: 31_536_000, count: 10_000 }),
+    );
+  });
+
+  it('offers every kind the domain has, and gives back each stored schedule unchanged', async () => {
+    const stored: Schedule[] = [
+      MONTHLY,
+      { kind: 'monthly', rule: 'on', day: 8, from: '2026-01', until: '2026-12' },
+      {
+        kind: 'periodic',
+        every: 'quarter',
+        rule: 'on',
+        day: 20,
+        from: '2027-04',
+        dueMonthOffset: 1,
+        cutoff: 10,
+        periodDays: 30,
+      },
+      {
+        kind: 'periodic',
+        every: 'week',
+        rule: 'before',
+        day: 5,
+        from: '2027-01-04',
+        until: '2027-03-29',
+        cutoff: 4,
+      },
+      {
+        kind: 'phases',
+        phases: [
+          { name: 'Đợt 1', opens: '2027-03-01', closes: '2027-03-31' },
+          { name: 'Đợt 2', opens: '2027-04-01' },
+        ],
+      },
+      {
+        kind: 'adhoc',
+        start: '2026-12-01T01:00:00.000Z',
+        digestSeconds: 3600,
+        remindAfterSeconds: 2 * 86_400,
+      },
+      { kind: 'dates', dates: ['2027-03-08', '2027-06-30'] },
+      { kind: 'interval', everySeconds: 30, count: 3 },
+      { kind: 'interval', start: '2026-12-01T08:00:00+07:00', everySeconds: 86_400, count: 12 },
+    ];
+    for (const s of stored) expect(scheduleOf(valuesOf(s), s)).toEqual(s);
+    editor(MONTHLY);
+    await user.click(screen.getByLabelText('Kỳ hạn'));
+    for (const kind of ['monthly', 'periodic', 'phases', 'adhoc', 'dates', 'interval'] as const)
+      expect((await screen.findAllByTitle(SCHEDULE_KIND[kind].vi)).length).toBeGreaterThan(0);
   });
 });

@@ -16,19 +16,34 @@ interface Values {
   until?: Dayjs | null;
   phases?: { name?: string; opens?: Dayjs | null; closes?: Dayjs | null }[];
   remindAfterDays?: number | null;
+  /** Set days (`dates`), one picker each. */
+  dates?: (Dayjs | null)[];
+  /** An interval schedule's first instant (empty: from dispatch), its spacing and its number of cycles. */
+  start?: Dayjs | null;
+  everySeconds?: number | null;
+  count?: number | null;
 }
 
-const EDITED = ['monthly', 'periodic', 'phases', 'adhoc'] as const;
+/** Every kind the domain has (Schedule['kind']), in the order offered. */
+const KINDS = [
+  'monthly',
+  'periodic',
+  'phases',
+  'adhoc',
+  'dates',
+  'interval',
+] as const satisfies readonly Schedule['kind'][];
 const EVERY = Object.keys(PERIOD_EVERY) as PeriodicSchedule['every'][];
 const MONTH = 'MM/YYYY';
 const DAY = 'DD/MM/YYYY';
+const INSTANT = 'DD/MM/YYYY HH:mm:ss';
 const month = (d: Dayjs | null | undefined) => d?.format('YYYY-MM');
 const isoDay = (d: Dayjs | null | undefined) => d?.format('YYYY-MM-DD');
 const fromMonth = (m: string | undefined) => (m ? dayjs(`${m}-01`) : null);
 const fromDay = (d: string | undefined) => (d ? dayjs(d) : null);
 
 /** A schedule as the editor's fields. */
-function valuesOf(s: Schedule): Values {
+export function valuesOf(s: Schedule): Values {
   switch (s.kind) {
     case 'monthly':
       return { kind: s.kind, rule: s.rule, day: s.day, from: fromMonth(s.from), until: fromMonth(s.until) };
@@ -55,12 +70,23 @@ function valuesOf(s: Schedule): Values {
         kind: s.kind,
         remindAfterDays: s.remindAfterSeconds ? Math.round(s.remindAfterSeconds / 86_400) : null,
       };
-    default:
-      return { kind: s.kind };
+    case 'dates':
+      return { kind: s.kind, dates: s.dates.map((d) => fromDay(d)) };
+    case 'interval':
+      return {
+        kind: s.kind,
+        start: s.start ? dayjs(s.start) : null,
+        everySeconds: s.everySeconds,
+        count: s.count,
+      };
   }
 }
 
-/** The schedule the fields say, as the API takes it (`was`: what a kind the editor does not edit keeps). */
+/**
+ * The schedule the fields say, as the API takes it. `was` (the schedule as stored) gives back what the fields do not
+ * show: a periodic schedule's cut-off and data period's length (for the same period), an ad hoc one's start and
+ * digest, an interval's start written as stored when the instant picked is the same.
+ */
 export function scheduleOf(v: Values, was: Schedule): Schedule {
   switch (v.kind) {
     case 'monthly':
@@ -82,6 +108,12 @@ export function scheduleOf(v: Values, was: Schedule): Schedule {
         from: at(v.from) ?? '',
         ...(v.until ? { until: at(v.until) } : {}),
         ...(!week && typeof v.dueMonthOffset === 'number' ? { dueMonthOffset: v.dueMonthOffset } : {}),
+        ...(was.kind === 'periodic' && was.every === v.every
+          ? {
+              ...(was.cutoff !== undefined ? { cutoff: was.cutoff } : {}),
+              ...(was.periodDays !== undefined ? { periodDays: was.periodDays } : {}),
+            }
+          : {}),
       };
     }
     case 'phases':
@@ -98,13 +130,27 @@ export function scheduleOf(v: Values, was: Schedule): Schedule {
       const { remindAfterSeconds: _, ...rest } = kept;
       return v.remindAfterDays ? { ...rest, remindAfterSeconds: v.remindAfterDays * 86_400 } : rest;
     }
-    default:
-      return was;
+    case 'dates':
+      return { kind: 'dates', dates: (v.dates ?? []).map((d) => isoDay(d) ?? '') };
+    case 'interval': {
+      const stored = was.kind === 'interval' ? was.start : undefined;
+      const start = v.start
+        ? stored && dayjs(stored).valueOf() === v.start.valueOf()
+          ? stored
+          : v.start.toISOString()
+        : undefined;
+      return {
+        kind: 'interval',
+        ...(start ? { start } : {}),
+        everySeconds: v.everySeconds ?? 0,
+        count: v.count ?? 0,
+      };
+    }
   }
 }
 
 /** A kind's schedule to start from, about now: the 15th of each month, the 20th of each quarter's last month… */
-function startOf(kind: Schedule['kind'], was: Schedule): Schedule {
+function startOf(kind: Schedule['kind']): Schedule {
   const now = dayjs();
   switch (kind) {
     case 'monthly':
@@ -115,8 +161,10 @@ function startOf(kind: Schedule['kind'], was: Schedule): Schedule {
       return { kind, phases: [phaseAfter(undefined, 1)] };
     case 'adhoc':
       return { kind };
-    default:
-      return was;
+    case 'dates':
+      return { kind, dates: [isoDay(now.add(7, 'day'))!] };
+    case 'interval':
+      return { kind, everySeconds: 86_400, count: 4 };
   }
 }
 
@@ -146,6 +194,8 @@ export function scheduleItem(rest: ItemName): ItemName {
     ];
   if (part === 'remindAfterSeconds' || part === 'digestSeconds') return ['remindAfterDays'];
   if (part === 'cutoff' || part === 'periodDays') return ['day'];
+  if (part === 'dates') return typeof index === 'number' ? ['dates', index] : ['kind'];
+  if (typeof part === 'string' && ['start', 'everySeconds', 'count'].includes(part)) return [part];
   if (typeof part === 'string' && ['rule', 'day', 'every', 'from', 'until', 'dueMonthOffset'].includes(part))
     return [part];
   return ['kind'];
@@ -176,13 +226,27 @@ const PROBLEM: Record<string, Words> = {
     en: 'Not before the first day; only the last phase may be left open.',
   },
   remindAfterDays: { vi: 'Từ 1 đến 366 ngày.', en: 'From 1 to 366 days.' },
+  dates: { vi: 'Chọn ngày (dd/mm/yyyy).', en: 'Choose the day (dd/mm/yyyy).' },
+  start: { vi: 'Chọn thời điểm bắt đầu, hoặc để trống.', en: 'Choose the first instant, or leave it empty.' },
+  everySeconds: {
+    vi: 'Từ 1 giây đến một năm; cả lịch không quá 20 năm.',
+    en: 'From 1 second to a year; the whole schedule within 20 years.',
+  },
+  count: {
+    vi: 'Từ 1 đến 10.000 kỳ; cả lịch không quá 20 năm.',
+    en: 'From 1 to 10,000 cycles; the whole schedule within 20 years.',
+  },
 };
+
+/** The words of a problem shown beside `name`: a set day's (`dates.2`) are the days'. */
+const problemOf = (name: ItemName) => PROBLEM[name[0] === 'dates' ? 'dates' : String(name[name.length - 1])];
 
 /**
  * The schedule as data, in the drafter's words: monthly on or before a day from a month, periodic (a week, month,
  * quarter, half-year or year, with Decree 09/2019's data periods), phases with their windows, or as things happen.
  * Every field is checked by the domain's own rules (scheduleProblems) beside it; `onChange` gets the schedule the API
- * takes at every change. A kind read from a text that is not edited here (set days, an interval) is kept as read.
+ * takes at every change. Every kind the domain has is edited here, set days and intervals too, and what is stored
+ * comes back as it was when nothing is changed (`scheduleOf(valuesOf(s), s)` is `s`).
  */
 export function ScheduleEditor({
   schedule,
@@ -210,14 +274,13 @@ export function ScheduleEditor({
           ),
         )
         .find((at) => at.join('.') === name.join('.'));
-      if (problem) throw new Error(PROBLEM[String(name[name.length - 1])][lang]);
+      if (problem) throw new Error(problemOf(name)[lang]);
     },
   });
   const emit = () => {
     onChange(scheduleOf(values(), schedule));
     void form.validateFields().catch(() => undefined);
   };
-  const kinds = [...EDITED, ...(EDITED.includes(schedule.kind as never) ? [] : [schedule.kind])];
   return (
     <div data-testid="schedule">
       <Form
@@ -227,7 +290,7 @@ export function ScheduleEditor({
         layout="vertical"
         initialValues={valuesOf(schedule)}
         onValuesChange={(changed: Partial<Values>) => {
-          if (changed.kind) form.setFieldsValue({ ...valuesOf(startOf(changed.kind, schedule)) });
+          if (changed.kind) form.setFieldsValue({ ...valuesOf(startOf(changed.kind)) });
           // a week is picked by a day of it, the other periods by their first month: the first period again
           if (changed.every) form.setFieldsValue({ from: firstPeriod(changed.every), until: null });
           emit();
@@ -235,7 +298,7 @@ export function ScheduleEditor({
       >
         <div className="row">
           <Form.Item label={t('scheduleKind')} name="kind" rules={[domainRule(['kind'])]}>
-            <Select options={kinds.map((k) => ({ value: k, label: say(SCHEDULE_KIND, k) }))} />
+            <Select options={KINDS.map((k) => ({ value: k, label: say(SCHEDULE_KIND, k) }))} />
           </Form.Item>
           <Form.Item noStyle dependencies={['kind', 'every']}>
             {() => <KindParts values={values()} rule={domainRule} changed={emit} />}
@@ -308,9 +371,69 @@ function KindParts({ values, rule, changed }: { values: Values; rule: Rule; chan
           <InputNumber min={1} max={366} precision={0} />
         </Form.Item>
       );
-    default:
-      return null;
+    case 'dates':
+      return <DayList rule={rule} changed={changed} />;
+    case 'interval':
+      return (
+        <>
+          <Form.Item label={t('intervalStart')} name="start" rules={[rule(['start'])]}>
+            <DatePicker showTime format={INSTANT} />
+          </Form.Item>
+          <Form.Item label={t('everySeconds')} name="everySeconds" rules={[rule(['everySeconds'])]}>
+            <InputNumber min={1} precision={0} />
+          </Form.Item>
+          <Form.Item label={t('cycleCount')} name="count" rules={[rule(['count'])]}>
+            <InputNumber min={1} max={10_000} precision={0} />
+          </Form.Item>
+        </>
+      );
   }
+}
+
+/** Set days: one picker each (dd/mm/yyyy), in any order (the domain sorts them), at least one. */
+function DayList({ rule, changed }: { rule: Rule; changed: () => void }) {
+  const { t } = useApp();
+  return (
+    <fieldset data-testid="dates">
+      <legend>{t('setDays')}</legend>
+      <Form.List name="dates">
+        {(rows, { add, remove }) => (
+          <>
+            {rows.map(({ key, name }) => (
+              <div key={key} className="row" data-testid={`date-${name}`}>
+                <Form.Item label={`${t('setDay')} ${name + 1}`} name={name} rules={[rule(['dates', name])]}>
+                  <DatePicker format={DAY} />
+                </Form.Item>
+                <Button
+                  onClick={() => {
+                    remove(name);
+                    changed();
+                  }}
+                  disabled={rows.length === 1}
+                >
+                  {t('remove')}
+                </Button>
+              </div>
+            ))}
+            <Form.Item noStyle shouldUpdate>
+              {({ getFieldValue }) => (
+                <Button
+                  onClick={() => {
+                    const all = ((getFieldValue('dates') as Values['dates']) ?? []).filter(Boolean);
+                    const last = all.reduce<Dayjs | null>((a, d) => (!a || d!.isAfter(a) ? d! : a), null);
+                    add((last ?? dayjs()).add(7, 'day'));
+                    changed();
+                  }}
+                >
+                  {t('addDay')}
+                </Button>
+              )}
+            </Form.Item>
+          </>
+        )}
+      </Form.List>
+    </fieldset>
+  );
 }
 
 /** A plan's phases ("Đợt 1" … "Đợt 4"): each its name and window, the last one's end may be left open. */

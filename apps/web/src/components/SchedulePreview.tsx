@@ -1,4 +1,5 @@
 import type { CycleView, NonWorkingDayPolicy, Schedule } from '@cascade/domain';
+import type { SchedulePreviewAnswer } from '@cascade/contracts';
 import { api } from '../api';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
@@ -24,7 +25,7 @@ export function SchedulePreview({
     () =>
       schedule.kind === 'adhoc'
         ? Promise.resolve({ cycles: [] as CycleView[] })
-        : api<{ cycles: CycleView[] }>('POST', '/schedules/preview', JSON.parse(input)),
+        : api<SchedulePreviewAnswer>('POST', '/schedules/preview', JSON.parse(input)),
     [input],
   );
   if (schedule.kind === 'adhoc') return <p data-testid="calendar">{t('adhoc')}</p>;

@@ -1,22 +1,9 @@
 import { useApp } from '../context';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api';
+import type { CalendarChange, StoredCalendarYear as Year } from '@cascade/contracts';
+import type { CalendarDay as Day } from '@cascade/domain';
 import type { Key } from '../i18n';
-
-interface Day {
-  date: string;
-  name: string;
-  source: string | null;
-}
-interface Year {
-  year: number;
-  state: 'official' | 'provisional';
-  source: string | null;
-  stored: boolean;
-  revision: number;
-  daysOff: Day[];
-  workedDays: Day[];
-}
 
 /** dd/mm/yyyy as a clerk writes it, or yyyy-mm-dd, into yyyy-mm-dd (anything else is left for the server to refuse). */
 const isoOf = (text: string): string => {
@@ -132,11 +119,11 @@ function YearView({
   const [source, setSource] = useState(year.stored ? (year.source ?? '') : '');
   const [off, setOff] = useState(linesOf(year.daysOff));
   const [worked, setWorked] = useState(linesOf(year.workedDays));
-  const saved = (r: { rescheduled: unknown[] }) =>
+  const saved = (r: CalendarChange) =>
     onSaved(`${t('saved')} ${r.rescheduled.length} ${t('rescheduledCount')}.`);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    api<{ rescheduled: unknown[] }>('PUT', `/calendar/years/${year.year}`, {
+    api<CalendarChange>('PUT', `/calendar/years/${year.year}`, {
       state: 'official',
       source,
       daysOff: parseLines(off),
@@ -144,7 +131,7 @@ function YearView({
     }).then(saved, (err: Error) => onError(err.message));
   };
   const confirm = () =>
-    api<{ rescheduled: unknown[] }>('POST', `/calendar/years/${year.year}/confirm`, { source }).then(
+    api<CalendarChange>('POST', `/calendar/years/${year.year}/confirm`, { source }).then(
       saved,
       (err: Error) => onError(err.message),
     );

@@ -2,14 +2,16 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Compose } from './Compose';
-import { button, explained, fakeApi, renderInApp, TEST_UNIT } from '../testing/render';
+import type { Directive, ImportAnswer, UnitRow } from '@cascade/contracts';
+import { fakeServer, Refusal, type Handler } from '../testing/answers';
+import { button, explained, renderInApp, TEST_UNIT } from '../testing/render';
 import { errorWords } from '../words/errors';
 
 const user = userEvent.setup({ delay: null });
 
 const G = '00000000-0000-4000-8000-00000000000a';
 const H = '00000000-0000-4000-8000-00000000000b';
-const IMPORTED = {
+const IMPORTED: ImportAnswer = {
   parsed: { subject: null, tasks: ['Tuyên truyền', 'Báo cáo'], sources: {} },
   draft: {
     type: 'CV',
@@ -21,24 +23,58 @@ const IMPORTED = {
   problems: [],
 };
 
+const unit = (id: string, name: string, code: string, level: number): UnitRow => ({
+  id,
+  name,
+  code,
+  level,
+  kind: level === 2 ? 'federation' : 'grassroots_union',
+});
+/** The draft as the API answers its creation. */
+const CREATED: Directive = {
+  id: '00000000-0000-4000-8000-0000000000d1',
+  issuerId: TEST_UNIT.unitId,
+  type: 'CV',
+  status: 'draft',
+  version: 1,
+  symbol: null,
+  content: {
+    subject: 'V/v hưởng ứng Giải Búa liềm vàng',
+    tasks: ['Tuyên truyền'],
+    addressees: { mode: 'children' },
+  },
+  signer: null,
+  sha256: null,
+  signature: null,
+};
+
 /** The API as the composer sees it; `create` answers POST /directives. */
-function server(create: () => { status?: number; json: unknown }) {
-  return fakeApi((method, path) => {
-    if (path.startsWith(`/units/${TEST_UNIT.unitId}/tree`))
-      return {
-        json: {
-          items: [
-            { id: TEST_UNIT.unitId, name: 'LĐLĐ huyện', code: 'H' },
-            { id: G, name: 'Đơn vị G', code: 'G' },
-            { id: H, name: 'Đơn vị H', code: 'HH' },
-          ],
-        },
-      };
-    if (path.startsWith('/directives/import')) return { json: IMPORTED };
-    if (path === '/schedules/preview') return { json: { cycles: [] } };
-    if (method === 'POST' && path === '/directives') return create();
-    if (path.endsWith('/submit')) return { json: {} };
-    return { status: 404, json: { error: { code: 'NOT_FOUND', message: path } } };
+function server(create: Handler<'POST /directives'>) {
+  return fakeServer({
+    'GET /units/:id/tree': {
+      items: [
+        unit(TEST_UNIT.unitId, 'LĐLĐ huyện', 'H', 2),
+        unit(G, 'Đơn vị G', 'G', 3),
+        unit(H, 'Đơn vị H', 'HH', 3),
+      ],
+      nextCursor: null,
+    },
+    'POST /directives/import': IMPORTED,
+    'POST /schedules/preview': { cycles: [] },
+    'POST /directives': create,
+    'POST /directives/:id/submit': {
+      directiveId: CREATED.id,
+      status: 'in_review',
+      version: 1,
+      reviewers: [],
+      reviewStep: 0,
+      decisions: [],
+      remindersSent: 0,
+      number: null,
+      symbol: null,
+      signedAt: null,
+      delivered: null,
+    },
   });
 }
 
@@ -68,17 +104,15 @@ describe('the composer', () => {
   beforeEach(() => localStorage.clear());
 
   it("places the server's refusal beside each field it names, and nothing on its own", async () => {
-    const calls = server(() => ({
-      status: 400,
-      json: {
-        error: {
-          code: 'REPORT_FORM_INVALID',
-          message:
-            'reporting.form.fields.0.key: letters, digits and _, starting with a lower-case letter; ' +
+    const calls = server(
+      () =>
+        new Refusal(
+          400,
+          'REPORT_FORM_INVALID',
+          'reporting.form.fields.0.key: letters, digits and _, starting with a lower-case letter; ' +
             'reporting.schedule.day: must be 1-31; subject: must be shorter than or equal to 1000 characters',
-        },
-      },
-    }));
+        ),
+    );
     await imported();
     await user.click(button(/Tạo dự thảo/));
     await waitFor(() => expect(posted(calls)).toHaveLength(1));
@@ -106,25 +140,10 @@ describe('the composer', () => {
 
   it("maps a validation failure's details onto the field, and shows what no field takes on its own", async () => {
     const answers = [
-      {
-        status: 400,
-        json: {
-          error: {
-            code: 'VALIDATION_FAILED',
-            message: 'addressees.unitIds: each value must be a UUID',
-            details: [{ field: 'addressees.unitIds', problems: ['each value must be a UUID'] }],
-          },
-        },
-      },
-      {
-        status: 400,
-        json: {
-          error: {
-            code: 'DIRECTIVE_INVALID_INPUT',
-            message: 'reporting.escalation.parentAfter: must be a duration',
-          },
-        },
-      },
+      new Refusal(400, 'VALIDATION_FAILED', 'addressees.unitIds: each value must be a UUID', [
+        { field: 'addressees.unitIds', problems: ['each value must be a UUID'] },
+      ]),
+      new Refusal(400, 'DIRECTIVE_INVALID_INPUT', 'reporting.escalation.parentAfter: must be a duration'),
     ];
     const calls = server(() => answers[posted(calls).length - 1]);
     await imported();
@@ -144,7 +163,7 @@ describe('the composer', () => {
   });
 
   it('refuses an empty subject and no addressee beside them, without asking the server', async () => {
-    const calls = server(() => ({ json: { id: 'never' } }));
+    const calls = server(() => CREATED);
     await imported();
     await user.clear(screen.getByLabelText('Trích yếu'));
     await user.click(screen.getByText('Tất cả đơn vị trực thuộc'));

@@ -4,7 +4,7 @@ import type { ImportAnswer } from '@cascade/contracts';
 import type { FormField, NonWorkingDayPolicy, Schedule } from '@cascade/domain';
 import { Link, useNavigate } from 'react-router';
 import { api, ApiFailure } from '../api';
-import { useServerProblems, type ItemName } from '../forms';
+import { needed as neededIn, useServerProblems, type ItemName } from '../forms';
 import { DOC_TYPE, IMPORT_FIELD, POLICY } from '../words/vocabulary';
 import { designerItem, FormDesigner } from '../components/FormDesigner';
 import { Problem } from '../components/Problem';
@@ -276,7 +276,7 @@ function DraftForms({
       setBusy(false);
     }
   };
-  const needed = { required: true, whitespace: true, message: t('needed') };
+  const needed = neededIn(t);
   return (
     <>
       <Form form={main} name="compose" component={false} layout="vertical" initialValues={initial}>

@@ -1,25 +1,14 @@
 import { useState } from 'react';
-import {
-  App as AntApp,
-  Button,
-  Card,
-  DatePicker,
-  Form,
-  Input,
-  Modal,
-  Select,
-  Table,
-  Tag,
-  type FormInstance,
-} from 'antd';
+import { App as AntApp, Button, Card, DatePicker, Form, Input, Modal, Select, Table, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
-import type { DelegationRow, MemberRow } from '@cascade/contracts';
-import { api, ApiFailure } from '../api';
+import type { DelegationRow } from '@cascade/contracts';
+import { api } from '../api';
 import { More } from '../components/More';
 import { Problem } from '../components/Problem';
 import { useApp } from '../context';
 import { dmy } from '../format';
-import { usePaged } from '../hooks';
+import { fieldsNamed, picked, placeOrSay, useServerProblems } from '../forms';
+import { leadersOf, useMembers, usePaged } from '../hooks';
 import type { Key } from '../i18n';
 import { DELEGATION_KIND, DOC_TYPE } from '../words/vocabulary';
 
@@ -63,13 +52,6 @@ function standing(d: DelegationRow): Key {
   return 'delegationActive';
 }
 
-/** The problem the API names beside its field; else, above the form. */
-function showProblem(e: unknown, form: FormInstance<Fields>, setProblem: (s: string) => void) {
-  const field = e instanceof ApiFailure && e.field ? FIELD_OF[e.field] : undefined;
-  if (field) form.setFields([{ name: field, errors: [(e as Error).message] }]);
-  else setProblem((e as Error).message);
-}
-
 /**
  * The unit's signing relations (Decree 30/2020, art. 13: KT., Q., TL., TUQ.), kept by its administrator: record one
  * with its written basis, scope and period; see each with the lines it prints and whether it is in force; revoke it
@@ -84,15 +66,19 @@ export function DelegationsPage() {
   const [revoking, setRevoking] = useState<DelegationRow | null>(null);
   const [reason, setReason] = useState('');
   const kind = Form.useWatch('kind', form);
+  // the API's refusal beside the field it names, else above the form
+  const problems = useServerProblems([{ prefix: '', form, item: fieldsNamed(FIELD_OF) }]);
   const path = unit ? `/units/${unit.unitId}` : null;
-  const members = usePaged<MemberRow>(path && `${path}/members?limit=100`, [path]);
+  const members = useMembers(unit?.unitId);
   const list = usePaged<DelegationRow>(path && `${path}/delegations?limit=50`, [path]);
   if (!unit || unit.role !== 'admin') return <Problem text={unit ? t('adminOnly') : null} />;
-  const leaders = members.items
-    .filter((m) => m.role === 'leader' && m.userId)
-    .map((m) => ({ value: m.userId!, label: m.position ? `${m.userName} — ${m.position}` : m.userName }));
+  const leaders = leadersOf(members.items).map((m) => ({
+    value: m.userId,
+    label: m.position ? `${m.userName} — ${m.position}` : m.userName,
+  }));
   const save = async (f: Fields) => {
     setProblem(null);
+    problems.clear();
     setBusy(true);
     try {
       await api('POST', `${path}/delegations`, {
@@ -109,7 +95,7 @@ export function DelegationsPage() {
       form.resetFields();
       void message.success(t('delegationSaved'));
     } catch (e) {
-      showProblem(e, form, setProblem);
+      placeOrSay(e, problems, setProblem);
     } finally {
       setBusy(false);
     }
@@ -127,7 +113,7 @@ export function DelegationsPage() {
       setBusy(false);
     }
   };
-  const required = [{ required: true, message: t('fillThis') }];
+  const required = [picked(t)];
   const tuq = kind === 'TUQ.';
   return (
     <article>

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { App as AntApp, Button, Card, Form, Input, Modal, Select, Space, Steps, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Card, Form, Input, Modal, Space, Steps, Tag, Typography } from 'antd';
 import type { Directive } from '@cascade/contracts';
 import { api, ApiFailure, openFile } from '../api';
 import { Attachments } from '../components/Attachments';
 import { DirectiveSummary } from '../components/DirectiveSummary';
 import { Problem } from '../components/Problem';
+import { SignDialog } from '../components/SignDialog';
 import { Routing } from '../components/Routing';
 import { Schedules } from '../components/Schedules';
 import { useApp } from '../context';
@@ -44,8 +45,6 @@ export function DirectivePage({ id }: { id: string }) {
   const [deciding, setDeciding] = useState<'return' | 'reject' | null>(null);
   const [signing, setSigning] = useState(false);
   const [busy, setBusy] = useState(false);
-  // signed in one's own right (''), or under a relation of this kind the signer holds in the issuer (KT., Q., …)
-  const [under, setUnder] = useState('');
   const [form] = Form.useForm<{ comment: string }>();
   const act = async (path: string, body: object) => {
     setActionError(null);
@@ -176,40 +175,16 @@ export function DirectivePage({ id }: { id: string }) {
         </Form>
         <Problem text={actionError} />
       </Modal>
-      <Modal
+      <SignDialog
+        d={d}
         open={signing}
-        width={760}
-        title={t('confirmSign')}
-        okText={t('signNow')}
-        okButtonProps={{ loading: busy }}
-        cancelText={t('cancel')}
+        busy={busy}
+        error={actionError}
         onCancel={() => setSigning(false)}
-        onOk={() =>
-          void act('sign', { version: d.version, ...(under ? { authority: under } : {}) }).then(
-            (ok) => ok && setSigning(false),
-          )
+        onSign={(under) =>
+          void act('sign', { version: d.version, ...under }).then((ok) => ok && setSigning(false))
         }
-      >
-        <p>{t('confirmSignHint')}</p>
-        <Space>
-          <label htmlFor="sign-under">{t('signUnder')}</label>
-          <Select
-            id="sign-under"
-            style={{ minWidth: 280 }}
-            value={under}
-            onChange={setUnder}
-            options={[
-              { value: '', label: t('ownAuthority') },
-              ...Object.keys(DELEGATION_KIND).map((k) => ({ value: k, label: say(DELEGATION_KIND, k) })),
-            ]}
-          />
-        </Space>
-        <Typography.Title level={2} style={{ fontSize: 18 }}>
-          {say(DOC_TYPE, d.type)} — {d.content.subject}
-        </Typography.Title>
-        <DirectiveSummary issuerId={d.issuerId} content={d.content} />
-        <Problem text={actionError} />
-      </Modal>
+      />
       {['dispatched', 'closed', 'recalled', 'superseded'].includes(d.status) && (
         <Card>
           {d.content.reporting && <Schedules d={d} />}

@@ -2,12 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Organisation } from './Organisation';
-import { button, explained, fakeApi, renderInApp, TEST_UNIT } from '../testing/render';
+import type { UnitRow } from '@cascade/contracts';
+import { fakeServer, Refusal, type Handler } from '../testing/answers';
+import { button, explained, renderInApp, TEST_UNIT } from '../testing/render';
 import { errorWords } from '../words/errors';
 
 const user = userEvent.setup({ delay: null });
 
-const unit = (id: string, name: string, level: number) => ({
+const unit = (id: string, name: string, level: number): UnitRow => ({
   id,
   name,
   level,
@@ -21,14 +23,12 @@ const UNITS = [
   unit('k', 'Đơn vị K', 3),
 ];
 
-function server(addUser: () => { status?: number; json: unknown }) {
-  return fakeApi((method, path) => {
-    if (path.startsWith(`/units/${TEST_UNIT.unitId}/tree`)) return { json: { items: UNITS } };
-    if (path.startsWith(`/units/${TEST_UNIT.unitId}/members`))
-      return { json: { items: [], nextCursor: null } };
-    if (path.endsWith('/review-chain')) return { json: [] };
-    if (method === 'POST' && path === '/users') return addUser();
-    return { status: 404, json: { error: { code: 'NOT_FOUND', message: path } } };
+function server(addUser: Handler<'POST /users'>) {
+  return fakeServer({
+    'GET /units/:id/tree': { items: UNITS, nextCursor: null },
+    'GET /units/:id/members': { items: [], nextCursor: null },
+    'GET /units/:id/review-chain': [],
+    'POST /users': addUser,
   });
 }
 
@@ -41,23 +41,19 @@ const depthOf = (name: string) =>
 
 describe('the organisation page', () => {
   it('shows the units as a tree: each under the unit read one level above it', async () => {
-    server(() => ({ json: {} }));
+    server(() => ({ id: 'u-new' }));
     renderInApp(<Organisation />);
     await screen.findByText('Đơn vị G', { exact: true });
     expect(['LĐLĐ huyện', 'Đơn vị P', 'Đơn vị G', 'Đơn vị K'].map(depthOf)).toEqual([0, 1, 2, 1]);
   });
 
   it('refuses a bad address beside the field, and places the server’s refusal beside the password', async () => {
-    const calls = server(() => ({
-      status: 400,
-      json: {
-        error: {
-          code: 'VALIDATION_FAILED',
-          message: 'password: too common',
-          details: [{ field: 'password', problems: ['too common'] }],
-        },
-      },
-    }));
+    const calls = server(
+      () =>
+        new Refusal(400, 'VALIDATION_FAILED', 'password: too common', [
+          { field: 'password', problems: ['too common'] },
+        ]),
+    );
     renderInApp(<Organisation />);
     const form = (await screen.findByText('Thêm người dùng', { selector: 'h3' })).closest('form')!;
     const type = async (label: string, text: string) => {

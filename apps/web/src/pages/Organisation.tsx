@@ -1,12 +1,12 @@
 import { useState, type Key } from 'react';
 import { Button, Form, Input, Tree, type TreeDataNode } from 'antd';
-import type { MemberRow, UnitRow } from '@cascade/contracts';
-import { api, ApiFailure } from '../api';
+import type { Page, UnitRow } from '@cascade/contracts';
+import { api } from '../api';
 import { Problem } from '../components/Problem';
 import { RoleSelect } from '../components/RoleSelect';
 import { useApp } from '../context';
-import { useServerProblems } from '../forms';
-import { useLoad, usePaged } from '../hooks';
+import { fieldsNamed, needed as neededIn, placeOrSay, useServerProblems } from '../forms';
+import { useLoad, useMembers } from '../hooks';
 import { More } from '../components/More';
 import { ROLE, UNIT_KIND } from '../words/vocabulary';
 import { ReviewChain } from '../components/ReviewChain';
@@ -41,13 +41,11 @@ export function Organisation() {
   const [tree, treeError, reloadTree] = useLoad(
     () =>
       unit
-        ? api<{ items: UnitRow[] }>('GET', `/units/${unit.unitId}/tree?depth=3&limit=500`)
+        ? api<Page<UnitRow>>('GET', `/units/${unit.unitId}/tree?depth=3&limit=500`)
         : Promise.resolve(null),
     [unit?.unitId],
   );
-  const members = usePaged<MemberRow>(unit ? `/units/${unit.unitId}/members?limit=100` : null, [
-    unit?.unitId,
-  ]);
+  const members = useMembers(unit?.unitId);
   const reloadMembers = members.reload;
   // every unit open but those the user closed (units imported since show at once)
   const [closed, setClosed] = useState<Set<Key>>(new Set());
@@ -56,16 +54,12 @@ export function Organisation() {
   const [importing] = Form.useForm<{ csv: string }>();
   const [adding] = Form.useForm<Person>();
   const [granting] = Form.useForm<{ email: string; role: string }>();
-  const fields = (names: string[]) => (rest: (string | number)[]) =>
-    names.includes(rest.join('.')) ? [String(rest[rest.length - 1])] : null;
   const personProblems = useServerProblems([
-    { prefix: '', form: adding, item: fields(['email', 'name', 'password', 'membership.role']) },
+    { prefix: '', form: adding, item: fieldsNamed(['email', 'name', 'password', 'membership.role']) },
   ]);
-  const grantProblems = useServerProblems([{ prefix: '', form: granting, item: fields(['email', 'role']) }]);
-  /** A refusal: beside the fields it names, else on its own. */
-  const refused = (err: unknown, problems: { place: (f: ApiFailure) => boolean }) => {
-    if (!(err instanceof ApiFailure && problems.place(err))) setFailure((err as Error).message);
-  };
+  const grantProblems = useServerProblems([
+    { prefix: '', form: granting, item: fieldsNamed(['email', 'role']) },
+  ]);
   const addRole = async (grant: { email: string; role: string }) => {
     setFailure(null);
     try {
@@ -73,7 +67,7 @@ export function Organisation() {
       granting.resetFields();
       reloadMembers();
     } catch (err) {
-      refused(err, grantProblems);
+      placeOrSay(err, grantProblems, setFailure);
     }
   };
   if (!unit) return null;
@@ -116,11 +110,11 @@ export function Organisation() {
       adding.resetFields();
       reloadMembers();
     } catch (err) {
-      refused(err, personProblems);
+      placeOrSay(err, personProblems, setFailure);
     }
   };
   const units = tree?.items ?? [];
-  const needed = { required: true, whitespace: true, message: t('needed') };
+  const needed = neededIn(t);
   return (
     <div className="grid">
       <section className="card" aria-labelledby="org-tree">

@@ -6,8 +6,16 @@ import { Table, Tag } from 'antd';
 import { Problem } from '../components/Problem';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
+import { vnDay } from '../format';
 import { DIRECTIVE_STATUS, DOC_TYPE, NODE_STATUS } from '../words/vocabulary';
 
+/** The register's day of an entry: signed (else drafted) going out, delivered (received) coming in. */
+const dayOf = (d: RegisterItem) => d.deliveredAt ?? d.signedAt ?? d.createdAt ?? null;
+
+/**
+ * The outgoing and incoming registers (sổ văn bản đi, đến): day, number, subject, issuer and received number
+ * (incoming), status in words; searched without accents, filtered by status and type.
+ */
 export function Registers() {
   const { t, unit, say } = useApp();
   const [q, setQ] = useState('');
@@ -81,6 +89,21 @@ export function Registers() {
         scroll={{ x: 640 }}
         locale={{ emptyText: t('nothing') }}
         columns={[
+          {
+            title: kind === 'incoming' ? t('receivedOn') : t('date'),
+            key: 'date',
+            render: (_, d) => vnDay(dayOf(d)),
+            sorter: (a, b) => (dayOf(a) ?? '').localeCompare(dayOf(b) ?? ''),
+          },
+          ...(kind === 'incoming'
+            ? [
+                {
+                  title: t('receivedNumber'),
+                  key: 'receivedNumber',
+                  render: (_: unknown, d: RegisterItem) => d.receivedNumber ?? '—',
+                },
+              ]
+            : []),
           {
             title: t('number'),
             key: 'symbol',

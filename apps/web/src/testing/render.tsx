@@ -1,13 +1,14 @@
 import type { ReactNode } from 'react';
 import { render, screen, within } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router';
 import { ConfigProvider } from 'antd';
 import { StyleProvider, createCache } from '@ant-design/cssinjs';
 import viVN from 'antd/locale/vi_VN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/vi';
-import type { Membership } from '@cascade/contracts';
+import type { Me, Membership } from '@cascade/contracts';
+import { queryClient } from '../api';
 import { AppContext, type Ctx } from '../context';
 import { dictionaries } from '../i18n';
 import { say } from '../words/vocabulary';
@@ -22,22 +23,28 @@ export const TEST_UNIT = {
 
 /**
  * A component as the shell shows it (App.tsx): antd in vi_VN, dayjs in Vietnamese, the Vietnamese words, a router and
- * a cache of its own (nothing carried from one test to the next). antd's styles are computed but not written into
+ * the app's cache, emptied (nothing carried from one test to the next). antd's styles are computed but not written into
  * jsdom's document (`mock="server"`) and nothing moves: several times faster, and nothing a test reads is a style.
  */
-export function renderInApp(ui: ReactNode, { unit = TEST_UNIT }: { unit?: Membership | null } = {}) {
+export function renderInApp(
+  ui: ReactNode,
+  { unit = TEST_UNIT, me = null }: { unit?: Membership | null; me?: Me | null } = {},
+) {
   dayjs.locale('vi');
   const ctx: Ctx = {
     t: (k) => dictionaries.vi[k],
     lang: 'vi',
     setLang: () => undefined,
-    me: null,
+    me,
     unit,
     setUnit: () => undefined,
     say: (table, code) => say(table, code, 'vi'),
     num: (n) => new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 }).format(n),
   };
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  // the app's own cache (a change made through api() marks it stale, as in the app), emptied for each test
+  queryClient.clear();
+  queryClient.setDefaultOptions({ queries: { retry: false, staleTime: 2_000 } });
+  const client = queryClient;
   return render(
     <StyleProvider cache={createCache()} mock="server">
       <ConfigProvider locale={viVN} theme={{ hashed: false, token: { motion: false } }}>
@@ -50,32 +57,6 @@ export function renderInApp(ui: ReactNode, { unit = TEST_UNIT }: { unit?: Member
     </StyleProvider>,
   );
 }
-
-/** A fake API for a component test: each request answered by `answer` (method, path, parsed body), each one kept. */
-export function fakeApi(
-  answer: (method: string, path: string, body: unknown) => { status?: number; json: unknown },
-) {
-  const calls: { method: string; path: string; body: unknown }[] = [];
-  globalThis.fetch = (async (input: string, init?: RequestInit) => {
-    const method = init?.method ?? 'GET';
-    const path = input;
-    const body = typeof init?.body === 'string' ? safeJson(init.body) : init?.body;
-    calls.push({ method, path, body });
-    const { status = 200, json } = answer(method, path, body);
-    // jsdom has no Response: what api() reads of one
-    const text = JSON.stringify(json);
-    return { ok: status < 400, status, statusText: String(status), text: async () => text } as Response;
-  }) as unknown as typeof fetch;
-  return calls;
-}
-
-const safeJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-};
 
 /**
  * The button that says `name` (in `inside`, else the page). ByRole computes every element's role and name, seconds

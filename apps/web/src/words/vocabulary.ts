@@ -52,6 +52,8 @@ export const NODE_STATUS = {
   'not-delivered': w('Chưa đến', 'Not delivered'),
   closed: w('Đã kết thúc', 'Closed'),
   superseded: w('Đã được thay thế', 'Superseded'),
+  // the incoming register's status of a document received from outside the system (số đến)
+  received: w('Đã vào sổ đến', 'Registered as received'),
 } as const satisfies Record<string, Words>;
 
 export const ROLE: Record<Role, Words> = {
@@ -195,6 +197,9 @@ export const EVENT = {
   superseded: w('Được thay thế bởi văn bản mới', 'Superseded'),
   'review.submitted': w('Trình xem xét', 'Submitted for review'),
   'report.submitted': w('Đơn vị gửi báo cáo', 'Report filed'),
+  // recorded by persistence (libs/persistence/src/reporting.ts) when a hub's aggregate of a cycle goes up
+  'aggregate.reported': w('Gửi báo cáo tổng hợp lên cấp trên', 'Aggregate sent up'),
+  'aggregate.revised': w('Gửi lại báo cáo tổng hợp (bổ sung)', 'Aggregate revised'),
   'report.late-revision': w('Sửa báo cáo sau khi đã chốt', 'Report revised after closing'),
   'review.reminder': w('Thư nhắc xem xét', 'Review reminder mail'),
   'acknowledgement.reminder': w('Thư nhắc xác nhận đã nhận', 'Acknowledgement reminder mail'),
