@@ -50,7 +50,7 @@ import { buildDeployVariant, deployChecks, type Deployment, identityOf } from '.
 import { checkMail, startMailFaults, startMailSink } from './mail';
 import { startNetworkFaults } from './network';
 import { runSeeds, seedRuns } from './seeds';
-import { holdHub, killInsideStep } from './step-kill';
+import { FRONTEND_KEEPALIVE, holdHub, killInsideStep, STEP_FREEZE_BOUND_MS } from './step-kill';
 
 const ROOT = join(__dirname, '..', '..');
 const QUICK = process.argv.includes('--quick');
@@ -185,6 +185,8 @@ async function main() {
             'synchronous=NORMAL',
             '--log-level',
             'error',
+            // a frozen worker's polls dropped within seconds, so that its step's retry goes to a live one (fault 7)
+            ...FRONTEND_KEEPALIVE.flatMap((kv) => ['--dynamic-config-value', kv]),
             ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=${cliType(k.type)}`]),
           ],
           {},
@@ -702,8 +704,10 @@ async function main() {
   // A hub's lock is held from another connection just before the deadline, so that the worker's overdue step is seen
   // waiting for it inside the activity; the worker is then frozen and the lock released: its session takes the lock
   // and sits idle in its transaction. A fresh worker can finish the step only once Temporal has seen the frozen one's
-  // heartbeats stop (the step's heartbeat timeout, not its 5-minute start-to-close one) and PostgreSQL has ended the
-  // frozen session (idle_in_transaction_session_timeout), which releases the lock.
+  // heartbeats stop (the step's 10 s heartbeat timeout, not its 5-minute start-to-close one), has not handed the retry
+  // to the frozen worker's polls (the frontend drops them: FRONTEND_KEEPALIVE) and the retry has ended the frozen
+  // attempt's session (apps/worker/src/activities/fence.ts), which releases the lock, instead of waiting for
+  // PostgreSQL's idle_in_transaction_session_timeout (30 s).
   const lockDb = createDataSource({ url: databaseUrl, poolSize: 2, applicationName: 'cascade-faults' });
   await lockDb.initialize();
   const firstHub = (await grassrootsHubs(lockDb, directiveId))[0];
@@ -751,11 +755,26 @@ async function main() {
         [directiveId],
       )
     )[0].n;
-  // 30 s of heartbeat timeout and 30 s of idle transaction run side by side; 5 minutes would mean no heartbeat
-  await until('the overdue marks of cycle 1 by the new worker', async () => (await overdue1()) > 0, 150_000);
+  // the step's 10 s heartbeat timeout, then its retry on the new worker, which ends the frozen attempt's session; the
+  // 30 s idle-in-transaction timeout, a retry handed to the frozen worker or 5 minutes with no heartbeat would overshoot
+  const marked7 = await until(
+    'the overdue marks of cycle 1 by the new worker',
+    async () => (await overdue1()) > 0,
+    STEP_FREEZE_BOUND_MS,
+  ).then(
+    () => true,
+    () => false,
+  );
+  const recovered7 = (Date.now() - k7) / 1000;
+  if (!marked7)
+    await until('the overdue marks of cycle 1 at all', async () => (await overdue1()) > 0, 150_000);
+  check(
+    marked7,
+    `fault 7: the overdue marks written by another worker within ${STEP_FREEZE_BOUND_MS / 1000} s of the freeze (${recovered7.toFixed(1)} s)`,
+  );
   recoveries.push({
     fault: 'worker SIGSTOP inside a deadline step',
-    recoverySeconds: (Date.now() - k7) / 1000,
+    recoverySeconds: recovered7,
     measure: 'freeze → overdue marks written by another worker',
   });
   // the frozen worker wakes up late: whatever it still does must not count twice (the invariants below)
