@@ -97,6 +97,20 @@ async function until<T>(
     await sleep(100);
   }
 }
+/** `script`, without blocking this process: its stdout, trimmed, once it exits 0. */
+const scriptInBackground = (path: string, args: string[], env: Record<string, string> = {}) =>
+  new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', [join(ROOT, path), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`${path} ${args.join(' ')} exited ${code}`)),
+    );
+  });
 const script = (path: string, args: string[], env: Record<string, string> = {}) =>
   execFileSync('bash', [join(ROOT, path), ...args], {
     encoding: 'utf8',
@@ -138,24 +152,21 @@ async function main() {
   if (seedRuns()) process.exit(runSeeds(__filename, seedRuns()!));
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   mkdirSync(DATA, { recursive: true });
-  // fault 10's two variants of the workflow code, bundled while the stack starts
-  // (built with --only=1 too: fault 1 then meets the same load as in the whole suite)
-  const variants = Promise.all([
-    buildDeployVariant(ROOT, DATA, 'patched'),
-    buildDeployVariant(ROOT, DATA, 'unpatched'),
-  ]);
-  variants.catch(() => undefined);
+  // fault 10's two variants of the build's workflow bundle, written first (test/faults/deploy.ts)
+  const built = join(ROOT, 'dist', 'workflow-bundle.js');
+  const [patchedBundle, unpatchedBundle] = [
+    buildDeployVariant(built, DATA, 'patched'),
+    buildDeployVariant(built, DATA, 'unpatched'),
+  ];
   say(
     `${QUICK ? 'quick' : 'full'} run on the Temporal ${CLUSTER ? 'cluster' : 'dev server'}: ${UNITS} units, ${REPORTERS} reporting units, cycles of ${CYCLE_SECONDS} s, --seed=${SEED}`,
   );
 
-  // PostgreSQL: a private cluster that this run may stop and start
+  // PostgreSQL: a private cluster that this run may stop and start, created while Temporal starts
   const pgPort = await freePort();
   const pgEnv = { CASCADE_DATA_DIR: DATA, CASCADE_PRIVATE_PG_PORT: String(pgPort), DATABASE_URL: '' };
-  const pgServer = script('infra/bin/postgres.sh', ['private'], pgEnv);
-  const databaseUrl = `${pgServer}/cascade_faults`;
-  await ensureDatabase(databaseUrl);
-  await runMigrations(databaseUrl);
+  const pgStarted = scriptInBackground('infra/bin/postgres.sh', ['private'], pgEnv);
+  pgStarted.catch(() => undefined);
 
   // Temporal: the dev server with its SQLite file, restartable on the same port; or the cluster
   const temporalCli = script('infra/bin/temporal-cli.sh', []);
@@ -194,6 +205,14 @@ async function main() {
           'temporal.log',
         );
   let temporal = startTemporal();
+  const pgServer = await pgStarted;
+  const databaseUrl = `${pgServer}/cascade_faults`;
+  // toxiproxy between the APIs and PostgreSQL and between the workers and Temporal (test/faults/network.ts), started
+  // while the database is migrated and Temporal comes up
+  const netStarted = startNetworkFaults({ data: DATA, seed: SEED, databaseUrl, temporalAddress });
+  netStarted.catch(() => undefined);
+  await ensureDatabase(databaseUrl);
+  await runMigrations(databaseUrl);
   const temporalUp = async () => {
     const c = await Connection.connect({ address: temporalAddress, connectTimeout: '1 second' });
     try {
@@ -204,8 +223,7 @@ async function main() {
     }
   };
   await until('Temporal', temporalUp);
-  // toxiproxy between the APIs and PostgreSQL and between the workers and Temporal (test/faults/network.ts)
-  const net = await startNetworkFaults({ data: DATA, seed: SEED, databaseUrl, temporalAddress });
+  const net = await netStarted;
 
   const mailSink = await startMailSink();
   const appEnv = {
@@ -342,8 +360,10 @@ async function main() {
     );
     return { id: u.id, auth: await login(email) };
   };
-  const clerk = await member(rootId, 'clerk');
-  const leader = await member(rootId, 'leader', { authority: 'TM. BAN THƯỜNG VỤ', position: 'CHỦ TỊCH' });
+  const [clerk, leader] = await Promise.all([
+    member(rootId, 'clerk'),
+    member(rootId, 'leader', { authority: 'TM. BAN THƯỜNG VỤ', position: 'CHỦ TỊCH' }),
+  ]);
   await must('chain', call('PUT', `/units/${rootId}/review-chain`, admin, { reviewerIds: [leader.id] }));
   const form = {
     fields: [
@@ -374,15 +394,21 @@ async function main() {
   );
   // the grassroots units that will report, each through an API key of its own (the e-office connector's way)
   const leaves = units.filter((u) => u.kind === 'grassroots_union').slice(0, REPORTERS);
+  // (eight at a time, in the leaves' order)
   const reporters: { unitId: string; auth: Record<string, string> }[] = [];
-  for (const leaf of leaves) {
-    const unitId = idOf.get(leaf.code)!;
-    const key = await must(
-      'api key',
-      call('POST', `/units/${unitId}/api-keys`, admin, { name: 'e-office', role: 'clerk' }),
+  for (let i = 0; i < leaves.length; i += 8)
+    reporters.push(
+      ...(await Promise.all(
+        leaves.slice(i, i + 8).map(async (leaf) => {
+          const unitId = idOf.get(leaf.code)!;
+          const key = await must(
+            'api key',
+            call('POST', `/units/${unitId}/api-keys`, admin, { name: 'e-office', role: 'clerk' }),
+          );
+          return { unitId, auth: { 'x-api-key': key.key as string } };
+        }),
+      )),
     );
-    reporters.push({ unitId, auth: { 'x-api-key': key.key as string } });
-  }
   const recoveries: { fault: string; recoverySeconds: number; measure: string }[] = [];
   const failures: string[] = [];
   const check = (ok: boolean, what: string) => {
@@ -560,7 +586,6 @@ async function main() {
 
   // --- 2. SIGKILL the worker at cycle 0's deadline (the overdue marks and the aggregation) -------------------------------
   // just before the deadline, so that its timer fires while no worker runs; 10. it comes back on changed workflow code
-  const [patchedBundle, unpatchedBundle] = await variants;
   const temporalClient = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
   const running: Deployment['running'] = [];
   for (const id of [directiveWorkflowId(directiveId), reportingWorkflowId(directiveId)]) {
@@ -599,6 +624,11 @@ async function main() {
     recoverySeconds: (Date.now() - k2) / 1000,
     measure: 'kill → overdue marks written',
   });
+  // fault 6's second worker and second API, started now so that they are up when it comes: cycle 1 has to hold
+  // faults 2 to 6, and a process takes seconds of CPU to start (many more on a loaded host). The clients reach the
+  // second API only from fault 6 on (it joins \`apis\` there), so fault 5 still takes its API's whole load.
+  const workerBStarted = startWorker('worker-b');
+  const apiBStarted = startApi('api-b');
 
   // --- 3. Temporal killed and restarted (same file); on the cluster, the history process of the directive killed ---------
   let hit3: { process: string; shard: number; rangeId: number } | undefined;
@@ -672,16 +702,34 @@ async function main() {
   say('5. API killed (SIGKILL) under load; restarting');
   apiA = await startApi('api-a', portA);
   apis[0] = apiA;
-  await until('the API back', () => healthy(portA), 120_000);
+  // when the new process answered at all (its modules loaded, Nest started, listening), and why /health said 503
+  let listening5: number | undefined;
+  const unhealthy5 = new Set<string>();
+  await until(
+    'the API back',
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${portA}/health`);
+      listening5 ??= Date.now();
+      if (res.ok) return true;
+      const body = (await res.json().catch(() => ({}))) as { error?: Record<string, unknown> };
+      for (const name of Object.keys(body.error ?? {})) unhealthy5.add(name);
+      return false;
+    },
+    120_000,
+  );
+  const recovered5 = (Date.now() - k5) / 1000;
+  const listened5 = ((listening5 ?? Date.now()) - k5) / 1000;
+  say(
+    `5. the API answered ${listened5.toFixed(1)} s after the kill, /health 200 after ${recovered5.toFixed(1)} s${unhealthy5.size ? ` (503 meanwhile: ${[...unhealthy5].join(', ')} down)` : ''}`,
+  );
   recoveries.push({
     fault: 'API SIGKILL under load',
-    recoverySeconds: (Date.now() - k5) / 1000,
-    measure: 'kill → /health 200',
+    recoverySeconds: recovered5,
+    measure: `kill → /health 200 (listening after ${listened5.toFixed(1)} s)`,
   });
 
   // --- 6. two workers and two APIs; one of each killed ------------------------------------------------------------------------
-  const workerB = await startWorker('worker-b');
-  const apiB = await startApi('api-b');
+  const [workerB, apiB] = await Promise.all([workerBStarted, apiBStarted]);
   apis.push(apiB);
   await until('worker B', () => healthy(workerB.port));
   await until('API B', () => healthy(apiB.port));
