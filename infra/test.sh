@@ -124,7 +124,10 @@ if [[ -f "$results" ]]; then
 fi
 # The whole suite (no Jest arguments) ends with the quick fault suite: processes killed and services restarted while
 # a directive dispatches and reports arrive (npm run test:faults runs the full one). CASCADE_FAULTS=0 skips it.
+# TS_NODE_BASEURL=./dist: the suite's @cascade/* imports load the build's JavaScript, the code the apps it drives run,
+# instead of compiling the libraries' TypeScript again (half of its 7–8 s of CPU to load).
 if [[ "$status" == 0 && $# == 0 && "${CASCADE_FAULTS:-1}" != 0 ]]; then
-  step "faults (quick)" node -r ts-node/register/transpile-only -r tsconfig-paths/register test/faults/run.ts --quick
+  step "faults (quick)" env TS_NODE_BASEURL=./dist \
+    node -r ts-node/register/transpile-only -r tsconfig-paths/register test/faults/run.ts --quick
 fi
 exit "$status"

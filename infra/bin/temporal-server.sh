@@ -170,12 +170,26 @@ dcRedirectionPolicy:
   policy: noop
 publicClient:
   hostPort: 127.0.0.1:$FRONTEND_GRPC
+dynamicConfigClient:
+  filepath: "$DIR/config/dynamicconfig.yaml"
+  pollInterval: 60s
 YAML
   } >"$DIR/config/$name.yaml"
 }
 
 write_configs() {
   mkdir -p "$DIR/config"
+  # The frontend pings a client silent for 2 s and drops its connection 2 s later without an answer: the long polls
+  # of a frozen worker (SIGSTOP, a paused host) end with it, instead of a minute later, so that no task — a step
+  # retried after its heartbeat timeout — is handed to them (the fault suite's fault 7). The same on the dev server:
+  # test/faults/step-kill.ts, FRONTEND_KEEPALIVE.
+  cat >"$DIR/config/dynamicconfig.yaml" <<YAML
+# Written by infra/bin/temporal-server.sh start.
+frontend.keepAliveTime:
+  - value: 2s
+frontend.keepAliveTimeout:
+  - value: 2s
+YAML
   write_config frontend "$HISTORY_1_GRPC" "$HISTORY_1_MEMBERSHIP"
   write_config matching "$HISTORY_1_GRPC" "$HISTORY_1_MEMBERSHIP"
   write_config worker "$HISTORY_1_GRPC" "$HISTORY_1_MEMBERSHIP"

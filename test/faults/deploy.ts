@@ -1,7 +1,7 @@
 /**
- * Fault 10: a deployment of changed workflow code while a directive is mid-cycle. The suite builds two real variants
- * of workflows/ (copied into the run's directory, bundled by apps/worker/src/build-workflow-bundle.ts as production
- * bundles are): in both, `reportingWorkflow` asks for its plan a second time right after the first; in the patched
+ * Fault 10: a deployment of changed workflow code while a directive is mid-cycle. The suite writes two variants of
+ * the build's workflow bundle (dist/workflow-bundle.js, which the workers run until then) into the run's directory:
+ * in both, `reportingWorkflow` asks for its plan a second time right after the first; in the patched
  * one that second call sits behind `patched('fault-deploy-probe')`, in the other it does not (an incompatible change).
  * The worker that replaces the killed one at fault 2 (cycle 0's reports in, its deadline's timer pending) and every
  * worker started after it run the patched bundle. Checked afterwards, with one check for both bundles (`deployCheck`):
@@ -10,43 +10,42 @@
  * the new workers, and carry no marker; the runs started after it carry the patch marker; and the same check flags
  * the runs that spanned the deploy as nondeterministic against the unpatched bundle (the negative control).
  */
-import { execFile } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { temporal } from '@temporalio/proto';
 import { replayRuns, type WorkflowRun } from '@cascade/temporal';
 
 export const DEPLOY_PATCH = 'fault-deploy-probe';
-const ANCHOR =
-  'let plan = await reportingPlan({ directiveId: input.directiveId, cycle: input.cycle, ...schedule });';
-const AGAIN =
-  'plan = await reportingPlan({ directiveId: input.directiveId, cycle: input.cycle, ...schedule });';
+/** reportingWorkflow's first call for its plan, as the production build compiles it (SWC, through webpack). */
+const FIRST_PLAN =
+  /\n( *)let plan = await reportingPlan\((_object_spread\(\{\s*directiveId: input\.directiveId,\s*cycle: input\.cycle\s*\}, schedule\))\);/g;
+/** The workflow module's import of @temporalio/workflow in the bundle, whose `patched` the probe calls. */
+const WORKFLOW_IMPORT = /\(0,(_temporalio_workflow__WEBPACK_IMPORTED_MODULE_\d+__)\.setHandler\)/g;
 
-/** Builds the variant of workflows/ (patched or not) into `dir`; answers the bundle's path. */
-export async function buildDeployVariant(root: string, dir: string, kind: 'patched' | 'unpatched') {
-  const src = join(dir, `workflows-${kind}`, 'src');
-  cpSync(join(root, 'workflows', 'src'), src, { recursive: true });
-  const file = join(src, 'reporting.workflow.ts');
-  const code = readFileSync(file, 'utf8');
-  if (!code.includes(ANCHOR)) throw new Error(`fault 10: reporting.workflow.ts no longer has «${ANCHOR}»`);
-  const probe = kind === 'patched' ? `if (patched('${DEPLOY_PATCH}')) ${AGAIN}` : AGAIN;
-  writeFileSync(file, code.replace(ANCHOR, `${ANCHOR}\n  ${probe}`));
+/**
+ * Writes the variant of the build's workflow bundle (patched or not) into `dir`; answers its path. It is the bundle
+ * the workers run with one change, inserted into its text (no second bundling: a webpack build costs the quick run
+ * several seconds of CPU at startup): right after reportingWorkflow's first call for its plan, a second one,
+ * behind `patched('fault-deploy-probe')` or not. Fails when the bundle no longer has that call exactly once.
+ */
+export function buildDeployVariant(bundlePath: string, dir: string, kind: 'patched' | 'unpatched') {
+  const code = readFileSync(bundlePath, 'utf8');
+  const calls = [...code.matchAll(FIRST_PLAN)];
+  if (calls.length !== 1)
+    throw new Error(
+      `fault 10: ${bundlePath} has ${calls.length} first plan calls of reportingWorkflow, not 1`,
+    );
+  const [call] = calls;
+  const imports = [...code.slice(0, call.index).matchAll(WORKFLOW_IMPORT)];
+  if (imports.length === 0)
+    throw new Error(`fault 10: no import of @temporalio/workflow before the plan call`);
+  const workflow = imports[imports.length - 1][1];
+  const again = `plan = await reportingPlan(${call[2]});`;
+  const probe = kind === 'patched' ? `if ((0,${workflow}.patched)('${DEPLOY_PATCH}')) ${again}` : again;
+  const at = call.index + call[0].length;
   const out = join(dir, `workflow-bundle-${kind}.js`);
-  await promisify(execFile)(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'apps/worker/src/build-workflow-bundle.ts',
-      out,
-      join(src, 'index.ts'),
-    ],
-    { cwd: root },
-  );
+  writeFileSync(out, `${code.slice(0, at)}\n${call[1]}${probe}${code.slice(at)}`);
   return out;
 }
 

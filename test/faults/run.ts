@@ -50,7 +50,7 @@ import { buildDeployVariant, deployChecks, type Deployment, identityOf } from '.
 import { checkMail, startMailFaults, startMailSink } from './mail';
 import { startNetworkFaults } from './network';
 import { runSeeds, seedRuns } from './seeds';
-import { holdHub, killInsideStep } from './step-kill';
+import { FRONTEND_KEEPALIVE, holdHub, killInsideStep, STEP_FREEZE_BOUND_MS } from './step-kill';
 
 const ROOT = join(__dirname, '..', '..');
 const QUICK = process.argv.includes('--quick');
@@ -65,7 +65,12 @@ if (ONLY !== undefined && ONLY !== '1') throw new Error(`--only takes 1 (fault 1
 let faultCluster: FaultCluster | undefined;
 const UNITS = QUICK ? 200 : 1_000;
 const REPORTERS = QUICK ? 40 : 120;
-const CYCLE_SECONDS = QUICK ? 45 : 75;
+/**
+ * Cycle 1 holds faults 2 to 5 (two cold starts among them: the worker's and the API's, seconds of CPU each), which
+ * took 35–45 s on this 2-core host at a load average of 9–10: with 45 s cycles 4 quick runs of 6 fell behind there
+ * (2026-12-04; 1 of 3 once fault 6's processes started early).
+ */
+const CYCLE_SECONDS = QUICK ? 50 : 75;
 const RUN = `${Date.now().toString(36)}${process.pid}`;
 /** The moments of the reports and acknowledgements come from this seed, printed first: `--seed=N` replays a run. */
 const SEED = Number(
@@ -97,6 +102,20 @@ async function until<T>(
     await sleep(100);
   }
 }
+/** `script`, without blocking this process: its stdout, trimmed, once it exits 0. */
+const scriptInBackground = (path: string, args: string[], env: Record<string, string> = {}) =>
+  new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', [join(ROOT, path), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`${path} ${args.join(' ')} exited ${code}`)),
+    );
+  });
 const script = (path: string, args: string[], env: Record<string, string> = {}) =>
   execFileSync('bash', [join(ROOT, path), ...args], {
     encoding: 'utf8',
@@ -138,24 +157,21 @@ async function main() {
   if (seedRuns()) process.exit(runSeeds(__filename, seedRuns()!));
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   mkdirSync(DATA, { recursive: true });
-  // fault 10's two variants of the workflow code, bundled while the stack starts
-  // (built with --only=1 too: fault 1 then meets the same load as in the whole suite)
-  const variants = Promise.all([
-    buildDeployVariant(ROOT, DATA, 'patched'),
-    buildDeployVariant(ROOT, DATA, 'unpatched'),
-  ]);
-  variants.catch(() => undefined);
+  // fault 10's two variants of the build's workflow bundle, written first (test/faults/deploy.ts)
+  const built = join(ROOT, 'dist', 'workflow-bundle.js');
+  const [patchedBundle, unpatchedBundle] = [
+    buildDeployVariant(built, DATA, 'patched'),
+    buildDeployVariant(built, DATA, 'unpatched'),
+  ];
   say(
     `${QUICK ? 'quick' : 'full'} run on the Temporal ${CLUSTER ? 'cluster' : 'dev server'}: ${UNITS} units, ${REPORTERS} reporting units, cycles of ${CYCLE_SECONDS} s, --seed=${SEED}`,
   );
 
-  // PostgreSQL: a private cluster that this run may stop and start
+  // PostgreSQL: a private cluster that this run may stop and start, created while Temporal starts
   const pgPort = await freePort();
   const pgEnv = { CASCADE_DATA_DIR: DATA, CASCADE_PRIVATE_PG_PORT: String(pgPort), DATABASE_URL: '' };
-  const pgServer = script('infra/bin/postgres.sh', ['private'], pgEnv);
-  const databaseUrl = `${pgServer}/cascade_faults`;
-  await ensureDatabase(databaseUrl);
-  await runMigrations(databaseUrl);
+  const pgStarted = scriptInBackground('infra/bin/postgres.sh', ['private'], pgEnv);
+  pgStarted.catch(() => undefined);
 
   // Temporal: the dev server with its SQLite file, restartable on the same port; or the cluster
   const temporalCli = script('infra/bin/temporal-cli.sh', []);
@@ -185,6 +201,8 @@ async function main() {
             'synchronous=NORMAL',
             '--log-level',
             'error',
+            // a frozen worker's polls dropped within seconds, so that its step's retry goes to a live one (fault 7)
+            ...FRONTEND_KEEPALIVE.flatMap((kv) => ['--dynamic-config-value', kv]),
             ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=${cliType(k.type)}`]),
           ],
           {},
@@ -192,6 +210,14 @@ async function main() {
           'temporal.log',
         );
   let temporal = startTemporal();
+  const pgServer = await pgStarted;
+  const databaseUrl = `${pgServer}/cascade_faults`;
+  // toxiproxy between the APIs and PostgreSQL and between the workers and Temporal (test/faults/network.ts), started
+  // while the database is migrated and Temporal comes up
+  const netStarted = startNetworkFaults({ data: DATA, seed: SEED, databaseUrl, temporalAddress });
+  netStarted.catch(() => undefined);
+  await ensureDatabase(databaseUrl);
+  await runMigrations(databaseUrl);
   const temporalUp = async () => {
     const c = await Connection.connect({ address: temporalAddress, connectTimeout: '1 second' });
     try {
@@ -202,8 +228,7 @@ async function main() {
     }
   };
   await until('Temporal', temporalUp);
-  // toxiproxy between the APIs and PostgreSQL and between the workers and Temporal (test/faults/network.ts)
-  const net = await startNetworkFaults({ data: DATA, seed: SEED, databaseUrl, temporalAddress });
+  const net = await netStarted;
 
   const mailSink = await startMailSink();
   const appEnv = {
@@ -340,8 +365,10 @@ async function main() {
     );
     return { id: u.id, auth: await login(email) };
   };
-  const clerk = await member(rootId, 'clerk');
-  const leader = await member(rootId, 'leader', { authority: 'TM. BAN THƯỜNG VỤ', position: 'CHỦ TỊCH' });
+  const [clerk, leader] = await Promise.all([
+    member(rootId, 'clerk'),
+    member(rootId, 'leader', { authority: 'TM. BAN THƯỜNG VỤ', position: 'CHỦ TỊCH' }),
+  ]);
   await must('chain', call('PUT', `/units/${rootId}/review-chain`, admin, { reviewerIds: [leader.id] }));
   const form = {
     fields: [
@@ -372,15 +399,21 @@ async function main() {
   );
   // the grassroots units that will report, each through an API key of its own (the e-office connector's way)
   const leaves = units.filter((u) => u.kind === 'grassroots_union').slice(0, REPORTERS);
+  // (eight at a time, in the leaves' order)
   const reporters: { unitId: string; auth: Record<string, string> }[] = [];
-  for (const leaf of leaves) {
-    const unitId = idOf.get(leaf.code)!;
-    const key = await must(
-      'api key',
-      call('POST', `/units/${unitId}/api-keys`, admin, { name: 'e-office', role: 'clerk' }),
+  for (let i = 0; i < leaves.length; i += 8)
+    reporters.push(
+      ...(await Promise.all(
+        leaves.slice(i, i + 8).map(async (leaf) => {
+          const unitId = idOf.get(leaf.code)!;
+          const key = await must(
+            'api key',
+            call('POST', `/units/${unitId}/api-keys`, admin, { name: 'e-office', role: 'clerk' }),
+          );
+          return { unitId, auth: { 'x-api-key': key.key as string } };
+        }),
+      )),
     );
-    reporters.push({ unitId, auth: { 'x-api-key': key.key as string } });
-  }
   const recoveries: { fault: string; recoverySeconds: number; measure: string }[] = [];
   const failures: string[] = [];
   const check = (ok: boolean, what: string) => {
@@ -558,7 +591,6 @@ async function main() {
 
   // --- 2. SIGKILL the worker at cycle 0's deadline (the overdue marks and the aggregation) -------------------------------
   // just before the deadline, so that its timer fires while no worker runs; 10. it comes back on changed workflow code
-  const [patchedBundle, unpatchedBundle] = await variants;
   const temporalClient = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
   const running: Deployment['running'] = [];
   for (const id of [directiveWorkflowId(directiveId), reportingWorkflowId(directiveId)]) {
@@ -597,6 +629,11 @@ async function main() {
     recoverySeconds: (Date.now() - k2) / 1000,
     measure: 'kill → overdue marks written',
   });
+  // fault 6's second worker and second API, started now so that they are up when it comes: cycle 1 has to hold
+  // faults 2 to 6, and a process takes seconds of CPU to start (many more on a loaded host). The clients reach the
+  // second API only from fault 6 on (it joins \`apis\` there), so fault 5 still takes its API's whole load.
+  const workerBStarted = startWorker('worker-b');
+  const apiBStarted = startApi('api-b');
 
   // --- 3. Temporal killed and restarted (same file); on the cluster, the history process of the directive killed ---------
   let hit3: { process: string; shard: number; rangeId: number } | undefined;
@@ -670,16 +707,34 @@ async function main() {
   say('5. API killed (SIGKILL) under load; restarting');
   apiA = await startApi('api-a', portA);
   apis[0] = apiA;
-  await until('the API back', () => healthy(portA), 120_000);
+  // when the new process answered at all (its modules loaded, Nest started, listening), and why /health said 503
+  let listening5: number | undefined;
+  const unhealthy5 = new Set<string>();
+  await until(
+    'the API back',
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${portA}/health`);
+      listening5 ??= Date.now();
+      if (res.ok) return true;
+      const body = (await res.json().catch(() => ({}))) as { error?: Record<string, unknown> };
+      for (const name of Object.keys(body.error ?? {})) unhealthy5.add(name);
+      return false;
+    },
+    120_000,
+  );
+  const recovered5 = (Date.now() - k5) / 1000;
+  const listened5 = ((listening5 ?? Date.now()) - k5) / 1000;
+  say(
+    `5. the API answered ${listened5.toFixed(1)} s after the kill, /health 200 after ${recovered5.toFixed(1)} s${unhealthy5.size ? ` (503 meanwhile: ${[...unhealthy5].join(', ')} down)` : ''}`,
+  );
   recoveries.push({
     fault: 'API SIGKILL under load',
-    recoverySeconds: (Date.now() - k5) / 1000,
-    measure: 'kill → /health 200',
+    recoverySeconds: recovered5,
+    measure: `kill → /health 200 (listening after ${listened5.toFixed(1)} s)`,
   });
 
   // --- 6. two workers and two APIs; one of each killed ------------------------------------------------------------------------
-  const workerB = await startWorker('worker-b');
-  const apiB = await startApi('api-b');
+  const [workerB, apiB] = await Promise.all([workerBStarted, apiBStarted]);
   apis.push(apiB);
   await until('worker B', () => healthy(workerB.port));
   await until('API B', () => healthy(apiB.port));
@@ -702,8 +757,10 @@ async function main() {
   // A hub's lock is held from another connection just before the deadline, so that the worker's overdue step is seen
   // waiting for it inside the activity; the worker is then frozen and the lock released: its session takes the lock
   // and sits idle in its transaction. A fresh worker can finish the step only once Temporal has seen the frozen one's
-  // heartbeats stop (the step's heartbeat timeout, not its 5-minute start-to-close one) and PostgreSQL has ended the
-  // frozen session (idle_in_transaction_session_timeout), which releases the lock.
+  // heartbeats stop (the step's 10 s heartbeat timeout, not its 5-minute start-to-close one), has not handed the retry
+  // to the frozen worker's polls (the frontend drops them: FRONTEND_KEEPALIVE) and the retry has ended the frozen
+  // attempt's session (apps/worker/src/activities/fence.ts), which releases the lock, instead of waiting for
+  // PostgreSQL's idle_in_transaction_session_timeout (30 s).
   const lockDb = createDataSource({ url: databaseUrl, poolSize: 2, applicationName: 'cascade-faults' });
   await lockDb.initialize();
   const firstHub = (await grassrootsHubs(lockDb, directiveId))[0];
@@ -751,11 +808,26 @@ async function main() {
         [directiveId],
       )
     )[0].n;
-  // 30 s of heartbeat timeout and 30 s of idle transaction run side by side; 5 minutes would mean no heartbeat
-  await until('the overdue marks of cycle 1 by the new worker', async () => (await overdue1()) > 0, 150_000);
+  // the step's 10 s heartbeat timeout, then its retry on the new worker, which ends the frozen attempt's session; the
+  // 30 s idle-in-transaction timeout, a retry handed to the frozen worker or 5 minutes with no heartbeat would overshoot
+  const marked7 = await until(
+    'the overdue marks of cycle 1 by the new worker',
+    async () => (await overdue1()) > 0,
+    STEP_FREEZE_BOUND_MS,
+  ).then(
+    () => true,
+    () => false,
+  );
+  const recovered7 = (Date.now() - k7) / 1000;
+  if (!marked7)
+    await until('the overdue marks of cycle 1 at all', async () => (await overdue1()) > 0, 150_000);
+  check(
+    marked7,
+    `fault 7: the overdue marks written by another worker within ${STEP_FREEZE_BOUND_MS / 1000} s of the freeze (${recovered7.toFixed(1)} s)`,
+  );
   recoveries.push({
     fault: 'worker SIGSTOP inside a deadline step',
-    recoverySeconds: (Date.now() - k7) / 1000,
+    recoverySeconds: recovered7,
     measure: 'freeze → overdue marks written by another worker',
   });
   // the frozen worker wakes up late: whatever it still does must not count twice (the invariants below)

@@ -5,7 +5,8 @@
  * on a worker (the reporting run's pending activity, with the worker's identity) and a worker's session waits for the
  * hub's lock in PostgreSQL; it kills that very worker, starts another and lets the lock go. It is recovered when the
  * step's activity completes; the history must then show that it completed on another worker, on a later attempt,
- * after a heartbeat timeout — within a bound (90 s) that the 5-minute start-to-close timeout would overshoot.
+ * after a heartbeat timeout — within a bound (25 s) that the 5-minute start-to-close timeout, or a 30 s heartbeat
+ * timeout, would overshoot.
  */
 import { ChildProcess } from 'node:child_process';
 import { Client } from '@temporalio/client';
@@ -14,7 +15,20 @@ import { reportingStateQuery, reportingWorkflowId } from '@cascade/contracts';
 import { createDataSource, lockHub } from '@cascade/persistence';
 import { identityOf } from './deploy';
 
-export const STEP_KILL_BOUND_MS = 90_000;
+/** Fault 9's bound: the 10 s heartbeat timeout, the retry's 1 s and the rest of the step, with room for a loaded host. */
+export const STEP_KILL_BOUND_MS = 25_000;
+/**
+ * Fault 7's bound, from the freeze to the overdue marks written by another worker: the heartbeat timeout, the retry
+ * and the frozen attempt's session ended (fence.ts). A retry handed to the frozen worker (a second heartbeat timeout)
+ * or a lock left to PostgreSQL's 30 s idle-in-transaction timeout would overshoot it.
+ */
+export const STEP_FREEZE_BOUND_MS = 25_000;
+/**
+ * The dev server's frontend pings a client silent for 2 s and closes its connection 2 s later without an answer: a
+ * frozen worker's long polls end with it, instead of after the minute of a long poll, and no task is handed to them
+ * (test/faults/cluster.ts sets the same on the cluster, through infra/bin/temporal-server.sh).
+ */
+export const FRONTEND_KEEPALIVE = ['frontend.keepAliveTime="2s"', 'frontend.keepAliveTimeout="2s"'];
 const { PendingActivityState, TimeoutType } = temporal.api.enums.v1;
 
 /** A hub's lock held from the suite's own session until released (never ended as idle: it waits on purpose). */
@@ -77,7 +91,7 @@ export async function killInsideStep(ctx: StepKillContext) {
         if (!step) return null;
         const waiting = await ctx.query(
           `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact_lock%'
-              AND application_name = 'cascade' AND pid <> pg_backend_pid()`,
+              AND application_name LIKE 'cascade-step %' AND pid <> pg_backend_pid()`,
         );
         return waiting.length > 0 ? step : null;
       },

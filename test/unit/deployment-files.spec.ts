@@ -305,4 +305,18 @@ describe('infra/k8s', () => {
     }
     expect(read('infra/k8s/temporal-values.yaml')).not.toMatch(/password:\s*\S/i);
   });
+
+  it("drops a frozen worker's polls within seconds: the frontend's keep-alive in compose and in the chart", () => {
+    const keepAlive = {
+      'frontend.keepAliveTime': [{ value: '2s' }],
+      'frontend.keepAliveTimeout': [{ value: '2s' }],
+    };
+    const config = parse(read('infra/temporal/cascade.yaml')) as {
+      dynamicConfigClient: { filepath: string };
+    };
+    expect(config.dynamicConfigClient.filepath).toBe('/etc/temporal/cascade/dynamicconfig.yaml');
+    expect(parse(read('infra/temporal/dynamicconfig.yaml'))).toEqual(keepAlive);
+    const values = parse(read('infra/k8s/temporal-values.yaml')) as { server: { dynamicConfig: unknown } };
+    expect(values.server.dynamicConfig).toEqual(keepAlive);
+  });
 });

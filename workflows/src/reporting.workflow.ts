@@ -27,9 +27,14 @@ const options: ActivityOptions = {
 };
 const { reportingPlan } = proxyActivities<DirectiveActivities>(options);
 // A step heartbeats (apps/worker/src/activities/heartbeat.ts): a worker killed or frozen in the middle of a deadline's
-// work is replaced after 30 s without a heartbeat, not after the 5 minutes of its start-to-close timeout. (Activity
-// options are not part of what a replay compares: old histories replay unchanged.)
-const { runCycleStep } = proxyActivities<DirectiveActivities>({ ...options, heartbeatTimeout: '30 seconds' });
+// work is replaced after 30 s without a heartbeat, not after the 5 minutes of its start-to-close timeout; behind
+// `patched('step-heartbeat-10s')` after 10 s (the step heartbeats every 2 s). Runs recorded before keep 30 s.
+const runCycleStepOptions = (timeout: '10 seconds' | '30 seconds') =>
+  proxyActivities<DirectiveActivities>({ ...options, heartbeatTimeout: timeout }).runCycleStep;
+const runCycleStepBefore = runCycleStepOptions('30 seconds');
+const runCycleStepQuick = runCycleStepOptions('10 seconds');
+const runCycleStep = (input: Parameters<DirectiveActivities['runCycleStep']>[0]) =>
+  (patched('step-heartbeat-10s') ? runCycleStepQuick : runCycleStepBefore)(input);
 
 /**
  * The reporting cycles of a dispatched directive, one cycle per run: it asks for the cycle's deadlines (computed from

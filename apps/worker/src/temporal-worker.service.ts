@@ -113,6 +113,10 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       // step (10 s before its deadline) made the step run after the deadline, where it is skipped (fault suite, fault
       // 6, seed 3714885340).
       stickyQueueScheduleToStartTimeout: '3 seconds',
+      // Heartbeats reach Temporal every 2 s (the SDK's default holds them back up to 80 % of the heartbeat timeout):
+      // a step's 10 s heartbeat timeout then fires 8–10 s after its worker froze, not as early as 2 s, which is after
+      // the frozen worker's polls have been dropped (the frontend's keep-alive), so that the retry goes to a live one.
+      maxHeartbeatThrottleInterval: '2 seconds',
     });
     this.state = 'running';
     this.logger.log(

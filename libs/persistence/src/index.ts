@@ -46,3 +46,4 @@ export * from './attachments';
 export * from './signed-documents';
 export * from './overdue-marks';
 export * from './hub-readiness';
+export * from './attempt-fence';

@@ -1,7 +1,11 @@
 import { Context } from '@temporalio/activity';
 
-/** How often a long activity heartbeats; its workflow's `heartbeatTimeout` is several times this. */
-export const HEARTBEAT_EVERY_MS = 5_000;
+/**
+ * How often a long activity heartbeats; its workflow's `heartbeatTimeout` (10 s) is several times this, and the
+ * worker sends heartbeats on at this pace too (`maxHeartbeatThrottleInterval`), so that Temporal sees the last one at
+ * most about 2 s before a worker froze or died.
+ */
+export const HEARTBEAT_EVERY_MS = 2_000;
 
 /**
  * Runs `work` inside the current activity while heartbeating every few seconds, so that a worker that dies or is

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { appendOnce } from './append-once';
+import { fencedAttempt } from './fence';
 import { heartbeating } from './heartbeat';
 import { DirectiveFailure, type DirectiveActivities, type ReportingPlan } from '@cascade/contracts';
 import {
@@ -217,8 +218,9 @@ export function createReportingActivities(
 
     async runCycleStep(input) {
       // A step works on the whole tree (minutes at 10^5 units on a slow host): it heartbeats, so that a worker that
-      // dies or freezes in the middle of it is replaced within the heartbeat timeout, not the start-to-close one.
-      return heartbeating(() => runStep(dataSource, input));
+      // dies or freezes in the middle of it is replaced within the heartbeat timeout, not the start-to-close one; and
+      // a retry ends the sessions a frozen earlier attempt left holding hub locks (fence.ts).
+      return heartbeating(() => fencedAttempt(dataSource, (fenced) => runStep(fenced, input)));
     },
 
     async finishDirective({ directiveId, to, actor, reason, supersededBy, dedupeKey }) {
