@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '@cascade/domain';
 import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
-import { claimOutcome, claimParams, claimWithin } from './idempotency';
+import { claimOutcome, claimParams, claimWithin, type ClaimColumns } from './idempotency';
 import type { AlongWithAuthentication, FoundAlong } from './sessions';
 
 /**
@@ -159,7 +159,7 @@ export async function authenticateApiKeyRow(
   along: AlongWithAuthentication = {},
 ): Promise<(ApiKeyCredentials & { along: FoundAlong }) | null> {
   const claim = claimWithin(`'apiKey:' || who.id::text`, 'who', 'who.valid', 4);
-  const rows: {
+  const rows: ({
     id: string;
     name: string;
     key_hash: string;
@@ -167,13 +167,7 @@ export async function authenticateApiKeyRow(
     path: string;
     revoked: boolean;
     unit_path: string | null;
-    claimed: boolean;
-    request_hash: string | null;
-    record_status: number | null;
-    record_response: unknown;
-    effect_committed: boolean;
-    lease_left: number | null;
-  }[] = await db.query(
+  } & ClaimColumns)[] = await db.query(
     `WITH who AS (
        SELECT k.id, k.name, k.key_hash, k.role, u.path::text AS path, k.revoked_at IS NOT NULL AS revoked,
               k.key_hash = $2 AND k.revoked_at IS NULL AS valid

@@ -126,15 +126,18 @@ export const claimParams = (c: ClaimRequest | null | undefined): unknown[] =>
     ? [c.key, c.method, c.path, c.requestHash, c.leaseSeconds, c.token]
     : [null, null, null, null, null, null];
 
-/** The outcome of `claimWithin`'s columns, for a row whose principal authenticated (`when` held). */
-export function claimOutcome(row: {
+/** The columns `claimWithin` adds to the row of an authentication query. */
+export interface ClaimColumns {
   claimed: boolean;
   request_hash: string | null;
   record_status: number | null;
   record_response: unknown;
   effect_committed: boolean;
   lease_left: number | null;
-}): ClaimOutcome {
+}
+
+/** The outcome of `claimWithin`'s columns, for a row whose principal authenticated (`when` held). */
+export function claimOutcome(row: ClaimColumns): ClaimOutcome {
   if (row.claimed) return { claimed: true };
   if (row.request_hash === null) return undefined;
   return {

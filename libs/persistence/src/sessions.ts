@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Role } from '@cascade/domain';
-import { claimOutcome, claimParams, claimWithin, type ClaimOutcome, type ClaimRequest } from './idempotency';
+import {
+  claimOutcome,
+  claimParams,
+  claimWithin,
+  type ClaimColumns,
+  type ClaimOutcome,
+  type ClaimRequest,
+} from './idempotency';
 
 /**
  * Sign-in: the attempts counted for throttling (`login_attempt`), the sessions (`session_family`, one per sign-in)
@@ -260,7 +267,7 @@ export async function sessionUser(
   along: AlongWithAuthentication = {},
 ): Promise<(SessionUser & { along: FoundAlong }) | null> {
   const claim = claimWithin(`'user:' || who.id::text`, 'who', 'who.active AND NOT who.revoked', 5);
-  const rows: {
+  const rows: ({
     email: string;
     name: string;
     system_admin: boolean;
@@ -268,13 +275,7 @@ export async function sessionUser(
     revoked: boolean;
     grants: { role: Role; path: string }[];
     unit_path: string | null;
-    claimed: boolean;
-    request_hash: string | null;
-    record_status: number | null;
-    record_response: unknown;
-    effect_committed: boolean;
-    lease_left: number | null;
-  }[] = await db.query(
+  } & ClaimColumns)[] = await db.query(
     `WITH who AS (
        SELECT u.id, u.email, u.name, u.system_admin, u.active,
               f.revoked_at IS NOT NULL OR f.created_at + make_interval(secs => $3) < now() AS revoked
