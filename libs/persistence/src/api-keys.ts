@@ -128,23 +128,31 @@ export interface ApiKeyCredentials {
   revoked: boolean;
 }
 
+interface CredentialsRow {
+  id: string;
+  name: string;
+  key_hash: string;
+  role: Role;
+  path: string;
+  revoked: boolean;
+}
+
+const credentialsOf = (row: CredentialsRow): ApiKeyCredentials => ({
+  id: row.id,
+  name: row.name,
+  keyHash: row.key_hash,
+  role: row.role,
+  path: row.path,
+  revoked: row.revoked,
+});
+
 export async function apiKeyByPrefix(db: Db, prefix: string): Promise<ApiKeyCredentials | null> {
-  const rows: { id: string; name: string; key_hash: string; role: Role; path: string; revoked: boolean }[] =
-    await db.query(
-      `SELECT k.id, k.name, k.key_hash, k.role, u.path::text AS path, k.revoked_at IS NOT NULL AS revoked
+  const rows: CredentialsRow[] = await db.query(
+    `SELECT k.id, k.name, k.key_hash, k.role, u.path::text AS path, k.revoked_at IS NOT NULL AS revoked
        FROM api_key k JOIN unit u ON u.id = k.unit_id WHERE k.prefix = $1`,
-      [prefix],
-    );
-  const row = rows[0];
-  if (!row) return null;
-  return {
-    id: row.id,
-    name: row.name,
-    keyHash: row.key_hash,
-    role: row.role,
-    path: row.path,
-    revoked: row.revoked,
-  };
+    [prefix],
+  );
+  return rows[0] ? credentialsOf(rows[0]) : null;
 }
 
 /**
@@ -159,15 +167,7 @@ export async function authenticateApiKeyRow(
   along: AlongWithAuthentication = {},
 ): Promise<(ApiKeyCredentials & { along: FoundAlong }) | null> {
   const claim = claimWithin(`'apiKey:' || who.id::text`, 'who', 'who.valid', 4);
-  const rows: ({
-    id: string;
-    name: string;
-    key_hash: string;
-    role: Role;
-    path: string;
-    revoked: boolean;
-    unit_path: string | null;
-  } & ClaimColumns)[] = await db.query(
+  const rows: (CredentialsRow & { unit_path: string | null } & ClaimColumns)[] = await db.query(
     `WITH who AS (
        SELECT k.id, k.name, k.key_hash, k.role, u.path::text AS path, k.revoked_at IS NOT NULL AS revoked,
               k.key_hash = $2 AND k.revoked_at IS NULL AS valid
@@ -184,12 +184,7 @@ export async function authenticateApiKeyRow(
   const row = rows[0];
   if (!row) return null;
   return {
-    id: row.id,
-    name: row.name,
-    keyHash: row.key_hash,
-    role: row.role,
-    path: row.path,
-    revoked: row.revoked,
+    ...credentialsOf(row),
     along: { unitPath: row.unit_path, claim: along.claim ? claimOutcome(row) : undefined },
   };
 }

@@ -391,6 +391,16 @@ function KindParts({ values, rule, changed }: { values: Values; rule: Rule; chan
 }
 
 /** Set days: one picker each (dd/mm/yyyy), in any order (the domain sorts them), at least one. */
+/** A list row's remove button, disabled on the list's last row (a schedule keeps at least one). */
+function RemoveRow({ onRemove, last }: { onRemove: () => void; last: boolean }) {
+  const { t } = useApp();
+  return (
+    <Button onClick={onRemove} disabled={last}>
+      {t('remove')}
+    </Button>
+  );
+}
+
 function DayList({ rule, changed }: { rule: Rule; changed: () => void }) {
   const { t } = useApp();
   return (
@@ -404,15 +414,7 @@ function DayList({ rule, changed }: { rule: Rule; changed: () => void }) {
                 <Form.Item label={`${t('setDay')} ${name + 1}`} name={name} rules={[rule(['dates', name])]}>
                   <DatePicker format={DAY} />
                 </Form.Item>
-                <Button
-                  onClick={() => {
-                    remove(name);
-                    changed();
-                  }}
-                  disabled={rows.length === 1}
-                >
-                  {t('remove')}
-                </Button>
+                <RemoveRow onRemove={() => (remove(name), changed())} last={rows.length === 1} />
               </div>
             ))}
             <Form.Item noStyle shouldUpdate>
@@ -468,15 +470,7 @@ function PhaseList({ rule, changed }: { rule: Rule; changed: () => void }) {
                 >
                   <DatePicker format={DAY} />
                 </Form.Item>
-                <Button
-                  onClick={() => {
-                    remove(name);
-                    changed();
-                  }}
-                  disabled={rows.length === 1}
-                >
-                  {t('remove')}
-                </Button>
+                <RemoveRow onRemove={() => (remove(name), changed())} last={rows.length === 1} />
               </div>
             ))}
             <Form.Item noStyle shouldUpdate>
