@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import type { Me, StoredCalendarYear } from '@cascade/contracts';
 import { CalendarPage } from './CalendarPage';
 import { fakeServer, Refusal, type Handler } from '../testing/answers';
-import { button, renderInApp } from '../testing/render';
+import { button, renderInApp, rowsOf } from '../testing/render';
 import { errorWords } from '../words/errors';
 
 const user = userEvent.setup({ delay: null });
@@ -52,17 +52,6 @@ function server(put: Handler<'PUT /calendar/years/:year'> = () => ({ rescheduled
     'POST /calendar/years/:year/confirm': { rescheduled: [] },
   });
 }
-
-/** A table's rows below its header, each as its cells' words. */
-const rowsOf = (testId: string) =>
-  within(screen.getByTestId(testId))
-    .getAllByRole('row')
-    .slice(1)
-    .map((r) =>
-      within(r)
-        .getAllByRole('cell')
-        .map((c) => c.textContent),
-    );
 
 describe('the holiday calendar page', () => {
   it('lists the years in words, opens the provisional one, its days with their weekday; others only read', async () => {

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import type { RegisterItem } from '@cascade/contracts';
 import { Registers } from './Registers';
 import { fakeServer, type Request } from '../testing/answers';
-import { renderInApp, TEST_UNIT } from '../testing/render';
+import { renderInApp, rowsOf, TEST_UNIT } from '../testing/render';
 
 const user = userEvent.setup({ delay: null });
 
@@ -72,16 +72,7 @@ function server() {
   return fakeServer({ 'GET /registers/outgoing': answer(OUT), 'GET /registers/incoming': answer(IN) });
 }
 
-/** The register's rows, each as its cells' words. */
-const rows = () =>
-  within(screen.getByTestId('register'))
-    .getAllByRole('row')
-    .slice(1)
-    .map((r) =>
-      within(r)
-        .getAllByRole('cell')
-        .map((c) => c.textContent),
-    );
+const rows = () => rowsOf('register');
 
 describe('the registers page', () => {
   it('lists what the unit issued: day dd/mm/yyyy in Việt Nam, number, subject linked, status in words', async () => {

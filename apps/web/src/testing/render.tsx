@@ -91,3 +91,14 @@ export const explained = (item: Element): string =>
   item.classList.contains('ant-form-item-has-error')
     ? (item.querySelector('.ant-form-item-explain')?.textContent ?? '')
     : '';
+
+/** A table's rows below its header (the table by its test id), each as its cells' words. */
+export const rowsOf = (testId: string) =>
+  within(screen.getByTestId(testId))
+    .getAllByRole('row')
+    .slice(1)
+    .map((r) =>
+      within(r)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    );
