@@ -97,7 +97,8 @@ if [[ $# == 0 && "$shards" -gt 1 ]]; then
   done
   status=0
   for pid in "${pids[@]}"; do wait "$pid" || status=1; done
-  # one results file, as a single run writes it; the files' times also refresh test/durations.json's candidates
+  # one results file, as a single run writes it (infra/bin/jest-durations.mjs reads the shards' files to refresh
+  # test/durations.json when asked; nothing rewrites it on its own)
   node -e '
     const fs = require("fs");
     const [out, count] = process.argv.slice(1);
