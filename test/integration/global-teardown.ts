@@ -8,6 +8,7 @@ export default async function globalTeardown(): Promise<void> {
   await stack.env?.teardown();
   await dropDatabase(stack.databaseUrl);
   for (const suffix of ['', '-wal', '-shm']) rmSync(stack.temporalDbFile + suffix, { force: true });
+  rmSync(stack.workflowBundle, { force: true });
   if (stack.cluster) {
     const { options } = stack.cluster;
     stack.cluster.stop();
