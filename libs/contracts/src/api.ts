@@ -37,6 +37,11 @@ export interface RegisterItem {
   /** Incoming: when it was delivered to the unit (received from outside: received), and its received number (số đến). */
   deliveredAt?: string | null;
   receivedNumber?: number | null;
+  /**
+   * The soonest deadline not passed while the directive is dispatched: outgoing, by which the addressees' reports
+   * reach the issuer; incoming, the unit's own for a cycle it has not reported on. Null when there is none.
+   */
+  deadline?: string | null;
 }
 export interface Directive {
   id: string;

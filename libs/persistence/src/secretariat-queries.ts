@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { TreeNode } from '@cascade/contracts';
+import { OPEN_ENDED_FROM } from '@cascade/domain';
 import { EXACT_TIME, keysetPage, type KeysetPage, type PageRequest } from './keyset';
 
 /**
@@ -129,6 +130,11 @@ export interface OutgoingEntry {
   /** Signed, else drafted: the register's order. */
   sortAt: Date;
   routing: { total: number; delivered: number; accepted: number; returned: number };
+  /**
+   * While dispatched: the soonest deadline not passed by which its addressees' reports reach it; else null (an
+   * open-ended phase has none until the issuer closes it).
+   */
+  deadline: Date | null;
 }
 
 /**
@@ -142,7 +148,11 @@ export async function outgoingRegister(db: Db, filter: RegisterFilter): Promise<
             (SELECT jsonb_build_object('total', count(*), 'delivered', count(*) FILTER (WHERE r.status = 'delivered'),
                       'accepted', count(*) FILTER (WHERE r.status = 'accepted'),
                       'returned', count(*) FILTER (WHERE r.status = 'returned'))
-               FROM routing_node r WHERE r.directive_id = d.id) AS routing
+               FROM routing_node r WHERE r.directive_id = d.id) AS routing,
+            (SELECT min((c.deadlines -> -1 ->> 'at')::timestamptz) FROM reporting_cycle c
+              WHERE c.directive_id = d.id AND d.status = 'dispatched'
+                AND (c.deadlines -> -1 ->> 'at')::timestamptz >= now()
+                AND (c.deadlines -> -1 ->> 'at')::timestamptz < '${OPEN_ENDED_FROM}') AS deadline
        FROM directive d
       WHERE d.issuer_id = $1 AND d.status <> 'received' AND ($2::text IS NULL OR d.status = $2)
         AND ($3::text IS NULL OR d.doc_type = $3)
@@ -180,6 +190,11 @@ export interface IncomingEntry {
   /** A document received from outside: its received number (số đến) and when it was received; else null. */
   receivedNumber: number | null;
   receivedAt: Date | null;
+  /**
+   * While the directive is dispatched and not recalled from the unit: the soonest deadline not passed (the unit's
+   * own, by its tier) of a cycle it has not reported on; else null (and for a document received from outside).
+   */
+  deadline: Date | null;
 }
 
 /**
@@ -198,7 +213,13 @@ export async function incomingRegister(db: Db, filter: RegisterFilter): Promise<
                 AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = d.id AND p.unit_id = r.unit_id AND p.cycle = e.cycle))
               AS "overdueCycles",
             COALESCE(r.delivered_at, d.signed_at) AS "sortAt",
-            'routed' AS source, NULL::int AS "receivedNumber", NULL::timestamptz AS "receivedAt"
+            'routed' AS source, NULL::int AS "receivedNumber", NULL::timestamptz AS "receivedAt",
+            (SELECT min(due.at) FROM reporting_cycle c
+               CROSS JOIN LATERAL (SELECT (c.deadlines -> LEAST(r.tier, jsonb_array_length(c.deadlines) - 1) ->> 'at')::timestamptz AS at) due
+              WHERE c.directive_id = d.id AND d.status = 'dispatched' AND r.recall_status IS NULL
+                AND due.at >= now() AND due.at < '${OPEN_ENDED_FROM}'
+                AND NOT EXISTS (SELECT 1 FROM report p WHERE p.directive_id = d.id AND p.unit_id = r.unit_id AND p.cycle = c.cycle))
+              AS deadline
        FROM routing_node r JOIN directive d ON d.id = r.directive_id JOIN unit iu ON iu.id = d.issuer_id
       WHERE r.unit_id = $1 AND r.status <> 'pending' AND ($2::text IS NULL OR d.status = $2)
         AND ($3::text IS NULL OR d.doc_type = $3)
@@ -212,7 +233,8 @@ export async function incomingRegister(db: Db, filter: RegisterFilter): Promise<
             d.external_issuer_name AS "issuerName", 'received' AS "nodeStatus", NULL AS "statusCode",
             d.received_at AS "deliveredAt", NULL::timestamptz AS "acknowledgedAt", false AS "isHub",
             NULL AS "recallStatus", NULL AS "finalStatus", 0 AS "overdueCycles", d.received_at AS "sortAt",
-            'received' AS source, d.received_number AS "receivedNumber", d.received_at AS "receivedAt"
+            'received' AS source, d.received_number AS "receivedNumber", d.received_at AS "receivedAt",
+            NULL::timestamptz AS deadline
        FROM directive d
       WHERE d.issuer_id = $1 AND d.status = 'received' AND ($2::text IS NULL OR d.status = $2)
         AND ($3::text IS NULL OR d.doc_type = $3)

@@ -18,6 +18,7 @@ const OUT: RegisterItem[] = [
     signedAt: '2026-04-01T17:30:00.000Z',
     createdAt: '2026-03-30T02:00:00.000Z',
     routing: { total: 3, delivered: 3, accepted: 1, returned: 0 },
+    deadline: '2026-05-08T10:00:00.000Z',
   },
   {
     id: 'd-2',
@@ -40,6 +41,7 @@ const IN: RegisterItem[] = [
     nodeStatus: 'accepted',
     deliveredAt: '2026-05-04T01:00:00.000Z',
     receivedNumber: null,
+    deadline: '2026-05-15T09:30:00.000Z',
   },
   {
     id: 'd-4',
@@ -51,6 +53,7 @@ const IN: RegisterItem[] = [
     nodeStatus: 'received',
     deliveredAt: '2026-05-03T08:00:00.000Z',
     receivedNumber: 118,
+    deadline: null,
   },
 ];
 
@@ -75,13 +78,13 @@ function server() {
 const rows = () => rowsOf('register');
 
 describe('the registers page', () => {
-  it('lists what the unit issued: day dd/mm/yyyy in Việt Nam, number, subject linked, status in words', async () => {
+  it('lists what the unit issued: day dd/mm/yyyy in Việt Nam, number, subject linked, status in words, deadline', async () => {
     const calls = server();
     renderInApp(<Registers />);
     await screen.findByText('Kế hoạch tổ chức Tháng Công nhân');
     expect(rows()).toEqual([
-      ['02/04/2026', '12/KH-LĐLĐ', 'Kế hoạch tổ chức Tháng Công nhân', 'Đã ban hành'],
-      ['02/04/2026', 'Công văn', 'V/v báo cáo sơ kết', 'Dự thảo'],
+      ['02/04/2026', '12/KH-LĐLĐ', 'Kế hoạch tổ chức Tháng Công nhân', 'Đã ban hành', '08/05/2026 17:00'],
+      ['02/04/2026', 'Công văn', 'V/v báo cáo sơ kết', 'Dự thảo', '—'],
     ]);
     expect(screen.getByText('V/v báo cáo sơ kết').closest('a')!.getAttribute('href')).toBe('#/d/d-2');
     expect(calls[0].path).toBe(`/registers/outgoing?unitId=${TEST_UNIT.unitId}&q=`);
@@ -96,7 +99,7 @@ describe('the registers page', () => {
       within(screen.getByTestId('register'))
         .getAllByRole('columnheader')
         .map((h) => h.textContent),
-    ).toEqual(['Ngày đến', 'Số đến', 'Số', 'Trích yếu', 'Cơ quan ban hành', 'Trạng thái']);
+    ).toEqual(['Ngày đến', 'Số đến', 'Số', 'Trích yếu', 'Cơ quan ban hành', 'Trạng thái', 'Hạn báo cáo']);
     expect(rows()).toEqual([
       [
         '04/05/2026',
@@ -105,6 +108,7 @@ describe('the registers page', () => {
         'V/v tổng hợp số liệu đoàn viên',
         'Liên đoàn Lao động tỉnh',
         'Đã nhận',
+        '15/05/2026 16:30',
       ],
       [
         '03/05/2026',
@@ -113,6 +117,7 @@ describe('the registers page', () => {
         'V/v phối hợp tuyên truyền',
         'UBND huyện Châu Thành',
         'Đã vào sổ đến',
+        '—',
       ],
     ]);
     expect(screen.getByText('V/v tổng hợp số liệu đoàn viên').closest('a')!.getAttribute('href')).toBe(

@@ -6,7 +6,7 @@ import { Table, Tag } from 'antd';
 import { Problem } from '../components/Problem';
 import { useApp } from '../context';
 import { useLoad } from '../hooks';
-import { vnDay } from '../format';
+import { vnDay, when } from '../format';
 import { DIRECTIVE_STATUS, DOC_TYPE, NODE_STATUS } from '../words/vocabulary';
 
 /** The register's day of an entry: signed (else drafted) going out, delivered (received) coming in. */
@@ -14,7 +14,7 @@ const dayOf = (d: RegisterItem) => d.deliveredAt ?? d.signedAt ?? d.createdAt ??
 
 /**
  * The outgoing and incoming registers (sổ văn bản đi, đến): day, number, subject, issuer and received number
- * (incoming), status in words; searched without accents, filtered by status and type.
+ * (incoming), status in words, the next deadline; searched without accents, filtered by status and type.
  */
 export function Registers() {
   const { t, unit, say } = useApp();
@@ -136,6 +136,13 @@ export function Registers() {
               <Tag>{d.nodeStatus ? say(NODE_STATUS, d.nodeStatus) : say(DIRECTIVE_STATUS, d.status)}</Tag>
             ),
             sorter: (a, b) => (a.nodeStatus ?? a.status).localeCompare(b.nodeStatus ?? b.status),
+          },
+          {
+            // the soonest deadline not passed (incoming: the unit's own, of a cycle it has not reported on)
+            title: t('deadline'),
+            key: 'deadline',
+            render: (_, d) => (d.deadline ? when(d.deadline).slice(0, 16) : '—'),
+            sorter: (a, b) => (a.deadline ?? '\uffff').localeCompare(b.deadline ?? '\uffff'),
           },
         ]}
       />
