@@ -43,6 +43,40 @@ export interface RegisterItem {
    */
   deadline?: string | null;
 }
+/** A membership as `POST /users` takes it: a role in a unit, with a leader's signing authority and position. */
+export interface MembershipInput {
+  unitId: string;
+  role: string;
+  authority?: string;
+  position?: string;
+}
+
+/** `POST /users`'s body: the first membership is required unless the caller is a system administrator. */
+export interface NewUser {
+  email: string;
+  name: string;
+  password: string;
+  membership?: MembershipInput;
+}
+
+/** `POST /users` and `GET /users/:id`: a user, with the memberships the caller may see. */
+export interface UserDetail {
+  id: string;
+  email: string;
+  name: string;
+  active: boolean;
+  systemAdmin: boolean;
+  memberships: {
+    id: string;
+    role: string;
+    authority: string | null;
+    position: string | null;
+    unitId: string;
+    unitCode: string;
+    unitName: string;
+  }[];
+}
+
 export interface Directive {
   id: string;
   issuerId: string;

@@ -33,7 +33,7 @@ import {
   type UnitMember,
   type UserKey,
 } from '@cascade/persistence';
-import type { Page } from '@cascade/contracts';
+import type { Page, UserDetail } from '@cascade/contracts';
 import { ApiError, CommonErrorCode } from '../common/api-error';
 import { decodeCursor, isExactTime, isUuid, pageOf, tupleOf, type PageQueryDto } from '../common/page';
 import { AuthErrorCode } from '../auth/auth-error-codes';
@@ -126,10 +126,7 @@ export class PeopleService {
     }
   }
 
-  async createUser(
-    principal: RequestPrincipal,
-    dto: CreateUserDto,
-  ): Promise<UserDto & { memberships: unknown[] }> {
+  async createUser(principal: RequestPrincipal, dto: CreateUserDto): Promise<UserDetail> {
     if (!dto.membership && !principal.systemAdmin) {
       throw new ApiError(
         HttpStatus.BAD_REQUEST,
@@ -179,7 +176,7 @@ export class PeopleService {
   }
 
   /** Visible: yourself; system administrators; whoever can view a unit the user belongs to. */
-  async getUser(principal: RequestPrincipal, id: string): Promise<UserDto & { memberships: unknown[] }> {
+  async getUser(principal: RequestPrincipal, id: string): Promise<UserDetail> {
     const notFound = new ApiError(
       HttpStatus.NOT_FOUND,
       PeopleErrorCode.USER_NOT_FOUND,
@@ -218,11 +215,7 @@ export class PeopleService {
    * unit the user belongs to (an admin of one tree cannot lock a person out of another). Deactivation ends every
    * session at once: each request checks the account.
    */
-  async setUserActive(
-    principal: RequestPrincipal,
-    id: string,
-    active: boolean,
-  ): Promise<UserDto & { memberships: unknown[] }> {
+  async setUserActive(principal: RequestPrincipal, id: string, active: boolean): Promise<UserDetail> {
     const user = await this.getUser(principal, id);
     if (principal.kind === 'user' && principal.id === id && !active) {
       throw new ApiError(HttpStatus.FORBIDDEN, AuthErrorCode.FORBIDDEN, 'id: you cannot deactivate yourself');

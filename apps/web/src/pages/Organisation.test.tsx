@@ -41,7 +41,14 @@ const depthOf = (name: string) =>
 
 describe('the organisation page', () => {
   it('shows the units as a tree: each under the unit read one level above it', async () => {
-    server(() => ({ id: 'u-new' }));
+    server(() => ({
+      id: 'u-new',
+      email: 'moi@test.cascade.vn',
+      name: 'Nguyễn Thị Mới',
+      active: true,
+      systemAdmin: false,
+      memberships: [],
+    }));
     renderInApp(<Organisation />);
     await screen.findByText('Đơn vị G', { exact: true });
     expect(['LĐLĐ huyện', 'Đơn vị P', 'Đơn vị G', 'Đơn vị K'].map(depthOf)).toEqual([0, 1, 2, 1]);

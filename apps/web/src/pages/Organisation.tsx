@@ -1,6 +1,6 @@
 import { useState, type Key } from 'react';
 import { Button, Form, Input, Tree, type TreeDataNode } from 'antd';
-import type { Page, UnitRow } from '@cascade/contracts';
+import type { NewUser, Page, UnitRow, UserDetail } from '@cascade/contracts';
 import { api } from '../api';
 import { Problem } from '../components/Problem';
 import { RoleSelect } from '../components/RoleSelect';
@@ -101,12 +101,13 @@ export function Organisation() {
   const addPerson = async (person: Person) => {
     setFailure(null);
     try {
-      await api('POST', '/users', {
+      const body: NewUser = {
         email: person.email,
         name: person.name,
         password: person.password,
         membership: { unitId: unit.unitId, role: person.role },
-      });
+      };
+      await api<UserDetail>('POST', '/users', body);
       adding.resetFields();
       reloadMembers();
     } catch (err) {

@@ -14,6 +14,7 @@ import type {
   SigningOptions,
   StoredCalendarYear,
   UnitRow,
+  UserDetail,
 } from '@cascade/contracts';
 import type { FieldProblem } from '../api';
 
@@ -28,7 +29,7 @@ export interface Answers {
   'PUT /units/:id/review-chain': ReviewerRow[];
   'GET /units/:id/delegations': Page<DelegationRow>;
   'POST /units/:id/delegations': DelegationRow;
-  'POST /users': { id: string };
+  'POST /users': UserDetail;
   'POST /directives': Directive;
   'POST /directives/import': ImportAnswer;
   'POST /directives/:id/submit': DirectiveState;

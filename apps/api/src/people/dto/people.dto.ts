@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { API_KEY_ROLES, canonicalAuthority, normalizeText, ROLES, type Role } from '@cascade/domain';
 import { lowerCase, normalize } from '../../common/transforms';
+import type { MembershipInput, NewUser } from '@cascade/contracts';
 
 /** A signing authority: its prefix and the body it signs for. */
 export const AUTHORITY = /^(TM|KT|Q|TL|TUQ)\. .{1,120}$/u;
@@ -44,11 +45,11 @@ export class MembershipRoleDto {
   position?: string;
 }
 
-export class MembershipInputDto extends MembershipRoleDto {
+export class MembershipInputDto extends MembershipRoleDto implements MembershipInput {
   @ApiProperty() @IsUUID() unitId!: string;
 }
 
-export class CreateUserDto {
+export class CreateUserDto implements NewUser {
   @ApiProperty({ example: 'chuyen.vien@congdoan.vn' })
   @Transform(lowerCase)
   @IsEmail({}, { message: 'email must be an e-mail address' })
