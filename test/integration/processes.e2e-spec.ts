@@ -22,11 +22,14 @@ interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** An app from source, as in development: the worker bundles the workflows itself unless `env` names a bundle. */
 function run(app: keyof typeof entry, env: Record<string, string>): Run {
+  // the suite's own bundle (global-setup.ts) is the in-process workers', not a development run's
+  const { WORKFLOW_BUNDLE_PATH: _suite, ...inherited } = process.env;
   const child = spawn(
     process.execPath,
     ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry[app]],
-    { cwd: root, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, env: { ...inherited, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
