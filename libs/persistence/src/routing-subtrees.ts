@@ -10,7 +10,11 @@ import { DataSource, EntityManager } from 'typeorm';
  * whatever the planner's statistics: a freshly planned tree has none (joined row by row, 10^4 nodes took 20 s), and
  * once autovacuum has analysed an earlier national directive, `parent_unit_id = ANY(...) LIMIT n` was planned as a
  * walk of the directive's whole primary key filtering for the parents (a second 10^5-unit directive: 71 s instead of
- * 6.5 s, `npm run bench:dispatch -- 100000 --times=2 --fanout=47 --analyze`).
+ * 6.5 s, `npm run bench:dispatch -- 100000 --times=2 --fanout=47 --analyze`). Each lookup is a subquery the planner
+ * cannot flatten (LIMIT, or OFFSET 0): flattened into a join, a directive the statistics do not know yet (estimated at
+ * a row) had the walk read its whole tree for every level or every parent, the parent a join filter instead of an
+ * index condition (the bench's second and third 10^5-unit dispatches: 97–101 s against 6.3 s for the first;
+ * test/integration/routing-plans.e2e-spec.ts).
  */
 
 /**
@@ -62,14 +66,14 @@ export async function markSubtreesDelivered(
          UNION ALL
          SELECT ARRAY(SELECT c.unit_id FROM unnest(l.ids) AS p(id)
                         CROSS JOIN LATERAL (SELECT r.unit_id FROM routing_node r
-                                             WHERE r.directive_id = $1 AND r.parent_unit_id = p.id) c)
+                                             WHERE r.directive_id = $1 AND r.parent_unit_id = p.id OFFSET 0) c)
            FROM level l WHERE cardinality(l.ids) > 0
        ), units AS (
          SELECT ARRAY(SELECT unnest($2::uuid[]) UNION SELECT unnest(ids) FROM level) AS ids
        ), delivered AS (
+         -- = ANY(the array): looked up by the primary key, id by id (a join hashed the directive's every pending node)
          UPDATE routing_node r SET status = 'delivered', status_code = '01', delivered_at = now(), version = r.version + 1
-           FROM (SELECT unnest(ids) AS id FROM units) u
-          WHERE r.directive_id = $1 AND r.unit_id = u.id AND r.status = 'pending'
+          WHERE r.directive_id = $1 AND r.unit_id = ANY((SELECT ids FROM units)::uuid[]) AND r.status = 'pending'
          RETURNING 1
        )
      SELECT cardinality(ids)::int AS n FROM units`,

@@ -1,0 +1,121 @@
+/**
+ * The dispatch's walks of a directive's routing tree stay a lookup per parent whatever the planner's statistics.
+ * The case the bench met (S0, 2026-12-04): once autovacuum has analysed the routing nodes of earlier national
+ * directives, a new directive is absent from the statistics and estimated at one row; a lateral lookup by
+ * `(directive_id, parent_unit_id)` that the planner flattens into a join was then planned as an index range on
+ * `directive_id` alone with the parent as a join filter, reading the new directive's whole tree once per parent:
+ * the second and third 10^5-unit dispatches took 97–101 s against 6.3 s for the first, every sample of
+ * `pg_stat_activity` in `markSubtreesDelivered`.
+ *
+ * It runs on a database of its own, whose statistics it sets: an earlier directive analysed, the new one not.
+ */
+import { Client as PgClient } from 'pg';
+import {
+  cappedSubtreeSizes,
+  dropDatabase,
+  ensureDatabase,
+  markSubtreesDelivered,
+  runMigrations,
+} from '@cascade/persistence';
+import { explainLast } from './support/plans';
+
+jest.setTimeout(120_000);
+
+let databaseUrl: string;
+let pg: PgClient;
+const EARLIER = '00000000-0000-4000-8000-00000000000a';
+const NEW = '00000000-0000-4000-8000-00000000000b';
+const HUBS = 50;
+const LEAVES = 20; // per hub
+let root: string;
+/** The first district: the subtree walked, a small part of the directive (a subtree delivered with its parent's batch). */
+let district: string;
+
+beforeAll(async () => {
+  databaseUrl = `${process.env.DATABASE_URL}_plans`;
+  await dropDatabase(databaseUrl);
+  await ensureDatabase(databaseUrl);
+  await runMigrations(databaseUrl);
+  pg = new PgClient({ connectionString: databaseUrl });
+  await pg.connect();
+  // A province with HUBS districts of LEAVES grassroots units each, ids derived from their codes.
+  await pg.query(
+    `INSERT INTO unit (id, code, symbol, name, name_folded, kind, parent_id, path)
+     SELECT md5(code)::uuid, code, code, code, lower(code), kind, CASE WHEN parent IS NULL THEN NULL ELSE md5(parent)::uuid END,
+            path::ltree
+       FROM (SELECT 'P' AS code, 'federation' AS kind, NULL AS parent, 'p' AS path
+             UNION ALL SELECT 'D' || d, 'federation', 'P', 'p.d' || d FROM generate_series(1, $1) d
+             UNION ALL SELECT 'D' || d || 'G' || g, 'grassroots_union', 'D' || d, 'p.d' || d || '.g' || g
+                         FROM generate_series(1, $1) d, generate_series(1, $2) g) t`,
+    [HUBS, LEAVES],
+  );
+  const idOf = async (code: string) =>
+    (await pg.query<{ id: string }>(`SELECT id::text FROM unit WHERE code = $1`, [code])).rows[0].id;
+  root = await idOf('P');
+  district = await idOf('D1');
+  const routeAll = async (directiveId: string) => {
+    await pg.query(
+      `INSERT INTO directive (id, issuer_id, doc_type, status, content, workflow_id)
+       VALUES ($1::uuid, $2, 'KH', 'dispatched', '{}', 'directive-' || $1::text)`,
+      [directiveId, root],
+    );
+    await pg.query(
+      `INSERT INTO routing_node (directive_id, unit_id, parent_unit_id, depth, tier, is_hub)
+       SELECT $1, id, parent_id, nlevel(path) - 1, CASE WHEN kind = 'federation' THEN 1 ELSE 0 END, kind = 'federation'
+         FROM unit WHERE parent_id IS NOT NULL`,
+      [directiveId],
+    );
+  };
+  // The statistics as autovacuum leaves them after an earlier directive: every row of the table is that one's.
+  await routeAll(EARLIER);
+  await pg.query('ANALYZE routing_node');
+  await routeAll(NEW);
+});
+
+afterAll(async () => {
+  await pg?.end();
+  if (databaseUrl) await dropDatabase(databaseUrl);
+});
+
+describe('the walks of a routing tree, a directive the statistics do not know', () => {
+  const nodes = HUBS + HUBS * LEAVES;
+  // A lookup per parent reads the subtree's nodes once each (LEAVES here); the whole directive read instead — hashed
+  // once per level, or a range of it per parent — is `nodes` rows or more.
+  const bound = 5 * LEAVES;
+
+  it('estimates the new directive at about a row (the case to hold against)', async () => {
+    const plan = await pg.query(
+      `EXPLAIN (FORMAT JSON) SELECT 1 FROM routing_node WHERE directive_id = $1 AND status = 'pending'`,
+      [NEW],
+    );
+    const rows = (plan.rows[0]['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[])[0].Plan['Plan Rows'];
+    expect(rows).toBeLessThan(nodes / 10);
+  });
+
+  it('delivers a whole subtree reading each node about once', async () => {
+    let delivered = 0;
+    await explainLast(
+      pg,
+      async (db) => (delivered = await markSubtreesDelivered(db, NEW, [], [district])),
+      ['routing_node'],
+      bound,
+    );
+    expect(delivered).toBe(LEAVES + 1); // the subtree's root too
+    const pending = await pg.query(
+      `SELECT count(*)::int AS n FROM routing_node WHERE directive_id = $1 AND status = 'pending'`,
+      [NEW],
+    );
+    expect(pending.rows[0].n).toBe(nodes - LEAVES - 1);
+  });
+
+  it('sizes the subtrees reading no more than the cap leaves', async () => {
+    let sizes = new Map<string, number>();
+    await explainLast(
+      pg,
+      async (db) => (sizes = await cappedSubtreeSizes(db, NEW, [district], 1_000)),
+      ['routing_node'],
+      bound,
+    );
+    expect(sizes.get(district)).toBe(LEAVES);
+  });
+});
