@@ -33,16 +33,13 @@ async function main() {
   const stack = await startStack(runId);
   const api = await connectApi(stack.base, runId, stack.databaseUrl);
 
-  // --- S7 import --------------------------------------------------------------------------------------------------
-  // First, into an empty hierarchy: each of its rounds deletes its 10^5 units again, and a deleted unit is checked
-  // against every table that refers to it, some by columns no index leads with (`routing_node.parent_unit_id`): after
-  // S0's national directives (3 × 10^5 routing nodes) one round's delete ran for minutes (2026-12-04).
-  if (want('S7')) await s7Import({ runId, stack, api });
-
   // --- S0 the national cycle ---------------------------------------------------------------------------------------
   if (want('S0')) await s0National({ runId, stack, api });
   // S0 at 10^5 outlives an access token (15 minutes): the other scenarios sign in again
   api.admin = await api.login(api.adminEmail);
+
+  // --- S7 import --------------------------------------------------------------------------------------------------
+  if (want('S7')) await s7Import({ runId, stack, api });
 
   // --- the tree for the directive ---------------------------------------------------------------------------------
   const b: Bench = { runId, stack, api, tree: await setUpTree(runId, stack, api) };
