@@ -11,6 +11,7 @@
  */
 import { Client as PgClient } from 'pg';
 import {
+  acknowledgeNodes,
   cappedSubtreeSizes,
   dropDatabase,
   ensureDatabase,
@@ -117,5 +118,36 @@ describe('the walks of a routing tree, a directive the statistics do not know', 
       bound,
     );
     expect(sizes.get(district)).toBe(LEAVES);
+  });
+
+  it('acknowledges a batch reading only its own units’ nodes', async () => {
+    await pg.query(
+      `UPDATE routing_node SET status = 'delivered' WHERE directive_id = $1 AND status = 'pending'`,
+      [NEW],
+    );
+    const leaves = await pg.query<{ id: string }>(
+      `SELECT unit_id::text AS id FROM routing_node WHERE directive_id = $1 AND parent_unit_id = $2 ORDER BY unit_id`,
+      [NEW, district],
+    );
+    let answered: Awaited<ReturnType<typeof acknowledgeNodes>> | undefined;
+    await explainLast(
+      pg,
+      async (db) =>
+        (answered = await acknowledgeNodes(
+          db,
+          NEW,
+          null,
+          leaves.rows.map((l, i) => ({
+            unitId: l.id,
+            status: 'accepted' as const,
+            reason: null,
+            role: 'clerk',
+            key: `plans/${i}`,
+          })),
+        )),
+      ['routing_node'],
+      bound,
+    );
+    expect(answered!.items.map((i) => i.outcome)).toEqual(leaves.rows.map(() => 'answered'));
   });
 });
