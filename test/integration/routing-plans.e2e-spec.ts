@@ -9,16 +9,18 @@
  *
  * It runs on a database of its own, whose statistics it sets: an earlier directive analysed, the new one not.
  */
+import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import {
   acknowledgeNodes,
   cappedSubtreeSizes,
   dropDatabase,
   ensureDatabase,
+  fileReports,
   markSubtreesDelivered,
   runMigrations,
 } from '@cascade/persistence';
-import { explainLast } from './support/plans';
+import { explainLast, rawDb } from './support/plans';
 
 jest.setTimeout(120_000);
 
@@ -149,5 +151,55 @@ describe('the walks of a routing tree, a directive the statistics do not know', 
       bound,
     );
     expect(answered!.items.map((i) => i.outcome)).toEqual(leaves.rows.map(() => 'answered'));
+  });
+
+  it('files a batch of reports reading only its own units’ routing nodes (inside the function too)', async () => {
+    // cascade_file_reports is plpgsql, whose statements EXPLAIN does not show: the routing nodes the call read are
+    // counted instead, by the session's statistics (pg_stat_xact_user_tables: rows fetched by index scans and read by
+    // sequential ones; the nodes were just written, so an index-only scan fetches them from the heap too)
+    const due = new Date(Date.now() + 86_400_000).toISOString();
+    await pg.query(
+      `INSERT INTO reporting_cycle (directive_id, cycle, label, opens_at, deadlines, provisional, calendar)
+       VALUES ($1, 0, 'plans', now() - interval '1 day', $2, false, '{}')`,
+      [NEW, JSON.stringify([0, 1, 2].map((tier) => ({ tier, at: due })))],
+    );
+    const leaves = await pg.query<{ id: string }>(
+      `SELECT r.unit_id::text AS id FROM routing_node r JOIN unit u ON u.id = r.parent_unit_id
+        WHERE r.directive_id = $1 AND u.code = 'D3' ORDER BY r.unit_id`,
+      [NEW],
+    );
+    expect(leaves.rows).toHaveLength(LEAVES);
+    // what this session read of routing_node so far (PostgreSQL 15 counts a session's reads not yet flushed to the
+    // statistics here, earlier transactions' too; nothing flushes inside a transaction block): the call's reads are
+    // the difference
+    const readSoFar = async () =>
+      Number(
+        (
+          await pg.query<{ n: string }>(
+            `SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0) AS n
+               FROM pg_stat_xact_user_tables WHERE relname = 'routing_node'`,
+          )
+        ).rows[0]?.n ?? 0,
+      );
+    await pg.query('BEGIN');
+    try {
+      const before = await readSoFar();
+      const filed = await fileReports(rawDb(pg), {
+        directiveId: NEW,
+        issuerId: root,
+        userId: null,
+        items: leaves.rows.map((l, i) => ({
+          reportId: randomUUID(),
+          unitId: l.id,
+          cycle: 0,
+          values: { n: i },
+          requestKey: `plans/report/${i}`,
+        })),
+      });
+      expect(filed.map((f) => f.outcome)).toEqual(leaves.rows.map(() => 'filed'));
+      expect((await readSoFar()) - before).toBeLessThan(10 * LEAVES);
+    } finally {
+      await pg.query('ROLLBACK');
+    }
   });
 });

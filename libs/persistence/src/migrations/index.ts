@@ -10,6 +10,7 @@ import { DelegationsAndAttachments1764300000000 } from './1764300000000-delegati
 import { RoutingRollup1764600000000 } from './1764600000000-routing-rollup';
 import { Inbox1764700000000 } from './1764700000000-inbox';
 import { DirectiveSearchIndex1764740000000 } from './1764740000000-directive-search-index';
+import { RoutingNodeParentFirst1764750000000 } from './1764750000000-routing-node-parent-first';
 import { SigningCertificates1764200000000 } from './1764200000000-signing-certificates';
 import { Lifecycle1763840000000 } from './1763840000000-lifecycle';
 import { Audit1763850000000 } from './1763850000000-audit';
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   RoutingRollup1764600000000,
   Inbox1764700000000,
   DirectiveSearchIndex1764740000000,
+  RoutingNodeParentFirst1764750000000,
 ];

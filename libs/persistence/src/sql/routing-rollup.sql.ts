@@ -121,7 +121,9 @@ export const CASCADE_ROLLUP_REPORTS = `CREATE OR REPLACE FUNCTION cascade_rollup
             FROM (SELECT DISTINCT ON (directive_id, unit_id, cycle) directive_id, unit_id, cycle, late,
                          min(revision) OVER (PARTITION BY directive_id, unit_id, cycle) AS lowest
                     FROM new_reports ORDER BY directive_id, unit_id, cycle, revision DESC) k
-            JOIN routing_node n ON n.directive_id = k.directive_id AND n.unit_id = k.unit_id
+            -- each report's node by key (LIMIT 1: never a join that reads a directive the statistics do not know whole)
+            CROSS JOIN LATERAL (SELECT n.parent_unit_id, n.is_hub, n.status FROM routing_node n
+                                 WHERE n.directive_id = k.directive_id AND n.unit_id = k.unit_id LIMIT 1) n
             LEFT JOIN LATERAL (SELECT r.late FROM report r
                                 WHERE r.directive_id = k.directive_id AND r.unit_id = k.unit_id AND r.cycle = k.cycle
                                   AND r.revision < k.lowest
