@@ -71,7 +71,8 @@ export async function markSubtreesDelivered(
        ), units AS (
          SELECT ARRAY(SELECT unnest($2::uuid[]) UNION SELECT unnest(ids) FROM level) AS ids
        ), delivered AS (
-         -- = ANY(the array): looked up by the primary key, id by id (a join hashed the directive's every pending node)
+         -- = ANY(the array), not a join (which hashed the directive's every pending node); for a directive the statistics
+         -- do not know yet the planner may still make it a filter on the directive's range (README, Performance: S0)
          UPDATE routing_node r SET status = 'delivered', status_code = '01', delivered_at = now(), version = r.version + 1
           WHERE r.directive_id = $1 AND r.unit_id = ANY((SELECT ids FROM units)::uuid[]) AND r.status = 'pending'
          RETURNING 1
